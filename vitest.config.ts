@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `default` is what CI runs on every change (keep it under 15 minutes on
+// 2 cores); `slow` holds the external oracles (jax-js) and MNIST-size checks.
+const include = ['packages/*/test/**/*.test.ts', 'test/*/**/*.test.ts'];
+const slow = ['packages/*/test/**/*.slow.test.ts', 'test/*/**/*.slow.test.ts'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'default', include, exclude: [...slow, '**/node_modules/**'], testTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'slow', include: slow, exclude: ['**/node_modules/**'], testTimeout: 900_000 },
+      },
+    ],
+  },
+});
