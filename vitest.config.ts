@@ -7,6 +7,7 @@ const slow = ['packages/*/test/**/*.slow.test.ts', 'test/*/**/*.slow.test.ts'];
 
 export default defineConfig({
   test: {
+    setupFiles: ['./vitest.setup.ts'],
     projects: [
       {
         extends: true,

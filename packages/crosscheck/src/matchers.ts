@@ -1,0 +1,21 @@
+/**
+ * `expect(actual).toBeAllClose(expected, { rtol, atol })` for vitest: prints the worst
+ * element on failure. Registered by the root `vitest.setup.ts`.
+ */
+import { compareClose, describeComparison, type CompareOptions } from './tolerance.ts';
+
+export const allCloseMatchers = {
+  toBeAllClose(received: ArrayLike<number> | number, expected: ArrayLike<number> | number, options: CompareOptions) {
+    const c = compareClose(received, expected, options);
+    return {
+      pass: c.ok,
+      message: () => (c.ok ? `expected values not to be all close, but worst ${describeComparison(c)}` : `expected values to be all close: worst ${describeComparison(c)}`),
+    };
+  },
+};
+
+declare module 'vitest' {
+  interface Matchers<T = any> {
+    toBeAllClose(expected: ArrayLike<number> | number, options: CompareOptions): T;
+  }
+}
