@@ -1,0 +1,78 @@
+/**
+ * Per-sample curvature pieces (MATH.md §3), computed once and shared by the dense Hessian,
+ * the closed-form traces and their gradients:
+ *
+ *   S_n = \mathrm{diag}(p_n) - p_n p_n^\top,\quad B_n = S_n V,\quad \delta_n = V^\top g_n,
+ *   C_n = B_n D_n,\quad A_n = D_n V^\top S_n V D_n + \mathrm{diag}(\delta_n \odot \varphi''(u_n)),
+ *
+ * with D_n = diag(phi'(u_n)). For the Gauss-Newton curvature the diag(delta phi'') term of
+ * A_n is dropped (it comes from the second derivative of the hidden layer, which J^T S J
+ * omits). Cost O(N(c^2 h + c h^2)); memory O(N(c^2 + ch + h^2)).
+ */
+import type { ForwardPass } from './network.ts';
+import type { Curvature, Model } from './types.ts';
+
+export interface SampleCurvature {
+  /** N x c x c softmax covariances. */
+  readonly S: Float64Array;
+  /** N x c x h: S_n V. */
+  readonly B: Float64Array;
+  /** N x c x h: S_n V D_n. */
+  readonly C: Float64Array;
+  /** N x h: V^T g_n. */
+  readonly delta: Float64Array;
+  /** N x h x h: A_n (symmetric). */
+  readonly A: Float64Array;
+}
+
+export function sampleCurvature(model: Model, fp: ForwardPass, curvature: Curvature): SampleCurvature {
+  const { samples: N, hiddenDim: h, classes: c } = fp;
+  const V = model.V;
+  const S = new Float64Array(N * c * c);
+  const B = new Float64Array(N * c * h);
+  const C = new Float64Array(N * c * h);
+  const delta = new Float64Array(N * h);
+  const A = new Float64Array(N * h * h);
+  const VtB = new Float64Array(h * h);
+  for (let n = 0; n < N; n++) {
+    const pn = n * c;
+    const So = n * c * c;
+    for (let k = 0; k < c; k++) {
+      const pk = fp.p[pn + k]!;
+      for (let kk = 0; kk < c; kk++) S[So + k * c + kk] = (k === kk ? pk : 0) - pk * fp.p[pn + kk]!;
+    }
+    const Bo = n * c * h;
+    for (let k = 0; k < c; k++) {
+      for (let i = 0; i < h; i++) {
+        let s = 0;
+        for (let kk = 0; kk < c; kk++) s += S[So + k * c + kk]! * V[kk * h + i]!;
+        B[Bo + k * h + i] = s;
+        C[Bo + k * h + i] = s * fp.d1[n * h + i]!;
+      }
+    }
+    for (let i = 0; i < h; i++) {
+      let s = 0;
+      for (let k = 0; k < c; k++) s += V[k * h + i]! * fp.g[pn + k]!;
+      delta[n * h + i] = s;
+    }
+    // V^T S V (h x h), then scale by phi' on both sides.
+    for (let i = 0; i < h; i++) {
+      for (let j = i; j < h; j++) {
+        let s = 0;
+        for (let k = 0; k < c; k++) s += V[k * h + i]! * B[Bo + k * h + j]!;
+        VtB[i * h + j] = s;
+      }
+    }
+    const Ao = n * h * h;
+    for (let i = 0; i < h; i++) {
+      const di = fp.d1[n * h + i]!;
+      for (let j = i; j < h; j++) {
+        const val = di * VtB[i * h + j]! * fp.d1[n * h + j]!;
+        A[Ao + i * h + j] = val;
+        A[Ao + j * h + i] = val;
+      }
+      if (curvature === 'hessian') A[Ao + i * h + i]! += delta[n * h + i]! * fp.d2[n * h + i]!;
+    }
+  }
+  return { S, B, C, delta, A };
+}
