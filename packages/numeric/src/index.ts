@@ -31,3 +31,5 @@ export type { HessianTraces } from './hessianTrace.ts';
 export { crossTerm, gramMatrix, hessianTraces, softmaxCovarianceInner } from './hessianTrace.ts';
 export type { WolkowiczStyanBounds } from './wolkowiczStyan.ts';
 export { wolkowiczStyanBounds } from './wolkowiczStyan.ts';
+export type { BoundGradient, BoundKind, TraceGradients } from './boundGradient.ts';
+export { BOUND_KINDS, boundGradient, boundGradientFromTraces, traceGradients } from './boundGradient.ts';
