@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'vitest';
+import { ACTIVATIONS, ACTIVATION_NAMES, erf, normalCdf } from '../src/activations.ts';
+
+/** erf / Phi reference values from CPython's math.erf / math.erfc (C99 libm, within about
+ * 1 ulp), printed with repr. Our series / continued fraction must agree to a few ulps:
+ * RTOL_ERF = 1e-15 relative (~5 ulps). */
+const RTOL_ERF = 1e-15;
+/** Phi(u) for -2 sqrt2 < u < 0 is 1 + erf with erf near -1: ~1/erfc(2) = 200 ulps relative. */
+const RTOL_PHI_CANCELLATION = 5e-14;
+const ERF_REFERENCE: [number, number][] = [
+  [0.1, 0.1124629160182849],
+  [0.5, 0.5204998778130465],
+  [1, 0.8427007929497149],
+  [2, 0.9953222650189527],
+  [2.9, 0.9999589021219005],
+  [3, 0.9999779095030014],
+  [3.5, 0.9999992569016276],
+  [5, 0.9999999999984626],
+  [-1.5, -0.9661051464753108],
+];
+const PHI_REFERENCE: [number, number][] = [
+  [-3, 0.0013498980316300957],
+  [-5, 2.866515718791946e-7],
+  [-10, 7.619853024160593e-24],
+  [-20, 2.7536241186063314e-89],
+  [2, 0.9772498680518208],
+];
+
+describe('erf and the normal CDF', () => {
+  test.each(ERF_REFERENCE)('erf(%d) matches libm', (x, expected) => {
+    expect(erf(x)).toBeAllClose(expected, { rtol: RTOL_ERF, atol: 0 });
+  });
+  test.each(PHI_REFERENCE)('Phi(%d) matches libm, relative accuracy in the far tail', (u, expected) => {
+    // Relative accuracy in the lower tail matters for GELU's phi(u) = u Phi(u) at u << 0.
+    expect(normalCdf(u)).toBeAllClose(expected, { rtol: RTOL_ERF, atol: 0 });
+  });
+  test('Phi(-1) in the cancellation zone keeps its documented accuracy', () => {
+    expect(normalCdf(-1)).toBeAllClose(0.15865525393145707, { rtol: RTOL_PHI_CANCELLATION, atol: 0 });
+  });
+});
+
+/**
+ * The table's derivatives against a five-point central difference of the next-lower one.
+ * Step 1e-3: truncation error h^4 f^(5)/30 ~ 1e-13 for these smooth functions, round-off
+ * ~ eps/h ~ 1e-13; 1e-9 relative to the derivative's scale on the grid leaves margin.
+ */
+const RTOL_FIVE_POINT = 1e-9;
+const STEP = 1e-3;
+const GRID = Array.from({ length: 81 }, (_, i) => -20 + i * 0.5);
+
+function fivePoint(f: (u: number) => number, u: number): number {
+  return (8 * (f(u + STEP) - f(u - STEP)) - (f(u + 2 * STEP) - f(u - 2 * STEP))) / (12 * STEP);
+}
+
+describe.each(ACTIVATION_NAMES)('%s derivative table', (name) => {
+  const rule = ACTIVATIONS[name];
+  const pairs: [string, (u: number) => number, (u: number) => number][] = [
+    ["phi'", rule.phi, rule.d1],
+    ["phi''", rule.d1, rule.d2],
+    ["phi'''", rule.d2, rule.d3],
+  ];
+  test.each(pairs)('%s equals a central difference', (_label, lower, derivative) => {
+    const fd = GRID.map((u) => fivePoint(lower, u));
+    const exact = GRID.map(derivative);
+    expect(exact).toBeAllClose(fd, { rtol: RTOL_FIVE_POINT, atol: 1e-12 });
+  });
+  test('is finite over the whole line, including saturation', () => {
+    for (const u of [-800, -40, -1e-300, 0, 1e-300, 40, 800]) {
+      for (const f of [rule.phi, rule.d1, rule.d2, rule.d3]) expect(Number.isFinite(f(u))).toBe(true);
+    }
+  });
+});

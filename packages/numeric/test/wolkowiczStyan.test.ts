@@ -1,0 +1,62 @@
+import { describe, expect, test } from 'vitest';
+import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { wolkowiczStyanBounds } from '../src/wolkowiczStyan.ts';
+
+/** Traces of a diagonal matrix with the given eigenvalues. */
+function traces(eigs: number[]) {
+  return { t1: eigs.reduce((s, x) => s + x, 0), t2: eigs.reduce((s, x) => s + x * x, 0), P: eigs.length };
+}
+
+describe('Wolkowicz-Styan bounds', () => {
+  test('enclose the spectrum of explicit diagonal matrices', () => {
+    const cases = [[1, 2, 3], [-5, 0.1, 0.2, 7], [0, 0, 0, 1e-8], [3, -3]];
+    for (const eigs of cases) {
+      const { t1, t2, P } = traces(eigs);
+      const b = wolkowiczStyanBounds(t1, t2, P);
+      const max = Math.max(...eigs);
+      const min = Math.min(...eigs);
+      // [0,0,0,1e-8] is an equality case (P-1 equal eigenvalues): allow round-off there.
+      const slack = RTOL_SAME_FORMULA * Math.max(...eigs.map(Math.abs));
+      expect(b.lambdaMaxUpper).toBeGreaterThanOrEqual(max - slack);
+      expect(b.lambdaMaxLower).toBeLessThanOrEqual(max + slack);
+      expect(b.lambdaMinUpper).toBeGreaterThanOrEqual(min - slack);
+      expect(b.lambdaMinLower).toBeLessThanOrEqual(min + slack);
+      expect(b.rangeUpper).toBeGreaterThanOrEqual(max - min - slack);
+    }
+  });
+
+  test('are attained where the theorem says: one eigenvalue apart from P-1 equal ones', () => {
+    // Eigenvalues (a, b, b, b): lambda_max = a meets the upper bound exactly (equality case of Thm 2.1).
+    const eigs = [10, 1, 1, 1];
+    const { t1, t2, P } = traces(eigs);
+    expect(wolkowiczStyanBounds(t1, t2, P).lambdaMaxUpper).toBeAllClose(10, { rtol: RTOL_SAME_FORMULA });
+  });
+
+  test('s = 0: every bound collapses to the common eigenvalue', () => {
+    const b = wolkowiczStyanBounds(6, 12, 3); // eigenvalues 2, 2, 2
+    expect(b.spread).toBe(0);
+    for (const v of [b.lambdaMaxUpper, b.lambdaMaxLower, b.lambdaMinUpper, b.lambdaMinLower]) expect(v).toBeAllClose(2, { rtol: RTOL_SAME_FORMULA });
+    expect(b.rangeUpper).toBe(0);
+  });
+
+  test('negative s^2 from round-off is clamped and reported', () => {
+    const P = 3;
+    const t1 = 0.3;
+    const t2 = 0.03 * (1 - 1e-15); // slightly below T1^2 / P
+    const b = wolkowiczStyanBounds(t1, t2, P);
+    expect(b.spreadSquaredRaw).toBeLessThan(0);
+    expect(b.clamped).toBe(true);
+    expect(b.spread).toBe(0);
+    expect(Number.isNaN(b.lambdaMaxUpper)).toBe(false);
+  });
+
+  test('P = 1 reports the single eigenvalue without dividing by zero', () => {
+    const b = wolkowiczStyanBounds(-2.5, 6.25, 1);
+    for (const v of [b.lambdaMaxUpper, b.lambdaMaxLower, b.lambdaMinUpper, b.lambdaMinLower]) expect(v).toBe(-2.5);
+    expect(b.rangeUpper).toBe(0);
+  });
+
+  test('rejects a non-positive P', () => {
+    expect(() => wolkowiczStyanBounds(1, 1, 0)).toThrow(/P must be a positive integer/);
+  });
+});
