@@ -1,0 +1,26 @@
+/** The README's promises: its first lines hold the two commands, and CI runs the second verbatim. */
+import { readFileSync } from 'node:fs';
+import { expect, test } from 'vitest';
+
+const root = new URL('../../', import.meta.url);
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+const ci = readFileSync(new URL('.ci/run', root), 'utf8');
+
+function readmeCommands(): string[] {
+  const block = /```bash\n([\s\S]*?)```/.exec(readme);
+  if (!block) throw new Error('README has no bash block');
+  return block[1]!.trim().split('\n');
+}
+
+test('the README opens with exactly two commands: main job, then tests', () => {
+  expect(readme.indexOf('```bash')).toBeLessThan(20);
+  const commands = readmeCommands();
+  expect(commands).toHaveLength(2);
+  expect(commands[0]).toMatch(/pnpm hsr /);
+  expect(commands[1]).toMatch(/pnpm test$/);
+});
+
+test('.ci/run runs the README test command verbatim', () => {
+  const lines = ci.split('\n').map((l) => l.trim());
+  expect(lines).toContain(readmeCommands()[1]);
+});
