@@ -1,0 +1,478 @@
+#!/usr/bin/env python3
+"""Golden fixtures for @hsr/numeric, computed independently with PyTorch autograd in float64.
+
+Run by hand (`pnpm fixtures`, i.e. `python3 tools/golden/generate.py` from the repo root).
+It needs Debian's `python3-torch`, which only Debian's own interpreter /usr/bin/python3 sees;
+if the `python3` found first on PATH cannot import torch, this script re-executes itself
+with /usr/bin/python3 (see README.md).
+
+Nothing here reuses the toolkit's closed forms. Every expected value comes from the loss
+definition (MATH.md §1) alone:
+
+  u_n = W x_n + b,  z_n = phi(u_n),  v_n = V z_n + a,  L = kappa * sum_n -log softmax(v_n)[y_n]
+
+with kappa = 1/N (mean) or 1 (sum), differentiated by torch.autograd:
+
+  * Hessian:      torch.autograd.functional.hessian(L, theta, create_graph=True), then the
+                  block's principal submatrix;
+  * Gauss-Newton: kappa * sum_n J_n^T S_n J_n with J_n = d v_n / d theta from
+                  torch.autograd.functional.jacobian(create_graph=True), S_n = diag(p_n) - p_n p_n^T;
+  * T1 = tr H_b, T2 = sum of squares of H_b, eigenvalues by torch.linalg.eigvalsh;
+  * WS bounds (MATH.md §2) from T1, T2, P; their gradients, and those of T1 and T2, with
+    respect to ALL of theta by torch.autograd.grad through the create_graph Hessian.
+
+theta follows the contract of packages/numeric/src/parameters.ts, rebuilt here from its
+statement rather than imported: theta = (vec_row [W | b], vec_row [V | a]), i.e. b_i sits
+right after row i of W and a_k right after row k of V; without biases, (vec_row W, vec_row V).
+
+Self-checks (the script aborts if any fails): the index table is a permutation; H_b is
+symmetric; sum(eig) = T1 and sum(eig^2) = T2; the second-layer blocks of the Hessian and of
+the Gauss-Newton matrix agree (v is linear in V and a, so they must); the explicit erf
+formula agrees with F.gelu; central differences agree with autograd for the loss gradient
+and for every stored gradient along a random direction.
+"""
+
+import json
+import math
+import os
+import sys
+
+try:
+    import torch
+except ImportError:  # the pyenv/other python3 first on PATH has no torch: use Debian's
+    if sys.executable != '/usr/bin/python3' and os.path.exists('/usr/bin/python3'):
+        os.execv('/usr/bin/python3', ['/usr/bin/python3', os.path.abspath(__file__), *sys.argv[1:]])
+    sys.exit('generate.py needs PyTorch: apt-get install python3-torch, then run with /usr/bin/python3')
+
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+OUT = os.path.join(ROOT, 'packages', 'numeric', 'test', 'golden', 'fixtures')
+COMMAND = 'pnpm fixtures  (= /usr/bin/python3 tools/golden/generate.py)'
+
+
+# ----------------------------------------------------------------------------- activations
+
+def softplus(u):
+    # log(1 + e^u) as logaddexp(u, 0): exact in both tails and smooth to every order. Not
+    # F.softplus, whose default threshold=20 switches to the identity and would zero phi''
+    # (and phi''') for the saturated cases, |u| ~ 10-20.
+    return torch.logaddexp(u, torch.zeros_like(u))
+
+
+ACTIVATIONS = {
+    'sigmoid': torch.sigmoid,
+    'tanh': torch.tanh,
+    'softplus': softplus,
+    'silu': lambda u: u * torch.sigmoid(u),
+    # exact erf GELU, u * Phi(u); checked against 0.5 u (1 + erf(u / sqrt 2)) in self_check
+    'gelu': lambda u: F.gelu(u, approximate='none'),
+}
+
+
+# ----------------------------------------------------------------------------- theta contract
+
+class Layout:
+    """Index table of the flattening contract, built from its statement."""
+
+    def __init__(self, d, h, c, bias):
+        self.d, self.h, self.c, self.bias = d, h, c, bias
+        dt = d + 1 if bias else d  # width of a row of [W | b]
+        ht = h + 1 if bias else h  # width of a row of [V | a]
+        self.first = h * dt
+        self.P = h * dt + c * ht
+        self.W = [[i * dt + j for j in range(d)] for i in range(h)]
+        self.b = [i * dt + d for i in range(h)] if bias else None
+        self.V = [[self.first + k * ht + l for l in range(h)] for k in range(c)]
+        self.a = [self.first + k * ht + h for k in range(c)] if bias else None
+        used = [i for row in self.W for i in row] + [i for row in self.V for i in row]
+        used += (self.b or []) + (self.a or [])
+        assert sorted(used) == list(range(self.P)), 'theta layout is not a permutation'
+
+    def block(self, name):
+        return {'all': (0, self.P), 'first': (0, self.first), 'second': (self.first, self.P)}[name]
+
+    def flatten(self, model):
+        theta = [0.0] * self.P
+        for i in range(self.h):
+            for j in range(self.d):
+                theta[self.W[i][j]] = model['W'][i][j]
+            if self.bias:
+                theta[self.b[i]] = model['b'][i]
+        for k in range(self.c):
+            for l in range(self.h):
+                theta[self.V[k][l]] = model['V'][k][l]
+            if self.bias:
+                theta[self.a[k]] = model['a'][k]
+        return torch.tensor(theta)
+
+    def unflatten(self, theta):
+        W = theta[torch.tensor(self.W)]
+        V = theta[torch.tensor(self.V)]
+        b = theta[torch.tensor(self.b)] if self.bias else None
+        a = theta[torch.tensor(self.a)] if self.bias else None
+        return W, b, V, a
+
+
+# ----------------------------------------------------------------------------- the network
+
+class Problem:
+    def __init__(self, model, X, y, reduction):
+        self.act = ACTIVATIONS[model['activation']]
+        h, d, c = len(model['W']), len(model['W'][0]), len(model['V'])
+        self.layout = Layout(d, h, c, 'b' in model)
+        self.theta0 = self.layout.flatten(model)
+        self.X = torch.tensor(X)
+        self.y = torch.tensor(y, dtype=torch.long)
+        self.N = len(X)
+        self.kappa = 1.0 / self.N if reduction == 'mean' else 1.0
+
+    def logits(self, theta):
+        W, b, V, a = self.layout.unflatten(theta)
+        u = self.X @ W.T
+        if b is not None:
+            u = u + b
+        v = self.act(u) @ V.T
+        if a is not None:
+            v = v + a
+        return v
+
+    def loss(self, theta):
+        logp = F.log_softmax(self.logits(theta), dim=1)
+        return -self.kappa * logp[torch.arange(self.N), self.y].sum()
+
+    def curvature(self, theta, curvature):
+        """Full P x P Hessian or Gauss-Newton matrix, differentiable w.r.t. theta."""
+        if curvature == 'hessian':
+            return torch.autograd.functional.hessian(self.loss, theta, create_graph=True)
+        J = torch.autograd.functional.jacobian(self.logits, theta, create_graph=True)  # N x c x P
+        p = torch.softmax(self.logits(theta), dim=1)
+        S = torch.diag_embed(p) - p.unsqueeze(2) * p.unsqueeze(1)
+        return self.kappa * torch.einsum('nkp,nkl,nlq->pq', J, S, J)
+
+    def block_curvature(self, theta, variant):
+        lo, hi = self.layout.block(variant['block'])
+        return self.curvature(theta, variant['curvature'])[lo:hi, lo:hi]
+
+
+def ws_bounds(T1, T2, P):
+    """MATH.md §2 from traces; works on floats or 0-d tensors (for autograd)."""
+    m = T1 / P
+    s2 = T2 / P - m * m
+    if isinstance(s2, torch.Tensor):
+        s = torch.sqrt(torch.clamp(s2, min=0.0))
+    else:
+        s = math.sqrt(max(s2, 0.0))
+    if P == 1:  # one eigenvalue: every bound is it, and the spread is exactly 0
+        s = 0.0 * s
+        return {'mean': m, 'spread': s, 'lambdaMaxUpper': m, 'lambdaMaxLower': m,
+                'lambdaMinUpper': m, 'lambdaMinLower': m, 'rangeUpper': s}
+    r = math.sqrt(P - 1)
+    return {
+        'mean': m,
+        'spread': s,
+        'lambdaMaxUpper': m + s * r,
+        'lambdaMaxLower': m + s / r,
+        'lambdaMinUpper': m - s / r,
+        'lambdaMinLower': m - s * r,
+        'rangeUpper': s * math.sqrt(2 * P),
+    }
+
+
+GRADIENT_FIELDS = {
+    'gradTraceH': lambda T1, T2, P: T1,
+    'gradTraceH2': lambda T1, T2, P: T2,
+    'gradUpper': lambda T1, T2, P: ws_bounds(T1, T2, P)['lambdaMaxUpper'],
+    'gradLower': lambda T1, T2, P: ws_bounds(T1, T2, P)['lambdaMinLower'],
+    'gradRange': lambda T1, T2, P: ws_bounds(T1, T2, P)['rangeUpper'],
+}
+
+
+def traces(prob, theta, variant):
+    H = prob.block_curvature(theta, variant)
+    return H, torch.diagonal(H).sum(), (H * H).sum()
+
+
+def expected_values(prob, variant):
+    theta = prob.theta0.clone().requires_grad_(True)
+    loss = prob.loss(theta)
+    (grad,) = torch.autograd.grad(loss, theta)
+    H, T1, T2 = traces(prob, theta, variant)
+    P = H.shape[0]
+    Hd = H.detach()
+    eig = torch.linalg.eigvalsh(Hd)
+    t1, t2 = T1.item(), T2.item()
+    bounds = ws_bounds(t1, t2, P)
+    out = {
+        'loss': loss.item(),
+        'gradient': grad.tolist(),
+        'P': P,
+        'traceH': t1,
+        'traceH2': t2,
+        'eigenvalues': eig.tolist(),
+        **{k: float(bounds[k]) for k in ('lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower', 'rangeUpper')},
+    }
+    checks = {'H': Hd, 'eig': eig, 'grad': grad}
+    if P > 1 and bounds['spread'] > 0:
+        for name, f in GRADIENT_FIELDS.items():
+            (g,) = torch.autograd.grad(f(T1, T2, P), theta, retain_graph=True)
+            out[name] = g.tolist()
+    else:
+        out['gradientsSkipped'] = 's = 0 (P = 1): the bounds are not differentiable there'
+    return out, checks
+
+
+# ----------------------------------------------------------------------------- self-checks
+
+def close(a, b, rtol, scale=None):
+    a, b = torch.as_tensor(a), torch.as_tensor(b)
+    scale = scale if scale is not None else max(b.abs().max().item(), 1e-300)
+    return (a - b).abs().max().item() <= rtol * scale
+
+
+def self_check(name, prob, variant, exp, checks):
+    H, eig = checks['H'], checks['eig']
+    hs = H.abs().max().item()
+    assert close(H, H.T, 1e-13, hs), f'{name}: block matrix not symmetric'
+    assert close(eig.sum(), exp['traceH'], 1e-12, eig.abs().max().item() * len(eig)), f'{name}: sum eig != T1'
+    assert close((eig * eig).sum(), exp['traceH2'], 1e-12), f'{name}: sum eig^2 != T2'
+    # v is linear in (V, a): the second-layer Hessian block IS the Gauss-Newton block.
+    th = prob.theta0.clone()
+    second = {'reduction': variant['reduction'], 'block': 'second'}
+    Hs = prob.block_curvature(th, {**second, 'curvature': 'hessian'}).detach()
+    Gs = prob.block_curvature(th, {**second, 'curvature': 'gauss-newton'}).detach()
+    assert close(Hs, Gs, 1e-12), f'{name}: Hessian and Gauss-Newton differ on the second block'
+    if prob.act is ACTIVATIONS['gelu']:
+        u = torch.linspace(-20, 20, 401)
+        ref = 0.5 * u * (1 + torch.erf(u / math.sqrt(2)))
+        assert close(prob.act(u), ref, 1e-15, 20.0), f'{name}: F.gelu is not the erf GELU'
+    # Central differences along one random direction, for every stored gradient.
+    gen = torch.Generator().manual_seed(1234)
+    direction = torch.randn(prob.layout.P, generator=gen)
+    direction /= direction.norm()
+    step = 1e-5 * max(1.0, prob.theta0.abs().max().item())
+
+    def fd(f):
+        return (f(prob.theta0 + step * direction) - f(prob.theta0 - step * direction)) / (2 * step)
+
+    def quantity(field):
+        if field == 'gradient':
+            return lambda th: prob.loss(th).item()
+        def q(th):
+            _, T1, T2 = traces(prob, th, variant)
+            return float(GRADIENT_FIELDS[field](T1.item(), T2.item(), exp['P']))
+        return q
+
+    for field in ['gradient', *[k for k in GRADIENT_FIELDS if k in exp]]:
+        g = torch.tensor(exp[field])
+        analytic = (g @ direction).item()
+        numeric = fd(quantity(field))
+        # truncation O(step^2) and round-off O(eps/step) relative to the gradient's size
+        tol = 1e-6 * g.norm().item() + 1e-12
+        assert abs(analytic - numeric) <= tol, f'{name}: {field} vs central difference: {analytic} vs {numeric}'
+
+
+# ----------------------------------------------------------------------------- case data
+
+def r6(x):
+    """Round to 6 significant digits: readable fixtures; the stored values are then exact."""
+    return float(f'{x:.6g}')
+
+
+def rows(t):
+    return [[r6(x) for x in row] for row in t.tolist()]
+
+
+def make_case(spec):
+    g = torch.Generator().manual_seed(spec['seed'])
+    d, h, c, N = spec['d'], spec['h'], spec['c'], spec['N']
+    act, bias, weights, inputs = spec['activation'], spec['bias'], spec.get('weights', 'normal'), spec.get('inputs', 'normal')
+
+    def randn(*shape):
+        return torch.randn(*shape, generator=g)
+
+    def uniform(lo, hi, *shape):
+        return lo + (hi - lo) * torch.rand(*shape, generator=g)
+
+    def signs(*shape):
+        return torch.where(torch.rand(*shape, generator=g) < 0.5, -1.0, 1.0)
+
+    if inputs == 'orthogonal':
+        # N <= d rows of an orthonormal basis, scaled to norms in [1, 2], plus 1e-3 noise:
+        # nearly orthogonal samples (the case where cross-sample first-layer terms vanish).
+        assert N <= d
+        Q, _ = torch.linalg.qr(randn(d, d))
+        X = Q[:N] * uniform(1.0, 2.0, N, 1) + 1e-3 * randn(N, d)
+    elif weights == 'saturated':
+        # Each sample's entries share one sign, and so does each row of W: |u| adds up
+        # without cancellation to roughly 10-20 (checked below), on both sides of zero.
+        X = signs(N, 1) * uniform(0.8, 1.3, N, d)
+    else:
+        X = randn(N, d)
+
+    if weights == 'saturated':
+        W = signs(h, 1) * uniform(10.0 / (0.8 * d), 18.0 / (1.3 * d), h, d)
+        b = uniform(-1.0, 1.0, h)
+        V = randn(c, h) * (1.0 if act in ('sigmoid', 'tanh') else 0.1)  # keep the softmax unsaturated
+        a = 0.5 * randn(c)
+    elif weights == 'tiny':
+        W, b, V, a = 1e-3 * randn(h, d), 1e-3 * randn(h), 1e-3 * randn(c, h), 1e-3 * randn(c)
+    else:
+        W, b, V, a = randn(h, d) / math.sqrt(d), 0.5 * randn(h), randn(c, h), 0.5 * randn(c)
+
+    model = {'activation': act, 'W': rows(W)}
+    if bias:
+        model['b'] = [r6(x) for x in b.tolist()]
+    model['V'] = rows(V)
+    if bias:
+        model['a'] = [r6(x) for x in a.tolist()]
+    X = rows(X)
+    y = torch.randint(0, c, (N,), generator=g).tolist()
+    if N >= c:  # every class present when there is room
+        y[:c] = list(range(c))
+    return model, {'X': X, 'y': y}
+
+
+def case(activation, bias, reduction, block, curvature, c, d=3, h=4, N=6, weights='normal', inputs='normal', note=''):
+    parts = [activation, 'bias' if bias else 'nobias', reduction, block, 'gn' if curvature == 'gauss-newton' else 'hessian', f'c{c}']
+    if weights != 'normal':
+        parts.append(weights)
+    if inputs != 'normal':
+        parts.append(inputs)
+    if N == 1:
+        parts.append('n1')
+    return {'name': '-'.join(parts), 'activation': activation, 'bias': bias, 'reduction': reduction,
+            'block': block, 'curvature': curvature, 'c': c, 'd': d, 'h': h, 'N': N,
+            'weights': weights, 'inputs': inputs, 'note': note}
+
+
+H, GN = 'hessian', 'gauss-newton'
+CASES = [
+    # every activation on the default variant
+    case('sigmoid', True, 'mean', 'all', H, 3, note='baseline'),
+    case('tanh', True, 'mean', 'all', H, 3),
+    case('softplus', True, 'mean', 'all', H, 3),
+    case('silu', True, 'mean', 'all', H, 3),
+    case('gelu', True, 'mean', 'all', H, 3),
+    # variants spread over activations: bias off, sum, blocks, Gauss-Newton, c = 2 and 4
+    case('sigmoid', False, 'sum', 'first', H, 2),
+    case('tanh', False, 'mean', 'second', H, 4),
+    case('softplus', True, 'sum', 'second', GN, 2),
+    case('silu', False, 'mean', 'first', GN, 3),
+    case('gelu', True, 'mean', 'all', GN, 4),
+    case('sigmoid', True, 'mean', 'all', GN, 3),
+    case('tanh', True, 'sum', 'all', GN, 2),
+    case('softplus', False, 'mean', 'first', H, 4),
+    case('silu', True, 'sum', 'second', H, 3),
+    case('gelu', False, 'sum', 'first', H, 2),
+    case('tanh', True, 'mean', 'first', GN, 3, d=4, h=3, N=5),
+    case('gelu', True, 'sum', 'all', H, 2, d=5, h=5, N=8, note='largest'),
+    # saturated hidden units, |u| ~ 10-20
+    case('sigmoid', True, 'mean', 'all', H, 3, weights='saturated'),
+    case('tanh', False, 'sum', 'all', H, 3, weights='saturated'),
+    case('softplus', True, 'mean', 'first', H, 2, weights='saturated'),
+    case('silu', True, 'mean', 'all', GN, 3, weights='saturated'),
+    case('gelu', False, 'mean', 'second', H, 4, weights='saturated'),
+    case('gelu', True, 'mean', 'all', H, 3, weights='saturated'),
+    # tiny weights ~ 1e-3 (softmax near uniform, u near 0)
+    case('sigmoid', True, 'mean', 'all', H, 3, weights='tiny'),
+    case('tanh', False, 'mean', 'all', H, 2, weights='tiny'),
+    case('softplus', True, 'sum', 'all', GN, 4, weights='tiny'),
+    case('silu', False, 'mean', 'first', H, 3, weights='tiny'),
+    case('gelu', True, 'mean', 'second', GN, 3, weights='tiny'),
+    # a single sample
+    case('sigmoid', True, 'mean', 'all', H, 3, N=1),
+    case('gelu', False, 'sum', 'all', H, 4, N=1),
+    case('silu', True, 'mean', 'first', GN, 2, N=1),
+    # near-orthogonal inputs
+    case('tanh', False, 'mean', 'all', H, 3, d=5, N=4, inputs='orthogonal'),
+    case('softplus', False, 'sum', 'first', H, 2, d=4, N=4, inputs='orthogonal'),
+    case('sigmoid', True, 'mean', 'all', GN, 3, d=5, N=5, inputs='orthogonal'),
+    case('silu', False, 'mean', 'second', H, 4, d=5, N=3, inputs='orthogonal'),
+    # P = 1: a single first-layer weight; s = 0, every bound equals the one eigenvalue
+    case('tanh', False, 'mean', 'first', H, 2, d=1, h=1, N=3, note='P = 1'),
+]
+
+
+def check_saturation(spec, model, data):
+    if spec['weights'] != 'saturated':
+        return
+    W = torch.tensor(model['W'])
+    u = torch.tensor(data['X']) @ W.T
+    if 'b' in model:
+        u = u + torch.tensor(model['b'])
+    lo, hi = u.abs().min().item(), u.abs().max().item()
+    assert 8.0 <= lo and hi <= 22.0, f"{spec['name']}: |u| in [{lo}, {hi}], not saturated as intended"
+    return lo, hi
+
+
+# ----------------------------------------------------------------------------- output
+
+def dump(obj):
+    """One key per line, arrays compact: small diffs, small files. json uses float.__repr__,
+    the shortest string that round-trips, so JSON.parse recovers every double exactly."""
+    def enc(v):
+        return json.dumps(v, separators=(',', ':'), allow_nan=False)
+    lines = ['{']
+    items = list(obj.items())
+    for i, (k, v) in enumerate(items):
+        comma = ',' if i < len(items) - 1 else ''
+        if isinstance(v, dict):
+            inner = list(v.items())
+            lines.append(f'  {enc(k)}: {{')
+            for j, (k2, v2) in enumerate(inner):
+                lines.append(f'    {enc(k2)}: {enc(v2)}' + (',' if j < len(inner) - 1 else ''))
+            lines.append('  }' + comma)
+        else:
+            lines.append(f'  {enc(k)}: {enc(v)}{comma}')
+    lines.append('}')
+    return '\n'.join(lines) + '\n'
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for f in os.listdir(OUT):
+        if f.endswith('.json'):
+            os.remove(os.path.join(OUT, f))
+    names = [s['name'] for s in CASES]
+    assert len(set(names)) == len(names), 'duplicate case names'
+    index = []
+    for seed, spec in enumerate(CASES, start=1):
+        spec['seed'] = 1000 + seed
+        model, data = make_case(spec)
+        sat = check_saturation(spec, model, data)
+        variant = {'reduction': spec['reduction'], 'block': spec['block'], 'curvature': spec['curvature']}
+        prob = Problem(model, data['X'], data['y'], spec['reduction'])
+        exp, checks = expected_values(prob, variant)
+        self_check(spec['name'], prob, variant, exp, checks)
+        fixture = {
+            'name': spec['name'],
+            'note': spec['note'],
+            'generator': {'command': COMMAND, 'torch': torch.__version__, 'seed': spec['seed']},
+            'model': model,
+            'data': data,
+            'variant': variant,
+            'expected': exp,
+        }
+        path = os.path.join(OUT, spec['name'] + '.json')
+        with open(path, 'w') as fh:
+            fh.write(dump(fixture))
+        d, h, c, N = spec['d'], spec['h'], spec['c'], spec['N']
+        index.append({'name': spec['name'], 'file': spec['name'] + '.json', 'P': exp['P'],
+                      'thetaSize': prob.layout.P, 'd': d, 'h': h, 'c': c, 'N': N,
+                      'gradients': 'gradTraceH' in exp})
+        extra = f'  |u| in [{sat[0]:.1f}, {sat[1]:.1f}]' if sat else ''
+        print(f"{spec['name']:48s} P={exp['P']:3d}  T1={exp['traceH']:.6g}  eig=[{exp['eigenvalues'][0]:.3g}, {exp['eigenvalues'][-1]:.3g}]{extra}")
+    with open(os.path.join(OUT, 'index.json'), 'w') as fh:
+        meta = {'command': COMMAND, 'python': sys.version.split()[0], 'torch': torch.__version__,
+                'dtype': 'float64', 'cases': index}
+        fh.write(json.dumps(meta, indent=1) + '\n')
+    total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
+    print(f'{len(CASES)} fixtures, {total} bytes in {os.path.relpath(OUT, ROOT)}')
+
+
+if __name__ == '__main__':
+    main()
