@@ -1,0 +1,333 @@
+/**
+ * Training a three-layer network with or without Hessian-spectrum regularisation
+ * (MATH.md §6), full batch or mini-batch, deterministic in float64.
+ *
+ * With g = \nabla L_B(\theta) the gradient of the MEAN cross-entropy on the current batch B,
+ * and \mathrm{opt}(d) the chosen optimizer's update along a direction d (optimizers.ts):
+ *
+ * eq:train-plain        \theta \leftarrow \mathrm{opt}(g)
+ * eq:train-hsr-step     \theta \leftarrow \mathrm{opt}(g) - \rho\,\nabla U_B/\|\nabla U_B\|
+ *                       (update (A) of MATH.md §6; with `sgd` exactly
+ *                       \theta - \eta g - \rho\nabla U/\|\nabla U\|. The normalised step has fixed
+ *                       length rho and bypasses the optimizer's state on purpose: it is a step
+ *                       of prescribed length, not a gradient to be rescaled.)
+ * eq:train-hsr-penalty  \theta \leftarrow \mathrm{opt}(g + \lambda\nabla U_B)
+ *                       (update (B): descend L + lambda U through the optimizer)
+ * eq:train-sam          \epsilon = \rho\,g/\|g\|,\quad \theta \leftarrow \mathrm{opt}(\nabla L_B(\theta + \epsilon))
+ *                       (SAM, Foret et al. 2021, Eq. 3 with p = 2 and the second-order
+ *                       term dropped, as in their Algorithm 1; same batch for both passes)
+ *
+ * U_B is the Wolkowicz–Styan upper bound on lambda_max of the chosen variant's Hessian on
+ * the batch, and \nabla U_B its closed-form gradient (boundGradient.ts) over all parameters.
+ * The loss is always the batch mean (so eta means the same at every batch size); the
+ * variant's reduction applies to U only.
+ *
+ * Guards. When \nabla U_B = 0 or U is degenerate (s = 0, no gradient of the R-part), hsr-step
+ * and hsr-penalty drop the regulariser for that step and count it (`regulariserSkipped`).
+ * When \|g\| = 0, SAM's perturbation is 0 and the step is plain.
+ *
+ * Divergence. A non-finite batch loss, loss gradient, bound or bound gradient, non-finite
+ * parameters after a step, or a non-finite metrics record stops training with a message
+ * naming the epoch; the model kept is the last one whose checked quantities were finite
+ * (the parameters before the failing step, or before the step that produced them).
+ *
+ * Mini-batches: each epoch draws one permutation from the seeded RNG and cuts it into
+ * consecutive batches of `batchSize` (the last may be smaller); batchSize >= N (or null) is
+ * full-batch gradient descent with no shuffling. Same inputs and seed => bit-for-bit the same
+ * parameters and records (`train.test.ts`, determinism).
+ *
+ * Cost per step: O(B(hd + ch)) for L, twice that for SAM, plus
+ * O(B^2(h^2 + c^2 + ch) + B(ch^2 + c^2h)) for the bound gradient of the hsr methods.
+ */
+import { boundGradient as closedFormBoundGradient, type BoundGradient, type BoundKind } from '../boundGradient.ts';
+import { lossGradient } from '../network.ts';
+import { flattenParameters, parameterCount, unflattenParameters } from '../parameters.ts';
+import { createRng } from '../random.ts';
+import { subsetDataset } from '../model.ts';
+import { BLOCKS, CURVATURES, REDUCTIONS, type Dataset, type Model, type Variant } from '../types.ts';
+import { computeMetrics, isFiniteRecord, METRICS_MAX_EXACT_PARAMETERS, type MetricsRecord } from './metrics.ts';
+import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from './optimizers.ts';
+
+export type TrainingMethod = 'plain' | 'hsr-step' | 'hsr-penalty' | 'sam';
+export const TRAINING_METHODS: readonly TrainingMethod[] = ['plain', 'hsr-step', 'hsr-penalty', 'sam'];
+
+export interface TrainingConfig {
+  readonly method: TrainingMethod;
+  readonly optimizer: OptimizerName;
+  /** eta > 0. */
+  readonly learningRate: number;
+  /** mu in [0, 1), used by `momentum`. */
+  readonly momentum: number;
+  /** Step length of hsr-step's normalised bound step, and SAM's radius; >= 0. */
+  readonly rho: number;
+  /** Weight of U in hsr-penalty; >= 0. */
+  readonly lambda: number;
+  /** Samples per step; null = full batch. */
+  readonly batchSize: number | null;
+  /** Decoupled weight decay omega >= 0 (optimizers.ts). */
+  readonly weightDecay: number;
+  /** Epochs >= 1 (passes over the training set). */
+  readonly epochs: number;
+  /** Seeds the mini-batch shuffles (initialisation and splits are the caller's). */
+  readonly seed: number;
+  /** Record metrics every k epochs (and after the last, and at epoch 0). */
+  readonly metricsEvery: number;
+  /** The curvature U is taken of, and that metrics report. */
+  readonly variant: Variant;
+}
+
+export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
+  method: 'plain',
+  optimizer: 'sgd',
+  learningRate: 0.1,
+  momentum: 0.9,
+  rho: 0.05,
+  lambda: 0.01,
+  batchSize: null,
+  weightDecay: 0,
+  epochs: 100,
+  seed: 0,
+  metricsEvery: 10,
+  variant: { reduction: 'mean', block: 'all', curvature: 'hessian' },
+};
+
+/** An invalid hyperparameter, named; thrown before any work starts. */
+export class HyperparameterError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'HyperparameterError';
+  }
+}
+
+/** Throws HyperparameterError for the first invalid field; returns the config unchanged. */
+export function validateTrainingConfig(config: TrainingConfig): TrainingConfig {
+  const fail = (field: string, msg: string): never => {
+    throw new HyperparameterError(field, msg);
+  };
+  const oneOf = (field: string, v: unknown, xs: readonly string[]) => {
+    if (typeof v !== 'string' || !xs.includes(v)) fail(field, `expected one of ${xs.join(', ')}, got "${String(v)}"`);
+  };
+  const finite = (field: string, v: unknown) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, `must be a finite number, got ${String(v)}`);
+  };
+  const integer = (field: string, v: unknown, min: number) => {
+    if (typeof v !== 'number' || !Number.isInteger(v)) fail(field, `must be an integer, got ${String(v)}`);
+    if ((v as number) < min) fail(field, `must be >= ${min}, got ${String(v)}`);
+  };
+  oneOf('method', config.method, TRAINING_METHODS);
+  oneOf('optimizer', config.optimizer, OPTIMIZER_NAMES);
+  finite('learningRate', config.learningRate);
+  if (!(config.learningRate > 0)) fail('learningRate', `must be > 0, got ${config.learningRate}`);
+  finite('momentum', config.momentum);
+  if (config.momentum < 0 || config.momentum >= 1) fail('momentum', `must be in [0, 1), got ${config.momentum}`);
+  finite('rho', config.rho);
+  if (config.rho < 0) fail('rho', `must be >= 0, got ${config.rho}`);
+  finite('lambda', config.lambda);
+  if (config.lambda < 0) fail('lambda', `must be >= 0, got ${config.lambda}`);
+  finite('weightDecay', config.weightDecay);
+  if (config.weightDecay < 0) fail('weightDecay', `must be >= 0, got ${config.weightDecay}`);
+  if (config.batchSize !== null) integer('batchSize', config.batchSize, 1);
+  integer('epochs', config.epochs, 1);
+  integer('seed', config.seed, -(2 ** 31));
+  integer('metricsEvery', config.metricsEvery, 1);
+  const v = config.variant as Partial<Variant> | undefined;
+  if (!v) fail('variant', 'is required');
+  oneOf('reduction', v!.reduction, REDUCTIONS);
+  oneOf('block', v!.block, BLOCKS);
+  oneOf('curvature', v!.curvature, CURVATURES);
+  return config;
+}
+
+export type TrainingStatus = 'completed' | 'diverged' | 'aborted';
+
+export interface StepInfo {
+  epoch: number;
+  /** 1-based index of the step within the epoch. */
+  stepInEpoch: number;
+  stepsPerEpoch: number;
+  /** Total steps taken. */
+  step: number;
+  /** Batch loss before the step. */
+  batchLoss: number;
+}
+
+export interface TrainingHooks {
+  /** Checked after every step: training stops cleanly after the current step. */
+  signal?: AbortSignal;
+  onStep?(info: StepInfo): void;
+  onMetrics?(record: MetricsRecord): void;
+  /** One-time human notices (e.g. the dense spectrum switched off above the P limit). */
+  onNotice?(message: string): void;
+  /** The bound gradient; the closed form by default. Tests may inject another. */
+  boundGradient?(model: Model, data: Dataset, variant: Variant, of: BoundKind): BoundGradient;
+  /** Override METRICS_MAX_EXACT_PARAMETERS (metrics.ts). */
+  maxExactParameters?: number;
+}
+
+export interface TrainingResult {
+  /** The final model (the last finite one if the run diverged). */
+  model: Model;
+  records: MetricsRecord[];
+  status: TrainingStatus;
+  /** Why training stopped early (null when completed). */
+  message: string | null;
+  /** Epochs fully completed. */
+  epochsCompleted: number;
+  steps: number;
+  regulariserSkipped: number;
+}
+
+function allFinite(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) return false;
+  return true;
+}
+
+function norm2(x: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
+  return Math.sqrt(s);
+}
+
+/** The bound hsr-step and hsr-penalty regularise. */
+export const REGULARISED_BOUND: BoundKind = 'upper';
+
+/**
+ * Train `initial` on `train` (metrics also on `test`, if given) with the method of
+ * eq:train-plain .. eq:train-sam. Validates the config first (HyperparameterError).
+ * Records metrics at epoch 0, every `metricsEvery` epochs and at the end (also on an early
+ * stop, for the model kept).
+ */
+export function train(initial: Model, trainData: Dataset, testData: Dataset | null, config: TrainingConfig, hooks: TrainingHooks = {}): TrainingResult {
+  validateTrainingConfig(config);
+  if (trainData.samples < 1) throw new HyperparameterError('data', 'the training set is empty');
+  const gradU = hooks.boundGradient ?? closedFormBoundGradient;
+  const variant = config.variant;
+  const P = parameterCount(initial);
+  const theta = flattenParameters(initial);
+  const previous = theta.slice();
+  const optimizer = createOptimizer(
+    { name: config.optimizer, learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay },
+    P,
+  );
+  const rng = createRng(config.seed);
+  const N = trainData.samples;
+  const fullBatch = config.batchSize === null || config.batchSize >= N;
+  const B = fullBatch ? N : config.batchSize!;
+  const stepsPerEpoch = Math.ceil(N / B);
+  const records: MetricsRecord[] = [];
+  const maxExact = hooks.maxExactParameters ?? METRICS_MAX_EXACT_PARAMETERS;
+  let steps = 0;
+  let skipped = 0;
+  let status: TrainingStatus = 'completed';
+  let message: string | null = null;
+  let epochsCompleted = 0;
+
+  const record = (epoch: number): MetricsRecord => {
+    const r = computeMetrics(unflattenParameters(initial, theta), trainData, testData, variant, {
+      epoch,
+      step: steps,
+      regulariserSkipped: skipped,
+      maxExactParameters: maxExact,
+    });
+    return r;
+  };
+  const emit = (r: MetricsRecord) => {
+    records.push(r);
+    hooks.onMetrics?.(r);
+  };
+
+  const first = record(0);
+  if (!first.exactAvailable) {
+    hooks.onNotice?.(`exact spectrum off: the ${variant.block} block has P = ${first.parameters} > ${maxExact} parameters; metrics report the closed-form bounds only (exactAvailable: false)`);
+  }
+  if (!isFiniteRecord(first)) throw new HyperparameterError('model', 'the initial model has a non-finite loss or bound');
+  emit(first);
+
+  // undo = 'counted': go back over the last counted step; 'uncounted': undo the step just
+  // applied (not yet counted); 'none': theta is still the last checked one.
+  const diverge = (epoch: number, what: string, undo: 'counted' | 'uncounted' | 'none') => {
+    if (undo !== 'none') theta.set(previous);
+    if (undo === 'counted') steps--;
+    status = 'diverged';
+    message = `diverged in epoch ${epoch}: ${what} is not finite; keeping the last finite model (step ${steps})`;
+  };
+
+  let currentEpoch = 0;
+  outer: for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    currentEpoch = epoch;
+    const order = fullBatch ? null : rng.permutation(N);
+    for (let s = 0; s < stepsPerEpoch; s++) {
+      const batch = order ? subsetDataset(trainData, order.subarray(s * B, Math.min((s + 1) * B, N))) : trainData;
+      const model = unflattenParameters(initial, theta);
+      const lg = lossGradient(model, batch, 'mean');
+      if (!Number.isFinite(lg.loss) || !allFinite(lg.gradient)) {
+        // theta itself came out of the last step unchecked on this batch: go back one step.
+        diverge(epoch, 'the batch loss', steps > 0 ? 'counted' : 'none');
+        break outer;
+      }
+      let direction = lg.gradient;
+      let boundStep: Float64Array | null = null;
+      if (config.method === 'sam') {
+        const gn = norm2(lg.gradient);
+        if (gn > 0) {
+          const perturbed = theta.slice();
+          for (let i = 0; i < P; i++) perturbed[i]! += (config.rho * lg.gradient[i]!) / gn;
+          const g2 = lossGradient(unflattenParameters(initial, perturbed), batch, 'mean').gradient;
+          if (!allFinite(g2)) {
+            diverge(epoch, 'the SAM perturbed gradient', 'none');
+            break outer;
+          }
+          direction = g2;
+        }
+      } else if (config.method === 'hsr-step' || config.method === 'hsr-penalty') {
+        const bg = gradU(model, batch, variant, REGULARISED_BOUND);
+        if (!Number.isFinite(bg.value) || !allFinite(bg.gradient)) {
+          diverge(epoch, 'the bound U on the batch', 'none');
+          break outer;
+        }
+        const un = norm2(bg.gradient);
+        if (bg.degenerate || !(un > 0)) {
+          skipped++;
+        } else if (config.method === 'hsr-penalty') {
+          direction = new Float64Array(P);
+          for (let i = 0; i < P; i++) direction[i] = lg.gradient[i]! + config.lambda * bg.gradient[i]!;
+        } else {
+          boundStep = new Float64Array(P);
+          for (let i = 0; i < P; i++) boundStep[i] = (config.rho * bg.gradient[i]!) / un;
+        }
+      }
+      previous.set(theta);
+      optimizer.step(theta, direction);
+      if (boundStep) for (let i = 0; i < P; i++) theta[i]! -= boundStep[i]!;
+      if (!allFinite(theta)) {
+        diverge(epoch, 'a parameter after the step', 'uncounted');
+        break outer;
+      }
+      steps++;
+      hooks.onStep?.({ epoch, stepInEpoch: s + 1, stepsPerEpoch, step: steps, batchLoss: lg.loss });
+      if (hooks.signal?.aborted) {
+        status = 'aborted';
+        message = `stopped by request in epoch ${epoch} after step ${steps}`;
+        break outer;
+      }
+    }
+    epochsCompleted = epoch;
+    if (epoch % config.metricsEvery === 0 || epoch === config.epochs) {
+      const r = record(epoch);
+      if (!isFiniteRecord(r)) {
+        diverge(epoch, 'the training loss or bound on the full training set', 'counted');
+        break;
+      }
+      emit(r);
+    }
+  }
+  if (status !== 'completed') {
+    // The kept model gets its own record, labelled with the epoch in progress.
+    const r = record(currentEpoch);
+    if (isFiniteRecord(r)) emit(r);
+  }
+  return { model: unflattenParameters(initial, theta), records, status, message, epochsCompleted, steps, regulariserSkipped: skipped };
+}
