@@ -5,4 +5,4 @@ export { relativeSharpness, weightNorm } from './sharpness.ts';
 export type { MetricsRecord, MetricsContext } from './metrics.ts';
 export { METRICS_MAX_EXACT_PARAMETERS, NEGATIVE_EIGENVALUE_RTOL, computeMetrics, isFiniteRecord } from './metrics.ts';
 export type { StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './train.ts';
-export { DEFAULT_TRAINING_CONFIG, HyperparameterError, REGULARISED_BOUND, TRAINING_METHODS, train, validateTrainingConfig } from './train.ts';
+export { DEFAULT_TRAINING_CONFIG, HyperparameterError, REGULARISED_BOUND, TRAINING_METHODS, train, trainAsync, validateTrainingConfig } from './train.ts';

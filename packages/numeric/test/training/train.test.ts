@@ -13,7 +13,7 @@ import { loss, lossGradient } from '../../src/network.ts';
 import { flattenParameters, unflattenParameters } from '../../src/parameters.ts';
 import type { Dataset, Model } from '../../src/types.ts';
 import { NEGATIVE_EIGENVALUE_RTOL } from '../../src/training/metrics.ts';
-import { DEFAULT_TRAINING_CONFIG, HyperparameterError, train, type TrainingConfig } from '../../src/training/train.ts';
+import { DEFAULT_TRAINING_CONFIG, HyperparameterError, train, trainAsync, type TrainingConfig } from '../../src/training/train.ts';
 
 /** Iris with every feature standardised over the whole set (population sd). */
 function iris(): Dataset {
@@ -194,6 +194,19 @@ describe('divergence, cancellation and guards', () => {
     expect(r.steps).toBe(3);
     expect(r.records.at(-1)!.step).toBe(3);
     expect(r.records.at(-1)!.trainLoss).toBeAllClose(loss(r.model, TINY_DATA), { rtol: RTOL_SAME_FORMULA });
+  });
+
+  it('trainAsync gives the same numbers as train, and lets a timer abort a running job', async () => {
+    const cfg = config({ method: 'sam', optimizer: 'adam', learningRate: 0.01, batchSize: 2, epochs: 3, metricsEvery: 1, seed: 5 });
+    const sync = train(TINY_MODEL, TINY_DATA, null, cfg);
+    const async_ = await trainAsync(TINY_MODEL, TINY_DATA, null, cfg, {}, 0);
+    expect(JSON.stringify(async_.records)).toBe(JSON.stringify(sync.records));
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 30);
+    const long = await trainAsync(IRIS_MODEL, IRIS, null, config({ method: 'plain', batchSize: 1, epochs: 10_000, metricsEvery: 10_000 }), { signal: ac.signal }, 5);
+    expect(long.status).toBe('aborted');
+    expect(long.epochsCompleted).toBeLessThan(10_000);
+    expect(long.records.at(-1)!.step).toBe(long.steps);
   });
 
   it('hsr-step skips (and counts) the regulariser when U is degenerate or grad U = 0', () => {
