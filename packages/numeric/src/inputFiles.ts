@@ -77,6 +77,8 @@ function describe(value: unknown): string {
   return 'an object';
 }
 
+const entries = (count: number): string => `${count} ${count === 1 ? 'entry' : 'entries'}`;
+
 const fieldLocation = (field: string): InputLocation => ({ kind: 'field', field });
 
 // ---------------------------------------------------------------------------------------
@@ -115,7 +117,8 @@ function systemReason(error: unknown): string {
 // other tools write, as numbers so that validation can name the field they sit in.
 
 /** Parse JSON text; throws InputError with line and column. NaN/Infinity literals become numbers. */
-export function parseJsonText(text: string, file: string): unknown {
+export function parseJsonText(raw: string, file: string): unknown {
+  const text = stripBom(raw);
   try {
     return JSON.parse(text);
   } catch (builtinError) {
@@ -415,17 +418,17 @@ export function parseModelJson(text: string, fileLabel: string): Model {
   const d = doc.W[0]!.length;
   if (d === 0) fail('W[0]', 'is empty (expected d >= 1 numbers)');
   doc.W.forEach((row, i) => {
-    if (row.length !== d) fail(`W[${i}]`, `has ${row.length} entries, expected d = ${d} (the length of W[0]): rows must not be ragged`);
+    if (row.length !== d) fail(`W[${i}]`, `has ${entries(row.length)}, expected d = ${d} (the length of W[0]): rows must not be ragged`);
   });
   const c = doc.V.length;
   if (c < 2) fail('V', `has ${c} row${c === 1 ? '' : 's'}, expected c >= 2 (one row per class)`);
   doc.V.forEach((row, k) => {
-    if (row.length !== h) fail(`V[${k}]`, `has ${row.length} entries, expected h = ${h} (the number of rows of W)`);
+    if (row.length !== h) fail(`V[${k}]`, `has ${entries(row.length)}, expected h = ${h} (the number of rows of W)`);
   });
   const b = doc.b ?? undefined;
   const a = doc.a ?? undefined;
-  if (b !== undefined && b.length !== h) fail('b', `has ${b.length} entries, expected h = ${h} (the number of rows of W)`);
-  if (a !== undefined && a.length !== c) fail('a', `has ${a.length} entries, expected c = ${c} (the number of rows of V)`);
+  if (b !== undefined && b.length !== h) fail('b', `has ${entries(b.length)}, expected h = ${h} (the number of rows of W)`);
+  if (a !== undefined && a.length !== c) fail('a', `has ${entries(a.length)}, expected c = ${c} (the number of rows of V)`);
   if ((b === undefined) !== (a === undefined)) {
     fail(b === undefined ? 'b' : 'a', `is missing while ${b === undefined ? 'a' : 'b'} is given (biases are on for both layers or for neither)`);
   }
@@ -550,7 +553,7 @@ function buildJsonDocument(value: unknown, file: string): DataDocument {
   }
   const X = new Float64Array(samples * d);
   doc.X.forEach((row, n) => {
-    if (row.length !== d) fail(`X[${n}]`, `has ${row.length} entries, expected d = ${d} (the length of X[0]): rows must not be ragged`);
+    if (row.length !== d) fail(`X[${n}]`, `has ${entries(row.length)}, expected d = ${d} (the length of X[0]): rows must not be ragged`);
     X.set(row, n * d);
   });
   const y = Int32Array.from(doc.y);
