@@ -1,0 +1,111 @@
+/**
+ * `hsr grad`: the closed-form gradient of one Wolkowicz–Styan bound (the lambda_max upper
+ * bound U by default) with respect to every parameter, in the model file's own shapes.
+ * The --json shape is a public contract (issue 3):
+ *   {"value": U, "gradient": {"W": [[...]], "b": [...], "V": [[...]], "a": [...]}}
+ * with b and a omitted for a model without biases, and "degenerate": true added only when
+ * s = 0 (the minimum-norm subgradient was returned; see boundGradient.ts).
+ */
+import type { Command } from 'commander';
+import {
+  BOUND_KINDS,
+  blockRange,
+  boundGradient,
+  checkModelData,
+  readDataFile,
+  readModelFile,
+  toParameterShapes,
+  type BoundKind,
+  type Dataset,
+  type Model,
+  type ParameterShapes,
+  type Variant,
+} from '@hsr/numeric';
+import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
+import { parseChoice, runAction, UsageError } from '../errors.ts';
+import { printJson, renderTable } from '../output.ts';
+import { addVariantOptions, readVariant } from '../variantFlags.ts';
+
+export interface GradReport {
+  value: number;
+  gradient: ParameterShapes<number>;
+  degenerate?: true;
+}
+
+/** The gradient of the chosen bound, shaped like the model file. */
+export function computeGradReport(model: Model, data: Dataset, variant: Variant, of: BoundKind): GradReport {
+  const g = boundGradient(model, data, variant, of);
+  const shaped = toParameterShapes(model, g.gradient);
+  // Rebuilt in the model file's key order (W, b, V, a), absent biases omitted.
+  const gradient: ParameterShapes<number> = { W: shaped.W, ...(shaped.b ? { b: shaped.b } : {}), V: shaped.V, ...(shaped.a ? { a: shaped.a } : {}) };
+  const report: GradReport = { value: g.value, gradient };
+  if (g.degenerate) report.degenerate = true;
+  return report;
+}
+
+const BOUND_LABEL: Record<BoundKind, string> = {
+  upper: 'lambda_max upper bound U = m + s sqrt(P-1)',
+  lower: 'lambda_min lower bound m - s sqrt(P-1)',
+  range: 'range bound s sqrt(2P)',
+};
+
+function frobenius(x: number[] | number[][] | undefined): number {
+  if (x === undefined) return 0;
+  let s = 0;
+  for (const v of x.flat()) s += v * v;
+  return Math.sqrt(s);
+}
+
+/** Value, then the Frobenius norm of the gradient per parameter block. */
+export function renderGradReport(r: GradReport, of: BoundKind, label: string, model: Model, variant: Variant): string {
+  const g = r.gradient;
+  const rows: (string | number)[][] = [['block', 'shape', '||grad||']];
+  rows.push(['W', `${model.hiddenDim} x ${model.inputDim}`, frobenius(g.W)]);
+  if (g.b) rows.push(['b', `${model.hiddenDim}`, frobenius(g.b)]);
+  rows.push(['V', `${model.classes} x ${model.hiddenDim}`, frobenius(g.V)]);
+  if (g.a) rows.push(['a', `${model.classes}`, frobenius(g.a)]);
+  const total = Math.sqrt(['W', 'b', 'V', 'a'].reduce((s, k) => s + frobenius(g[k as keyof ParameterShapes<number>]) ** 2, 0));
+  rows.push(['all', '', total]);
+  const { start, end } = blockRange(model, variant.block);
+  let out = `${label}\n${BOUND_LABEL[of]} of the ${variant.block === 'all' ? 'full' : variant.block + '-layer'} ${variant.curvature === 'hessian' ? 'Hessian' : 'Gauss-Newton matrix'} (P = ${end - start}, ${variant.reduction} loss)\n\n`;
+  out += `value: ${r.value}\n\n` + renderTable(rows);
+  if (r.degenerate) out += 'note: s = 0 (all eigenvalues equal): the bound has no gradient here; the minimum-norm subgradient is shown\n';
+  return out;
+}
+
+export function registerGrad(program: Command): void {
+  const cmd = program
+    .command('grad')
+    .description('Closed-form gradient of a Wolkowicz-Styan bound with respect to every parameter (W, b, V, a)')
+    .option('--model <file>', 'model JSON {"activation","W","b"?,"V","a"?} (default: the bundled Iris network)')
+    .option('--data <file>', 'data as JSON {"X","y"} or CSV with a "label" column (default: bundled Iris)')
+    .option('--of <upper|lower|range>', 'which bound: lambda_max upper, lambda_min lower, or the spectral range', 'upper')
+    .option('--json', 'print exactly one JSON object {"value", "gradient": {"W","b","V","a"}}', false);
+  addVariantOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+The gradient has the model file's shapes (b and a omitted without biases) and covers every
+parameter whatever --block says (the first-layer block's bound still depends on V).
+Without --model/--data, runs on the bundled Iris 4-8-3 tanh network.
+
+Examples:
+  hsr grad --json
+  hsr grad --model net.json --data train.csv --of range --block second`,
+  );
+  cmd.action((opts) =>
+    runAction(() => {
+      if ((opts.model === undefined) !== (opts.data === undefined)) throw new UsageError('--model and --data go together (or give neither for the bundled Iris case)');
+      const variant = readVariant(opts);
+      const of = parseChoice('--of', opts.of, BOUND_KINDS);
+      const modelPath = opts.model ?? DEFAULT_MODEL_PATH;
+      const dataPath = opts.data ?? DEFAULT_DATA_PATH;
+      const model = readModelFile(modelPath);
+      const data = readDataFile(dataPath);
+      checkModelData(model, modelPath, data, dataPath);
+      const report = computeGradReport(model, data, variant, of);
+      if (opts.json) printJson(report);
+      else process.stdout.write(renderGradReport(report, of, opts.model ? `${modelPath} on ${dataPath}` : 'bundled Iris 4-8-3 tanh network on Iris (150 samples, standardised)', model, variant));
+    }),
+  );
+}

@@ -1,0 +1,301 @@
+/**
+ * `hsr train`: train a three-layer network with plain GD/SGD, HSR (step or penalty) or SAM,
+ * recording the bounds and the exact spectrum as it goes (packages/numeric/src/training).
+ *
+ * Writes into --out DIR:
+ *   config.json    every hyperparameter, seed, data set and split, before training starts;
+ *   metrics.jsonl  one MetricsRecord per line, appended as each is computed (so an interrupted
+ *                  run keeps every line it produced);
+ *   model.json     the final model (the last finite one if the run diverged), in the
+ *                  model-file shape `hsr bound --model` reads, written atomically.
+ * Every flag is checked before any data is loaded or DIR is created (exit 2). Exit codes:
+ * 0 completed, 1 diverged, 130 stopped by Ctrl-C (SIGINT), after writing what it has.
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import {
+  ACTIVATION_NAMES,
+  DATASET_NAMES,
+  HyperparameterError,
+  OPTIMIZER_NAMES,
+  TRAINING_METHODS,
+  createRng,
+  initModel,
+  loadDataset,
+  parameterCount,
+  standardizeSplit,
+  trainAsync,
+  trainTestSplit,
+  validateTrainingConfig,
+  writeModelFile,
+  type Activation,
+  type Dataset,
+  type MetricsRecord,
+  type TrainingConfig,
+  type TrainingResult,
+} from '@hsr/numeric';
+import { CheckFailed, parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
+import { formatNumber, printJson, renderTable } from '../output.ts';
+import { addVariantOptions, readVariant } from '../variantFlags.ts';
+
+/** Everything a run needs, parsed and validated from the flags. */
+export interface TrainPlan {
+  data: string;
+  hidden: number;
+  activation: Activation;
+  bias: boolean;
+  standardize: boolean;
+  testFraction: number;
+  seed: number;
+  out: string;
+  config: TrainingConfig;
+}
+
+const FLAG_OF_FIELD: Record<string, string> = {
+  learningRate: '--lr',
+  momentum: '--momentum',
+  rho: '--rho',
+  lambda: '--lambda',
+  weightDecay: '--weight-decay',
+  batchSize: '--batch',
+  epochs: '--epochs',
+  seed: '--seed',
+  metricsEvery: '--metrics-every',
+  method: '--method',
+  optimizer: '--optimizer',
+};
+
+/** Parse every flag; throws UsageError (exit 2) before anything touches the disk. */
+export function planTraining(opts: Record<string, unknown>): TrainPlan {
+  const str = (k: string) => String(opts[k]);
+  if (opts.out === undefined || str('out').trim() === '') throw new UsageError('--out <dir> is required (where metrics.jsonl, model.json and config.json go)');
+  if (str('data').trim() === '') throw new UsageError(`--data: expected a data set name (${DATASET_NAMES.join(', ')}) or a file`);
+  const method = parseChoice('--method', str('method'), TRAINING_METHODS);
+  const optimizer = parseChoice('--optimizer', str('optimizer'), OPTIMIZER_NAMES);
+  const activation = parseChoice('--activation', str('activation'), ACTIVATION_NAMES);
+  const hidden = parseNumber('--hidden', str('hidden'), { integer: true, min: 1 });
+  const epochs = parseNumber('--epochs', str('epochs'), { integer: true, min: 1 });
+  const seed = parseNumber('--seed', str('seed'), { integer: true });
+  const metricsEvery = parseNumber('--metrics-every', str('metricsEvery'), { integer: true, min: 1 });
+  const batchText = str('batch');
+  const batchSize = batchText === 'full' ? null : parseNumber('--batch', batchText, { integer: true, min: 1 });
+  const testFraction = parseNumber('--test-fraction', str('testFraction'));
+  if (!(testFraction >= 0 && testFraction < 1)) throw new UsageError(`--test-fraction: must be in [0, 1), got ${str('testFraction')}`);
+  const config: TrainingConfig = {
+    method,
+    optimizer,
+    learningRate: parseNumber('--lr', str('lr'), { positive: true }),
+    momentum: parseNumber('--momentum', str('momentum')),
+    rho: parseNumber('--rho', str('rho'), { min: 0 }),
+    lambda: parseNumber('--lambda', str('lambda'), { min: 0 }),
+    batchSize,
+    weightDecay: parseNumber('--weight-decay', str('weightDecay'), { min: 0 }),
+    epochs,
+    seed,
+    metricsEvery,
+    variant: readVariant(opts as { reduction: string; block: string; curvature: string }),
+  };
+  try {
+    validateTrainingConfig(config);
+  } catch (err) {
+    if (err instanceof HyperparameterError) throw new UsageError(`${FLAG_OF_FIELD[err.field] ?? err.field}: ${err.message.slice(err.field.length + 2)}`);
+    throw err;
+  }
+  return {
+    data: str('data'),
+    hidden,
+    activation,
+    bias: opts.bias !== false,
+    standardize: opts.standardize !== false,
+    testFraction,
+    seed,
+    out: str('out'),
+    config,
+  };
+}
+
+/** Seeds for initialisation, data generation, split and shuffles, all drawn from --seed. */
+function deriveSeeds(seed: number): { init: number; data: number; split: number; shuffle: number } {
+  const rng = createRng(seed);
+  const draw = () => rng.int(2 ** 31);
+  return { init: draw(), data: draw(), split: draw(), shuffle: draw() };
+}
+
+export interface PreparedData {
+  name: string;
+  source: string;
+  classes: number;
+  train: Dataset;
+  test: Dataset | null;
+}
+
+export function prepareData(plan: TrainPlan, seeds: { data: number; split: number }): PreparedData {
+  const named = loadDataset(plan.data, { seed: seeds.data });
+  let train = named.data;
+  let test: Dataset | null = null;
+  if (plan.testFraction > 0) {
+    const split = trainTestSplit(named.data, { testFraction: plan.testFraction, seed: seeds.split });
+    train = split.train;
+    test = split.test;
+  }
+  if (plan.standardize) {
+    // Fit on the training part only, so no test statistic leaks into training or the bounds.
+    if (test) ({ train, test } = standardizeSplit({ train, test }));
+    else ({ train } = standardizeSplit({ train, test: train }));
+  }
+  return { name: named.name, source: named.source, classes: named.classes, train, test };
+}
+
+function summaryRows(first: MetricsRecord, last: MetricsRecord): (string | number)[][] {
+  const nul = (x: number | null) => (x === null ? '-' : x);
+  const row = (label: string, f: (r: MetricsRecord) => number | null): (string | number)[] => [label, nul(f(first)), nul(f(last))];
+  return [
+    ['quantity', `epoch ${first.epoch}`, `epoch ${last.epoch}`],
+    row('train loss', (r) => r.trainLoss),
+    row('train accuracy', (r) => r.trainAccuracy),
+    row('test loss', (r) => r.testLoss),
+    row('test accuracy', (r) => r.testAccuracy),
+    row('U (lambda_max upper)', (r) => r.bounds.lambdaMaxUpper),
+    row('lambda_max (exact)', (r) => r.lambdaMax),
+    row('lambda_min (exact)', (r) => r.lambdaMin),
+    row('negative eigenvalues', (r) => r.negativeEigenvalues),
+    row('lambda_min lower', (r) => r.bounds.lambdaMinLower),
+    row('range upper', (r) => r.bounds.rangeUpper),
+    row('||theta||', (r) => r.weightNorm),
+    row('relative sharpness', (r) => r.relativeSharpness),
+    row('U ||theta||^2 / P', (r) => r.boundedRelativeSharpness),
+  ];
+}
+
+function progressLine(r: MetricsRecord, epochs: number): string {
+  const test = r.testAccuracy === null ? '' : `  test acc ${formatNumber(r.testAccuracy)}`;
+  const exact = r.lambdaMax === null ? '' : `  lambda_max ${formatNumber(r.lambdaMax)}`;
+  return `epoch ${r.epoch}/${epochs}  loss ${formatNumber(r.trainLoss)}  acc ${formatNumber(r.trainAccuracy)}${test}  U ${formatNumber(r.bounds.lambdaMaxUpper)}${exact}  ||theta|| ${formatNumber(r.weightNorm)}\n`;
+}
+
+/** Run a validated plan: load data, create DIR, train with progress, write the outputs. */
+export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: AbortSignal; tty: boolean }): Promise<TrainingResult> {
+  const seeds = deriveSeeds(plan.seed);
+  const data = prepareData(plan, seeds);
+  const model0 = initModel({ activation: plan.activation, inputDim: data.train.features, hiddenDim: plan.hidden, classes: data.classes, bias: plan.bias, seed: seeds.init });
+  const config: TrainingConfig = { ...plan.config, seed: seeds.shuffle };
+  const out = resolve(plan.out);
+  mkdirSync(out, { recursive: true });
+  const metricsPath = join(out, 'metrics.jsonl');
+  const modelPath = join(out, 'model.json');
+  const about = {
+    data: data.name,
+    dataSource: data.source,
+    method: plan.config.method,
+    seed: plan.seed,
+  };
+  const configDoc = {
+    data: { name: data.name, source: data.source, trainSamples: data.train.samples, testSamples: data.test?.samples ?? 0, features: data.train.features, classes: data.classes, testFraction: plan.testFraction, standardize: plan.standardize },
+    model: { activation: plan.activation, hidden: plan.hidden, bias: plan.bias, parameters: parameterCount(model0) },
+    training: plan.config,
+    seeds: { seed: plan.seed, ...seeds },
+    weightDecay: 'decoupled',
+    loss: 'mean cross-entropy on each batch; U uses the variant reduction',
+  };
+  writeFileSync(join(out, 'config.json'), JSON.stringify(configDoc, null, 2) + '\n');
+  writeFileSync(metricsPath, '');
+
+  const totalSteps = plan.config.epochs * Math.ceil(data.train.samples / Math.min(plan.config.batchSize ?? data.train.samples, data.train.samples));
+  const bar = io.tty ? new cliProgress.SingleBar({ stream: process.stderr, format: 'train {bar} {percentage}% | epoch {epoch}/{epochs} | loss {loss} | U {U} | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+  let lastU = '-';
+  bar?.start(totalSteps, 0, { epoch: 0, epochs: plan.config.epochs, loss: '-', U: lastU });
+  let result: TrainingResult;
+  try {
+    result = await trainAsync(model0, data.train, data.test, config, {
+      signal: io.signal,
+      onStep: (s) => bar?.update(s.step, { epoch: s.epoch, loss: formatNumber(s.batchLoss), U: lastU }),
+      onMetrics: (r) => {
+        appendFileSync(metricsPath, JSON.stringify(r) + '\n');
+        lastU = formatNumber(r.bounds.lambdaMaxUpper);
+        if (!bar) process.stderr.write(progressLine(r, plan.config.epochs));
+      },
+      onNotice: (m) => process.stderr.write(`hsr: note: ${m}\n`),
+    });
+  } finally {
+    bar?.stop();
+  }
+  writeModelFile(modelPath, result.model, {
+    source: `hsr train --method ${plan.config.method} --seed ${plan.seed} on ${data.name}`,
+    about: { ...about, status: result.status, epochsCompleted: result.epochsCompleted, steps: result.steps },
+  });
+  const first = result.records[0]!;
+  const last = result.records.at(-1)!;
+  if (io.json) {
+    printJson({ status: result.status, message: result.message, epochsCompleted: result.epochsCompleted, steps: result.steps, regulariserSkipped: result.regulariserSkipped, out, initial: first, final: last });
+  } else {
+    let text = `${plan.config.method} on ${data.name}: ${data.train.samples} train / ${data.test?.samples ?? 0} test samples, ${plan.activation} ${data.train.features}-${plan.hidden}-${data.classes}, P = ${parameterCount(model0)}\n`;
+    text += `${result.status}: ${result.epochsCompleted} epochs, ${result.steps} steps` + (result.regulariserSkipped ? `, regulariser skipped on ${result.regulariserSkipped} steps (grad U = 0 or s = 0)` : '') + '\n\n';
+    text += renderTable(summaryRows(first, last));
+    text += `\nwrote ${metricsPath}, ${modelPath}, ${join(out, 'config.json')}\n`;
+    process.stdout.write(text);
+  }
+  return result;
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = program
+    .command('train')
+    .description('Train a 3-layer network (plain, HSR step or penalty, SAM), recording the WS bounds and the exact spectrum')
+    .option('--data <name|file>', `a built-in data set (${DATASET_NAMES.join(', ')}) or a JSON/CSV file`, 'iris')
+    .option('--hidden <h>', 'hidden units', '8')
+    .option('--activation <name>', `hidden activation (${ACTIVATION_NAMES.join(', ')})`, 'tanh')
+    .option('--no-bias', 'no biases b, a')
+    .option('--method <plain|hsr-step|hsr-penalty|sam>', 'plain: -eta grad L; hsr-step: also -rho grad U/||grad U||; hsr-penalty: descend L + lambda U; sam: SAM (Foret et al. 2021)', 'plain')
+    .option('--optimizer <sgd|momentum|adam>', 'optimizer for the loss (or penalised loss, or SAM) gradient', 'sgd')
+    .option('--lr <eta>', 'learning rate eta > 0', '0.1')
+    .option('--momentum <mu>', 'momentum in [0, 1) (--optimizer momentum)', '0.9')
+    .option('--rho <rho>', 'hsr-step: length of the normalised bound step; sam: radius', '0.05')
+    .option('--lambda <lambda>', 'hsr-penalty: weight of U', '0.01')
+    .option('--batch <n|full>', 'mini-batch size, or full for full-batch gradient descent', 'full')
+    .option('--weight-decay <omega>', 'decoupled weight decay (AdamW-style; equals L2 for sgd)', '0')
+    .option('--test-fraction <f>', 'held-out fraction in [0, 1), stratified and seeded', '0.2')
+    .option('--no-standardize', 'do not standardise features (default: fit mean/sd on the training part)')
+    .option('--metrics-every <k>', 'record metrics every k epochs (and at epoch 0 and the last)', '10')
+    .option('--epochs <E>', 'passes over the training set', '100')
+    .option('--seed <S>', 'seeds initialisation, synthetic data, the split and the shuffles', '0')
+    .option('--out <dir>', 'output directory for metrics.jsonl, model.json and config.json (required)')
+    .option('--json', 'print one JSON summary on stdout (progress still goes to stderr)', false);
+  addVariantOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+U is the Wolkowicz-Styan upper bound on lambda_max of the --block/--curvature Hessian on each
+batch; metrics use the full training set. Ctrl-C stops after the current step and writes what
+it has. Exit codes: 0 completed, 1 diverged (model.json holds the last finite model), 2 bad
+flags or input, 130 interrupted.
+
+Examples:
+  hsr train --data iris --method hsr-step --rho 0.01 --epochs 200 --out runs/hsr
+  hsr train --data moons --method sam --optimizer adam --lr 0.01 --batch 32 --out runs/sam`,
+  );
+  cmd.action((opts) =>
+    runAction(async () => {
+      const plan = planTraining(opts);
+      const ac = new AbortController();
+      const onSigint = () => {
+        if (ac.signal.aborted) process.exit(130);
+        process.stderr.write('\nhsr: stopping after the current step (Ctrl-C again to quit at once)\n');
+        ac.abort();
+      };
+      process.on('SIGINT', onSigint);
+      let result: TrainingResult;
+      try {
+        result = await runTraining(plan, { json: Boolean(opts.json), signal: ac.signal, tty: Boolean(process.stderr.isTTY) });
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      if (result.status === 'diverged') throw new CheckFailed(result.message!);
+      if (result.status === 'aborted') {
+        process.stderr.write(`hsr: ${result.message}\n`);
+        process.exitCode = 130;
+      }
+    }),
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * `hsr train`: flags rejected before any work, outputs that `hsr bound` reads, metrics files
+ * identical across runs with the same seed, and a clean stop on abort.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { loss, readModelFile } from '@hsr/numeric';
+import { registerBound } from '../src/commands/bound.ts';
+import { planTraining, prepareData, registerTrain, runTraining } from '../src/commands/train.ts';
+import { DEFAULT_DATA_PATH } from '../src/defaults.ts';
+
+async function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((stderr += String(c)), true));
+  process.exitCode = 0;
+  try {
+    const program = new Command().exitOverride();
+    registerTrain(program);
+    registerBound(program);
+    await program.parseAsync(['node', 'hsr', ...args]);
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { stdout, stderr, code };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'hsr-train-'));
+
+afterEach(() => {
+  process.exitCode = 0;
+});
+
+describe('hsr train', () => {
+  const bad: string[][] = [
+    ['--lr', '-0.1'],
+    ['--lr', '0'],
+    ['--batch', '0'],
+    ['--batch', '-3'],
+    ['--method', 'adamw'],
+    ['--optimizer', 'rmsprop'],
+    ['--epochs', '0'],
+    ['--rho', '-1'],
+    ['--lambda', '-1'],
+    ['--weight-decay', '-0.01'],
+    ['--momentum', '1'],
+    ['--test-fraction', '1'],
+    ['--metrics-every', '0'],
+    ['--activation', 'relu'],
+    ['--block', 'third'],
+  ];
+  it.each(bad)('rejects %s %s with exit 2 before creating the output directory', async (flag, value) => {
+    const out = join(tmp(), 'run');
+    const r = await run(['train', flag!, value!, '--epochs', flag === '--epochs' ? value! : '1', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^hsr: ${flag}: `));
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('requires --out', async () => {
+    const r = await run(['train', '--epochs', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out/);
+  });
+
+  it('writes metrics.jsonl, config.json and a model.json that `hsr bound` accepts', async () => {
+    const out = join(tmp(), 'run');
+    const t0 = performance.now();
+    const r = await run(['train', '--data', 'iris', '--method', 'hsr-step', '--rho', '0.01', '--epochs', '5', '--metrics-every', '2', '--seed', '4', '--out', out]);
+    console.log(`[hsr train, iris hsr-step, 5 epochs: ${(performance.now() - t0).toFixed(0)} ms]`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/completed: 5 epochs/);
+    expect(r.stdout).toMatch(/^U \(lambda_max upper\)/m);
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.epoch)).toEqual([0, 2, 4, 5]);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(config.training.method).toBe('hsr-step');
+    expect(config.data.trainSamples + config.data.testSamples).toBe(150);
+    // The last record describes the written model: its training loss, recomputed on the same split.
+    const model = readModelFile(join(out, 'model.json'));
+    const plan = planTraining({ data: 'iris', hidden: '8', activation: 'tanh', method: 'hsr-step', optimizer: 'sgd', lr: '0.1', momentum: '0.9', rho: '0.01', lambda: '0.01', batch: 'full', weightDecay: '0', testFraction: '0.2', metricsEvery: '2', epochs: '5', seed: '4', out, reduction: 'mean', block: 'all', curvature: 'hessian' });
+    const data = prepareData(plan, config.seeds);
+    expect(loss(model, data.train)).toBeAllClose(lines.at(-1)!.trainLoss, { rtol: RTOL_SAME_FORMULA });
+    const b = await run(['bound', '--model', join(out, 'model.json'), '--data', DEFAULT_DATA_PATH, '--json']);
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.stdout).parameters).toBe(67);
+  });
+
+  it('two runs with the same seed write byte-identical metrics files', async () => {
+    const args = ['train', '--data', 'moons', '--method', 'sam', '--optimizer', 'adam', '--lr', '0.02', '--batch', '16', '--epochs', '4', '--metrics-every', '1', '--seed', '9'];
+    const a = join(tmp(), 'a');
+    const b = join(tmp(), 'b');
+    expect((await run([...args, '--out', a])).code).toBe(0);
+    expect((await run([...args, '--out', b])).code).toBe(0);
+    expect(readFileSync(join(a, 'metrics.jsonl'))).toEqual(readFileSync(join(b, 'metrics.jsonl')));
+    expect(readFileSync(join(a, 'model.json'))).toEqual(readFileSync(join(b, 'model.json')));
+    const c = join(tmp(), 'c');
+    expect((await run([...args.slice(0, -1), '10', '--out', c])).code).toBe(0);
+    expect(readFileSync(join(c, 'metrics.jsonl'))).not.toEqual(readFileSync(join(a, 'metrics.jsonl')));
+  });
+
+  it('a diverging run exits 1 naming the epoch and keeps a finite model', async () => {
+    const out = join(tmp(), 'run');
+    const r = await run(['train', '--lr', '1e300', '--epochs', '10', '--metrics-every', '1', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^hsr: diverged in epoch \d+/m);
+    const model = readModelFile(join(out, 'model.json'));
+    expect([...model.W, ...model.V].every(Number.isFinite)).toBe(true);
+  });
+
+  it('an abort (what Ctrl-C triggers) stops after the current step with every file written', async () => {
+    const out = join(tmp(), 'run');
+    const plan = planTraining({ data: 'iris', hidden: '8', activation: 'tanh', method: 'plain', optimizer: 'sgd', lr: '0.1', momentum: '0.9', rho: '0', lambda: '0', batch: '1', weightDecay: '0', testFraction: '0.2', metricsEvery: '1000', epochs: '100000', seed: '1', out, reduction: 'mean', block: 'all', curvature: 'hessian' });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const spyErr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const result = await runTraining(plan, { json: true, signal: ac.signal, tty: false }).finally(() => {
+      spy.mockRestore();
+      spyErr.mockRestore();
+    });
+    expect(result.status).toBe('aborted');
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.at(-1).step).toBe(result.steps);
+    expect(readModelFile(join(out, 'model.json')).hiddenDim).toBe(8);
+  });
+});
