@@ -2,7 +2,7 @@
  * One entry point for the CLI: a built-in data set by name (with generator options), or a
  * path to a user's data file (JSON or CSV, read by `readDataDocument`).
  */
-import { readDataDocument, type DataFileOptions } from '../inputFiles.ts';
+import { InputError, readDataDocument, type DataFileOptions } from '../inputFiles.ts';
 import { loadIris } from './iris.ts';
 import { classesFromLabels, defaultNames, type NamedDataset } from './namedDataset.ts';
 import { loadRealDataset } from './realData.ts';
@@ -43,7 +43,17 @@ export function loadDataset(nameOrPath: string, opts: DatasetOptions = {}): Name
     for (const key of keys) if (opts[key] !== undefined) out[key] = opts[key];
     return out;
   };
-  if (!isDatasetName(nameOrPath)) return loadDataFileAsNamed(nameOrPath, opts);
+  if (!isDatasetName(nameOrPath)) {
+    try {
+      return loadDataFileAsNamed(nameOrPath, opts);
+    } catch (error) {
+      // A bare word that is no file is most likely a misspelt data set name: say both.
+      if (error instanceof InputError && error.reason.startsWith('cannot read file: no such file') && !/[./\\]/.test(nameOrPath)) {
+        throw new InputError(nameOrPath, null, `not a built-in data set (${DATASET_NAMES.join(', ')}) and no such file`);
+      }
+      throw error;
+    }
+  }
   switch (nameOrPath) {
     case 'iris':
       return loadIris();

@@ -166,7 +166,8 @@ export interface CosineOptions {
  * How exact: while N <= d - 1 (N <= d when $\rho = 0$, where s is not needed) the $e_n$ are
  * Gram-Schmidt orthonormalised (twice, "twice is enough"), so every pairwise cosine equals
  * $\rho$ to rounding (~1e-15). Beyond that no exact construction exists for small $\rho$; the
- * remaining $e_n$ are independent uniform unit vectors in $s^\perp$ (dimension m = d - 1), so
+ * remaining $e_n$ are independent uniform unit vectors in $s^\perp$ (dimension m = d - 1;
+ * m = d when $\rho = 0$), so
  * each pairwise cosine is $\rho$ plus noise of standard deviation $(1-\rho)/\sqrt m$ and the
  * mean over pairs is within about $(1-\rho)\sqrt{2/(N(N-1)m)}$ of $\rho$ (one standard deviation).
  * $\rho = 0$ with N <= d gives exactly orthogonal inputs, where every cross-sample
