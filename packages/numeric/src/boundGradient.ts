@@ -2,8 +2,20 @@
  * Closed-form gradients of T1 = tr H, T2 = tr H^2 and of the Wolkowicz–Styan bounds with
  * respect to every parameter (MATH.md §5), by reverse-mode differentiation written out by
  * hand over the per-sample pieces of `hessianTrace.ts`. No P x P matrix, no finite
- * differences, no autodiff: cost O(N^2 (h^2 + c^2 + ch) + N(c h^2 + c^2 h)), memory
- * O(N(h^2 + ch + c^2) + N^2).
+ * differences, no autodiff.
+ *
+ * Evaluation order (for speed; the sums are those of the per-pair derivation): every adjoint of
+ * a pair sum is a weighted row sum over a per-sample stack, e.g.
+ *   \bar A_n = 2\kappa^2\sum_m (K^x_{nm})^2 A_m   (one (N x N)(N x h(h+1)/2) product on packed A),
+ *   \bar C_n = 4\kappa^2\sum_m K^x_{nm}K^z_{nm} C_m,\quad
+ *   \bar Y_n = 4\kappa^2\sum_m K^x_{nm} O_m,\quad \bar O_m = 4\kappa^2\sum_n K^x_{nm} Y_n
+ * (Y, O as in hessianTrace.ts), and T2 itself falls out as
+ *   T_2 = \tfrac12\sum_n\langle\mathcal A_n,\bar{\mathcal A}_n\rangle + \dots, so it is not summed twice.
+ * Per sample, \bar A_n enters only through F_n\bar A_n with F_n = V D_n (c x h), so nothing of
+ * size h^2 beyond the packed stacks is formed: \bar\varphi'_n \mathrel{+}= 2\,\mathrm{diag}(V^\top S_n F_n\bar A_n),
+ * \bar S_n \mathrel{+}= F_n\bar A_nF_n^\top, \bar V \mathrel{+}= 2 S_nF_n\bar A_n D_n.
+ * Cost O(N^2 (h^2/2 + 3ch + c + h) + N(hd + c h^2 + c^2 h)) time — the packed \bar A product,
+ * N^2 h^2/2 multiply-adds, dominates at MNIST size — and O(N(h^2 + ch + c^2) + N^2) memory.
  *
  * eq:bound-gradient (outer structure, exact given §2)
  *   \nabla U = \alpha\nabla T_1 + \beta\nabla T_2,\quad
@@ -31,12 +43,11 @@
  * Derived here; verified by `trace-gradient-vs-central-difference`,
  * `bound-gradient-vs-central-difference`, the autodiff oracle and the PyTorch fixtures.
  */
-import { ACTIVATIONS } from './activations.ts';
-import { hessianTraces } from './hessianTrace.ts';
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
 import { firstLayerSize, parameterCount } from './parameters.ts';
 import { sampleCurvature, type SampleCurvature } from './sampleCurvature.ts';
-import { gramMatrix } from './hessianTrace.ts';
+import { gramMatrix, softmaxCovarianceInner, traceStacks, type TraceStacks } from './hessianTrace.ts';
+import { weightedRowSums } from './parallel/kernels.ts';
 import type { Dataset, Model, Variant } from './types.ts';
 import { wolkowiczStyanBounds, type WolkowiczStyanBounds } from './wolkowiczStyan.ts';
 
@@ -65,14 +76,16 @@ export interface BoundGradient {
 
 /** Adjoints of the per-sample primitives, accumulated by the trace terms. */
 interface Adjoints {
-  p: Float64Array; // N x c (includes the g path: g = p - y)
+  p: Float64Array; // N x c (the g path is in g: g = p - y)
   d1: Float64Array; // N x h
   d2: Float64Array; // N x h
   z: Float64Array; // N x h (unaugmented)
-  A: Float64Array; // N x h x h
+  /** \bar A_n in the packed, sqrt(2)-scaled layout of TraceStacks.packedA (T2), or null. */
+  Apacked: Float64Array | null;
+  /** diag \bar A_n when \bar A_n is diagonal (T1), N x h, or null. */
+  Adiag: Float64Array | null;
   B: Float64Array; // N x c x h
   C: Float64Array; // N x c x h
-  S: Float64Array; // N x c x c
   g: Float64Array; // N x c
   V: Float64Array; // c x h
   Kz: Float64Array; // N x N: d T / d K^z_{nm} over ordered pairs
@@ -84,10 +97,10 @@ function newAdjoints(N: number, h: number, c: number): Adjoints {
     d1: new Float64Array(N * h),
     d2: new Float64Array(N * h),
     z: new Float64Array(N * h),
-    A: new Float64Array(N * h * h),
+    Apacked: null,
+    Adiag: null,
     B: new Float64Array(N * c * h),
     C: new Float64Array(N * c * h),
-    S: new Float64Array(N * c * c),
     g: new Float64Array(N * c),
     V: new Float64Array(c * h),
     Kz: new Float64Array(N * N),
@@ -98,22 +111,31 @@ interface Context {
   model: Model;
   fp: ForwardPass;
   sc: SampleCurvature;
+  st: TraceStacks;
   Kx: Float64Array;
   Kz: Float64Array;
   kappa: number;
   first: boolean;
   second: boolean;
-  withG: boolean;
+  /** The diag(delta phi'') part of A_n is present (full Hessian, not Gauss–Newton). */
+  hessian: boolean;
 }
 
-/** Seeds for T1: \bar A_n = kappa K^x_nn I, and the (1 - ||p_n||^2) K^z_nn term. */
-function seedTraceH(ctx: Context, adj: Adjoints): void {
-  const { fp, Kx, Kz, kappa } = ctx;
+/** Seeds for T1: \bar A_n = kappa K^x_nn I, and the (1 - ||p_n||^2) K^z_nn term. Returns T1. */
+function seedTraceH(ctx: Context, adj: Adjoints): number {
+  const { fp, sc, Kx, Kz, kappa } = ctx;
   const { samples: N, hiddenDim: h, classes: c } = fp;
+  let t1 = 0;
+  if (ctx.first) adj.Adiag = new Float64Array(N * h);
   for (let n = 0; n < N; n++) {
     if (ctx.first) {
       const w = kappa * Kx[n * N + n]!;
-      for (let i = 0; i < h; i++) adj.A[n * h * h + i * h + i]! += w;
+      let trA = 0;
+      for (let i = 0; i < h; i++) {
+        adj.Adiag![n * h + i] = w;
+        trA += sc.A[n * h * h + i * h + i]!;
+      }
+      t1 += w * trA;
     }
     if (ctx.second) {
       let pp = 0;
@@ -121,165 +143,192 @@ function seedTraceH(ctx: Context, adj: Adjoints): void {
       // d/dp_n (1 - ||p_n||^2) = -2 p_n; d/dK^z_nn = (1 - ||p_n||^2).
       for (let k = 0; k < c; k++) adj.p[n * c + k]! += -2 * kappa * Kz[n * N + n]! * fp.p[n * c + k]!;
       adj.Kz[n * N + n]! += kappa * (1 - pp);
+      t1 += kappa * (1 - pp) * Kz[n * N + n]!;
     }
   }
+  return t1;
 }
 
-/** Seeds for T2 (see the module comment for the term-by-term rules). */
-function seedTraceH2(ctx: Context, adj: Adjoints): void {
-  const { fp, sc, Kx, Kz, kappa } = ctx;
+/** Seeds for T2 (term by term, see the module comment). Returns T2. */
+function seedTraceH2(ctx: Context, adj: Adjoints): number {
+  const { fp, sc, st, Kx, Kz, kappa } = ctx;
   const { samples: N, hiddenDim: h, classes: c, augmentedHiddenDim: ht } = fp;
   const k2 = kappa * kappa;
-  const hh = h * h;
   const ch = c * h;
-  const e = new Float64Array(h);
-  for (let n = 0; n < N; n++) {
-    for (let m = 0; m < N; m++) {
-      const kx = Kx[n * N + m]!;
-      const kz = Kz[n * N + m]!;
-      if (ctx.first) {
-        // (K^x)^2 <A_n, A_m>: \bar A_n += 2 kappa^2 sum_m (K^x_nm)^2 A_m.
-        const w = 2 * k2 * kx * kx;
-        if (w !== 0) for (let r = 0; r < hh; r++) adj.A[n * hh + r]! += w * sc.A[m * hh + r]!;
-      }
-      if (ctx.second) {
-        // (K^z)^2 <S_n, S_m>, <S_n,S_m> = sum_k p_nk p_mk (1 - p_nk - p_mk) + (p_n.p_m)^2.
-        // d/dp_n (first argument) = p_m (1 - 2 p_n - p_m + 2 p_n.p_m); x2 for the symmetric pair.
+  const NN = N * N;
+  let t2 = 0;
+  if (ctx.first) {
+    // (K^x)^2 <A_n, A_m>: \bar A_n = 2 kappa^2 sum_m (K^x_nm)^2 A_m, on the packed stack.
+    const L = st.packedWidth;
+    const w = new Float64Array(NN);
+    for (let r = 0; r < NN; r++) w[r] = 2 * k2 * Kx[r]! * Kx[r]!;
+    const Ab = new Float64Array(N * L);
+    weightedRowSums(w, N, st.packedA, N, L, Ab, 0, N);
+    let s = 0;
+    for (let r = 0; r < N * L; r++) s += st.packedA[r]! * Ab[r]!;
+    t2 += 0.5 * s;
+    adj.Apacked = Ab;
+  }
+  if (ctx.second) {
+    // (K^z)^2 <S_n, S_m>, <S_n,S_m> = sum_k p_nk p_mk (1 - p_nk - p_mk) + (p_n.p_m)^2.
+    // d/dp_n (first argument) = p_m (1 - 2 p_n - p_m + 2 p_n.p_m); x2 for the symmetric pair.
+    for (let n = 0; n < N; n++)
+      for (let m = 0; m < N; m++) {
         let dot = 0;
-        let inner = 0;
-        for (let k = 0; k < c; k++) {
-          const a = fp.p[n * c + k]!;
-          const b = fp.p[m * c + k]!;
-          dot += a * b;
-          inner += a * b * (1 - a - b);
-        }
-        inner += dot * dot;
+        for (let k = 0; k < c; k++) dot += fp.p[n * c + k]! * fp.p[m * c + k]!;
+        const inner = softmaxCovarianceInner(fp.p, n, m, c);
+        const kz = Kz[n * N + m]!;
+        t2 += k2 * kz * kz * inner;
         const w = 2 * k2 * kz * kz;
         for (let k = 0; k < c; k++) {
           const a = fp.p[n * c + k]!;
           const b = fp.p[m * c + k]!;
           adj.p[n * c + k]! += w * b * (1 - 2 * a - b + 2 * dot);
         }
-        adj.Kz[n * N + m]! += k2 * 2 * kz * inner;
+        adj.Kz[n * N + m]! += 2 * k2 * kz * inner;
       }
-      if (ctx.first && ctx.second) {
-        // 2 K^x Gamma_nm with omega = 2 kappa^2 K^x_nm over ordered pairs; first-argument
-        // derivatives doubled (Gamma is symmetric under n <-> m).
-        const omega = 2 * k2 * kx;
-        if (omega === 0) continue;
-        // K^z_nm tr(C_n^T C_m): G_nm += omega tr(C_n^T C_m); \bar C_n += 2 omega K^z_nm C_m.
-        let trCC = 0;
-        for (let r = 0; r < ch; r++) trCC += sc.C[n * ch + r]! * sc.C[m * ch + r]!;
-        adj.Kz[n * N + m]! += omega * trCC;
-        const wc = 2 * omega * kz;
-        for (let r = 0; r < ch; r++) adj.C[n * ch + r]! += wc * sc.C[m * ch + r]!;
-        if (!ctx.withG) continue;
-        const two = 2 * omega;
-        let gg = 0;
-        let dd = 0;
-        for (let k = 0; k < c; k++) gg += fp.g[n * c + k]! * fp.g[m * c + k]!;
-        for (let i = 0; i < h; i++) dd += fp.d1[n * h + i]! * fp.d1[m * h + i]!;
+  }
+  if (ctx.first && ctx.second) {
+    // sum_nm omega_nm Gamma_nm with omega = 2 kappa^2 K^x (symmetric).
+    const omega = new Float64Array(NN);
+    for (let r = 0; r < NN; r++) omega[r] = 2 * k2 * Kx[r]!;
+    // K^z_nm tr(C_n^T C_m): G_nm += omega tr(C_n^T C_m); \bar C_n = 2 sum_m omega_nm K^z_nm C_m.
+    const CC = gramMatrix(sc.C, N, ch);
+    const wc = new Float64Array(NN);
+    for (let r = 0; r < NN; r++) {
+      adj.Kz[r]! += omega[r]! * CC[r]!;
+      t2 += omega[r]! * Kz[r]! * CC[r]!;
+      wc[r] = 2 * omega[r]! * Kz[r]!;
+    }
+    weightedRowSums(wc, N, sc.C, N, ch, adj.C, 0, N);
+    if (ctx.hessian) {
+      // g-terms: 2 sum_nm omega_nm <Y_n, O_m>, so \bar Y = 2 omega O and \bar O = 2 omega Y.
+      const two = new Float64Array(NN);
+      for (let r = 0; r < NN; r++) two[r] = 2 * omega[r]!;
+      const Yb = new Float64Array(N * ch);
+      const Ob = new Float64Array(N * ch);
+      weightedRowSums(two, N, st.O, N, ch, Yb, 0, N);
+      weightedRowSums(two, N, st.Y, N, ch, Ob, 0, N);
+      let s = 0;
+      for (let r = 0; r < N * ch; r++) s += st.Y[r]! * Yb[r]!;
+      t2 += s;
+      // (g_n.g_m)(phi'_n.phi'_m): \bar g_n = 2 sum_m omega (phi'_n.phi'_m) g_m, and likewise phi'.
+      const GG = gramMatrix(fp.g, N, c);
+      const DD = gramMatrix(fp.d1, N, h);
+      const wg = new Float64Array(NN);
+      const wd = new Float64Array(NN);
+      for (let r = 0; r < NN; r++) {
+        t2 += omega[r]! * GG[r]! * DD[r]!;
+        wg[r] = 2 * omega[r]! * DD[r]!;
+        wd[r] = 2 * omega[r]! * GG[r]!;
+      }
+      weightedRowSums(wg, N, fp.g, N, c, adj.g, 0, N);
+      weightedRowSums(wd, N, fp.d1, N, h, adj.d1, 0, N);
+      // Y_n = B_n diag(phi'_n . z_n), O_n = g_n phi'_n^T.
+      for (let n = 0; n < N; n++)
         for (let i = 0; i < h; i++) {
-          const dn = fp.d1[n * h + i]!;
-          const dm = fp.d1[m * h + i]!;
-          const zn = fp.zt[n * ht + i]!;
-          const zm = fp.zt[m * ht + i]!;
-          // t2 = g_m^T B_n (d1_n . d1_m . z_n): e_i = (B_n^T g_m)_i.
-          let ei = 0;
-          // t3 = g_n^T B_m (d1_n . d1_m . z_m): f_i = (B_m^T g_n)_i.
-          let fi = 0;
+          const d = fp.d1[n * h + i]!;
+          const z = fp.zt[n * ht + i]!;
+          let yb = 0;
+          let ob = 0;
           for (let k = 0; k < c; k++) {
-            ei += sc.B[n * ch + k * h + i]! * fp.g[m * c + k]!;
-            fi += sc.B[m * ch + k * h + i]! * fp.g[n * c + k]!;
+            const r = n * ch + k * h + i;
+            adj.B[r]! += Yb[r]! * d * z;
+            yb += Yb[r]! * sc.B[r]!;
+            ob += Ob[r]! * fp.g[n * c + k]!;
+            adj.g[n * c + k]! += Ob[r]! * d;
           }
-          e[i] = ei;
-          const wn = dn * dm * zn;
-          for (let k = 0; k < c; k++) adj.B[n * ch + k * h + i]! += two * fp.g[m * c + k]! * wn;
-          adj.d1[n * h + i]! += two * (ei * dm * zn + fi * dm * zm + gg * dm);
-          adj.z[n * h + i]! += two * ei * dn * dm;
-          const wm = dn * dm * zm;
-          for (let k = 0; k < c; k++) adj.g[n * c + k]! += two * sc.B[m * ch + k * h + i]! * wm;
+          adj.d1[n * h + i]! += yb * z + ob;
+          adj.z[n * h + i]! += yb * d;
         }
-        // t4 = (g_n . g_m)(d1_n . d1_m): \bar g_n += 2 omega (d1_n . d1_m) g_m.
-        for (let k = 0; k < c; k++) adj.g[n * c + k]! += two * dd * fp.g[m * c + k]!;
-      }
     }
   }
+  return t2;
 }
 
 /** Push the piece adjoints down to p, phi', phi'', z and V, then assemble d T / d theta. */
 function assemble(ctx: Context, adj: Adjoints): Float64Array {
-  const { model, fp, sc } = ctx;
+  const { model, fp, sc, st } = ctx;
   const { samples: N, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht } = fp;
   const V = model.V;
   const hh = h * h;
   const ch = c * h;
   const cc = c * c;
-  const M = new Float64Array(hh);
-  const Mbar = new Float64Array(hh);
-  const SM = new Float64Array(c * h);
+  const L = st.packedWidth;
+  const Abar = new Float64Array(hh);
+  const F = new Float64Array(ch);
+  const Y = new Float64Array(ch);
+  const Z = new Float64Array(ch);
+  const Sbar = new Float64Array(cc);
+  const diagA = new Float64Array(h);
+  const hasA = adj.Apacked !== null || adj.Adiag !== null;
   for (let n = 0; n < N; n++) {
-    const d1 = fp.d1.subarray(n * h, (n + 1) * h);
-    const S = sc.S.subarray(n * cc, (n + 1) * cc);
-    const Sbar = adj.S.subarray(n * cc, (n + 1) * cc);
-    const Bbar = adj.B.subarray(n * ch, (n + 1) * ch);
-    const B = sc.B.subarray(n * ch, (n + 1) * ch);
+    const nh = n * h;
+    const nch = n * ch;
+    const ncc = n * cc;
+    Sbar.fill(0);
     // C_n = B_n D_n: \bar B_n += \bar C_n D_n, \bar phi'_i += sum_k \bar C_ki B_ki.
     for (let k = 0; k < c; k++)
       for (let i = 0; i < h; i++) {
-        const cb = adj.C[n * ch + k * h + i]!;
-        Bbar[k * h + i]! += cb * d1[i]!;
-        adj.d1[n * h + i]! += cb * B[k * h + i]!;
+        const cb = adj.C[nch + k * h + i]!;
+        adj.B[nch + k * h + i]! += cb * fp.d1[nh + i]!;
+        adj.d1[nh + i]! += cb * sc.B[nch + k * h + i]!;
       }
-    // A_n = D M D + diag(delta . phi''), M = V^T S V, delta = V^T g.
-    const Abar = adj.A.subarray(n * hh, (n + 1) * hh);
-    let anyA = false;
-    for (let r = 0; r < hh; r++) if (Abar[r] !== 0) { anyA = true; break; }
-    if (anyA) {
-      for (let i = 0; i < h; i++)
-        for (let j = i; j < h; j++) {
-          let s = 0;
-          for (let k = 0; k < c; k++) s += V[k * h + i]! * B[k * h + j]!;
-          M[i * h + j] = s;
-          M[j * h + i] = s;
+    if (hasA) {
+      // A_n = F^T S F + diag(delta . phi''), F = V D_n. With Y = F \bar A and Z = S Y = C \bar A:
+      // \bar phi'_i += 2 (V^T Z)_ii, \bar S += Y F^T, \bar V += 2 Z D.
+      for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) F[k * h + i] = V[k * h + i]! * fp.d1[nh + i]!;
+      if (adj.Apacked) {
+        const base = n * L;
+        let r = base;
+        for (let i = 0; i < h; i++) {
+          Abar[i * h + i] = adj.Apacked[r++]!;
+          for (let j = i + 1; j < h; j++) {
+            const v = adj.Apacked[r++]! * Math.SQRT1_2;
+            Abar[i * h + j] = v;
+            Abar[j * h + i] = v;
+          }
         }
-      // Symmetrise \bar A (the seeds are symmetric already; this makes it exact).
+        for (let i = 0; i < h; i++) diagA[i] = Abar[i * h + i]!;
+        Y.fill(0);
+        for (let k = 0; k < c; k++) {
+          const yk = k * h;
+          for (let i = 0; i < h; i++) {
+            const f = F[yk + i]!;
+            if (f === 0) continue;
+            const ai = i * h;
+            for (let j = 0; j < h; j++) Y[yk + j]! += f * Abar[ai + j]!;
+          }
+        }
+      } else {
+        for (let i = 0; i < h; i++) diagA[i] = adj.Adiag![nh + i]!;
+        for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) Y[k * h + i] = F[k * h + i]! * diagA[i]!;
+      }
+      for (let k = 0; k < c; k++)
+        for (let j = 0; j < h; j++) {
+          let s = 0;
+          for (let l = 0; l < c; l++) s += sc.S[ncc + k * c + l]! * Y[l * h + j]!;
+          Z[k * h + j] = s;
+        }
       for (let i = 0; i < h; i++) {
         let s = 0;
-        for (let j = 0; j < h; j++) {
-          const ab = 0.5 * (Abar[i * h + j]! + Abar[j * h + i]!);
-          s += ab * M[i * h + j]! * d1[j]!;
-          Mbar[i * h + j] = d1[i]! * ab * d1[j]!;
-        }
-        // \bar phi'_i += 2 sum_j \bar A_ij M_ij phi'_j.
-        adj.d1[n * h + i]! += 2 * s;
+        for (let k = 0; k < c; k++) s += V[k * h + i]! * Z[k * h + i]!;
+        adj.d1[nh + i]! += 2 * s;
       }
-      // \bar S += V \bar M V^T; \bar V += 2 S V \bar M = 2 B \bar M.
       for (let k = 0; k < c; k++)
-        for (let j = 0; j < h; j++) {
+        for (let l = 0; l < c; l++) {
           let s = 0;
-          for (let i = 0; i < h; i++) s += V[k * h + i]! * Mbar[i * h + j]!;
-          SM[k * h + j] = s;
+          for (let j = 0; j < h; j++) s += Y[k * h + j]! * F[l * h + j]!;
+          Sbar[k * c + l]! += s;
         }
-      for (let k = 0; k < c; k++)
-        for (let kk = 0; kk < c; kk++) {
-          let s = 0;
-          for (let j = 0; j < h; j++) s += SM[k * h + j]! * V[kk * h + j]!;
-          Sbar[k * c + kk]! += s;
-        }
-      for (let k = 0; k < c; k++)
-        for (let j = 0; j < h; j++) {
-          let s = 0;
-          for (let i = 0; i < h; i++) s += B[k * h + i]! * Mbar[i * h + j]!;
-          adj.V[k * h + j]! += 2 * s;
-        }
-      if (ctx.withG) {
+      for (let k = 0; k < c; k++) for (let j = 0; j < h; j++) adj.V[k * h + j]! += 2 * Z[k * h + j]! * fp.d1[nh + j]!;
+      if (ctx.hessian) {
         // diag(delta . phi''): \bar delta_i = \bar A_ii phi''_i, \bar phi''_i += \bar A_ii delta_i;
         // delta = V^T g: \bar g += V \bar delta, \bar V += g \bar delta^T.
         for (let i = 0; i < h; i++) {
-          const aii = Abar[i * h + i]!;
-          const deltaBar = aii * fp.d2[n * h + i]!;
-          adj.d2[n * h + i]! += aii * sc.delta[n * h + i]!;
+          const aii = diagA[i]!;
+          const deltaBar = aii * fp.d2[nh + i]!;
+          adj.d2[nh + i]! += aii * sc.delta[nh + i]!;
           for (let k = 0; k < c; k++) {
             adj.g[n * c + k]! += V[k * h + i]! * deltaBar;
             adj.V[k * h + i]! += fp.g[n * c + k]! * deltaBar;
@@ -289,84 +338,99 @@ function assemble(ctx: Context, adj: Adjoints): Float64Array {
     }
     // B_n = S_n V: \bar S += \bar B V^T, \bar V += S \bar B.
     for (let k = 0; k < c; k++)
-      for (let kk = 0; kk < c; kk++) {
+      for (let l = 0; l < c; l++) {
         let s = 0;
-        for (let i = 0; i < h; i++) s += Bbar[k * h + i]! * V[kk * h + i]!;
-        Sbar[k * c + kk]! += s;
+        for (let i = 0; i < h; i++) s += adj.B[nch + k * h + i]! * V[l * h + i]!;
+        Sbar[k * c + l]! += s;
       }
     for (let k = 0; k < c; k++)
-      for (let i = 0; i < h; i++) {
-        let s = 0;
-        for (let kk = 0; kk < c; kk++) s += S[k * c + kk]! * Bbar[kk * h + i]!;
-        adj.V[k * h + i]! += s;
+      for (let l = 0; l < c; l++) {
+        const s = sc.S[ncc + k * c + l]!;
+        if (s === 0) continue;
+        for (let i = 0; i < h; i++) adj.V[k * h + i]! += s * adj.B[nch + l * h + i]!;
       }
     // S = diag(p) - p p^T: \bar p_k += \bar S_kk - ((\bar S + \bar S^T) p)_k; g = p - y: \bar p += \bar g.
     for (let k = 0; k < c; k++) {
       let s = 0;
-      for (let kk = 0; kk < c; kk++) s += (Sbar[k * c + kk]! + Sbar[kk * c + k]!) * fp.p[n * c + kk]!;
+      for (let l = 0; l < c; l++) s += (Sbar[k * c + l]! + Sbar[l * c + k]!) * fp.p[n * c + l]!;
       adj.p[n * c + k]! += Sbar[k * c + k]! - s + adj.g[n * c + k]!;
     }
   }
-  // K^z_nm = z~_n . z~_m: \bar z_n += sum_m (G_nm + G_mn) z_m (unaugmented entries only).
+  // K^z_nm = z~_n . z~_m: \bar z_n += sum_m (G_nm + G_mn) z~_m (unaugmented entries only).
+  const NN = N * N;
+  const Gs = new Float64Array(NN);
+  let anyG = false;
   for (let n = 0; n < N; n++)
     for (let m = 0; m < N; m++) {
-      const w = adj.Kz[n * N + m]! + adj.Kz[m * N + n]!;
-      if (w === 0) continue;
-      for (let i = 0; i < h; i++) adj.z[n * h + i]! += w * fp.zt[m * ht + i]!;
+      const v = adj.Kz[n * N + m]! + adj.Kz[m * N + n]!;
+      Gs[n * N + m] = v;
+      if (v !== 0) anyG = true;
     }
-  // Backprop-style assembly (eq:grad-assembly).
-  const grad = new Float64Array(firstLayerSize(model) + c * ht);
-  const off = h * dt;
-  const rv = new Float64Array(c);
+  if (anyG) {
+    const zb = new Float64Array(N * ht);
+    weightedRowSums(Gs, N, fp.zt, N, ht, zb, 0, N);
+    for (let n = 0; n < N; n++) for (let i = 0; i < h; i++) adj.z[n * h + i]! += zb[n * ht + i]!;
+  }
+  // Backprop-style assembly (eq:grad-assembly): r^v_n = S_n \bar p_n, q_n as in the module
+  // comment; d V~ = R^T Z~ and d W~ = Q^T X~ as weighted row sums over the samples.
+  const RT = new Float64Array(c * N);
+  const QT = new Float64Array(h * N);
   for (let n = 0; n < N; n++) {
-    const S = sc.S.subarray(n * cc, (n + 1) * cc);
+    const ncc = n * cc;
     for (let k = 0; k < c; k++) {
       let s = 0;
-      for (let kk = 0; kk < c; kk++) s += S[k * c + kk]! * adj.p[n * c + kk]!;
-      rv[k] = s;
+      for (let l = 0; l < c; l++) s += sc.S[ncc + k * c + l]! * adj.p[n * c + l]!;
+      RT[k * N + n] = s;
     }
-    for (let k = 0; k < c; k++) for (let l = 0; l < ht; l++) grad[off + k * ht + l]! += rv[k]! * fp.zt[n * ht + l]!;
     for (let i = 0; i < h; i++) {
       let vr = 0;
-      for (let k = 0; k < c; k++) vr += V[k * h + i]! * rv[k]!;
-      const q =
-        adj.d1[n * h + i]! * fp.d2[n * h + i]! +
-        adj.d2[n * h + i]! * fp.d3[n * h + i]! +
-        adj.z[n * h + i]! * fp.d1[n * h + i]! +
-        fp.d1[n * h + i]! * vr;
-      for (let j = 0; j < dt; j++) grad[i * dt + j]! += q * fp.xt[n * dt + j]!;
+      for (let k = 0; k < c; k++) vr += V[k * h + i]! * RT[k * N + n]!;
+      const r = n * h + i;
+      QT[i * N + n] = adj.d1[r]! * fp.d2[r]! + adj.d2[r]! * fp.d3[r]! + adj.z[r]! * fp.d1[r]! + fp.d1[r]! * vr;
     }
   }
-  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) grad[off + k * ht + i]! += adj.V[k * h + i]!;
+  const off = h * dt;
+  const grad = new Float64Array(firstLayerSize(model) + c * ht);
+  weightedRowSums(QT, N, fp.xt, N, dt, grad, 0, h);
+  const gradV = grad.subarray(off);
+  weightedRowSums(RT, N, fp.zt, N, ht, gradV, 0, c);
+  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) gradV[k * ht + i]! += adj.V[k * h + i]!;
   return grad;
 }
 
-function makeContext(model: Model, data: Dataset, variant: Variant, fp: ForwardPass): Context {
+function makeContext(model: Model, variant: Variant, fp: ForwardPass): Context {
+  const sc = sampleCurvature(model, fp, variant.curvature);
+  const first = variant.block !== 'second';
+  const second = variant.block !== 'first';
+  const hessian = variant.curvature === 'hessian';
   return {
     model,
     fp,
-    sc: sampleCurvature(model, fp, variant.curvature),
+    sc,
+    st: traceStacks(fp, sc, first, first && second && hessian),
     Kx: gramMatrix(fp.xt, fp.samples, fp.augmentedInputDim),
     Kz: gramMatrix(fp.zt, fp.samples, fp.augmentedHiddenDim),
     kappa: reductionScale(variant.reduction, fp.samples),
-    first: variant.block !== 'second',
-    second: variant.block !== 'first',
-    withG: variant.curvature === 'hessian',
+    first,
+    second,
+    hessian,
   };
 }
 
-/** T1, T2 and their gradients with respect to all of theta (eq:trace-gradient). */
+/**
+ * T1, T2 and their gradients with respect to all of theta (eq:trace-gradient), in one pass
+ * that shares the forward pass, the per-sample pieces and the Gram matrices.
+ */
 export function traceGradients(model: Model, data: Dataset, variant: Variant, fp: ForwardPass = forwardPass(model, data)): TraceGradients {
-  const ctx = makeContext(model, data, variant, fp);
+  const ctx = makeContext(model, variant, fp);
   const { samples: N, hiddenDim: h, classes: c } = fp;
   const a1 = newAdjoints(N, h, c);
-  seedTraceH(ctx, a1);
+  const t1 = seedTraceH(ctx, a1);
   const g1 = assemble(ctx, a1);
   const a2 = newAdjoints(N, h, c);
-  seedTraceH2(ctx, a2);
+  const t2 = seedTraceH2(ctx, a2);
   const g2 = assemble(ctx, a2);
-  const t = hessianTraces(model, data, variant, fp);
-  return { traceH: t.traceH, traceH2: t.traceH2, parameters: parameterCount(model, variant.block), gradTraceH: g1, gradTraceH2: g2 };
+  return { traceH: t1, traceH2: t2, parameters: parameterCount(model, variant.block), gradTraceH: g1, gradTraceH2: g2 };
 }
 
 /**

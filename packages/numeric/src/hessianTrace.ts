@@ -20,13 +20,28 @@
  * The same formula holds with and without biases: augmentation only changes the Gram
  * matrices, and the g 1[l=i] term only ever touches unaugmented hidden indices.
  *
- * Gamma is symmetric in (n, m), so the pair sum runs over n <= m with weight 2 off the
- * diagonal. Cost O(N^2 (h^2 + c^2 + ch) + N(d + h)) time, O(N(h^2 + ch + c^2)) memory.
- * Derived here; verified by `trace-equals-eigenvalue-sum`, `trace2-equals-eigenvalue-square-sum`,
- * the autodiff oracle and the PyTorch golden fixtures.
+ * Evaluation (derived here from the formula above, same sums in a different order): every
+ * pair sum is a contraction of a Gram matrix or a weighted row sum over per-sample stacks,
+ *   \sum_{nm}(K^x_{nm})^2\langle A_n,A_m\rangle = \sum_{nm}(K^x_{nm})^2 (\mathcal A\mathcal A^\top)_{nm},
+ *   \sum_{nm}K^x_{nm}K^z_{nm}\mathrm{tr}(C_n^\top C_m) = \sum_{nm}K^x_{nm}K^z_{nm}(\mathcal C\mathcal C^\top)_{nm},
+ *   \sum_{nm}K^x_{nm}\,g_m^\top S_nV(\varphi'_n\odot\varphi'_m\odot z_n) = \sum_{nm}K^x_{nm}\langle Y_n, O_m\rangle,
+ *     Y_n = B_n\,\mathrm{diag}(\varphi'_n\odot z_n),\ O_m = g_m\varphi'^\top_m  (c x h each),
+ *   \sum_{nm}K^x_{nm}(g_n^\top g_m)(\varphi'^\top_n\varphi'_m) = \sum_{nm}K^x_{nm}(GG^\top)_{nm}(\Phi\Phi^\top)_{nm},
+ * where \mathcal A is the N x h(h+1)/2 stack of packed upper triangles of A_n with the
+ * off-diagonal entries scaled by \sqrt2 (so that row dot products are Frobenius products of
+ * the symmetric A_n), and \mathcal C the N x ch stack of C_n. The Gram matrices use their
+ * symmetry (upper triangle only); the g-terms of Gamma_{nm} and Gamma_{mn} are equal after
+ * summing against the symmetric K^x, so only one is formed. Nothing is allocated per pair.
+ * Cost O(N^2 (h^2/4 + 3ch/2 + c + h) + N(hd + c h^2)) time (the \mathcal A Gram dominates:
+ * N^2 h^2 / 4 multiply-adds), O(N(h^2/2 + ch) + N^2) memory: never anything of size P^2.
+ * The naive per-pair version (`crossTerm` and the sums above written over (n, m)) is kept as
+ * the reference it is checked against. Derived here; verified by `trace-equals-eigenvalue-sum`,
+ * `trace2-equals-eigenvalue-square-sum`, `perf/reference.test.ts` (dense Hessian traces on every
+ * activation x bias x block x curvature), the autodiff oracle and the PyTorch golden fixtures.
  */
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
 import { parameterCount } from './parameters.ts';
+import { rowDotProducts } from './parallel/kernels.ts';
 import { sampleCurvature, type SampleCurvature } from './sampleCurvature.ts';
 import type { Dataset, Model, Variant } from './types.ts';
 
@@ -39,16 +54,10 @@ export interface HessianTraces {
   readonly parameters: number;
 }
 
-/** Gram matrix of N rows of width w: K_{nm} = r_n . r_m (N x N, symmetric). */
+/** Gram matrix of N rows of width w: K_{nm} = r_n . r_m (N x N, symmetric), O(N^2 w / 2). */
 export function gramMatrix(rows: Float64Array, N: number, w: number): Float64Array {
   const K = new Float64Array(N * N);
-  for (let n = 0; n < N; n++)
-    for (let m = n; m < N; m++) {
-      let s = 0;
-      for (let j = 0; j < w; j++) s += rows[n * w + j]! * rows[m * w + j]!;
-      K[n * N + m] = s;
-      K[m * N + n] = s;
-    }
+  rowDotProducts(rows, rows, K, N, N, w, 0, N, true);
   return K;
 }
 
@@ -101,13 +110,47 @@ export function crossTerm(model: Model, fp: ForwardPass, sc: SampleCurvature, Kz
   return gamma;
 }
 
-/** <A_n, A_m> (Frobenius), O(h^2). */
-function hiddenInner(A: Float64Array, n: number, m: number, h: number): number {
-  let s = 0;
-  const a = n * h * h;
-  const b = m * h * h;
-  for (let r = 0; r < h * h; r++) s += A[a + r]! * A[b + r]!;
-  return s;
+/**
+ * The per-sample stacks the pair sums contract (see the module comment): \mathcal A (packed,
+ * sqrt(2)-scaled upper triangles of A_n, N x h(h+1)/2), Y_n = B_n diag(phi'_n . z_n) and
+ * O_n = g_n phi'_n^T (N x ch each). Cost O(N(h^2 + ch)).
+ */
+export interface TraceStacks {
+  readonly packedA: Float64Array;
+  readonly packedWidth: number;
+  readonly Y: Float64Array;
+  readonly O: Float64Array;
+}
+
+export function traceStacks(fp: ForwardPass, sc: SampleCurvature, wantA: boolean, wantYO: boolean): TraceStacks {
+  const { samples: N, hiddenDim: h, classes: c, augmentedHiddenDim: ht } = fp;
+  const L = (h * (h + 1)) / 2;
+  const packedA = new Float64Array(wantA ? N * L : 0);
+  if (wantA) {
+    for (let n = 0; n < N; n++) {
+      const a = n * h * h;
+      let r = n * L;
+      for (let i = 0; i < h; i++) {
+        packedA[r++] = sc.A[a + i * h + i]!;
+        for (let j = i + 1; j < h; j++) packedA[r++] = Math.SQRT2 * sc.A[a + i * h + j]!;
+      }
+    }
+  }
+  const ch = c * h;
+  const Y = new Float64Array(wantYO ? N * ch : 0);
+  const O = new Float64Array(wantYO ? N * ch : 0);
+  if (wantYO) {
+    for (let n = 0; n < N; n++)
+      for (let k = 0; k < c; k++) {
+        const gk = fp.g[n * c + k]!;
+        for (let i = 0; i < h; i++) {
+          const d = fp.d1[n * h + i]!;
+          Y[n * ch + k * h + i] = sc.B[n * ch + k * h + i]! * d * fp.zt[n * ht + i]!;
+          O[n * ch + k * h + i] = gk * d;
+        }
+      }
+  }
+  return { packedA, packedWidth: L, Y, O };
 }
 
 /** T1 and T2 of the block's Hessian (or Gauss-Newton matrix) by the closed forms. */
@@ -117,7 +160,8 @@ export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp:
   const sc = sampleCurvature(model, fp, variant.curvature);
   const first = variant.block !== 'second';
   const second = variant.block !== 'first';
-  const withG = variant.curvature === 'hessian';
+  const cross = first && second;
+  const withG = cross && variant.curvature === 'hessian';
   const Kx = gramMatrix(fp.xt, N, dt);
   const Kz = gramMatrix(fp.zt, N, ht);
 
@@ -135,17 +179,35 @@ export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp:
     }
   }
 
+  const st = traceStacks(fp, sc, first, withG);
+  const ch = c * h;
+  const GA = first ? gramMatrix(st.packedA, N, st.packedWidth) : null;
+  const CC = cross ? gramMatrix(sc.C, N, ch) : null;
+  let YO: Float64Array | null = null;
+  let GG: Float64Array | null = null;
+  let DD: Float64Array | null = null;
+  if (withG) {
+    YO = new Float64Array(N * N);
+    rowDotProducts(st.Y, st.O, YO, N, N, ch, 0, N, false);
+    GG = gramMatrix(fp.g, N, c);
+    DD = gramMatrix(fp.d1, N, h);
+  }
   let t2 = 0;
   for (let n = 0; n < N; n++)
-    for (let m = n; m < N; m++) {
-      const weight = n === m ? 1 : 2;
-      const kx = Kx[n * N + m]!;
-      const kz = Kz[n * N + m]!;
+    for (let m = 0; m < N; m++) {
+      const nm = n * N + m;
+      const kx = Kx[nm]!;
+      const kz = Kz[nm]!;
       let term = 0;
-      if (first) term += kx * kx * hiddenInner(sc.A, n, m, h);
+      if (first) term += kx * kx * GA![nm]!;
       if (second) term += kz * kz * softmaxCovarianceInner(fp.p, n, m, c);
-      if (first && second) term += 2 * kx * crossTerm(model, fp, sc, Kz, n, m, withG);
-      t2 += weight * term;
+      if (cross) {
+        // 2 K^x Gamma, with the two g_.^T S_. V terms of Gamma folded into 2 <Y_n, O_m>.
+        let gamma = kz * CC![nm]!;
+        if (withG) gamma += 2 * YO![nm]! + GG![nm]! * DD![nm]!;
+        term += 2 * kx * gamma;
+      }
+      t2 += term;
     }
   return { traceH: kappa * t1, traceH2: kappa * kappa * t2, parameters: parameterCount(model, variant.block) };
 }

@@ -1,0 +1,151 @@
+/**
+ * The two dense kernels every pair sum reduces to, written for V8: plain Float64Array loops,
+ * register-blocked (four rows against two) and chunked along the inner dimension so the rows
+ * being combined stay in L1/L2. No BLAS is available in this runtime.
+ *
+ *   rowDotProducts:  K_{nm} = \langle X_n, Y_m\rangle            (Gram matrices, X Y^T)
+ *   weightedRowSums: O_n    = \sum_m \Omega_{nm} X_m            (\Omega X, e.g. \sum_m (K^x_{nm})^2 A_m)
+ *
+ * Determinism: every output entry is accumulated in one fixed order (inner index ascending
+ * within a chunk of CHUNK, chunks ascending; for weightedRowSums, m ascending in groups of
+ * four, the remainder one at a time) that does not depend on the row range [r0, r1) a call
+ * covers or on which other rows are blocked with it. Splitting the rows between threads
+ * therefore gives bit-identical results (`parallel.test.ts`).
+ */
+
+/** Inner-dimension chunk: 4 rows x 512 doubles = 16 KiB, half an L1 data cache. */
+export const CHUNK = 512;
+
+/**
+ * out[n * ldOut + m] = X_n . Y_m for n in [r0, r1) and m in [0, nY) (all rows of width w,
+ * row-major). With `upper` (X and Y the same stack) only m >= n is computed and each value
+ * is also written to out[m * ldOut + n]. `out` must be zeroed on those entries.
+ * Cost (r1 - r0) nY w multiply-adds (half that with `upper`).
+ */
+export function rowDotProducts(X: Float64Array, Y: Float64Array, out: Float64Array, ldOut: number, nY: number, w: number, r0: number, r1: number, upper: boolean): void {
+  for (let j0 = 0; j0 < w; j0 += CHUNK) {
+    const j1 = Math.min(w, j0 + CHUNK);
+    let n = r0;
+    for (; n + 4 <= r1; n += 4) {
+      const x0 = n * w;
+      const x1 = x0 + w;
+      const x2 = x1 + w;
+      const x3 = x2 + w;
+      let m = upper ? n : 0;
+      for (; m + 2 <= nY; m += 2) {
+        const y0 = m * w;
+        const y1 = y0 + w;
+        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+        for (let j = j0; j < j1; j++) {
+          const a = Y[y0 + j]!;
+          const b = Y[y1 + j]!;
+          const p = X[x0 + j]!;
+          const q = X[x1 + j]!;
+          const r = X[x2 + j]!;
+          const s = X[x3 + j]!;
+          s00 += p * a; s01 += p * b;
+          s10 += q * a; s11 += q * b;
+          s20 += r * a; s21 += r * b;
+          s30 += s * a; s31 += s * b;
+        }
+        const o = n * ldOut + m;
+        out[o]! += s00; out[o + 1]! += s01;
+        out[o + ldOut]! += s10; out[o + ldOut + 1]! += s11;
+        out[o + 2 * ldOut]! += s20; out[o + 2 * ldOut + 1]! += s21;
+        out[o + 3 * ldOut]! += s30; out[o + 3 * ldOut + 1]! += s31;
+      }
+      for (; m < nY; m++) {
+        const y0 = m * w;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let j = j0; j < j1; j++) {
+          const a = Y[y0 + j]!;
+          s0 += X[x0 + j]! * a;
+          s1 += X[x1 + j]! * a;
+          s2 += X[x2 + j]! * a;
+          s3 += X[x3 + j]! * a;
+        }
+        const o = n * ldOut + m;
+        out[o]! += s0;
+        out[o + ldOut]! += s1;
+        out[o + 2 * ldOut]! += s2;
+        out[o + 3 * ldOut]! += s3;
+      }
+    }
+    for (; n < r1; n++) {
+      const x0 = n * w;
+      for (let m = upper ? n : 0; m < nY; m++) {
+        const y0 = m * w;
+        let s = 0;
+        for (let j = j0; j < j1; j++) s += X[x0 + j]! * Y[y0 + j]!;
+        out[n * ldOut + m]! += s;
+      }
+    }
+  }
+  if (upper) {
+    // The 4-row blocks computed a few entries below the diagonal (m in [n, n+3]); those are
+    // the same sums as their mirror images, so copying the upper triangle down is exact.
+    for (let n = r0; n < r1; n++) for (let m = n + 1; m < nY; m++) out[m * ldOut + n] = out[n * ldOut + m]!;
+  }
+}
+
+/**
+ * out[n * w + j] += sum_m Omega[n * ldOmega + m] X[m * w + j] for n in [r0, r1), m in [0, M).
+ * Two output rows against four input rows per inner step. Cost (r1 - r0) M w multiply-adds.
+ */
+export function weightedRowSums(Omega: Float64Array, ldOmega: number, X: Float64Array, M: number, w: number, out: Float64Array, r0: number, r1: number): void {
+  for (let j0 = 0; j0 < w; j0 += CHUNK) {
+    const j1 = Math.min(w, j0 + CHUNK);
+    let n = r0;
+    for (; n + 2 <= r1; n += 2) {
+      const o0 = n * w;
+      const o1 = o0 + w;
+      const w0 = n * ldOmega;
+      const w1 = w0 + ldOmega;
+      let m = 0;
+      for (; m + 4 <= M; m += 4) {
+        const a00 = Omega[w0 + m]!, a01 = Omega[w0 + m + 1]!, a02 = Omega[w0 + m + 2]!, a03 = Omega[w0 + m + 3]!;
+        const a10 = Omega[w1 + m]!, a11 = Omega[w1 + m + 1]!, a12 = Omega[w1 + m + 2]!, a13 = Omega[w1 + m + 3]!;
+        const x0 = m * w;
+        const x1 = x0 + w;
+        const x2 = x1 + w;
+        const x3 = x2 + w;
+        for (let j = j0; j < j1; j++) {
+          const p = X[x0 + j]!;
+          const q = X[x1 + j]!;
+          const r = X[x2 + j]!;
+          const s = X[x3 + j]!;
+          out[o0 + j]! += a00 * p + a01 * q + a02 * r + a03 * s;
+          out[o1 + j]! += a10 * p + a11 * q + a12 * r + a13 * s;
+        }
+      }
+      for (; m < M; m++) {
+        const a0 = Omega[w0 + m]!;
+        const a1 = Omega[w1 + m]!;
+        const x0 = m * w;
+        for (let j = j0; j < j1; j++) {
+          const p = X[x0 + j]!;
+          out[o0 + j]! += a0 * p;
+          out[o1 + j]! += a1 * p;
+        }
+      }
+    }
+    for (; n < r1; n++) {
+      const o0 = n * w;
+      const w0 = n * ldOmega;
+      let m = 0;
+      for (; m + 4 <= M; m += 4) {
+        const a00 = Omega[w0 + m]!, a01 = Omega[w0 + m + 1]!, a02 = Omega[w0 + m + 2]!, a03 = Omega[w0 + m + 3]!;
+        const x0 = m * w;
+        const x1 = x0 + w;
+        const x2 = x1 + w;
+        const x3 = x2 + w;
+        for (let j = j0; j < j1; j++) out[o0 + j]! += a00 * X[x0 + j]! + a01 * X[x1 + j]! + a02 * X[x2 + j]! + a03 * X[x3 + j]!;
+      }
+      for (; m < M; m++) {
+        const a0 = Omega[w0 + m]!;
+        const x0 = m * w;
+        for (let j = j0; j < j1; j++) out[o0 + j]! += a0 * X[x0 + j]!;
+      }
+    }
+  }
+}
