@@ -2,6 +2,8 @@
 /** The `hsr` command line: one subcommand per module under ./commands. */
 import { Command } from 'commander';
 import { registerBound } from './commands/bound.ts';
+import { registerGrad } from './commands/grad.ts';
+import { registerTrain } from './commands/train.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(str) });
   registerBound(program);
+  registerGrad(program);
+  registerTrain(program);
   return program;
 }
 

@@ -33,3 +33,38 @@ export type { WolkowiczStyanBounds } from './wolkowiczStyan.ts';
 export { wolkowiczStyanBounds } from './wolkowiczStyan.ts';
 export type { BoundGradient, BoundKind, TraceGradients } from './boundGradient.ts';
 export { BOUND_KINDS, boundGradient, boundGradientFromTraces, traceGradients } from './boundGradient.ts';
+export type { DataDocument, DataFileOptions, DataFormat, InputLocation, ModelNotes } from './inputFiles.ts';
+export {
+  InputError,
+  checkModelData,
+  formatLocation,
+  formatModelJson,
+  parseDataCsv,
+  parseDataJson,
+  parseDataText,
+  parseJsonText,
+  parseModelJson,
+  readDataDocument,
+  readDataFile,
+  readModelFile,
+  writeFileAtomic,
+  writeModelFile,
+} from './inputFiles.ts';
+export type { NamedDataset } from './datasets/namedDataset.ts';
+export { classesFromLabels } from './datasets/namedDataset.ts';
+export type { DatasetName, DatasetOptions } from './datasets/loadDataset.ts';
+export { DATASET_NAMES, isDatasetName, loadDataFileAsNamed, loadDataset } from './datasets/loadDataset.ts';
+export { IRIS_FEATURE_NAMES, loadIris } from './datasets/iris.ts';
+export type { RealDatasetName } from './datasets/realData.ts';
+export { REAL_DATASET_SHAPES, loadBreastCancer, loadDigits, loadRealDataset, loadWine, realDatasetPath } from './datasets/realData.ts';
+export type { SplitOptions, Standardizer, TrainTestSplit } from './datasets/split.ts';
+export { applyStandardizer, fitStandardizer, standardizeSplit, trainTestSplit } from './datasets/split.ts';
+export type { BlobsOptions, CosineOptions, MoonsOptions, XorOptions } from './datasets/synthetic.ts';
+export { cosineInputs, gaussianBlobs, meanPairwiseCosine, twoMoons, xorData } from './datasets/synthetic.ts';
+export type { OptimizerName, OptimizerOptions, Optimizer } from './training/optimizers.ts';
+export { OPTIMIZER_NAMES, createOptimizer } from './training/optimizers.ts';
+export { relativeSharpness, weightNorm } from './training/sharpness.ts';
+export type { MetricsRecord, MetricsContext } from './training/metrics.ts';
+export { METRICS_MAX_EXACT_PARAMETERS, NEGATIVE_EIGENVALUE_RTOL, computeMetrics, isFiniteRecord } from './training/metrics.ts';
+export type { StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './training/train.ts';
+export { DEFAULT_TRAINING_CONFIG, HyperparameterError, REGULARISED_BOUND, TRAINING_METHODS, train, trainAsync, validateTrainingConfig } from './training/train.ts';
