@@ -262,6 +262,12 @@ function assemble(ctx: Context, adj: Adjoints): Float64Array {
   const Sbar = new Float64Array(cc);
   const diagA = new Float64Array(h);
   const hasA = adj.Apacked !== null || adj.Adiag !== null;
+  // Locals, not property loads, in the hot loops (V8 keeps them in registers).
+  const { d1, d2, zt, p: prob, g } = fp;
+  const { S: Sn, B: Bn, delta } = sc;
+  const { C: Cb, B: Bb, d1: d1b, d2: d2b, g: gb, V: Vb, p: pb } = adj;
+  const Ap = adj.Apacked;
+  const Ad = adj.Adiag;
   for (let n = 0; n < N; n++) {
     const nh = n * h;
     const nch = n * ch;
@@ -270,50 +276,42 @@ function assemble(ctx: Context, adj: Adjoints): Float64Array {
     // C_n = B_n D_n: \bar B_n += \bar C_n D_n, \bar phi'_i += sum_k \bar C_ki B_ki.
     for (let k = 0; k < c; k++)
       for (let i = 0; i < h; i++) {
-        const cb = adj.C[nch + k * h + i]!;
-        adj.B[nch + k * h + i]! += cb * fp.d1[nh + i]!;
-        adj.d1[nh + i]! += cb * sc.B[nch + k * h + i]!;
+        const cb = Cb[nch + k * h + i]!;
+        Bb[nch + k * h + i]! += cb * d1[nh + i]!;
+        d1b[nh + i]! += cb * Bn[nch + k * h + i]!;
       }
     if (hasA) {
       // A_n = F^T S F + diag(delta . phi''), F = V D_n. With Y = F \bar A and Z = S Y = C \bar A:
       // \bar phi'_i += 2 (V^T Z)_ii, \bar S += Y F^T, \bar V += 2 Z D.
-      for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) F[k * h + i] = V[k * h + i]! * fp.d1[nh + i]!;
-      if (adj.Apacked) {
+      for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) F[k * h + i] = V[k * h + i]! * d1[nh + i]!;
+      if (Ap) {
         const base = n * L;
         let r = base;
         for (let i = 0; i < h; i++) {
-          Abar[i * h + i] = adj.Apacked[r++]!;
+          Abar[i * h + i] = Ap![r++]!;
           for (let j = i + 1; j < h; j++) {
-            const v = adj.Apacked[r++]! * Math.SQRT1_2;
+            const v = Ap![r++]! * Math.SQRT1_2;
             Abar[i * h + j] = v;
             Abar[j * h + i] = v;
           }
         }
         for (let i = 0; i < h; i++) diagA[i] = Abar[i * h + i]!;
         Y.fill(0);
-        for (let k = 0; k < c; k++) {
-          const yk = k * h;
-          for (let i = 0; i < h; i++) {
-            const f = F[yk + i]!;
-            if (f === 0) continue;
-            const ai = i * h;
-            for (let j = 0; j < h; j++) Y[yk + j]! += f * Abar[ai + j]!;
-          }
-        }
+        weightedRowSums(F, h, Abar, h, h, Y, 0, c);
       } else {
-        for (let i = 0; i < h; i++) diagA[i] = adj.Adiag![nh + i]!;
+        for (let i = 0; i < h; i++) diagA[i] = Ad![nh + i]!;
         for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) Y[k * h + i] = F[k * h + i]! * diagA[i]!;
       }
       for (let k = 0; k < c; k++)
         for (let j = 0; j < h; j++) {
           let s = 0;
-          for (let l = 0; l < c; l++) s += sc.S[ncc + k * c + l]! * Y[l * h + j]!;
+          for (let l = 0; l < c; l++) s += Sn[ncc + k * c + l]! * Y[l * h + j]!;
           Z[k * h + j] = s;
         }
       for (let i = 0; i < h; i++) {
         let s = 0;
         for (let k = 0; k < c; k++) s += V[k * h + i]! * Z[k * h + i]!;
-        adj.d1[nh + i]! += 2 * s;
+        d1b[nh + i]! += 2 * s;
       }
       for (let k = 0; k < c; k++)
         for (let l = 0; l < c; l++) {
@@ -321,17 +319,17 @@ function assemble(ctx: Context, adj: Adjoints): Float64Array {
           for (let j = 0; j < h; j++) s += Y[k * h + j]! * F[l * h + j]!;
           Sbar[k * c + l]! += s;
         }
-      for (let k = 0; k < c; k++) for (let j = 0; j < h; j++) adj.V[k * h + j]! += 2 * Z[k * h + j]! * fp.d1[nh + j]!;
+      for (let k = 0; k < c; k++) for (let j = 0; j < h; j++) Vb[k * h + j]! += 2 * Z[k * h + j]! * d1[nh + j]!;
       if (ctx.hessian) {
         // diag(delta . phi''): \bar delta_i = \bar A_ii phi''_i, \bar phi''_i += \bar A_ii delta_i;
         // delta = V^T g: \bar g += V \bar delta, \bar V += g \bar delta^T.
         for (let i = 0; i < h; i++) {
           const aii = diagA[i]!;
-          const deltaBar = aii * fp.d2[nh + i]!;
-          adj.d2[nh + i]! += aii * sc.delta[nh + i]!;
+          const deltaBar = aii * d2[nh + i]!;
+          d2b[nh + i]! += aii * delta[nh + i]!;
           for (let k = 0; k < c; k++) {
-            adj.g[n * c + k]! += V[k * h + i]! * deltaBar;
-            adj.V[k * h + i]! += fp.g[n * c + k]! * deltaBar;
+            gb[n * c + k]! += V[k * h + i]! * deltaBar;
+            Vb[k * h + i]! += g[n * c + k]! * deltaBar;
           }
         }
       }
@@ -340,20 +338,20 @@ function assemble(ctx: Context, adj: Adjoints): Float64Array {
     for (let k = 0; k < c; k++)
       for (let l = 0; l < c; l++) {
         let s = 0;
-        for (let i = 0; i < h; i++) s += adj.B[nch + k * h + i]! * V[l * h + i]!;
+        for (let i = 0; i < h; i++) s += Bb[nch + k * h + i]! * V[l * h + i]!;
         Sbar[k * c + l]! += s;
       }
     for (let k = 0; k < c; k++)
       for (let l = 0; l < c; l++) {
-        const s = sc.S[ncc + k * c + l]!;
+        const s = Sn[ncc + k * c + l]!;
         if (s === 0) continue;
-        for (let i = 0; i < h; i++) adj.V[k * h + i]! += s * adj.B[nch + l * h + i]!;
+        for (let i = 0; i < h; i++) Vb[k * h + i]! += s * Bb[nch + l * h + i]!;
       }
     // S = diag(p) - p p^T: \bar p_k += \bar S_kk - ((\bar S + \bar S^T) p)_k; g = p - y: \bar p += \bar g.
     for (let k = 0; k < c; k++) {
       let s = 0;
-      for (let l = 0; l < c; l++) s += (Sbar[k * c + l]! + Sbar[l * c + k]!) * fp.p[n * c + l]!;
-      adj.p[n * c + k]! += Sbar[k * c + k]! - s + adj.g[n * c + k]!;
+      for (let l = 0; l < c; l++) s += (Sbar[k * c + l]! + Sbar[l * c + k]!) * prob[n * c + l]!;
+      pb[n * c + k]! += Sbar[k * c + k]! - s + gb[n * c + k]!;
     }
   }
   // K^z_nm = z~_n . z~_m: \bar z_n += sum_m (G_nm + G_mn) z~_m (unaugmented entries only).
@@ -379,14 +377,14 @@ function assemble(ctx: Context, adj: Adjoints): Float64Array {
     const ncc = n * cc;
     for (let k = 0; k < c; k++) {
       let s = 0;
-      for (let l = 0; l < c; l++) s += sc.S[ncc + k * c + l]! * adj.p[n * c + l]!;
+      for (let l = 0; l < c; l++) s += Sn[ncc + k * c + l]! * pb[n * c + l]!;
       RT[k * N + n] = s;
     }
     for (let i = 0; i < h; i++) {
       let vr = 0;
       for (let k = 0; k < c; k++) vr += V[k * h + i]! * RT[k * N + n]!;
       const r = n * h + i;
-      QT[i * N + n] = adj.d1[r]! * fp.d2[r]! + adj.d2[r]! * fp.d3[r]! + adj.z[r]! * fp.d1[r]! + fp.d1[r]! * vr;
+      QT[i * N + n] = d1b[r]! * d2[r]! + d2b[r]! * fp.d3[r]! + adj.z[r]! * d1[r]! + d1[r]! * vr;
     }
   }
   const off = h * dt;
@@ -394,7 +392,7 @@ function assemble(ctx: Context, adj: Adjoints): Float64Array {
   weightedRowSums(QT, N, fp.xt, N, dt, grad, 0, h);
   const gradV = grad.subarray(off);
   weightedRowSums(RT, N, fp.zt, N, ht, gradV, 0, c);
-  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) gradV[k * ht + i]! += adj.V[k * h + i]!;
+  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) gradV[k * ht + i]! += Vb[k * h + i]!;
   return grad;
 }
 

@@ -7,10 +7,13 @@
  *
  * with D_n = diag(phi'(u_n)). For the Gauss-Newton curvature the diag(delta phi'') term of
  * A_n is dropped (it comes from the second derivative of the hidden layer, which J^T S J
- * omits). Cost O(N(c^2 h + c h^2)); memory O(N(c^2 + ch + h^2)).
+ * omits). Cost O(N(c^2 h + c h^2)); memory O(N(c^2 + ch + h^2)). V^T S_n V = V^T B_n is formed as
+ * a weighted row sum (parallel/kernels.ts) over the rows of B_n, which V8 runs several times
+ * faster than the textbook triple loop.
  */
 import type { ForwardPass } from './network.ts';
 import type { Curvature, Model } from './types.ts';
+import { weightedRowSums } from './parallel/kernels.ts';
 
 export interface SampleCurvature {
   /** N x c x c softmax covariances. */
@@ -34,6 +37,8 @@ export function sampleCurvature(model: Model, fp: ForwardPass, curvature: Curvat
   const delta = new Float64Array(N * h);
   const A = new Float64Array(N * h * h);
   const VtB = new Float64Array(h * h);
+  const Vt = new Float64Array(h * c);
+  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) Vt[i * c + k] = V[k * h + i]!;
   for (let n = 0; n < N; n++) {
     const pn = n * c;
     const So = n * c * c;
@@ -55,14 +60,9 @@ export function sampleCurvature(model: Model, fp: ForwardPass, curvature: Curvat
       for (let k = 0; k < c; k++) s += V[k * h + i]! * fp.g[pn + k]!;
       delta[n * h + i] = s;
     }
-    // V^T S V (h x h), then scale by phi' on both sides.
-    for (let i = 0; i < h; i++) {
-      for (let j = i; j < h; j++) {
-        let s = 0;
-        for (let k = 0; k < c; k++) s += V[k * h + i]! * B[Bo + k * h + j]!;
-        VtB[i * h + j] = s;
-      }
-    }
+    // V^T S V = V^T B_n (h x h), then scale by phi' on both sides.
+    VtB.fill(0);
+    weightedRowSums(Vt, c, B.subarray(Bo, Bo + c * h), c, h, VtB, 0, h);
     const Ao = n * h * h;
     for (let i = 0; i < h; i++) {
       const di = fp.d1[n * h + i]!;
