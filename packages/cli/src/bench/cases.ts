@@ -1,0 +1,192 @@
+/**
+ * What `pnpm bench` measures: every case is one function of one configuration, run in its own
+ * child process (main.ts) so that its peak resident memory is its own.
+ *
+ * Configurations (tanh, biases on, seeded):
+ *   P~100    8-8-4     synthetic Gaussian inputs, N = 128   (P = 108)
+ *   P~1000   30-28-5   synthetic, N = 128                   (P = 1,013)
+ *   P~10000  100-90-10 synthetic, N = 128                   (P = 10,000)
+ *   mnist    784-128-10 on loadMnist({ samples: 128, seed: 0 }), one batch of 128 (P = 101,770)
+ *   iris     4-8-3 on the full Iris set, N = 150            (P = 67)
+ */
+import {
+  boundGradient,
+  createOptimizer,
+  createRng,
+  denseHessian,
+  flattenParameters,
+  hessianTraces,
+  initModel,
+  loadIris,
+  lossGradient,
+  matrixTraces,
+  parameterCount,
+  unflattenParameters,
+  wolkowiczStyanBounds,
+  type Dataset,
+  type Model,
+  type Variant,
+} from '@hsr/numeric';
+import { extremeEigenvalues } from '../../../numeric/src/lanczos.ts';
+import { loadMnist } from '../mnist.ts';
+
+export const SIZES = ['P~100', 'P~1000', 'P~10000', 'mnist', 'iris'] as const;
+export type SizeName = (typeof SIZES)[number];
+
+export const VARIANT: Variant = { reduction: 'mean', block: 'all', curvature: 'hessian' };
+
+interface Shape {
+  d: number;
+  h: number;
+  c: number;
+  N: number;
+}
+const SYNTHETIC: Record<'P~100' | 'P~1000' | 'P~10000', Shape> = {
+  'P~100': { d: 8, h: 8, c: 4, N: 128 },
+  'P~1000': { d: 30, h: 28, c: 5, N: 128 },
+  'P~10000': { d: 100, h: 90, c: 10, N: 128 },
+};
+
+export interface Setup {
+  model: Model;
+  data: Dataset;
+  label: string;
+}
+
+export function sizeLabel(size: SizeName): string {
+  switch (size) {
+    case 'mnist':
+      return '784-128-10, N=128 (MNIST)';
+    case 'iris':
+      return '4-8-3, N=150 (Iris)';
+    default: {
+      const s = SYNTHETIC[size];
+      return `${s.d}-${s.h}-${s.c}, N=${s.N}`;
+    }
+  }
+}
+
+/** The parameter count of a size without building it (for extrapolations in the parent). */
+export function sizeParameters(size: SizeName): { P: number; N: number } {
+  const shape = size === 'mnist' ? { d: 784, h: 128, c: 10, N: 128 } : size === 'iris' ? { d: 4, h: 8, c: 3, N: 150 } : SYNTHETIC[size];
+  return { P: shape.h * (shape.d + 1) + shape.c * (shape.h + 1), N: shape.N };
+}
+
+export function setup(size: SizeName): Setup {
+  if (size === 'mnist') {
+    const data = loadMnist({ samples: 128, seed: 0 }).data;
+    return { model: initModel({ activation: 'tanh', inputDim: 784, hiddenDim: 128, classes: 10, bias: true, seed: 1 }), data, label: sizeLabel(size) };
+  }
+  if (size === 'iris') {
+    const data = loadIris().data;
+    return { model: initModel({ activation: 'tanh', inputDim: 4, hiddenDim: 8, classes: 3, bias: true, seed: 1 }), data, label: sizeLabel(size) };
+  }
+  const { d, h, c, N } = SYNTHETIC[size];
+  const rng = createRng(2);
+  const X = Float64Array.from({ length: N * d }, () => rng.normal());
+  const y = Int32Array.from({ length: N }, (_, n) => n % c);
+  return { model: initModel({ activation: 'tanh', inputDim: d, hiddenDim: h, classes: c, bias: true, seed: 1 }), data: { samples: N, features: d, X, y }, label: sizeLabel(size) };
+}
+
+export const KINDS = ['U-closed', 'U-dense', 'gradU-closed', 'gradU-autodiff', 'step-plain', 'step-hsr-step', 'step-sam', 'lanczos'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** A prepared, repeatable unit of work; returns a number so the work cannot be optimised away. */
+export type Work = () => number;
+
+type AutodiffBoundGradient = (model: Model, data: Dataset, variant: Variant, of: 'upper') => { value: number; gradient: ArrayLike<number> };
+
+/** The autodiff oracle's bound gradient, or why it is unavailable. */
+export async function findAutodiff(): Promise<AutodiffBoundGradient | string> {
+  try {
+    const mod = (await import('@hsr/autodiff')) as Record<string, unknown>;
+    const f = mod.autodiffBoundGradient;
+    return typeof f === 'function' ? (f as AutodiffBoundGradient) : '@hsr/autodiff does not export autodiffBoundGradient yet';
+  } catch (error) {
+    return `@hsr/autodiff failed to load: ${(error as Error).message}`;
+  }
+}
+
+function norm(x: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
+  return Math.sqrt(s);
+}
+
+/**
+ * One training step as packages/numeric/src/training/train.ts performs it (it exposes no
+ * single-step API): unflatten theta, the batch loss gradient, then SAM's second gradient at
+ * theta + rho g/||g|| or hsr-step's closed-form grad U, then the SGD update.
+ */
+function trainingStep(s: Setup, method: 'plain' | 'hsr-step' | 'sam'): Work {
+  const P = parameterCount(s.model);
+  const theta = flattenParameters(s.model);
+  const opt = createOptimizer({ name: 'sgd', learningRate: 0.01, momentum: 0, weightDecay: 0 }, P);
+  const rho = 0.01;
+  return () => {
+    const model = unflattenParameters(s.model, theta);
+    const lg = lossGradient(model, s.data, 'mean');
+    let direction = lg.gradient;
+    let boundStep: Float64Array | null = null;
+    if (method === 'sam') {
+      const gn = norm(lg.gradient);
+      const perturbed = theta.slice();
+      for (let i = 0; i < P; i++) perturbed[i]! += (rho * lg.gradient[i]!) / gn;
+      direction = lossGradient(unflattenParameters(s.model, perturbed), s.data, 'mean').gradient;
+    } else if (method === 'hsr-step') {
+      const bg = boundGradient(model, s.data, VARIANT, 'upper');
+      const un = norm(bg.gradient);
+      boundStep = new Float64Array(P);
+      for (let i = 0; i < P; i++) boundStep[i] = (rho * bg.gradient[i]!) / un;
+    }
+    opt.step(theta, direction);
+    if (boundStep) for (let i = 0; i < P; i++) theta[i]! -= boundStep[i]!;
+    return lg.loss;
+  };
+}
+
+export async function prepare(kind: Kind, s: Setup): Promise<{ work: Work; note?: string }> {
+  switch (kind) {
+    case 'U-closed':
+      return {
+        work: () => {
+          const t = hessianTraces(s.model, s.data, VARIANT);
+          return wolkowiczStyanBounds(t.traceH, t.traceH2, t.parameters).lambdaMaxUpper;
+        },
+      };
+    case 'U-dense':
+      return {
+        work: () => {
+          const H = denseHessian(s.model, s.data, VARIANT);
+          const t = matrixTraces(H);
+          return wolkowiczStyanBounds(t.traceH, t.traceH2, H.size).lambdaMaxUpper;
+        },
+      };
+    case 'gradU-closed':
+      return { work: () => boundGradient(s.model, s.data, VARIANT, 'upper').gradient[0]! };
+    case 'gradU-autodiff': {
+      const f = await findAutodiff();
+      if (typeof f === 'string') throw new Error(f);
+      return { work: () => f(s.model, s.data, VARIANT, 'upper').gradient[0]! };
+    }
+    case 'step-plain':
+      return { work: trainingStep(s, 'plain') };
+    case 'step-hsr-step':
+      return { work: trainingStep(s, 'hsr-step') };
+    case 'step-sam':
+      return { work: trainingStep(s, 'sam') };
+    case 'lanczos': {
+      let last = '';
+      return {
+        work: () => {
+          const r = extremeEigenvalues(s.model, s.data, VARIANT, { k: 120, tol: 1e-6, seed: 0 });
+          last = `lambda_max ${r.lambdaMax.toPrecision(6)}, lambda_min ${r.lambdaMin.toPrecision(6)}, ${r.iterations} Hv products, converged ${r.converged}`;
+          return r.lambdaMax;
+        },
+        get note() {
+          return last;
+        },
+      };
+    }
+  }
+}

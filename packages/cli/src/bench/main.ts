@@ -1,0 +1,230 @@
+/**
+ * `pnpm bench [--json] [--quick]`: the closed forms against the routes they replace, measured
+ * side by side in one run (issue 7).
+ *
+ *   U        closed form (hessianTraces) vs the assembled dense Hessian (denseHessian + matrixTraces)
+ *   grad U   closed form (boundGradient) vs the autodiff oracle (@hsr/autodiff autodiffBoundGradient)
+ *   step     one training step: plain vs hsr-step vs sam (the work train.ts does per step)
+ *   lanczos  lambda_max / lambda_min at MNIST size from closed-form Hessian-vector products
+ *
+ * Every case runs in a fresh child process (`--child KIND SIZE`), so its peak resident set
+ * (process.resourceUsage().maxRSS) is its own; "base" is the RSS after the data and model are
+ * set up (Node + tsx + the data), so peak - base is what the computation itself adds.
+ * Timing: one untimed warm-up call when the first call takes under 2 s, then the median of
+ * repeated calls (at least 3, until ~1.5 s). Wall-clock and CPU time are both recorded; other
+ * processes on the machine make the wall clock noisy, so compare ratios from the same run.
+ * A side that would take over ~60 s is skipped, with the reason and an EXTRAPOLATION
+ * (scaled from a measured smaller size; the scaling law used is printed) in its place.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { formatNumber, printJson, renderTable } from '../output.ts';
+import { KINDS, SIZES, findAutodiff, prepare, setup, sizeLabel, sizeParameters, type Kind, type SizeName } from './cases.ts';
+
+interface Measurement {
+  kind: Kind;
+  size: SizeName;
+  label: string;
+  P: number;
+  N: number;
+  status: 'measured' | 'skipped' | 'failed';
+  /** Median wall-clock ms per call. */
+  ms: number | null;
+  /** Median CPU (user + system) ms per call. */
+  cpuMs: number | null;
+  runs: number;
+  peakMB: number | null;
+  baseMB: number | null;
+  /** Extrapolated ms when skipped (null if no basis). */
+  extrapolatedMs: number | null;
+  note: string;
+}
+
+const SKIP_ABOVE_MS = 60_000;
+const CHILD_TIMEOUT_MS = 240_000;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
+}
+
+async function child(kind: Kind, size: SizeName): Promise<void> {
+  const s = setup(size);
+  const prepared = await prepare(kind, s);
+  const baseMB = process.memoryUsage().rss / 2 ** 20;
+  const once = () => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const value = prepared.work();
+    const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (!Number.isFinite(value)) throw new Error(`non-finite result ${value}`);
+    return { ms, cpu: (c.user + c.system) / 1000 };
+  };
+  const first = once();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  if (first.ms > 2000) {
+    wall.push(first.ms);
+    cpu.push(first.cpu);
+  } else {
+    let total = 0;
+    while (wall.length < 3 || (total < 1500 && wall.length < 50)) {
+      const r = once();
+      wall.push(r.ms);
+      cpu.push(r.cpu);
+      total += r.ms;
+    }
+  }
+  const peakMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify({ ms: median(wall), cpuMs: median(cpu), runs: wall.length, peakMB, baseMB, note: prepared.note ?? '' }) + '\n');
+}
+
+function runChild(kind: Kind, size: SizeName): Measurement {
+  const { P, N } = sizeParameters(size);
+  const base = { kind, size, label: sizeLabel(size), P, N, extrapolatedMs: null };
+  const script = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, [...process.execArgv, script, '--child', kind, size], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, maxBuffer: 1 << 24 });
+  const line = r.stdout?.trim().split('\n').pop() ?? '';
+  if (r.status === 0 && line.startsWith('{')) {
+    const o = JSON.parse(line) as { ms: number; cpuMs: number; runs: number; peakMB: number; baseMB: number; note: string };
+    return { ...base, status: 'measured', ms: o.ms, cpuMs: o.cpuMs, runs: o.runs, peakMB: o.peakMB, baseMB: o.baseMB, note: o.note };
+  }
+  const why = r.error ? `${r.error.message}` : (r.stderr ?? '').trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit ${r.status}`;
+  return { ...base, status: 'failed', ms: null, cpuMs: null, runs: 0, peakMB: null, baseMB: null, note: `failed: ${why}` };
+}
+
+function skipped(kind: Kind, size: SizeName, note: string, extrapolatedMs: number | null): Measurement {
+  const { P, N } = sizeParameters(size);
+  return { kind, size, label: sizeLabel(size), P, N, status: 'skipped', ms: null, cpuMs: null, runs: 0, peakMB: null, baseMB: null, extrapolatedMs, note };
+}
+
+/** Measure `kind` at each size in order; skip once the extrapolation passes the limit. */
+function sweep(kind: Kind, sizes: SizeName[], scaling: { exponent: number; law: string }, log: (m: Measurement) => void, gate?: (size: SizeName) => string | null): Measurement[] {
+  const out: Measurement[] = [];
+  let basis: Measurement | null = null;
+  for (const size of sizes) {
+    const { P } = sizeParameters(size);
+    const why = gate?.(size) ?? null;
+    const extrapolated = basis && basis.ms !== null ? basis.ms * (P / basis.P) ** scaling.exponent : null;
+    let m: Measurement;
+    if (why) m = skipped(kind, size, why, extrapolated);
+    else if (extrapolated !== null && extrapolated > SKIP_ABOVE_MS) {
+      m = skipped(kind, size, `skipped: EXTRAPOLATED ${formatSeconds(extrapolated)} > 60 s (from ${basis!.size} by ${scaling.law})`, extrapolated);
+    } else m = runChild(kind, size);
+    if (m.status === 'measured') basis = m;
+    else if (m.status === 'skipped' && m.extrapolatedMs === null && basis) m = { ...m, extrapolatedMs: null };
+    log(m);
+    out.push(m);
+  }
+  return out;
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : `${ms.toPrecision(3)} ms`;
+}
+
+function cell(m: Measurement | undefined): string {
+  if (!m) return '-';
+  if (m.ms !== null) return formatSeconds(m.ms);
+  if (m.extrapolatedMs !== null) return `~${formatSeconds(m.extrapolatedMs)} (extrap.)`;
+  return m.status;
+}
+
+function mem(m: Measurement | undefined): string {
+  return m && m.peakMB !== null ? `${m.peakMB.toFixed(0)} (${m.baseMB!.toFixed(0)})` : '-';
+}
+
+function ratio(num: Measurement | undefined, den: Measurement | undefined): string {
+  if (!num || !den || den.ms === null) return '-';
+  if (num.ms !== null) return `${(num.ms / den.ms).toPrecision(3)}x`;
+  if (num.extrapolatedMs !== null) return `~${(num.extrapolatedMs / den.ms).toPrecision(3)}x (extrap.)`;
+  return '-';
+}
+
+async function parent(argv: string[]): Promise<void> {
+  const json = argv.includes('--json');
+  const quick = argv.includes('--quick');
+  const log = (m: Measurement) => {
+    if (!json) process.stderr.write(`  ${m.kind.padEnd(15)} ${m.size.padEnd(8)} ${m.status === 'measured' ? formatSeconds(m.ms!) : m.note}\n`);
+  };
+  const started = new Date().toISOString();
+  const load0 = loadavg()[0]!;
+  if (!json) process.stderr.write(`pnpm bench: ${cpus().length} CPUs, load average ${load0.toFixed(2)}, Node ${process.version}\n`);
+  const sweepSizes: SizeName[] = quick ? ['P~100', 'P~1000'] : ['P~100', 'P~1000', 'P~10000', 'mnist'];
+  const autodiff = await findAutodiff();
+  const autodiffGate = () => (typeof autodiff === 'string' ? `skipped: ${autodiff}` : null);
+  const denseGate = (size: SizeName) => {
+    const { P } = sizeParameters(size);
+    const gb = (P * P * 8) / 2 ** 30;
+    return gb > 4 ? `skipped: the dense Hessian needs P^2 x 8 B = ${gb.toFixed(0)} GiB` : null;
+  };
+  const results: Measurement[] = [];
+  // The dense assembly costs O(N P^2) (the H_WW block: N h^2 d^2) and its memory P^2; the
+  // autodiff oracle differentiates through a Hessian, so at least O(N P^2) as well.
+  results.push(...sweep('U-closed', sweepSizes, { exponent: 2, law: 'P^2' }, log));
+  results.push(...sweep('U-dense', sweepSizes, { exponent: 2, law: 'N P^2 at equal N' }, log, denseGate));
+  results.push(...sweep('gradU-closed', sweepSizes, { exponent: 2, law: 'P^2' }, log));
+  results.push(...sweep('gradU-autodiff', sweepSizes, { exponent: 2, law: 'P^2 (a lower bound: assumes no worse than the dense Hessian)' }, log, autodiffGate));
+  const stepSizes: SizeName[] = quick ? ['iris'] : ['iris', 'mnist'];
+  for (const size of stepSizes) for (const k of ['step-plain', 'step-hsr-step', 'step-sam'] as const) {
+    const m = runChild(k, size);
+    log(m);
+    results.push(m);
+  }
+  if (!quick) {
+    const m = runChild('lanczos', 'mnist');
+    log(m);
+    results.push(m);
+  }
+  const find = (kind: Kind, size: SizeName) => results.find((r) => r.kind === kind && r.size === size);
+
+  if (json) {
+    printJson({ started, cpus: cpus().length, loadAverage: load0, node: process.version, skipAboveMs: SKIP_ABOVE_MS, results });
+    return;
+  }
+  let out = `\nU = WS upper bound on lambda_max (tanh, biases, mean, full Hessian). Times: median wall clock per call; memory: peak RSS MB (RSS after setup).\n\n`;
+  const sweepTable = (title: string, a: Kind, b: Kind, nameA: string, nameB: string) => {
+    const rows: (string | number)[][] = [['config', 'P', nameA, nameB, `${nameB} / ${nameA}`, `peak MB ${nameA}`, `peak MB ${nameB}`]];
+    for (const size of sweepSizes) {
+      const ma = find(a, size);
+      const mb = find(b, size);
+      rows.push([sizeLabel(size), sizeParameters(size).P, cell(ma), cell(mb), ratio(mb, ma), mem(ma), mem(mb)]);
+    }
+    out += `${title}\n${renderTable(rows)}`;
+    const notes = sweepSizes.flatMap((size) => [find(a, size), find(b, size)]).filter((m): m is Measurement => !!m && m.status !== 'measured');
+    for (const m of notes) out += `  note: ${m.kind} at ${m.size}: ${m.note}\n`;
+    out += '\n';
+  };
+  sweepTable('U: closed form vs the assembled dense Hessian', 'U-closed', 'U-dense', 'closed', 'dense');
+  sweepTable('grad U: closed form vs the autodiff oracle', 'gradU-closed', 'gradU-autodiff', 'closed', 'autodiff');
+  const stepRows: (string | number)[][] = [['config', 'P', 'plain', 'hsr-step', 'sam', 'hsr-step / plain', 'sam / plain', 'peak MB plain', 'peak MB hsr-step', 'peak MB sam']];
+  for (const size of stepSizes) {
+    const p = find('step-plain', size);
+    const h = find('step-hsr-step', size);
+    const s = find('step-sam', size);
+    stepRows.push([sizeLabel(size), sizeParameters(size).P, cell(p), cell(h), cell(s), ratio(h, p), ratio(s, p), mem(p), mem(h), mem(s)]);
+  }
+  out += `One training step (what train.ts does per step: unflatten, batch loss gradient, then sam's second gradient or hsr-step's closed-form grad U, SGD update)\n${renderTable(stepRows)}\n`;
+  const lz = find('lanczos', 'mnist');
+  if (lz) out += `Lanczos at MNIST size (k <= 120, tol 1e-6, closed-form H v): ${cell(lz)}, peak ${mem(lz)} MB; ${lz.note}\n`;
+  const loadEnd = loadavg()[0]!;
+  out += `\nload average ${load0.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end on ${cpus().length} CPUs (above ~1 means other work shared the cores). ${formatNumber(results.filter((r) => r.status === 'measured').length)} cases measured, each in its own process.\n`;
+  process.stdout.write(out);
+}
+
+const argv = process.argv.slice(2);
+const at = argv.indexOf('--child');
+if (at >= 0) {
+  const kind = argv[at + 1] as Kind;
+  const size = argv[at + 2] as SizeName;
+  if (!KINDS.includes(kind) || !SIZES.includes(size)) {
+    process.stderr.write(`bench --child: unknown case ${kind} ${size}\n`);
+    process.exit(2);
+  }
+  await child(kind, size);
+} else {
+  await parent(argv);
+}
