@@ -1,0 +1,87 @@
+/**
+ * Magnitudes of the terms the closed forms add up, before cancellation: the scale of their
+ * absolute round-off (CLOSED_FORM_ROUNDOFF_UNITS eps times these). Computed from the forward
+ * pass alone, independent of the implementation under test.
+ *
+ *   M_1 = \kappa\sum_n\Big[\|\tilde x_n\|^2\sum_i\big(\varphi'^2_{ni}\|V_{:i}\|^2 + |\varphi''_{ni}|\,(|V|^\top|g_n|)_i\big) + \|\tilde z_n\|^2\Big]
+ *
+ * (the first-layer part for blocks all/first, the second-layer part for all/second) bounds
+ * sum_i |lambda_i| up to a constant, and M_1^2 bounds the terms of T2 = ||H||_F^2.
+ */
+import { forwardPass, reductionScale, wolkowiczStyanBounds, type Variant, type Dataset, type Model } from '@hsr/numeric';
+import { CLOSED_FORM_ROUNDOFF_UNITS, EPS } from './propertyTolerances.ts';
+
+export function traceMagnitudes(model: Model, data: Dataset, variant: Variant): { traceH: number; traceH2: number } {
+  const fp = forwardPass(model, data);
+  const { samples: N, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht } = fp;
+  let m1 = 0;
+  for (let n = 0; n < N; n++) {
+    if (variant.block !== 'second') {
+      let xx = 0;
+      for (let j = 0; j < dt; j++) xx += fp.xt[n * dt + j]! ** 2;
+      let a = 0;
+      for (let i = 0; i < h; i++) {
+        let vv = 0;
+        let vg = 0;
+        for (let k = 0; k < c; k++) {
+          vv += model.V[k * h + i]! ** 2;
+          vg += Math.abs(model.V[k * h + i]!) * Math.abs(fp.g[n * c + k]!);
+        }
+        a += fp.d1[n * h + i]! ** 2 * vv + Math.abs(fp.d2[n * h + i]!) * vg;
+      }
+      m1 += xx * a;
+    }
+    if (variant.block !== 'first') {
+      let zz = 0;
+      for (let l = 0; l < ht; l++) zz += fp.zt[n * ht + l]! ** 2;
+      m1 += zz;
+    }
+  }
+  m1 *= reductionScale(variant.reduction, N);
+  return { traceH: m1, traceH2: m1 * m1 };
+}
+
+/** Absolute round-off floors of closed-form T1 and T2 for a case. */
+export function traceRoundoff(model: Model, data: Dataset, variant: Variant): { traceH: number; traceH2: number } {
+  const m = traceMagnitudes(model, data, variant);
+  return { traceH: CLOSED_FORM_ROUNDOFF_UNITS * EPS * m.traceH, traceH2: CLOSED_FORM_ROUNDOFF_UNITS * EPS * m.traceH2 };
+}
+
+/**
+ * Absolute error of the WS bounds caused by errors d1, d2 in T1, T2 (and by the cancellation
+ * in s^2 = T2/P - m^2): dm + sqrt(2P) ds with
+ * d(s^2) = d2/P + 2|m| d1/P + 4 eps (|T2|/P + m^2) and ds = d(s^2) / (s + sqrt(d(s^2))).
+ */
+export function boundRoundoff(traceH: number, traceH2: number, P: number, d1: number, d2: number): number {
+  const b = wolkowiczStyanBounds(traceH, traceH2, P);
+  const m = b.mean;
+  const ds2 = d2 / P + (2 * Math.abs(m) * d1) / P + 4 * EPS * (Math.abs(traceH2) / P + m * m);
+  const ds = ds2 > 0 ? ds2 / (b.spread + Math.sqrt(ds2)) : 0;
+  return d1 / P + Math.sqrt(2 * P) * ds;
+}
+
+/**
+ * Per-component magnitude of the loss gradient's terms (|g_nk| <= 1):
+ * |dL/dV_kl| terms <= kappa sum_n |z~_nl|, |dL/dW_ij| terms <= kappa sum_n |x~_nj| |phi'_ni| sum_k |V_ki|.
+ * And of the loss itself: kappa sum_n 2 max_k |v_nk| (lse - v_y cancels when p_y -> 1).
+ */
+export function gradientMagnitudes(model: Model, data: Dataset, reduction: Variant['reduction']): { loss: number; gradient: Float64Array } {
+  const fp = forwardPass(model, data);
+  const { samples: N, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht } = fp;
+  const kappa = reductionScale(reduction, N);
+  const out = new Float64Array(h * dt + c * ht);
+  let loss = 0;
+  for (let n = 0; n < N; n++) {
+    let vmax = 0;
+    for (let k = 0; k < c; k++) vmax = Math.max(vmax, Math.abs(fp.v[n * c + k]!));
+    loss += 2 * vmax + 1;
+    for (let i = 0; i < h; i++) {
+      let vs = 0;
+      for (let k = 0; k < c; k++) vs += Math.abs(model.V[k * h + i]!);
+      const q = Math.abs(fp.d1[n * h + i]!) * vs;
+      for (let j = 0; j < dt; j++) out[i * dt + j]! += kappa * q * Math.abs(fp.xt[n * dt + j]!);
+    }
+    for (let k = 0; k < c; k++) for (let l = 0; l < ht; l++) out[h * dt + k * ht + l]! += kappa * Math.abs(fp.zt[n * ht + l]!);
+  }
+  return { loss: kappa * loss, gradient: out };
+}

@@ -1,0 +1,140 @@
+/**
+ * What a property reports: one `Part` per quantity it compared (T1 and T2, say), each with
+ * its worst element already described, so a failure message and an audit row read the same.
+ */
+import { parameterCount, blockRange, augmentedHiddenDim, augmentedInputDim, firstLayerSize, type Block, type Model } from '@hsr/numeric';
+
+export interface PropertyTolerance {
+  rtol: number;
+  /** Absolute floor; properties with a round-off model compute theirs per element and say so here. */
+  atol?: number;
+  /** One line: why this tolerance and this scale. */
+  why: string;
+}
+
+export interface Part {
+  /** The quantity compared, as the audit table names it: "traceH", "gradTraceH2", "lambdaMaxUpper", ... */
+  quantity: string;
+  /** The oracle it was compared with: "dense eigenvalues", "central difference", "autodiff", ... */
+  leg: string;
+  ok: boolean;
+  /** Largest |error| / allowed; <= 1 passes. */
+  worstRatio: number;
+  /** Largest |error| / max(|expected|, scale): what the audit table prints. */
+  worstRelativeError: number;
+  /** "gradTraceH2[7] = W[1][2]: 0.31 vs expected 0.32 (...)". */
+  worst: string;
+}
+
+export interface PropertyOutcome {
+  ok: boolean;
+  parts: Part[];
+  /** Set when the property does not apply to this case (then `ok` is true and `parts` empty). */
+  skipped?: string;
+}
+
+/** Name of theta[index] in the model's own shapes: W[i][j], b[i], V[k][l] or a[k]. */
+export function parameterName(model: Model, index: number): string {
+  const off = firstLayerSize(model);
+  if (index < off) {
+    const dt = augmentedInputDim(model);
+    const i = Math.floor(index / dt);
+    const j = index % dt;
+    return j === model.inputDim ? `b[${i}]` : `W[${i}][${j}]`;
+  }
+  const ht = augmentedHiddenDim(model);
+  const r = index - off;
+  const k = Math.floor(r / ht);
+  const l = r % ht;
+  return l === model.hiddenDim ? `a[${k}]` : `V[${k}][${l}]`;
+}
+
+/** Names for the entries of the block's Hessian: H[W[0][1], V[1][0]]. */
+export function hessianEntryName(model: Model, block: Block): (index: number) => string {
+  const { start } = blockRange(model, block);
+  const P = parameterCount(model, block);
+  return (index) => `H[${parameterName(model, start + Math.floor(index / P))}, ${parameterName(model, start + (index % P))}]`;
+}
+
+export interface CompareSpec {
+  rtol: number;
+  /** Absolute floor: one number, or one per element (a finite difference's round-off). */
+  atol?: number | ArrayLike<number>;
+  /** Magnitude below which errors count as absolute (default max |expected|). */
+  scale?: number;
+  /** Names element i for the message (default `quantity[i]`). */
+  name?: (index: number) => string;
+}
+
+/**
+ * Elementwise |actual - expected| <= atol_i + rtol max(|expected_i|, scale), the rule of
+ * tolerance.ts with a per-element absolute floor. NaN anywhere fails.
+ */
+export function comparePart(quantity: string, leg: string, actual: ArrayLike<number> | number, expected: ArrayLike<number> | number, spec: CompareSpec): Part {
+  const a = typeof actual === 'number' ? [actual] : actual;
+  const e = typeof expected === 'number' ? [expected] : expected;
+  if (a.length !== e.length) {
+    return { quantity, leg, ok: false, worstRatio: Infinity, worstRelativeError: Infinity, worst: `${quantity}: length ${a.length}, expected ${e.length}` };
+  }
+  let scale = spec.scale;
+  if (scale === undefined) {
+    scale = 0;
+    for (let i = 0; i < e.length; i++) scale = Math.max(scale, Math.abs(e[i]!));
+  }
+  const atolAt = (i: number): number => (spec.atol === undefined ? 0 : typeof spec.atol === 'number' ? spec.atol : spec.atol[i]!);
+  let worstRatio = 0;
+  let worstRel = 0;
+  let worstIndex = -1;
+  for (let i = 0; i < a.length; i++) {
+    const diff = Math.abs(a[i]! - e[i]!);
+    const allowed = atolAt(i) + spec.rtol * Math.max(Math.abs(e[i]!), scale);
+    const ratio = Number.isNaN(diff) ? Infinity : diff === 0 ? 0 : allowed === 0 ? Infinity : diff / allowed;
+    if (ratio > worstRatio || worstIndex < 0) {
+      worstRatio = ratio;
+      worstIndex = i;
+      worstRel = Number.isNaN(diff) ? Infinity : diff === 0 ? 0 : diff / Math.max(Math.abs(e[i]!), scale, Number.MIN_VALUE);
+    }
+  }
+  if (worstIndex < 0) return { quantity, leg, ok: true, worstRatio: 0, worstRelativeError: 0, worst: `${quantity}: empty` };
+  const label = spec.name ? spec.name(worstIndex) : a.length === 1 ? quantity : `${quantity}[${worstIndex}]`;
+  const ok = worstRatio <= 1;
+  return {
+    quantity,
+    leg,
+    ok,
+    worstRatio,
+    worstRelativeError: worstRel,
+    worst: `${label} = ${a[worstIndex]} vs ${leg} ${e[worstIndex]} (relative error ${worstRel.toExponential(2)}, ${Number.isFinite(worstRatio) ? worstRatio.toFixed(2) : worstRatio}x the tolerance)`,
+  };
+}
+
+/**
+ * One-sided checks lower <= upper + slack: each violation max(0, lower - upper) is reported
+ * relative to `scale`; the ratio is violation / slack.
+ */
+export function compareInequalities(leg: string, checks: { quantity: string; lower: number; upper: number; text: string }[], slack: number, scale: number): Part[] {
+  return checks.map((c) => {
+    const excess = c.lower - c.upper;
+    const violation = Number.isNaN(excess) ? Infinity : Math.max(0, excess);
+    const ratio = violation === 0 ? 0 : slack > 0 ? violation / slack : Infinity;
+    const rel = violation / Math.max(scale, Number.MIN_VALUE);
+    return {
+      quantity: c.quantity,
+      leg,
+      ok: ratio <= 1,
+      worstRatio: ratio,
+      worstRelativeError: rel,
+      worst: `${c.text}: ${c.lower} <= ${c.upper} ${violation === 0 ? 'holds' : `violated by ${violation.toExponential(3)} (${rel.toExponential(2)} of max|lambda|, slack ${slack.toExponential(2)})`}`,
+    };
+  });
+}
+
+/** Combine parts; the worst one comes first in `parts`. */
+export function outcome(parts: Part[]): PropertyOutcome {
+  const sorted = [...parts].sort((x, y) => y.worstRatio - x.worstRatio);
+  return { ok: parts.every((p) => p.ok), parts: sorted };
+}
+
+export function skipped(reason: string): PropertyOutcome {
+  return { ok: true, parts: [], skipped: reason };
+}

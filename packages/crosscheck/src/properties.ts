@@ -1,0 +1,503 @@
+/**
+ * The named properties: each holds one quantity of an `Implementations` (numeric's closed
+ * forms by default) against an independent oracle, with a named tolerance that says why.
+ *
+ *   name                                   quantity under test          oracle
+ *   trace-equals-eigenvalue-sum            T1                           sum of eigenvalues of numeric's dense H
+ *   trace2-equals-eigenvalue-square-sum    T2                           sum of squared eigenvalues
+ *   closed-form-traces-equal-dense-traces  T1, T2                       diagonal sum / Frobenius norm of dense H
+ *   ws-bounds-enclose-spectrum             all five WS bounds           extreme eigenvalues of dense H
+ *   hessian-symmetric                      dense H                      its transpose
+ *   hessian-vs-gradient-central-difference dense H (curvature hessian)  five-point difference of the gradient
+ *   loss-gradient-vs-central-difference    gradient                     five-point difference of the loss
+ *   activation-derivatives                 phi', phi'', phi''' table    five-point difference of phi, phi', phi''
+ *   trace-gradient-vs-central-difference   grad T1, grad T2             five-point difference of T1, T2
+ *   bound-gradient-vs-central-difference   grad of upper/lower/range    five-point difference of the bound
+ *   *-equals-autodiff                      loss gradient, H, T1, T2, bounds, grad T1/T2, bound gradients
+ *                                                                       @hsr/autodiff (forward mode over the loss)
+ *
+ * Dense oracles always come from @hsr/numeric's `denseHessian` (itself held to the gradient's
+ * central difference and to autodiff by the properties here), never from the implementation
+ * under test, so a user's `hessianTraces` is checked against something it cannot influence.
+ */
+import {
+  ACTIVATIONS,
+  BOUND_KINDS,
+  blockRange,
+  denseHessian,
+  flattenParameters,
+  forwardPass,
+  matrixTraces,
+  parameterCount,
+  symmetricEigenvalues,
+  unflattenParameters,
+  wolkowiczStyanBounds,
+  type BoundKind,
+  type SymmetricMatrix,
+  type Variant,
+} from '@hsr/numeric';
+import { AUTODIFF, autodiffMissing, type AutodiffLeg } from './autodiffLeg.ts';
+import type { CheckCase } from './cases.ts';
+import { fivePointJacobian, parameterSteps, type FiniteDifference } from './finiteDifference.ts';
+import { boundRoundoff, gradientMagnitudes, traceRoundoff } from './magnitudes.ts';
+import { NUMERIC_IMPLEMENTATIONS, boundValue, type Implementations } from './implementations.ts';
+import { comparePart, compareInequalities, hessianEntryName, outcome, parameterName, skipped, type Part, type PropertyOutcome, type PropertyTolerance } from './outcome.ts';
+import { CLOSED_FORM_ROUNDOFF_UNITS, EPS, FINITE_DIFFERENCE_ROUNDOFF_UNITS, FIVE_POINT_STEP, MIN_RELATIVE_SPREAD_FOR_GRADIENT, RTOL_SPECTRUM_ENCLOSURE } from './propertyTolerances.ts';
+import { RTOL_SAME_FORMULA, RTOL_VS_AUTODIFF, RTOL_VS_DENSE, RTOL_VS_FINITE_DIFFERENCE } from './tolerance.ts';
+
+export interface NamedProperty {
+  readonly name: string;
+  /** One sentence: what is compared with what. */
+  readonly description: string;
+  readonly tolerance: PropertyTolerance;
+  /** The oracle family, for grouping: dense, finite-difference, autodiff, structural. */
+  readonly leg: string;
+  /** Why the property cannot run at all here (a missing oracle), or null. */
+  unavailable(): string | null;
+  /** Compare `impl` (numeric's closed forms by default) with the oracle on one case. */
+  check(c: CheckCase, impl?: Implementations): PropertyOutcome;
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-case memo: oracles are computed once per case however many properties need them.
+
+const oracleMemo = new WeakMap<CheckCase, Map<string, unknown>>();
+const implMemo = new WeakMap<CheckCase, WeakMap<Implementations, Map<string, unknown>>>();
+
+function memo<T>(c: CheckCase, key: string, compute: () => T): T {
+  let m = oracleMemo.get(c);
+  if (!m) oracleMemo.set(c, (m = new Map()));
+  if (!m.has(key)) m.set(key, compute());
+  return m.get(key) as T;
+}
+
+function implMemoised<T>(c: CheckCase, impl: Implementations, key: string, compute: () => T): T {
+  let byImpl = implMemo.get(c);
+  if (!byImpl) implMemo.set(c, (byImpl = new WeakMap()));
+  let m = byImpl.get(impl);
+  if (!m) byImpl.set(impl, (m = new Map()));
+  if (!m.has(key)) m.set(key, compute());
+  return m.get(key) as T;
+}
+
+const variantKey = (v: Variant) => `${v.reduction}/${v.block}/${v.curvature}`;
+
+/** numeric's dense Hessian of the case's variant: the oracle for traces and bounds. */
+function oracleHessian(c: CheckCase): SymmetricMatrix {
+  return memo(c, `H:${variantKey(c.variant)}`, () => denseHessian(c.model, c.data, c.variant));
+}
+
+function oracleEigenvalues(c: CheckCase): Float64Array {
+  return memo(c, `eig:${variantKey(c.variant)}`, () => symmetricEigenvalues(oracleHessian(c)));
+}
+
+/** Absolute round-off floors of the closed-form T1, T2 for the case (magnitudes.ts). */
+function roundoff(c: CheckCase): { traceH: number; traceH2: number } {
+  return memo(c, `roundoff:${variantKey(c.variant)}`, () => traceRoundoff(c.model, c.data, c.variant));
+}
+
+function steps(c: CheckCase): Float64Array {
+  return memo(c, 'steps', () => parameterSteps(c.model, c.data));
+}
+
+function autodiffOracle<K extends keyof AutodiffLeg>(c: CheckCase, leg: K, key: string, compute: (ad: AutodiffLeg) => ReturnType<AutodiffLeg[K]>): ReturnType<AutodiffLeg[K]> {
+  return memo(c, `ad:${leg}:${key}`, () => compute(AUTODIFF));
+}
+
+/** T1, T2 and the block size P under the implementation. */
+function implTraces(c: CheckCase, impl: Implementations, variant: Variant = c.variant) {
+  return implMemoised(c, impl, `traces:${variantKey(variant)}`, () => {
+    const t = impl.hessianTraces(c.model, c.data, variant);
+    return { traceH: t.traceH, traceH2: t.traceH2, P: parameterCount(c.model, variant.block) };
+  });
+}
+
+/**
+ * Five-point differences of (T1, T2, upper, lower, range) under the implementation over every
+ * theta coordinate, shared by the trace-gradient and bound-gradient properties: 4P trace
+ * evaluations per case, the bounds from the implementation's WS at each perturbed point.
+ */
+function traceDifferences(c: CheckCase, impl: Implementations): FiniteDifference {
+  const P = parameterCount(c.model, c.variant.block);
+  return implMemoised(c, impl, `fd:traces:${variantKey(c.variant)}`, () =>
+    fivePointJacobian((theta) => {
+      const t = impl.hessianTraces(unflattenParameters(c.model, theta), c.data, c.variant);
+      const b = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, P);
+      return [t.traceH, t.traceH2, ...BOUND_KINDS.map((k) => boundValue(b, k))];
+    }, flattenParameters(c.model), { step: steps(c), valueError: traceValueErrors(c, impl) }),
+  );
+}
+
+/** Evaluation errors of (T1, T2, upper, lower, range) at the case: the closed forms' round-off floors. */
+function traceValueErrors(c: CheckCase, impl: Implementations): number[] {
+  const r = roundoff(c);
+  const t = implTraces(c, impl);
+  const e = boundRoundoff(t.traceH, t.traceH2, t.P, r.traceH, r.traceH2);
+  return [r.traceH, r.traceH2, e, e, e];
+}
+
+const row = (fd: FiniteDifference, i: number) => fd.jacobian.subarray(i * fd.inputs, (i + 1) * fd.inputs);
+const rowRoundoff = (fd: FiniteDifference, i: number) => fd.roundoff.subarray(i * fd.inputs, (i + 1) * fd.inputs);
+
+function sumAbs(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += Math.abs(xs[i]!);
+  return s;
+}
+
+function maxAbs(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s = Math.max(s, Math.abs(xs[i]!));
+  return s;
+}
+
+function define(p: Omit<NamedProperty, 'unavailable' | 'check'> & { unavailable?: () => string | null; run: (c: CheckCase, impl: Implementations) => PropertyOutcome }): NamedProperty {
+  return {
+    name: p.name,
+    description: p.description,
+    tolerance: p.tolerance,
+    leg: p.leg,
+    unavailable: p.unavailable ?? (() => null),
+    check: (c, impl = NUMERIC_IMPLEMENTATIONS) => p.run(c, impl),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Dense-spectrum legs.
+
+export const traceEqualsEigenvalueSum = define({
+  name: 'trace-equals-eigenvalue-sum',
+  description: 'closed-form T1 equals the sum of the eigenvalues of the dense Hessian block',
+  leg: 'dense eigenvalues',
+  tolerance: {
+    rtol: RTOL_VS_DENSE,
+    why: 'each eigenvalue is exact for a matrix within ~P eps ||H|| of H, so their sum errs by ~P^2 eps max|lambda| <= sum|lambda|-relative 1e-12; measured against sum_i |lambda_i| (the condition of the sum), not |T1|, because an indefinite H can have T1 ~ 0 by cancellation',
+  },
+  run(c, impl) {
+    const ev = oracleEigenvalues(c);
+    let sum = 0;
+    for (const l of ev) sum += l;
+    const t = implTraces(c, impl);
+    return outcome([comparePart('traceH', 'dense eigenvalues', t.traceH, sum, { rtol: RTOL_VS_DENSE, scale: sumAbs(ev), atol: roundoff(c).traceH })]);
+  },
+});
+
+export const trace2EqualsEigenvalueSquareSum = define({
+  name: 'trace2-equals-eigenvalue-square-sum',
+  description: 'closed-form T2 equals the sum of the squared eigenvalues of the dense Hessian block',
+  leg: 'dense eigenvalues',
+  tolerance: { rtol: RTOL_VS_DENSE, why: 'all terms are >= 0, so no cancellation: plain relative error against T2, whose eigenvalue round-off is ~2 P^1.5 eps relative' },
+  run(c, impl) {
+    const ev = oracleEigenvalues(c);
+    let sum = 0;
+    for (const l of ev) sum += l * l;
+    const t = implTraces(c, impl);
+    return outcome([comparePart('traceH2', 'dense eigenvalues', t.traceH2, sum, { rtol: RTOL_VS_DENSE, scale: sum, atol: roundoff(c).traceH2 })]);
+  },
+});
+
+export const closedFormTracesEqualDenseTraces = define({
+  name: 'closed-form-traces-equal-dense-traces',
+  description: 'closed-form T1, T2 equal the diagonal sum and squared Frobenius norm of the dense Hessian block',
+  leg: 'dense matrix',
+  tolerance: { rtol: RTOL_VS_DENSE, why: 'same sums in a different order: T1 relative to sum_i |H_ii| (diagonal entries of either sign can cancel), T2 relative to itself (a sum of squares)' },
+  run(c, impl) {
+    const H = oracleHessian(c);
+    const mt = matrixTraces(H);
+    let diagAbs = 0;
+    for (let i = 0; i < H.size; i++) diagAbs += Math.abs(H.data[i * H.size + i]!);
+    const t = implTraces(c, impl);
+    return outcome([
+      comparePart('traceH', 'dense matrix', t.traceH, mt.traceH, { rtol: RTOL_VS_DENSE, scale: diagAbs, atol: roundoff(c).traceH }),
+      comparePart('traceH2', 'dense matrix', t.traceH2, mt.traceH2, { rtol: RTOL_VS_DENSE, scale: mt.traceH2, atol: roundoff(c).traceH2 }),
+    ]);
+  },
+});
+
+export const wsBoundsEncloseSpectrum = define({
+  name: 'ws-bounds-enclose-spectrum',
+  description: 'all five Wolkowicz–Styan inequalities hold for the dense spectrum, with the bounds computed from the closed-form traces',
+  leg: 'dense eigenvalues',
+  tolerance: {
+    rtol: RTOL_SPECTRUM_ENCLOSURE,
+    why: 'slack = 1e-10 max|lambda| (eigen-solver backward error ~P eps ||H||) plus sqrt(P) times the round-off of s, which the cancellation in s^2 = T2/P - m^2 inflates to ~sqrt(eps) max|lambda| when all eigenvalues nearly coincide',
+  },
+  run(c, impl) {
+    const ev = oracleEigenvalues(c);
+    const lmin = ev[0]!;
+    const lmax = ev[ev.length - 1]!;
+    const t = implTraces(c, impl);
+    const b = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
+    const scale = maxAbs(ev);
+    const r = roundoff(c);
+    const slack = RTOL_SPECTRUM_ENCLOSURE * scale + boundRoundoff(t.traceH, t.traceH2, t.P, r.traceH, r.traceH2) + Number.MIN_VALUE;
+    return outcome(
+      compareInequalities(
+        'dense eigenvalues',
+        [
+          { quantity: 'lambdaMaxUpper', lower: lmax, upper: b.lambdaMaxUpper, text: 'lambda_max <= m + s sqrt(P-1)' },
+          { quantity: 'lambdaMaxLower', lower: b.lambdaMaxLower, upper: lmax, text: 'm + s/sqrt(P-1) <= lambda_max' },
+          { quantity: 'lambdaMinUpper', lower: lmin, upper: b.lambdaMinUpper, text: 'lambda_min <= m - s/sqrt(P-1)' },
+          { quantity: 'lambdaMinLower', lower: b.lambdaMinLower, upper: lmin, text: 'm - s sqrt(P-1) <= lambda_min' },
+          { quantity: 'rangeUpper', lower: lmax - lmin, upper: b.rangeUpper, text: 'lambda_max - lambda_min <= s sqrt(2P)' },
+        ],
+        slack,
+        scale,
+      ),
+    );
+  },
+});
+
+// ---------------------------------------------------------------------------------------
+// Structural and finite-difference legs.
+
+export const hessianSymmetric = define({
+  name: 'hessian-symmetric',
+  description: 'the dense Hessian block equals its transpose',
+  leg: 'transpose',
+  tolerance: { rtol: RTOL_SAME_FORMULA, why: 'H_ij and H_ji are the same products in a different order: a few ulps, relative to max |H|' },
+  run(c, impl) {
+    const H = impl.denseHessian(c.model, c.data, c.variant);
+    const P = H.size;
+    const T = new Float64Array(P * P);
+    for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) T[i * P + j] = H.data[j * P + i]!;
+    return outcome([comparePart('hessian', 'transpose', H.data, T, { rtol: RTOL_SAME_FORMULA, name: hessianEntryName(c.model, c.variant.block) })]);
+  },
+});
+
+export const hessianVsGradientCentralDifference = define({
+  name: 'hessian-vs-gradient-central-difference',
+  description: 'the dense Hessian block (curvature forced to hessian: Gauss–Newton is no derivative) equals a five-point difference of the analytic gradient',
+  leg: 'central difference',
+  tolerance: { rtol: RTOL_VS_FINITE_DIFFERENCE, why: 'five-point stencil, step 2^-10: truncation ~h^4 f^(5)/30 and round-off 64 eps |grad|max / h per row (the per-element absolute floor); relative to max |H|' },
+  run(c, impl) {
+    const variant: Variant = { ...c.variant, curvature: 'hessian' };
+    const H = impl.denseHessian(c.model, c.data, variant);
+    const { start, end } = blockRange(c.model, variant.block);
+    const P = end - start;
+    const coords = Array.from({ length: P }, (_, j) => start + j);
+    const fd = implMemoised(c, impl, `fd:gradient:${variant.reduction}:${variant.block}`, () =>
+      fivePointJacobian((theta) => impl.lossGradient(unflattenParameters(c.model, theta), c.data, variant.reduction), flattenParameters(c.model), {
+        coordinates: coords,
+        step: steps(c),
+        valueError: Array.from(gradientMagnitudes(c.model, c.data, variant.reduction).gradient, (m) => CLOSED_FORM_ROUNDOFF_UNITS * EPS * m),
+      }),
+    );
+    const expected = new Float64Array(P * P);
+    const atol = new Float64Array(P * P);
+    for (let r = 0; r < P; r++)
+      for (let s = 0; s < P; s++) {
+        expected[r * P + s] = fd.jacobian[(start + r) * fd.inputs + start + s]!;
+        atol[r * P + s] = fd.roundoff[(start + r) * fd.inputs + start + s]!;
+      }
+    return outcome([comparePart('hessian', 'central difference', H.data, expected, { rtol: RTOL_VS_FINITE_DIFFERENCE, atol, name: hessianEntryName(c.model, variant.block) })]);
+  },
+});
+
+export const lossGradientVsCentralDifference = define({
+  name: 'loss-gradient-vs-central-difference',
+  description: 'the analytic loss gradient equals a five-point difference of the loss',
+  leg: 'central difference',
+  tolerance: { rtol: RTOL_VS_FINITE_DIFFERENCE, why: 'five-point stencil, step 2^-10, absolute floor 64 eps |L| / h from the loss evaluation; relative to max |gradient|' },
+  run(c, impl) {
+    const g = impl.lossGradient(c.model, c.data, c.variant.reduction);
+    const lossError = CLOSED_FORM_ROUNDOFF_UNITS * EPS * gradientMagnitudes(c.model, c.data, c.variant.reduction).loss;
+    const fd = fivePointJacobian((theta) => [impl.loss(unflattenParameters(c.model, theta), c.data, c.variant.reduction)], flattenParameters(c.model), { step: steps(c), valueError: [lossError] });
+    return outcome([comparePart('lossGradient', 'central difference', g, row(fd, 0), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 0), name: (i) => `dL/d${parameterName(c.model, i)}` })]);
+  },
+});
+
+export const activationDerivatives = define({
+  name: 'activation-derivatives',
+  description: "numeric's phi', phi'', phi''' table equals five-point differences of phi, phi', phi'' at the case's pre-activations",
+  leg: 'central difference',
+  tolerance: { rtol: RTOL_VS_FINITE_DIFFERENCE, why: 'five-point stencil in u with step 2^-10; relative to max |derivative| over the case, floor 64 eps |f| / h' },
+  run(c) {
+    const act = ACTIVATIONS[c.model.activation];
+    const u = forwardPass(c.model, c.data).u;
+    const fns = [act.phi, act.d1, act.d2] as const;
+    const tables = [act.d1, act.d2, act.d3] as const;
+    const names = ["phi'", "phi''", "phi'''"];
+    const parts: Part[] = [];
+    const h = FIVE_POINT_STEP;
+    for (let k = 0; k < 3; k++) {
+      const f = fns[k]!;
+      // Elementwise stencil in u (each derivative depends on its own u only).
+      const diff = new Float64Array(u.length);
+      const atol = new Float64Array(u.length);
+      for (let i = 0; i < u.length; i++) {
+        const x = u[i]!;
+        const vals = [f(x - 2 * h), f(x - h), f(x + h), f(x + 2 * h)];
+        diff[i] = (vals[0]! - 8 * vals[1]! + 8 * vals[2]! - vals[3]!) / (12 * h);
+        atol[i] = (1.5 * FINITE_DIFFERENCE_ROUNDOFF_UNITS * EPS * Math.max(...vals.map(Math.abs))) / h;
+      }
+      const table = Float64Array.from(u, tables[k]!);
+      parts.push(comparePart(names[k]!, 'central difference', table, diff, { rtol: RTOL_VS_FINITE_DIFFERENCE, atol, name: (i) => `${names[k]}(${u[i]})` }));
+    }
+    return outcome(parts);
+  },
+});
+
+export const traceGradientVsCentralDifference = define({
+  name: 'trace-gradient-vs-central-difference',
+  description: 'closed-form gradients of T1 and T2 equal five-point differences of the closed-form T1, T2',
+  leg: 'central difference',
+  tolerance: { rtol: RTOL_VS_FINITE_DIFFERENCE, why: 'five-point stencil, step 2^-10, floor 64 eps |T| / h; relative to max |gradient|' },
+  run(c, impl) {
+    const tg = impl.traceGradients(c.model, c.data, c.variant);
+    const fd = traceDifferences(c, impl);
+    const name = (q: string) => (i: number) => `d${q}/d${parameterName(c.model, i)}`;
+    return outcome([
+      comparePart('gradTraceH', 'central difference', tg.gradTraceH, row(fd, 0), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 0), name: name('T1') }),
+      comparePart('gradTraceH2', 'central difference', tg.gradTraceH2, row(fd, 1), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 1), name: name('T2') }),
+    ]);
+  },
+});
+
+/** Why a bound's gradient is not checked here (a kink at R = 0 within the stencil), or null. */
+export function boundKinkReason(traceH: number, traceH2: number, P: number): string | null {
+  if (P < 2) return 'P = 1: the bound is T1 and has no spread part';
+  const b = wolkowiczStyanBounds(traceH, traceH2, P);
+  const R = b.spread * Math.sqrt(P - 1);
+  if (!(R > MIN_RELATIVE_SPREAD_FOR_GRADIENT * Math.sqrt(Math.abs(traceH2)))) return `R = ${R} is below ${MIN_RELATIVE_SPREAD_FOR_GRADIENT} sqrt(T2): the bound's kink at R = 0 is too close for a finite difference`;
+  return null;
+}
+
+export const boundGradientVsCentralDifference = define({
+  name: 'bound-gradient-vs-central-difference',
+  description: 'closed-form gradients of the upper, lower and range bounds equal five-point differences of the bounds (and their values match WS of the traces)',
+  leg: 'central difference',
+  tolerance: {
+    rtol: RTOL_VS_FINITE_DIFFERENCE,
+    why: 'five-point stencil, step 2^-10, floor 64 eps |bound| / h; only where R > 1e-3 sqrt(T2), away from the kink at R = 0; the reported value must equal WS(T1, T2) to RTOL_SAME_FORMULA',
+  },
+  run(c, impl) {
+    const t = implTraces(c, impl);
+    const reason = boundKinkReason(t.traceH, t.traceH2, t.P);
+    if (reason) return skipped(reason);
+    const fd = traceDifferences(c, impl);
+    const b = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
+    const parts: Part[] = [];
+    BOUND_KINDS.forEach((of, i) => {
+      const bg = impl.boundGradient(c.model, c.data, c.variant, of);
+      parts.push(comparePart(`boundValue.${of}`, 'WS of traces', bg.value, boundValue(b, of), { rtol: RTOL_SAME_FORMULA, scale: Math.abs(b.mean) + b.spread * Math.sqrt(t.P) }));
+      parts.push(comparePart(`boundGradient.${of}`, 'central difference', bg.gradient, row(fd, 2 + i), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 2 + i), name: (j) => `d${of}/d${parameterName(c.model, j)}` }));
+    });
+    return outcome(parts);
+  },
+});
+
+// ---------------------------------------------------------------------------------------
+// Autodiff legs.
+
+const AUTODIFF_WHY = 'forward-mode AD sums the same O(P^2 N) terms in a different order; round-off ~P eps times the condition, relative to the largest entry';
+
+export const lossGradientEqualsAutodiff = define({
+  name: 'loss-gradient-equals-autodiff',
+  description: 'the analytic loss gradient equals the autodiff gradient of the loss definition',
+  leg: 'autodiff',
+  tolerance: { rtol: RTOL_VS_AUTODIFF, why: AUTODIFF_WHY },
+  unavailable: () => autodiffMissing('lossGradient'),
+  run(c, impl) {
+    const ad = autodiffOracle(c, 'lossGradient', c.variant.reduction, (a) => a.lossGradient(c.model, c.data, c.variant.reduction));
+    const g = impl.lossGradient(c.model, c.data, c.variant.reduction);
+    return outcome([comparePart('lossGradient', 'autodiff', g, ad, { rtol: RTOL_VS_AUTODIFF, name: (i) => `dL/d${parameterName(c.model, i)}` })]);
+  },
+});
+
+export const hessianEqualsAutodiff = define({
+  name: 'hessian-equals-autodiff',
+  description: 'the dense Hessian block (or Gauss–Newton part) equals the autodiff one',
+  leg: 'autodiff',
+  tolerance: { rtol: RTOL_VS_AUTODIFF, why: AUTODIFF_WHY },
+  unavailable: () => autodiffMissing('hessian'),
+  run(c, impl) {
+    const ad = autodiffOracle(c, 'hessian', variantKey(c.variant), (a) => a.hessian(c.model, c.data, c.variant));
+    const H = impl.denseHessian(c.model, c.data, c.variant);
+    return outcome([comparePart('hessian', 'autodiff', H.data, ad.data, { rtol: RTOL_VS_AUTODIFF, name: hessianEntryName(c.model, c.variant.block) })]);
+  },
+});
+
+export const tracesEqualAutodiff = define({
+  name: 'traces-equal-autodiff',
+  description: 'closed-form T1, T2 and all five WS bounds equal those from the autodiff Hessian',
+  leg: 'autodiff',
+  tolerance: { rtol: RTOL_VS_AUTODIFF, why: `${AUTODIFF_WHY}; T1 relative to P max|H_ii|-like scale |T1| + sqrt(P T2), bounds relative to |m| + s sqrt(P)` },
+  unavailable: () => autodiffMissing('traces'),
+  run(c, impl) {
+    const ad = autodiffOracle(c, 'traces', variantKey(c.variant), (a) => a.traces(c.model, c.data, c.variant));
+    const t = implTraces(c, impl);
+    const P = t.P;
+    const mine = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, P);
+    const theirs = wolkowiczStyanBounds(ad.traceH, ad.traceH2, P);
+    const boundScale = Math.abs(theirs.mean) + theirs.spread * Math.sqrt(P);
+    const keys = ['lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower', 'rangeUpper'] as const;
+    return outcome([
+      comparePart('traceH', 'autodiff', t.traceH, ad.traceH, { rtol: RTOL_VS_AUTODIFF, scale: Math.abs(ad.traceH) + Math.sqrt(P * Math.abs(ad.traceH2)), atol: roundoff(c).traceH }),
+      comparePart('traceH2', 'autodiff', t.traceH2, ad.traceH2, { rtol: RTOL_VS_AUTODIFF, atol: roundoff(c).traceH2 }),
+      ...keys.map((k) => comparePart(k, 'autodiff', mine[k], theirs[k], { rtol: RTOL_VS_AUTODIFF, scale: boundScale, atol: boundRoundoff(ad.traceH, ad.traceH2, P, roundoff(c).traceH, roundoff(c).traceH2) })),
+    ]);
+  },
+});
+
+export const traceGradientsEqualAutodiff = define({
+  name: 'trace-gradients-equal-autodiff',
+  description: 'closed-form gradients of T1 and T2 equal the third-order autodiff ones',
+  leg: 'autodiff',
+  tolerance: { rtol: RTOL_VS_AUTODIFF, why: AUTODIFF_WHY },
+  unavailable: () => autodiffMissing('traceGradients'),
+  run(c, impl) {
+    const ad = autodiffOracle(c, 'traceGradients', variantKey(c.variant), (a) => a.traceGradients(c.model, c.data, c.variant));
+    const tg = impl.traceGradients(c.model, c.data, c.variant);
+    return outcome([
+      comparePart('gradTraceH', 'autodiff', tg.gradTraceH, ad.gradTraceH, { rtol: RTOL_VS_AUTODIFF, name: (i) => `dT1/d${parameterName(c.model, i)}` }),
+      comparePart('gradTraceH2', 'autodiff', tg.gradTraceH2, ad.gradTraceH2, { rtol: RTOL_VS_AUTODIFF, name: (i) => `dT2/d${parameterName(c.model, i)}` }),
+    ]);
+  },
+});
+
+export const boundGradientsEqualAutodiff = define({
+  name: 'bound-gradients-equal-autodiff',
+  description: 'closed-form gradients of the upper, lower and range bounds equal the autodiff ones',
+  leg: 'autodiff',
+  tolerance: { rtol: RTOL_VS_AUTODIFF, why: `${AUTODIFF_WHY}; skipped near the kink R = 0 like the finite-difference leg` },
+  unavailable: () => autodiffMissing('boundGradient'),
+  run(c, impl) {
+    const t = implTraces(c, impl);
+    const reason = boundKinkReason(t.traceH, t.traceH2, t.P);
+    if (reason) return skipped(reason);
+    const parts: Part[] = [];
+    for (const of of BOUND_KINDS as readonly BoundKind[]) {
+      const ad = autodiffOracle(c, 'boundGradient', `${variantKey(c.variant)}:${of}`, (a) => a.boundGradient(c.model, c.data, c.variant, of));
+      const bg = impl.boundGradient(c.model, c.data, c.variant, of);
+      parts.push(comparePart(`boundGradient.${of}`, 'autodiff', bg.gradient, ad.gradient, { rtol: RTOL_VS_AUTODIFF, name: (j) => `d${of}/d${parameterName(c.model, j)}` }));
+    }
+    return outcome(parts);
+  },
+});
+
+/** The issue-2 checks: spectrum, traces, bounds, symmetry, Hessian and gradient vs differences. */
+export const ISSUE2_PROPERTIES: readonly NamedProperty[] = [
+  traceEqualsEigenvalueSum,
+  trace2EqualsEigenvalueSquareSum,
+  closedFormTracesEqualDenseTraces,
+  wsBoundsEncloseSpectrum,
+  hessianSymmetric,
+  hessianVsGradientCentralDifference,
+  lossGradientVsCentralDifference,
+];
+
+export const GRADIENT_PROPERTIES: readonly NamedProperty[] = [activationDerivatives, traceGradientVsCentralDifference, boundGradientVsCentralDifference];
+
+export const AUTODIFF_PROPERTIES: readonly NamedProperty[] = [
+  lossGradientEqualsAutodiff,
+  hessianEqualsAutodiff,
+  tracesEqualAutodiff,
+  traceGradientsEqualAutodiff,
+  boundGradientsEqualAutodiff,
+];
+
+/** Every named property, by name. */
+export const PROPERTIES: Readonly<Record<string, NamedProperty>> = Object.fromEntries(
+  [...ISSUE2_PROPERTIES, ...GRADIENT_PROPERTIES, ...AUTODIFF_PROPERTIES].map((p) => [p.name, p]),
+);
