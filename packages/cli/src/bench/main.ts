@@ -137,6 +137,15 @@ function mem(m: Measurement | undefined): string {
   return m && m.peakMB !== null ? `${m.peakMB.toFixed(0)} (${m.baseMB!.toFixed(0)})` : '-';
 }
 
+function cpuCell(m: Measurement | undefined): string {
+  return m && m.cpuMs !== null ? formatSeconds(m.cpuMs) : '-';
+}
+
+function cpuRatio(num: Measurement | undefined, den: Measurement | undefined): string {
+  if (!num || !den || num.cpuMs === null || den.cpuMs === null) return '-';
+  return `${(num.cpuMs / den.cpuMs).toPrecision(3)}x`;
+}
+
 function ratio(num: Measurement | undefined, den: Measurement | undefined): string {
   if (!num || !den || den.ms === null) return '-';
   if (num.ms !== null) return `${(num.ms / den.ms).toPrecision(3)}x`;
@@ -185,13 +194,13 @@ async function parent(argv: string[]): Promise<void> {
     printJson({ started, cpus: cpus().length, loadAverage: load0, node: process.version, skipAboveMs: SKIP_ABOVE_MS, results });
     return;
   }
-  let out = `\nU = WS upper bound on lambda_max (tanh, biases, mean, full Hessian). Times: median wall clock per call; memory: peak RSS MB (RSS after setup).\n\n`;
+  let out = `\nU = WS upper bound on lambda_max (tanh, biases, mean, full Hessian). Times: median wall clock per call (and CPU time, less sensitive to other load); memory: peak RSS MB (RSS after setup).\n\n`;
   const sweepTable = (title: string, a: Kind, b: Kind, nameA: string, nameB: string) => {
-    const rows: (string | number)[][] = [['config', 'P', nameA, nameB, `${nameB} / ${nameA}`, `peak MB ${nameA}`, `peak MB ${nameB}`]];
+    const rows: (string | number)[][] = [['config', 'P', nameA, nameB, `${nameB} / ${nameA}`, `cpu ${nameA}`, `cpu ${nameB}`, 'cpu ratio', `peak MB ${nameA}`, `peak MB ${nameB}`]];
     for (const size of sweepSizes) {
       const ma = find(a, size);
       const mb = find(b, size);
-      rows.push([sizeLabel(size), sizeParameters(size).P, cell(ma), cell(mb), ratio(mb, ma), mem(ma), mem(mb)]);
+      rows.push([sizeLabel(size), sizeParameters(size).P, cell(ma), cell(mb), ratio(mb, ma), cpuCell(ma), cpuCell(mb), cpuRatio(mb, ma), mem(ma), mem(mb)]);
     }
     out += `${title}\n${renderTable(rows)}`;
     const notes = sweepSizes.flatMap((size) => [find(a, size), find(b, size)]).filter((m): m is Measurement => !!m && m.status !== 'measured');
@@ -200,12 +209,12 @@ async function parent(argv: string[]): Promise<void> {
   };
   sweepTable('U: closed form vs the assembled dense Hessian', 'U-closed', 'U-dense', 'closed', 'dense');
   sweepTable('grad U: closed form vs the autodiff oracle', 'gradU-closed', 'gradU-autodiff', 'closed', 'autodiff');
-  const stepRows: (string | number)[][] = [['config', 'P', 'plain', 'hsr-step', 'sam', 'hsr-step / plain', 'sam / plain', 'peak MB plain', 'peak MB hsr-step', 'peak MB sam']];
+  const stepRows: (string | number)[][] = [['config', 'P', 'plain', 'hsr-step', 'sam', 'hsr-step / plain', 'sam / plain', 'cpu ratios', 'peak MB plain', 'peak MB hsr-step', 'peak MB sam']];
   for (const size of stepSizes) {
     const p = find('step-plain', size);
     const h = find('step-hsr-step', size);
     const s = find('step-sam', size);
-    stepRows.push([sizeLabel(size), sizeParameters(size).P, cell(p), cell(h), cell(s), ratio(h, p), ratio(s, p), mem(p), mem(h), mem(s)]);
+    stepRows.push([sizeLabel(size), sizeParameters(size).P, cell(p), cell(h), cell(s), ratio(h, p), ratio(s, p), `${cpuRatio(h, p)}, ${cpuRatio(s, p)}`, mem(p), mem(h), mem(s)]);
   }
   out += `One training step (what train.ts does per step: unflatten, batch loss gradient, then sam's second gradient or hsr-step's closed-form grad U, SGD update)\n${renderTable(stepRows)}\n`;
   const lz = find('lanczos', 'mnist');
