@@ -9,8 +9,9 @@
  *   \bar A_n = 2\kappa^2\sum_m (K^x_{nm})^2 A_m   (one (N x N)(N x h(h+1)/2) product on packed A),
  *   \bar C_n = 4\kappa^2\sum_m K^x_{nm}K^z_{nm} C_m,\quad
  *   \bar Y_n = 4\kappa^2\sum_m K^x_{nm} O_m,\quad \bar O_m = 4\kappa^2\sum_n K^x_{nm} Y_n
- * (Y, O as in hessianTrace.ts), and T2 itself falls out as
- *   T_2 = \tfrac12\sum_n\langle\mathcal A_n,\bar{\mathcal A}_n\rangle + \dots, so it is not summed twice.
+ * (Y, O as in hessianTrace.ts). T1 and T2 themselves come from `tracesFromPieces`, the same
+ * code path as hessianTraces, so a bound's value here equals the one computed from
+ * hessianTraces bit for bit (and s^2 is clamped in exactly the same cases).
  * Per sample, \bar A_n enters only through F_n\bar A_n with F_n = V D_n (c x h), so nothing of
  * size h^2 beyond the packed stacks is formed: \bar\varphi'_n \mathrel{+}= 2\,\mathrm{diag}(V^\top S_n F_n\bar A_n),
  * \bar S_n \mathrel{+}= F_n\bar A_nF_n^\top, \bar V \mathrel{+}= 2 S_nF_n\bar A_n D_n.
@@ -46,7 +47,7 @@
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
 import { firstLayerSize, parameterCount } from './parameters.ts';
 import { sampleCurvature, type SampleCurvature } from './sampleCurvature.ts';
-import { gramMatrix, softmaxCovarianceInner, traceStacks, type TraceStacks } from './hessianTrace.ts';
+import { gramMatrix, softmaxCovarianceInner, traceStacks, tracesFromPieces, type TraceStacks } from './hessianTrace.ts';
 import { weightedRowSums } from './parallel/kernels.ts';
 import type { Dataset, Model, Variant } from './types.ts';
 import { wolkowiczStyanBounds, type WolkowiczStyanBounds } from './wolkowiczStyan.ts';
@@ -121,21 +122,15 @@ interface Context {
   hessian: boolean;
 }
 
-/** Seeds for T1: \bar A_n = kappa K^x_nn I, and the (1 - ||p_n||^2) K^z_nn term. Returns T1. */
-function seedTraceH(ctx: Context, adj: Adjoints): number {
-  const { fp, sc, Kx, Kz, kappa } = ctx;
+/** Seeds for T1: \bar A_n = kappa K^x_nn I, and the (1 - ||p_n||^2) K^z_nn term. */
+function seedTraceH(ctx: Context, adj: Adjoints): void {
+  const { fp, Kx, Kz, kappa } = ctx;
   const { samples: N, hiddenDim: h, classes: c } = fp;
-  let t1 = 0;
   if (ctx.first) adj.Adiag = new Float64Array(N * h);
   for (let n = 0; n < N; n++) {
     if (ctx.first) {
       const w = kappa * Kx[n * N + n]!;
-      let trA = 0;
-      for (let i = 0; i < h; i++) {
-        adj.Adiag![n * h + i] = w;
-        trA += sc.A[n * h * h + i * h + i]!;
-      }
-      t1 += w * trA;
+      for (let i = 0; i < h; i++) adj.Adiag![n * h + i] = w;
     }
     if (ctx.second) {
       let pp = 0;
@@ -143,20 +138,17 @@ function seedTraceH(ctx: Context, adj: Adjoints): number {
       // d/dp_n (1 - ||p_n||^2) = -2 p_n; d/dK^z_nn = (1 - ||p_n||^2).
       for (let k = 0; k < c; k++) adj.p[n * c + k]! += -2 * kappa * Kz[n * N + n]! * fp.p[n * c + k]!;
       adj.Kz[n * N + n]! += kappa * (1 - pp);
-      t1 += kappa * (1 - pp) * Kz[n * N + n]!;
     }
   }
-  return t1;
 }
 
-/** Seeds for T2 (term by term, see the module comment). Returns T2. */
-function seedTraceH2(ctx: Context, adj: Adjoints): number {
+/** Seeds for T2 (term by term, see the module comment). */
+function seedTraceH2(ctx: Context, adj: Adjoints): void {
   const { fp, sc, st, Kx, Kz, kappa } = ctx;
   const { samples: N, hiddenDim: h, classes: c, augmentedHiddenDim: ht } = fp;
   const k2 = kappa * kappa;
   const ch = c * h;
   const NN = N * N;
-  let t2 = 0;
   if (ctx.first) {
     // (K^x)^2 <A_n, A_m>: \bar A_n = 2 kappa^2 sum_m (K^x_nm)^2 A_m, on the packed stack.
     const L = st.packedWidth;
@@ -164,9 +156,6 @@ function seedTraceH2(ctx: Context, adj: Adjoints): number {
     for (let r = 0; r < NN; r++) w[r] = 2 * k2 * Kx[r]! * Kx[r]!;
     const Ab = new Float64Array(N * L);
     weightedRowSums(w, N, st.packedA, N, L, Ab, 0, N);
-    let s = 0;
-    for (let r = 0; r < N * L; r++) s += st.packedA[r]! * Ab[r]!;
-    t2 += 0.5 * s;
     adj.Apacked = Ab;
   }
   if (ctx.second) {
@@ -178,7 +167,6 @@ function seedTraceH2(ctx: Context, adj: Adjoints): number {
         for (let k = 0; k < c; k++) dot += fp.p[n * c + k]! * fp.p[m * c + k]!;
         const inner = softmaxCovarianceInner(fp.p, n, m, c);
         const kz = Kz[n * N + m]!;
-        t2 += k2 * kz * kz * inner;
         const w = 2 * k2 * kz * kz;
         for (let k = 0; k < c; k++) {
           const a = fp.p[n * c + k]!;
@@ -197,7 +185,6 @@ function seedTraceH2(ctx: Context, adj: Adjoints): number {
     const wc = new Float64Array(NN);
     for (let r = 0; r < NN; r++) {
       adj.Kz[r]! += omega[r]! * CC[r]!;
-      t2 += omega[r]! * Kz[r]! * CC[r]!;
       wc[r] = 2 * omega[r]! * Kz[r]!;
     }
     weightedRowSums(wc, N, sc.C, N, ch, adj.C, 0, N);
@@ -209,16 +196,12 @@ function seedTraceH2(ctx: Context, adj: Adjoints): number {
       const Ob = new Float64Array(N * ch);
       weightedRowSums(two, N, st.O, N, ch, Yb, 0, N);
       weightedRowSums(two, N, st.Y, N, ch, Ob, 0, N);
-      let s = 0;
-      for (let r = 0; r < N * ch; r++) s += st.Y[r]! * Yb[r]!;
-      t2 += s;
       // (g_n.g_m)(phi'_n.phi'_m): \bar g_n = 2 sum_m omega (phi'_n.phi'_m) g_m, and likewise phi'.
       const GG = gramMatrix(fp.g, N, c);
       const DD = gramMatrix(fp.d1, N, h);
       const wg = new Float64Array(NN);
       const wd = new Float64Array(NN);
       for (let r = 0; r < NN; r++) {
-        t2 += omega[r]! * GG[r]! * DD[r]!;
         wg[r] = 2 * omega[r]! * DD[r]!;
         wd[r] = 2 * omega[r]! * GG[r]!;
       }
@@ -243,7 +226,6 @@ function seedTraceH2(ctx: Context, adj: Adjoints): number {
         }
     }
   }
-  return t2;
 }
 
 /** Push the piece adjoints down to p, phi', phi'', z and V, then assemble d T / d theta. */
@@ -423,12 +405,13 @@ export function traceGradients(model: Model, data: Dataset, variant: Variant, fp
   const ctx = makeContext(model, variant, fp);
   const { samples: N, hiddenDim: h, classes: c } = fp;
   const a1 = newAdjoints(N, h, c);
-  const t1 = seedTraceH(ctx, a1);
+  seedTraceH(ctx, a1);
   const g1 = assemble(ctx, a1);
   const a2 = newAdjoints(N, h, c);
-  const t2 = seedTraceH2(ctx, a2);
+  seedTraceH2(ctx, a2);
   const g2 = assemble(ctx, a2);
-  return { traceH: t1, traceH2: t2, parameters: parameterCount(model, variant.block), gradTraceH: g1, gradTraceH2: g2 };
+  const t = tracesFromPieces(fp, ctx.sc, ctx.st, ctx.Kx, ctx.Kz, variant);
+  return { traceH: t.traceH, traceH2: t.traceH2, parameters: parameterCount(model, variant.block), gradTraceH: g1, gradTraceH2: g2 };
 }
 
 /**

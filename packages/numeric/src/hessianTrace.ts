@@ -155,16 +155,28 @@ export function traceStacks(fp: ForwardPass, sc: SampleCurvature, wantA: boolean
 
 /** T1 and T2 of the block's Hessian (or Gauss-Newton matrix) by the closed forms. */
 export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp: ForwardPass = forwardPass(model, data)): HessianTraces {
-  const { samples: N, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht } = fp;
-  const kappa = reductionScale(variant.reduction, N);
+  const first = variant.block !== 'second';
+  const withG = variant.block === 'all' && variant.curvature === 'hessian';
   const sc = sampleCurvature(model, fp, variant.curvature);
+  const Kx = gramMatrix(fp.xt, fp.samples, fp.augmentedInputDim);
+  const Kz = gramMatrix(fp.zt, fp.samples, fp.augmentedHiddenDim);
+  const t = tracesFromPieces(fp, sc, traceStacks(fp, sc, first, withG), Kx, Kz, variant);
+  return { ...t, parameters: parameterCount(model, variant.block) };
+}
+
+/**
+ * eq:trace-h and eq:trace-h2 from pieces already computed (the per-sample curvature, its
+ * stacks and both Gram matrices). Shared by hessianTraces and traceGradients so that a bound
+ * and its gradient are evaluated from bit-for-bit the same T1 and T2 (which matters where
+ * s^2 = T2/P - m^2 cancels to ~0 and is clamped).
+ */
+export function tracesFromPieces(fp: ForwardPass, sc: SampleCurvature, st: TraceStacks, Kx: Float64Array, Kz: Float64Array, variant: Variant): { traceH: number; traceH2: number } {
+  const { samples: N, hiddenDim: h, classes: c } = fp;
+  const kappa = reductionScale(variant.reduction, N);
   const first = variant.block !== 'second';
   const second = variant.block !== 'first';
   const cross = first && second;
   const withG = cross && variant.curvature === 'hessian';
-  const Kx = gramMatrix(fp.xt, N, dt);
-  const Kz = gramMatrix(fp.zt, N, ht);
-
   let t1 = 0;
   for (let n = 0; n < N; n++) {
     if (first) {
@@ -179,7 +191,6 @@ export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp:
     }
   }
 
-  const st = traceStacks(fp, sc, first, withG);
   const ch = c * h;
   const GA = first ? gramMatrix(st.packedA, N, st.packedWidth) : null;
   const CC = cross ? gramMatrix(sc.C, N, ch) : null;
@@ -209,5 +220,5 @@ export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp:
       }
       t2 += term;
     }
-  return { traceH: kappa * t1, traceH2: kappa * kappa * t2, parameters: parameterCount(model, variant.block) };
+  return { traceH: kappa * t1, traceH2: kappa * kappa * t2 };
 }

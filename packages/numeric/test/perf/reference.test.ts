@@ -69,6 +69,9 @@ describe.each(cases)('closed forms on $name', ({ model, data }: { model: Model; 
       return wolkowiczStyanBounds(t.traceH, t.traceH2, t.parameters).lambdaMaxUpper;
     };
     const bg = boundGradient(model, data, variant, 'upper');
+    // The gradient pass evaluates T1, T2 by the same code as hessianTraces: identical bits.
+    const t = hessianTraces(model, data, variant);
+    expect([tg.traceH, tg.traceH2]).toEqual([t.traceH, t.traceH2]);
     if (!bg.degenerate) expect(bg.gradient).toBeAllClose(fivePoint(model, upper), { rtol: RTOL_VS_FIVE_POINT });
   });
 });
