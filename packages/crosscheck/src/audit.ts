@@ -14,6 +14,8 @@ export interface AuditRow {
   leg: string;
   /** Largest relative error over the cases audited (|error| / max(|expected|, scale)). */
   worstRelativeError: number;
+  /** The relative tolerance the row is held to (the loosest of its properties). */
+  tolerance: number;
   pass: boolean;
 }
 
@@ -51,7 +53,8 @@ export function auditCases(cases: readonly CheckCase[], description: string, imp
       }
       for (const p of o.parts) {
         const key = `${p.quantity}\u0000${p.leg}`;
-        const row = rows.get(key) ?? { quantity: p.quantity, leg: p.leg, worstRelativeError: 0, pass: true };
+        const row = rows.get(key) ?? { quantity: p.quantity, leg: p.leg, worstRelativeError: 0, tolerance: p.rtol, pass: true };
+        row.tolerance = Math.max(row.tolerance, p.rtol);
         row.worstRelativeError = Math.max(row.worstRelativeError, p.worstRelativeError);
         if (!p.ok) {
           row.pass = false;

@@ -3,7 +3,9 @@
  * absolute round-off (CLOSED_FORM_ROUNDOFF_UNITS eps times these). Computed from the forward
  * pass alone, independent of the implementation under test.
  *
- *   M_1 = \kappa\sum_n\Big[\|\tilde x_n\|^2\sum_i\big(\varphi'^2_{ni}\|V_{:i}\|^2 + |\varphi''_{ni}|\,(|V|^\top|g_n|)_i\big) + \|\tilde z_n\|^2\Big]
+ *   M_1 = \kappa\sum_n\Big[\|\tilde x_n\|^2\sum_i\big((\varphi'^2_{ni} + 2|\varphi'_{ni}|)\|V_{:i}\|^2 + (|\varphi''_{ni}| + 1)(|V|^\top|g_n|)_i\big) + \|\tilde z_n\|^2\Big]
+ *
+ * (the 2|phi'| and + 1 are the absolute eps-errors of the activation table in saturated tails)
  *
  * (the first-layer part for blocks all/first, the second-layer part for all/second) bounds
  * sum_i |lambda_i| up to a constant, and M_1^2 bounds the terms of T2 = ||H||_F^2.
@@ -27,7 +29,10 @@ export function traceMagnitudes(model: Model, data: Dataset, variant: Variant): 
           vv += model.V[k * h + i]! ** 2;
           vg += Math.abs(model.V[k * h + i]!) * Math.abs(fp.g[n * c + k]!);
         }
-        a += fp.d1[n * h + i]! ** 2 * vv + Math.abs(fp.d2[n * h + i]!) * vg;
+        // phi', phi'' carry absolute (not relative) errors of a few eps where they cancel against 1
+        // in the tails (see gradientMagnitudes), hence |phi'|^2 + 2|phi'| and |phi''| + 1.
+        const d1 = Math.abs(fp.d1[n * h + i]!);
+        a += (d1 * d1 + 2 * d1) * vv + (Math.abs(fp.d2[n * h + i]!) + 1) * vg;
       }
       m1 += xx * a;
     }
@@ -62,7 +67,10 @@ export function boundRoundoff(traceH: number, traceH2: number, P: number, d1: nu
 
 /**
  * Per-component magnitude of the loss gradient's terms (|g_nk| <= 1):
- * |dL/dV_kl| terms <= kappa sum_n |z~_nl|, |dL/dW_ij| terms <= kappa sum_n |x~_nj| |phi'_ni| sum_k |V_ki|.
+ * |dL/dV_kl| terms <= kappa sum_n |z~_nl|, |dL/dW_ij| terms <= kappa sum_n |x~_nj| (|phi'_ni| + 1) sum_k |V_ki|.
+ * The "+ 1": numeric's phi' carries an absolute error of a few eps where it cancels against 1
+ * (tanh' = 1 - t^2, sigmoid' = s(1 - s) for u >> 0), so a saturated unit's gradient is only
+ * known to eps |x| |V| absolutely, not to eps relative to its own e^{-|u|} size.
  * And of the loss itself: kappa sum_n 2 max_k |v_nk| (lse - v_y cancels when p_y -> 1).
  */
 export function gradientMagnitudes(model: Model, data: Dataset, reduction: Variant['reduction']): { loss: number; gradient: Float64Array } {
@@ -78,7 +86,7 @@ export function gradientMagnitudes(model: Model, data: Dataset, reduction: Varia
     for (let i = 0; i < h; i++) {
       let vs = 0;
       for (let k = 0; k < c; k++) vs += Math.abs(model.V[k * h + i]!);
-      const q = Math.abs(fp.d1[n * h + i]!) * vs;
+      const q = (Math.abs(fp.d1[n * h + i]!) + 1) * vs;
       for (let j = 0; j < dt; j++) out[i * dt + j]! += kappa * q * Math.abs(fp.xt[n * dt + j]!);
     }
     for (let k = 0; k < c; k++) for (let l = 0; l < ht; l++) out[h * dt + k * ht + l]! += kappa * Math.abs(fp.zt[n * ht + l]!);

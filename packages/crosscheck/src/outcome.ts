@@ -20,8 +20,15 @@ export interface Part {
   ok: boolean;
   /** Largest |error| / allowed; <= 1 passes. */
   worstRatio: number;
-  /** Largest |error| / max(|expected|, scale): what the audit table prints. */
+  /**
+   * Largest |error| / max(|expected|, scale, atol / rtol): the error relative to the quantity's
+   * magnitude, or to its round-off floor when that is larger (a saturated softmax's T1 is
+   * only known to eps times its unsaturated scale). Passing means <= rtol (up to the sum
+   * atol + rtol |e| versus the max); this is what the audit table prints.
+   */
   worstRelativeError: number;
+  /** The rtol it was held to. */
+  rtol: number;
   /** "gradTraceH2[7] = W[1][2]: 0.31 vs expected 0.32 (...)". */
   worst: string;
 }
@@ -74,7 +81,7 @@ export function comparePart(quantity: string, leg: string, actual: ArrayLike<num
   const a = typeof actual === 'number' ? [actual] : actual;
   const e = typeof expected === 'number' ? [expected] : expected;
   if (a.length !== e.length) {
-    return { quantity, leg, ok: false, worstRatio: Infinity, worstRelativeError: Infinity, worst: `${quantity}: length ${a.length}, expected ${e.length}` };
+    return { quantity, leg, rtol: spec.rtol, ok: false, worstRatio: Infinity, worstRelativeError: Infinity, worst: `${quantity}: length ${a.length}, expected ${e.length}` };
   }
   let scale = spec.scale;
   if (scale === undefined) {
@@ -92,15 +99,16 @@ export function comparePart(quantity: string, leg: string, actual: ArrayLike<num
     if (ratio > worstRatio || worstIndex < 0) {
       worstRatio = ratio;
       worstIndex = i;
-      worstRel = Number.isNaN(diff) ? Infinity : diff === 0 ? 0 : diff / Math.max(Math.abs(e[i]!), scale, Number.MIN_VALUE);
+      worstRel = Number.isNaN(diff) ? Infinity : diff === 0 ? 0 : diff / Math.max(Math.abs(e[i]!), scale, atolAt(i) / spec.rtol, Number.MIN_VALUE);
     }
   }
-  if (worstIndex < 0) return { quantity, leg, ok: true, worstRatio: 0, worstRelativeError: 0, worst: `${quantity}: empty` };
+  if (worstIndex < 0) return { quantity, leg, rtol: spec.rtol, ok: true, worstRatio: 0, worstRelativeError: 0, worst: `${quantity}: empty` };
   const label = spec.name ? spec.name(worstIndex) : a.length === 1 ? quantity : `${quantity}[${worstIndex}]`;
   const ok = worstRatio <= 1;
   return {
     quantity,
     leg,
+    rtol: spec.rtol,
     ok,
     worstRatio,
     worstRelativeError: worstRel,
@@ -112,15 +120,16 @@ export function comparePart(quantity: string, leg: string, actual: ArrayLike<num
  * One-sided checks lower <= upper + slack: each violation max(0, lower - upper) is reported
  * relative to `scale`; the ratio is violation / slack.
  */
-export function compareInequalities(leg: string, checks: { quantity: string; lower: number; upper: number; text: string }[], slack: number, scale: number): Part[] {
+export function compareInequalities(leg: string, checks: { quantity: string; lower: number; upper: number; text: string }[], slack: number, scale: number, rtol: number): Part[] {
   return checks.map((c) => {
     const excess = c.lower - c.upper;
     const violation = Number.isNaN(excess) ? Infinity : Math.max(0, excess);
     const ratio = violation === 0 ? 0 : slack > 0 ? violation / slack : Infinity;
-    const rel = violation / Math.max(scale, Number.MIN_VALUE);
+    const rel = violation / Math.max(scale, slack / rtol, Number.MIN_VALUE);
     return {
       quantity: c.quantity,
       leg,
+      rtol,
       ok: ratio <= 1,
       worstRatio: ratio,
       worstRelativeError: rel,
@@ -129,10 +138,9 @@ export function compareInequalities(leg: string, checks: { quantity: string; low
   });
 }
 
-/** Combine parts; the worst one comes first in `parts`. */
+/** Combine parts (kept in the property's order, so tables are stable). */
 export function outcome(parts: Part[]): PropertyOutcome {
-  const sorted = [...parts].sort((x, y) => y.worstRatio - x.worstRatio);
-  return { ok: parts.every((p) => p.ok), parts: sorted };
+  return { ok: parts.every((p) => p.ok), parts };
 }
 
 export function skipped(reason: string): PropertyOutcome {

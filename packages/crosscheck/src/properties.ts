@@ -243,6 +243,7 @@ export const wsBoundsEncloseSpectrum = define({
         ],
         slack,
         scale,
+        RTOL_SPECTRUM_ENCLOSURE,
       ),
     );
   },
@@ -311,7 +312,7 @@ export const activationDerivatives = define({
   name: 'activation-derivatives',
   description: "numeric's phi', phi'', phi''' table equals five-point differences of phi, phi', phi'' at the case's pre-activations",
   leg: 'central difference',
-  tolerance: { rtol: RTOL_VS_FINITE_DIFFERENCE, why: 'five-point stencil in u with step 2^-10; relative to max |derivative| over the case, floor 64 eps |f| / h' },
+  tolerance: { rtol: RTOL_VS_FINITE_DIFFERENCE, why: 'five-point stencil in u with step 2^-10; relative to max |derivative| over the case, floor 64 eps max(1, |f|) / h because the formulas cancel against 1 in the tails (the autodiff leg checks the tails relatively)' },
   run(c) {
     const act = ACTIVATIONS[c.model.activation];
     const u = forwardPass(c.model, c.data).u;
@@ -329,7 +330,8 @@ export const activationDerivatives = define({
         const x = u[i]!;
         const vals = [f(x - 2 * h), f(x - h), f(x + h), f(x + 2 * h)];
         diff[i] = (vals[0]! - 8 * vals[1]! + 8 * vals[2]! - vals[3]!) / (12 * h);
-        atol[i] = (1.5 * FINITE_DIFFERENCE_ROUNDOFF_UNITS * EPS * Math.max(...vals.map(Math.abs))) / h;
+        // The formulas cancel against 1 (tanh' = 1 - t^2 near saturation): absolute error ~eps, not eps |f|.
+        atol[i] = (1.5 * FINITE_DIFFERENCE_ROUNDOFF_UNITS * EPS * Math.max(1, ...vals.map(Math.abs))) / h;
       }
       const table = Float64Array.from(u, tables[k]!);
       parts.push(comparePart(names[k]!, 'central difference', table, diff, { rtol: RTOL_VS_FINITE_DIFFERENCE, atol, name: (i) => `${names[k]}(${u[i]})` }));
@@ -354,12 +356,19 @@ export const traceGradientVsCentralDifference = define({
   },
 });
 
-/** Why a bound's gradient is not checked here (a kink at R = 0 within the stencil), or null. */
-export function boundKinkReason(traceH: number, traceH2: number, P: number): string | null {
+/**
+ * Why a bound's gradient is not checked on this case, or null: P = 1; R = s sqrt(P-1) within
+ * MIN_RELATIVE_SPREAD_FOR_GRADIENT sqrt(T2) of the kink at R = 0; or the bound not resolved
+ * by float64 at all (its round-off from the traces' floors, `boundRoundoff`, above 1e-6 R:
+ * a saturated softmax leaves T1, T2 ~ e^{-|v|} below eps times their terms).
+ */
+export function boundKinkReason(traceH: number, traceH2: number, P: number, traceError = 0, trace2Error = 0): string | null {
   if (P < 2) return 'P = 1: the bound is T1 and has no spread part';
   const b = wolkowiczStyanBounds(traceH, traceH2, P);
   const R = b.spread * Math.sqrt(P - 1);
   if (!(R > MIN_RELATIVE_SPREAD_FOR_GRADIENT * Math.sqrt(Math.abs(traceH2)))) return `R = ${R} is below ${MIN_RELATIVE_SPREAD_FOR_GRADIENT} sqrt(T2): the bound's kink at R = 0 is too close for a finite difference`;
+  const e = boundRoundoff(traceH, traceH2, P, traceError, trace2Error);
+  if (!(e <= 1e-6 * R)) return `the bound's round-off ${e.toExponential(2)} exceeds 1e-6 R = ${(1e-6 * R).toExponential(2)}: T1, T2 are not resolved in float64 here (saturated softmax or units)`;
   return null;
 }
 
@@ -373,7 +382,7 @@ export const boundGradientVsCentralDifference = define({
   },
   run(c, impl) {
     const t = implTraces(c, impl);
-    const reason = boundKinkReason(t.traceH, t.traceH2, t.P);
+    const reason = boundKinkReason(t.traceH, t.traceH2, t.P, roundoff(c).traceH, roundoff(c).traceH2);
     if (reason) return skipped(reason);
     const fd = traceDifferences(c, impl);
     const b = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
@@ -464,7 +473,7 @@ export const boundGradientsEqualAutodiff = define({
   unavailable: () => autodiffMissing('boundGradient'),
   run(c, impl) {
     const t = implTraces(c, impl);
-    const reason = boundKinkReason(t.traceH, t.traceH2, t.P);
+    const reason = boundKinkReason(t.traceH, t.traceH2, t.P, roundoff(c).traceH, roundoff(c).traceH2);
     if (reason) return skipped(reason);
     const parts: Part[] = [];
     for (const of of BOUND_KINDS as readonly BoundKind[]) {
