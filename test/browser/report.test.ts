@@ -1,0 +1,63 @@
+/**
+ * The reproduction report in a real browser: Debian chromium (driven by playwright-core)
+ * opens a freshly generated report from disk and must find every figure drawn, KaTeX typeset
+ * with its inlined font, the claims table filled, no console or page errors, and no request
+ * that is not file: or data: (the page is offline by construction). Saves a screenshot to
+ * test/browser/__screenshots__/report.png for a human to look at.
+ *
+ * Where /usr/bin/chromium is absent the test is SKIPPED and says why; it never passes
+ * without a browser.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { runReproduction, writeReport, QUICK_DATASETS, REPRODUCE_METHODS, REPRODUCE_VARIANT, type ReproductionProtocol } from '../../packages/cli/src/report/index.ts';
+import { chromiumUnavailableReason, inspectReport } from '../../packages/cli/test/report/chromium.ts';
+
+const skipReason = chromiumUnavailableReason();
+if (skipReason) console.warn(`SKIPPED test/browser/report.test.ts: ${skipReason}`);
+
+const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '__screenshots__');
+
+/** Two data sets, two seeds, six epochs: every figure type, in a few seconds. */
+const TINY: ReproductionProtocol = {
+  name: 'custom',
+  datasets: QUICK_DATASETS.filter((p) => p.dataset === 'iris' || p.dataset === 'moons').map((p) => ({ ...p, epochs: 6, metricsEvery: 2 })),
+  seeds: [1, 2],
+  methods: REPRODUCE_METHODS,
+  variant: REPRODUCE_VARIANT,
+};
+/** Figures a report has: one summary, and six per data set (bounds, spectrum, negatives, accuracy, weight norm, relative sharpness). */
+const EXPECTED_PLOTS = 1 + 6 * TINY.datasets.length;
+
+describe('report in chromium', () => {
+  test.skipIf(skipReason !== null)('every plot is drawn, no errors, no network', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hsr-report-browser-'));
+    const results = await runReproduction(TINY);
+    const report = await writeReport(results, dir, 'hsr reproduce --datasets iris,moons --seeds 2 --epochs 6');
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const screenshot = join(SCREENSHOT_DIR, 'report.png');
+    const page = await inspectReport(report.indexPath, screenshot);
+    console.info(`browser test: screenshot at ${screenshot}`);
+
+    expect(page.title).toContain('hsr reproduce');
+    expect(page.plots.map((p) => p.id).sort()).toEqual(report.plots.map((p) => p.id).sort());
+    expect(page.plots).toHaveLength(EXPECTED_PLOTS);
+    for (const plot of page.plots) {
+      expect(plot.svgs, plot.id).toBe(1);
+      expect(plot.marks, `${plot.id} has no drawn marks`).toBeGreaterThan(0);
+      expect(plot.width, `${plot.id} has no width`).toBeGreaterThan(50);
+      expect(plot.height, `${plot.id} has no height`).toBeGreaterThan(20);
+    }
+    expect(page.katexElements).toBeGreaterThanOrEqual(6);
+    expect(page.katexFontLoaded, 'KaTeX_Main from the inlined data: URI').toBe(true);
+    // 8 claims x 2 HSR methods x 2 data sets.
+    expect(page.claimCells).toBe(8 * 2 * TINY.datasets.length);
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.pageErrors).toEqual([]);
+    expect(page.failedRequests).toEqual([]);
+    expect(page.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+  });
+});
