@@ -46,7 +46,7 @@
  */
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
 import { firstLayerSize, parameterCount } from './parameters.ts';
-import { sampleCurvature, type SampleCurvature } from './sampleCurvature.ts';
+import { sampleCurvatureIn, type SampleCurvature } from './sampleCurvature.ts';
 import { gramMatrix, softmaxCovarianceInner, traceStacks, tracesFromPieces, type TraceStacks } from './hessianTrace.ts';
 import { weightedRowSums } from './parallel/kernels.ts';
 import type { Dataset, Model, Variant } from './types.ts';
@@ -379,8 +379,8 @@ function assemble(ctx: Context, adj: Adjoints): Float64Array {
 }
 
 function makeContext(model: Model, variant: Variant, fp: ForwardPass): Context {
-  const sc = sampleCurvature(model, fp, variant.curvature);
   const first = variant.block !== 'second';
+  const sc = sampleCurvatureIn(model, fp, variant.curvature, first ? 'packed' : 'none');
   const second = variant.block !== 'first';
   const hessian = variant.curvature === 'hessian';
   return {

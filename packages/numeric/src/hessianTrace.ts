@@ -42,7 +42,7 @@
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
 import { parameterCount } from './parameters.ts';
 import { rowDotProducts } from './parallel/kernels.ts';
-import { sampleCurvature, type SampleCurvature } from './sampleCurvature.ts';
+import { sampleCurvatureIn, type SampleCurvature } from './sampleCurvature.ts';
 import type { Dataset, Model, Variant } from './types.ts';
 
 export interface HessianTraces {
@@ -122,11 +122,14 @@ export interface TraceStacks {
   readonly O: Float64Array;
 }
 
-export function traceStacks(fp: ForwardPass, sc: SampleCurvature, wantA: boolean, wantYO: boolean): TraceStacks {
+export function traceStacks(fp: ForwardPass, sc: SampleCurvature & { readonly packedA?: Float64Array | null }, wantA: boolean, wantYO: boolean): TraceStacks {
   const { samples: N, hiddenDim: h, classes: c, augmentedHiddenDim: ht } = fp;
   const L = (h * (h + 1)) / 2;
-  const packedA = new Float64Array(wantA ? N * L : 0);
-  if (wantA) {
+  let packedA = sc.packedA ?? null;
+  if (!wantA) packedA = new Float64Array(0);
+  else if (!packedA) {
+    // Pack a dense A (same entries, same sqrt 2 scaling as sampleCurvatureIn's packed layout).
+    packedA = new Float64Array(N * L);
     for (let n = 0; n < N; n++) {
       const a = n * h * h;
       let r = n * L;
@@ -157,7 +160,7 @@ export function traceStacks(fp: ForwardPass, sc: SampleCurvature, wantA: boolean
 export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp: ForwardPass = forwardPass(model, data)): HessianTraces {
   const first = variant.block !== 'second';
   const withG = variant.block === 'all' && variant.curvature === 'hessian';
-  const sc = sampleCurvature(model, fp, variant.curvature);
+  const sc = sampleCurvatureIn(model, fp, variant.curvature, first ? 'packed' : 'none');
   const Kx = gramMatrix(fp.xt, fp.samples, fp.augmentedInputDim);
   const Kz = gramMatrix(fp.zt, fp.samples, fp.augmentedHiddenDim);
   const t = tracesFromPieces(fp, sc, traceStacks(fp, sc, first, withG), Kx, Kz, variant);
@@ -180,8 +183,9 @@ export function tracesFromPieces(fp: ForwardPass, sc: SampleCurvature, st: Trace
   let t1 = 0;
   for (let n = 0; n < N; n++) {
     if (first) {
+      // Diagonal of A_n in the packed row layout: row i starts at sum_{i' < i} (h - i').
       let trA = 0;
-      for (let i = 0; i < h; i++) trA += sc.A[n * h * h + i * h + i]!;
+      for (let i = 0, r = n * st.packedWidth; i < h; r += h - i, i++) trA += st.packedA[r]!;
       t1 += Kx[n * N + n]! * trA;
     }
     if (second) {

@@ -29,13 +29,28 @@ export interface SampleCurvature {
 }
 
 export function sampleCurvature(model: Model, fp: ForwardPass, curvature: Curvature): SampleCurvature {
+  return sampleCurvatureIn(model, fp, curvature, 'dense');
+}
+
+/**
+ * How A_n is stored: `dense` (N x h x h, in `A`), `packed` (the upper triangle of each A_n
+ * row by row with off-diagonal entries scaled by sqrt 2, N x h(h+1)/2, in `packedA`; `A` is
+ * empty), or `none` (A_n not needed, e.g. the second block: its O(c h^2) work is skipped).
+ * Packed halves the memory of the largest per-sample piece and is what the pair sums of
+ * hessianTrace.ts contract: with it, \langle A_n, A_m\rangle is a plain dot product.
+ */
+export type HiddenCurvatureLayout = 'dense' | 'packed' | 'none';
+
+export function sampleCurvatureIn(model: Model, fp: ForwardPass, curvature: Curvature, layout: HiddenCurvatureLayout): SampleCurvature & { readonly packedA: Float64Array | null } {
   const { samples: N, hiddenDim: h, classes: c } = fp;
   const V = model.V;
   const S = new Float64Array(N * c * c);
   const B = new Float64Array(N * c * h);
   const C = new Float64Array(N * c * h);
   const delta = new Float64Array(N * h);
-  const A = new Float64Array(N * h * h);
+  const A = new Float64Array(layout === 'dense' ? N * h * h : 0);
+  const L = (h * (h + 1)) / 2;
+  const packedA = layout === 'packed' ? new Float64Array(N * L) : null;
   const VtB = new Float64Array(h * h);
   const Vt = new Float64Array(h * c);
   for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) Vt[i * c + k] = V[k * h + i]!;
@@ -60,9 +75,21 @@ export function sampleCurvature(model: Model, fp: ForwardPass, curvature: Curvat
       for (let k = 0; k < c; k++) s += V[k * h + i]! * fp.g[pn + k]!;
       delta[n * h + i] = s;
     }
+    if (layout === 'none') continue;
     // V^T S V = V^T B_n (h x h), then scale by phi' on both sides.
     VtB.fill(0);
     weightedRowSums(Vt, c, B.subarray(Bo, Bo + c * h), c, h, VtB, 0, h);
+    if (packedA) {
+      let r = n * L;
+      for (let i = 0; i < h; i++) {
+        const di = fp.d1[n * h + i]!;
+        let aii = di * VtB[i * h + i]! * di;
+        if (curvature === 'hessian') aii += delta[n * h + i]! * fp.d2[n * h + i]!;
+        packedA[r++] = aii;
+        for (let j = i + 1; j < h; j++) packedA[r++] = Math.SQRT2 * (di * VtB[i * h + j]! * fp.d1[n * h + j]!);
+      }
+      continue;
+    }
     const Ao = n * h * h;
     for (let i = 0; i < h; i++) {
       const di = fp.d1[n * h + i]!;
@@ -74,5 +101,5 @@ export function sampleCurvature(model: Model, fp: ForwardPass, curvature: Curvat
       if (curvature === 'hessian') A[Ao + i * h + i]! += delta[n * h + i]! * fp.d2[n * h + i]!;
     }
   }
-  return { S, B, C, delta, A };
+  return { S, B, C, delta, A, packedA };
 }
