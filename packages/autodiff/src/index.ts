@@ -1,1 +1,13 @@
-export {};
+export type { DenseMatrix } from './oracle.ts';
+export { autodiffGradient, autodiffHessian, autodiffLoss } from './oracle.ts';
+export type { AutodiffTraceGradients, AutodiffTraces } from './traces.ts';
+export { autodiffTraceGradients, autodiffTraces } from './traces.ts';
+export type { AutodiffBoundGradient, AutodiffBoundKind } from './bound.ts';
+export { autodiffBoundGradient, boundOver } from './bound.ts';
+export type { Algebra } from './algebra.ts';
+export { NUMBER_ALGEBRA } from './algebra.ts';
+export type { JetOptions } from './jet.ts';
+export { Jet, JetAlgebra } from './jet.ts';
+export { activationOver } from './activations.ts';
+export { lossOver } from './loss.ts';
+export { erf, erfc } from './elementary.ts';
