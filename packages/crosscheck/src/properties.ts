@@ -100,6 +100,11 @@ function steps(c: CheckCase): Float64Array {
   return memo(c, 'steps', () => parameterSteps(c.model, c.data));
 }
 
+/** Per-coordinate length scales l_j = step_j / 2^-10: a derivative's round-off is the value's over l_j. */
+function lengthScales(c: CheckCase): Float64Array {
+  return memo(c, 'lengths', () => Float64Array.from(steps(c), (h) => h / FIVE_POINT_STEP));
+}
+
 function autodiffOracle<K extends keyof AutodiffLeg>(c: CheckCase, leg: K, key: string, compute: (ad: AutodiffLeg) => ReturnType<AutodiffLeg[K]>): ReturnType<AutodiffLeg[K]> {
   return memo(c, `ad:${leg}:${key}`, () => compute(AUTODIFF));
 }
@@ -399,7 +404,7 @@ export const boundGradientVsCentralDifference = define({
 // ---------------------------------------------------------------------------------------
 // Autodiff legs.
 
-const AUTODIFF_WHY = 'forward-mode AD sums the same O(P^2 N) terms in a different order; round-off ~P eps times the condition, relative to the largest entry';
+const AUTODIFF_WHY = 'forward-mode AD sums the same O(P^2 N) terms in a different order; round-off ~P eps times the condition, relative to the largest entry, with the closed forms\' absolute floors (64 eps times the term magnitudes, over the coordinate\'s length scale for derivatives)';
 
 export const lossGradientEqualsAutodiff = define({
   name: 'loss-gradient-equals-autodiff',
@@ -410,7 +415,8 @@ export const lossGradientEqualsAutodiff = define({
   run(c, impl) {
     const ad = autodiffOracle(c, 'lossGradient', c.variant.reduction, (a) => a.lossGradient(c.model, c.data, c.variant.reduction));
     const g = impl.lossGradient(c.model, c.data, c.variant.reduction);
-    return outcome([comparePart('lossGradient', 'autodiff', g, ad, { rtol: RTOL_VS_AUTODIFF, name: (i) => `dL/d${parameterName(c.model, i)}` })]);
+    const atol = Array.from(gradientMagnitudes(c.model, c.data, c.variant.reduction).gradient, (m) => CLOSED_FORM_ROUNDOFF_UNITS * EPS * m);
+    return outcome([comparePart('lossGradient', 'autodiff', g, ad, { rtol: RTOL_VS_AUTODIFF, atol, name: (i) => `dL/d${parameterName(c.model, i)}` })]);
   },
 });
 
@@ -423,7 +429,8 @@ export const hessianEqualsAutodiff = define({
   run(c, impl) {
     const ad = autodiffOracle(c, 'hessian', variantKey(c.variant), (a) => a.hessian(c.model, c.data, c.variant));
     const H = impl.denseHessian(c.model, c.data, c.variant);
-    return outcome([comparePart('hessian', 'autodiff', H.data, ad.data, { rtol: RTOL_VS_AUTODIFF, name: hessianEntryName(c.model, c.variant.block) })]);
+    // Every entry is bounded by ||H||_F <= M_1, so M_1's floor bounds each entry's round-off.
+    return outcome([comparePart('hessian', 'autodiff', H.data, ad.data, { rtol: RTOL_VS_AUTODIFF, atol: roundoff(c).traceH, name: hessianEntryName(c.model, c.variant.block) })]);
   },
 });
 
@@ -458,9 +465,11 @@ export const traceGradientsEqualAutodiff = define({
   run(c, impl) {
     const ad = autodiffOracle(c, 'traceGradients', variantKey(c.variant), (a) => a.traceGradients(c.model, c.data, c.variant));
     const tg = impl.traceGradients(c.model, c.data, c.variant);
+    const r = roundoff(c);
+    const l = lengthScales(c);
     return outcome([
-      comparePart('gradTraceH', 'autodiff', tg.gradTraceH, ad.gradTraceH, { rtol: RTOL_VS_AUTODIFF, name: (i) => `dT1/d${parameterName(c.model, i)}` }),
-      comparePart('gradTraceH2', 'autodiff', tg.gradTraceH2, ad.gradTraceH2, { rtol: RTOL_VS_AUTODIFF, name: (i) => `dT2/d${parameterName(c.model, i)}` }),
+      comparePart('gradTraceH', 'autodiff', tg.gradTraceH, ad.gradTraceH, { rtol: RTOL_VS_AUTODIFF, atol: Float64Array.from(l, (x) => r.traceH / x), name: (i) => `dT1/d${parameterName(c.model, i)}` }),
+      comparePart('gradTraceH2', 'autodiff', tg.gradTraceH2, ad.gradTraceH2, { rtol: RTOL_VS_AUTODIFF, atol: Float64Array.from(l, (x) => r.traceH2 / x), name: (i) => `dT2/d${parameterName(c.model, i)}` }),
     ]);
   },
 });
@@ -476,10 +485,12 @@ export const boundGradientsEqualAutodiff = define({
     const reason = boundKinkReason(t.traceH, t.traceH2, t.P, roundoff(c).traceH, roundoff(c).traceH2);
     if (reason) return skipped(reason);
     const parts: Part[] = [];
+    const e = boundRoundoff(t.traceH, t.traceH2, t.P, roundoff(c).traceH, roundoff(c).traceH2);
+    const atol = Float64Array.from(lengthScales(c), (x) => e / x);
     for (const of of BOUND_KINDS as readonly BoundKind[]) {
       const ad = autodiffOracle(c, 'boundGradient', `${variantKey(c.variant)}:${of}`, (a) => a.boundGradient(c.model, c.data, c.variant, of));
       const bg = impl.boundGradient(c.model, c.data, c.variant, of);
-      parts.push(comparePart(`boundGradient.${of}`, 'autodiff', bg.gradient, ad.gradient, { rtol: RTOL_VS_AUTODIFF, name: (j) => `d${of}/d${parameterName(c.model, j)}` }));
+      parts.push(comparePart(`boundGradient.${of}`, 'autodiff', bg.gradient, ad.gradient, { rtol: RTOL_VS_AUTODIFF, atol, name: (j) => `d${of}/d${parameterName(c.model, j)}` }));
     }
     return outcome(parts);
   },

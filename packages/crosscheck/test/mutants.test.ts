@@ -1,0 +1,185 @@
+/**
+ * Proof that the checks bite (issue 4, part 5): deliberately broken versions of the closed
+ * forms, each of which a named property must REJECT on generated cases. Each mutant changes
+ * exactly one thing in an otherwise correct implementation (numeric's, called through its
+ * public pieces), and each test prints fast-check's shrunk counterexample with its worst
+ * element and replay command, then asserts the property failed.
+ *
+ * Seeds are fixed so the recorded counterexamples are stable from run to run.
+ */
+import { describe, expect, test } from 'vitest';
+import * as numeric from '@hsr/numeric';
+import type { Dataset, ForwardPass, Model, Variant } from '@hsr/numeric';
+import {
+  caseArbitrary,
+  closedFormTracesEqualDenseTraces,
+  boundGradientVsCentralDifference,
+  hessianVsGradientCentralDifference,
+  lossGradientVsCentralDifference,
+  runProperty,
+  trace2EqualsEigenvalueSquareSum,
+  traceEqualsEigenvalueSum,
+  traceGradientVsCentralDifference,
+  withImplementations,
+  type Implementations,
+  type NamedProperty,
+} from '../src/index.ts';
+
+const FILE = 'packages/crosscheck/test/mutants.test.ts';
+const RUNS = 200;
+const SEED = 20240611;
+
+const HESSIAN_VARIANTS: Variant[] = numeric.REDUCTIONS.flatMap((reduction) => numeric.BLOCKS.map((block) => ({ reduction, block, curvature: 'hessian' as const })));
+
+/** The g-term of the cross block, kappa sum_n x~_nj phi'_ni g_nk 1[l = i], as a P_block x P_block matrix. */
+function crossBlockGTerm(model: Model, data: Dataset, variant: Variant): Float64Array {
+  const fp = numeric.forwardPass(model, data);
+  const { start, end } = numeric.blockRange(model, variant.block);
+  const P = end - start;
+  const G = new Float64Array(P * P);
+  if (variant.block !== 'all' || variant.curvature !== 'hessian') return G;
+  const kappa = numeric.reductionScale(variant.reduction, fp.samples);
+  const { hiddenDim: h, classes: c, augmentedInputDim: dt } = fp;
+  for (let n = 0; n < fp.samples; n++)
+    for (let i = 0; i < h; i++)
+      for (let j = 0; j < dt; j++)
+        for (let k = 0; k < c; k++) {
+          const r = numeric.firstLayerIndex(model, i, j);
+          const col = numeric.secondLayerIndex(model, k, i);
+          const v = kappa * fp.xt[n * dt + j]! * fp.d1[n * h + i]! * fp.g[n * c + k]!;
+          G[r * P + col]! += v;
+          G[col * P + r]! += v;
+        }
+  return G;
+}
+
+/** T2 re-assembled per pair from numeric's public pieces, with the cross block's g-terms dropped (Gamma keeps only K^z tr(C_n^T C_m)). */
+function traceH2WithoutGTerm(model: Model, data: Dataset, variant: Variant): number {
+  const fp: ForwardPass = numeric.forwardPass(model, data);
+  const { samples: N, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht } = fp;
+  const sc = numeric.sampleCurvature(model, fp, variant.curvature);
+  const Kx = numeric.gramMatrix(fp.xt, N, dt);
+  const Kz = numeric.gramMatrix(fp.zt, N, ht);
+  const kappa = numeric.reductionScale(variant.reduction, N);
+  const first = variant.block !== 'second';
+  const second = variant.block !== 'first';
+  let t2 = 0;
+  for (let n = 0; n < N; n++)
+    for (let m = 0; m < N; m++) {
+      const kx = Kx[n * N + m]!;
+      const kz = Kz[n * N + m]!;
+      if (first) {
+        let aa = 0;
+        for (let r = 0; r < h * h; r++) aa += sc.A[n * h * h + r]! * sc.A[m * h * h + r]!;
+        t2 += kx * kx * aa;
+      }
+      if (second) t2 += kz * kz * numeric.softmaxCovarianceInner(fp.p, n, m, c);
+      if (first && second) t2 += 2 * kx * numeric.crossTerm(model, fp, sc, Kz, n, m, false);
+    }
+  return kappa * kappa * t2;
+}
+
+/** theta with b_i placed first in row i instead of last: the classic off-by-one in [W | b]. */
+function offByOneFlatten(model: Model, gradient: Float64Array): Float64Array {
+  const out = Float64Array.from(gradient);
+  if (!model.b) return out;
+  const dt = model.inputDim + 1;
+  for (let i = 0; i < model.hiddenDim; i++) {
+    out[i * dt] = gradient[i * dt + model.inputDim]!;
+    for (let j = 0; j < model.inputDim; j++) out[i * dt + j + 1] = gradient[i * dt + j]!;
+  }
+  return out;
+}
+
+/** numeric's forward pass with phi''' forgotten (set to 0), fed to the real gradient code. */
+function withoutThirdDerivative(model: Model, data: Dataset): ForwardPass {
+  const fp = numeric.forwardPass(model, data);
+  return { ...fp, d3: new Float64Array(fp.d3.length) };
+}
+
+interface Mutant {
+  name: string;
+  what: string;
+  impl: Implementations;
+  property: NamedProperty;
+  cases: Parameters<typeof caseArbitrary>[0];
+}
+
+const MUTANTS: Mutant[] = [
+  {
+    name: 'dense Hessian without the g-term of the cross block',
+    what: 'H_WV loses kappa sum_n x~_nj phi\'_ni g_nk 1[l = i]',
+    impl: withImplementations({
+      denseHessian: (m, d, v) => {
+        const H = numeric.denseHessian(m, d, v);
+        const G = crossBlockGTerm(m, d, v);
+        return { size: H.size, data: H.data.map((x, i) => x - G[i]!) };
+      },
+    }),
+    property: hessianVsGradientCentralDifference,
+    cases: { variants: HESSIAN_VARIANTS.filter((v) => v.block === 'all') },
+  },
+  {
+    name: 'T2 without the g-term of the cross block',
+    what: 'Gamma_nm keeps only K^z tr(C_n^T C_m)',
+    impl: withImplementations({ hessianTraces: (m, d, v) => ({ traceH: numeric.hessianTraces(m, d, v).traceH, traceH2: traceH2WithoutGTerm(m, d, v) }) }),
+    property: trace2EqualsEigenvalueSquareSum,
+    cases: { variants: HESSIAN_VARIANTS.filter((v) => v.block === 'all') },
+  },
+  {
+    name: 'Gauss–Newton traces reported as the Hessian\'s',
+    what: 'hessianTraces computes the J^T S J traces whatever the variant says',
+    impl: withImplementations({ hessianTraces: (m, d, v) => numeric.hessianTraces(m, d, { ...v, curvature: 'gauss-newton' }) }),
+    property: traceEqualsEigenvalueSum,
+    cases: { variants: HESSIAN_VARIANTS },
+  },
+  {
+    name: 'trace gradients without phi\'\'\'',
+    what: 'numeric.traceGradients fed a forward pass whose phi\'\'\' table is 0',
+    impl: withImplementations({ traceGradients: (m, d, v) => numeric.traceGradients(m, d, v, withoutThirdDerivative(m, d)) }),
+    property: traceGradientVsCentralDifference,
+    cases: { variants: HESSIAN_VARIANTS.filter((v) => v.block !== 'second') },
+  },
+  {
+    name: 'bound gradient without phi\'\'\'',
+    what: 'numeric.boundGradientFromTraces over trace gradients whose phi\'\'\' is 0',
+    impl: withImplementations({ boundGradient: (m, d, v, of) => numeric.boundGradientFromTraces(numeric.traceGradients(m, d, v, withoutThirdDerivative(m, d)), of) }),
+    property: boundGradientVsCentralDifference,
+    cases: { variants: HESSIAN_VARIANTS.filter((v) => v.block !== 'second') },
+  },
+  {
+    name: 'loss gradient flattened off by one',
+    what: 'b_i written at the start of row i of [W | b] instead of the end',
+    impl: withImplementations({ lossGradient: (m, d, r) => offByOneFlatten(m, numeric.lossGradient(m, d, r).gradient) }),
+    property: lossGradientVsCentralDifference,
+    cases: {},
+  },
+  {
+    name: 'traces summed instead of averaged',
+    what: 'hessianTraces uses reduction sum when the variant says mean',
+    impl: withImplementations({ hessianTraces: (m, d, v) => numeric.hessianTraces(m, d, { ...v, reduction: 'sum' }) }),
+    property: closedFormTracesEqualDenseTraces,
+    cases: { variants: HESSIAN_VARIANTS.filter((v) => v.reduction === 'mean') },
+  },
+];
+
+describe('mutants are rejected by the named properties', () => {
+  for (const mutant of MUTANTS) {
+    test(`${mutant.name} is rejected by ${mutant.property.name}`, () => {
+      const run = runProperty(mutant.property, { impl: mutant.impl, seed: SEED, numRuns: RUNS, arbitrary: caseArbitrary(mutant.cases), file: FILE });
+      // The record: fast-check's shrunk counterexample, its worst element, seed and path.
+      console.log(`MUTANT ${mutant.name} (${mutant.what})\n${run.message ?? 'NOT CAUGHT'}`);
+      expect(run.ok).toBe(false);
+      expect(run.counterexample).toBeDefined();
+      expect(run.outcome?.ok).toBe(false);
+      expect(run.message).toContain(mutant.property.name);
+      expect(run.message).toContain(`HSR_SEED=${SEED}`);
+    });
+    test(`${mutant.property.name} accepts the unmutated implementation on the same cases`, () => {
+      // Guards against a property that rejects everything.
+      const run = runProperty(mutant.property, { seed: SEED, numRuns: 50, arbitrary: caseArbitrary(mutant.cases) });
+      expect(run.message).toBeUndefined();
+      expect(run.ok).toBe(true);
+    });
+  }
+});
