@@ -115,7 +115,6 @@ function sweep(kind: Kind, sizes: SizeName[], scaling: { exponent: number; law: 
       m = skipped(kind, size, `skipped: EXTRAPOLATED ${formatSeconds(extrapolated)} > 60 s (from ${basis!.size} by ${scaling.law})`, extrapolated);
     } else m = runChild(kind, size);
     if (m.status === 'measured') basis = m;
-    else if (m.status === 'skipped' && m.extrapolatedMs === null && basis) m = { ...m, extrapolatedMs: null };
     log(m);
     out.push(m);
   }
