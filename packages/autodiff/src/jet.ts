@@ -132,21 +132,27 @@ function lift(x: Jet, map: Int32Array | null, m: number): Lifted {
   };
 }
 
-/** out += alpha (a b^T + b a^T), symmetric m x m. */
+/**
+ * out += alpha (a b^T + b a^T), symmetric m x m. Each pair (i, j) is computed once and written
+ * to both triangles, so every Hessian stays exactly symmetric (and this costs half).
+ */
 function addSymmetricOuter(out: Float64Array, alpha: number, a: Float64Array, b: Float64Array, m: number): void {
   if (alpha === 0) return;
   for (let i = 0; i < m; i++) {
     const ai = alpha * a[i]!;
     const bi = alpha * b[i]!;
-    const row = i * m;
-    for (let j = 0; j < m; j++) out[row + j] += ai * b[j]! + bi * a[j]!;
+    for (let j = i; j < m; j++) {
+      const t = ai * b[j]! + bi * a[j]!;
+      out[i * m + j] = out[i * m + j]! + t;
+      if (j !== i) out[j * m + i] = out[j * m + i]! + t;
+    }
   }
 }
 
 /** out += alpha x. */
 function axpy(out: Float64Array, alpha: number, x: Float64Array): void {
   if (alpha === 0) return;
-  for (let i = 0; i < out.length; i++) out[i] += alpha * x[i]!;
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! + alpha * x[i]!;
 }
 
 /** out += w * jet, with jet's direction i at position map[i] of out (identity when map is null). */
@@ -159,19 +165,19 @@ function accumulate(out: { g: Float64Array; H: Float64Array | null; dg: Float64A
 }
 
 function addScattered(dst: Float64Array, src: Float64Array, map: Int32Array | null, w: number): void {
-  if (map === null) for (let i = 0; i < src.length; i++) dst[i] += w * src[i]!;
-  else for (let i = 0; i < src.length; i++) dst[map[i]!] += w * src[i]!;
+  if (map === null) for (let i = 0; i < src.length; i++) dst[i] = dst[i]! + w * src[i]!;
+  else for (let i = 0; i < src.length; i++) dst[map[i]!] = dst[map[i]!]! + w * src[i]!;
 }
 
 function addScatteredMatrix(dst: Float64Array, m: number, src: Float64Array, k: number, map: Int32Array | null, w: number): void {
   if (map === null) {
-    for (let i = 0; i < k * k; i++) dst[i] += w * src[i]!;
+    for (let i = 0; i < k * k; i++) dst[i] = dst[i]! + w * src[i]!;
     return;
   }
   for (let i = 0; i < k; i++) {
     const row = map[i]! * m;
     const from = i * k;
-    for (let j = 0; j < k; j++) dst[row + map[j]!] += w * src[from + j]!;
+    for (let j = 0; j < k; j++) dst[row + map[j]!] = dst[row + map[j]!]! + w * src[from + j]!;
   }
 }
 
