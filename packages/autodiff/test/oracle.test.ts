@@ -125,7 +125,7 @@ describe('Hessian', () => {
         for (let k = 0; k < c; k++)
           for (let l = 0; l < c; l++) {
             const S = (k === l ? p[k]! : 0) - p[k]! * p[l]!;
-            for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) G[i * P + j] += (J[k]![i]! * S * J[l]![j]!) / data.samples;
+            for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) G[i * P + j] = G[i * P + j]! + (J[k]![i]! * S * J[l]![j]!) / data.samples;
           }
       }
       for (const block of BLOCKS) {
@@ -201,11 +201,11 @@ function handDerived(theta: number[], samples: [number, number][]): { loss: numb
     const N = samples.length;
     out.loss += Math.log1p(Math.exp(delta)) / N;
     for (let i = 0; i < 6; i++) {
-      out.gradient[i] += (q * grad[i]!) / N;
+      out.gradient[i] = out.gradient[i]! + (q * grad[i]!) / N;
       for (let j = 0; j < 6; j++) {
         const outer = (q * (1 - q) * grad[i]! * grad[j]!) / N;
-        out.gaussNewton[i * 6 + j] += outer;
-        out.hessian[i * 6 + j] += outer + (q * hess[i * 6 + j]!) / N;
+        out.gaussNewton[i * 6 + j] = out.gaussNewton[i * 6 + j]! + outer;
+        out.hessian[i * 6 + j] = out.hessian[i * 6 + j]! + outer + (q * hess[i * 6 + j]!) / N;
       }
     }
   }
