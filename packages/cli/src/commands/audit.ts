@@ -77,7 +77,10 @@ Examples:
         report = auditCase(model, data, variant, label);
       }
       if (opts.writeDocs) {
-        const command = `pnpm hsr ${process.argv.slice(2).join(' ')}`;
+        // The arguments as parsed (commander keeps them on the root program), not process.argv,
+        // so the record is right however the program was invoked.
+        const raw = (program as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv;
+        const command = `pnpm hsr ${raw.slice(2).join(' ')}`;
         writeFileAtomic(opts.writeDocs, JSON.stringify(auditDocument(report, command), null, 2) + '\n');
       }
       if (opts.json) printJson(report);

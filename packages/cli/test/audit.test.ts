@@ -1,0 +1,83 @@
+/**
+ * `hsr audit` end to end in a child process: the bundled default passes and is named; a file
+ * with saturated units and c = 4 is audited as exactly that case; --json is one object with
+ * the table; bad input exits 2 with one line. Runs `registerAudit` through a minimal program
+ * (so the test does not depend on main.ts wiring); the same command is `pnpm hsr audit`.
+ * The bundled Iris default (~65 s: the third-order autodiff legs at P = 67, N = 150) is in
+ * audit.slow.test.ts.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { forwardPass, createModel, createDataset } from '@hsr/numeric';
+import { runAudit } from './runAudit.ts';
+
+let dir: string;
+// c = 4 classes, h = 3 hidden units of which two are saturated (|u| >> 1 for every sample).
+const saturatedModel = {
+  activation: 'tanh',
+  W: [[9, -8], [0.3, -0.4], [-7, 10]],
+  b: [4, 0.1, -5],
+  V: [[0.5, -0.3, 0.2], [-0.4, 0.6, 0.1], [0.2, 0.2, -0.7], [0.1, -0.5, 0.4]],
+  a: [0.1, 0, -0.1, 0.05],
+};
+const data = { X: [[1, 0.5], [-0.3, 2], [0.7, -1.2], [1.5, 0.4], [-1, -1]], y: [0, 1, 2, 3, 1] };
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hsr-audit-'));
+  writeFileSync(join(dir, 'saturated.model.json'), JSON.stringify(saturatedModel));
+  writeFileSync(join(dir, 'data.json'), JSON.stringify(data));
+  writeFileSync(join(dir, 'bad.model.json'), '{"activation": "tanh", "W": [[1, 2], [3]], "V": [[1, 2]]}');
+});
+
+describe('hsr audit', () => {
+  test('the test model really has saturated units and c = 4', () => {
+    const m = createModel(saturatedModel);
+    const fp = forwardPass(m, createDataset(data.X, data.y, 4));
+    expect(m.classes).toBe(4);
+    const minAbsU = (i: number) => Math.min(...Array.from({ length: 5 }, (_, n) => Math.abs(fp.u[n * 3 + i]!)));
+    expect(minAbsU(0)).toBeGreaterThan(2.5);
+    expect(minAbsU(2)).toBeGreaterThan(2.5);
+  });
+
+  test('audits exactly the given case (saturated units, c = 4), names it and passes', () => {
+    const model = join(dir, 'saturated.model.json');
+    const r = runAudit(['--model', model, '--data', join(dir, 'data.json')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`audit of ${model} on ${join(dir, 'data.json')}`);
+    expect(r.stdout).toContain('P = 25, N = 5');
+    for (const leg of ['dense eigenvalues', 'dense matrix', 'transpose', 'central difference']) expect(r.stdout).toContain(leg);
+    expect(r.stdout).toMatch(/all \d+ checks pass/);
+  });
+
+  test('--json is one object with the quantity x leg table', () => {
+    const r = runAudit(['--model', join(dir, 'saturated.model.json'), '--data', join(dir, 'data.json'), '--block', 'first', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.pass).toBe(true);
+    expect(out.case).toContain('[mean/first/hessian]');
+    expect(out.rows.length).toBeGreaterThan(10);
+    for (const row of out.rows) {
+      expect(Object.keys(row).sort()).toEqual(['leg', 'pass', 'quantity', 'tolerance', 'worstRelativeError']);
+      expect(row.worstRelativeError).toBeLessThanOrEqual(row.tolerance);
+    }
+    const quantities = new Set(out.rows.map((x: { quantity: string }) => x.quantity));
+    for (const q of ['traceH', 'traceH2', 'lambdaMaxUpper', 'rangeUpper', 'hessian', 'lossGradient', 'gradTraceH', 'gradTraceH2']) expect(quantities).toContain(q);
+  });
+
+  test('bad input exits 2 with one line naming the file', () => {
+    const bad = join(dir, 'bad.model.json');
+    const r = runAudit(['--model', bad, '--data', join(dir, 'data.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(bad);
+  });
+
+  test('bad flags exit 2', () => {
+    expect(runAudit(['--runs', 'many']).code).toBe(2);
+    expect(runAudit(['--model', join(dir, 'saturated.model.json')]).code).toBe(2);
+  });
+});

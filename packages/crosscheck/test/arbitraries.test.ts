@@ -1,0 +1,71 @@
+/**
+ * The generators do what the properties rely on: finite float64 values, the issue's shape
+ * ranges, orthonormal rows when asked, every regime present, and degenerate cases (a
+ * spectrum below its round-off floor) a minority rather than silently dominating.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { denseHessian, symmetricEigenvalues } from '@hsr/numeric';
+import { buildCase, caseArbitrary, caseSpecArbitrary, datasetArbitrary, traceRoundoff } from '../src/index.ts';
+
+const cases = fc.sample(caseArbitrary(), { numRuns: 300, seed: 11 });
+
+describe('case arbitraries', () => {
+  test('shapes stay in d, h in 1..6, c in 2..4, N in 1..8 and every value is finite', () => {
+    for (const c of cases) {
+      const { model: m, data } = c;
+      expect(m.inputDim).toBeGreaterThanOrEqual(1);
+      expect(m.inputDim).toBeLessThanOrEqual(6);
+      expect(m.hiddenDim).toBeLessThanOrEqual(6);
+      expect(m.classes).toBeGreaterThanOrEqual(2);
+      expect(m.classes).toBeLessThanOrEqual(4);
+      expect(data.samples).toBeLessThanOrEqual(8);
+      for (const arr of [m.W, m.V, m.b ?? [], m.a ?? [], data.X]) for (const x of arr) expect(Number.isFinite(x)).toBe(true);
+      for (const y of data.y) expect(y >= 0 && y < m.classes).toBe(true);
+    }
+  });
+
+  test('every activation, bias setting, block, curvature, reduction and extreme scale occurs', () => {
+    const seen = (f: (c: (typeof cases)[number]) => unknown) => new Set(cases.map(f));
+    expect(seen((c) => c.model.activation).size).toBe(5);
+    expect(seen((c) => c.model.b !== null).size).toBe(2);
+    expect(seen((c) => `${c.variant.reduction}/${c.variant.block}/${c.variant.curvature}`).size).toBe(12);
+    expect(seen((c) => c.spec!.firstLayerScale)).toContain(1e-4);
+    expect(seen((c) => c.spec!.firstLayerScale)).toContain(10);
+    expect(seen((c) => c.spec!.inputStyle).size).toBe(3);
+  });
+
+  test('orthogonal inputs have orthonormal rows (times the scale) when N <= d', () => {
+    const specs = fc.sample(caseSpecArbitrary({ inputStyles: ['orthogonal'] }), { numRuns: 100, seed: 5 }).filter((s) => s.inputStyle === 'orthogonal' && s.samples <= s.inputDim);
+    expect(specs.length).toBeGreaterThan(5);
+    for (const s of specs) {
+      const { data } = buildCase(s);
+      const d = data.features;
+      for (let n = 0; n < data.samples; n++)
+        for (let m = 0; m < data.samples; m++) {
+          let dot = 0;
+          for (let j = 0; j < d; j++) dot += data.X[n * d + j]! * data.X[m * d + j]!;
+          expect(Math.abs(dot - (n === m ? s.inputScale ** 2 : 0))).toBeLessThan(1e-12 * s.inputScale ** 2);
+        }
+    }
+  });
+
+  test('degenerate spectra (sum |lambda| below 1e6 times the round-off floor) are a minority', () => {
+    let degenerate = 0;
+    for (const c of cases) {
+      const ev = symmetricEigenvalues(denseHessian(c.model, c.data, c.variant));
+      const sumAbs = ev.reduce((s, l) => s + Math.abs(l), 0);
+      if (!(sumAbs > 1e6 * traceRoundoff(c.model, c.data, c.variant).traceH)) degenerate++;
+    }
+    console.log(`degenerate spectra: ${degenerate} of ${cases.length} generated cases`);
+    expect(degenerate / cases.length).toBeLessThan(0.25);
+  });
+
+  test('datasetArbitrary honours the requested width and classes', () => {
+    for (const d of fc.sample(datasetArbitrary({ features: 3, classes: 4 }), { numRuns: 30, seed: 2 })) {
+      expect(d.features).toBe(3);
+      expect(d.X.length).toBe(3 * d.samples);
+      for (const y of d.y) expect(y).toBeLessThan(4);
+    }
+  });
+});

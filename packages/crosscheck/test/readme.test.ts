@@ -1,0 +1,46 @@
+/** The README's checkAgainstOracles example runs, and the same call catches a wrong trace. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, test, vi } from 'vitest';
+import * as numeric from '@hsr/numeric';
+import type { Dataset, Model, Variant } from '@hsr/numeric';
+import * as crosscheck from '../src/index.ts';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** The README's "Checking your own implementation" code block. */
+function example(): string {
+  const section = README.slice(README.indexOf('## Checking your own implementation'));
+  const m = /```ts\n([\s\S]*?)```/.exec(section);
+  if (!m) throw new Error('README example not found');
+  return m[1]!;
+}
+
+describe('README example', () => {
+  test('runs as written and passes for a correct trace', () => {
+    const body = example()
+      .replace(/^import .*$/gm, '')
+      .replace(/\(model, data, variant\)/g, '(model: Model, data: Dataset, variant: Variant)');
+    const logs: unknown[][] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...args) => void logs.push(args));
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const run = new Function('checkAgainstOracles', 'hessianTraces', body.replace(/: (Model|Dataset|Variant)/g, ''));
+    run(crosscheck.checkAgainstOracles, numeric.hessianTraces);
+    log.mockRestore();
+    expect(logs[0]?.[0]).toBe(true);
+    expect(String(logs[0]?.[1])).toContain('trace-equals-eigenvalue-sum: ok');
+  });
+
+  test('the same call rejects a trace that is off by a factor', () => {
+    const wrong = (m: Model, d: Dataset, v: Variant) => 1.001 * numeric.hessianTraces(m, d, v).traceH;
+    const report = crosscheck.checkAgainstOracles({ quantity: 'traceH', implementation: wrong, runs: 25, seed: 1 });
+    expect(report.ok).toBe(false);
+    expect(report.failures[0]).toContain('replay: HSR_SEED=1');
+  });
+
+  test('a user bound gradient is checked against central differences (and autodiff when present)', () => {
+    const mine = (m: Model, d: Dataset, v: Variant) => numeric.boundGradient(m, d, v, 'lower').gradient;
+    const report = crosscheck.checkAgainstOracles({ quantity: 'boundGradient', bound: 'lower', implementation: mine, runs: 10, seed: 2, cases: { inputDim: [1, 3], hiddenDim: [1, 3], samples: [1, 4] } });
+    expect(report.failures).toEqual([]);
+    expect(report.runs.map((r) => r.property)).toContain('bound-gradient-vs-central-difference');
+  });
+});
