@@ -1,1 +1,15 @@
-export {};
+export type { NerdamerExpression, MathNode } from './engines.ts';
+export { compileMathjs, compileNerdamer, flushNerdamer, mathjsDerivative } from './engines.ts';
+export type { NetworkShape } from './networkExpressions.ts';
+export { applyActivation, datasetDataSymbols, parameterSymbols, sampleDataSymbols, sampleLossExpression } from './networkExpressions.ts';
+export type { OuterLayer, SymbolicBounds, SymbolicQuantities } from './quantities.ts';
+export { mathjsOuterLayer, nerdamerOuterLayer } from './quantities.ts';
+export type { DerivationOrder, SymbolicNetwork } from './symbolicNetwork.ts';
+export { MATHJS_GELU_SKIP_REASON, activationFormula, deriveMathjsNetwork, deriveNerdamerNetwork } from './symbolicNetwork.ts';
+export type { ActivationAgreement, ActivationDerivation, EngineDerivatives } from './activation.ts';
+export { ACTIVATION_SAMPLE_POINTS, RTOL_ENGINES_AGREE, RTOL_ENGINE_VS_FIVE_POINT, compileActivation, deriveActivation } from './activation.ts';
+export type { FormulaEntry, FormulaVariable } from './registry.ts';
+export { FORMULA_REGISTRY, activationDerivativeTemplates } from './registry.ts';
+export type { AuditRowLike, AuditSummary } from './docs.ts';
+export { firstDocsDifference, generateDocsFiles, katexDistDir, readAudit, renderFormulasHtml, renderFormulasMarkdown, verificationStatus } from './docs.ts';
+export { RTOL_SYMBOLIC_VS_NUMERIC } from './tolerances.ts';

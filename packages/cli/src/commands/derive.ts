@@ -1,0 +1,158 @@
+/**
+ * `hsr derive`: symbolic derivation (nerdamer, cross-checked by mathjs) of one quantity of a
+ * small network, or of an activation's phi', phi'', phi''' given by name or formula.
+ *
+ *   hsr derive --activation "log(1+exp(u))"                  phi', phi'', phi''' + LaTeX + agreement
+ *   hsr derive --d 1 --h 1 --c 2 --n 1 --quantity trace      T1 = tr H as a nerdamer expression
+ *   hsr derive ... --quantity bound-grad --json              alpha, beta of eq:bound-gradient and
+ *                                                            the evaluated upper-bound gradient
+ *
+ * Network quantities are printed as nerdamer text for the per-sample loss of label 0 (data
+ * symbols X1..Xd; H = kappa sum_n of these), and evaluated at a seeded random point of the
+ * given shape with both engines and @hsr/numeric, so the printout carries its own check.
+ */
+import type { Command } from 'commander';
+import {
+  boundGradient,
+  createRng,
+  denseHessian,
+  hessianTraces,
+  initModel,
+  isActivation,
+  lossGradient,
+  wolkowiczStyanBounds,
+  type Dataset,
+  type Model,
+} from '@hsr/numeric';
+import { activationFormula, deriveActivation, deriveMathjsNetwork, deriveNerdamerNetwork, nerdamerOuterLayer, type SymbolicQuantities } from '@hsr/symbolic';
+import { parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
+import { printJson } from '../output.ts';
+
+export const DERIVE_QUANTITIES = ['loss', 'grad', 'hessian', 'trace', 'trace2', 'bound', 'bound-grad'] as const;
+export type DeriveQuantity = (typeof DERIVE_QUANTITIES)[number];
+
+/** Above this many parameters nerdamer's third derivatives take minutes. */
+const MAX_SYMBOLIC_PARAMETERS = 12;
+
+function randomPoint(d: number, h: number, c: number, n: number, bias: boolean, activation: string, seed: number): { model: Model; data: Dataset } {
+  const rng = createRng(seed);
+  const act = isActivation(activation) ? activation : 'tanh';
+  const base = initModel({ inputDim: d, hiddenDim: h, classes: c, activation: act, bias, seed });
+  const X = new Float64Array(n * d).map(() => rng.normal());
+  const y = Int32Array.from({ length: n }, (_, i) => i % c);
+  return { model: base, data: { samples: n, features: d, X, y } };
+}
+
+function pick(q: SymbolicQuantities, quantity: DeriveQuantity): unknown {
+  switch (quantity) {
+    case 'loss':
+      return q.loss;
+    case 'grad':
+      return Array.from(q.gradient);
+    case 'hessian':
+      return Array.from(q.hessian);
+    case 'trace':
+      return q.traceH;
+    case 'trace2':
+      return q.traceH2;
+    case 'bound':
+      return q.bounds;
+    case 'bound-grad':
+      return Array.from(q.upperBoundGradient);
+  }
+}
+
+export function registerDerive(program: Command): void {
+  program
+    .command('derive')
+    .description("Symbolic derivation (nerdamer, checked by mathjs and @hsr/numeric): an activation's phi', phi'', phi''' or a small network's loss, gradient, Hessian, traces, bounds")
+    .option('--activation <name|formula>', 'sigmoid, tanh, softplus, silu, gelu, or a formula in u such as "log(1+exp(u))"', 'tanh')
+    .option('--d <n>', 'input dimension (network quantities)')
+    .option('--h <n>', 'hidden units', '1')
+    .option('--c <n>', 'classes', '2')
+    .option('--n <n>', 'samples at the evaluation point', '1')
+    .option('--bias', 'biases on', false)
+    .option('--quantity <q>', `one of ${DERIVE_QUANTITIES.join(', ')} (needs --d)`)
+    .option('--seed <n>', 'seed of the evaluation point', '1')
+    .option('--latex', 'print LaTeX instead of engine text', false)
+    .option('--json', 'print exactly one JSON object', false)
+    .action((opts) =>
+      runAction(() => {
+        const activation: string = opts.activation;
+        if (opts.quantity === undefined && opts.d === undefined) {
+          const r = deriveActivation(activationFormula(activation));
+          if (opts.json) return printJson(r);
+          const names = ['phi', "phi'", "phi''", "phi'''"];
+          const src = opts.latex ? r.nerdamer.latex : r.nerdamer.text;
+          let out = `activation ${activation}: ${r.formula}\n`;
+          names.forEach((nm, i) => (out += `${nm} = ${src[i]}\n`));
+          if (r.mathjs) {
+            out += '\nmathjs:\n';
+            const m = opts.latex ? r.mathjs.latex : r.mathjs.text;
+            names.forEach((nm, i) => (out += `${nm} = ${m[i]}\n`));
+          } else out += `\nmathjs: skipped (${r.mathjsSkipReason})\n`;
+          out += `\ncheck: nerdamer vs ${r.agreement.against}: worst relative error ${r.agreement.worstRelativeError.toExponential(2)} (tolerance ${r.agreement.tolerance}) ${r.agreement.pass ? 'pass' : 'FAIL'}\n`;
+          if (r.latexWarnings.length) out += `warning: nerdamer LaTeX looks mangled (upstream #358) in ${r.latexWarnings.length} of 4 formulas\n`;
+          process.stdout.write(out);
+          if (!r.agreement.pass) process.exitCode = 1;
+          return;
+        }
+        if (opts.d === undefined) throw new UsageError('--quantity needs the network shape: --d (and --h, --c, --n)');
+        const quantity = parseChoice('--quantity', opts.quantity ?? 'loss', DERIVE_QUANTITIES);
+        const d = parseNumber('--d', opts.d, { integer: true, min: 1 });
+        const h = parseNumber('--h', opts.h, { integer: true, min: 1 });
+        const c = parseNumber('--c', opts.c, { integer: true, min: 2 });
+        const n = parseNumber('--n', opts.n, { integer: true, min: 1 });
+        const seed = parseNumber('--seed', opts.seed, { integer: true });
+        const bias = Boolean(opts.bias);
+        const shape = { inputDim: d, hiddenDim: h, classes: c, bias };
+        const P = h * (d + (bias ? 1 : 0)) + c * (h + (bias ? 1 : 0));
+        if (P > MAX_SYMBOLIC_PARAMETERS) throw new UsageError(`P = ${P} parameters: symbolic derivation is for small networks (P <= ${MAX_SYMBOLIC_PARAMETERS})`);
+        const order = quantity === 'bound-grad' ? 3 : quantity === 'loss' || quantity === 'grad' ? 1 : 2;
+        const { model, data } = randomPoint(d, h, c, n, bias, activation, seed);
+        if (!isActivation(activation)) throw new UsageError('network quantities need a named activation (the numeric check evaluates it); use --activation alone for a formula');
+        const ner = deriveNerdamerNetwork(shape, activation, order, data.y);
+        const qn = ner.evaluate(model, data, 'mean');
+        let qm: SymbolicQuantities | null = null;
+        let mathjsSkip: string | null = null;
+        try {
+          qm = deriveMathjsNetwork(shape, activation, data.y, 'mean', order).evaluate(model, data, 'mean');
+        } catch (err) {
+          mathjsSkip = (err as Error).message;
+        }
+        const variant = { reduction: 'mean', block: 'all', curvature: 'hessian' } as const;
+        const tr = hessianTraces(model, data, variant);
+        const numeric: Record<DeriveQuantity, unknown> = {
+          loss: lossGradient(model, data, 'mean').loss,
+          grad: Array.from(lossGradient(model, data, 'mean').gradient),
+          hessian: Array.from(denseHessian(model, data, variant).data),
+          trace: tr.traceH,
+          trace2: tr.traceH2,
+          bound: wolkowiczStyanBounds(tr.traceH, tr.traceH2, tr.parameters),
+          'bound-grad': Array.from(boundGradient(model, data, variant, 'upper').gradient),
+        };
+        let text: string[];
+        let latex: string[];
+        if (quantity === 'bound' || quantity === 'bound-grad') {
+          const outer = nerdamerOuterLayer();
+          text = [`alpha = ${outer.alphaText}`, `beta = ${outer.betaText}`, 'R = sqrt((P-1)*(T2/P-(T1/P)^2)) (kept opaque while differentiating)'];
+          latex = [`\\alpha = ${outer.alphaLatex}`, `\\beta = ${outer.betaLatex}`];
+        } else ({ text, latex } = ner.text(quantity === 'grad' ? 'grad' : quantity));
+        const report = {
+          shape: { d, h, c, n, bias, parameters: P },
+          activation: activationFormula(activation),
+          quantity,
+          expressions: opts.latex ? latex : text,
+          evaluatedAt: { seed, note: 'initModel(seed) weights, standard normal inputs, labels n mod c' },
+          values: { nerdamer: pick(qn, quantity), mathjs: qm ? pick(qm, quantity) : null, numeric: numeric[quantity] },
+          ...(mathjsSkip ? { mathjsSkipped: mathjsSkip } : {}),
+          deriveMilliseconds: Math.round(ner.deriveMilliseconds),
+        };
+        if (opts.json) return printJson(report);
+        let out = `${quantity} of a ${d}-${h}-${c} ${activation} network${bias ? ' with biases' : ''} (P = ${P}), per-sample loss of label 0 in symbols W{i}q{j}, b{i}, V{k}q{i}, a{k}, X{j}:\n\n`;
+        out += report.expressions.join('\n') + '\n\n';
+        out += `at seed ${seed}:\n  nerdamer ${JSON.stringify(report.values.nerdamer)}\n  mathjs   ${mathjsSkip ? 'skipped: ' + mathjsSkip : JSON.stringify(report.values.mathjs)}\n  numeric  ${JSON.stringify(report.values.numeric)}\n`;
+        process.stdout.write(out);
+      }),
+    );
+}

@@ -1,0 +1,141 @@
+/**
+ * The loss of a small network written out as scalar expressions in named symbols (eq:loss),
+ * for both engines:
+ *
+ *   u_{ni} = \sum_j W_{ij} x_{nj} + b_i,\quad z_{ni} = \varphi(u_{ni}),\quad
+ *   v_{nk} = \sum_i V_{ki} z_{ni} + a_k,\quad
+ *   \ell_n = \log\Big(1 + \sum_{k \ne y_n} e^{v_{nk} - v_{n y_n}}\Big).
+ *
+ * The log-sum-exp is shifted by the label logit (ECOSYSTEM.md, MATH.md §7): nerdamer turns
+ * `log(exp(a)+exp(b))` into 1, while `log(1 + exp(b - a))` is handled correctly. The same
+ * shifted form is given to mathjs so the two legs differentiate one expression.
+ *
+ * Symbols follow the flattening contract of `@hsr/numeric` parameters.ts, theta =
+ * (vec_row [W|b], vec_row [V|a]): `W{i}q{j}`, `b{i}`, `V{k}q{i}`, `a{k}` (1-based), data
+ * `X{j}` for one sample or `X{n}q{j}` for sample n. No underscores: nerdamer splits
+ * `V_1_1` into `V_1*_1`.
+ */
+
+/** The shape of a symbolic network. */
+export interface NetworkShape {
+  readonly inputDim: number;
+  readonly hiddenDim: number;
+  readonly classes: number;
+  readonly bias: boolean;
+}
+
+/** Parameter symbols in theta order (W row i then b_i, ..., V row k then a_k, ...). */
+export function parameterSymbols(shape: NetworkShape): string[] {
+  const out: string[] = [];
+  for (let i = 1; i <= shape.hiddenDim; i++) {
+    for (let j = 1; j <= shape.inputDim; j++) out.push(`W${i}q${j}`);
+    if (shape.bias) out.push(`b${i}`);
+  }
+  for (let k = 1; k <= shape.classes; k++) {
+    for (let i = 1; i <= shape.hiddenDim; i++) out.push(`V${k}q${i}`);
+    if (shape.bias) out.push(`a${k}`);
+  }
+  return out;
+}
+
+/** Data symbols of one sample: X1..Xd. */
+export function sampleDataSymbols(shape: NetworkShape): string[] {
+  return Array.from({ length: shape.inputDim }, (_, j) => `X${j + 1}`);
+}
+
+/** Data symbols of sample n (0-based n, 1-based names): X{n+1}q1..X{n+1}qd. */
+export function datasetDataSymbols(shape: NetworkShape, n: number): string[] {
+  return Array.from({ length: shape.inputDim }, (_, j) => `X${n + 1}q${j + 1}`);
+}
+
+/**
+ * Substitute an argument for the variable `u` of an activation formula (whole-word
+ * replacement, so `u` inside a function name such as `sum` is untouched).
+ */
+export function applyActivation(formula: string, argument: string): string {
+  return formula.replace(/(?<![A-Za-z0-9_])u(?![A-Za-z0-9_])/g, `(${argument})`);
+}
+
+/**
+ * The per-sample loss for label `label` (0-based) with data symbols `x`, as text both
+ * engines parse: log(1 + sum_{k != y} exp(v_k - v_y)).
+ */
+export function sampleLossExpression(shape: NetworkShape, activation: string, label: number, x: readonly string[]): string {
+  if (label < 0 || label >= shape.classes) throw new RangeError(`label ${label} outside 0..${shape.classes - 1}`);
+  const z: string[] = [];
+  for (let i = 1; i <= shape.hiddenDim; i++) {
+    const terms = x.map((xj, j) => `W${i}q${j + 1}*${xj}`);
+    if (shape.bias) terms.push(`b${i}`);
+    z.push(applyActivation(activation, terms.join('+')));
+  }
+  const logit = (k: number): string => {
+    const terms = z.map((zi, i) => `V${k}q${i + 1}*${zi}`);
+    if (shape.bias) terms.push(`a${k}`);
+    return `(${terms.join('+')})`;
+  };
+  const y = label + 1;
+  const others: string[] = [];
+  for (let k = 1; k <= shape.classes; k++) if (k !== y) others.push(`exp(${logit(k)}-${logit(y)})`);
+  return `log(1+${others.join('+')})`;
+}
+
+/** kappa = 1/N (mean) or 1 (sum). */
+export function reductionFactor(reduction: 'mean' | 'sum', samples: number): number {
+  return reduction === 'mean' ? 1 / samples : 1;
+}
+
+/** The opaque stand-in for Euler's number in nerdamer expressions (see `opaqueExp`). */
+export const EULER_SYMBOL = 'EUL';
+
+/**
+ * Rewrite every `exp(arg)` as `(EUL^(arg))` with EUL an opaque symbol, bound to e only when
+ * the compiled function is called. Why: nerdamer replaces e by 325368125/119696244 inside
+ * derivatives and, for an exponential nested in another exponent (sigmoid or softplus
+ * inside the shifted log-sum-exp), differentiates the resulting rational powers with a
+ * wrong sign (-(ln a + ln b) instead of ln a - ln b; pinned in test/defects.test.ts).
+ * With an opaque base, d/dx EUL^f = EUL^f log(EUL) f' is exact and log(EUL) evaluates to 1.
+ */
+export function opaqueExp(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const at = text.indexOf('exp(', i);
+    if (at < 0 || (at > 0 && /[A-Za-z0-9_]/.test(text[at - 1]!))) {
+      if (at < 0) {
+        out += text.slice(i);
+        break;
+      }
+      out += text.slice(i, at + 4);
+      i = at + 4;
+      continue;
+    }
+    out += text.slice(i, at);
+    let depth = 1;
+    let j = at + 4;
+    while (j < text.length && depth > 0) {
+      if (text[j] === '(') depth++;
+      else if (text[j] === ')') depth--;
+      j++;
+    }
+    if (depth !== 0) throw new Error(`unbalanced parentheses in "${text}"`);
+    out += `(${EULER_SYMBOL}^(${opaqueExp(text.slice(at + 4, j - 1))}))`;
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Replace every `sqrt(k)` of an integer literal k by an opaque symbol `SQRTk`, returned with
+ * its value. Why: nerdamer mangles sqrt(2) constants once they pass through `diff` (#358
+ * in LaTeX, and in values: GELU's d^2/dW^2 with biases came out 0.837 instead of 0.514);
+ * an opaque symbol is differentiated as the constant it is.
+ */
+export function opaqueSqrtConstants(text: string): { text: string; constants: Map<string, number> } {
+  const constants = new Map<string, number>();
+  const out = text.replace(/(?<![A-Za-z0-9_])sqrt\(\s*(\d+)\s*\)/g, (_, k: string) => {
+    const name = `SQRT${k}`;
+    constants.set(name, Math.sqrt(Number(k)));
+    return name;
+  });
+  return { text: out, constants };
+}

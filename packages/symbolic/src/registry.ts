@@ -1,0 +1,356 @@
+/**
+ * The formula registry: one entry per closed form `@hsr/numeric` implements, with its
+ * equation label, LaTeX (the project's own templates, each rendered by KaTeX with
+ * throwOnError in test/registry.test.ts), its variables, a derivation outline, the
+ * implementing function and the properties and tests that verify it. docs/formulas.md and
+ * docs/formulas.html are generated from this list alone (see docs.ts).
+ */
+import { ACTIVATIONS, ACTIVATION_NAMES, type Activation } from '@hsr/numeric';
+
+export interface FormulaVariable {
+  /** LaTeX symbol. */
+  readonly symbol: string;
+  readonly meaning: string;
+}
+
+export interface FormulaEntry {
+  readonly id: string;
+  /** Equation label as used in doc comments, e.g. `eq:trace-h`. */
+  readonly label: string;
+  readonly title: string;
+  /** Display formulas (LaTeX, one per line of the display). */
+  readonly latex: readonly string[];
+  readonly variables: readonly FormulaVariable[];
+  /** Derivation outline, one step per item (may contain inline `$...$` LaTeX). */
+  readonly derivation: readonly string[];
+  /** Implementing function(s), e.g. `@hsr/numeric hessianTraces`. */
+  readonly implementation: readonly string[];
+  /** Named properties and test files that verify it. */
+  readonly verifiedBy: readonly string[];
+  /** Audit-table quantity names (crosscheck `AuditRow.quantity`) whose rows report on this entry. */
+  readonly auditQuantities: readonly string[];
+  /** Cost, in words. */
+  readonly cost: string;
+}
+
+const V_N: FormulaVariable = { symbol: 'n = 1..N', meaning: 'sample index; $N$ samples' };
+const KAPPA: FormulaVariable = { symbol: '\\kappa', meaning: '$1/N$ for the mean loss, $1$ for the sum (the sum multiplies $H$ and every bound by $N$)' };
+const P_N: FormulaVariable = { symbol: 'p_n', meaning: 'softmax probabilities $\\mathrm{softmax}(v_n) \\in \\mathbb R^c$' };
+const S_N: FormulaVariable = { symbol: 'S_n', meaning: 'softmax covariance $\\mathrm{diag}(p_n) - p_np_n^\\top$ (c x c)' };
+const G_N: FormulaVariable = { symbol: 'g_n', meaning: 'output error $p_n - y_n$ ($y_n$ one-hot)' };
+const XT: FormulaVariable = { symbol: '\\tilde x_n, \\tilde z_n', meaning: 'input and hidden activations, augmented by a trailing 1 when biases are on' };
+const PHI_N: FormulaVariable = { symbol: "\\varphi'_n, \\varphi''_n", meaning: "activation derivatives at $u_n$ (vectors of length h)" };
+const T12: FormulaVariable = { symbol: 'T_1, T_2', meaning: '$\\mathrm{tr}H$ and $\\mathrm{tr}H^2 = \\|H\\|_F^2$' };
+const P_COUNT: FormulaVariable = { symbol: 'P', meaning: 'number of parameters the Hessian block covers' };
+const SYMBOLIC_AGREEMENT = 'packages/symbolic/test/agreement*.test.ts (nerdamer and mathjs derivations vs @hsr/numeric at RTOL_SYMBOLIC_VS_NUMERIC)';
+
+const CORE: FormulaEntry[] = [
+  {
+    id: 'loss',
+    label: 'eq:loss',
+    title: 'Network and cross-entropy loss',
+    latex: [
+      'u_n = W x_n + b,\\quad z_n = \\varphi(u_n),\\quad v_n = V z_n + a,\\quad p_n = \\mathrm{softmax}(v_n)',
+      'L = \\kappa \\sum_{n=1}^N \\Big(\\log\\sum_k e^{v_{nk}} - v_{n y_n}\\Big) = \\kappa\\sum_{n=1}^N \\log\\Big(1 + \\sum_{k\\ne y_n} e^{v_{nk} - v_{ny_n}}\\Big)',
+    ],
+    variables: [
+      { symbol: 'W, b', meaning: 'first layer, $h \\times d$ and $h$ (b absent without biases)' },
+      { symbol: 'V, a', meaning: 'second layer, $c \\times h$ and $c$' },
+      { symbol: '\\varphi', meaning: 'elementwise $C^3$ activation' },
+      { symbol: 'y_n', meaning: 'label of sample n, in $0..c-1$' },
+      KAPPA,
+      V_N,
+    ],
+    derivation: [
+      'Definition (MATH.md §1). The second form is the first shifted by the label logit: it never overflows, and it is the only form given to nerdamer, which simplifies $\\log(e^a + e^b)$ to 1 (MATH.md §7).',
+      'Parameters are flattened as $\\theta = (\\mathrm{vec_{row}}[W\\mid b], \\mathrm{vec_{row}}[V\\mid a])$.',
+    ],
+    implementation: ['@hsr/numeric loss', '@hsr/numeric forwardPass'],
+    verifiedBy: ['loss-gradient-vs-central-difference', 'PyTorch golden fixtures (packages/numeric/test/golden)', SYMBOLIC_AGREEMENT],
+    auditQuantities: ['loss'],
+    cost: '$O(N(hd + ch))$',
+  },
+  {
+    id: 'loss-gradient',
+    label: 'eq:loss-gradient',
+    title: 'Gradient of the loss (backpropagation)',
+    latex: ['\\partial_{\\tilde V} L = \\kappa\\sum_n g_n \\tilde z_n^\\top,\\qquad q_n = \\varphi\'(u_n)\\odot V^\\top g_n,\\qquad \\partial_{\\tilde W} L = \\kappa\\sum_n q_n \\tilde x_n^\\top'],
+    variables: [G_N, XT, KAPPA, { symbol: '\\tilde W, \\tilde V', meaning: '$[W\\mid b]$ and $[V\\mid a]$' }],
+    derivation: ['$\\partial \\ell_n/\\partial v_n = p_n - y_n = g_n$ for the softmax cross-entropy.', 'Chain rule through $v_n = \\tilde V\\tilde z_n$ and $z_n = \\varphi(u_n)$, $u_n = \\tilde W\\tilde x_n$.'],
+    implementation: ['@hsr/numeric lossGradient'],
+    verifiedBy: ['loss-gradient-vs-central-difference', 'loss-gradient-equals-autodiff', SYMBOLIC_AGREEMENT],
+    auditQuantities: ['gradient', 'lossGradient'],
+    cost: '$O(N(hd + ch))$',
+  },
+  {
+    id: 'softmax-covariance',
+    label: 'eq:softmax-covariance',
+    title: 'Softmax covariance and output error',
+    latex: ['S_n = \\mathrm{diag}(p_n) - p_n p_n^\\top,\\qquad g_n = p_n - y_n,\\qquad \\delta_n = V^\\top g_n'],
+    variables: [P_N, G_N, { symbol: '\\delta_n', meaning: 'error back-propagated to the hidden layer (length h)' }],
+    derivation: ['$S_n = \\partial^2 \\ell_n / \\partial v_n^2 = \\partial p_n/\\partial v_n$: the Jacobian of softmax.', '$S_n \\mathbf 1 = 0$, so $S_n$ is singular; $\\mathrm{tr}S_n = 1 - \\|p_n\\|^2$.'],
+    implementation: ['@hsr/numeric sampleCurvature'],
+    verifiedBy: ['hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', SYMBOLIC_AGREEMENT],
+    auditQuantities: [],
+    cost: '$O(Nc^2)$',
+  },
+  {
+    id: 'a-n',
+    label: 'eq:a-n',
+    title: 'First-layer curvature A_n',
+    latex: ['A_n = D_n V^\\top S_n V D_n + \\mathrm{diag}(\\delta_n \\odot \\varphi\'\'(u_n)),\\qquad D_n = \\mathrm{diag}(\\varphi\'(u_n))'],
+    variables: [S_N, PHI_N, { symbol: '\\delta_n', meaning: '$V^\\top g_n$' }],
+    derivation: [
+      'Differentiate $\\partial\\ell_n/\\partial u_n = D_n V^\\top g_n$ once more in $u_n$: the first term from $g_n$ through $p_n$ (Gauss–Newton part), the second from $D_n$ itself.',
+      'Gauss–Newton drops the $\\mathrm{diag}(\\delta_n\\odot\\varphi\'\')$ term.',
+    ],
+    implementation: ['@hsr/numeric sampleCurvature'],
+    verifiedBy: ['hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', SYMBOLIC_AGREEMENT],
+    auditQuantities: [],
+    cost: '$O(N(c h^2 + c^2 h))$',
+  },
+  {
+    id: 'c-n',
+    label: 'eq:c-n',
+    title: 'Cross curvature C_n',
+    latex: ['C_n = S_n V D_n \\quad (c \\times h)'],
+    variables: [S_N, { symbol: 'D_n', meaning: "$\\mathrm{diag}(\\varphi'(u_n))$" }],
+    derivation: ['$\\partial^2\\ell_n/\\partial v_n\\partial u_n = S_n V D_n$; it is the Gauss–Newton part of the cross block $H_{WV}$.'],
+    implementation: ['@hsr/numeric sampleCurvature'],
+    verifiedBy: ['closed-form-traces-equal-dense-traces', SYMBOLIC_AGREEMENT],
+    auditQuantities: [],
+    cost: '$O(Nc^2h)$',
+  },
+  {
+    id: 'hessian-ww',
+    label: 'eq:hessian-blocks',
+    title: 'Hessian block H_WW',
+    latex: ['H_{WW} = \\kappa\\sum_n A_n \\otimes \\tilde x_n \\tilde x_n^\\top'],
+    variables: [{ symbol: 'A_n', meaning: 'first-layer curvature (eq:a-n)' }, XT, KAPPA],
+    derivation: ['$u_n = \\tilde W \\tilde x_n$ is linear in $\\tilde W$; with row-major vec, $\\partial u_{ni}/\\partial \\tilde W_{ij} = \\tilde x_{nj}$, giving the Kronecker product.'],
+    implementation: ['@hsr/numeric denseHessian'],
+    verifiedBy: ['hessian-symmetric', 'hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', SYMBOLIC_AGREEMENT],
+    auditQuantities: ['hessian'],
+    cost: '$O(N h^2 (d+1)^2)$',
+  },
+  {
+    id: 'hessian-vv',
+    label: 'eq:hessian-blocks',
+    title: 'Hessian block H_VV',
+    latex: ['H_{VV} = \\kappa\\sum_n S_n \\otimes \\tilde z_n \\tilde z_n^\\top'],
+    variables: [S_N, XT, KAPPA],
+    derivation: ['$v_n = \\tilde V\\tilde z_n$ is linear in $\\tilde V$ and $\\partial^2\\ell_n/\\partial v_n^2 = S_n$.'],
+    implementation: ['@hsr/numeric denseHessian'],
+    verifiedBy: ['hessian-symmetric', 'hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', SYMBOLIC_AGREEMENT],
+    auditQuantities: ['hessian'],
+    cost: '$O(N c^2 (h+1)^2)$',
+  },
+  {
+    id: 'hessian-wv',
+    label: 'eq:hessian-blocks',
+    title: 'Hessian block H_WV',
+    latex: ["[H_{WV}]_{(i,j),(k,l)} = \\kappa\\sum_n \\tilde x_{nj}\\,\\varphi'_{ni}\\big[(S_n V)_{ki}\\,\\tilde z_{nl} + g_{nk}\\,\\mathbb 1[l = i]\\big]"],
+    variables: [S_N, G_N, PHI_N, XT, { symbol: '(i,j), (k,l)', meaning: 'row-major indices of $\\tilde W_{ij}$ and $\\tilde V_{kl}$' }],
+    derivation: [
+      'Differentiate $\\partial\\ell_n/\\partial\\tilde V_{kl} = g_{nk}\\tilde z_{nl}$ in $\\tilde W_{ij}$: through $g_{nk}$ (the $S_nV$ term) and through $\\tilde z_{nl} = \\varphi(u_{nl})$ when $l = i$ (the $g$ term, the one most often forgotten).',
+      'With biases, $l$ runs over $h+1$ columns and the indicator never fires for the bias column.',
+    ],
+    implementation: ['@hsr/numeric denseHessian'],
+    verifiedBy: ['hessian-symmetric', 'hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', SYMBOLIC_AGREEMENT],
+    auditQuantities: ['hessian'],
+    cost: '$O(N h(d+1)c(h+1))$',
+  },
+  {
+    id: 'trace-h',
+    label: 'eq:trace-h',
+    title: 'T1 = tr H in closed form',
+    latex: [
+      'T_1 = \\kappa \\sum_n \\Big[\\|\\tilde x_n\\|^2\\,\\mathrm{tr}A_n + (1 - \\|p_n\\|^2)\\,\\|\\tilde z_n\\|^2\\Big]',
+      "\\mathrm{tr}A_n = \\sum_i \\big[\\varphi'^2_{ni}\\,V_{:i}^\\top S_n V_{:i} + \\varphi''_{ni}\\,\\delta_{ni}\\big]",
+    ],
+    variables: [XT, P_N, PHI_N, KAPPA, { symbol: 'V_{:i}', meaning: 'column i of V' }],
+    derivation: ['$\\mathrm{tr}(A\\otimes B) = \\mathrm{tr}A\\,\\mathrm{tr}B$ on the two diagonal blocks; $\\mathrm{tr}(\\tilde x\\tilde x^\\top) = \\|\\tilde x\\|^2$, $\\mathrm{tr}S_n = 1 - \\|p_n\\|^2$.'],
+    implementation: ['@hsr/numeric hessianTraces'],
+    verifiedBy: ['trace-equals-eigenvalue-sum', 'closed-form-traces-equal-dense-traces', 'traces-equal-autodiff', SYMBOLIC_AGREEMENT],
+    auditQuantities: ['traceH'],
+    cost: '$O(N(hd + ch))$',
+  },
+  {
+    id: 'trace-h2',
+    label: 'eq:trace-h2',
+    title: 'T2 = tr H^2 in closed form',
+    latex: ['T_2 = \\kappa^2\\sum_{n,m}\\Big[(K^x_{nm})^2\\langle A_n, A_m\\rangle + (K^z_{nm})^2 \\langle S_n, S_m\\rangle + 2K^x_{nm}\\Gamma_{nm}\\Big]'],
+    variables: [
+      { symbol: 'K^x_{nm}, K^z_{nm}', meaning: 'Gram matrices $\\tilde x_n^\\top\\tilde x_m$ and $\\tilde z_n^\\top\\tilde z_m$' },
+      { symbol: '\\langle\\cdot,\\cdot\\rangle', meaning: 'Frobenius inner product' },
+      { symbol: '\\Gamma_{nm}', meaning: 'cross-block pair term (eq:gamma-nm)' },
+      KAPPA,
+    ],
+    derivation: [
+      '$\\|H\\|_F^2 = \\|H_{WW}\\|_F^2 + \\|H_{VV}\\|_F^2 + 2\\|H_{WV}\\|_F^2$.',
+      '$\\langle A\\otimes B, C\\otimes D\\rangle = \\langle A, C\\rangle\\langle B, D\\rangle$ turns each diagonal block into a pair sum over Gram matrices.',
+      'Expanding $\\|H_{WV}\\|_F^2$ over pairs gives $K^x_{nm}\\Gamma_{nm}$.',
+    ],
+    implementation: ['@hsr/numeric hessianTraces'],
+    verifiedBy: ['trace2-equals-eigenvalue-square-sum', 'closed-form-traces-equal-dense-traces', 'traces-equal-autodiff', SYMBOLIC_AGREEMENT],
+    auditQuantities: ['traceH2'],
+    cost: '$O(N^2(h^2 + c^2 + ch))$, no eigen-decomposition',
+  },
+  {
+    id: 'gamma-nm',
+    label: 'eq:gamma-nm',
+    title: 'Cross-block pair term Gamma_nm',
+    latex: [
+      "\\Gamma_{nm} = K^z_{nm}\\,\\mathrm{tr}(C_n^\\top C_m) + g_m^\\top S_n V(\\varphi'_n\\odot\\varphi'_m\\odot z_n) + g_n^\\top S_m V(\\varphi'_n\\odot\\varphi'_m\\odot z_m) + (g_n^\\top g_m)(\\varphi'^\\top_n\\varphi'_m)",
+    ],
+    variables: [{ symbol: 'C_n', meaning: '$S_nVD_n$ (eq:c-n)' }, G_N, S_N, PHI_N],
+    derivation: ['Square the two terms of $[H_{WV}]$ summed over $(i,j),(k,l)$: the $S_nV$ term squared, two mixed terms, and the $g$ term squared. The $\\tilde x_{nj}\\tilde x_{mj}$ sum gives the $K^x_{nm}$ factored outside.', 'Gauss–Newton keeps only the first term.'],
+    implementation: ['@hsr/numeric crossTerm', '@hsr/numeric hessianTraces'],
+    verifiedBy: ['closed-form-traces-equal-dense-traces', 'trace2-equals-eigenvalue-square-sum', SYMBOLIC_AGREEMENT],
+    auditQuantities: [],
+    cost: '$O(ch)$ per pair',
+  },
+  {
+    id: 'softmax-inner',
+    label: 'eq:softmax-inner',
+    title: 'Inner product of softmax covariances',
+    latex: ['\\langle S_n, S_m\\rangle = \\sum_k p_{nk}p_{mk}(1 - p_{nk} - p_{mk}) + (p_n^\\top p_m)^2'],
+    variables: [P_N, S_N],
+    derivation: ['Expand $\\langle \\mathrm{diag}\\,p_n - p_np_n^\\top, \\mathrm{diag}\\,p_m - p_mp_m^\\top\\rangle$: $\\sum_k p_{nk}p_{mk} - 2\\sum_k p_{nk}p_{mk}(\\ldots)$ collects into the form above.'],
+    implementation: ['@hsr/numeric softmaxCovarianceInner'],
+    verifiedBy: ['closed-form-traces-equal-dense-traces', SYMBOLIC_AGREEMENT],
+    auditQuantities: [],
+    cost: '$O(c)$',
+  },
+  {
+    id: 'ws-bounds',
+    label: 'eq:ws-bounds',
+    title: 'Wolkowicz–Styan eigenvalue bounds',
+    latex: [
+      'm = \\frac{T_1}{P},\\qquad s^2 = \\frac{T_2}{P} - m^2',
+      'm + \\frac{s}{\\sqrt{P-1}} \\le \\lambda_{\\max} \\le m + s\\sqrt{P-1},\\qquad m - s\\sqrt{P-1} \\le \\lambda_{\\min} \\le m - \\frac{s}{\\sqrt{P-1}}',
+      'U = \\frac{T_1}{P} + R,\\qquad R = s\\sqrt{P-1} = \\sqrt{\\tfrac{P-1}{P}\\big(T_2 - T_1^2/P\\big)}',
+    ],
+    variables: [T12, P_COUNT, { symbol: 'm, s', meaning: 'mean and standard deviation of the eigenvalues' }, { symbol: 'U', meaning: 'the upper bound on $\\lambda_{\\max}$' }],
+    derivation: ['Wolkowicz and Styan (1980), Linear Algebra Appl. 29, Thm 2.1, for any real symmetric matrix of size $P$.', '$P = 1$: $s = 0$ and every bound equals $m$.'],
+    implementation: ['@hsr/numeric wolkowiczStyanBounds'],
+    verifiedBy: ['ws-bounds-enclose-spectrum', 'packages/numeric/test/wolkowiczStyan.test.ts', SYMBOLIC_AGREEMENT],
+    auditQuantities: ['lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower'],
+    cost: '$O(1)$ given $T_1, T_2$',
+  },
+  {
+    id: 'range-bound',
+    label: 'eq:range-bound',
+    title: 'Spectral range bound',
+    latex: ['\\lambda_{\\max} - \\lambda_{\\min} \\le s\\sqrt{2P}'],
+    variables: [P_COUNT, { symbol: 's', meaning: 'eigenvalue standard deviation (eq:ws-bounds)' }],
+    derivation: ['Same paper: the range is largest when the eigenvalues split into two equal-size groups at $m \\pm s\\sqrt{P/2}$.'],
+    implementation: ['@hsr/numeric wolkowiczStyanBounds'],
+    verifiedBy: ['ws-bounds-enclose-spectrum', SYMBOLIC_AGREEMENT],
+    auditQuantities: ['rangeUpper'],
+    cost: '$O(1)$',
+  },
+  {
+    id: 's2-clamp',
+    label: 'eq:s2-clamp',
+    title: 'Clamping the eigenvalue variance',
+    latex: ['s^2 = \\max\\Big(\\frac{T_2}{P} - \\frac{T_1^2}{P^2},\\; 0\\Big)'],
+    variables: [T12, P_COUNT],
+    derivation: ['$s^2$ is the variance of the eigenvalues, so $\\ge 0$; cancellation can make the floating-point value slightly negative when all eigenvalues are nearly equal. It is clamped and the result flags `clamped`, keeping the raw value.'],
+    implementation: ['@hsr/numeric wolkowiczStyanBounds'],
+    verifiedBy: ['packages/numeric/test/wolkowiczStyan.test.ts'],
+    auditQuantities: [],
+    cost: '$O(1)$',
+  },
+  {
+    id: 'bound-gradient',
+    label: 'eq:bound-gradient',
+    title: 'Gradient of the upper bound (outer structure)',
+    latex: ['\\nabla U = \\alpha\\,\\nabla T_1 + \\beta\\,\\nabla T_2,\\qquad \\alpha = \\frac1P - \\frac{(P-1)T_1}{P^2 R},\\qquad \\beta = \\frac{P-1}{2PR}'],
+    variables: [T12, P_COUNT, { symbol: 'R', meaning: '$s\\sqrt{P-1}$; undefined gradient at $R = 0$ (all eigenvalues equal)' }],
+    derivation: [
+      'Chain rule on $U(T_1, T_2)$ of eq:ws-bounds: $\\partial R/\\partial T = (\\partial R^2/\\partial T)/(2R)$.',
+      'The lower bound $m - R$ flips the sign of the $R$ parts; the range bound is $\\sqrt{2P/(P-1)}\\,R$.',
+      'At $R = 0$ the minimum-norm subgradient $\\nabla T_1/P$ is returned and flagged `degenerate`.',
+    ],
+    implementation: ['@hsr/numeric boundGradient', '@hsr/numeric boundGradientFromTraces'],
+    verifiedBy: ['bound-gradient-vs-central-difference', 'bound-gradients-equal-autodiff', SYMBOLIC_AGREEMENT],
+    auditQuantities: ['boundGradient'],
+    cost: '$O(P)$ given $\\nabla T_1, \\nabla T_2$',
+  },
+  {
+    id: 'grad-assembly',
+    label: 'eq:grad-assembly',
+    title: 'Gradients of T1 and T2 (backprop assembly)',
+    latex: [
+      "\\partial_V T = R^V + \\sum_n r^v_n z_n^\\top,\\quad \\partial_a T = \\sum_n r^v_n,\\quad q_n = r^u_n + \\varphi'_n \\odot (V^\\top r^v_n),\\quad \\partial_W T = \\sum_n q_n x_n^\\top,\\quad \\partial_b T = \\sum_n q_n",
+      '\\frac{\\partial\\,\\mathrm{tr}(S Q)}{\\partial v} = S\\big(\\mathrm{diag}\\,Q - (Q + Q^\\top)p\\big)',
+    ],
+    variables: [
+      { symbol: 'T', meaning: '$T_1$ or $T_2$' },
+      { symbol: 'r^v_n, r^u_n', meaning: 'partials of $T$ in $v_n$ and (explicit) in $u_n$' },
+      { symbol: 'R^V', meaning: 'explicit partial of $T$ in $V$' },
+      { symbol: 'Q', meaning: 'any $c\\times c$ adjoint of $S$' },
+    ],
+    derivation: [
+      'Treat $T$ as a function of $u_n$, $v_n$ and an explicit $V$; reverse-mode accumulation as in backprop.',
+      "$\\varphi'''$ enters only through $\\partial A_n/\\partial u_n$ (the $\\mathrm{diag}(\\delta_n\\odot\\varphi'')$ term).",
+    ],
+    implementation: ['@hsr/numeric traceGradients'],
+    verifiedBy: ['trace-gradient-vs-central-difference', 'trace-gradients-equal-autodiff', SYMBOLIC_AGREEMENT],
+    auditQuantities: ['gradTraceH', 'gradTraceH2'],
+    cost: '$O(N^2(h^2 + ch + c) + N(hd + ch^2 + c^2h))$',
+  },
+];
+
+/** LaTeX of phi', phi'', phi''' per activation: the project's templates (checked against the numeric table and both CAS). */
+const ACTIVATION_DERIVATIVES: { readonly [A in Activation]: { readonly derivatives: readonly [string, string, string]; readonly notation: string } } = {
+  sigmoid: {
+    notation: '\\sigma = \\varphi',
+    derivatives: ["\\varphi' = \\sigma(1-\\sigma)", "\\varphi'' = \\sigma(1-\\sigma)(1-2\\sigma)", "\\varphi''' = \\sigma(1-\\sigma)(1-6\\sigma+6\\sigma^2)"],
+  },
+  tanh: {
+    notation: 't = \\tanh u',
+    derivatives: ["\\varphi' = 1-t^2", "\\varphi'' = -2t(1-t^2)", "\\varphi''' = -2(1-t^2)(1-3t^2)"],
+  },
+  softplus: {
+    notation: '\\sigma(u) = 1/(1+e^{-u})',
+    derivatives: ["\\varphi' = \\sigma", "\\varphi'' = \\sigma(1-\\sigma)", "\\varphi''' = \\sigma(1-\\sigma)(1-2\\sigma)"],
+  },
+  silu: {
+    notation: '\\sigma(u) = 1/(1+e^{-u})',
+    derivatives: ["\\varphi' = \\sigma + u\\sigma'", "\\varphi'' = 2\\sigma' + u\\sigma''", "\\varphi''' = 3\\sigma'' + u\\sigma'''"],
+  },
+  gelu: {
+    notation: '\\phi(u) = e^{-u^2/2}/\\sqrt{2\\pi},\\ \\Phi(u) = \\tfrac12\\big(1+\\operatorname{erf}(u/\\sqrt2)\\big)',
+    derivatives: ["\\varphi' = \\Phi(u) + u\\,\\phi(u)", "\\varphi'' = \\phi(u)\\,(2 - u^2)", "\\varphi''' = \\phi(u)\\,(u^3 - 4u)"],
+  },
+};
+
+function activationEntry(name: Activation): FormulaEntry {
+  const rule = ACTIVATIONS[name];
+  const d = ACTIVATION_DERIVATIVES[name];
+  return {
+    id: `activation-${name}`,
+    label: `eq:activation-${name}`,
+    title: `Activation ${name} and its first three derivatives`,
+    latex: [`\\varphi(u) = ${rule.latex}`, `${d.derivatives.join(',\\qquad ')}\\qquad (${d.notation})`],
+    variables: [{ symbol: 'u', meaning: 'pre-activation' }],
+    derivation: [
+      `Formula \`${rule.formula}\`; differentiated three times by nerdamer and mathjs (\`hsr derive --activation ${name}\`)${name === 'gelu' ? ' (mathjs cannot differentiate erf: nerdamer is checked against a five-point difference instead)' : ''}.`,
+      "$\\varphi', \\varphi''$ enter the Hessian; $\\varphi'''$ enters the bound's gradient.",
+    ],
+    implementation: [`@hsr/numeric ACTIVATIONS.${name}`],
+    verifiedBy: ['activation-derivatives', 'packages/numeric/test/activations.test.ts', 'packages/symbolic/test/activation.test.ts'],
+    auditQuantities: [],
+    cost: '$O(1)$ per unit',
+  };
+}
+
+/** Every registry entry, in document order. */
+export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...ACTIVATION_NAMES.map(activationEntry)];
+
+/** LaTeX of the activation derivative templates (for tests that check them against the CAS). */
+export function activationDerivativeTemplates(name: Activation): readonly [string, string, string] {
+  return ACTIVATION_DERIVATIVES[name].derivatives;
+}
