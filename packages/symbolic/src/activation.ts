@@ -11,6 +11,7 @@
  * expression (milliseconds, except GELU ~1 s in nerdamer).
  */
 import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer } from './engines.ts';
+import { EULER_SYMBOL, opaqueExp, opaqueSqrtConstants } from './networkExpressions.ts';
 
 /** Points where the engines are compared: both signs, near and away from 0, not saturated. */
 export const ACTIVATION_SAMPLE_POINTS: readonly number[] = [-2.1, -0.7, 0.05, 0.9, 2.6];
@@ -67,8 +68,10 @@ export function deriveActivation(formula: string): ActivationDerivation {
   const n1 = nerdamer.diff(n0, 'u');
   const n2 = nerdamer.diff(n1, 'u');
   const n3 = nerdamer.diff(n2, 'u');
-  const nExprs = [n0, n1, n2, n3] as const;
-  const nerdamerFns = nExprs.map((e) => compileNerdamer(e, ['u']));
+  // Values come from a second derivation with e and integer square roots opaque (the
+  // nested-exponential and sqrt(2) defects, see networkExpressions.ts); the text shown is
+  // nerdamer's own output for the formula as given.
+  const nerdamerFns = compileActivation(formula);
   const nerdamerOut: EngineDerivatives = {
     text: [n0.toString(), n1.toString(), n2.toString(), n3.toString()],
     latex: [n0.toTeX(), n1.toTeX(), n2.toTeX(), n3.toTeX()],
@@ -124,13 +127,19 @@ export function deriveActivation(formula: string): ActivationDerivation {
   };
 }
 
-/** Compiled phi..phi''' from nerdamer, for evaluating a user formula. */
+/** Compiled phi..phi''' from nerdamer (e and integer square roots kept opaque), for evaluating a user formula. */
 export function compileActivation(formula: string): [(u: number) => number, (u: number) => number, (u: number) => number, (u: number) => number] {
-  const e0 = nerdamer(formula);
+  const opaque = opaqueSqrtConstants(formula);
+  const names = ['u', EULER_SYMBOL, ...opaque.constants.keys()];
+  const constants = [Math.E, ...opaque.constants.values()];
+  const e0 = nerdamer(opaqueExp(opaque.text));
   const e1 = nerdamer.diff(e0, 'u');
   const e2 = nerdamer.diff(e1, 'u');
   const e3 = nerdamer.diff(e2, 'u');
-  const fns = [e0, e1, e2, e3].map((e) => compileNerdamer(e, ['u']));
+  const fns = [e0, e1, e2, e3].map((e) => {
+    const f = compileNerdamer(e, names);
+    return (u: number) => f(u, ...constants);
+  });
   flushNerdamer();
   return fns as [(u: number) => number, (u: number) => number, (u: number) => number, (u: number) => number];
 }
