@@ -45,7 +45,7 @@ export function autodiffTraces(model: Model, data: Dataset, variant: Variant): A
  *
  * \partial_k H comes from jets of order 2 in the block's P_b directions nested with one
  * tangent direction e_k: one forward pass per k, P passes in all. Cost O(P N c P_b^2) flops
- * (Iris 4-8-3 with N = 20: about a second; see README). With `curvature: 'gauss-newton'` the
+ * (Iris 4-8-3 with N = 20: 1.3-1.6 s; see README). With `curvature: 'gauss-newton'` the
  * tangent runs through the linearised logits, so this differentiates J^\top S J, J included.
  *
  * Verified by `traces.test.ts` (central differences of `autodiffTraces`) and against
