@@ -47,7 +47,7 @@
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
 import { firstLayerSize, parameterCount } from './parameters.ts';
 import { sampleCurvatureIn, type SampleCurvature } from './sampleCurvature.ts';
-import { gramMatrix, softmaxCovarianceInner, traceStacks, tracesFromPieces, type TraceStacks } from './hessianTrace.ts';
+import { gramMatrix, softmaxCovarianceInner, softmaxCovarianceTrace, traceStacks, tracesFromPieces, type TraceStacks } from './hessianTrace.ts';
 import { weightedRowSums } from './parallel/kernels.ts';
 import type { Dataset, Model, Variant } from './types.ts';
 import { wolkowiczStyanBounds, type WolkowiczStyanBounds } from './wolkowiczStyan.ts';
@@ -133,11 +133,9 @@ function seedTraceH(ctx: Context, adj: Adjoints): void {
       for (let i = 0; i < h; i++) adj.Adiag![n * h + i] = w;
     }
     if (ctx.second) {
-      let pp = 0;
-      for (let k = 0; k < c; k++) pp += fp.p[n * c + k]! ** 2;
-      // d/dp_n (1 - ||p_n||^2) = -2 p_n; d/dK^z_nn = (1 - ||p_n||^2).
+      // d/dp_n (1 - ||p_n||^2) = -2 p_n; d/dK^z_nn = 1 - ||p_n||^2 = tr S_n (cancellation-free).
       for (let k = 0; k < c; k++) adj.p[n * c + k]! += -2 * kappa * Kz[n * N + n]! * fp.p[n * c + k]!;
-      adj.Kz[n * N + n]! += kappa * (1 - pp);
+      adj.Kz[n * N + n]! += kappa * softmaxCovarianceTrace(fp.p, n, c);
     }
   }
 }

@@ -75,6 +75,27 @@ export function softmaxCovarianceInner(p: Float64Array, n: number, m: number, c:
 }
 
 /**
+ * tr S_n = 1 - ||p_n||^2 = \sum_k p_k(1 - p_k), evaluated without cancellation: for the
+ * largest probability, 1 - p_max is taken as the sum of the other probabilities (each
+ * accurate to a few ulps from the softmax), so a saturated sample (p_max = 1 - 1e-10) keeps
+ * its relative accuracy instead of losing ten digits to 1 - ||p||^2. O(c).
+ */
+export function softmaxCovarianceTrace(p: Float64Array, n: number, c: number): number {
+  const o = n * c;
+  let top = 0;
+  for (let k = 1; k < c; k++) if (p[o + k]! > p[o + top]!) top = k;
+  let others = 0;
+  let s = 0;
+  for (let k = 0; k < c; k++) {
+    if (k === top) continue;
+    const pk = p[o + k]!;
+    others += pk;
+    s += pk * (1 - pk);
+  }
+  return s + p[o + top]! * others;
+}
+
+/**
  * Gamma_{nm} (see the module comment): (1/2) of the cross block's contribution per pair,
  * before the K^x factor. `withG` false gives the Gauss-Newton version (first term only).
  */
@@ -189,9 +210,7 @@ export function tracesFromPieces(fp: ForwardPass, sc: SampleCurvature, st: Trace
       t1 += Kx[n * N + n]! * trA;
     }
     if (second) {
-      let pp = 0;
-      for (let k = 0; k < c; k++) pp += fp.p[n * c + k]! ** 2;
-      t1 += (1 - pp) * Kz[n * N + n]!;
+      t1 += softmaxCovarianceTrace(fp.p, n, c) * Kz[n * N + n]!;
     }
   }
 
