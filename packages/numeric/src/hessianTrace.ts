@@ -61,17 +61,50 @@ export function gramMatrix(rows: Float64Array, N: number, w: number): Float64Arr
   return K;
 }
 
-/** <S_n, S_m> = sum_k p_nk p_mk (1 - p_nk - p_mk) + (p_n . p_m)^2, O(c). */
+/**
+ * <S_n, S_m> = sum_k p_nk p_mk (1 - p_nk - p_mk) + (p_n . p_m)^2, O(c), evaluated entry-wise
+ * without cancellation as
+ *   \sum_k S_{n,kk}S_{m,kk} + \sum_{k \ne l} q_kq_l,\quad q_k = p_{nk}p_{mk},
+ * with S_{kk} = p_k(1 - p_k) taking 1 - p_max as the sum of the other probabilities (see
+ * softmaxCovarianceTrace) and \sum_{l \ne k}q_l taken as the sum of the others for the largest
+ * q_k. The textbook form subtracts O(1) terms to get ||S||^2 ~ (1 - p_max)^2 and returns noise
+ * for over-confident samples (the regime MATH.md §6 warns about); this form keeps full
+ * relative accuracy there. Verified by `perf/softmaxCovarianceTrace.test.ts` and, as a term of
+ * T2, by the dense-Hessian reference tests.
+ */
 export function softmaxCovarianceInner(p: Float64Array, n: number, m: number, c: number): number {
-  let s = 0;
-  let dot = 0;
-  for (let k = 0; k < c; k++) {
-    const a = p[n * c + k]!;
-    const b = p[m * c + k]!;
-    s += a * b * (1 - a - b);
-    dot += a * b;
+  const a = n * c;
+  const b = m * c;
+  let tn = 0;
+  let tm = 0;
+  let tq = 0;
+  for (let k = 1; k < c; k++) {
+    if (p[a + k]! > p[a + tn]!) tn = k;
+    if (p[b + k]! > p[b + tm]!) tm = k;
+    if (p[a + k]! * p[b + k]! > p[a + tq]! * p[b + tq]!) tq = k;
   }
-  return s + dot * dot;
+  let on = 0;
+  let om = 0;
+  let oq = 0;
+  for (let k = 0; k < c; k++) {
+    if (k !== tn) on += p[a + k]!;
+    if (k !== tm) om += p[b + k]!;
+    if (k !== tq) oq += p[a + k]! * p[b + k]!;
+  }
+  const qt = p[a + tq]! * p[b + tq]!;
+  let s = qt * oq;
+  for (let k = 0; k < c; k++) {
+    const pa = p[a + k]!;
+    const pb = p[b + k]!;
+    const da = k === tn ? pa * on : pa * (1 - pa);
+    const db = k === tm ? pb * om : pb * (1 - pb);
+    s += da * db;
+    if (k !== tq) {
+      const q = pa * pb;
+      s += q * (qt + oq - q);
+    }
+  }
+  return s;
 }
 
 /**
