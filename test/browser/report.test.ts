@@ -47,9 +47,16 @@ describe('report in chromium', () => {
     expect(page.plots).toHaveLength(EXPECTED_PLOTS);
     for (const plot of page.plots) {
       expect(plot.svgs, plot.id).toBe(1);
-      expect(plot.marks, `${plot.id} has no drawn marks`).toBeGreaterThan(0);
+      // At least one data mark (line, band, tick, point) per method: axes and legends do not count.
+      expect(plot.marks, `${plot.id}: data marks`).toBeGreaterThanOrEqual(REPRODUCE_METHODS.length);
       expect(plot.width, `${plot.id} has no width`).toBeGreaterThan(50);
       expect(plot.height, `${plot.id} has no height`).toBeGreaterThan(20);
+    }
+    // The spectrum strip plots draw one tick per eigenvalue of every final model.
+    for (const ds of results.datasets) {
+      const ticks = ds.runs.reduce((n, r) => n + (r.finalSpectrum?.length ?? 0), 0);
+      expect(ticks).toBe(REPRODUCE_METHODS.length * TINY.seeds.length * ds.parameters);
+      expect(page.plots.find((p) => p.id === `${ds.name}-spectrum`)!.marks).toBe(ticks);
     }
     expect(page.katexElements).toBeGreaterThanOrEqual(6);
     expect(page.katexFontLoaded, 'KaTeX_Main from the inlined data: URI').toBe(true);

@@ -74,7 +74,7 @@ export function planReproduction(opts: Record<string, unknown>): ReproducePlan {
 function progressHooks(tty: boolean, signal: AbortSignal): { hooks: ReproductionHooks; stop(): void } {
   const bar = tty
     ? new cliProgress.SingleBar(
-        { stream: process.stderr, format: 'reproduce {bar} {percentage}% | run {index}/{total} {dataset} {method} seed {seed} | eta {eta_formatted}', hideCursor: true, etaBuffer: 200 },
+        { stream: process.stderr, format: 'reproduce {bar} {percentage}% | run {run}/{runs} {dataset} {method} seed {seed} | eta {eta_formatted}', hideCursor: true, etaBuffer: 200 },
         cliProgress.Presets.shades_classic,
       )
     : null;
@@ -82,7 +82,8 @@ function progressHooks(tty: boolean, signal: AbortSignal): { hooks: Reproduction
   const hooks: ReproductionHooks = {
     signal,
     onRunStart: (r) => {
-      const payload = { index: r.index, total: r.total, dataset: r.dataset, method: r.method, seed: r.seed };
+      // `total` and `value` are cli-progress's own tokens (the step counts): name ours apart.
+      const payload = { run: r.index, runs: r.total, dataset: r.dataset, method: r.method, seed: r.seed };
       if (bar && !started) {
         bar.start(1, 0, payload);
         started = true;

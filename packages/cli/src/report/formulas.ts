@@ -39,7 +39,7 @@ export const REPORT_FORMULAS: readonly Formula[] = [
 \text{hsr-penalty:}\ & \theta \leftarrow \operatorname{opt}\big(\nabla (L + \lambda U)\big) \\
 \text{sam:}\ & \theta \leftarrow \operatorname{opt}\big(\nabla L(\theta + \rho\,\nabla L/\|\nabla L\|)\big)
 \end{aligned}`,
-    note: 'opt: heavy-ball momentum, full batch (settings below).',
+    note: 'opt: heavy-ball momentum, full batch; the values of η, μ, ρ and λ are listed under each data set above.',
   },
   {
     label: 'Scale-aware sharpness',

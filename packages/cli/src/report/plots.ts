@@ -219,7 +219,7 @@ export function summaryPlot(results: ReproductionResults): Plot {
     data: { values },
     layer: [
       // The reference line first (drawn underneath), with no y: it spans the whole height.
-      { mark: { type: 'rule', strokeDash: [4, 3], color: '#999' }, encoding: { x: { datum: 1, type: 'quantitative' } } },
+      { data: { values: [{}] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#999' }, encoding: { x: { datum: 1, type: 'quantitative' } } },
       { mark: { type: 'rule', strokeWidth: 2 }, encoding: { ...rows, x: { field: 'lo', type: 'quantitative', title: 'final λmax / plain’s final λmax (same seed)' }, x2: { field: 'hi' } } },
       { mark: { type: 'point', filled: true, size: 60, opacity: 1 }, encoding: { ...rows, x: { field: 'mean', type: 'quantitative' } } },
     ],

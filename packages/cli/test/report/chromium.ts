@@ -20,7 +20,7 @@ export interface PlotCheck {
   id: string;
   /** <svg> elements inside the figure. */
   svgs: number;
-  /** Drawn marks: path/line/rect/circle/text elements under Vega's mark groups. */
+  /** Drawn DATA marks (Vega's role-mark groups: lines, areas, ticks, points, rules), not axes, grid or legends. */
   marks: number;
   width: number;
   height: number;
@@ -72,7 +72,7 @@ export async function inspectReport(indexPath: string, screenshotPath: string): 
       return {
         id: f.getAttribute('data-plot'),
         svgs: f.querySelectorAll('svg').length,
-        marks: f.querySelectorAll('g[class*="mark-"]:not(.mark-group) path, g[class*="mark-"]:not(.mark-group) line, g[class*="mark-"]:not(.mark-group) rect, g[class*="mark-"]:not(.mark-group) circle').length,
+        marks: f.querySelectorAll('g.role-mark:not(.mark-group) > path, g.role-mark:not(.mark-group) > line, g.role-mark:not(.mark-group) > rect').length,
         width: box.width,
         height: box.height,
       };
