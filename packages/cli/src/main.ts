@@ -4,6 +4,10 @@ import { Command } from 'commander';
 import { registerBound } from './commands/bound.ts';
 import { registerGrad } from './commands/grad.ts';
 import { registerTrain } from './commands/train.ts';
+import { registerAudit } from './commands/audit.ts';
+import { registerDerive } from './commands/derive.ts';
+import { registerDocs } from './commands/docs.ts';
+import { registerReproduce } from './commands/reproduce.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -15,6 +19,10 @@ export function buildProgram(): Command {
   registerBound(program);
   registerGrad(program);
   registerTrain(program);
+  registerAudit(program);
+  registerDerive(program);
+  registerDocs(program);
+  registerReproduce(program);
   return program;
 }
 
