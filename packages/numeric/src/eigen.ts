@@ -4,7 +4,7 @@
  * (H + H^T)/2, because ml-matrix's own symmetry test is an exact-equality check that
  * round-off in the assembly would fail, sending it down the non-symmetric path.
  * Cost O(P^3); residual ~1e-13 relative at P = 200 (ECOSYSTEM.md).
- * Verified by `eigenvalues-sum-to-trace` and `eigenvalue-squares-sum-to-trace2`.
+ * Verified by `trace-equals-eigenvalue-sum` and `trace2-equals-eigenvalue-square-sum`.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { SymmetricMatrix } from './hessian.ts';
