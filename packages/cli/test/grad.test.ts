@@ -1,31 +1,16 @@
+import { runInProcess } from './runInProcess.ts';
 /** `hsr grad`: the JSON contract, equality with boundGradient, and flag errors (exit 2). */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
 import { DEFAULT_VARIANT, boundGradient, createModel, flattenParameters, readDataFile, readModelFile, type Model } from '@hsr/numeric';
 import { registerGrad } from '../src/commands/grad.ts';
 import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../src/defaults.ts';
 
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((stderr += String(c)), true));
-  process.exitCode = 0;
-  try {
-    const program = new Command().exitOverride();
-    registerGrad(program);
-    await program.parseAsync(['node', 'hsr', 'grad', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr, code };
+function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return runInProcess([registerGrad], ['grad', ...args]);
 }
 
 /** The theta-order vector of a JSON gradient, read back through the model-file shapes. */

@@ -1,3 +1,4 @@
+import { runInProcess } from './runInProcess.ts';
 /**
  * `hsr reproduce`: flags checked before any work, all methods start from the same model,
  * runs are reproducible, and the command writes the report and says where it is.
@@ -5,29 +6,13 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { Command } from 'commander';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_REPORT_DIR, planReproduction, registerReproduce } from '../src/commands/reproduce.ts';
 import { runReproduction } from '../src/report/experiment.ts';
 import { FULL_DATASETS, QUICK_DATASETS, QUICK_SEEDS, REPRODUCE_METHODS, REPRODUCE_VARIANT, type ReproductionProtocol } from '../src/report/settings.ts';
 
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((stderr += String(c)), true));
-  process.exitCode = 0;
-  try {
-    const program = new Command().exitOverride();
-    registerReproduce(program);
-    await program.parseAsync(['node', 'hsr', 'reproduce', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr, code };
+function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return runInProcess([registerReproduce], ['reproduce', ...args]);
 }
 
 afterEach(() => {

@@ -1,3 +1,4 @@
+import { runInProcess } from './runInProcess.ts';
 /**
  * `hsr train`: flags rejected before any work, outputs that `hsr bound` reads, metrics files
  * identical across runs with the same seed, and a clean stop on abort.
@@ -5,7 +6,6 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
 import { loss, readModelFile } from '@hsr/numeric';
@@ -13,24 +13,8 @@ import { registerBound } from '../src/commands/bound.ts';
 import { planTraining, prepareData, registerTrain, runTraining } from '../src/commands/train.ts';
 import { DEFAULT_DATA_PATH } from '../src/defaults.ts';
 
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((stderr += String(c)), true));
-  process.exitCode = 0;
-  try {
-    const program = new Command().exitOverride();
-    registerTrain(program);
-    registerBound(program);
-    await program.parseAsync(['node', 'hsr', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr, code };
+function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return runInProcess([registerTrain, registerBound], [...args]);
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'hsr-train-'));
