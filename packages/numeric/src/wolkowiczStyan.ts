@@ -54,3 +54,10 @@ export function wolkowiczStyanBounds(traceH: number, traceH2: number, P: number)
     rangeUpper: s * Math.sqrt(2 * P),
   };
 }
+
+/** The five bounds alone, as reports and metrics print them. */
+export type BoundValues = Pick<WolkowiczStyanBounds, 'lambdaMaxUpper' | 'lambdaMaxLower' | 'lambdaMinUpper' | 'lambdaMinLower' | 'rangeUpper'>;
+
+export function boundValues(b: WolkowiczStyanBounds): BoundValues {
+  return { lambdaMaxUpper: b.lambdaMaxUpper, lambdaMaxLower: b.lambdaMaxLower, lambdaMinUpper: b.lambdaMinUpper, lambdaMinLower: b.lambdaMinLower, rangeUpper: b.rangeUpper };
+}

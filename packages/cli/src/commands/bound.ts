@@ -5,6 +5,8 @@
  */
 import type { Command } from 'commander';
 import {
+  boundValues,
+  type BoundValues,
   checkModelData,
   denseHessian,
   hessianTraces,
@@ -32,13 +34,7 @@ export interface BoundReport {
   traceH2: number;
   mean: number;
   spread: number;
-  bounds: {
-    lambdaMaxUpper: number;
-    lambdaMaxLower: number;
-    lambdaMinUpper: number;
-    lambdaMinLower: number;
-    rangeUpper: number;
-  };
+  bounds: BoundValues;
   exact?: { lambdaMax: number; lambdaMin: number; traceH: number; traceH2: number };
   /** Present only when s^2 came out negative by round-off and was clamped to 0. */
   spreadSquaredClamped?: number;
@@ -54,13 +50,7 @@ export function computeBoundReport(model: Model, data: Dataset, variant: Variant
     traceH2: t.traceH2,
     mean: b.mean,
     spread: b.spread,
-    bounds: {
-      lambdaMaxUpper: b.lambdaMaxUpper,
-      lambdaMaxLower: b.lambdaMaxLower,
-      lambdaMinUpper: b.lambdaMinUpper,
-      lambdaMinLower: b.lambdaMinLower,
-      rangeUpper: b.rangeUpper,
-    },
+    bounds: boundValues(b),
   };
   if (exact) {
     if (t.parameters > MAX_EXACT_PARAMETERS) {

@@ -14,7 +14,7 @@ import { hessianTraces } from '../hessianTrace.ts';
 import { accuracy, forwardPass } from '../network.ts';
 import { blockRange, flattenParameters } from '../parameters.ts';
 import type { Dataset, Model, Variant } from '../types.ts';
-import { wolkowiczStyanBounds } from '../wolkowiczStyan.ts';
+import { boundValues, wolkowiczStyanBounds, type BoundValues } from '../wolkowiczStyan.ts';
 import { relativeSharpness, weightNorm } from './sharpness.ts';
 
 /**
@@ -47,13 +47,7 @@ export interface MetricsRecord {
   traceH: number;
   traceH2: number;
   parameters: number;
-  bounds: {
-    lambdaMaxUpper: number;
-    lambdaMaxLower: number;
-    lambdaMinUpper: number;
-    lambdaMinLower: number;
-    rangeUpper: number;
-  };
+  bounds: BoundValues;
   /** False when P > METRICS_MAX_EXACT_PARAMETERS: the four fields below are then null. */
   exactAvailable: boolean;
   lambdaMax: number | null;
@@ -126,13 +120,7 @@ export function computeMetrics(model: Model, train: Dataset, test: Dataset | nul
     traceH: tr.traceH,
     traceH2: tr.traceH2,
     parameters: tr.parameters,
-    bounds: {
-      lambdaMaxUpper: b.lambdaMaxUpper,
-      lambdaMaxLower: b.lambdaMaxLower,
-      lambdaMinUpper: b.lambdaMinUpper,
-      lambdaMinLower: b.lambdaMinLower,
-      rangeUpper: b.rangeUpper,
-    },
+    bounds: boundValues(b),
     exactAvailable,
     lambdaMax,
     lambdaMin,
