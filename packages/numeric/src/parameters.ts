@@ -11,6 +11,7 @@
  * P = h(d+1) + c(h+1) with biases, hd + ch without. The first block (W, b) occupies
  * theta[0 .. firstLayerSize), the second (V, a) the rest.
  */
+import { modelToArrays } from './model.ts';
 import type { Block, Model } from './types.ts';
 
 /** Width of an augmented input row: d + 1 with biases, d without. */
@@ -112,11 +113,6 @@ export interface ParameterShapes<T> {
 
 /** Split a theta-shaped vector (a gradient, say) into W, b, V, a nested arrays. */
 export function toParameterShapes(template: Model, theta: ArrayLike<number>): ParameterShapes<number> {
-  const m = unflattenParameters(template, theta);
-  const rows = (x: Float64Array, r: number, cols: number) =>
-    Array.from({ length: r }, (_, i) => Array.from(x.subarray(i * cols, (i + 1) * cols)));
-  const out: ParameterShapes<number> = { W: rows(m.W, m.hiddenDim, m.inputDim), V: rows(m.V, m.classes, m.hiddenDim) };
-  if (m.b) out.b = Array.from(m.b);
-  if (m.a) out.a = Array.from(m.a);
-  return out;
+  const { W, b, V, a } = modelToArrays(unflattenParameters(template, theta));
+  return { W, ...(b ? { b } : {}), V, ...(a ? { a } : {}) };
 }
