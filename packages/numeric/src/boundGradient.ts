@@ -46,8 +46,8 @@
  */
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
 import { firstLayerSize, parameterCount } from './parameters.ts';
-import { sampleCurvatureIn, type SampleCurvature } from './sampleCurvature.ts';
-import { gramMatrix, softmaxCovarianceInner, softmaxCovarianceTrace, traceStacks, tracesFromPieces, type TraceStacks } from './hessianTrace.ts';
+import type { SampleCurvature } from './sampleCurvature.ts';
+import { gramMatrix, softmaxCovarianceInner, softmaxCovarianceTrace, traceCurvature, traceStacks, tracesFromPieces, type TraceStacks } from './hessianTrace.ts';
 import { weightedRowSums } from './parallel/kernels.ts';
 import type { Dataset, Model, Variant } from './types.ts';
 import { wolkowiczStyanBounds, type WolkowiczStyanBounds } from './wolkowiczStyan.ts';
@@ -378,7 +378,7 @@ function assemble(ctx: Context, adj: Adjoints): Float64Array {
 
 function makeContext(model: Model, variant: Variant, fp: ForwardPass): Context {
   const first = variant.block !== 'second';
-  const sc = sampleCurvatureIn(model, fp, variant.curvature, first ? 'packed' : 'none');
+  const sc = traceCurvature(model, fp, variant);
   const second = variant.block !== 'first';
   const hessian = variant.curvature === 'hessian';
   return {

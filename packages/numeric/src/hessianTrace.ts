@@ -31,9 +31,12 @@
  * off-diagonal entries scaled by \sqrt2 (so that row dot products are Frobenius products of
  * the symmetric A_n), and \mathcal C the N x ch stack of C_n. The Gram matrices use their
  * symmetry (upper triangle only); the g-terms of Gamma_{nm} and Gamma_{mn} are equal after
- * summing against the symmetric K^x, so only one is formed. Nothing is allocated per pair.
- * Cost O(N^2 (h^2/4 + 3ch/2 + c + h) + N(hd + c h^2)) time (the \mathcal A Gram dominates:
- * N^2 h^2 / 4 multiply-adds), O(N(h^2/2 + ch) + N^2) memory: never anything of size P^2.
+ * summing against the symmetric K^x, so only one is formed, and both g-terms are contracted
+ * through the \tilde d input features rather than the N^2 pairs (see tracesFromPieces).
+ * Nothing is allocated per pair.
+ * Cost O(N^2 (h^2/4 + ch/2 + c^2/2 + \tilde d/2 + \tilde h/2) + N(hd + c h^2/2 + 2\tilde d ch))
+ * time (the \mathcal A Gram dominates: N^2 h^2 / 4 multiply-adds), O(N(h^2/2 + ch) + N^2)
+ * memory: never anything of size P^2.
  * The naive per-pair version (`crossTerm` and the sums above written over (n, m)) is kept as
  * the reference it is checked against. Derived here; verified by `trace-equals-eigenvalue-sum`,
  * `trace2-equals-eigenvalue-square-sum`, `perf/reference.test.ts` (dense Hessian traces on every
@@ -41,7 +44,7 @@
  */
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
 import { parameterCount } from './parameters.ts';
-import { rowDotProducts } from './parallel/kernels.ts';
+import { rowDotProducts, weightedRowSums } from './parallel/kernels.ts';
 import { sampleCurvatureIn, type SampleCurvature } from './sampleCurvature.ts';
 import type { Dataset, Model, Variant } from './types.ts';
 
@@ -210,11 +213,92 @@ export function traceStacks(fp: ForwardPass, sc: SampleCurvature & { readonly pa
   return { packedA, packedWidth: L, Y, O };
 }
 
+/**
+ * The packed stack \mathcal A (N x h(h+1)/2, upper triangles row by row, off-diagonal entries
+ * scaled by sqrt 2) of A_n = D_nV^\top B_nD_n + \mathrm{diag}(\delta_n\odot\varphi''_n), from
+ * B_n = S_nV and \delta_n of `sc` (sampleCurvatureIn with layout 'none').
+ * Only the upper triangle of V^\top B_n is formed, straight into the packed row, in the
+ * summation order of weightedRowSums (k in groups of four, then one at a time), so every entry
+ * is bit-for-bit the one sampleCurvatureIn(..., 'packed') produces, at half its
+ * c h^2 multiply-adds per sample and without its h x h scratch and second pass. Gauss-Newton
+ * (`withDiagonal` false) drops the diag term. Shared by hessianTraces and traceGradients.
+ * Verified by `perf/reference.test.ts` (against sampleCurvatureIn's packed layout, bit for bit).
+ */
+export function packedHiddenCurvature(model: Model, fp: ForwardPass, sc: SampleCurvature, withDiagonal: boolean): Float64Array {
+  const { samples: N, hiddenDim: h, classes: c } = fp;
+  const V = model.V;
+  const L = (h * (h + 1)) / 2;
+  const packed = new Float64Array(N * L);
+  const { B, delta } = sc;
+  const { d1, d2 } = fp;
+  const c4 = c - (c % 4);
+  const ch = c * h;
+  for (let n = 0; n < N; n++) {
+    const nh = n * h;
+    const Bo = n * ch;
+    let row = n * L;
+    for (let i = 0; i < h; i++) {
+      const di = d1[nh + i]!;
+      for (let j = i; j < h; j++) {
+        let s = 0;
+        let k = 0;
+        for (; k < c4; k += 4) {
+          const b0 = Bo + k * h + j;
+          s += V[k * h + i]! * B[b0]! + V[(k + 1) * h + i]! * B[b0 + h]! + V[(k + 2) * h + i]! * B[b0 + 2 * h]! + V[(k + 3) * h + i]! * B[b0 + 3 * h]!;
+        }
+        for (; k < c; k++) s += V[k * h + i]! * B[Bo + k * h + j]!;
+        if (j === i) {
+          let aii = di * s * di;
+          if (withDiagonal) aii += delta[nh + i]! * d2[nh + i]!;
+          packed[row + j - i] = aii;
+        } else {
+          packed[row + j - i] = Math.SQRT2 * (di * s * d1[nh + j]!);
+        }
+      }
+      row += h - i;
+    }
+  }
+  return packed;
+}
+
+/**
+ * The stacked softmax covariances, N x c^2 (all entries of each S_n, row-major), entry-wise
+ * without cancellation: S_{kl} = -p_kp_l off the diagonal, S_{kk} = p_k(1 - p_k) with 1 - p_max
+ * taken as the sum of the other probabilities (as in softmaxCovarianceTrace). Then
+ * \langle S_n, S_m\rangle is a plain row dot product whose c^2 terms are all non-negative
+ * (diagonal entries are >= 0, off-diagonal ones <= 0 in both), so it keeps full relative
+ * accuracy for over-confident samples, like softmaxCovarianceInner, at a Gram-kernel cost of
+ * c^2/2 multiply-adds per pair. O(N c^2).
+ */
+export function softmaxCovarianceStack(p: Float64Array, N: number, c: number): Float64Array {
+  const out = new Float64Array(N * c * c);
+  for (let n = 0; n < N; n++) {
+    const o = n * c;
+    let top = 0;
+    for (let k = 1; k < c; k++) if (p[o + k]! > p[o + top]!) top = k;
+    let others = 0;
+    for (let k = 0; k < c; k++) if (k !== top) others += p[o + k]!;
+    const r = n * c * c;
+    for (let k = 0; k < c; k++) {
+      const pk = p[o + k]!;
+      for (let l = 0; l < c; l++) out[r + k * c + l] = k === l ? pk * (k === top ? others : 1 - pk) : -pk * p[o + l]!;
+    }
+  }
+  return out;
+}
+
+/** The transpose of an N x w row-major matrix (w x N), for contractions over the samples. */
+function transpose(X: Float64Array, N: number, w: number): Float64Array {
+  const T = new Float64Array(w * N);
+  for (let n = 0; n < N; n++) for (let j = 0; j < w; j++) T[j * N + n] = X[n * w + j]!;
+  return T;
+}
+
 /** T1 and T2 of the block's Hessian (or Gauss-Newton matrix) by the closed forms. */
 export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp: ForwardPass = forwardPass(model, data)): HessianTraces {
   const first = variant.block !== 'second';
   const withG = variant.block === 'all' && variant.curvature === 'hessian';
-  const sc = sampleCurvatureIn(model, fp, variant.curvature, first ? 'packed' : 'none');
+  const sc = traceCurvature(model, fp, variant);
   const Kx = gramMatrix(fp.xt, fp.samples, fp.augmentedInputDim);
   const Kz = gramMatrix(fp.zt, fp.samples, fp.augmentedHiddenDim);
   const t = tracesFromPieces(fp, sc, traceStacks(fp, sc, first, withG), Kx, Kz, variant);
@@ -222,13 +306,35 @@ export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp:
 }
 
 /**
+ * The per-sample curvature the closed forms contract: S_n, B_n, C_n, delta_n from
+ * sampleCurvatureIn (without its A_n work) and the packed A_n stack from
+ * packedHiddenCurvature (when the first block is needed). Shared by hessianTraces and
+ * traceGradients so that both evaluate T1 and T2 from the same bits.
+ */
+export function traceCurvature(model: Model, fp: ForwardPass, variant: Variant): SampleCurvature & { readonly packedA: Float64Array | null } {
+  const sc = sampleCurvatureIn(model, fp, variant.curvature, 'none');
+  const packedA = variant.block !== 'second' ? packedHiddenCurvature(model, fp, sc, variant.curvature === 'hessian') : null;
+  return { ...sc, packedA };
+}
+
+/**
  * eq:trace-h and eq:trace-h2 from pieces already computed (the per-sample curvature, its
  * stacks and both Gram matrices). Shared by hessianTraces and traceGradients so that a bound
  * and its gradient are evaluated from bit-for-bit the same T1 and T2 (which matters where
  * s^2 = T2/P - m^2 cancels to ~0 and is clamped).
+ *
+ * Order of evaluation (same sums as the module comment, cheaper contractions):
+ * - the three pair terms symmetric in (n, m) are summed over n <= m, off-diagonal pairs twice;
+ * - \langle S_n, S_m\rangle is the Gram matrix of softmaxCovarianceStack (c^2/2 per pair);
+ * - the two terms of Gamma linear in K^x = \tilde X\tilde X^\top are contracted through the
+ *   \tilde d augmented input features instead of the N^2 pairs:
+ *     \sum_{nm}K^x_{nm}\big(2\langle Y_n,O_m\rangle + (g_n^\top g_m)(\varphi'^\top_n\varphi'_m)\big)
+ *       = \langle 2\bar Y + Q,\ Q\rangle,\quad \bar Y = \tilde X^\top\mathcal Y,\ Q = \tilde X^\top\mathcal O,
+ *   (\tilde d x ch each; (g_n^\top g_m)(\varphi'^\top_n\varphi'_m) = \langle O_n, O_m\rangle since
+ *   O_n = g_n\varphi'^\top_n), 2N\tilde d ch multiply-adds instead of N^2 ch + N^2(c+h)/2.
  */
 export function tracesFromPieces(fp: ForwardPass, sc: SampleCurvature, st: TraceStacks, Kx: Float64Array, Kz: Float64Array, variant: Variant): { traceH: number; traceH2: number } {
-  const { samples: N, hiddenDim: h, classes: c } = fp;
+  const { samples: N, hiddenDim: h, classes: c, augmentedInputDim: dt } = fp;
   const kappa = reductionScale(variant.reduction, N);
   const first = variant.block !== 'second';
   const second = variant.block !== 'first';
@@ -249,32 +355,32 @@ export function tracesFromPieces(fp: ForwardPass, sc: SampleCurvature, st: Trace
 
   const ch = c * h;
   const GA = first ? gramMatrix(st.packedA, N, st.packedWidth) : null;
+  const SS = second ? gramMatrix(softmaxCovarianceStack(fp.p, N, c), N, c * c) : null;
   const CC = cross ? gramMatrix(sc.C, N, ch) : null;
-  let YO: Float64Array | null = null;
-  let GG: Float64Array | null = null;
-  let DD: Float64Array | null = null;
-  if (withG) {
-    YO = new Float64Array(N * N);
-    rowDotProducts(st.Y, st.O, YO, N, N, ch, 0, N, false);
-    GG = gramMatrix(fp.g, N, c);
-    DD = gramMatrix(fp.d1, N, h);
-  }
   let t2 = 0;
-  for (let n = 0; n < N; n++)
-    for (let m = 0; m < N; m++) {
+  for (let n = 0; n < N; n++) {
+    let row = 0;
+    for (let m = n; m < N; m++) {
       const nm = n * N + m;
       const kx = Kx[nm]!;
       const kz = Kz[nm]!;
       let term = 0;
       if (first) term += kx * kx * GA![nm]!;
-      if (second) term += kz * kz * softmaxCovarianceInner(fp.p, n, m, c);
-      if (cross) {
-        // 2 K^x Gamma, with the two g_.^T S_. V terms of Gamma folded into 2 <Y_n, O_m>.
-        let gamma = kz * CC![nm]!;
-        if (withG) gamma += 2 * YO![nm]! + GG![nm]! * DD![nm]!;
-        term += 2 * kx * gamma;
-      }
-      t2 += term;
+      if (second) term += kz * kz * SS![nm]!;
+      if (cross) term += 2 * kx * kz * CC![nm]!;
+      row += m === n ? term : 2 * term;
     }
+    t2 += row;
+  }
+  if (withG) {
+    const XT = transpose(fp.xt, N, dt);
+    const Ybar = new Float64Array(dt * ch);
+    const Q = new Float64Array(dt * ch);
+    weightedRowSums(XT, N, st.Y, N, ch, Ybar, 0, dt);
+    weightedRowSums(XT, N, st.O, N, ch, Q, 0, dt);
+    let g = 0;
+    for (let r = 0; r < dt * ch; r++) g += (2 * Ybar[r]! + Q[r]!) * Q[r]!;
+    t2 += 2 * g;
+  }
   return { traceH: kappa * t1, traceH2: kappa * kappa * t2 };
 }

@@ -1,0 +1,72 @@
+/**
+ * The cheaper contractions inside the closed-form T2 (hessianTrace.ts), each against the route
+ * it replaced:
+ * - packedHiddenCurvature equals sampleCurvatureIn's packed A_n stack bit for bit (it keeps
+ *   the same summation order, so a bound is unchanged to the last bit by the rewrite);
+ * - the Gram matrix of softmaxCovarianceStack equals softmaxCovarianceInner pair by pair,
+ *   also on saturated samples (both are sums of non-negative terms);
+ * - T2 equals the per-pair sum of eq:trace-h2 written with crossTerm (no Gram matrices, no
+ *   contraction through the input features), on every case of the shared spread.
+ */
+import { describe, expect, it } from 'vitest';
+import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { BLOCKS, CURVATURES, forwardPass, hessianTraces, reductionScale, type Variant } from '@hsr/numeric';
+import { crossTerm, gramMatrix, packedHiddenCurvature, softmaxCovarianceInner, softmaxCovarianceStack, softmaxCovarianceTrace } from '../../src/hessianTrace.ts';
+import { sampleCurvatureIn } from '../../src/sampleCurvature.ts';
+import { caseSpread } from './cases.ts';
+
+const cases = caseSpread();
+
+describe.each(cases)('$name', ({ model, data }) => {
+  const fp = forwardPass(model, data);
+  const { samples: N, hiddenDim: h, classes: c } = fp;
+
+  it.each(CURVATURES)('packedHiddenCurvature equals the packed A_n of sampleCurvatureIn bit for bit (%s)', (curvature) => {
+    const packed = sampleCurvatureIn(model, fp, curvature, 'packed').packedA!;
+    const sc = sampleCurvatureIn(model, fp, curvature, 'none');
+    expect(Array.from(packedHiddenCurvature(model, fp, sc, curvature === 'hessian'))).toEqual(Array.from(packed));
+  });
+
+  it('the Gram matrix of softmaxCovarianceStack equals softmaxCovarianceInner', () => {
+    const G = gramMatrix(softmaxCovarianceStack(fp.p, N, c), N, c * c);
+    const inner = new Float64Array(N * N);
+    for (let n = 0; n < N; n++) for (let m = 0; m < N; m++) inner[n * N + m] = softmaxCovarianceInner(fp.p, n, m, c);
+    expect(G).toBeAllClose(inner, { rtol: RTOL_SAME_FORMULA });
+  });
+
+  it.each(BLOCKS.flatMap((block) => CURVATURES.map((curvature) => ({ block, curvature }))))('T2 equals the per-pair sum of eq:trace-h2 ($block, $curvature)', ({ block, curvature }) => {
+    const variant: Variant = { reduction: 'mean', block, curvature };
+    const first = block !== 'second';
+    const second = block !== 'first';
+    const sc = sampleCurvatureIn(model, fp, curvature, 'dense');
+    const Kx = gramMatrix(fp.xt, N, fp.augmentedInputDim);
+    const Kz = gramMatrix(fp.zt, N, fp.augmentedHiddenDim);
+    let t2 = 0;
+    for (let n = 0; n < N; n++)
+      for (let m = 0; m < N; m++) {
+        const kx = Kx[n * N + m]!;
+        const kz = Kz[n * N + m]!;
+        if (first) {
+          let aa = 0;
+          for (let r = 0; r < h * h; r++) aa += sc.A[n * h * h + r]! * sc.A[m * h * h + r]!;
+          t2 += kx * kx * aa;
+        }
+        if (second) t2 += kz * kz * softmaxCovarianceInner(fp.p, n, m, c);
+        if (first && second) t2 += 2 * kx * crossTerm(model, fp, sc, Kz, n, m, curvature === 'hessian');
+      }
+    const kappa = reductionScale('mean', N);
+    expect(hessianTraces(model, data, variant, fp).traceH2).toBeAllClose(kappa * kappa * t2, { rtol: RTOL_SAME_FORMULA });
+  });
+});
+
+describe('softmaxCovarianceStack', () => {
+  it('keeps full relative accuracy on a saturated sample (its trace is tr S_n)', () => {
+    for (const a of [10, 25, 40]) {
+      const t = Math.exp(-a);
+      const p = Float64Array.from([t / (1 + t), 1 / (1 + t)]);
+      const S = softmaxCovarianceStack(p, 1, 2);
+      expect(S[0]! + S[3]!).toBeAllClose(softmaxCovarianceTrace(p, 0, 2), { rtol: RTOL_SAME_FORMULA });
+      expect(S[0]!).toBeAllClose(t / (1 + t) ** 2, { rtol: RTOL_SAME_FORMULA });
+    }
+  });
+});
