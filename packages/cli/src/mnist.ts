@@ -26,9 +26,15 @@ interface MnistDigit {
 
 export const MNIST_FEATURES = 784;
 export const MNIST_CLASSES = 10;
+export const MNIST_DEFAULT_SAMPLES = 1000;
+/**
+ * The largest balanced sample: 10 x the smallest class (digit 5, 863 of the package's 10,000),
+ * so callers can check a size before parsing the files; `loadMnist` checks it against the data.
+ */
+export const MNIST_MAX_SAMPLES = 8630;
 
 export interface MnistOptions {
-  /** N, 10 .. 9,780 (the smallest class has 863 digits); default 1,000. */
+  /** N, 10 .. 8,630 (the smallest class has 863 digits); default 1,000. */
   readonly samples?: number;
   /** Seeds which digits are taken; default 0. */
   readonly seed?: number;
@@ -47,7 +53,7 @@ function withMnistDigits<T>(use: (digits: readonly MnistDigit[]) => T): T {
 
 /** A balanced, seeded, ordered sample of MNIST digits (see the module comment). */
 export function loadMnist(options: MnistOptions = {}): NamedDataset {
-  const samples = options.samples ?? 1000;
+  const samples = options.samples ?? MNIST_DEFAULT_SAMPLES;
   const seed = options.seed ?? 0;
   return withMnistDigits((all) => pick(all, samples, seed));
 }

