@@ -7,14 +7,14 @@
 import { parameterCount, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import type { Algebra } from './algebra.ts';
 import { Jet, JetAlgebra, denseGradientOf } from './jet.ts';
-import { autodiffTraceGradients } from './traces.ts';
+import { autodiffTraceGradients, type AutodiffTraceGradientOptions } from './traces.ts';
 
 export type AutodiffBoundKind = 'upper' | 'lower' | 'range';
 
 export interface AutodiffBoundGradient {
   /** The bound: U = m + s sqrt(P-1), m - s sqrt(P-1) (lower bound of lambda_min), or s sqrt(2P). */
   readonly value: number;
-  /** Its gradient in theta order, all P parameters. */
+  /** Its gradient in theta order, all P parameters (or entry j = theta_{columns[j]} with `columns`). */
   readonly gradient: Float64Array;
   /** s^2 <= 0 (clamped) or P_b = 1: s has no gradient there; the s-part is taken as 0. */
   readonly degenerate: boolean;
@@ -52,13 +52,17 @@ export function boundOver<T>(A: Algebra<T>, traceH: T, traceH2: T, P: number, of
  * \nabla bound = \partial bound/\partial T_1\,\nabla T_1 + \partial bound/\partial T_2\,\nabla T_2, the partials
  * by first-order jets over `boundOver`.
  *
- * Cost: that of `autodiffTraceGradients` (P third-order passes). Verified by `bound.test.ts`
- * (central differences of the bound from `autodiffTraces`), against `@hsr/numeric`'s
- * `boundGradient` at RTOL_VS_AUTODIFF, and against jax-js in `jax.slow.test.ts`.
+ * `options.columns` runs only those tangent passes (see `autodiffTraceGradients`); the
+ * chain rule acts entry by entry, so the selected entries are bitwise the full gradient's.
+ *
+ * Cost: that of `autodiffTraceGradients` (P third-order passes, or one per selected column)
+ * plus O(P) for the chain rule. Verified by `bound.test.ts` (central differences of the bound
+ * from `autodiffTraces`), against `@hsr/numeric`'s `boundGradient` at RTOL_VS_AUTODIFF, against
+ * jax-js in `jax.slow.test.ts`; `columns` by `columns.test.ts`.
  */
-export function autodiffBoundGradient(model: Model, data: Dataset, variant: Variant, of: AutodiffBoundKind): AutodiffBoundGradient {
+export function autodiffBoundGradient(model: Model, data: Dataset, variant: Variant, of: AutodiffBoundKind, options: AutodiffTraceGradientOptions = {}): AutodiffBoundGradient {
   const P = parameterCount(model, variant.block);
-  const t = autodiffTraceGradients(model, data, variant);
+  const t = autodiffTraceGradients(model, data, variant, options);
   const n = t.gradTraceH.length;
   const A = new JetAlgebra({ order: 1, tangent: false });
   const all = Int32Array.from({ length: n }, (_, i) => i);

@@ -1,6 +1,6 @@
 export type { DenseMatrix } from './oracle.ts';
 export { autodiffGradient, autodiffHessian, autodiffLoss } from './oracle.ts';
-export type { AutodiffTraceGradients, AutodiffTraces } from './traces.ts';
+export type { AutodiffTraceGradientOptions, AutodiffTraceGradients, AutodiffTraces } from './traces.ts';
 export { autodiffTraceGradients, autodiffTraces } from './traces.ts';
 export type { AutodiffBoundGradient, AutodiffBoundKind } from './bound.ts';
 export { autodiffBoundGradient, boundOver } from './bound.ts';

@@ -1,6 +1,8 @@
 /**
  * What `pnpm bench` measures: every case is one function of one configuration, run in its own
- * child process (main.ts) so that its peak resident memory is its own.
+ * child process (main.ts) so that its peak resident memory is its own. `gradU-autodiff-pass` is
+ * one of the autodiff oracle's P tangent passes, so the oracle is measured, not extrapolated,
+ * at sizes where all P passes would take hours.
  *
  * Configurations (tanh, biases on, seeded):
  *   P~100    8-8-4     synthetic Gaussian inputs, N = 128   (P = 108)
@@ -88,13 +90,13 @@ export function setup(size: SizeName): Setup {
   return { model: initModel({ activation: 'tanh', inputDim: d, hiddenDim: h, classes: c, bias: true, seed: 1 }), data: { samples: N, features: d, X, y }, label: sizeLabel(size) };
 }
 
-export const KINDS = ['U-closed', 'U-dense', 'gradU-closed', 'gradU-autodiff', 'step-plain', 'step-hsr-step', 'step-sam', 'lanczos'] as const;
+export const KINDS = ['U-closed', 'U-dense', 'gradU-closed', 'gradU-autodiff', 'gradU-autodiff-pass', 'step-plain', 'step-hsr-step', 'step-sam', 'lanczos'] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** A prepared, repeatable unit of work; returns a number so the work cannot be optimised away. */
 export type Work = () => number;
 
-type AutodiffBoundGradient = (model: Model, data: Dataset, variant: Variant, of: 'upper') => { value: number; gradient: ArrayLike<number> };
+type AutodiffBoundGradient = (model: Model, data: Dataset, variant: Variant, of: 'upper', options?: { columns?: ArrayLike<number> }) => { value: number; gradient: ArrayLike<number> };
 
 /** The autodiff oracle's bound gradient, or why it is unavailable. */
 export async function findAutodiff(): Promise<AutodiffBoundGradient | string> {
@@ -145,7 +147,29 @@ function trainingStep(s: Setup, method: 'plain' | 'hsr-step' | 'sam'): Work {
   };
 }
 
-export async function prepare(kind: Kind, s: Setup): Promise<{ work: Work; note?: string }> {
+/**
+ * The tangent directions the one-pass case differentiates by, in call order: the first (its
+ * warm-up) is theta_0 (W_11), then the last (the last output bias), the middle, the quarters,
+ * so the timed passes cover W, b, V and a. Every pass does the same work whatever k (the
+ * tangent parts are dense over each jet's support); spreading k shows that in the timings.
+ */
+function passColumns(P: number): number[] {
+  const spread = [0, P - 1, P >> 1, P >> 2, (3 * P) >> 2, P >> 3, (5 * P) >> 3, (7 * P) >> 3];
+  return spread.filter((k, i) => k >= 0 && k < P && spread.indexOf(k) === i);
+}
+
+/**
+ * `passes`: the work is one of several equal units of a larger computation (one tangent pass of
+ * the autodiff oracle); the harness then always warms up once (the first pass also grows the
+ * heap, so it runs slower even after the JIT has warmed up) and times at least two.
+ */
+export interface Prepared {
+  work: Work;
+  note?: string;
+  passes?: boolean;
+}
+
+export async function prepare(kind: Kind, s: Setup): Promise<Prepared> {
   switch (kind) {
     case 'U-closed':
       return {
@@ -168,6 +192,28 @@ export async function prepare(kind: Kind, s: Setup): Promise<{ work: Work; note?
       const f = await findAutodiff();
       if (typeof f === 'string') throw new Error(f);
       return { work: () => f(s.model, s.data, VARIANT, 'upper').gradient[0]! };
+    }
+    case 'gradU-autodiff-pass': {
+      // One of the oracle's P tangent passes (autodiffBoundGradient restricted to one column):
+      // the same pass the full call makes for that parameter (columns.test.ts), so P times its
+      // time is the full oracle's time, up to the O(P) chain rule at the end.
+      const f = await findAutodiff();
+      if (typeof f === 'string') throw new Error(f);
+      const columns = passColumns(parameterCount(s.model));
+      const used: number[] = [];
+      return {
+        passes: true,
+        work: () => {
+          const k = columns[used.length === 0 ? 0 : 1 + ((used.length - 1) % (columns.length - 1 || 1))] ?? 0;
+          used.push(k);
+          const r = f(s.model, s.data, VARIANT, 'upper', { columns: [k] });
+          if (r.gradient.length !== 1) throw new Error(`@hsr/autodiff ignored columns: ${r.gradient.length} entries`);
+          return r.gradient[0]!;
+        },
+        get note() {
+          return `tangent k = ${used[0]} (warm-up, untimed), then ${used.slice(1).join(', ')}`;
+        },
+      };
     }
     case 'step-plain':
       return { work: trainingStep(s, 'plain') };
