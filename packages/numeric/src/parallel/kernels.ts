@@ -1,5 +1,6 @@
 /**
- * The two dense kernels every pair sum reduces to, written for V8: plain Float64Array loops,
+ * The two dense kernels every pair sum reduces to, written for V8: plain Float64Array loops
+ * (rowDotProducts runs the WebAssembly SIMD version of wasmKernels.ts when available),
  * register-blocked (four rows against four, or two rows against four) and chunked along the inner dimension so the rows
  * being combined stay in L1/L2. No BLAS is available in this runtime.
  *
@@ -12,6 +13,7 @@
  * covers or on which other rows are blocked with it. Splitting the rows between threads
  * therefore gives bit-identical results (`parallel.test.ts`).
  */
+import { wasmRowDotProducts } from './wasmKernels.ts';
 
 /** Inner-dimension chunk: 4 rows x 512 doubles = 16 KiB, half an L1 data cache. */
 export const CHUNK = 512;
@@ -21,8 +23,19 @@ export const CHUNK = 512;
  * row-major). With `upper` (X and Y the same stack) only m >= n is computed and each value
  * is also written to out[m * ldOut + n]. `out` must be zeroed on those entries.
  * Cost (r1 - r0) nY w multiply-adds (half that with `upper`).
+ * Runs the WebAssembly SIMD kernel of wasmKernels.ts when the runtime has it (always in
+ * Node >= 16.4 unless HSR_NO_WASM=1), else `rowDotProductsJs`. The choice depends on the
+ * runtime only, never on the sizes or the row range, so a given computation always takes the
+ * same kernel (a bound and its gradient stay bit-for-bit consistent, and splitting rows stays
+ * bit-identical).
  */
 export function rowDotProducts(X: Float64Array, Y: Float64Array, out: Float64Array, ldOut: number, nY: number, w: number, r0: number, r1: number, upper: boolean): void {
+  if (wasmRowDotProducts !== null) wasmRowDotProducts(X, Y, out, ldOut, nY, w, r0, r1, upper, CHUNK);
+  else rowDotProductsJs(X, Y, out, ldOut, nY, w, r0, r1, upper);
+}
+
+/** rowDotProducts in plain JavaScript (the fallback, and the reference the SIMD kernel is tested against). */
+export function rowDotProductsJs(X: Float64Array, Y: Float64Array, out: Float64Array, ldOut: number, nY: number, w: number, r0: number, r1: number, upper: boolean): void {
   for (let j0 = 0; j0 < w; j0 += CHUNK) {
     const j1 = Math.min(w, j0 + CHUNK);
     let n = r0;
