@@ -44,7 +44,7 @@
  */
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
 import { parameterCount } from './parameters.ts';
-import { rowDotProducts, weightedRowSums } from './parallel/kernels.ts';
+import { rowDotProducts } from './parallel/kernels.ts';
 import { sampleCurvatureIn, type SampleCurvature } from './sampleCurvature.ts';
 import type { Dataset, Model, Variant } from './types.ts';
 
@@ -233,20 +233,24 @@ export function packedHiddenCurvature(model: Model, fp: ForwardPass, sc: SampleC
   const { d1, d2 } = fp;
   const c4 = c - (c % 4);
   const ch = c * h;
+  // Columns of V and of B_n as contiguous rows of c (h x c each), for unit-stride inner sums.
+  const Vt = new Float64Array(ch);
+  const Bt = new Float64Array(ch);
+  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) Vt[i * c + k] = V[k * h + i]!;
   for (let n = 0; n < N; n++) {
     const nh = n * h;
     const Bo = n * ch;
+    for (let k = 0; k < c; k++) for (let j = 0; j < h; j++) Bt[j * c + k] = B[Bo + k * h + j]!;
     let row = n * L;
     for (let i = 0; i < h; i++) {
       const di = d1[nh + i]!;
+      const vi = i * c;
       for (let j = i; j < h; j++) {
+        const bj = j * c;
         let s = 0;
         let k = 0;
-        for (; k < c4; k += 4) {
-          const b0 = Bo + k * h + j;
-          s += V[k * h + i]! * B[b0]! + V[(k + 1) * h + i]! * B[b0 + h]! + V[(k + 2) * h + i]! * B[b0 + 2 * h]! + V[(k + 3) * h + i]! * B[b0 + 3 * h]!;
-        }
-        for (; k < c; k++) s += V[k * h + i]! * B[Bo + k * h + j]!;
+        for (; k < c4; k += 4) s += Vt[vi + k]! * Bt[bj + k]! + Vt[vi + k + 1]! * Bt[bj + k + 1]! + Vt[vi + k + 2]! * Bt[bj + k + 2]! + Vt[vi + k + 3]! * Bt[bj + k + 3]!;
+        for (; k < c; k++) s += Vt[vi + k]! * Bt[bj + k]!;
         if (j === i) {
           let aii = di * s * di;
           if (withDiagonal) aii += delta[nh + i]! * d2[nh + i]!;
@@ -373,11 +377,12 @@ export function tracesFromPieces(fp: ForwardPass, sc: SampleCurvature, st: Trace
     t2 += row;
   }
   if (withG) {
+    // \bar Y_{j,r} = (\tilde X^\top)_j . (\mathcal Y^\top)_r: row dot products over the samples.
     const XT = transpose(fp.xt, N, dt);
     const Ybar = new Float64Array(dt * ch);
     const Q = new Float64Array(dt * ch);
-    weightedRowSums(XT, N, st.Y, N, ch, Ybar, 0, dt);
-    weightedRowSums(XT, N, st.O, N, ch, Q, 0, dt);
+    rowDotProducts(XT, transpose(st.Y, N, ch), Ybar, ch, ch, N, 0, dt, false);
+    rowDotProducts(XT, transpose(st.O, N, ch), Q, ch, ch, N, 0, dt, false);
     let g = 0;
     for (let r = 0; r < dt * ch; r++) g += (2 * Ybar[r]! + Q[r]!) * Q[r]!;
     t2 += 2 * g;
