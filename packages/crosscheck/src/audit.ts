@@ -8,6 +8,8 @@ import { caseArbitrary, type CaseOptions } from './arbitraries.ts';
 import { fixedCase, type CheckCase } from './cases.ts';
 import { NUMERIC_IMPLEMENTATIONS, type Implementations } from './implementations.ts';
 import { AUTODIFF_PROPERTIES, GRADIENT_PROPERTIES, ISSUE2_PROPERTIES, type NamedProperty } from './properties.ts';
+import { SYMBOLIC_CASE_OPTIONS } from './symbolicLeg.ts';
+import { SYMBOLIC_PROPERTIES } from './symbolicProperties.ts';
 
 export interface AuditRow {
   quantity: string;
@@ -32,7 +34,7 @@ export interface AuditReport {
 }
 
 /** Every property the audit runs, in table order. */
-export const AUDIT_PROPERTIES: readonly NamedProperty[] = [...ISSUE2_PROPERTIES, ...GRADIENT_PROPERTIES, ...AUTODIFF_PROPERTIES];
+export const AUDIT_PROPERTIES: readonly NamedProperty[] = [...ISSUE2_PROPERTIES, ...GRADIENT_PROPERTIES, ...AUTODIFF_PROPERTIES, ...SYMBOLIC_PROPERTIES];
 
 /** Audit the given cases. */
 export function auditCases(cases: readonly CheckCase[], description: string, impl: Implementations = NUMERIC_IMPLEMENTATIONS, properties: readonly NamedProperty[] = AUDIT_PROPERTIES): AuditReport {
@@ -80,8 +82,14 @@ export function auditCase(model: Model, data: Dataset, variant: Variant, label: 
   return auditCases([fixedCase(model, data, variant, label)], label, impl);
 }
 
-/** Audit `runs` generated cases drawn with `seed` (every variant unless restricted). */
-export function auditGenerated(runs: number, seed: number, options: CaseOptions = {}, impl?: Implementations): AuditReport {
+/**
+ * Audit `runs` generated cases drawn with `seed` (every variant unless restricted), plus
+ * `symbolicRuns` tiny cases (SYMBOLIC_CASE_OPTIONS, same seed) so the symbolic leg, which only
+ * derives networks of a few parameters, has cases it can check whatever `options` allow.
+ */
+export function auditGenerated(runs: number, seed: number, options: CaseOptions = {}, impl?: Implementations, symbolicRuns = Math.min(runs, 2)): AuditReport {
   const cases = fc.sample(caseArbitrary(options), { numRuns: runs, seed });
-  return auditCases(cases, `${runs} generated case${runs === 1 ? '' : 's'} (seed ${seed})`, impl);
+  const tiny = symbolicRuns > 0 ? fc.sample(caseArbitrary({ ...SYMBOLIC_CASE_OPTIONS, ...(options.activations ? { activations: options.activations } : {}) }), { numRuns: symbolicRuns, seed }) : [];
+  const description = `${runs} generated case${runs === 1 ? '' : 's'} (seed ${seed})${tiny.length ? `, plus ${tiny.length} tiny case${tiny.length === 1 ? '' : 's'} for the symbolic leg` : ''}`;
+  return auditCases([...cases, ...tiny], description, impl);
 }

@@ -62,3 +62,13 @@ export type { CheckAgainstOraclesOptions, OracleQuantity, OracleReport, UserImpl
 export { ORACLE_PROPERTIES, checkAgainstOracles, implementationsFor } from './checkAgainstOracles.ts';
 export type { AuditReport, AuditRow } from './audit.ts';
 export { AUDIT_PROPERTIES, auditCase, auditCases, auditGenerated } from './audit.ts';
+export type { SymbolicEngine, SymbolicEvaluation } from './symbolicLeg.ts';
+export { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_ENGINES, SYMBOLIC_LIMITS, clearSymbolicCache, symbolicBlock, symbolicEvaluation, symbolicOrder } from './symbolicLeg.ts';
+export {
+  RTOL_VS_SYMBOLIC,
+  SYMBOLIC_PROPERTIES,
+  traceGradientsEqualMathjs,
+  traceGradientsEqualNerdamer,
+  tracesEqualMathjs,
+  tracesEqualNerdamer,
+} from './symbolicProperties.ts';

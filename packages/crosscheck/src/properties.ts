@@ -64,7 +64,7 @@ export interface NamedProperty {
 const oracleMemo = new WeakMap<CheckCase, Map<string, unknown>>();
 const implMemo = new WeakMap<CheckCase, WeakMap<Implementations, Map<string, unknown>>>();
 
-function memo<T>(c: CheckCase, key: string, compute: () => T): T {
+export function memo<T>(c: CheckCase, key: string, compute: () => T): T {
   let m = oracleMemo.get(c);
   if (!m) oracleMemo.set(c, (m = new Map()));
   if (!m.has(key)) m.set(key, compute());
@@ -80,7 +80,7 @@ function implMemoised<T>(c: CheckCase, impl: Implementations, key: string, compu
   return m.get(key) as T;
 }
 
-const variantKey = (v: Variant) => `${v.reduction}/${v.block}/${v.curvature}`;
+export const variantKey = (v: Variant) => `${v.reduction}/${v.block}/${v.curvature}`;
 
 /** numeric's dense Hessian of the case's variant: the oracle for traces and bounds. */
 function oracleHessian(c: CheckCase): SymmetricMatrix {
@@ -92,7 +92,7 @@ function oracleEigenvalues(c: CheckCase): Float64Array {
 }
 
 /** Absolute round-off floors of the closed-form T1, T2 for the case (magnitudes.ts). */
-function roundoff(c: CheckCase): { traceH: number; traceH2: number } {
+export function roundoff(c: CheckCase): { traceH: number; traceH2: number } {
   return memo(c, `roundoff:${variantKey(c.variant)}`, () => traceRoundoff(c.model, c.data, c.variant));
 }
 
@@ -101,7 +101,7 @@ function steps(c: CheckCase): Float64Array {
 }
 
 /** Per-coordinate length scales l_j = step_j / 2^-10: a derivative's round-off is the value's over l_j. */
-function lengthScales(c: CheckCase): Float64Array {
+export function lengthScales(c: CheckCase): Float64Array {
   return memo(c, 'lengths', () => Float64Array.from(steps(c), (h) => h / FIVE_POINT_STEP));
 }
 
@@ -110,7 +110,7 @@ function autodiffOracle<K extends keyof AutodiffLeg>(c: CheckCase, leg: K, key: 
 }
 
 /** T1, T2 and the block size P under the implementation. */
-function implTraces(c: CheckCase, impl: Implementations, variant: Variant = c.variant) {
+export function implTraces(c: CheckCase, impl: Implementations, variant: Variant = c.variant) {
   return implMemoised(c, impl, `traces:${variantKey(variant)}`, () => {
     const t = impl.hessianTraces(c.model, c.data, variant);
     return { traceH: t.traceH, traceH2: t.traceH2, P: parameterCount(c.model, variant.block) };
@@ -156,7 +156,7 @@ function maxAbs(xs: ArrayLike<number>): number {
   return s;
 }
 
-function define(p: Omit<NamedProperty, 'unavailable' | 'check'> & { unavailable?: () => string | null; run: (c: CheckCase, impl: Implementations) => PropertyOutcome }): NamedProperty {
+export function define(p: Omit<NamedProperty, 'unavailable' | 'check'> & { unavailable?: () => string | null; run: (c: CheckCase, impl: Implementations) => PropertyOutcome }): NamedProperty {
   return {
     name: p.name,
     description: p.description,

@@ -1,0 +1,163 @@
+/**
+ * The symbolic leg: @hsr/symbolic derives the loss of the case's network by two independent
+ * computer-algebra engines (nerdamer, and mathjs as its cross-check), compiles the
+ * derivatives and evaluates them at the case. Neither engine is trusted alone (nerdamer has
+ * silent defects, ECOSYSTEM.md and packages/symbolic/test/defects.test.ts): each is a
+ * separate leg of the audit table, so a disagreement names the engine.
+ *
+ * Cost decides where it runs. Derivation cost grows like c P^3 third derivatives (nerdamer)
+ * or O(P^2) expression trees over all N samples (mathjs); measured on the 2-core machine
+ * (tanh; GELU's erf roughly 4x dearer in nerdamer):
+ *
+ *   shape (d-h-c, bias)   P   nerdamer order 2 / 3     mathjs order 3 (N = 2)
+ *   1-1-2, bias           6   1.0 s / 8.7 s            0.3 s
+ *   2-2-2, no bias        8   3.0 s / 49 s             2.3 s
+ *   2-2-2, bias          12   7.9 s / 155 s            6.2 s
+ *
+ * so `SYMBOLIC_LIMITS` lets each engine derive to third order (every trace and bound
+ * gradient) or second order (Hessian entries, traces, bounds) only up to the P where one
+ * derivation stays within a few seconds; beyond it the leg reports "not checked" with the
+ * reason rather than stalling an audit. Derived networks are cached per shape, activation
+ * and order (nerdamer derives every label, so any data of that shape reuses it; mathjs
+ * derives the whole data set, so its key also holds the labels and the reduction).
+ *
+ * What it covers: the full Hessian and its blocks (sub-matrices of the derived Hessian) for
+ * loss gradient, Hessian entries, T1, T2 and the five bounds; gradients of T1, T2 and the
+ * upper bound for the full Hessian only (the symbolic package differentiates full traces).
+ * Gauss–Newton is not a derivative of the loss, so the symbolic leg does not apply to it.
+ */
+import { BLOCKS, REDUCTIONS, blockRange, parameterCount, type Activation } from '@hsr/numeric';
+import {
+  MATHJS_GELU_SKIP_REASON,
+  deriveMathjsNetwork,
+  deriveNerdamerNetwork,
+  mathjsOuterLayer,
+  nerdamerOuterLayer,
+  type DerivationOrder,
+  type OuterLayer,
+  type SymbolicNetwork,
+  type SymbolicQuantities,
+} from '@hsr/symbolic';
+import type { CaseOptions } from './arbitraries.ts';
+import type { CheckCase } from './cases.ts';
+
+export const SYMBOLIC_ENGINES = ['nerdamer', 'mathjs'] as const;
+export type SymbolicEngine = (typeof SYMBOLIC_ENGINES)[number];
+
+/**
+ * Largest parameter count P each engine derives to second and to third order, and the
+ * largest N for mathjs (whose expression holds every sample). Chosen from the table in the
+ * module comment so one derivation costs at most a few seconds.
+ */
+export const SYMBOLIC_LIMITS = {
+  nerdamer: { second: 6, third: 3 },
+  mathjs: { second: 12, third: 8, samples: 3 },
+} as const;
+
+const cache = new Map<string, SymbolicNetwork | Error>();
+
+/** Forget every derived network (tests use it to measure derivation cost). */
+export function clearSymbolicCache(): void {
+  cache.clear();
+}
+
+function shapeOf(c: CheckCase) {
+  return { inputDim: c.model.inputDim, hiddenDim: c.model.hiddenDim, classes: c.model.classes, bias: c.model.b !== null };
+}
+
+/** The highest order `engine` derives for this case, or why it does not run. */
+export function symbolicOrder(c: CheckCase, engine: SymbolicEngine): DerivationOrder | string {
+  if (c.variant.curvature !== 'hessian') return 'the symbolic leg differentiates the loss; Gauss–Newton is not one of its derivatives';
+  const P = parameterCount(c.model);
+  const limits = SYMBOLIC_LIMITS[engine];
+  if (engine === 'mathjs') {
+    if (c.model.activation === 'gelu') return MATHJS_GELU_SKIP_REASON;
+    if (c.data.samples > SYMBOLIC_LIMITS.mathjs.samples) return `mathjs derives the whole data set; N = ${c.data.samples} exceeds its limit ${SYMBOLIC_LIMITS.mathjs.samples}`;
+  }
+  if (P <= limits.third) return 3;
+  if (P <= limits.second) return 2;
+  return `P = ${P} exceeds the ${engine} limit ${limits.second} (derivation cost grows like c P^3; see SYMBOLIC_LIMITS)`;
+}
+
+function derive(c: CheckCase, engine: SymbolicEngine, order: DerivationOrder): SymbolicNetwork {
+  const shape = shapeOf(c);
+  const activation: Activation = c.model.activation;
+  const key =
+    engine === 'nerdamer'
+      ? `nerdamer|${JSON.stringify(shape)}|${activation}|${order}`
+      : `mathjs|${JSON.stringify(shape)}|${activation}|${order}|${c.variant.reduction}|${Array.from(c.data.y).join(',')}`;
+  let net = cache.get(key);
+  if (net === undefined) {
+    try {
+      net = engine === 'nerdamer' ? deriveNerdamerNetwork(shape, activation, order) : deriveMathjsNetwork(shape, activation, c.data.y, c.variant.reduction, order);
+    } catch (error) {
+      net = error instanceof Error ? error : new Error(String(error));
+    }
+    cache.set(key, net);
+  }
+  if (net instanceof Error) throw net;
+  return net;
+}
+
+/** What one engine gives for a case: the derived quantities of the full network, and the order reached. */
+export interface SymbolicEvaluation {
+  engine: SymbolicEngine;
+  order: DerivationOrder;
+  quantities: SymbolicQuantities;
+  /** The engine's compiled Wolkowicz–Styan layer (bounds of a block's traces). */
+  outer: OuterLayer;
+}
+
+const outerLayers = new Map<SymbolicEngine, OuterLayer>();
+
+function outerLayer(engine: SymbolicEngine): OuterLayer {
+  let o = outerLayers.get(engine);
+  if (!o) outerLayers.set(engine, (o = engine === 'nerdamer' ? nerdamerOuterLayer() : mathjsOuterLayer()));
+  return o;
+}
+
+/** Derive (or reuse) and evaluate `engine` on the case, or say why it does not run. */
+export function symbolicEvaluation(c: CheckCase, engine: SymbolicEngine): SymbolicEvaluation | string {
+  const order = symbolicOrder(c, engine);
+  if (typeof order === 'string') return order;
+  const quantities = derive(c, engine, order).evaluate(c.model, c.data, c.variant.reduction);
+  return { engine, order, quantities, outer: outerLayer(engine) };
+}
+
+/** The block's sub-matrix of a full row-major P x P Hessian, and its T1 = tr, T2 = ||.||_F^2. */
+export function symbolicBlock(c: CheckCase, q: SymbolicQuantities): { size: number; hessian: Float64Array; traceH: number; traceH2: number } {
+  const P = q.parameters;
+  const { start, end } = blockRange(c.model, c.variant.block);
+  const size = end - start;
+  const hessian = new Float64Array(size * size);
+  let traceH = 0;
+  let traceH2 = 0;
+  for (let i = 0; i < size; i++)
+    for (let j = 0; j < size; j++) {
+      const v = q.hessian[(start + i) * P + start + j]!;
+      hessian[i * size + j] = v;
+      traceH2 += v * v;
+      if (i === j) traceH += v;
+    }
+  return { size, hessian, traceH, traceH2 };
+}
+
+/**
+ * Generated cases small enough for both engines: d, h in 1..2, c = 2, N in 1..2, Hessian
+ * curvature (every reduction and block), unit-order weight scales. Saturated and near-zero
+ * regimes stay with the other legs: the compiled symbolic expressions evaluate log(1 + e^u)
+ * and e^v as written, without the closed forms' stabilisation, so a disagreement there would
+ * say nothing about the closed forms.
+ */
+export const SYMBOLIC_CASE_OPTIONS: CaseOptions = {
+  inputDim: [1, 2],
+  hiddenDim: [1, 2],
+  classes: [2, 2],
+  samples: [1, 2],
+  variants: REDUCTIONS.flatMap((reduction) => BLOCKS.map((block) => ({ reduction, block, curvature: 'hessian' as const }))),
+  weightScales: [
+    { weight: 2, scale: 1 },
+    { weight: 1, scale: 0.3 },
+    { weight: 1, scale: 2 },
+  ],
+};

@@ -1,0 +1,108 @@
+/**
+ * Named properties of the symbolic leg (symbolicLeg.ts): the implementation under test
+ * against derivatives that nerdamer, and separately mathjs, obtained from the loss text.
+ *
+ *   name                          quantity under test                                    oracle
+ *   traces-equal-nerdamer         loss, gradient, Hessian block, T1, T2, five WS bounds  nerdamer derivation
+ *   traces-equal-mathjs           the same                                               mathjs derivation
+ *   trace-gradients-equal-nerdamer grad T1, grad T2, grad U (full Hessian)               nerdamer, third order
+ *   trace-gradients-equal-mathjs  the same                                               mathjs, third order
+ *
+ * One property per engine, so the audit names the engine that disagrees and says per engine
+ * why it did not run (GELU in mathjs, P or N over SYMBOLIC_LIMITS, Gauss–Newton).
+ */
+import { gradientMagnitudes, boundRoundoff } from './magnitudes.ts';
+import { comparePart, hessianEntryName, outcome, parameterName, skipped, type Part } from './outcome.ts';
+import { CLOSED_FORM_ROUNDOFF_UNITS, EPS } from './propertyTolerances.ts';
+import { boundKinkReason, define, implTraces, lengthScales, memo, roundoff, type NamedProperty } from './properties.ts';
+import { symbolicBlock, symbolicEvaluation, type SymbolicEngine, type SymbolicEvaluation } from './symbolicLeg.ts';
+import type { CheckCase } from './cases.ts';
+
+/**
+ * Symbolic derivative, compiled to float64, vs a closed form: the same exact value through
+ * different expression trees, O(P^2) terms summed for T2 and its gradient, so round-off of
+ * order P eps times the condition; relative 1e-10 as for autodiff (issue 5), plus the closed
+ * forms' absolute round-off floors (magnitudes.ts) where entries cancel.
+ */
+export const RTOL_VS_SYMBOLIC = 1e-10;
+
+const WHY = 'computer-algebra derivatives compiled to float64 sum the same terms in a different order: round-off ~P eps times the condition, relative to the largest entry, with the closed forms\' absolute floors (64 eps times the term magnitudes)';
+
+const legName = (engine: SymbolicEngine) => `symbolic (${engine})`;
+
+function evaluation(c: CheckCase, engine: SymbolicEngine): SymbolicEvaluation | string {
+  return memo(c, `symbolic:${engine}:${c.variant.reduction}`, () => symbolicEvaluation(c, engine));
+}
+
+function tracesEqualSymbolic(engine: SymbolicEngine): NamedProperty {
+  const leg = legName(engine);
+  return define({
+    name: `traces-equal-${engine}`,
+    description: `the loss, its gradient, the dense Hessian block, closed-form T1, T2 and the five WS bounds equal the ${engine} derivation of the loss`,
+    leg,
+    tolerance: { rtol: RTOL_VS_SYMBOLIC, why: WHY },
+    run(c, impl) {
+      const e = evaluation(c, engine);
+      if (typeof e === 'string') return skipped(e);
+      const q = e.quantities;
+      const block = symbolicBlock(c, q);
+      const t = implTraces(c, impl);
+      const r = roundoff(c);
+      const magnitudes = gradientMagnitudes(c.model, c.data, c.variant.reduction);
+      const gradientAtol = Array.from(magnitudes.gradient, (m) => CLOSED_FORM_ROUNDOFF_UNITS * EPS * m);
+      const mine = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
+      // The symbolic bounds come from the engine's own outer layer applied to its own traces.
+      const theirs = c.variant.block === 'all' ? q.bounds : e.outer.bounds(block.traceH, block.traceH2, block.size);
+      const boundScale = Math.abs(theirs.mean) + theirs.spread * Math.sqrt(block.size);
+      const boundAtol = boundRoundoff(block.traceH, block.traceH2, block.size, r.traceH, r.traceH2);
+      const keys = ['lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower', 'rangeUpper'] as const;
+      return outcome([
+        comparePart('loss', leg, impl.loss(c.model, c.data, c.variant.reduction), q.loss, { rtol: RTOL_VS_SYMBOLIC, atol: CLOSED_FORM_ROUNDOFF_UNITS * EPS * Math.abs(q.loss) }),
+        comparePart('lossGradient', leg, impl.lossGradient(c.model, c.data, c.variant.reduction), q.gradient, { rtol: RTOL_VS_SYMBOLIC, atol: gradientAtol, name: (i) => `dL/d${parameterName(c.model, i)}` }),
+        comparePart('hessian', leg, impl.denseHessian(c.model, c.data, c.variant).data, block.hessian, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH, name: hessianEntryName(c.model, c.variant.block) }),
+        comparePart('traceH', leg, t.traceH, block.traceH, { rtol: RTOL_VS_SYMBOLIC, scale: Math.abs(block.traceH) + Math.sqrt(block.size * Math.abs(block.traceH2)), atol: r.traceH }),
+        comparePart('traceH2', leg, t.traceH2, block.traceH2, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH2 }),
+        ...keys.map((k) => comparePart(k, leg, mine[k], theirs[k], { rtol: RTOL_VS_SYMBOLIC, scale: boundScale, atol: boundAtol })),
+      ]);
+    },
+  });
+}
+
+function traceGradientsEqualSymbolic(engine: SymbolicEngine): NamedProperty {
+  const leg = legName(engine);
+  return define({
+    name: `trace-gradients-equal-${engine}`,
+    description: `closed-form gradients of T1, T2 and the upper bound equal the ${engine} third-order derivation (full Hessian)`,
+    leg,
+    tolerance: { rtol: RTOL_VS_SYMBOLIC, why: `${WHY}; the bound gradient is skipped near the kink R = 0 like the other legs` },
+    run(c, impl) {
+      if (c.variant.block !== 'all') return skipped('the symbolic package differentiates the traces of the full Hessian only, not of a block');
+      const e = evaluation(c, engine);
+      if (typeof e === 'string') return skipped(e);
+      if (e.order < 3) return skipped(`P = ${e.quantities.parameters} exceeds the ${engine} third-order limit (see SYMBOLIC_LIMITS)`);
+      const q = e.quantities;
+      const r = roundoff(c);
+      const l = lengthScales(c);
+      const tg = impl.traceGradients(c.model, c.data, c.variant);
+      const parts: Part[] = [
+        comparePart('gradTraceH', leg, tg.gradTraceH, q.gradTraceH, { rtol: RTOL_VS_SYMBOLIC, atol: Float64Array.from(l, (x) => r.traceH / x), name: (i) => `dT1/d${parameterName(c.model, i)}` }),
+        comparePart('gradTraceH2', leg, tg.gradTraceH2, q.gradTraceH2, { rtol: RTOL_VS_SYMBOLIC, atol: Float64Array.from(l, (x) => r.traceH2 / x), name: (i) => `dT2/d${parameterName(c.model, i)}` }),
+      ];
+      const t = implTraces(c, impl);
+      if (!boundKinkReason(t.traceH, t.traceH2, t.P, r.traceH, r.traceH2)) {
+        const bg = impl.boundGradient(c.model, c.data, c.variant, 'upper');
+        const eb = boundRoundoff(t.traceH, t.traceH2, t.P, r.traceH, r.traceH2);
+        parts.push(comparePart('boundGradient.upper', leg, bg.gradient, q.upperBoundGradient, { rtol: RTOL_VS_SYMBOLIC, atol: Float64Array.from(l, (x) => eb / x), name: (j) => `dupper/d${parameterName(c.model, j)}` }));
+      }
+      return outcome(parts);
+    },
+  });
+}
+
+export const tracesEqualNerdamer = tracesEqualSymbolic('nerdamer');
+export const tracesEqualMathjs = tracesEqualSymbolic('mathjs');
+export const traceGradientsEqualNerdamer = traceGradientsEqualSymbolic('nerdamer');
+export const traceGradientsEqualMathjs = traceGradientsEqualSymbolic('mathjs');
+
+/** The symbolic properties, nerdamer before mathjs for each quantity group. */
+export const SYMBOLIC_PROPERTIES: readonly NamedProperty[] = [tracesEqualNerdamer, tracesEqualMathjs, traceGradientsEqualNerdamer, traceGradientsEqualMathjs];
