@@ -24,10 +24,16 @@ const saturatedModel = {
 };
 const data = { X: [[1, 0.5], [-0.3, 2], [0.7, -1.2], [1.5, 0.4], [-1, -1]], y: [0, 1, 2, 3, 1] };
 
+// d = h = 1, c = 2, no biases: P = 3, small enough for both symbolic engines to third order.
+const tinyModel = { activation: 'sigmoid', W: [[0.8]], V: [[1.1], [-0.6]] };
+const tinyData = { X: [[0.5], [-1.3]], y: [0, 1] };
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hsr-audit-'));
   writeFileSync(join(dir, 'saturated.model.json'), JSON.stringify(saturatedModel));
   writeFileSync(join(dir, 'data.json'), JSON.stringify(data));
+  writeFileSync(join(dir, 'tiny.model.json'), JSON.stringify(tinyModel));
+  writeFileSync(join(dir, 'tiny.data.json'), JSON.stringify(tinyData));
   writeFileSync(join(dir, 'bad.model.json'), '{"activation": "tanh", "W": [[1, 2], [3]], "V": [[1, 2]]}');
 });
 
@@ -67,6 +73,29 @@ describe('hsr audit', () => {
     for (const q of ['traceH', 'traceH2', 'lambdaMaxUpper', 'rangeUpper', 'hessian', 'lossGradient', 'gradTraceH', 'gradTraceH2']) expect(quantities).toContain(q);
   });
 
+  test('a network small enough is also checked by both symbolic engines', () => {
+    const r = runAudit(['--model', join(dir, 'tiny.model.json'), '--data', join(dir, 'tiny.data.json'), '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.pass).toBe(true);
+    const rows = new Set(out.rows.map((x: { quantity: string; leg: string }) => `${x.quantity}/${x.leg}`));
+    for (const engine of ['nerdamer', 'mathjs'])
+      for (const q of ['hessian', 'traceH', 'traceH2', 'rangeUpper', 'gradTraceH2', 'boundGradient.upper']) expect(rows).toContain(`${q}/symbolic (${engine})`);
+    expect(out.notChecked).toEqual([]);
+  });
+
+  test('the saturated c = 4 case says why the symbolic leg did not run', () => {
+    const r = runAudit(['--model', join(dir, 'saturated.model.json'), '--data', join(dir, 'data.json')]);
+    expect(r.stdout).toMatch(/not checked: traces-equal-nerdamer: P = 25 exceeds the nerdamer limit/);
+  });
+
+  test('--runs adds tiny cases for the symbolic leg', () => {
+    const r = runAudit(['--runs', '1', '--seed', '3', '--symbolic-runs', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('audit of 1 generated case (seed 3), plus 1 tiny case for the symbolic leg');
+    expect(r.stdout).toMatch(/symbolic \((nerdamer|mathjs)\)/);
+  });
+
   test('bad input exits 2 with one line naming the file', () => {
     const bad = join(dir, 'bad.model.json');
     const r = runAudit(['--model', bad, '--data', join(dir, 'data.json')]);
@@ -78,6 +107,8 @@ describe('hsr audit', () => {
 
   test('bad flags exit 2', () => {
     expect(runAudit(['--runs', 'many']).code).toBe(2);
+    expect(runAudit(['--symbolic-runs', '3']).code).toBe(2);
+    expect(runAudit(['--runs', '1', '--symbolic-runs', '-1']).code).toBe(2);
     expect(runAudit(['--model', join(dir, 'saturated.model.json')]).code).toBe(2);
   });
 });

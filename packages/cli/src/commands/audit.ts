@@ -1,12 +1,13 @@
 /**
  * `hsr audit`: run every leg (dense spectrum, dense matrix, transpose, central differences,
- * autodiff) of @hsr/crosscheck's named properties on one case — the bundled default, or
- * --model/--data — or on --runs N generated cases, and print quantity x leg with the worst
- * relative error and pass/fail. Exit 1 on any failure, 2 on bad input or flags.
+ * autodiff, symbolic) of @hsr/crosscheck's named properties on one case — the bundled
+ * default, or --model/--data — or on --runs N generated cases (plus --symbolic-runs tiny ones
+ * the symbolic engines can derive), and print quantity x leg with the worst relative error
+ * and pass/fail. Exit 1 on any failure, 2 on bad input or flags.
  * `--write-docs FILE` also writes the table as docs/audit.json, with the exact command.
  */
 import type { Command } from 'commander';
-import { auditCase, auditGenerated, type AuditReport } from '@hsr/crosscheck';
+import { SYMBOLIC_LIMITS as L, auditCase, auditGenerated, type AuditReport } from '@hsr/crosscheck';
 import { checkModelData, readDataFile, readModelFile, writeFileAtomic } from '@hsr/numeric';
 import { DEFAULT_CASE_NAME, DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
 import { CheckFailed, parseNumber, runAction, UsageError } from '../errors.ts';
@@ -36,11 +37,12 @@ export function auditDocument(r: AuditReport, command: string): object {
 export function registerAudit(program: Command): void {
   const cmd = program
     .command('audit')
-    .description('Hold every closed form against the dense spectrum, central differences and autodiff; table of worst relative errors, exit 1 on any failure')
+    .description('Hold every closed form against the dense spectrum, central differences, autodiff and symbolic derivations; table of worst relative errors, exit 1 on any failure')
     .option('--model <file>', 'model JSON (default: the bundled Iris network)')
     .option('--data <file>', 'data JSON or CSV (default: bundled Iris)')
     .option('--runs <n>', 'audit N generated cases (every activation, bias, variant, saturated and tiny weights) instead of one case')
     .option('--seed <s>', 'seed for --runs', '1')
+    .option('--symbolic-runs <k>', 'with --runs: also audit K tiny generated cases (d, h <= 2, c = 2, N <= 2) that nerdamer and mathjs can derive', '2')
     .option('--json', 'print the table as one JSON object', false)
     .option('--write-docs <file>', 'also write the table as a docs JSON file {generatedBy, case, rows}');
   addVariantOptions(cmd);
@@ -49,7 +51,13 @@ export function registerAudit(program: Command): void {
     `
 Legs: dense eigenvalues (T1, T2, the five WS inequalities), dense matrix (diagonal sum,
 Frobenius norm), transpose (symmetry), central difference (five-point; loss gradient,
-Hessian, activation derivatives, trace and bound gradients), autodiff (@hsr/autodiff).
+Hessian, activation derivatives, trace and bound gradients), autodiff (@hsr/autodiff),
+symbolic (nerdamer) and symbolic (mathjs) (@hsr/symbolic: the loss differentiated by computer
+algebra, each engine a separate leg). Symbolic derivation cost grows like c P^3, so that leg
+runs only on small networks (nerdamer P <= ${L.nerdamer.second}, gradients P <= ${L.nerdamer.third}; mathjs
+P <= ${L.mathjs.second}, gradients P <= ${L.mathjs.third}, N <= ${L.mathjs.samples}; full Hessian curvature) and says "not
+checked" with the reason elsewhere; --runs adds --symbolic-runs tiny cases so it always has
+something to check.
 
 Examples:
   hsr audit
@@ -60,12 +68,14 @@ Examples:
     runAction(() => {
       if ((opts.model === undefined) !== (opts.data === undefined)) throw new UsageError('--model and --data go together (or give neither for the bundled Iris case)');
       if (opts.runs !== undefined && opts.model !== undefined) throw new UsageError('--runs generates its own cases: give either --runs or --model/--data');
+      if (opts.runs === undefined && cmd.getOptionValueSource('symbolicRuns') === 'cli') throw new UsageError('--symbolic-runs goes with --runs');
       const variant = readVariant(opts);
       let report: AuditReport;
       if (opts.runs !== undefined) {
         const runs = parseNumber('--runs', opts.runs, { integer: true, min: 1 });
         const seed = parseNumber('--seed', opts.seed, { integer: true });
-        report = auditGenerated(runs, seed);
+        const symbolicRuns = parseNumber('--symbolic-runs', opts.symbolicRuns, { integer: true, min: 0 });
+        report = auditGenerated(runs, seed, {}, undefined, symbolicRuns);
       } else {
         const modelPath: string = opts.model ?? DEFAULT_MODEL_PATH;
         const dataPath: string = opts.data ?? DEFAULT_DATA_PATH;
