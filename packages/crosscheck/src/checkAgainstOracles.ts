@@ -16,6 +16,8 @@ import type { CheckCase } from './cases.ts';
 import { withImplementations, type Implementations } from './implementations.ts';
 import { PROPERTIES, type NamedProperty } from './properties.ts';
 import { runProperty, type PropertyRun } from './replay.ts';
+import { SYMBOLIC_CASE_OPTIONS } from './symbolicLeg.ts';
+import { traceGradientsEqualMathjs, traceGradientsEqualNerdamer, tracesEqualMathjs, tracesEqualNerdamer } from './symbolicProperties.ts';
 
 export type OracleQuantity = 'lossGradient' | 'hessian' | 'traceH' | 'traceH2' | 'gradTraceH' | 'gradTraceH2' | 'boundGradient';
 
@@ -35,6 +37,12 @@ export interface CheckAgainstOraclesOptions {
   cases?: CaseOptions;
   /** Use these cases instead of generating (e.g. your own model and data). */
   arbitrary?: fc.Arbitrary<CheckCase>;
+  /**
+   * Also hold the function against the symbolic engines (nerdamer, mathjs) on this many tiny
+   * generated cases (SYMBOLIC_CASE_OPTIONS: d, h <= 2, c = 2, N <= 2); default 0, because a
+   * derivation costs seconds per network shape and activation.
+   */
+  symbolicRuns?: number;
 }
 
 export interface OracleReport {
@@ -57,6 +65,17 @@ export const ORACLE_PROPERTIES: Readonly<Record<OracleQuantity, readonly string[
   gradTraceH: ['trace-gradient-vs-central-difference', 'trace-gradients-equal-autodiff'],
   gradTraceH2: ['trace-gradient-vs-central-difference', 'trace-gradients-equal-autodiff'],
   boundGradient: ['bound-gradient-vs-central-difference', 'bound-gradients-equal-autodiff'],
+};
+
+/** The symbolic properties that compare each quantity (run with `symbolicRuns`). */
+const SYMBOLIC_ORACLES: Readonly<Record<OracleQuantity, readonly NamedProperty[]>> = {
+  lossGradient: [tracesEqualNerdamer, tracesEqualMathjs],
+  hessian: [tracesEqualNerdamer, tracesEqualMathjs],
+  traceH: [tracesEqualNerdamer, tracesEqualMathjs],
+  traceH2: [tracesEqualNerdamer, tracesEqualMathjs],
+  gradTraceH: [traceGradientsEqualNerdamer, traceGradientsEqualMathjs],
+  gradTraceH2: [traceGradientsEqualNerdamer, traceGradientsEqualMathjs],
+  boundGradient: [traceGradientsEqualNerdamer, traceGradientsEqualMathjs],
 };
 
 function toArray(x: number | ArrayLike<number>, what: string): Float64Array {
@@ -110,14 +129,22 @@ export function checkAgainstOracles(options: CheckAgainstOraclesOptions): Oracle
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   const arbitrary = options.arbitrary ?? caseArbitrary(options.cases);
   const report: OracleReport = { quantity: options.quantity, ok: true, seed, runs: [], unavailable: [], failures: [] };
-  for (const name of ORACLE_PROPERTIES[options.quantity]) {
-    const property: NamedProperty = PROPERTIES[name]!;
+  const symbolicRuns = options.symbolicRuns ?? 0;
+  const jobs: { property: NamedProperty; numRuns: number; arbitrary: fc.Arbitrary<CheckCase> }[] = ORACLE_PROPERTIES[options.quantity].map((name) => ({ property: PROPERTIES[name]!, numRuns: options.runs ?? 50, arbitrary }));
+  if (symbolicRuns > 0) {
+    // Numeric's bound gradient is the only bound the symbolic engines derive (the upper one).
+    const symbolic = SYMBOLIC_ORACLES[options.quantity].filter(() => options.quantity !== 'boundGradient' || (options.bound ?? 'upper') === 'upper');
+    const tiny = caseArbitrary({ ...SYMBOLIC_CASE_OPTIONS, ...(options.cases?.activations ? { activations: options.cases.activations } : {}) });
+    for (const property of symbolic) jobs.push({ property, numRuns: symbolicRuns, arbitrary: tiny });
+  }
+  for (const { property, numRuns, arbitrary } of jobs) {
+    const name = property.name;
     const reason = property.unavailable();
     if (reason) {
       report.unavailable.push({ property: name, reason });
       continue;
     }
-    const run = runProperty(property, { impl, seed, numRuns: options.runs ?? 50, arbitrary });
+    const run = runProperty(property, { impl, seed, numRuns, arbitrary });
     report.runs.push(run);
     if (!run.ok) {
       report.ok = false;

@@ -43,4 +43,20 @@ describe('README example', () => {
     expect(report.failures).toEqual([]);
     expect(report.runs.map((r) => r.property)).toContain('bound-gradient-vs-central-difference');
   });
+
+  test('symbolicRuns adds the symbolic engines, which accept a right T2 and reject a wrong one', () => {
+    const right = (m: Model, d: Dataset, v: Variant) => numeric.hessianTraces(m, d, v).traceH2;
+    const ok = crosscheck.checkAgainstOracles({ quantity: 'traceH2', implementation: right, runs: 3, seed: 4, symbolicRuns: 2, cases: { activations: ['tanh'] } });
+    expect(ok.failures).toEqual([]);
+    expect(ok.runs.map((r) => r.property)).toEqual(expect.arrayContaining(['traces-equal-nerdamer', 'traces-equal-mathjs']));
+    const wrong = (m: Model, d: Dataset, v: Variant) => 1.0001 * numeric.hessianTraces(m, d, v).traceH2;
+    const bad = crosscheck.checkAgainstOracles({ quantity: 'traceH2', implementation: wrong, runs: 3, seed: 4, symbolicRuns: 2, cases: { activations: ['tanh'] } });
+    const failed = bad.runs.filter((r) => !r.ok).map((r) => r.property);
+    expect(failed).toEqual(expect.arrayContaining(['traces-equal-nerdamer', 'traces-equal-mathjs']));
+  });
+
+  test('the README states the symbolic limits the code uses', () => {
+    const L = crosscheck.SYMBOLIC_LIMITS;
+    expect(README).toContain(`nerdamer\nto P ≤ ${L.nerdamer.second}, third order P ≤ ${L.nerdamer.third}; mathjs to P ≤ ${L.mathjs.second}, third order P ≤ ${L.mathjs.third}, N ≤ ${L.mathjs.samples}`);
+  });
 });
