@@ -66,12 +66,11 @@ describe("@hsr/numeric's ACTIVATIONS table", () => {
     expect(Math.abs(jetDerivatives('tanh', u)[3]! - wrong)).toBeGreaterThan(RTOL_ACTIVATION_TABLE * Math.max(Math.abs(wrong), 1));
   });
 
-  // KNOWN DEFECT, reported to the numeric package: 1 - tanh^2 and s(1 - s) cancel once the unit
-  // saturates, so tanh' (|u| >~ 19) and the logistic family's derivatives (u >~ 19) lose all
-  // relative accuracy (relative error up to 1 at |u| = 30; absolute error stays ~1e-16, so no
-  // Hessian entry of O(1) size is affected). When the table is fixed this test starts failing:
-  // then turn `test.fails` into `test`.
-  test.fails('KNOWN DEFECT: keeps relative accuracy in the saturated tails (sympy reference)', () => {
+  // Formerly a known defect: 1 - tanh^2 and s(1 - s) cancel once the unit saturates, so tanh'
+  // (|u| >~ 19) and the logistic family's derivatives (u >~ 19) lost all relative accuracy
+  // (relative error up to 1 at |u| = 30). The table now builds them from sigma(u) sigma(-u);
+  // measured worst against this fixture: 6e-16 (gelu: 5e-15 at u = -2, Phi's 1 + erf zone).
+  test('keeps relative accuracy in the saturated tails (sympy reference)', () => {
     for (const name of ACTIVATION_NAMES) {
       REFERENCE.points.forEach((u, i) => {
         const expected = REFERENCE[name][i]!;

@@ -4,8 +4,14 @@
  * phi' and phi'' enter the Hessian and its traces; phi''' enters the bound's gradient.
  *
  * Every branch is written for float64 accuracy over the whole real line (no overflow in
- * exp, no cancellation in the tails). Verified against the autodiff oracle, which
- * differentiates the defining formulas, by the crosscheck property `activation-derivatives`.
+ * exp, no cancellation in the tails): the logistic and tanh families are products of
+ * sigma(u) and sigma(-u) (each accurate to a few ulps relative, for either sign), never
+ * 1 - s or 1 - tanh^2, which cancel to nothing once a unit saturates (|u| >~ 19: s(1 - s)
+ * at u = 30 was wrong by 100%). What is left is the cancellation at the derivatives' own
+ * zeros (1 - 6 s sigma(-u) = 0, 3 tanh'(u) = 2, silu' = 0, ...), inherent to any formula.
+ * Verified against the autodiff oracle, which differentiates the defining formulas, by the
+ * crosscheck property `activation-derivatives` and `@hsr/autodiff`'s activations.test.ts
+ * (sympy, relative, |u| <= 30), and against mpmath in the tails (activationTails.test.ts).
  */
 import type { Activation } from './types.ts';
 
@@ -34,8 +40,11 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
  * Complementary error function for x >= 3 by the Laplace continued fraction
  * erfc(x) = e^{-x^2}/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), evaluated by
  * the modified Lentz method; converges to round-off in at most a few hundred terms for x >= 2.
+ * `gaussian` = e^{-x^2} when the caller has it more accurately than x itself (the normal CDF:
+ * e^{-u^2/2} from u, since rounding x = u/sqrt 2 would cost a relative u^2 eps, 1e-13 at |u| = 30;
+ * the fraction itself is insensitive to that rounding).
  */
-function erfcContinuedFraction(x: number): number {
+function erfcContinuedFraction(x: number, gaussian = expMinusSquare(x)): number {
   const tiny = 1e-300;
   let f = x;
   let C = x;
@@ -50,18 +59,26 @@ function erfcContinuedFraction(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-17) break;
   }
-  return expMinusSquare(x) / (SQRT_PI * f);
+  return gaussian / (SQRT_PI * f);
 }
 
 /**
  * e^{-x^2} without the rounding of x^2: x = x_h + x_l with x_h on a 2^-12 grid (so x_h^2 is
- * exact for |x| < 2^20), e^{-x^2} = e^{-x_h^2} e^{-(2 x_h x_l + x_l^2)}. Naively, the
- * rounding of x^2 = 200 alone costs 200 eps of relative accuracy.
+ * exact for |x| < 2^14; beyond, e^{-x^2} underflows anyway), e^{-x^2} = e^{-x_h^2}
+ * e^{-(2 x_h x_l + x_l^2)}. Naively, the rounding of x^2 = 200 alone costs 200 eps of
+ * relative accuracy.
  */
 function expMinusSquare(x: number): number {
   const xh = Math.round(x * 4096) / 4096;
   const xl = x - xh;
   return Math.exp(-xh * xh) * Math.exp(-(2 * xh * xl + xl * xl));
+}
+
+/** e^{-u^2/2} by the same split as `expMinusSquare` (x_h^2/2 is exact too). */
+function expMinusHalfSquare(u: number): number {
+  const uh = Math.round(u * 4096) / 4096;
+  const ul = u - uh;
+  return Math.exp(-0.5 * uh * uh) * Math.exp(-(uh * ul + 0.5 * ul * ul));
 }
 
 /** Below this the continued fraction converges too slowly; erfc = 1 - erf is used instead. */
@@ -98,20 +115,36 @@ export function erf(x: number): number {
  */
 export function normalCdf(u: number): number {
   const x = u / Math.SQRT2;
-  if (x <= -ERFC_CF_THRESHOLD) return 0.5 * erfcContinuedFraction(-x);
+  if (x <= -ERFC_CF_THRESHOLD) return 0.5 * erfcContinuedFraction(-x, expMinusHalfSquare(u));
   return 0.5 * (1 + erf(x));
 }
 
-/** Standard normal density. */
+/** Standard normal density; e^{-u^2/2} without the rounding of u^2 (relative 0.5 u^2 eps). */
 export function normalPdf(u: number): number {
-  return INV_SQRT_2PI * Math.exp(-0.5 * u * u);
+  return INV_SQRT_2PI * expMinusHalfSquare(u);
 }
 
-/** Derivatives of the sigmoid s: s' = s(1-s), s'' = s'(1-2s), s''' = s'(1 - 6s + 6s^2). */
+/**
+ * The sigmoid s = \sigma(u) and its derivatives in r = \sigma(-u) = 1 - s (computed on its own,
+ * not as 1 - s):
+ *   s' = s r,\quad s'' = s r (r - s) = -s r \tanh(u/2),\quad s''' = s r (1 - 6 s r).
+ * r - s = -tanh(u/2) exactly, so it is taken from tanh (accurate also near u = 0); s r <= 1/4, so
+ * 1 - 6 s r cancels only near its zeros (s r = 1/6, u = +-2.29), where s''' itself vanishes.
+ */
 function sigmoidDerivatives(u: number): [number, number, number, number] {
   const s = sigmoid(u);
-  const d1 = s * (1 - s);
-  return [s, d1, d1 * (1 - 2 * s), d1 * (1 - 6 * s + 6 * s * s)];
+  const d1 = s * sigmoid(-u);
+  return [s, d1, -d1 * Math.tanh(0.5 * u), d1 * (1 - 6 * d1)];
+}
+
+/**
+ * tanh' = 1 - tanh^2 = sech^2 u = 4\sigma(2u)\sigma(-2u) (relative accuracy in both tails), and
+ * from it tanh'' = -2 tanh u tanh', tanh''' = -2 tanh'(1 - 3 tanh^2) = tanh'(4 - 6 tanh').
+ */
+function tanhDerivatives(u: number): [number, number, number, number] {
+  const t = Math.tanh(u);
+  const d1 = 4 * sigmoid(2 * u) * sigmoid(-2 * u);
+  return [t, d1, -2 * t * d1, d1 * (4 - 6 * d1)];
 }
 
 export const ACTIVATIONS: { readonly [A in Activation]: ActivationRule } = {
@@ -127,18 +160,9 @@ export const ACTIVATIONS: { readonly [A in Activation]: ActivationRule } = {
     formula: 'tanh(u)',
     latex: '\\tanh u',
     phi: Math.tanh,
-    d1: (u) => {
-      const t = Math.tanh(u);
-      return 1 - t * t;
-    },
-    d2: (u) => {
-      const t = Math.tanh(u);
-      return -2 * t * (1 - t * t);
-    },
-    d3: (u) => {
-      const t = Math.tanh(u);
-      return -2 * (1 - t * t) * (1 - 3 * t * t);
-    },
+    d1: (u) => tanhDerivatives(u)[1],
+    d2: (u) => tanhDerivatives(u)[2],
+    d3: (u) => tanhDerivatives(u)[3],
   },
   softplus: {
     formula: 'log(1+exp(u))',
