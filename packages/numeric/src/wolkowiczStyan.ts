@@ -37,7 +37,9 @@ export function wolkowiczStyanBounds(traceH: number, traceH2: number, P: number)
   const m = traceH / P;
   const raw = traceH2 / P - m * m;
   const clamped = raw < 0;
-  const s = Math.sqrt(Math.max(raw, 0));
+  // P = 1: the one eigenvalue is T1 and s = 0 exactly; T2 - T1^2 is then pure round-off, and
+  // a positive one would open a spurious range of order sqrt(eps) |T1|.
+  const s = P === 1 ? 0 : Math.sqrt(Math.max(raw, 0));
   const root = Math.sqrt(P - 1);
   const outer = s * root;
   const inner = P > 1 ? s / root : 0;

@@ -56,6 +56,18 @@ describe('Wolkowicz-Styan bounds', () => {
     expect(b.rangeUpper).toBe(0);
   });
 
+  test('P = 1 ignores round-off in T2 - T1^2 (s = 0 by definition)', () => {
+    // T1 = 0.1 has T1^2 = 0.010000000000000002 in float64; a T2 one ulp above that must not
+    // open a range of order sqrt(eps) |T1|.
+    const t1 = 0.1;
+    const t2 = t1 * t1 * (1 + 2 ** -52);
+    expect(t2 - t1 * t1).toBeGreaterThan(0);
+    const b = wolkowiczStyanBounds(t1, t2, 1);
+    expect(b.spread).toBe(0);
+    expect(b.rangeUpper).toBe(0);
+    for (const v of [b.lambdaMaxUpper, b.lambdaMaxLower, b.lambdaMinUpper, b.lambdaMinLower]) expect(v).toBe(t1);
+  });
+
   test('rejects a non-positive P', () => {
     expect(() => wolkowiczStyanBounds(1, 1, 0)).toThrow(/P must be a positive integer/);
   });
