@@ -80,7 +80,7 @@ describe('hsr audit', () => {
     expect(out.pass).toBe(true);
     const rows = new Set(out.rows.map((x: { quantity: string; leg: string }) => `${x.quantity}/${x.leg}`));
     for (const engine of ['nerdamer', 'mathjs'])
-      for (const q of ['hessian', 'traceH', 'traceH2', 'rangeUpper', 'gradTraceH2', 'boundGradient.upper']) expect(rows).toContain(`${q}/symbolic (${engine})`);
+      for (const q of ['hessian', 'traceH', 'traceH2', 'rangeUpper', 'gradTraceH2', 'boundGradient.upper', 'boundGradient.lower', 'boundGradient.range']) expect(rows).toContain(`${q}/symbolic (${engine})`);
     expect(out.notChecked).toEqual([]);
   });
 

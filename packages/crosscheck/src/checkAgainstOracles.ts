@@ -132,8 +132,7 @@ export function checkAgainstOracles(options: CheckAgainstOraclesOptions): Oracle
   const symbolicRuns = options.symbolicRuns ?? 0;
   const jobs: { property: NamedProperty; numRuns: number; arbitrary: fc.Arbitrary<CheckCase> }[] = ORACLE_PROPERTIES[options.quantity].map((name) => ({ property: PROPERTIES[name]!, numRuns: options.runs ?? 50, arbitrary }));
   if (symbolicRuns > 0) {
-    // Numeric's bound gradient is the only bound the symbolic engines derive (the upper one).
-    const symbolic = SYMBOLIC_ORACLES[options.quantity].filter(() => options.quantity !== 'boundGradient' || (options.bound ?? 'upper') === 'upper');
+    const symbolic = SYMBOLIC_ORACLES[options.quantity];
     const tiny = caseArbitrary({ ...SYMBOLIC_CASE_OPTIONS, ...(options.cases?.activations ? { activations: options.cases.activations } : {}) });
     for (const property of symbolic) jobs.push({ property, numRuns: symbolicRuns, arbitrary: tiny });
   }

@@ -5,12 +5,13 @@
  *   name                          quantity under test                                    oracle
  *   traces-equal-nerdamer         loss, gradient, Hessian block, T1, T2, five WS bounds  nerdamer derivation
  *   traces-equal-mathjs           the same                                               mathjs derivation
- *   trace-gradients-equal-nerdamer grad T1, grad T2, grad U (full Hessian)               nerdamer, third order
+ *   trace-gradients-equal-nerdamer grad T1, T2 and of the upper, lower, range bounds     nerdamer, third order
  *   trace-gradients-equal-mathjs  the same                                               mathjs, third order
  *
  * One property per engine, so the audit names the engine that disagrees and says per engine
  * why it did not run (GELU in mathjs, P or N over SYMBOLIC_LIMITS, Gauss–Newton).
  */
+import { BOUND_KINDS } from '@hsr/numeric';
 import { gradientMagnitudes, boundRoundoff } from './magnitudes.ts';
 import { comparePart, hessianEntryName, outcome, parameterName, skipped, type Part } from './outcome.ts';
 import { CLOSED_FORM_ROUNDOFF_UNITS, EPS } from './propertyTolerances.ts';
@@ -72,7 +73,7 @@ function traceGradientsEqualSymbolic(engine: SymbolicEngine): NamedProperty {
   const leg = legName(engine);
   return define({
     name: `trace-gradients-equal-${engine}`,
-    description: `closed-form gradients of T1, T2 and the upper bound equal the ${engine} third-order derivation (full Hessian)`,
+    description: `closed-form gradients of T1, T2 and the upper, lower and range bounds equal the ${engine} third-order derivation (full Hessian)`,
     leg,
     tolerance: { rtol: RTOL_VS_SYMBOLIC, why: `${WHY}; the bound gradient is skipped near the kink R = 0 like the other legs` },
     run(c, impl) {
@@ -90,9 +91,13 @@ function traceGradientsEqualSymbolic(engine: SymbolicEngine): NamedProperty {
       ];
       const t = implTraces(c, impl);
       if (!boundKinkReason(t.traceH, t.traceH2, t.P, r.traceH, r.traceH2)) {
-        const bg = impl.boundGradient(c.model, c.data, c.variant, 'upper');
         const eb = boundRoundoff(t.traceH, t.traceH2, t.P, r.traceH, r.traceH2);
-        parts.push(comparePart('boundGradient.upper', leg, bg.gradient, q.upperBoundGradient, { rtol: RTOL_VS_SYMBOLIC, atol: Float64Array.from(l, (x) => eb / x), name: (j) => `dupper/d${parameterName(c.model, j)}` }));
+        const atol = Float64Array.from(l, (x) => eb / x);
+        const symbolic = { upper: q.upperBoundGradient, lower: q.lowerBoundGradient, range: q.rangeBoundGradient };
+        for (const of of BOUND_KINDS) {
+          const bg = impl.boundGradient(c.model, c.data, c.variant, of);
+          parts.push(comparePart(`boundGradient.${of}`, leg, bg.gradient, symbolic[of], { rtol: RTOL_VS_SYMBOLIC, atol, name: (j) => `d${of}/d${parameterName(c.model, j)}` }));
+        }
       }
       return outcome(parts);
     },

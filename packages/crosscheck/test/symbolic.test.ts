@@ -60,7 +60,7 @@ describe('the symbolic leg accepts numeric', () => {
       expect(report.failures).toEqual([]);
       expect(report.pass).toBe(true);
       const legs = new Set(report.rows.map((r) => `${r.quantity}/${r.leg}`));
-      for (const q of ['loss', 'lossGradient', 'hessian', 'traceH', 'traceH2', 'lambdaMaxUpper', 'rangeUpper', 'gradTraceH', 'gradTraceH2', 'boundGradient.upper']) {
+      for (const q of ['loss', 'lossGradient', 'hessian', 'traceH', 'traceH2', 'lambdaMaxUpper', 'rangeUpper', 'gradTraceH', 'gradTraceH2', 'boundGradient.upper', 'boundGradient.lower', 'boundGradient.range']) {
         expect(legs).toContain(`${q}/symbolic (nerdamer)`);
         if (activation !== 'gelu') expect(legs).toContain(`${q}/symbolic (mathjs)`);
       }

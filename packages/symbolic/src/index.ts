@@ -2,7 +2,7 @@ export type { NerdamerExpression, MathNode } from './engines.ts';
 export { compileMathjs, compileNerdamer, flushNerdamer, mathjsDerivative } from './engines.ts';
 export type { NetworkShape } from './networkExpressions.ts';
 export { applyActivation, datasetDataSymbols, parameterSymbols, sampleDataSymbols, sampleLossExpression } from './networkExpressions.ts';
-export type { OuterLayer, SymbolicBounds, SymbolicQuantities } from './quantities.ts';
+export type { OuterLayer, SymbolicBoundKind, SymbolicBounds, SymbolicQuantities } from './quantities.ts';
 export { mathjsOuterLayer, nerdamerOuterLayer } from './quantities.ts';
 export type { DerivationOrder, SymbolicNetwork } from './symbolicNetwork.ts';
 export { MATHJS_GELU_SKIP_REASON, activationFormula, deriveMathjsNetwork, deriveNerdamerNetwork } from './symbolicNetwork.ts';

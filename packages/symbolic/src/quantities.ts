@@ -17,7 +17,14 @@ export interface SymbolicQuantities {
   readonly bounds: SymbolicBounds;
   /** Gradient of U = m + s sqrt(P-1) (eq:bound-gradient). */
   readonly upperBoundGradient: Float64Array;
+  /** Gradient of L = m - s sqrt(P-1) (the lower bound on lambda_min). */
+  readonly lowerBoundGradient: Float64Array;
+  /** Gradient of the range bound s sqrt(2P). */
+  readonly rangeBoundGradient: Float64Array;
 }
+
+/** The three bounds whose gradients the outer layer derives (numeric's BoundKind). */
+export type SymbolicBoundKind = 'upper' | 'lower' | 'range';
 
 export interface SymbolicBounds {
   readonly mean: number;
@@ -32,8 +39,11 @@ export interface SymbolicBounds {
 /** Compiled functions of (T1, T2, P): the five bounds, and alpha, beta of eq:bound-gradient. */
 export interface OuterLayer {
   readonly bounds: (T1: number, T2: number, P: number) => SymbolicBounds;
-  /** dU/dT1, dU/dT2 for U = T1/P + sqrt((P-1)/P (T2 - T1^2/P)). */
-  readonly outer: (T1: number, T2: number, P: number) => { alpha: number; beta: number };
+  /**
+   * d bound/dT1, d bound/dT2: for U = T1/P + sqrt((P-1)(T2/P - (T1/P)^2)) by default, or for
+   * the lower bound T1/P - sqrt(...) or the range sqrt(2P(T2/P - (T1/P)^2)).
+   */
+  readonly outer: (T1: number, T2: number, P: number, of?: SymbolicBoundKind) => { alpha: number; beta: number };
   /** The derived alpha, beta as engine text (for `hsr derive --quantity bound-grad`). */
   readonly alphaText: string;
   readonly betaText: string;
@@ -50,6 +60,8 @@ export interface OuterLayer {
 const SPREAD_SQUARED = 'T2/P-(T1/P)^2';
 /** R^2 = (P-1) s^2: the square of the WS radius. */
 const RADIUS_SQUARED = `(P-1)*(${SPREAD_SQUARED})`;
+/** The square of the range bound, 2P s^2. */
+const RANGE_SQUARED = `2*P*(${SPREAD_SQUARED})`;
 
 function boundsFrom(m: number, s: number, P: number): SymbolicBounds {
   const root = Math.sqrt(P - 1);
@@ -76,15 +88,27 @@ export function nerdamerOuterLayer(): OuterLayer {
   const Q = nerdamer(RADIUS_SQUARED);
   const alpha = nerdamer(`${nerdamer.diff(mean, 'T1').toString()}+(${nerdamer.diff(Q, 'T1').toString()})/(2*R)`);
   const beta = nerdamer(`(${nerdamer.diff(Q, 'T2').toString()})/(2*R)`);
+  // The lower bound m - R and the range sqrt(Q2), Q2 = 2P s^2, by the same chain rule through
+  // an opaque root (R for the lower bound; R stands for sqrt(Q2) in the range's functions).
+  const Q2 = nerdamer(RANGE_SQUARED);
+  const lowerAlpha = nerdamer(`${nerdamer.diff(mean, 'T1').toString()}-(${nerdamer.diff(Q, 'T1').toString()})/(2*R)`);
+  const lowerBeta = nerdamer(`-(${nerdamer.diff(Q, 'T2').toString()})/(2*R)`);
+  const rangeAlpha = nerdamer(`(${nerdamer.diff(Q2, 'T1').toString()})/(2*R)`);
+  const rangeBeta = nerdamer(`(${nerdamer.diff(Q2, 'T2').toString()})/(2*R)`);
   const meanF = compileNerdamer(mean, args);
   const s2F = compileNerdamer(spreadSquared, args);
-  const alphaF = compileNerdamer(alpha, args);
-  const betaF = compileNerdamer(beta, args);
+  const compiled = {
+    upper: [compileNerdamer(alpha, args), compileNerdamer(beta, args)],
+    lower: [compileNerdamer(lowerAlpha, args), compileNerdamer(lowerBeta, args)],
+    range: [compileNerdamer(rangeAlpha, args), compileNerdamer(rangeBeta, args)],
+  } as const;
   const layer: OuterLayer = {
     bounds: (T1, T2, P) => boundsFrom(meanF(T1, T2, P, 0), Math.sqrt(Math.max(s2F(T1, T2, P, 0), 0)), P),
-    outer: (T1, T2, P) => {
-      const R = Math.sqrt(Math.max(s2F(T1, T2, P, 0), 0)) * Math.sqrt(P - 1);
-      return { alpha: alphaF(T1, T2, P, R), beta: betaF(T1, T2, P, R) };
+    outer: (T1, T2, P, of = 'upper') => {
+      const s = Math.sqrt(Math.max(s2F(T1, T2, P, 0), 0));
+      const root = of === 'range' ? s * Math.sqrt(2 * P) : s * Math.sqrt(P - 1);
+      const [a, b] = compiled[of];
+      return { alpha: a(T1, T2, P, root), beta: b(T1, T2, P, root) };
     },
     alphaText: alpha.toString(),
     betaText: beta.toString(),
@@ -106,13 +130,21 @@ export function mathjsOuterLayer(): OuterLayer {
   const beta = mathjsDerivative(U, 'T2');
   const meanF = compileMathjs(math.parse('T1/P'), args);
   const s2F = compileMathjs(math.parse(SPREAD_SQUARED), args);
-  const alphaF = compileMathjs(alpha, args);
-  const betaF = compileMathjs(beta, args);
+  const L = math.parse(`T1/P-sqrt(${RADIUS_SQUARED})`);
+  const range = math.parse(`sqrt(${RANGE_SQUARED})`);
+  const compiled = {
+    upper: [compileMathjs(alpha, args), compileMathjs(beta, args)],
+    lower: [compileMathjs(mathjsDerivative(L, 'T1'), args), compileMathjs(mathjsDerivative(L, 'T2'), args)],
+    range: [compileMathjs(mathjsDerivative(range, 'T1'), args), compileMathjs(mathjsDerivative(range, 'T2'), args)],
+  } as const;
   const alphaS = math.simplify(alpha);
   const betaS = math.simplify(beta);
   return {
     bounds: (T1, T2, P) => boundsFrom(meanF(T1, T2, P), Math.sqrt(Math.max(s2F(T1, T2, P), 0)), P),
-    outer: (T1, T2, P) => ({ alpha: alphaF(T1, T2, P), beta: betaF(T1, T2, P) }),
+    outer: (T1, T2, P, of = 'upper') => {
+      const [a, b] = compiled[of];
+      return { alpha: a(T1, T2, P), beta: b(T1, T2, P) };
+    },
     alphaText: alphaS.toString(),
     betaText: betaS.toString(),
     alphaLatex: alphaS.toTex(),

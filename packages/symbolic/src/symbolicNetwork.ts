@@ -29,7 +29,7 @@
 import { ACTIVATIONS, flattenParameters, isActivation, type Dataset, type Model, type Reduction } from '@hsr/numeric';
 import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type MathNode, type NerdamerExpression } from './engines.ts';
 import { EULER_SYMBOL, datasetDataSymbols, opaqueExp, opaqueSqrtConstants, parameterSymbols, reductionFactor, sampleDataSymbols, sampleLossExpression, type NetworkShape } from './networkExpressions.ts';
-import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer, type SymbolicQuantities } from './quantities.ts';
+import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer, type SymbolicBoundKind, type SymbolicQuantities } from './quantities.ts';
 
 /** How far to differentiate: 1 = gradient, 2 = Hessian and traces, 3 = trace and bound gradients. */
 export type DerivationOrder = 1 | 2 | 3;
@@ -103,12 +103,28 @@ function assemble(
   if (traceHOverride !== null) traceH = traceHOverride;
   if (traceH2Override !== null) traceH2 = traceH2Override;
   const bounds = outer.bounds(traceH, traceH2, P);
-  const upperBoundGradient = new Float64Array(P);
-  if (gradTraceH2) {
-    const { alpha, beta } = outer.outer(traceH, traceH2, P);
-    for (let k = 0; k < P; k++) upperBoundGradient[k] = alpha * gradTraceH[k]! + beta * gradTraceH2[k]!;
-  }
-  return { parameters: P, loss, gradient, hessian, traceH, traceH2, gradTraceH, gradTraceH2: gradTraceH2 ?? new Float64Array(P), bounds, upperBoundGradient };
+  const boundGradient = (of: SymbolicBoundKind): Float64Array => {
+    const g = new Float64Array(P);
+    if (gradTraceH2) {
+      const { alpha, beta } = outer.outer(traceH, traceH2, P, of);
+      for (let k = 0; k < P; k++) g[k] = alpha * gradTraceH[k]! + beta * gradTraceH2[k]!;
+    }
+    return g;
+  };
+  return {
+    parameters: P,
+    loss,
+    gradient,
+    hessian,
+    traceH,
+    traceH2,
+    gradTraceH,
+    gradTraceH2: gradTraceH2 ?? new Float64Array(P),
+    bounds,
+    upperBoundGradient: boundGradient('upper'),
+    lowerBoundGradient: boundGradient('lower'),
+    rangeBoundGradient: boundGradient('range'),
+  };
 }
 
 let cachedNerdamerOuter: OuterLayer | null = null;

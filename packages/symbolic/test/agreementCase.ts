@@ -43,6 +43,8 @@ export function expectMatchesNumeric(q: SymbolicQuantities, model: Model, data: 
   const bg = boundGradient(model, data, variant, 'upper');
   expect(bg.degenerate).toBe(false);
   expect(q.upperBoundGradient).toBeAllClose(bg.gradient, TOL);
+  expect(q.lowerBoundGradient).toBeAllClose(boundGradient(model, data, variant, 'lower').gradient, TOL);
+  expect(q.rangeBoundGradient).toBeAllClose(boundGradient(model, data, variant, 'range').gradient, TOL);
 }
 
 /** The two legs must also agree with each other (a shared mistake in both would pass numeric only by coincidence). */
@@ -56,6 +58,8 @@ export function expectLegsAgree(a: SymbolicQuantities, b: SymbolicQuantities, or
   if (order >= 3) {
     expect(a.gradTraceH2).toBeAllClose(b.gradTraceH2, TOL);
     expect(a.upperBoundGradient).toBeAllClose(b.upperBoundGradient, TOL);
+    expect(a.lowerBoundGradient).toBeAllClose(b.lowerBoundGradient, TOL);
+    expect(a.rangeBoundGradient).toBeAllClose(b.rangeBoundGradient, TOL);
   }
 }
 
