@@ -9,17 +9,19 @@
  * or O(P^2) expression trees over all N samples (mathjs); measured on the 2-core machine
  * (tanh; GELU's erf roughly 4x dearer in nerdamer):
  *
- *   shape (d-h-c, bias)   P   nerdamer order 2 / 3     mathjs order 3 (N = 2)
- *   1-1-2, bias           6   1.0 s / 8.7 s            0.3 s
- *   2-2-2, no bias        8   3.0 s / 49 s             2.3 s
+ *   shape (d-h-c, bias)   P   nerdamer order 2 / 3     mathjs order 3 (N = 2): time, retained heap (SiLU)
+ *   1-1-2, bias           6   1.0 s / 8.7 s            0.3 s, 160 MB
+ *   2-2-2, no bias        8   3.0 s / 49 s             2.3 s, 600 MB
  *   2-2-2, bias          12   7.9 s / 155 s            6.2 s
  *
  * so `SYMBOLIC_LIMITS` lets each engine derive to third order (every trace and bound
  * gradient) or second order (Hessian entries, traces, bounds) only up to the P where one
  * derivation stays within a few seconds; beyond it the leg reports "not checked" with the
- * reason rather than stalling an audit. Derived networks are cached per shape, activation
- * and order (nerdamer derives every label, so any data of that shape reuses it; mathjs
- * derives the whole data set, so its key also holds the labels and the reduction).
+ * reason rather than stalling an audit. A compiled mathjs network keeps its expression trees
+ * (hundreds of MB at third order), so its limit is set by memory as much as time. Derived
+ * networks are cached per shape, activation and order, a few at a time (least recently used
+ * first out): nerdamer derives every label, so any data of that shape reuses it; mathjs
+ * derives the whole data set, so its key also holds the labels and the reduction.
  *
  * What it covers: the full Hessian and its blocks (sub-matrices of the derived Hessian) for
  * loss gradient, Hessian entries, T1, T2 and the five bounds; gradients of T1, T2 and the
@@ -51,10 +53,12 @@ export type SymbolicEngine = (typeof SYMBOLIC_ENGINES)[number];
  */
 export const SYMBOLIC_LIMITS = {
   nerdamer: { second: 6, third: 3 },
-  mathjs: { second: 12, third: 8, samples: 3 },
+  mathjs: { second: 12, third: 6, samples: 3 },
 } as const;
 
 const cache = new Map<string, SymbolicNetwork | Error>();
+/** Networks kept per engine: enough for the cases of one property run to share derivations. */
+const CACHE_SIZE: Record<SymbolicEngine, number> = { nerdamer: 4, mathjs: 2 };
 
 /** Forget every derived network (tests use it to measure derivation cost). */
 export function clearSymbolicCache(): void {
@@ -88,13 +92,18 @@ function derive(c: CheckCase, engine: SymbolicEngine, order: DerivationOrder): S
       : `mathjs|${JSON.stringify(shape)}|${activation}|${order}|${c.variant.reduction}|${Array.from(c.data.y).join(',')}`;
   let net = cache.get(key);
   if (net === undefined) {
+    // Evict this engine's least recently used networks first, so the old trees can be freed.
+    const mine = [...cache.keys()].filter((k) => k.startsWith(`${engine}|`));
+    for (const k of mine.slice(0, Math.max(0, mine.length - CACHE_SIZE[engine] + 1))) cache.delete(k);
     try {
       net = engine === 'nerdamer' ? deriveNerdamerNetwork(shape, activation, order) : deriveMathjsNetwork(shape, activation, c.data.y, c.variant.reduction, order);
     } catch (error) {
       net = error instanceof Error ? error : new Error(String(error));
     }
-    cache.set(key, net);
   }
+  // Re-insert to mark it most recently used (Map keeps insertion order).
+  cache.delete(key);
+  cache.set(key, net);
   if (net instanceof Error) throw net;
   return net;
 }
