@@ -7,7 +7,7 @@
 import { parameterCount, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import type { Algebra } from './algebra.ts';
 import { Jet, JetAlgebra, denseGradientOf } from './jet.ts';
-import { autodiffTraceGradients, type AutodiffTraceGradientOptions } from './traces.ts';
+import { autodiffTraceGradients, type AutodiffTraceGradientOptions, type AutodiffTraceGradients } from './traces.ts';
 
 export type AutodiffBoundKind = 'upper' | 'lower' | 'range';
 
@@ -61,8 +61,16 @@ export function boundOver<T>(A: Algebra<T>, traceH: T, traceH2: T, P: number, of
  * jax-js in `jax.slow.test.ts`; `columns` by `columns.test.ts`.
  */
 export function autodiffBoundGradient(model: Model, data: Dataset, variant: Variant, of: AutodiffBoundKind, options: AutodiffTraceGradientOptions = {}): AutodiffBoundGradient {
-  const P = parameterCount(model, variant.block);
-  const t = autodiffTraceGradients(model, data, variant, options);
+  return autodiffBoundGradientFromTraces(autodiffTraceGradients(model, data, variant, options), parameterCount(model, variant.block), of);
+}
+
+/**
+ * The chain-rule half of `autodiffBoundGradient`, for callers that already hold the trace
+ * gradients (an audit needs all three bounds from one set of P third-order passes): first-order
+ * jets over `boundOver` with values T1, T2 and gradients \nabla T_1, \nabla T_2. O(P).
+ * Verified with `autodiffBoundGradient` (which is this over a fresh `autodiffTraceGradients`).
+ */
+export function autodiffBoundGradientFromTraces(t: AutodiffTraceGradients, P: number, of: AutodiffBoundKind): AutodiffBoundGradient {
   const n = t.gradTraceH.length;
   const A = new JetAlgebra({ order: 1, tangent: false });
   const all = Int32Array.from({ length: n }, (_, i) => i);

@@ -3,7 +3,7 @@ export { autodiffGradient, autodiffHessian, autodiffLoss } from './oracle.ts';
 export type { AutodiffTraceGradientOptions, AutodiffTraceGradients, AutodiffTraces } from './traces.ts';
 export { autodiffTraceGradients, autodiffTraces } from './traces.ts';
 export type { AutodiffBoundGradient, AutodiffBoundKind } from './bound.ts';
-export { autodiffBoundGradient, boundOver } from './bound.ts';
+export { autodiffBoundGradient, autodiffBoundGradientFromTraces, boundOver } from './bound.ts';
 export type { Algebra } from './algebra.ts';
 export { NUMBER_ALGEBRA } from './algebra.ts';
 export type { JetOptions } from './jet.ts';

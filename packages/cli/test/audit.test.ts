@@ -3,8 +3,9 @@
  * with saturated units and c = 4 is audited as exactly that case; --json is one object with
  * the table; bad input exits 2 with one line. Runs `registerAudit` through a minimal program
  * (so the test does not depend on main.ts wiring); the same command is `pnpm hsr audit`.
- * The bundled Iris default (~65 s: the third-order autodiff legs at P = 67, N = 150) is in
- * audit.slow.test.ts.
+ * The bundled Iris default takes ~15 s (the third-order autodiff legs at P = 67, N = 150,
+ * one set of passes shared by the trace and all three bound gradients); its --write-docs
+ * determinism check (two more audits) is in audit.slow.test.ts.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,17 @@ beforeAll(() => {
 });
 
 describe('hsr audit', () => {
+  test('the bundled default passes and is named', { timeout: 300_000 }, () => {
+    const r = runAudit([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('audit of bundled Iris 4-8-3 tanh network');
+    expect(r.stdout).toContain('P = 67, N = 150');
+    for (const leg of ['dense eigenvalues', 'central difference', 'autodiff']) expect(r.stdout).toContain(leg);
+    expect(r.stdout).toContain('not checked: traces-equal-nerdamer: P = 67 exceeds the nerdamer limit');
+    expect(r.stdout).not.toContain('FAIL');
+    expect(r.stdout).toMatch(/all \d+ checks pass/);
+  });
+
   test('the test model really has saturated units and c = 4', () => {
     const m = createModel(saturatedModel);
     const fp = forwardPass(m, createDataset(data.X, data.y, 4));

@@ -14,8 +14,11 @@ export interface AutodiffLeg {
   lossGradient(model: Model, data: Dataset, reduction: Reduction): Float64Array;
   hessian(model: Model, data: Dataset, variant: Variant): SymmetricMatrix;
   traces(model: Model, data: Dataset, variant: Variant): { traceH: number; traceH2: number };
-  traceGradients(model: Model, data: Dataset, variant: Variant): { gradTraceH: Float64Array; gradTraceH2: Float64Array };
+  /** With T1, T2 themselves (the values the gradients were taken at). */
+  traceGradients(model: Model, data: Dataset, variant: Variant): { traceH: number; traceH2: number; gradTraceH: Float64Array; gradTraceH2: Float64Array };
   boundGradient(model: Model, data: Dataset, variant: Variant, of: BoundKind): { value: number; gradient: Float64Array };
+  /** The bound's gradient by autodiff's own chain rule from trace gradients already computed (P = the block size). */
+  boundGradientFromTraces(traces: { traceH: number; traceH2: number; gradTraceH: Float64Array; gradTraceH2: Float64Array }, P: number, of: BoundKind): { value: number; gradient: Float64Array };
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
@@ -27,6 +30,7 @@ const NAMES = {
   traces: 'autodiffTraces',
   traceGradients: 'autodiffTraceGradients',
   boundGradient: 'autodiffBoundGradient',
+  boundGradientFromTraces: 'autodiffBoundGradientFromTraces',
 } as const satisfies Record<keyof AutodiffLeg, string>;
 
 /** The @hsr/autodiff export names each leg function needs. */
@@ -72,11 +76,16 @@ export const AUTODIFF: AutodiffLeg = {
     return { traceH: r.traceH, traceH2: r.traceH2 };
   },
   traceGradients: (model, data, variant) => {
-    const r = call('traceGradients', model, data, variant);
-    return { gradTraceH: asArray(r, 'gradTraceH'), gradTraceH2: asArray(r, 'gradTraceH2') };
+    const r = call('traceGradients', model, data, variant) as { traceH?: number; traceH2?: number };
+    if (typeof r.traceH !== 'number' || typeof r.traceH2 !== 'number') throw new Error('@hsr/autodiff traceGradients returned no traceH/traceH2');
+    return { traceH: r.traceH, traceH2: r.traceH2, gradTraceH: asArray(r, 'gradTraceH'), gradTraceH2: asArray(r, 'gradTraceH2') };
   },
   boundGradient: (model, data, variant, of) => {
     const r = call('boundGradient', model, data, variant, of) as { value: number };
+    return { value: r.value, gradient: asArray(r, 'gradient') };
+  },
+  boundGradientFromTraces: (traces, P, of) => {
+    const r = call('boundGradientFromTraces', traces, P, of) as { value: number };
     return { value: r.value, gradient: asArray(r, 'gradient') };
   },
 };
