@@ -13,7 +13,24 @@
 import { forwardPass, reductionScale, wolkowiczStyanBounds, type Variant, type Dataset, type Model } from '@hsr/numeric';
 import { CLOSED_FORM_ROUNDOFF_UNITS, EPS } from './propertyTolerances.ts';
 
-export function traceMagnitudes(model: Model, data: Dataset, variant: Variant): { traceH: number; traceH2: number } {
+/**
+ * `asWritten`: also allow for activations evaluated from their defining formulas without
+ * stabilisation (the symbolic leg's compiled 0.5 u (1 + erf(u/sqrt 2)), log(1 + e^u), ...),
+ * which know phi(u) only to an absolute eps (1 + |u|) where it cancels: |z_nl| is replaced by
+ * |z_nl| + 1 + |u_nl| wherever a hidden activation enters.
+ */
+export interface MagnitudeOptions {
+  asWritten?: boolean;
+}
+
+/** |z~_nl| or, as written, |z~_nl| + 1 + |u_nl| for the hidden (non-bias) entries. */
+function hiddenMagnitude(fp: ReturnType<typeof forwardPass>, n: number, l: number, asWritten: boolean): number {
+  const { hiddenDim: h, augmentedHiddenDim: ht } = fp;
+  const z = Math.abs(fp.zt[n * ht + l]!);
+  return asWritten && l < h ? z + 1 + Math.abs(fp.u[n * h + l]!) : z;
+}
+
+export function traceMagnitudes(model: Model, data: Dataset, variant: Variant, options: MagnitudeOptions = {}): { traceH: number; traceH2: number } {
   const fp = forwardPass(model, data);
   const { samples: N, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht } = fp;
   let m1 = 0;
@@ -38,7 +55,7 @@ export function traceMagnitudes(model: Model, data: Dataset, variant: Variant): 
     }
     if (variant.block !== 'first') {
       let zz = 0;
-      for (let l = 0; l < ht; l++) zz += fp.zt[n * ht + l]! ** 2;
+      for (let l = 0; l < ht; l++) zz += hiddenMagnitude(fp, n, l, options.asWritten ?? false) ** 2;
       m1 += zz;
     }
   }
@@ -47,8 +64,8 @@ export function traceMagnitudes(model: Model, data: Dataset, variant: Variant): 
 }
 
 /** Absolute round-off floors of closed-form T1 and T2 for a case. */
-export function traceRoundoff(model: Model, data: Dataset, variant: Variant): { traceH: number; traceH2: number } {
-  const m = traceMagnitudes(model, data, variant);
+export function traceRoundoff(model: Model, data: Dataset, variant: Variant, options: MagnitudeOptions = {}): { traceH: number; traceH2: number } {
+  const m = traceMagnitudes(model, data, variant, options);
   return { traceH: CLOSED_FORM_ROUNDOFF_UNITS * EPS * m.traceH, traceH2: CLOSED_FORM_ROUNDOFF_UNITS * EPS * m.traceH2 };
 }
 
@@ -73,7 +90,7 @@ export function boundRoundoff(traceH: number, traceH2: number, P: number, d1: nu
  * known to eps |x| |V| absolutely, not to eps relative to its own e^{-|u|} size.
  * And of the loss itself: kappa sum_n 2 max_k |v_nk| (lse - v_y cancels when p_y -> 1).
  */
-export function gradientMagnitudes(model: Model, data: Dataset, reduction: Variant['reduction']): { loss: number; gradient: Float64Array } {
+export function gradientMagnitudes(model: Model, data: Dataset, reduction: Variant['reduction'], options: MagnitudeOptions = {}): { loss: number; gradient: Float64Array } {
   const fp = forwardPass(model, data);
   const { samples: N, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht } = fp;
   const kappa = reductionScale(reduction, N);
@@ -89,7 +106,8 @@ export function gradientMagnitudes(model: Model, data: Dataset, reduction: Varia
       const q = (Math.abs(fp.d1[n * h + i]!) + 1) * vs;
       for (let j = 0; j < dt; j++) out[i * dt + j]! += kappa * q * Math.abs(fp.xt[n * dt + j]!);
     }
-    for (let k = 0; k < c; k++) for (let l = 0; l < ht; l++) out[h * dt + k * ht + l]! += kappa * Math.abs(fp.zt[n * ht + l]!);
+    for (let k = 0; k < c; k++) for (let l = 0; l < ht; l++) out[h * dt + k * ht + l]! += kappa * hiddenMagnitude(fp, n, l, options.asWritten ?? false);
+    if (options.asWritten) for (let l = 0; l < h; l++) for (let k = 0; k < c; k++) loss += Math.abs(model.V[k * h + l]!) * (1 + Math.abs(fp.u[n * h + l]!));
   }
   return { loss: kappa * loss, gradient: out };
 }

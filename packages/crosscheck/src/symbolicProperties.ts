@@ -12,10 +12,10 @@
  * why it did not run (GELU in mathjs, P or N over SYMBOLIC_LIMITS, Gauss–Newton).
  */
 import { BOUND_KINDS } from '@hsr/numeric';
-import { gradientMagnitudes, boundRoundoff } from './magnitudes.ts';
+import { boundRoundoff, gradientMagnitudes, traceRoundoff } from './magnitudes.ts';
 import { comparePart, hessianEntryName, outcome, parameterName, skipped, type Part } from './outcome.ts';
 import { CLOSED_FORM_ROUNDOFF_UNITS, EPS } from './propertyTolerances.ts';
-import { boundKinkReason, define, implTraces, lengthScales, memo, roundoff, type NamedProperty } from './properties.ts';
+import { boundKinkReason, define, implTraces, lengthScales, memo, variantKey, type NamedProperty } from './properties.ts';
 import { symbolicBlock, symbolicEvaluation, type SymbolicEngine, type SymbolicEvaluation } from './symbolicLeg.ts';
 import type { CheckCase } from './cases.ts';
 
@@ -27,7 +27,13 @@ import type { CheckCase } from './cases.ts';
  */
 export const RTOL_VS_SYMBOLIC = 1e-10;
 
-const WHY = 'computer-algebra derivatives compiled to float64 sum the same terms in a different order: round-off ~P eps times the condition, relative to the largest entry, with the closed forms\' absolute floors (64 eps times the term magnitudes)';
+const WHY =
+  'computer-algebra derivatives compiled to float64 sum the same terms in a different order: round-off ~P eps times the condition, relative to the largest entry, with absolute floors of 64 eps times the term magnitudes, where a hidden activation counts |z| + 1 + |u| because the compiled formulas (1 + erf, log(1 + e^u)) know phi only to an absolute eps (1 + |u|)';
+
+/** Round-off floors of T1, T2 for the symbolic leg: the closed forms' with activations as written (magnitudes.ts). */
+function symbolicRoundoff(c: CheckCase): { traceH: number; traceH2: number } {
+  return memo(c, `symbolic-roundoff:${variantKey(c.variant)}`, () => traceRoundoff(c.model, c.data, c.variant, { asWritten: true }));
+}
 
 const legName = (engine: SymbolicEngine) => `symbolic (${engine})`;
 
@@ -48,8 +54,8 @@ function tracesEqualSymbolic(engine: SymbolicEngine): NamedProperty {
       const q = e.quantities;
       const block = symbolicBlock(c, q);
       const t = implTraces(c, impl);
-      const r = roundoff(c);
-      const magnitudes = gradientMagnitudes(c.model, c.data, c.variant.reduction);
+      const r = symbolicRoundoff(c);
+      const magnitudes = gradientMagnitudes(c.model, c.data, c.variant.reduction, { asWritten: true });
       const gradientAtol = Array.from(magnitudes.gradient, (m) => CLOSED_FORM_ROUNDOFF_UNITS * EPS * m);
       const mine = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
       // The symbolic bounds come from the engine's own outer layer applied to its own traces.
@@ -58,7 +64,7 @@ function tracesEqualSymbolic(engine: SymbolicEngine): NamedProperty {
       const boundAtol = boundRoundoff(block.traceH, block.traceH2, block.size, r.traceH, r.traceH2);
       const keys = ['lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower', 'rangeUpper'] as const;
       return outcome([
-        comparePart('loss', leg, impl.loss(c.model, c.data, c.variant.reduction), q.loss, { rtol: RTOL_VS_SYMBOLIC, atol: CLOSED_FORM_ROUNDOFF_UNITS * EPS * Math.abs(q.loss) }),
+        comparePart('loss', leg, impl.loss(c.model, c.data, c.variant.reduction), q.loss, { rtol: RTOL_VS_SYMBOLIC, atol: CLOSED_FORM_ROUNDOFF_UNITS * EPS * magnitudes.loss }),
         comparePart('lossGradient', leg, impl.lossGradient(c.model, c.data, c.variant.reduction), q.gradient, { rtol: RTOL_VS_SYMBOLIC, atol: gradientAtol, name: (i) => `dL/d${parameterName(c.model, i)}` }),
         comparePart('hessian', leg, impl.denseHessian(c.model, c.data, c.variant).data, block.hessian, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH, name: hessianEntryName(c.model, c.variant.block) }),
         comparePart('traceH', leg, t.traceH, block.traceH, { rtol: RTOL_VS_SYMBOLIC, scale: Math.abs(block.traceH) + Math.sqrt(block.size * Math.abs(block.traceH2)), atol: r.traceH }),
@@ -82,7 +88,7 @@ function traceGradientsEqualSymbolic(engine: SymbolicEngine): NamedProperty {
       if (typeof e === 'string') return skipped(e);
       if (e.order < 3) return skipped(`P = ${e.quantities.parameters} exceeds the ${engine} third-order limit (see SYMBOLIC_LIMITS)`);
       const q = e.quantities;
-      const r = roundoff(c);
+      const r = symbolicRoundoff(c);
       const l = lengthScales(c);
       const tg = impl.traceGradients(c.model, c.data, c.variant);
       const parts: Part[] = [
