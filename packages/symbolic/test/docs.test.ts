@@ -1,6 +1,6 @@
 /**
  * The formula registry renders, and the generated docs are deterministic, well formed and
- * committed up to date (CI fails on stale docs, as `pnpm docs --check` does).
+ * committed up to date (CI fails on stale docs, as `pnpm hsr docs --check` does).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,7 +79,7 @@ describe('generated docs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hsr-docs-'));
     try {
       const files = generateDocsFiles(dir);
-      expect(firstDocsDifference(dir, files)).toBe('formulas.md: missing (run pnpm docs)');
+      expect(firstDocsDifference(dir, files)).toBe('formulas.md: missing (run pnpm hsr docs)');
       for (const [rel, bytes] of files) {
         mkdirSync(dirname(join(dir, rel)), { recursive: true });
         writeFileSync(join(dir, rel), bytes);
@@ -93,7 +93,7 @@ describe('generated docs', () => {
     }
   });
 
-  it('committed docs/formulas.md, formulas.html and assets are up to date (run pnpm docs)', () => {
+  it('committed docs/formulas.md, formulas.html and assets are up to date (run pnpm hsr docs)', () => {
     expect(firstDocsDifference(DOCS_DIR)).toBeNull();
   });
 });

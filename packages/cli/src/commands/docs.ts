@@ -27,7 +27,7 @@ export function registerDocs(program: Command): void {
           const diff = firstDocsDifference(dir, files);
           if (diff) {
             process.stderr.write(`hsr docs --check: stale docs: ${diff}\n`);
-            throw new CheckFailed(`docs are stale; run pnpm docs`);
+            throw new CheckFailed(`docs are stale; run pnpm hsr docs`);
           }
           process.stdout.write(`docs up to date (${files.size} files in ${dir})\n`);
           return;
