@@ -43,10 +43,20 @@ describe('hsr train --data mnist', () => {
     const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.epoch)).toEqual([0, 1, 2]);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-    expect(config.data).toMatchObject({ name: 'mnist', features: 784, classes: 10, trainSamples: 160, testSamples: 40 });
+    // Pixels stay in [0, 1] unless --standardize is given (train.ts says why).
+    expect(config.data).toMatchObject({ name: 'mnist', features: 784, classes: 10, trainSamples: 160, testSamples: 40, standardize: false });
     expect(config.model.parameters).toBe(P);
     const model = readModelFile(join(out, 'model.json'));
     expect([model.inputDim, model.hiddenDim, model.classes, model.W.length, model.V.length]).toEqual([784, 16, 10, 16 * 784, 10 * 16]);
+  });
+
+  it('--standardize turns z-scoring back on for mnist; iris keeps it by default', async () => {
+    const mnistOut = join(tmp(), 'std-mnist');
+    expect((await run(['train', '--data', 'mnist', '--samples', '50', '--hidden', '4', '--epochs', '1', '--standardize', '--out', mnistOut, '--json'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(mnistOut, 'config.json'), 'utf8')).data.standardize).toBe(true);
+    const irisOut = join(tmp(), 'std-iris');
+    expect((await run(['train', '--data', 'iris', '--epochs', '1', '--out', irisOut, '--json'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(irisOut, 'config.json'), 'utf8')).data.standardize).toBe(true);
   });
 
   it.each([['5'], ['abc'], ['1.5'], ['8631'], ['-10']])('rejects --samples %s with exit 2 before creating the output directory', async (value) => {

@@ -130,7 +130,10 @@ export function planTraining(opts: Record<string, unknown>): TrainPlan {
     hidden,
     activation,
     bias: opts.bias !== false,
-    standardize: opts.standardize !== false,
+    // MNIST pixels are already in [0, 1]; z-scoring them divides pixels that are almost always 0
+    // by a tiny sd, so a test digit with ink there gets inputs in the hundreds (measured: 1000
+    // digits, 784-32-10, 20 epochs: test accuracy 85.5% standardised vs 88.5% raw).
+    standardize: typeof opts.standardize === 'boolean' ? opts.standardize : str('data') !== 'mnist',
     testFraction,
     seed,
     out: str('out'),
@@ -290,7 +293,8 @@ export function registerTrain(program: Command): void {
     .option('--batch <n|full>', 'mini-batch size, or full for full-batch gradient descent', 'full')
     .option('--weight-decay <omega>', 'decoupled weight decay (AdamW-style; equals L2 for sgd)', '0')
     .option('--test-fraction <f>', 'held-out fraction in [0, 1), stratified and seeded', '0.2')
-    .option('--no-standardize', 'do not standardise features (default: fit mean/sd on the training part)')
+    .option('--standardize', 'standardise features: fit mean/sd on the training part (the default, except for --data mnist)')
+    .option('--no-standardize', 'do not standardise features (the default for --data mnist, whose pixels are in [0, 1])')
     .option('--metrics-every <k>', 'record metrics every k epochs (and at epoch 0 and the last)', '10')
     .option('--epochs <E>', 'passes over the training set', '100')
     .option('--seed <S>', 'seeds initialisation, synthetic data, the split and the shuffles', '0')
