@@ -23,20 +23,18 @@
  * first out): nerdamer derives every label, so any data of that shape reuses it; mathjs
  * derives the whole data set, so its key also holds the labels and the reduction.
  *
- * What it covers: the full Hessian and its blocks (sub-matrices of the derived Hessian) for
- * loss gradient, Hessian entries, T1, T2 and the five bounds; gradients of T1, T2 and the
- * upper bound for the full Hessian only (the symbolic package differentiates full traces).
- * Gauss–Newton is not a derivative of the loss, so the symbolic leg does not apply to it.
+ * What it covers: loss, gradient, Hessian entries, and for the full Hessian and each block
+ * T1, T2, the five bounds and the gradients of T1, T2 and the upper, lower and range bounds
+ * (nerdamer restricts its third-derivative sums to the block; mathjs derives the block's
+ * trace expressions). Gauss–Newton is not a derivative of the loss, so the symbolic leg does
+ * not apply to it.
  */
 import { BLOCKS, REDUCTIONS, blockRange, parameterCount, type Activation } from '@hsr/numeric';
 import {
   MATHJS_GELU_SKIP_REASON,
   deriveMathjsNetwork,
   deriveNerdamerNetwork,
-  mathjsOuterLayer,
-  nerdamerOuterLayer,
   type DerivationOrder,
-  type OuterLayer,
   type SymbolicNetwork,
   type SymbolicQuantities,
 } from '@hsr/symbolic';
@@ -89,14 +87,14 @@ function derive(c: CheckCase, engine: SymbolicEngine, order: DerivationOrder): S
   const key =
     engine === 'nerdamer'
       ? `nerdamer|${JSON.stringify(shape)}|${activation}|${order}`
-      : `mathjs|${JSON.stringify(shape)}|${activation}|${order}|${c.variant.reduction}|${Array.from(c.data.y).join(',')}`;
+      : `mathjs|${JSON.stringify(shape)}|${activation}|${order}|${c.variant.reduction}|${c.variant.block}|${Array.from(c.data.y).join(',')}`;
   let net = cache.get(key);
   if (net === undefined) {
     // Evict this engine's least recently used networks first, so the old trees can be freed.
     const mine = [...cache.keys()].filter((k) => k.startsWith(`${engine}|`));
     for (const k of mine.slice(0, Math.max(0, mine.length - CACHE_SIZE[engine] + 1))) cache.delete(k);
     try {
-      net = engine === 'nerdamer' ? deriveNerdamerNetwork(shape, activation, order) : deriveMathjsNetwork(shape, activation, c.data.y, c.variant.reduction, order);
+      net = engine === 'nerdamer' ? deriveNerdamerNetwork(shape, activation, order) : deriveMathjsNetwork(shape, activation, c.data.y, c.variant.reduction, order, c.variant.block);
     } catch (error) {
       net = error instanceof Error ? error : new Error(String(error));
     }
@@ -108,47 +106,29 @@ function derive(c: CheckCase, engine: SymbolicEngine, order: DerivationOrder): S
   return net;
 }
 
-/** What one engine gives for a case: the derived quantities of the full network, and the order reached. */
+/** What one engine gives for a case: the derived quantities (traces, bounds and their gradients of the case's block), and the order reached. */
 export interface SymbolicEvaluation {
   engine: SymbolicEngine;
   order: DerivationOrder;
   quantities: SymbolicQuantities;
-  /** The engine's compiled Wolkowicz–Styan layer (bounds of a block's traces). */
-  outer: OuterLayer;
-}
-
-const outerLayers = new Map<SymbolicEngine, OuterLayer>();
-
-function outerLayer(engine: SymbolicEngine): OuterLayer {
-  let o = outerLayers.get(engine);
-  if (!o) outerLayers.set(engine, (o = engine === 'nerdamer' ? nerdamerOuterLayer() : mathjsOuterLayer()));
-  return o;
 }
 
 /** Derive (or reuse) and evaluate `engine` on the case, or say why it does not run. */
 export function symbolicEvaluation(c: CheckCase, engine: SymbolicEngine): SymbolicEvaluation | string {
   const order = symbolicOrder(c, engine);
   if (typeof order === 'string') return order;
-  const quantities = derive(c, engine, order).evaluate(c.model, c.data, c.variant.reduction);
-  return { engine, order, quantities, outer: outerLayer(engine) };
+  const quantities = derive(c, engine, order).evaluate(c.model, c.data, c.variant.reduction, c.variant.block);
+  return { engine, order, quantities };
 }
 
-/** The block's sub-matrix of a full row-major P x P Hessian, and its T1 = tr, T2 = ||.||_F^2. */
-export function symbolicBlock(c: CheckCase, q: SymbolicQuantities): { size: number; hessian: Float64Array; traceH: number; traceH2: number } {
+/** The block's sub-matrix of the derived full row-major P x P Hessian. */
+export function symbolicBlock(c: CheckCase, q: SymbolicQuantities): { size: number; hessian: Float64Array } {
   const P = q.parameters;
   const { start, end } = blockRange(c.model, c.variant.block);
   const size = end - start;
   const hessian = new Float64Array(size * size);
-  let traceH = 0;
-  let traceH2 = 0;
-  for (let i = 0; i < size; i++)
-    for (let j = 0; j < size; j++) {
-      const v = q.hessian[(start + i) * P + start + j]!;
-      hessian[i * size + j] = v;
-      traceH2 += v * v;
-      if (i === j) traceH += v;
-    }
-  return { size, hessian, traceH, traceH2 };
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) hessian[i * size + j] = q.hessian[(start + i) * P + start + j]!;
+  return { size, hessian };
 }
 
 /**

@@ -26,7 +26,7 @@
  * Cost: nerdamer O(c P^3) derivations; mathjs O(P^2) expression trees of size growing
  * with N P. Keep d, h, c, N <= 3 (tests: d = h <= 2, c = 2, N <= 2 by default).
  */
-import { ACTIVATIONS, flattenParameters, isActivation, type Dataset, type Model, type Reduction } from '@hsr/numeric';
+import { ACTIVATIONS, flattenParameters, isActivation, type Block, type Dataset, type Model, type Reduction } from '@hsr/numeric';
 import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type MathNode, type NerdamerExpression } from './engines.ts';
 import { EULER_SYMBOL, datasetDataSymbols, opaqueExp, opaqueSqrtConstants, parameterSymbols, reductionFactor, sampleDataSymbols, sampleLossExpression, type NetworkShape } from './networkExpressions.ts';
 import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer, type SymbolicBoundKind, type SymbolicQuantities } from './quantities.ts';
@@ -73,7 +73,13 @@ export interface SymbolicNetwork {
   readonly order: DerivationOrder;
   /** Milliseconds spent deriving and compiling. */
   readonly deriveMilliseconds: number;
-  evaluate(model: Model, data: Dataset, reduction: Reduction): SymbolicQuantities;
+  /**
+   * `block` (default all) restricts the traces, bounds and their gradients to that block's
+   * sub-matrix of the Hessian (P_b rows and columns, bounds with P_b); the loss, gradient and
+   * `hessian` stay those of the whole network. A mathjs network evaluates only the block it
+   * was derived for.
+   */
+  evaluate(model: Model, data: Dataset, reduction: Reduction, block?: Block): SymbolicQuantities;
   /** The per-sample (nerdamer) or whole-data (mathjs) loss and its derivatives as engine text, for `hsr derive`. */
   text(quantity: 'loss' | 'grad' | 'hessian' | 'trace' | 'trace2'): { text: string[]; latex: string[] };
 }
@@ -85,7 +91,15 @@ function checkShape(shape: NetworkShape, model: Model, data: Dataset): void {
 }
 
 /** Assemble Hessian, traces, their gradients, bounds and the bound gradient from per-sample pieces. */
+/** [start, end) of a block in theta order, for a network shape (first layer then second). */
+function blockSpan(shape: NetworkShape, block: Block): { start: number; end: number } {
+  const first = shape.hiddenDim * (shape.inputDim + (shape.bias ? 1 : 0));
+  const total = first + shape.classes * (shape.hiddenDim + (shape.bias ? 1 : 0));
+  return block === 'all' ? { start: 0, end: total } : block === 'first' ? { start: 0, end: first } : { start: first, end: total };
+}
+
 function assemble(
+  span: { start: number; end: number },
   P: number,
   loss: number,
   gradient: Float64Array,
@@ -98,15 +112,18 @@ function assemble(
 ): SymbolicQuantities {
   let traceH = 0;
   let traceH2 = 0;
-  for (let i = 0; i < P; i++) traceH += hessian[i * P + i]!;
-  for (let i = 0; i < P * P; i++) traceH2 += hessian[i]! ** 2;
+  for (let i = span.start; i < span.end; i++) {
+    traceH += hessian[i * P + i]!;
+    for (let j = span.start; j < span.end; j++) traceH2 += hessian[i * P + j]! ** 2;
+  }
   if (traceHOverride !== null) traceH = traceHOverride;
   if (traceH2Override !== null) traceH2 = traceH2Override;
-  const bounds = outer.bounds(traceH, traceH2, P);
+  const Pb = span.end - span.start;
+  const bounds = outer.bounds(traceH, traceH2, Pb);
   const boundGradient = (of: SymbolicBoundKind): Float64Array => {
     const g = new Float64Array(P);
     if (gradTraceH2) {
-      const { alpha, beta } = outer.outer(traceH, traceH2, P, of);
+      const { alpha, beta } = outer.outer(traceH, traceH2, Pb, of);
       for (let k = 0; k < P; k++) g[k] = alpha * gradTraceH[k]! + beta * gradTraceH2[k]!;
     }
     return g;
@@ -189,8 +206,9 @@ export function deriveNerdamerNetwork(shape: NetworkShape, activation: string, o
     activation: formula,
     order,
     deriveMilliseconds,
-    evaluate(model, data, reduction) {
+    evaluate(model, data, reduction, block = 'all') {
       checkShape(shape, model, data);
+      const span = blockSpan(shape, block);
       const kappa = reductionFactor(reduction, data.samples);
       const values = new Float64Array(args.length);
       values.set(flattenParameters(model), 0);
@@ -218,15 +236,15 @@ export function deriveNerdamerNetwork(shape: NetworkShape, activation: string, o
         for (let k = 0; k < P; k++) {
           let t1 = 0;
           let t2 = 0;
-          for (let i = 0; i < P; i++) {
+          for (let i = span.start; i < span.end; i++) {
             t1 += thirdSum.get(tripleKey(i, i, k))!;
-            for (let j = 0; j < P; j++) t2 += 2 * hessian[i * P + j]! * thirdSum.get(tripleKey(i, j, k))!;
+            for (let j = span.start; j < span.end; j++) t2 += 2 * hessian[i * P + j]! * thirdSum.get(tripleKey(i, j, k))!;
           }
           gradTraceH[k] = t1;
           gradTraceH2[k] = t2;
         }
       }
-      return assemble(P, loss, gradient, hessian, gradTraceH, gradTraceH2, null, null, outer);
+      return assemble(span, P, loss, gradient, hessian, gradTraceH, gradTraceH2, null, null, outer);
     },
     text(quantity) {
       const t = texts[0]!;
@@ -252,7 +270,7 @@ function sumNodes(nodes: MathNode[]): MathNode {
  * for these labels; `evaluate` checks that the data carry them). The traces are built as
  * expressions and differentiated directly. Throws for GELU (see MATHJS_GELU_SKIP_REASON).
  */
-export function deriveMathjsNetwork(shape: NetworkShape, activation: string, labels: ArrayLike<number>, reduction: Reduction, order: DerivationOrder = 3): SymbolicNetwork {
+export function deriveMathjsNetwork(shape: NetworkShape, activation: string, labels: ArrayLike<number>, reduction: Reduction, order: DerivationOrder = 3, block: Block = 'all'): SymbolicNetwork {
   const started = performance.now();
   const formula = activationFormula(activation);
   if (/\berf\s*\(/.test(formula)) throw new Error(MATHJS_GELU_SKIP_REASON);
@@ -271,11 +289,12 @@ export function deriveMathjsNetwork(shape: NetworkShape, activation: string, lab
   let traceH2Node: MathNode | null = null;
   let gradT1: MathNode[] = [];
   let gradT2: MathNode[] = [];
+  const span = blockSpan(shape, block);
   if (order >= 2) {
-    traceHNode = sumNodes(Array.from({ length: P }, (_, i) => hess[pair(P, i, i)]!));
+    traceHNode = sumNodes(Array.from({ length: span.end - span.start }, (_, i) => hess[pair(P, span.start + i, span.start + i)]!));
     const squares: MathNode[] = [];
-    for (let i = 0; i < P; i++)
-      for (let j = i; j < P; j++) {
+    for (let i = span.start; i < span.end; i++)
+      for (let j = i; j < span.end; j++) {
         const sq = new math.OperatorNode('^', 'pow', [new math.ParenthesisNode(hess[pair(P, i, j)]!), new math.ConstantNode(2)]);
         squares.push(i === j ? sq : new math.OperatorNode('*', 'multiply', [new math.ConstantNode(2), sq]));
       }
@@ -301,8 +320,9 @@ export function deriveMathjsNetwork(shape: NetworkShape, activation: string, lab
     activation: formula,
     order,
     deriveMilliseconds,
-    evaluate(model, data, red) {
+    evaluate(model, data, red, evaluatedBlock = 'all') {
       checkShape(shape, model, data);
+      if (evaluatedBlock !== block) throw new RangeError(`mathjs network was derived for block ${block}, not ${evaluatedBlock}`);
       if (data.samples !== N || labelList.some((y, n) => data.y[n] !== y)) throw new RangeError('mathjs network was derived for other labels');
       if (red !== reduction) throw new RangeError(`mathjs network was derived for the ${reduction} reduction`);
       const v = [...flattenParameters(model), ...data.X];
@@ -312,7 +332,7 @@ export function deriveMathjsNetwork(shape: NetworkShape, activation: string, lab
       const gradTraceH = Float64Array.from(gT1F.map((f) => f(...v)));
       const gradTraceH2 = order >= 3 ? Float64Array.from(gT2F.map((f) => f(...v))) : null;
       if (order < 3) gradTraceH.fill(0);
-      return assemble(P, lossF(...v), gradient, hessian, gradTraceH.length ? gradTraceH : new Float64Array(P), gradTraceH2, t2F ? t2F(...v) : null, t1F ? t1F(...v) : null, outer);
+      return assemble(span, P, lossF(...v), gradient, hessian, gradTraceH.length ? gradTraceH : new Float64Array(P), gradTraceH2, t2F ? t2F(...v) : null, t1F ? t1F(...v) : null, outer);
     },
     text(quantity) {
       if (quantity === 'loss') return { text: [lossNode.toString()], latex: [lossNode.toTex()] };
