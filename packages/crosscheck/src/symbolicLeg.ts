@@ -26,15 +26,20 @@
  * What it covers: loss, gradient, Hessian entries, and for the full Hessian and each block
  * T1, T2, the five bounds and the gradients of T1, T2 and the upper, lower and range bounds
  * (nerdamer restricts its third-derivative sums to the block; mathjs derives the block's
- * trace expressions). Gauss–Newton is not a derivative of the loss, so the symbolic leg does
- * not apply to it.
+ * trace expressions). Gauss–Newton is not a derivative of the loss: for it the leg builds
+ * J^T S J from the engines' first derivatives of the logits (`symbolicGaussNewton`, up to
+ * P = SYMBOLIC_LIMITS.gaussNewton, any N) and checks the matrix, T1, T2 and the bounds, not
+ * their gradients.
  */
-import { BLOCKS, REDUCTIONS, blockRange, parameterCount, type Activation } from '@hsr/numeric';
+import { BLOCKS, CURVATURES, REDUCTIONS, blockRange, parameterCount, type Activation } from '@hsr/numeric';
 import {
   MATHJS_GELU_SKIP_REASON,
+  deriveGaussNewton,
   deriveMathjsNetwork,
   deriveNerdamerNetwork,
   type DerivationOrder,
+  type SymbolicBounds,
+  type SymbolicGaussNewton,
   type SymbolicNetwork,
   type SymbolicQuantities,
 } from '@hsr/symbolic';
@@ -52,9 +57,11 @@ export type SymbolicEngine = (typeof SYMBOLIC_ENGINES)[number];
 export const SYMBOLIC_LIMITS = {
   nerdamer: { second: 6, third: 3 },
   mathjs: { second: 12, third: 6, samples: 3 },
+  /** Gauss–Newton needs only c P first derivatives of the logits (either engine, any N). */
+  gaussNewton: 40,
 } as const;
 
-const cache = new Map<string, SymbolicNetwork | Error>();
+const cache = new Map<string, SymbolicNetwork | SymbolicGaussNewton | Error>();
 /** Networks kept per engine: enough for the cases of one property run to share derivations. */
 const CACHE_SIZE: Record<SymbolicEngine, number> = { nerdamer: 4, mathjs: 2 };
 
@@ -69,7 +76,7 @@ function shapeOf(c: CheckCase) {
 
 /** The highest order `engine` derives for this case, or why it does not run. */
 export function symbolicOrder(c: CheckCase, engine: SymbolicEngine): DerivationOrder | string {
-  if (c.variant.curvature !== 'hessian') return 'the symbolic leg differentiates the loss; Gauss–Newton is not one of its derivatives';
+  if (c.variant.curvature !== 'hessian') return 'Gauss–Newton is not a derivative of the loss; the symbolic leg builds it from J and S instead (symbolicGaussNewton)';
   const P = parameterCount(c.model);
   const limits = SYMBOLIC_LIMITS[engine];
   if (engine === 'mathjs') {
@@ -81,20 +88,15 @@ export function symbolicOrder(c: CheckCase, engine: SymbolicEngine): DerivationO
   return `P = ${P} exceeds the ${engine} limit ${limits.second} (derivation cost grows like c P^3; see SYMBOLIC_LIMITS)`;
 }
 
-function derive(c: CheckCase, engine: SymbolicEngine, order: DerivationOrder): SymbolicNetwork {
-  const shape = shapeOf(c);
-  const activation: Activation = c.model.activation;
-  const key =
-    engine === 'nerdamer'
-      ? `nerdamer|${JSON.stringify(shape)}|${activation}|${order}`
-      : `mathjs|${JSON.stringify(shape)}|${activation}|${order}|${c.variant.reduction}|${c.variant.block}|${Array.from(c.data.y).join(',')}`;
+/** The cached derivation under `key` (engine-prefixed), deriving it on a miss; LRU per engine. */
+function cached<T extends SymbolicNetwork | SymbolicGaussNewton>(engine: SymbolicEngine, key: string, make: () => T): T {
   let net = cache.get(key);
   if (net === undefined) {
     // Evict this engine's least recently used networks first, so the old trees can be freed.
     const mine = [...cache.keys()].filter((k) => k.startsWith(`${engine}|`));
     for (const k of mine.slice(0, Math.max(0, mine.length - CACHE_SIZE[engine] + 1))) cache.delete(k);
     try {
-      net = engine === 'nerdamer' ? deriveNerdamerNetwork(shape, activation, order) : deriveMathjsNetwork(shape, activation, c.data.y, c.variant.reduction, order, c.variant.block);
+      net = make();
     } catch (error) {
       net = error instanceof Error ? error : new Error(String(error));
     }
@@ -103,7 +105,27 @@ function derive(c: CheckCase, engine: SymbolicEngine, order: DerivationOrder): S
   cache.delete(key);
   cache.set(key, net);
   if (net instanceof Error) throw net;
-  return net;
+  return net as T;
+}
+
+function derive(c: CheckCase, engine: SymbolicEngine, order: DerivationOrder): SymbolicNetwork {
+  const shape = shapeOf(c);
+  const activation: Activation = c.model.activation;
+  return engine === 'nerdamer'
+    ? cached(engine, `nerdamer|${JSON.stringify(shape)}|${activation}|${order}`, () => deriveNerdamerNetwork(shape, activation, order))
+    : cached(engine, `mathjs|${JSON.stringify(shape)}|${activation}|${order}|${c.variant.reduction}|${c.variant.block}|${Array.from(c.data.y).join(',')}`, () =>
+        deriveMathjsNetwork(shape, activation, c.data.y, c.variant.reduction, order, c.variant.block),
+      );
+}
+
+/** The Gauss–Newton block by `engine` (gaussNewton.ts in @hsr/symbolic), or why it does not run. */
+export function symbolicGaussNewton(c: CheckCase, engine: SymbolicEngine): { size: number; matrix: Float64Array; traceH: number; traceH2: number; bounds: SymbolicBounds } | string {
+  if (engine === 'mathjs' && c.model.activation === 'gelu') return MATHJS_GELU_SKIP_REASON;
+  const P = parameterCount(c.model);
+  if (P > SYMBOLIC_LIMITS.gaussNewton) return `P = ${P} exceeds the symbolic Gauss–Newton limit ${SYMBOLIC_LIMITS.gaussNewton} (see SYMBOLIC_LIMITS)`;
+  const shape = shapeOf(c);
+  const gn = cached(engine, `${engine}|gn|${JSON.stringify(shape)}|${c.model.activation}`, () => deriveGaussNewton(shape, c.model.activation, engine));
+  return gn.evaluate(c.model, c.data, c.variant.reduction, c.variant.block);
 }
 
 /** What one engine gives for a case: the derived quantities (traces, bounds and their gradients of the case's block), and the order reached. */
@@ -132,8 +154,8 @@ export function symbolicBlock(c: CheckCase, q: SymbolicQuantities): { size: numb
 }
 
 /**
- * Generated cases small enough for both engines: d, h in 1..2, c = 2, N in 1..2, Hessian
- * curvature (every reduction and block), unit-order weight scales. Saturated and near-zero
+ * Generated cases small enough for both engines: d, h in 1..2, c = 2, N in 1..2, every
+ * reduction, block and curvature, unit-order weight scales. Saturated and near-zero
  * regimes stay with the other legs: the compiled symbolic expressions evaluate log(1 + e^u)
  * and e^v as written, without the closed forms' stabilisation, so a disagreement there would
  * say nothing about the closed forms.
@@ -143,7 +165,7 @@ export const SYMBOLIC_CASE_OPTIONS: CaseOptions = {
   hiddenDim: [1, 2],
   classes: [2, 2],
   samples: [1, 2],
-  variants: REDUCTIONS.flatMap((reduction) => BLOCKS.map((block) => ({ reduction, block, curvature: 'hessian' as const }))),
+  variants: REDUCTIONS.flatMap((reduction) => BLOCKS.flatMap((block) => CURVATURES.map((curvature) => ({ reduction, block, curvature })))),
   weightScales: [
     { weight: 2, scale: 1 },
     { weight: 1, scale: 0.3 },

@@ -4,6 +4,7 @@
  *
  *   name                          quantity under test                                    oracle
  *   traces-equal-nerdamer         loss, gradient, Hessian block, T1, T2, five WS bounds  nerdamer derivation
+ *                                 (Gauss–Newton: the block of J^T S J, T1, T2, bounds)   (J, S derived, gaussNewton.ts)
  *   traces-equal-mathjs           the same                                               mathjs derivation
  *   trace-gradients-equal-nerdamer grad T1, T2, upper, lower, range bound (any block)     nerdamer, third order
  *   trace-gradients-equal-mathjs  the same                                               mathjs, third order
@@ -16,7 +17,9 @@ import { boundRoundoff, gradientMagnitudes, traceRoundoff } from './magnitudes.t
 import { comparePart, hessianEntryName, outcome, parameterName, skipped, type Part } from './outcome.ts';
 import { CLOSED_FORM_ROUNDOFF_UNITS, EPS } from './propertyTolerances.ts';
 import { boundKinkReason, define, implTraces, lengthScales, memo, variantKey, type NamedProperty } from './properties.ts';
-import { symbolicBlock, symbolicEvaluation, type SymbolicEngine, type SymbolicEvaluation } from './symbolicLeg.ts';
+import { symbolicBlock, symbolicEvaluation, symbolicGaussNewton, type SymbolicEngine, type SymbolicEvaluation } from './symbolicLeg.ts';
+import type { Implementations } from './implementations.ts';
+import type { PropertyOutcome } from './outcome.ts';
 import type { CheckCase } from './cases.ts';
 
 /**
@@ -49,6 +52,7 @@ function tracesEqualSymbolic(engine: SymbolicEngine): NamedProperty {
     leg,
     tolerance: { rtol: RTOL_VS_SYMBOLIC, why: WHY },
     run(c, impl) {
+      if (c.variant.curvature === 'gauss-newton') return gaussNewtonParts(c, impl, engine);
       const e = evaluation(c, engine);
       if (typeof e === 'string') return skipped(e);
       const q = e.quantities;
@@ -62,17 +66,36 @@ function tracesEqualSymbolic(engine: SymbolicEngine): NamedProperty {
       const theirs = q.bounds;
       const boundScale = Math.abs(theirs.mean) + theirs.spread * Math.sqrt(block.size);
       const boundAtol = boundRoundoff(q.traceH, q.traceH2, block.size, r.traceH, r.traceH2);
-      const keys = ['lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower', 'rangeUpper'] as const;
       return outcome([
         comparePart('loss', leg, impl.loss(c.model, c.data, c.variant.reduction), q.loss, { rtol: RTOL_VS_SYMBOLIC, atol: CLOSED_FORM_ROUNDOFF_UNITS * EPS * magnitudes.loss }),
         comparePart('lossGradient', leg, impl.lossGradient(c.model, c.data, c.variant.reduction), q.gradient, { rtol: RTOL_VS_SYMBOLIC, atol: gradientAtol, name: (i) => `dL/d${parameterName(c.model, i)}` }),
         comparePart('hessian', leg, impl.denseHessian(c.model, c.data, c.variant).data, block.hessian, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH, name: hessianEntryName(c.model, c.variant.block) }),
         comparePart('traceH', leg, t.traceH, q.traceH, { rtol: RTOL_VS_SYMBOLIC, scale: Math.abs(q.traceH) + Math.sqrt(block.size * Math.abs(q.traceH2)), atol: r.traceH }),
         comparePart('traceH2', leg, t.traceH2, q.traceH2, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH2 }),
-        ...keys.map((k) => comparePart(k, leg, mine[k], theirs[k], { rtol: RTOL_VS_SYMBOLIC, scale: boundScale, atol: boundAtol })),
+        ...BOUND_KEYS.map((k) => comparePart(k, leg, mine[k], theirs[k], { rtol: RTOL_VS_SYMBOLIC, scale: boundScale, atol: boundAtol })),
       ]);
     },
   });
+}
+
+const BOUND_KEYS = ['lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower', 'rangeUpper'] as const;
+
+/** Gauss–Newton cases: the implementation's dense G block, T1, T2 and bounds vs the engine's J^T S J. */
+function gaussNewtonParts(c: CheckCase, impl: Implementations, engine: SymbolicEngine): PropertyOutcome {
+  const leg = legName(engine);
+  const g = memo(c, `symbolic-gn:${engine}:${variantKey(c.variant)}`, () => symbolicGaussNewton(c, engine));
+  if (typeof g === 'string') return skipped(g);
+  const r = symbolicRoundoff(c);
+  const t = implTraces(c, impl);
+  const mine = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
+  const boundScale = Math.abs(g.bounds.mean) + g.bounds.spread * Math.sqrt(g.size);
+  const boundAtol = boundRoundoff(g.traceH, g.traceH2, g.size, r.traceH, r.traceH2);
+  return outcome([
+    comparePart('hessian', leg, impl.denseHessian(c.model, c.data, c.variant).data, g.matrix, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH, name: hessianEntryName(c.model, c.variant.block) }),
+    comparePart('traceH', leg, t.traceH, g.traceH, { rtol: RTOL_VS_SYMBOLIC, scale: Math.abs(g.traceH) + Math.sqrt(g.size * Math.abs(g.traceH2)), atol: r.traceH }),
+    comparePart('traceH2', leg, t.traceH2, g.traceH2, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH2 }),
+    ...BOUND_KEYS.map((k) => comparePart(k, leg, mine[k], g.bounds[k], { rtol: RTOL_VS_SYMBOLIC, scale: boundScale, atol: boundAtol })),
+  ]);
 }
 
 function traceGradientsEqualSymbolic(engine: SymbolicEngine): NamedProperty {
@@ -83,6 +106,7 @@ function traceGradientsEqualSymbolic(engine: SymbolicEngine): NamedProperty {
     leg,
     tolerance: { rtol: RTOL_VS_SYMBOLIC, why: `${WHY}; the bound gradient is skipped near the kink R = 0 like the other legs` },
     run(c, impl) {
+      if (c.variant.curvature === 'gauss-newton') return skipped('the symbolic Gauss–Newton leg derives J and S to first order only; its trace gradients are not derived');
       const e = evaluation(c, engine);
       if (typeof e === 'string') return skipped(e);
       if (e.order < 3) return skipped(`P = ${e.quantities.parameters} exceeds the ${engine} third-order limit (see SYMBOLIC_LIMITS)`);

@@ -58,5 +58,6 @@ describe('README example', () => {
   test('the README states the symbolic limits the code uses', () => {
     const L = crosscheck.SYMBOLIC_LIMITS;
     expect(README).toContain(`nerdamer\nto P ≤ ${L.nerdamer.second}, third order P ≤ ${L.nerdamer.third}; mathjs to P ≤ ${L.mathjs.second}, third order P ≤ ${L.mathjs.third}, N ≤ ${L.mathjs.samples}`);
+    expect(README).toContain(`(up to P ≤ ${L.gaussNewton},\nany N)`);
   });
 });

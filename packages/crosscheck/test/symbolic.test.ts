@@ -7,7 +7,7 @@
  * slow project sweeps generated cases over every activation (symbolic.slow.test.ts).
  */
 import { describe, expect, test } from 'vitest';
-import { ACTIVATION_NAMES, parameterCount, type Activation, type Variant } from '@hsr/numeric';
+import { ACTIVATION_NAMES, hessianTraces, parameterCount, type Activation, type Variant } from '@hsr/numeric';
 import {
   SYMBOLIC_CASE_OPTIONS,
   SYMBOLIC_LIMITS,
@@ -22,6 +22,7 @@ import {
   traceGradientsEqualNerdamer,
   tracesEqualMathjs,
   tracesEqualNerdamer,
+  withImplementations,
   type CaseSpec,
   type CheckCase,
 } from '../src/index.ts';
@@ -101,11 +102,30 @@ describe('the symbolic leg accepts numeric', () => {
   });
 });
 
-describe('where the symbolic leg cannot run, it says why', () => {
-  test('Gauss–Newton is not a derivative of the loss', () => {
-    const c = tinyCase('tanh', false, { reduction: 'mean', block: 'all', curvature: 'gauss-newton' });
-    expect(tracesEqualNerdamer.check(c).skipped).toMatch(/Gauss–Newton/);
+describe('Gauss–Newton, and where the symbolic leg cannot run', () => {
+  test('Gauss–Newton: the block of J^T S J is checked, its trace gradients are not derived', () => {
+    for (const block of ['all', 'first', 'second'] as const) {
+      const c = tinyCase('tanh', true, { reduction: 'sum', block, curvature: 'gauss-newton' });
+      for (const property of [tracesEqualNerdamer, tracesEqualMathjs]) {
+        const o = property.check(c);
+        expect(o.skipped, `${property.name} ${block}`).toBeUndefined();
+        expect(o.ok).toBe(true);
+        expect(o.parts.map((p) => p.quantity)).toEqual(['hessian', 'traceH', 'traceH2', 'lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower', 'rangeUpper']);
+      }
+      expect(traceGradientsEqualNerdamer.check(c).skipped).toMatch(/Gauss–Newton/);
+    }
+    // Reporting the Hessian's traces for a Gauss–Newton variant is caught.
+    const c = tinyCase('tanh', true, { reduction: 'mean', block: 'all', curvature: 'gauss-newton' });
+    const wrong = withImplementations({ hessianTraces: (m, d, v) => hessianTraces(m, d, { ...v, curvature: 'hessian' }) });
+    expect(tracesEqualNerdamer.check(c, wrong).ok).toBe(false);
+    expect(tracesEqualMathjs.check(c, wrong).ok).toBe(false);
     expect(symbolicOrder(c, 'mathjs')).toMatch(/Gauss–Newton/);
+  });
+
+  test('beyond SYMBOLIC_LIMITS.gaussNewton the Gauss–Newton leg is skipped', () => {
+    const big = buildCase({ ...tinyCase('tanh', true).spec!, inputDim: 8, hiddenDim: 4, variant: { reduction: 'mean', block: 'all', curvature: 'gauss-newton' } });
+    expect(parameterCount(big.model)).toBeGreaterThan(SYMBOLIC_LIMITS.gaussNewton);
+    expect(tracesEqualNerdamer.check(big).skipped).toMatch(/exceeds the symbolic Gauss–Newton limit/);
   });
 
   test('beyond SYMBOLIC_LIMITS the leg is skipped, not run for minutes', () => {

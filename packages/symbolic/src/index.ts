@@ -1,7 +1,7 @@
 export type { NerdamerExpression, MathNode } from './engines.ts';
 export { compileMathjs, compileNerdamer, flushNerdamer, mathjsDerivative } from './engines.ts';
 export type { NetworkShape } from './networkExpressions.ts';
-export { applyActivation, datasetDataSymbols, parameterSymbols, sampleDataSymbols, sampleLossExpression } from './networkExpressions.ts';
+export { applyActivation, datasetDataSymbols, parameterSymbols, sampleDataSymbols, sampleLogitExpressions, sampleLossExpression } from './networkExpressions.ts';
 export type { OuterLayer, SymbolicBoundKind, SymbolicBounds, SymbolicQuantities } from './quantities.ts';
 export { mathjsOuterLayer, nerdamerOuterLayer } from './quantities.ts';
 export type { DerivationOrder, SymbolicNetwork } from './symbolicNetwork.ts';
@@ -13,3 +13,5 @@ export { FORMULA_REGISTRY, activationDerivativeTemplates } from './registry.ts';
 export type { AuditRowLike, AuditSummary } from './docs.ts';
 export { firstDocsDifference, generateDocsFiles, katexDistDir, readAudit, renderFormulasHtml, renderFormulasMarkdown, verificationStatus } from './docs.ts';
 export { RTOL_SYMBOLIC_VS_NUMERIC } from './tolerances.ts';
+export type { SymbolicGaussNewton } from './gaussNewton.ts';
+export { deriveGaussNewton } from './gaussNewton.ts';

@@ -62,21 +62,26 @@ export function applyActivation(formula: string, argument: string): string {
  */
 export function sampleLossExpression(shape: NetworkShape, activation: string, label: number, x: readonly string[]): string {
   if (label < 0 || label >= shape.classes) throw new RangeError(`label ${label} outside 0..${shape.classes - 1}`);
+  const logits = sampleLogitExpressions(shape, activation, x);
+  const y = label + 1;
+  const others: string[] = [];
+  for (let k = 1; k <= shape.classes; k++) if (k !== y) others.push(`exp(${logits[k - 1]}-${logits[y - 1]})`);
+  return `log(1+${others.join('+')})`;
+}
+
+/** The logits v_1..v_c of one sample, v_k = sum_i V_ki phi(W_i . x + b_i) + a_k, as text. */
+export function sampleLogitExpressions(shape: NetworkShape, activation: string, x: readonly string[]): string[] {
   const z: string[] = [];
   for (let i = 1; i <= shape.hiddenDim; i++) {
     const terms = x.map((xj, j) => `W${i}q${j + 1}*${xj}`);
     if (shape.bias) terms.push(`b${i}`);
     z.push(applyActivation(activation, terms.join('+')));
   }
-  const logit = (k: number): string => {
-    const terms = z.map((zi, i) => `V${k}q${i + 1}*${zi}`);
-    if (shape.bias) terms.push(`a${k}`);
+  return Array.from({ length: shape.classes }, (_, k) => {
+    const terms = z.map((zi, i) => `V${k + 1}q${i + 1}*${zi}`);
+    if (shape.bias) terms.push(`a${k + 1}`);
     return `(${terms.join('+')})`;
-  };
-  const y = label + 1;
-  const others: string[] = [];
-  for (let k = 1; k <= shape.classes; k++) if (k !== y) others.push(`exp(${logit(k)}-${logit(y)})`);
-  return `log(1+${others.join('+')})`;
+  });
 }
 
 /** kappa = 1/N (mean) or 1 (sum). */

@@ -23,6 +23,18 @@ describe('nerdamer defects (pinned)', () => {
     expect(nerdamer('exp(a)/(exp(a)+exp(b))').toString()).toBe('(e^a+e^b)^(-1+a)');
   });
 
+  it('the same mangling survives an opaque base: d2/dv1^2 log(EUL^v1 + EUL^v2) is wrong (why gaussNewton.ts differentiates the softmax form)', () => {
+    const lse = nerdamer(opaqueExp('log(exp(v1)+exp(v2))'));
+    const d11 = nerdamer.diff(nerdamer.diff(lse, 'v1'), 'v1');
+    expect(d11.toString()).toBe('((-1+v1)*(EUL^v1+EUL^v2)^(-1)*EUL^v1*log(EUL)+log(EUL^v1+EUL^v2))*(EUL^v1+EUL^v2)^(-1+v1)*log(EUL)');
+    const v = [0.3, -0.4] as const;
+    const p1 = 1 / (1 + Math.exp(v[1] - v[0]));
+    expect(Math.abs(compileNerdamer(d11, ['v1', 'v2', 'EUL'])(...v, Math.E) - p1 * (1 - p1))).toBeGreaterThan(0.05);
+    // The workaround: p_1 = 1/(1 + e^{v2 - v1}) differentiated once gives S_11 = p_1 (1 - p_1).
+    const s11 = compileNerdamer(nerdamer.diff(nerdamer(opaqueExp('1/(1+exp(v2-v1))')), 'v1'), ['v1', 'v2', 'EUL'])(...v, Math.E);
+    expect([s11]).toBeAllClose([p1 * (1 - p1)], { rtol: RTOL_SAME_FORMULA });
+  });
+
   it('diff(sqrt(k)*S, S) and diff(sqrt(k*S), S) lose a square root (upstream #675)', () => {
     expect(nerdamer.diff('sqrt(k)*S', 'S').toString()).toBe('sqrt(k^(1/2))');
     expect(nerdamer.diff('sqrt(k*S)', 'S').toString()).toBe('(1/2)*S^(-1/2)*sqrt(k^(1/2))');

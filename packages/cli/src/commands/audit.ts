@@ -55,7 +55,8 @@ Hessian, activation derivatives, trace and bound gradients), autodiff (@hsr/auto
 symbolic (nerdamer) and symbolic (mathjs) (@hsr/symbolic: the loss differentiated by computer
 algebra, each engine a separate leg). Symbolic derivation cost grows like c P^3, so that leg
 runs only on small networks (nerdamer P <= ${L.nerdamer.second}, gradients P <= ${L.nerdamer.third}; mathjs
-P <= ${L.mathjs.second}, gradients P <= ${L.mathjs.third}, N <= ${L.mathjs.samples}; Hessian curvature, not Gauss-Newton) and says "not
+P <= ${L.mathjs.second}, gradients P <= ${L.mathjs.third}, N <= ${L.mathjs.samples}; Gauss-Newton from J and S for
+P <= ${L.gaussNewton}, without gradients) and says "not
 checked" with the reason elsewhere; --runs adds --symbolic-runs tiny cases so it always has
 something to check.
 
