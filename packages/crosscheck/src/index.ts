@@ -63,7 +63,7 @@ export { ORACLE_PROPERTIES, checkAgainstOracles, implementationsFor } from './ch
 export type { AuditReport, AuditRow } from './audit.ts';
 export { AUDIT_PROPERTIES, auditCase, auditCases, auditGenerated } from './audit.ts';
 export type { SymbolicEngine, SymbolicEvaluation } from './symbolicLeg.ts';
-export { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_ENGINES, SYMBOLIC_LIMITS, clearSymbolicCache, symbolicBlock, symbolicEvaluation, symbolicOrder } from './symbolicLeg.ts';
+export { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_ENGINES, SYMBOLIC_LIMITS, symbolicBlock, symbolicGaussNewton, symbolicEvaluation, symbolicOrder } from './symbolicLeg.ts';
 export {
   RTOL_VS_SYMBOLIC,
   SYMBOLIC_PROPERTIES,

@@ -23,6 +23,7 @@
 import {
   ACTIVATIONS,
   BOUND_KINDS,
+  BOUND_VALUE_KEYS,
   blockRange,
   denseHessian,
   flattenParameters,
@@ -447,11 +448,10 @@ export const tracesEqualAutodiff = define({
     const mine = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, P);
     const theirs = wolkowiczStyanBounds(ad.traceH, ad.traceH2, P);
     const boundScale = Math.abs(theirs.mean) + theirs.spread * Math.sqrt(P);
-    const keys = ['lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower', 'rangeUpper'] as const;
     return outcome([
       comparePart('traceH', 'autodiff', t.traceH, ad.traceH, { rtol: RTOL_VS_AUTODIFF, scale: Math.abs(ad.traceH) + Math.sqrt(P * Math.abs(ad.traceH2)), atol: roundoff(c).traceH }),
       comparePart('traceH2', 'autodiff', t.traceH2, ad.traceH2, { rtol: RTOL_VS_AUTODIFF, atol: roundoff(c).traceH2 }),
-      ...keys.map((k) => comparePart(k, 'autodiff', mine[k], theirs[k], { rtol: RTOL_VS_AUTODIFF, scale: boundScale, atol: boundRoundoff(ad.traceH, ad.traceH2, P, roundoff(c).traceH, roundoff(c).traceH2) })),
+      ...BOUND_VALUE_KEYS.map((k) => comparePart(k, 'autodiff', mine[k], theirs[k], { rtol: RTOL_VS_AUTODIFF, scale: boundScale, atol: boundRoundoff(ad.traceH, ad.traceH2, P, roundoff(c).traceH, roundoff(c).traceH2) })),
     ]);
   },
 });

@@ -12,14 +12,14 @@
  * One property per engine, so the audit names the engine that disagrees and says per engine
  * why it did not run (GELU in mathjs, P or N over SYMBOLIC_LIMITS, Gauss–Newton).
  */
-import { BOUND_KINDS } from '@hsr/numeric';
+import { BOUND_KINDS, BOUND_VALUE_KEYS } from '@hsr/numeric';
+import type { SymbolicBounds } from '@hsr/symbolic';
 import { boundRoundoff, gradientMagnitudes, traceRoundoff } from './magnitudes.ts';
 import { comparePart, hessianEntryName, outcome, parameterName, skipped, type Part } from './outcome.ts';
 import { CLOSED_FORM_ROUNDOFF_UNITS, EPS } from './propertyTolerances.ts';
 import { boundKinkReason, define, implTraces, lengthScales, memo, variantKey, type NamedProperty } from './properties.ts';
 import { symbolicBlock, symbolicEvaluation, symbolicGaussNewton, type SymbolicEngine, type SymbolicEvaluation } from './symbolicLeg.ts';
 import type { Implementations } from './implementations.ts';
-import type { PropertyOutcome } from './outcome.ts';
 import type { CheckCase } from './cases.ts';
 
 /**
@@ -41,61 +41,58 @@ function symbolicRoundoff(c: CheckCase): { traceH: number; traceH2: number } {
 const legName = (engine: SymbolicEngine) => `symbolic (${engine})`;
 
 function evaluation(c: CheckCase, engine: SymbolicEngine): SymbolicEvaluation | string {
-  return memo(c, `symbolic:${engine}:${c.variant.reduction}`, () => symbolicEvaluation(c, engine));
+  return memo(c, `symbolic:${engine}:${variantKey(c.variant)}`, () => symbolicEvaluation(c, engine));
+}
+
+/** What both curvatures compare: the block matrix, its traces and the engine's bounds of them. */
+interface SymbolicCurvature {
+  size: number;
+  matrix: Float64Array;
+  traceH: number;
+  traceH2: number;
+  bounds: SymbolicBounds;
+}
+
+/** The implementation's dense block, T1, T2 and five bounds against the engine's. */
+function curvatureParts(c: CheckCase, impl: Implementations, leg: string, g: SymbolicCurvature): Part[] {
+  const r = symbolicRoundoff(c);
+  const t = implTraces(c, impl);
+  const mine = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
+  const boundScale = Math.abs(g.bounds.mean) + g.bounds.spread * Math.sqrt(g.size);
+  const boundAtol = boundRoundoff(g.traceH, g.traceH2, g.size, r.traceH, r.traceH2);
+  return [
+    comparePart('hessian', leg, impl.denseHessian(c.model, c.data, c.variant).data, g.matrix, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH, name: hessianEntryName(c.model, c.variant.block) }),
+    comparePart('traceH', leg, t.traceH, g.traceH, { rtol: RTOL_VS_SYMBOLIC, scale: Math.abs(g.traceH) + Math.sqrt(g.size * Math.abs(g.traceH2)), atol: r.traceH }),
+    comparePart('traceH2', leg, t.traceH2, g.traceH2, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH2 }),
+    // The engine's bounds come from its own outer layer applied to its own block traces.
+    ...BOUND_VALUE_KEYS.map((k) => comparePart(k, leg, mine[k], g.bounds[k], { rtol: RTOL_VS_SYMBOLIC, scale: boundScale, atol: boundAtol })),
+  ];
 }
 
 function tracesEqualSymbolic(engine: SymbolicEngine): NamedProperty {
   const leg = legName(engine);
   return define({
     name: `traces-equal-${engine}`,
-    description: `the loss, its gradient, the dense Hessian block, closed-form T1, T2 and the five WS bounds equal the ${engine} derivation of the loss`,
+    description: `the loss, its gradient, the dense Hessian block, closed-form T1, T2 and the five WS bounds equal the ${engine} derivation of the loss (Gauss–Newton: the block of J^T S J, T1, T2, bounds)`,
     leg,
     tolerance: { rtol: RTOL_VS_SYMBOLIC, why: WHY },
     run(c, impl) {
-      if (c.variant.curvature === 'gauss-newton') return gaussNewtonParts(c, impl, engine);
+      if (c.variant.curvature === 'gauss-newton') {
+        const g = memo(c, `symbolic-gn:${engine}:${variantKey(c.variant)}`, () => symbolicGaussNewton(c, engine));
+        return typeof g === 'string' ? skipped(g) : outcome(curvatureParts(c, impl, leg, g));
+      }
       const e = evaluation(c, engine);
       if (typeof e === 'string') return skipped(e);
       const q = e.quantities;
-      const block = symbolicBlock(c, q);
-      const t = implTraces(c, impl);
-      const r = symbolicRoundoff(c);
       const magnitudes = gradientMagnitudes(c.model, c.data, c.variant.reduction, { asWritten: true });
       const gradientAtol = Array.from(magnitudes.gradient, (m) => CLOSED_FORM_ROUNDOFF_UNITS * EPS * m);
-      const mine = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
-      // The symbolic bounds come from the engine's own outer layer applied to its own block traces.
-      const theirs = q.bounds;
-      const boundScale = Math.abs(theirs.mean) + theirs.spread * Math.sqrt(block.size);
-      const boundAtol = boundRoundoff(q.traceH, q.traceH2, block.size, r.traceH, r.traceH2);
       return outcome([
         comparePart('loss', leg, impl.loss(c.model, c.data, c.variant.reduction), q.loss, { rtol: RTOL_VS_SYMBOLIC, atol: CLOSED_FORM_ROUNDOFF_UNITS * EPS * magnitudes.loss }),
         comparePart('lossGradient', leg, impl.lossGradient(c.model, c.data, c.variant.reduction), q.gradient, { rtol: RTOL_VS_SYMBOLIC, atol: gradientAtol, name: (i) => `dL/d${parameterName(c.model, i)}` }),
-        comparePart('hessian', leg, impl.denseHessian(c.model, c.data, c.variant).data, block.hessian, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH, name: hessianEntryName(c.model, c.variant.block) }),
-        comparePart('traceH', leg, t.traceH, q.traceH, { rtol: RTOL_VS_SYMBOLIC, scale: Math.abs(q.traceH) + Math.sqrt(block.size * Math.abs(q.traceH2)), atol: r.traceH }),
-        comparePart('traceH2', leg, t.traceH2, q.traceH2, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH2 }),
-        ...BOUND_KEYS.map((k) => comparePart(k, leg, mine[k], theirs[k], { rtol: RTOL_VS_SYMBOLIC, scale: boundScale, atol: boundAtol })),
+        ...curvatureParts(c, impl, leg, { ...symbolicBlock(c, q), traceH: q.traceH, traceH2: q.traceH2, bounds: q.bounds }),
       ]);
     },
   });
-}
-
-const BOUND_KEYS = ['lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower', 'rangeUpper'] as const;
-
-/** Gauss–Newton cases: the implementation's dense G block, T1, T2 and bounds vs the engine's J^T S J. */
-function gaussNewtonParts(c: CheckCase, impl: Implementations, engine: SymbolicEngine): PropertyOutcome {
-  const leg = legName(engine);
-  const g = memo(c, `symbolic-gn:${engine}:${variantKey(c.variant)}`, () => symbolicGaussNewton(c, engine));
-  if (typeof g === 'string') return skipped(g);
-  const r = symbolicRoundoff(c);
-  const t = implTraces(c, impl);
-  const mine = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
-  const boundScale = Math.abs(g.bounds.mean) + g.bounds.spread * Math.sqrt(g.size);
-  const boundAtol = boundRoundoff(g.traceH, g.traceH2, g.size, r.traceH, r.traceH2);
-  return outcome([
-    comparePart('hessian', leg, impl.denseHessian(c.model, c.data, c.variant).data, g.matrix, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH, name: hessianEntryName(c.model, c.variant.block) }),
-    comparePart('traceH', leg, t.traceH, g.traceH, { rtol: RTOL_VS_SYMBOLIC, scale: Math.abs(g.traceH) + Math.sqrt(g.size * Math.abs(g.traceH2)), atol: r.traceH }),
-    comparePart('traceH2', leg, t.traceH2, g.traceH2, { rtol: RTOL_VS_SYMBOLIC, atol: r.traceH2 }),
-    ...BOUND_KEYS.map((k) => comparePart(k, leg, mine[k], g.bounds[k], { rtol: RTOL_VS_SYMBOLIC, scale: boundScale, atol: boundAtol })),
-  ]);
 }
 
 function traceGradientsEqualSymbolic(engine: SymbolicEngine): NamedProperty {

@@ -30,7 +30,7 @@ export { symmetricEigen, symmetricEigenvalues } from './eigen.ts';
 export type { HessianTraces } from './hessianTrace.ts';
 export { crossTerm, gramMatrix, hessianTraces, softmaxCovarianceInner, softmaxCovarianceTrace } from './hessianTrace.ts';
 export type { BoundValues, WolkowiczStyanBounds } from './wolkowiczStyan.ts';
-export { boundValues, wolkowiczStyanBounds } from './wolkowiczStyan.ts';
+export { BOUND_VALUE_KEYS, boundValues, wolkowiczStyanBounds } from './wolkowiczStyan.ts';
 export type { BoundGradient, BoundKind, TraceGradients } from './boundGradient.ts';
 export { BOUND_KINDS, boundGradient, boundGradientFromTraces, traceGradients } from './boundGradient.ts';
 export type { DataDocument, DataFileOptions, DataFormat, InputLocation, ModelNotes } from './inputFiles.ts';

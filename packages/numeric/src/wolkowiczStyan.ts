@@ -57,8 +57,11 @@ export function wolkowiczStyanBounds(traceH: number, traceH2: number, P: number)
   };
 }
 
+/** The names of the five bounds, in the order reports, metrics and checks list them. */
+export const BOUND_VALUE_KEYS = ['lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower', 'rangeUpper'] as const;
+
 /** The five bounds alone, as reports and metrics print them. */
-export type BoundValues = Pick<WolkowiczStyanBounds, 'lambdaMaxUpper' | 'lambdaMaxLower' | 'lambdaMinUpper' | 'lambdaMinLower' | 'rangeUpper'>;
+export type BoundValues = Pick<WolkowiczStyanBounds, (typeof BOUND_VALUE_KEYS)[number]>;
 
 export function boundValues(b: WolkowiczStyanBounds): BoundValues {
   return { lambdaMaxUpper: b.lambdaMaxUpper, lambdaMaxLower: b.lambdaMaxLower, lambdaMinUpper: b.lambdaMinUpper, lambdaMinLower: b.lambdaMinLower, rangeUpper: b.rangeUpper };

@@ -20,7 +20,7 @@ import { flattenParameters, type Block, type Dataset, type Model, type Reduction
 import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer } from './engines.ts';
 import { EULER_SYMBOL, opaqueExp, opaqueSqrtConstants, parameterSymbols, reductionFactor, sampleDataSymbols, sampleLogitExpressions, type NetworkShape } from './networkExpressions.ts';
 import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer, type SymbolicBounds } from './quantities.ts';
-import { activationFormula } from './symbolicNetwork.ts';
+import { activationFormula, blockSpan, checkShape } from './symbolicNetwork.ts';
 
 export interface SymbolicGaussNewton {
   readonly engine: 'nerdamer' | 'mathjs';
@@ -30,9 +30,6 @@ export interface SymbolicGaussNewton {
 
 type Compiled = (...values: number[]) => number;
 
-let nerdamerOuter: OuterLayer | null = null;
-let mathjsOuter: OuterLayer | null = null;
-
 /** Derive J's entries and S's entries with `engine`; see the module comment. Cost: c P + c^2 derivatives. */
 export function deriveGaussNewton(shape: NetworkShape, activation: string, engine: 'nerdamer' | 'mathjs'): SymbolicGaussNewton {
   const theta = parameterSymbols(shape);
@@ -40,7 +37,6 @@ export function deriveGaussNewton(shape: NetworkShape, activation: string, engin
   const P = theta.length;
   const c = shape.classes;
   const logitSymbols = Array.from({ length: c }, (_, k) => `LG${k + 1}`);
-  const lse = `log(${logitSymbols.map((v) => `exp(${v})`).join('+')})`;
   let logits: Compiled[];
   let jacobian: Compiled[]; // c x P, row-major
   let covariance: Compiled[]; // c x c, row-major (symmetric, both halves compiled)
@@ -65,7 +61,7 @@ export function deriveGaussNewton(shape: NetworkShape, activation: string, engin
       return logitSymbols.map((vl) => compileNerdamer(nerdamer.diff(pk, vl), softmaxArgs));
     });
     covariance = second.map((f) => (...v: number[]) => f(...v, Math.E));
-    outer = nerdamerOuter ??= nerdamerOuterLayer();
+    outer = nerdamerOuterLayer();
     flushNerdamer();
   } else {
     if (/\berf\s*\(/.test(formula)) throw new Error('mathjs cannot differentiate erf, so GELU has no mathjs Gauss–Newton leg');
@@ -74,34 +70,31 @@ export function deriveGaussNewton(shape: NetworkShape, activation: string, engin
     const nodes = sampleLogitExpressions(shape, formula, x).map((t) => math.parse(t));
     logits = nodes.map((n) => compileMathjs(n, args));
     jacobian = nodes.flatMap((n) => theta.map((t) => compileMathjs(mathjsDerivative(n, t), args)));
-    const lseNode = math.parse(lse);
+    const lseNode = math.parse(`log(${logitSymbols.map((v) => `exp(${v})`).join('+')})`);
     covariance = logitSymbols.flatMap((a) => logitSymbols.map((b) => compileMathjs(mathjsDerivative(mathjsDerivative(lseNode, a), b), logitSymbols)));
-    outer = mathjsOuter ??= mathjsOuterLayer();
+    outer = mathjsOuterLayer();
   }
   return {
     engine,
     evaluate(model, data, reduction, block = 'all') {
-      if (model.inputDim !== shape.inputDim || model.hiddenDim !== shape.hiddenDim || model.classes !== c || (model.b !== null) !== shape.bias) throw new RangeError('model does not have the derived network shape');
-      const first = shape.hiddenDim * (shape.inputDim + (shape.bias ? 1 : 0));
-      const [start, end] = block === 'all' ? [0, P] : block === 'first' ? [0, first] : [first, P];
+      checkShape(shape, model, data);
+      const { start, end } = blockSpan(shape, block);
       const size = end - start;
       const kappa = reductionFactor(reduction, data.samples);
       // theta in parameterSymbols order, which is numeric's flattening contract (parameters.ts).
       const theta0 = Array.from(flattenParameters(model));
       const G = new Float64Array(size * size);
-      const J = new Float64Array(c * P);
-      const S = new Float64Array(c * c);
+      const J = new Float64Array(c * size); // the block's columns of J_n
+      const SJ = new Float64Array(c * size);
       for (let n = 0; n < data.samples; n++) {
-        const values = [...theta0, ...Array.from({ length: shape.inputDim }, (_, j) => data.X[n * shape.inputDim + j]!), ...constantValues];
+        const values = [...theta0, ...data.X.subarray(n * shape.inputDim, (n + 1) * shape.inputDim), ...constantValues];
         const v = logits.map((f) => f(...values));
-        for (let i = 0; i < c * P; i++) J[i] = jacobian[i]!(...values);
-        for (let i = 0; i < c * c; i++) S[i] = covariance[i]!(...v);
-        for (let a = 0; a < size; a++)
-          for (let b = 0; b < size; b++) {
-            let sum = 0;
-            for (let k = 0; k < c; k++) for (let l = 0; l < c; l++) sum += J[k * P + start + a]! * S[k * c + l]! * J[l * P + start + b]!;
-            G[a * size + b]! += kappa * sum;
-          }
+        for (let k = 0; k < c; k++) for (let a = 0; a < size; a++) J[k * size + a] = jacobian[k * P + start + a]!(...values);
+        const S = covariance.map((f) => f(...v));
+        // G += kappa J^T (S J)
+        SJ.fill(0);
+        for (let k = 0; k < c; k++) for (let l = 0; l < c; l++) for (let a = 0; a < size; a++) SJ[k * size + a]! += S[k * c + l]! * J[l * size + a]!;
+        for (let k = 0; k < c; k++) for (let a = 0; a < size; a++) for (let b = 0; b < size; b++) G[a * size + b]! += kappa * J[k * size + a]! * SJ[k * size + b]!;
       }
       let traceH = 0;
       let traceH2 = 0;

@@ -79,20 +79,31 @@ function boundsFrom(m: number, s: number, P: number): SymbolicBounds {
 /**
  * nerdamer's outer layer: m and s^2 compiled from the text above (s^2 clamped at 0 as in
  * eq:s2-clamp), alpha = d(T1/P)/dT1 + dQ/dT1 / (2R) and beta = dQ/dT2 / (2R) with
- * Q = R^2 differentiated by nerdamer and R kept opaque until evaluation.
+ * Q = R^2 differentiated by nerdamer and R kept opaque until evaluation. Built on first use
+ * and shared afterwards (the layer is immutable).
  */
 export function nerdamerOuterLayer(): OuterLayer {
+  return (nerdamerLayer ??= buildNerdamerOuterLayer());
+}
+
+let nerdamerLayer: OuterLayer | undefined;
+let mathjsLayer: OuterLayer | undefined;
+
+function buildNerdamerOuterLayer(): OuterLayer {
   const args = ['T1', 'T2', 'P', 'R'];
   const mean = nerdamer('T1/P');
   const spreadSquared = nerdamer(SPREAD_SQUARED);
   const Q = nerdamer(RADIUS_SQUARED);
-  const alpha = nerdamer(`${nerdamer.diff(mean, 'T1').toString()}+(${nerdamer.diff(Q, 'T1').toString()})/(2*R)`);
-  const beta = nerdamer(`(${nerdamer.diff(Q, 'T2').toString()})/(2*R)`);
+  const dMean = nerdamer.diff(mean, 'T1').toString();
+  const dQ1 = nerdamer.diff(Q, 'T1').toString();
+  const dQ2 = nerdamer.diff(Q, 'T2').toString();
+  const alpha = nerdamer(`${dMean}+(${dQ1})/(2*R)`);
+  const beta = nerdamer(`(${dQ2})/(2*R)`);
   // The lower bound m - R and the range sqrt(Q2), Q2 = 2P s^2, by the same chain rule through
   // an opaque root (R for the lower bound; R stands for sqrt(Q2) in the range's functions).
   const Q2 = nerdamer(RANGE_SQUARED);
-  const lowerAlpha = nerdamer(`${nerdamer.diff(mean, 'T1').toString()}-(${nerdamer.diff(Q, 'T1').toString()})/(2*R)`);
-  const lowerBeta = nerdamer(`-(${nerdamer.diff(Q, 'T2').toString()})/(2*R)`);
+  const lowerAlpha = nerdamer(`${dMean}-(${dQ1})/(2*R)`);
+  const lowerBeta = nerdamer(`-(${dQ2})/(2*R)`);
   const rangeAlpha = nerdamer(`(${nerdamer.diff(Q2, 'T1').toString()})/(2*R)`);
   const rangeBeta = nerdamer(`(${nerdamer.diff(Q2, 'T2').toString()})/(2*R)`);
   const meanF = compileNerdamer(mean, args);
@@ -122,8 +133,13 @@ export function nerdamerOuterLayer(): OuterLayer {
 /**
  * mathjs's outer layer: mathjs differentiates sqrt correctly, so here U itself,
  * T1/P + sqrt((P-1)(T2/P - (T1/P)^2)), is differentiated (an independent route to alpha, beta).
+ * Built on first use and shared afterwards.
  */
 export function mathjsOuterLayer(): OuterLayer {
+  return (mathjsLayer ??= buildMathjsOuterLayer());
+}
+
+function buildMathjsOuterLayer(): OuterLayer {
   const args = ['T1', 'T2', 'P'];
   const U = math.parse(`T1/P+sqrt(${RADIUS_SQUARED})`);
   const alpha = mathjsDerivative(U, 'T1');

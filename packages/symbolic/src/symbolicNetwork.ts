@@ -84,20 +84,21 @@ export interface SymbolicNetwork {
   text(quantity: 'loss' | 'grad' | 'hessian' | 'trace' | 'trace2'): { text: string[]; latex: string[] };
 }
 
-function checkShape(shape: NetworkShape, model: Model, data: Dataset): void {
+/** Throws unless the model and data have the derived shape. */
+export function checkShape(shape: NetworkShape, model: Model, data: Dataset): void {
   if (model.inputDim !== shape.inputDim || model.hiddenDim !== shape.hiddenDim || model.classes !== shape.classes || (model.b !== null) !== shape.bias)
     throw new RangeError('model does not have the derived network shape');
   if (data.features !== shape.inputDim) throw new RangeError('data does not have the derived network input dimension');
 }
 
-/** Assemble Hessian, traces, their gradients, bounds and the bound gradient from per-sample pieces. */
 /** [start, end) of a block in theta order, for a network shape (first layer then second). */
-function blockSpan(shape: NetworkShape, block: Block): { start: number; end: number } {
+export function blockSpan(shape: NetworkShape, block: Block): { start: number; end: number } {
   const first = shape.hiddenDim * (shape.inputDim + (shape.bias ? 1 : 0));
   const total = first + shape.classes * (shape.hiddenDim + (shape.bias ? 1 : 0));
   return block === 'all' ? { start: 0, end: total } : block === 'first' ? { start: 0, end: first } : { start: first, end: total };
 }
 
+/** Assemble Hessian, traces, their gradients, bounds and the bound gradients from per-sample pieces. */
 function assemble(
   span: { start: number; end: number },
   P: number,
@@ -144,8 +145,6 @@ function assemble(
   };
 }
 
-let cachedNerdamerOuter: OuterLayer | null = null;
-let cachedMathjsOuter: OuterLayer | null = null;
 
 /**
  * Derive with nerdamer (see the module comment). Cost grows like c P^3 third derivatives of
@@ -198,7 +197,7 @@ export function deriveNerdamerNetwork(shape: NetworkShape, activation: string, o
       });
     flushNerdamer();
   }
-  const outer = (cachedNerdamerOuter ??= nerdamerOuterLayer());
+  const outer = nerdamerOuterLayer();
   const deriveMilliseconds = performance.now() - started;
   return {
     engine: 'nerdamer',
@@ -311,7 +310,7 @@ export function deriveMathjsNetwork(shape: NetworkShape, activation: string, lab
   const t2F = traceH2Node ? compileMathjs(traceH2Node, args) : null;
   const gT1F = gradT1.map((g) => compileMathjs(g, args));
   const gT2F = gradT2.map((g) => compileMathjs(g, args));
-  const outer = (cachedMathjsOuter ??= mathjsOuterLayer());
+  const outer = mathjsOuterLayer();
   const labelList = Array.from(labels);
   const deriveMilliseconds = performance.now() - started;
   return {
@@ -329,10 +328,9 @@ export function deriveMathjsNetwork(shape: NetworkShape, activation: string, lab
       const hessian = new Float64Array(P * P);
       if (order >= 2) for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) hessian[i * P + j] = hessF[pair(P, i, j)]!(...v);
       const gradient = Float64Array.from(gradF.map((f) => f(...v)));
-      const gradTraceH = Float64Array.from(gT1F.map((f) => f(...v)));
+      const gradTraceH = order >= 3 ? Float64Array.from(gT1F.map((f) => f(...v))) : new Float64Array(P);
       const gradTraceH2 = order >= 3 ? Float64Array.from(gT2F.map((f) => f(...v))) : null;
-      if (order < 3) gradTraceH.fill(0);
-      return assemble(span, P, lossF(...v), gradient, hessian, gradTraceH.length ? gradTraceH : new Float64Array(P), gradTraceH2, t2F ? t2F(...v) : null, t1F ? t1F(...v) : null, outer);
+      return assemble(span, P, lossF(...v), gradient, hessian, gradTraceH, gradTraceH2, t2F ? t2F(...v) : null, t1F ? t1F(...v) : null, outer);
     },
     text(quantity) {
       if (quantity === 'loss') return { text: [lossNode.toString()], latex: [lossNode.toTex()] };
