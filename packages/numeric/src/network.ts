@@ -67,10 +67,11 @@ export function forwardPass(model: Model, data: Dataset): ForwardPass {
       let s = b ? b[i]! : 0;
       for (let j = 0; j < d; j++) s += W[i * d + j]! * data.X[xo + j]!;
       u[n * h + i] = s;
-      zt[n * ht + i] = act.phi(s);
-      d1[n * h + i] = act.d1(s);
-      d2[n * h + i] = act.d2(s);
-      d3[n * h + i] = act.d3(s);
+      const [phi, phi1, phi2, phi3] = act.all(s);
+      zt[n * ht + i] = phi;
+      d1[n * h + i] = phi1;
+      d2[n * h + i] = phi2;
+      d3[n * h + i] = phi3;
     }
     if (a) zt[n * ht + h] = 1;
     let max = -Infinity;

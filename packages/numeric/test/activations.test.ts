@@ -76,3 +76,10 @@ describe.each(ACTIVATION_NAMES)('%s derivative table', (name) => {
     }
   });
 });
+
+describe('all(u), the forward pass entry point', () => {
+  test.each(ACTIVATION_NAMES)('%s: all(u) is exactly [phi, d1, d2, d3] (the forward pass reads only all)', (name) => {
+    const rule = ACTIVATIONS[name];
+    for (const u of [-800, -31, -2.5, -1e-300, 0, 0.7, 3, 31, 800]) expect(rule.all(u)).toEqual([rule.phi(u), rule.d1(u), rule.d2(u), rule.d3(u)]);
+  });
+});
