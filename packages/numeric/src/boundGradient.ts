@@ -113,6 +113,8 @@ interface Context {
   fp: ForwardPass;
   sc: SampleCurvature;
   st: TraceStacks;
+  /** Gram matrix of the C_n stack (block all only), shared by the T2 seeds and T2 itself. */
+  CC: Float64Array | null;
   Kx: Float64Array;
   Kz: Float64Array;
   kappa: number;
@@ -179,7 +181,7 @@ function seedTraceH2(ctx: Context, adj: Adjoints): void {
     const omega = new Float64Array(NN);
     for (let r = 0; r < NN; r++) omega[r] = 2 * k2 * Kx[r]!;
     // K^z_nm tr(C_n^T C_m): G_nm += omega tr(C_n^T C_m); \bar C_n = 2 sum_m omega_nm K^z_nm C_m.
-    const CC = gramMatrix(sc.C, N, ch);
+    const CC = ctx.CC!;
     const wc = new Float64Array(NN);
     for (let r = 0; r < NN; r++) {
       adj.Kz[r]! += omega[r]! * CC[r]!;
@@ -385,7 +387,8 @@ function makeContext(model: Model, variant: Variant, fp: ForwardPass): Context {
     model,
     fp,
     sc,
-    st: traceStacks(fp, sc, first, first && second && hessian),
+    st: traceStacks(fp, sc, first && second && hessian),
+    CC: first && second ? gramMatrix(sc.C, fp.samples, fp.classes * fp.hiddenDim) : null,
     Kx: gramMatrix(fp.xt, fp.samples, fp.augmentedInputDim),
     Kz: gramMatrix(fp.zt, fp.samples, fp.augmentedHiddenDim),
     kappa: reductionScale(variant.reduction, fp.samples),
@@ -408,7 +411,7 @@ export function traceGradients(model: Model, data: Dataset, variant: Variant, fp
   const a2 = newAdjoints(N, h, c);
   seedTraceH2(ctx, a2);
   const g2 = assemble(ctx, a2);
-  const t = tracesFromPieces(fp, ctx.sc, ctx.st, ctx.Kx, ctx.Kz, variant);
+  const t = tracesFromPieces(fp, ctx.sc, ctx.st, ctx.Kx, ctx.Kz, variant, ctx.CC);
   return { traceH: t.traceH, traceH2: t.traceH2, parameters: parameterCount(model, variant.block), gradTraceH: g1, gradTraceH2: g2 };
 }
 

@@ -179,23 +179,11 @@ export interface TraceStacks {
   readonly O: Float64Array;
 }
 
-export function traceStacks(fp: ForwardPass, sc: SampleCurvature & { readonly packedA?: Float64Array | null }, wantA: boolean, wantYO: boolean): TraceStacks {
+export function traceStacks(fp: ForwardPass, sc: TraceCurvature, wantYO: boolean): TraceStacks {
   const { samples: N, hiddenDim: h, classes: c, augmentedHiddenDim: ht } = fp;
   const L = (h * (h + 1)) / 2;
-  let packedA = sc.packedA ?? null;
-  if (!wantA) packedA = new Float64Array(0);
-  else if (!packedA) {
-    // Pack a dense A (same entries, same sqrt 2 scaling as sampleCurvatureIn's packed layout).
-    packedA = new Float64Array(N * L);
-    for (let n = 0; n < N; n++) {
-      const a = n * h * h;
-      let r = n * L;
-      for (let i = 0; i < h; i++) {
-        packedA[r++] = sc.A[a + i * h + i]!;
-        for (let j = i + 1; j < h; j++) packedA[r++] = Math.SQRT2 * sc.A[a + i * h + j]!;
-      }
-    }
-  }
+  // traceCurvature packs A exactly when the block has the first layer, the only time it is read.
+  const packedA = sc.packedA ?? new Float64Array(0);
   const ch = c * h;
   const Y = new Float64Array(wantYO ? N * ch : 0);
   const O = new Float64Array(wantYO ? N * ch : 0);
@@ -300,12 +288,11 @@ function transpose(X: Float64Array, N: number, w: number): Float64Array {
 
 /** T1 and T2 of the block's Hessian (or Gauss-Newton matrix) by the closed forms. */
 export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp: ForwardPass = forwardPass(model, data)): HessianTraces {
-  const first = variant.block !== 'second';
   const withG = variant.block === 'all' && variant.curvature === 'hessian';
   const sc = traceCurvature(model, fp, variant);
   const Kx = gramMatrix(fp.xt, fp.samples, fp.augmentedInputDim);
   const Kz = gramMatrix(fp.zt, fp.samples, fp.augmentedHiddenDim);
-  const t = tracesFromPieces(fp, sc, traceStacks(fp, sc, first, withG), Kx, Kz, variant);
+  const t = tracesFromPieces(fp, sc, traceStacks(fp, sc, withG), Kx, Kz, variant);
   return { ...t, parameters: parameterCount(model, variant.block) };
 }
 
@@ -315,7 +302,10 @@ export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp:
  * packedHiddenCurvature (when the first block is needed). Shared by hessianTraces and
  * traceGradients so that both evaluate T1 and T2 from the same bits.
  */
-export function traceCurvature(model: Model, fp: ForwardPass, variant: Variant): SampleCurvature & { readonly packedA: Float64Array | null } {
+/** The per-sample curvature the traces need, with A_n only as the packed stack (null for block second). */
+export type TraceCurvature = SampleCurvature & { readonly packedA: Float64Array | null };
+
+export function traceCurvature(model: Model, fp: ForwardPass, variant: Variant): TraceCurvature {
   const sc = sampleCurvatureIn(model, fp, variant.curvature, 'none');
   const packedA = variant.block !== 'second' ? packedHiddenCurvature(model, fp, sc, variant.curvature === 'hessian') : null;
   return { ...sc, packedA };
@@ -337,7 +327,16 @@ export function traceCurvature(model: Model, fp: ForwardPass, variant: Variant):
  *   (\tilde d x ch each; (g_n^\top g_m)(\varphi'^\top_n\varphi'_m) = \langle O_n, O_m\rangle since
  *   O_n = g_n\varphi'^\top_n), 2N\tilde d ch multiply-adds instead of N^2 ch + N^2(c+h)/2.
  */
-export function tracesFromPieces(fp: ForwardPass, sc: SampleCurvature, st: TraceStacks, Kx: Float64Array, Kz: Float64Array, variant: Variant): { traceH: number; traceH2: number } {
+export function tracesFromPieces(
+  fp: ForwardPass,
+  sc: SampleCurvature,
+  st: TraceStacks,
+  Kx: Float64Array,
+  Kz: Float64Array,
+  variant: Variant,
+  /** The Gram matrix of the C_n stack when the caller already has it (traceGradients does). */
+  gramC: Float64Array | null = null,
+): { traceH: number; traceH2: number } {
   const { samples: N, hiddenDim: h, classes: c, augmentedInputDim: dt } = fp;
   const kappa = reductionScale(variant.reduction, N);
   const first = variant.block !== 'second';
@@ -360,7 +359,7 @@ export function tracesFromPieces(fp: ForwardPass, sc: SampleCurvature, st: Trace
   const ch = c * h;
   const GA = first ? gramMatrix(st.packedA, N, st.packedWidth) : null;
   const SS = second ? gramMatrix(softmaxCovarianceStack(fp.p, N, c), N, c * c) : null;
-  const CC = cross ? gramMatrix(sc.C, N, ch) : null;
+  const CC = cross ? (gramC ?? gramMatrix(sc.C, N, ch)) : null;
   let t2 = 0;
   for (let n = 0; n < N; n++) {
     let row = 0;
