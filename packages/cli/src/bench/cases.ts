@@ -12,6 +12,7 @@
  *   iris     4-8-3 on the full Iris set, N = 150            (P = 67)
  */
 import {
+  DEFAULT_VARIANT,
   boundGradient,
   createOptimizer,
   createRng,
@@ -35,7 +36,7 @@ import { loadMnist } from '../mnist.ts';
 export const SIZES = ['P~100', 'P~1000', 'P~10000', 'mnist', 'iris'] as const;
 export type SizeName = (typeof SIZES)[number];
 
-export const VARIANT: Variant = { reduction: 'mean', block: 'all', curvature: 'hessian' };
+export const VARIANT: Variant = DEFAULT_VARIANT;
 
 interface Shape {
   d: number;

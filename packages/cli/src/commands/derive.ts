@@ -13,6 +13,7 @@
  */
 import type { Command } from 'commander';
 import {
+  DEFAULT_VARIANT,
   boundGradient,
   createRng,
   denseHessian,
@@ -21,6 +22,7 @@ import {
   isActivation,
   lossGradient,
   wolkowiczStyanBounds,
+  type Activation,
   type Dataset,
   type Model,
 } from '@hsr/numeric';
@@ -34,10 +36,9 @@ export type DeriveQuantity = (typeof DERIVE_QUANTITIES)[number];
 /** Above this many parameters nerdamer's third derivatives take minutes. */
 const MAX_SYMBOLIC_PARAMETERS = 12;
 
-function randomPoint(d: number, h: number, c: number, n: number, bias: boolean, activation: string, seed: number): { model: Model; data: Dataset } {
+function randomPoint(d: number, h: number, c: number, n: number, bias: boolean, activation: Activation, seed: number): { model: Model; data: Dataset } {
   const rng = createRng(seed);
-  const act = isActivation(activation) ? activation : 'tanh';
-  const base = initModel({ inputDim: d, hiddenDim: h, classes: c, activation: act, bias, seed });
+  const base = initModel({ inputDim: d, hiddenDim: h, classes: c, activation, bias, seed });
   const X = new Float64Array(n * d).map(() => rng.normal());
   const y = Int32Array.from({ length: n }, (_, i) => i % c);
   return { model: base, data: { samples: n, features: d, X, y } };
@@ -109,8 +110,8 @@ export function registerDerive(program: Command): void {
         const P = h * (d + (bias ? 1 : 0)) + c * (h + (bias ? 1 : 0));
         if (P > MAX_SYMBOLIC_PARAMETERS) throw new UsageError(`P = ${P} parameters: symbolic derivation is for small networks (P <= ${MAX_SYMBOLIC_PARAMETERS})`);
         const order = quantity === 'bound-grad' ? 3 : quantity === 'loss' || quantity === 'grad' ? 1 : 2;
-        const { model, data } = randomPoint(d, h, c, n, bias, activation, seed);
         if (!isActivation(activation)) throw new UsageError('network quantities need a named activation (the numeric check evaluates it); use --activation alone for a formula');
+        const { model, data } = randomPoint(d, h, c, n, bias, activation, seed);
         const ner = deriveNerdamerNetwork(shape, activation, order, data.y);
         const qn = ner.evaluate(model, data, 'mean');
         let qm: SymbolicQuantities | null = null;
@@ -120,11 +121,12 @@ export function registerDerive(program: Command): void {
         } catch (err) {
           mathjsSkip = (err as Error).message;
         }
-        const variant = { reduction: 'mean', block: 'all', curvature: 'hessian' } as const;
+        const variant = DEFAULT_VARIANT;
         const tr = hessianTraces(model, data, variant);
+        const lg = lossGradient(model, data, variant.reduction);
         const numeric: Record<DeriveQuantity, unknown> = {
-          loss: lossGradient(model, data, 'mean').loss,
-          grad: Array.from(lossGradient(model, data, 'mean').gradient),
+          loss: lg.loss,
+          grad: Array.from(lg.gradient),
           hessian: Array.from(denseHessian(model, data, variant).data),
           trace: tr.traceH,
           trace2: tr.traceH2,
@@ -137,7 +139,7 @@ export function registerDerive(program: Command): void {
           const outer = nerdamerOuterLayer();
           text = [`alpha = ${outer.alphaText}`, `beta = ${outer.betaText}`, 'R = sqrt((P-1)*(T2/P-(T1/P)^2)) (kept opaque while differentiating)'];
           latex = [`\\alpha = ${outer.alphaLatex}`, `\\beta = ${outer.betaLatex}`];
-        } else ({ text, latex } = ner.text(quantity === 'grad' ? 'grad' : quantity));
+        } else ({ text, latex } = ner.text(quantity));
         const report = {
           shape: { d, h, c, n, bias, parameters: P },
           activation: activationFormula(activation),

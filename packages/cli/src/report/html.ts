@@ -3,7 +3,7 @@
  * the KaTeX-typeset formulas and the protocol, and nothing fetched from anywhere (styles,
  * fonts and figures are all inline). Pure string building from already computed parts.
  */
-import type { TrainingMethod } from '@hsr/numeric';
+import { METRICS_MAX_EXACT_PARAMETERS, NEGATIVE_EIGENVALUE_RTOL, type TrainingMethod } from '@hsr/numeric';
 import { REPORT_FORMULAS, inlineKatexCss, renderTex } from './formulas.ts';
 import type { RenderedPlot } from './plots.ts';
 import { finalRecord, runsOf, summarise, type DatasetResult, type ReproductionResults } from './results.ts';
@@ -175,7 +175,7 @@ ${figs}`);
 
   sections.push(`<h2 id="formulas">What is computed</h2>
 ${REPORT_FORMULAS.map((f) => `<div class="formula"><b>${escapeHtml(f.label)}</b>${renderTex(f.tex)}<div class="note">${escapeHtml(f.note)}</div></div>`).join('\n')}
-<p>Exact eigenvalues come from the dense Hessian of the mean cross-entropy on the training set (P ≤ 1500); an eigenvalue counts as negative below −1e-10·max|λ|. The same numbers, per epoch and per seed, are in <a href="results.json">results.json</a>.</p>`);
+<p>Exact eigenvalues come from the dense Hessian of the mean cross-entropy on the training set (P ≤ ${METRICS_MAX_EXACT_PARAMETERS}); an eigenvalue counts as negative below −${NEGATIVE_EIGENVALUE_RTOL.toExponential(0)}·max|λ|. The same numbers, per epoch and per seed, are in <a href="results.json">results.json</a>.</p>`);
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -7,7 +7,7 @@
  */
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
-import type { MetricsRecord, TrainingMethod } from '@hsr/numeric';
+import { NEGATIVE_EIGENVALUE_RTOL, type MetricsRecord, type TrainingMethod } from '@hsr/numeric';
 import { runsOf, summarise, type DatasetResult, type ReproductionResults } from './results.ts';
 
 type Spec = vegaLite.TopLevelSpec;
@@ -167,7 +167,7 @@ export function datasetPlots(dataset: DatasetResult): Plot[] {
     {
       id: id('negatives'),
       title: `${dataset.name}: negative eigenvalues over training`,
-      caption: `Number of Hessian eigenvalues below −1e-10·max|λ| (the saddle-point count). ${band}`,
+      caption: `Number of Hessian eigenvalues below −${NEGATIVE_EIGENVALUE_RTOL.toExponential(0)}·max|λ| (the saddle-point count). ${band}`,
       spec: bandedLines(over('negative eigenvalues', (r) => r.negativeEigenvalues), 'negative eigenvalues', methodColour),
     },
     {

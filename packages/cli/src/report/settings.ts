@@ -13,7 +13,7 @@
  * A method that would need per-data-set tuning to show its claim does not get it here: the
  * report says what these settings give.
  */
-import type { Activation, DatasetName, OptimizerName, TrainingMethod, Variant } from '@hsr/numeric';
+import { DEFAULT_VARIANT, type Activation, type DatasetName, type OptimizerName, type TrainingMethod, type Variant } from '@hsr/numeric';
 
 export interface DatasetProtocol {
   readonly dataset: DatasetName;
@@ -47,7 +47,7 @@ export interface ReproductionProtocol {
 }
 
 export const REPRODUCE_METHODS: readonly TrainingMethod[] = ['plain', 'hsr-step', 'hsr-penalty', 'sam'];
-export const REPRODUCE_VARIANT: Variant = { reduction: 'mean', block: 'all', curvature: 'hessian' };
+export const REPRODUCE_VARIANT: Variant = DEFAULT_VARIANT;
 
 const BASE: Omit<DatasetProtocol, 'dataset' | 'epochs' | 'metricsEvery'> = {
   hidden: 8,
