@@ -9,7 +9,7 @@ export { MATHJS_GELU_SKIP_REASON, activationFormula, deriveMathjsNetwork, derive
 export type { ActivationAgreement, ActivationDerivation, EngineDerivatives } from './activation.ts';
 export { ACTIVATION_SAMPLE_POINTS, RTOL_ENGINES_AGREE, RTOL_ENGINE_VS_FIVE_POINT, compileActivation, deriveActivation } from './activation.ts';
 export type { FormulaEntry, FormulaVariable } from './registry.ts';
-export { FORMULA_REGISTRY, activationDerivativeTemplates } from './registry.ts';
+export { FORMULA_REGISTRY } from './registry.ts';
 export type { AuditRowLike, AuditSummary } from './docs.ts';
 export { firstDocsDifference, generateDocsFiles, katexDistDir, readAudit, renderFormulasHtml, renderFormulasMarkdown, verificationStatus } from './docs.ts';
 export { RTOL_SYMBOLIC_VS_NUMERIC } from './tolerances.ts';

@@ -1,7 +1,7 @@
 /**
  * The formula registry: one entry per closed form `@hsr/numeric` implements, with its
  * equation label, LaTeX (the project's own templates, each rendered by KaTeX with
- * throwOnError in test/registry.test.ts), its variables, a derivation outline, the
+ * throwOnError in test/docs.test.ts), its variables, a derivation outline, the
  * implementing function and the properties and tests that verify it. docs/formulas.md and
  * docs/formulas.html are generated from this list alone (see docs.ts).
  */
@@ -306,7 +306,12 @@ const CORE: FormulaEntry[] = [
   },
 ];
 
-/** LaTeX of phi', phi'', phi''' per activation: the project's templates (checked against the numeric table and both CAS). */
+/**
+ * LaTeX of phi', phi'', phi''' per activation: the textbook identities, for reading. What is
+ * checked is the numeric table they describe (against both CAS in test/activation.test.ts and
+ * against five-point differences by `activation-derivatives`); the LaTeX itself is only
+ * rendered by KaTeX (test/docs.test.ts).
+ */
 const ACTIVATION_DERIVATIVES: { readonly [A in Activation]: { readonly derivatives: readonly [string, string, string]; readonly notation: string } } = {
   sigmoid: {
     notation: '\\sigma = \\varphi',
@@ -352,8 +357,3 @@ function activationEntry(name: Activation): FormulaEntry {
 
 /** Every registry entry, in document order. */
 export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...ACTIVATION_NAMES.map(activationEntry)];
-
-/** LaTeX of the activation derivative templates (for tests that check them against the CAS). */
-export function activationDerivativeTemplates(name: Activation): readonly [string, string, string] {
-  return ACTIVATION_DERIVATIVES[name].derivatives;
-}
