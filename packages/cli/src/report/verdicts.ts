@@ -93,30 +93,29 @@ export function pairedVerdict(method: readonly (number | null)[], baseline: read
   const n = m.length;
   const sign = rule.better === 'lower' ? -1 : 1;
   const differences = m.map((x, s) => x - b[s]!);
-  const improvements = differences.map((d) => sign * d);
   const ms = summarise(m);
   const bs = summarise(b);
   const ds = summarise(differences);
-  const is = summarise(improvements);
   const base = { n, method: ms, baseline: bs, difference: ds };
   if (n === 0) return { ...base, verdict: 'no data', improvement: NaN, threshold: NaN, reason: 'no seed has a finite value for both runs' };
-  const direction = rule.better === 'lower' ? 'lower' : 'higher';
-  const mean = is.mean;
-  const sigma = is.sd;
+  // The improvement is the difference signed so that positive is better (negation is exact).
+  const mean = sign * ds.mean;
+  const sigma = ds.sd;
+  const judged = (verdict: Verdict, threshold: number, reason: string): PairedVerdict => ({ ...base, verdict, improvement: mean, threshold, reason });
   if (rule.kind === 'better') {
     const tau = Math.max(sigma, rule.minRelativeEffect * Math.abs(bs.mean));
     const what = `mean improvement ${fmt(mean)} (HSR ${fmt(ms.mean)} vs ${fmt(bs.mean)}), threshold ${fmt(tau)} = max(seed spread ${fmt(sigma)}, ${fmt(rule.minRelativeEffect * 100)}% of baseline)`;
-    if (n < 2) return { ...base, verdict: 'inconclusive', improvement: mean, threshold: tau, reason: `one seed only: no spread to judge against; ${what}` };
-    if (mean > tau) return { ...base, verdict: 'holds', improvement: mean, threshold: tau, reason: `${direction} than the baseline beyond the seed spread: ${what}` };
-    if (mean < -tau) return { ...base, verdict: 'does not hold', improvement: mean, threshold: tau, reason: `decisively worse than the baseline: ${what}` };
-    return { ...base, verdict: 'inconclusive', improvement: mean, threshold: tau, reason: `difference within the seed spread: ${what}` };
+    if (n < 2) return judged('inconclusive', tau, `one seed only: no spread to judge against; ${what}`);
+    if (mean > tau) return judged('holds', tau, `${rule.better} than the baseline beyond the seed spread: ${what}`);
+    if (mean < -tau) return judged('does not hold', tau, `decisively worse than the baseline: ${what}`);
+    return judged('inconclusive', tau, `difference within the seed spread: ${what}`);
   }
   const delta = Math.max(rule.absoluteMargin, rule.relativeMargin * Math.abs(bs.mean));
   const what = `mean improvement ${fmt(mean)} +- ${fmt(sigma)} (HSR ${fmt(ms.mean)} vs ${fmt(bs.mean)}), allowed shortfall ${fmt(delta)}`;
-  if (n < 2) return { ...base, verdict: 'inconclusive', improvement: mean, threshold: delta, reason: `one seed only: no spread to judge against; ${what}` };
-  if (mean - sigma > -delta) return { ...base, verdict: 'holds', improvement: mean, threshold: delta, reason: `within the margin even one spread below the mean: ${what}` };
-  if (mean + sigma < -delta) return { ...base, verdict: 'does not hold', improvement: mean, threshold: delta, reason: `short by more than the margin even one spread above the mean: ${what}` };
-  return { ...base, verdict: 'inconclusive', improvement: mean, threshold: delta, reason: `the margin lies within the seed spread: ${what}` };
+  if (n < 2) return judged('inconclusive', delta, `one seed only: no spread to judge against; ${what}`);
+  if (mean - sigma > -delta) return judged('holds', delta, `within the margin even one spread below the mean: ${what}`);
+  if (mean + sigma < -delta) return judged('does not hold', delta, `short by more than the margin even one spread above the mean: ${what}`);
+  return judged('inconclusive', delta, `the margin lies within the seed spread: ${what}`);
 }
 
 export interface ClaimMetric {
