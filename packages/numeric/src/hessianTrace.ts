@@ -207,10 +207,10 @@ export function traceStacks(fp: ForwardPass, sc: TraceCurvature, wantYO: boolean
  * B_n = S_nV and \delta_n of `sc` (sampleCurvatureIn with layout 'none').
  * Only the upper triangle of V^\top B_n is formed, straight into the packed row, in the
  * summation order of weightedRowSums (k in groups of four, then one at a time), so every entry
- * is bit-for-bit the one sampleCurvatureIn(..., 'packed') produces, at half its
- * c h^2 multiply-adds per sample and without its h x h scratch and second pass. Gauss-Newton
+ * is bit-for-bit the packing of sampleCurvatureIn's dense A_n, at half its c h^2
+ * multiply-adds per sample and without its h x h scratch and second pass. Gauss-Newton
  * (`withDiagonal` false) drops the diag term. Shared by hessianTraces and traceGradients.
- * Verified by `perf/reference.test.ts` (against sampleCurvatureIn's packed layout, bit for bit).
+ * Verified by `perf/traceContractions.test.ts` (against the packed dense A_n, bit for bit).
  */
 export function packedHiddenCurvature(model: Model, fp: ForwardPass, sc: SampleCurvature, withDiagonal: boolean): Float64Array {
   const { samples: N, hiddenDim: h, classes: c } = fp;

@@ -33,15 +33,13 @@ export function sampleCurvature(model: Model, fp: ForwardPass, curvature: Curvat
 }
 
 /**
- * How A_n is stored: `dense` (N x h x h, in `A`), `packed` (the upper triangle of each A_n
- * row by row with off-diagonal entries scaled by sqrt 2, N x h(h+1)/2, in `packedA`; `A` is
- * empty), or `none` (A_n not needed, e.g. the second block: its O(c h^2) work is skipped).
- * Packed halves the memory of the largest per-sample piece and is what the pair sums of
- * hessianTrace.ts contract: with it, \langle A_n, A_m\rangle is a plain dot product.
+ * Whether A_n is formed: `dense` (N x h x h, in `A`) or `none` (`A` empty; the traces build
+ * the packed stack they contract with packedHiddenCurvature in hessianTrace.ts instead, and
+ * the second block needs no A_n at all).
  */
-export type HiddenCurvatureLayout = 'dense' | 'packed' | 'none';
+export type HiddenCurvatureLayout = 'dense' | 'none';
 
-export function sampleCurvatureIn(model: Model, fp: ForwardPass, curvature: Curvature, layout: HiddenCurvatureLayout): SampleCurvature & { readonly packedA: Float64Array | null } {
+export function sampleCurvatureIn(model: Model, fp: ForwardPass, curvature: Curvature, layout: HiddenCurvatureLayout): SampleCurvature {
   const { samples: N, hiddenDim: h, classes: c } = fp;
   const V = model.V;
   const S = new Float64Array(N * c * c);
@@ -49,8 +47,6 @@ export function sampleCurvatureIn(model: Model, fp: ForwardPass, curvature: Curv
   const C = new Float64Array(N * c * h);
   const delta = new Float64Array(N * h);
   const A = new Float64Array(layout === 'dense' ? N * h * h : 0);
-  const L = (h * (h + 1)) / 2;
-  const packedA = layout === 'packed' ? new Float64Array(N * L) : null;
   const VtB = new Float64Array(h * h);
   const Vt = new Float64Array(h * c);
   for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) Vt[i * c + k] = V[k * h + i]!;
@@ -79,17 +75,6 @@ export function sampleCurvatureIn(model: Model, fp: ForwardPass, curvature: Curv
     // V^T S V = V^T B_n (h x h), then scale by phi' on both sides.
     VtB.fill(0);
     weightedRowSums(Vt, c, B.subarray(Bo, Bo + c * h), c, h, VtB, 0, h);
-    if (packedA) {
-      let r = n * L;
-      for (let i = 0; i < h; i++) {
-        const di = fp.d1[n * h + i]!;
-        let aii = di * VtB[i * h + i]! * di;
-        if (curvature === 'hessian') aii += delta[n * h + i]! * fp.d2[n * h + i]!;
-        packedA[r++] = aii;
-        for (let j = i + 1; j < h; j++) packedA[r++] = Math.SQRT2 * (di * VtB[i * h + j]! * fp.d1[n * h + j]!);
-      }
-      continue;
-    }
     const Ao = n * h * h;
     for (let i = 0; i < h; i++) {
       const di = fp.d1[n * h + i]!;
@@ -101,5 +86,5 @@ export function sampleCurvatureIn(model: Model, fp: ForwardPass, curvature: Curv
       if (curvature === 'hessian') A[Ao + i * h + i]! += delta[n * h + i]! * fp.d2[n * h + i]!;
     }
   }
-  return { S, B, C, delta, A, packedA };
+  return { S, B, C, delta, A };
 }

@@ -1,7 +1,7 @@
 /**
  * The cheaper contractions inside the closed-form T2 (hessianTrace.ts), each against the route
  * it replaced:
- * - packedHiddenCurvature equals sampleCurvatureIn's packed A_n stack bit for bit (it keeps
+ * - packedHiddenCurvature equals the packing of sampleCurvatureIn's dense A_n bit for bit (it keeps
  *   the same summation order, so a bound is unchanged to the last bit by the rewrite);
  * - the Gram matrix of softmaxCovarianceStack equals softmaxCovarianceInner pair by pair,
  *   also on saturated samples (both are sums of non-negative terms);
@@ -21,10 +21,14 @@ describe.each(cases)('$name', ({ model, data }) => {
   const fp = forwardPass(model, data);
   const { samples: N, hiddenDim: h, classes: c } = fp;
 
-  it.each(CURVATURES)('packedHiddenCurvature equals the packed A_n of sampleCurvatureIn bit for bit (%s)', (curvature) => {
-    const packed = sampleCurvatureIn(model, fp, curvature, 'packed').packedA!;
+  it.each(CURVATURES)('packedHiddenCurvature equals the packed dense A_n of sampleCurvatureIn bit for bit (%s)', (curvature) => {
+    // Upper triangles row by row, off-diagonal entries times sqrt 2.
+    const A = sampleCurvatureIn(model, fp, curvature, 'dense').A;
+    const packed: number[] = [];
+    for (let n = 0; n < N; n++)
+      for (let i = 0; i < h; i++) for (let j = i; j < h; j++) packed.push((i === j ? 1 : Math.SQRT2) * A[n * h * h + i * h + j]!);
     const sc = sampleCurvatureIn(model, fp, curvature, 'none');
-    expect(Array.from(packedHiddenCurvature(model, fp, sc, curvature === 'hessian'))).toEqual(Array.from(packed));
+    expect(Array.from(packedHiddenCurvature(model, fp, sc, curvature === 'hessian'))).toEqual(packed);
   });
 
   it('the Gram matrix of softmaxCovarianceStack equals softmaxCovarianceInner', () => {
