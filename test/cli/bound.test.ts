@@ -10,8 +10,29 @@ import { RTOL_VS_DENSE } from '@hsr/crosscheck';
 import { runHsr } from './run.ts';
 
 let dir: string;
-const model = { activation: 'tanh', W: [[0.5, -0.3], [0.2, 0.8], [-0.6, 0.1]], b: [0.1, -0.2, 0.05], V: [[0.3, -0.5, 0.2], [-0.4, 0.6, 0.1]], a: [0.05, -0.05] };
-const data = { X: [[1, 0.5], [-0.3, 2], [0.7, -1.2], [0, 0.4]], y: [0, 1, 1, 0] };
+const model = {
+  activation: 'tanh',
+  W: [
+    [0.5, -0.3],
+    [0.2, 0.8],
+    [-0.6, 0.1],
+  ],
+  b: [0.1, -0.2, 0.05],
+  V: [
+    [0.3, -0.5, 0.2],
+    [-0.4, 0.6, 0.1],
+  ],
+  a: [0.05, -0.05],
+};
+const data = {
+  X: [
+    [1, 0.5],
+    [-0.3, 2],
+    [0.7, -1.2],
+    [0, 0.4],
+  ],
+  y: [0, 1, 1, 0],
+};
 
 function write(name: string, content: string): string {
   const p = join(dir, name);
@@ -74,9 +95,31 @@ describe('bad input: one line naming the file and place, exit code 2, nothing on
     ['malformed model JSON', 'model', '{"activation": "tanh", "W": [[1, 2]', /bad-model\.json: line 1, column \d+: /],
     ['unknown activation', 'model', JSON.stringify({ ...model, activation: 'relu6' }), /bad-model\.json.*activation.*relu6/],
     ['ragged W', 'model', JSON.stringify({ ...model, W: [[1, 2], [3]] }), /bad-model\.json.*W\[1\]/],
-    ['V does not match h', 'model', JSON.stringify({ ...model, V: [[1, 2], [3, 4]] }), /bad-model\.json.*V\[0\]/],
+    [
+      'V does not match h',
+      'model',
+      JSON.stringify({
+        ...model,
+        V: [
+          [1, 2],
+          [3, 4],
+        ],
+      }),
+      /bad-model\.json.*V\[0\]/,
+    ],
     ['NaN in W', 'model', '{"activation":"tanh","W":[[NaN,1],[1,1],[1,1]],"b":[0,0,0],"V":[[1,1,1],[1,1,1]],"a":[0,0]}', /bad-model\.json/],
-    ['Infinity in V', 'model', JSON.stringify({ ...model, V: [[1, 2, 3], [4, 5, '1e999']] }), /bad-model\.json.*V\[1\]\[2\]/],
+    [
+      'Infinity in V',
+      'model',
+      JSON.stringify({
+        ...model,
+        V: [
+          [1, 2, 3],
+          [4, 5, '1e999'],
+        ],
+      }),
+      /bad-model\.json.*V\[1\]\[2\]/,
+    ],
     ['only one bias', 'model', JSON.stringify({ activation: 'tanh', W: model.W, b: model.b, V: model.V }), /bad-model\.json.*\ba\b/],
     ['malformed data JSON', 'data', '{"X": [[1, 2]], "y": [0', /bad-data\.json: line 1, column \d+: /],
     ['label out of range', 'data', JSON.stringify({ X: data.X, y: [0, 1, 2, 0] }), /bad-data\.json.*y\[2\].*range/],

@@ -32,16 +32,51 @@ const outDir = join(dirname(fileURLToPath(import.meta.url)), '../../packages/num
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 const WINE_FEATURES = [
-  'alcohol', 'malic_acid', 'ash', 'alcalinity_of_ash', 'magnesium', 'total_phenols', 'flavanoids',
-  'nonflavanoid_phenols', 'proanthocyanins', 'color_intensity', 'hue', 'od280/od315_of_diluted_wines', 'proline',
+  'alcohol',
+  'malic_acid',
+  'ash',
+  'alcalinity_of_ash',
+  'magnesium',
+  'total_phenols',
+  'flavanoids',
+  'nonflavanoid_phenols',
+  'proanthocyanins',
+  'color_intensity',
+  'hue',
+  'od280/od315_of_diluted_wines',
+  'proline',
 ];
 const BREAST_CANCER_FEATURES = [
-  'mean radius', 'mean texture', 'mean perimeter', 'mean area', 'mean smoothness', 'mean compactness',
-  'mean concavity', 'mean concave points', 'mean symmetry', 'mean fractal dimension',
-  'radius error', 'texture error', 'perimeter error', 'area error', 'smoothness error', 'compactness error',
-  'concavity error', 'concave points error', 'symmetry error', 'fractal dimension error',
-  'worst radius', 'worst texture', 'worst perimeter', 'worst area', 'worst smoothness', 'worst compactness',
-  'worst concavity', 'worst concave points', 'worst symmetry', 'worst fractal dimension',
+  'mean radius',
+  'mean texture',
+  'mean perimeter',
+  'mean area',
+  'mean smoothness',
+  'mean compactness',
+  'mean concavity',
+  'mean concave points',
+  'mean symmetry',
+  'mean fractal dimension',
+  'radius error',
+  'texture error',
+  'perimeter error',
+  'area error',
+  'smoothness error',
+  'compactness error',
+  'concavity error',
+  'concave points error',
+  'symmetry error',
+  'fractal dimension error',
+  'worst radius',
+  'worst texture',
+  'worst perimeter',
+  'worst area',
+  'worst smoothness',
+  'worst compactness',
+  'worst concavity',
+  'worst concave points',
+  'worst symmetry',
+  'worst fractal dimension',
 ];
 const DIGITS_FEATURES = Array.from({ length: 64 }, (_, k) => `pixel_${Math.floor(k / 8)}_${k % 8}`);
 
@@ -52,7 +87,10 @@ const LICENCE =
 
 /** Rows of CSV tokens (sklearn's files are plain: no quotes, no blank lines inside). */
 function csvRows(text) {
-  return text.split(/\r?\n/).filter((line) => line.trim() !== '').map((line) => line.split(',').map((t) => t.trim()));
+  return text
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.split(',').map((t) => t.trim()));
 }
 
 function convert({ name, csv, gz, hasHeader, descr, features, classNames, citation, uci }) {
@@ -76,9 +114,14 @@ function convert({ name, csv, gz, hasHeader, descr, features, classNames, citati
     X.push(row.slice(0, features.length));
     y.push(label);
   });
-  const description = readFileSync(join(datasetsDir, 'descr', descr), 'utf8').replace(/[ \t]+$/gm, '').trimEnd();
+  const description = readFileSync(join(datasetsDir, 'descr', descr), 'utf8')
+    .replace(/[ \t]+$/gm, '')
+    .trimEnd();
   const about = {
-    title: description.split('\n').find((l) => /^[A-Z]/.test(l.trim()))?.trim(),
+    title: description
+      .split('\n')
+      .find((l) => /^[A-Z]/.test(l.trim()))
+      ?.trim(),
     source: uci,
     citation,
     licence: LICENCE,

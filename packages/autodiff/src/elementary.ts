@@ -108,7 +108,7 @@ export function reciprocalRule(a: number): Derivatives {
 export function sqrtRule(a: number): Derivatives {
   const s = Math.sqrt(a);
   const r = 1 / a;
-  return [s, 0.5 / s, (-0.25 / s) * r, ((0.375 / s) * r) * r];
+  return [s, 0.5 / s, (-0.25 / s) * r, (0.375 / s) * r * r];
 }
 
 /**

@@ -10,7 +10,15 @@ const KINDS: readonly AutodiffBoundKind[] = ['upper', 'lower', 'range'];
 
 /** A first-order jet over n directions with the given value and gradient. */
 function jet(value: number, gradient: number[]): Jet {
-  return new Jet(Int32Array.from(gradient, (_, i) => i), value, Float64Array.from(gradient), null, 0, null, null);
+  return new Jet(
+    Int32Array.from(gradient, (_, i) => i),
+    value,
+    Float64Array.from(gradient),
+    null,
+    0,
+    null,
+    null,
+  );
 }
 
 describe('the bound as a function of T1, T2', () => {

@@ -39,8 +39,14 @@ describe('erf and erfc', () => {
   test('match libm relatively, erfc in its right tail too', () => {
     const xs = LIBM.map((r) => r[0]);
     // scale 0: each value relative to itself, so erfc(21.2) ~ 1e-197 must be right to 14 digits.
-    expect(xs.map(erf)).toBeAllClose(LIBM.map((r) => r[1]), { rtol: RTOL_ERF_VS_LIBM, atol: 0, scale: 0 });
-    expect(xs.map(erfc)).toBeAllClose(LIBM.map((r) => r[2]), { rtol: RTOL_ERF_VS_LIBM, atol: 0, scale: 0 });
+    expect(xs.map(erf)).toBeAllClose(
+      LIBM.map((r) => r[1]),
+      { rtol: RTOL_ERF_VS_LIBM, atol: 0, scale: 0 },
+    );
+    expect(xs.map(erfc)).toBeAllClose(
+      LIBM.map((r) => r[2]),
+      { rtol: RTOL_ERF_VS_LIBM, atol: 0, scale: 0 },
+    );
   });
 
   test('erf is odd and erf + erfc = 1', () => {

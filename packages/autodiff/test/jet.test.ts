@@ -10,7 +10,10 @@ type Fn = <T>(A: Algebra<T>, x: readonly T[]) => T;
 function jetDerivatives(f: Fn, x: number[], k: number) {
   const A = new JetAlgebra({ order: 2, tangent: true });
   const n = x.length;
-  const out = f(A, x.map((xi, i) => A.variable(xi, i, i === k ? 1 : 0)));
+  const out = f(
+    A,
+    x.map((xi, i) => A.variable(xi, i, i === k ? 1 : 0)),
+  );
   return {
     value: out.value,
     gradient: denseGradientOf(out, n),
@@ -107,21 +110,30 @@ describe('jets agree with differences of the plain-number evaluation', () => {
     const out = composite(A, vars);
     const full = jetDerivatives(composite, x, 1);
     const pick = [0, 2];
-    expect(denseHessianOf(out, 2)).toBeAllClose(pick.flatMap((i) => pick.map((j) => full.hessian[i * n + j]!)), { rtol: RTOL_SAME_FORMULA });
-    expect(denseHessianOf(out, 2, true)).toBeAllClose(pick.flatMap((i) => pick.map((j) => full.tangentHessian[i * n + j]!)), { rtol: RTOL_SAME_FORMULA });
+    expect(denseHessianOf(out, 2)).toBeAllClose(
+      pick.flatMap((i) => pick.map((j) => full.hessian[i * n + j]!)),
+      { rtol: RTOL_SAME_FORMULA },
+    );
+    expect(denseHessianOf(out, 2, true)).toBeAllClose(
+      pick.flatMap((i) => pick.map((j) => full.tangentHessian[i * n + j]!)),
+      { rtol: RTOL_SAME_FORMULA },
+    );
     expect(out.tangentValue).toBeAllClose(full.gradient[1]!, { rtol: RTOL_SAME_FORMULA });
   });
 
   test('order 1 gives the same gradient as order 2', () => {
     const A = new JetAlgebra({ order: 1, tangent: false });
-    const out = composite(A, x.map((xi, i) => A.variable(xi, i)));
+    const out = composite(
+      A,
+      x.map((xi, i) => A.variable(xi, i)),
+    );
     expect(out.hessian).toBeNull();
     expect(denseGradientOf(out, n)).toBeAllClose(jetDerivatives(composite, x, 0).gradient, { rtol: RTOL_SAME_FORMULA });
   });
 });
 
 describe('linearize', () => {
-  test('drops exactly the inner second-order term: H[f(lin g)] = f\'\'(g) grad g grad g^T', () => {
+  test("drops exactly the inner second-order term: H[f(lin g)] = f''(g) grad g grad g^T", () => {
     const A = new JetAlgebra({ order: 2, tangent: true });
     const [x, y] = [0.8, -0.4];
     const vars = [A.variable(x, 0, 1), A.variable(y, 1, 0)];

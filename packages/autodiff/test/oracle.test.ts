@@ -24,7 +24,10 @@ import { autodiffTraces } from '../src/traces.ts';
 import { SMALL, randomCase } from './cases.ts';
 
 /** theta -> f(model with theta) for the finite-difference stencils. */
-const at = <R>(model: Model, f: (m: Model) => R) => (theta: Float64Array) => f(unflattenParameters(model, theta));
+const at =
+  <R>(model: Model, f: (m: Model) => R) =>
+  (theta: Float64Array) =>
+    f(unflattenParameters(model, theta));
 
 /** Columns [start, end) of an out x n Jacobian. */
 function columns(jac: Float64Array, outputs: number, n: number, start: number, end: number): Float64Array {
@@ -69,7 +72,10 @@ describe('gradient', () => {
       for (const bias of [true, false])
         for (const reduction of REDUCTIONS) {
           const { model, data } = randomCase({ ...SMALL, activation, bias, seed: 4 });
-          const fd = fivePointJacobian(at(model, (m) => [autodiffLoss(m, data, reduction)]), flattenParameters(model));
+          const fd = fivePointJacobian(
+            at(model, (m) => [autodiffLoss(m, data, reduction)]),
+            flattenParameters(model),
+          );
           expect(autodiffGradient(model, data, reduction), `${activation} bias=${bias} ${reduction}`).toBeAllClose(fd.jacobian, {
             rtol: RTOL_VS_FINITE_DIFFERENCE,
             atol: Math.max(...fd.roundoff),
@@ -95,7 +101,10 @@ describe('Hessian', () => {
       for (const bias of [true, false]) {
         const { model, data } = randomCase({ ...SMALL, activation, bias, seed: 6 });
         const P = parameterCount(model);
-        const fd = fivePointJacobian(at(model, (m) => autodiffGradient(m, data, 'sum')), flattenParameters(model));
+        const fd = fivePointJacobian(
+          at(model, (m) => autodiffGradient(m, data, 'sum')),
+          flattenParameters(model),
+        );
         for (const block of BLOCKS) {
           const H = autodiffHessian(model, data, { reduction: 'sum', block, curvature: 'hessian' });
           const { start, end } = blockRange(model, block);
@@ -114,7 +123,10 @@ describe('Hessian', () => {
       const c = model.classes;
       const A = new JetAlgebra({ order: 1, tangent: false });
       const theta = flattenParameters(model);
-      const params = parametersOf(model, Array.from(theta, (t, i) => A.variable(t, i)));
+      const params = parametersOf(
+        model,
+        Array.from(theta, (t, i) => A.variable(t, i)),
+      );
       const G = new Float64Array(P * P);
       for (let n = 0; n < data.samples; n++) {
         const v = logitsOver(A, model, params, data, n);
@@ -233,9 +245,15 @@ describe('hand-derived tiny case (d = h = 1, c = 2, tanh)', () => {
   test('blocks are the matching sub-matrices, and sum = N mean', () => {
     const first = autodiffHessian(model, data, { reduction: 'sum', block: 'first', curvature: 'hessian' });
     expect(first.size).toBe(2);
-    expect(first.data).toBeAllClose([0, 1, 6, 7].map((t) => 3 * hand.hessian[t]!), { rtol: RTOL_SAME_FORMULA });
+    expect(first.data).toBeAllClose(
+      [0, 1, 6, 7].map((t) => 3 * hand.hessian[t]!),
+      { rtol: RTOL_SAME_FORMULA },
+    );
     const second = autodiffHessian(model, data, { reduction: 'mean', block: 'second', curvature: 'hessian' });
     const idx = [2, 3, 4, 5];
-    expect(second.data).toBeAllClose(idx.flatMap((i) => idx.map((j) => hand.hessian[i * 6 + j]!)), { rtol: RTOL_SAME_FORMULA });
+    expect(second.data).toBeAllClose(
+      idx.flatMap((i) => idx.map((j) => hand.hessian[i * 6 + j]!)),
+      { rtol: RTOL_SAME_FORMULA },
+    );
   });
 });

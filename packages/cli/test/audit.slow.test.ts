@@ -21,5 +21,4 @@ describe('hsr audit on the bundled default', () => {
     expect(doc.generatedBy).toBe(`pnpm hsr audit --write-docs ${file}`);
     for (const row of doc.rows) expect(Object.keys(row).sort()).toEqual(['leg', 'pass', 'quantity', 'worstRelativeError']);
   });
-
 });

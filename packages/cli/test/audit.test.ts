@@ -18,12 +18,30 @@ let dir: string;
 // c = 4 classes, h = 3 hidden units of which two are saturated (|u| >> 1 for every sample).
 const saturatedModel = {
   activation: 'tanh',
-  W: [[9, -8], [0.3, -0.4], [-7, 10]],
+  W: [
+    [9, -8],
+    [0.3, -0.4],
+    [-7, 10],
+  ],
   b: [4, 0.1, -5],
-  V: [[0.5, -0.3, 0.2], [-0.4, 0.6, 0.1], [0.2, 0.2, -0.7], [0.1, -0.5, 0.4]],
+  V: [
+    [0.5, -0.3, 0.2],
+    [-0.4, 0.6, 0.1],
+    [0.2, 0.2, -0.7],
+    [0.1, -0.5, 0.4],
+  ],
   a: [0.1, 0, -0.1, 0.05],
 };
-const data = { X: [[1, 0.5], [-0.3, 2], [0.7, -1.2], [1.5, 0.4], [-1, -1]], y: [0, 1, 2, 3, 1] };
+const data = {
+  X: [
+    [1, 0.5],
+    [-0.3, 2],
+    [0.7, -1.2],
+    [1.5, 0.4],
+    [-1, -1],
+  ],
+  y: [0, 1, 2, 3, 1],
+};
 
 // d = h = 1, c = 2, no biases: P = 3, small enough for both symbolic engines to third order.
 const tinyModel = { activation: 'sigmoid', W: [[0.8]], V: [[1.1], [-0.6]] };

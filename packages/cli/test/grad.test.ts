@@ -46,9 +46,31 @@ describe('hsr grad', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hsr-grad-'));
     const modelPath = join(dir, 'model.json');
     const dataPath = join(dir, 'data.json');
-    const model = { activation: 'sigmoid', W: [[0.3, -0.7], [1.1, 0.2], [-0.4, 0.9]], V: [[0.5, -1, 0.25], [-0.3, 0.8, 1.2]] };
+    const model = {
+      activation: 'sigmoid',
+      W: [
+        [0.3, -0.7],
+        [1.1, 0.2],
+        [-0.4, 0.9],
+      ],
+      V: [
+        [0.5, -1, 0.25],
+        [-0.3, 0.8, 1.2],
+      ],
+    };
     writeFileSync(modelPath, JSON.stringify(model));
-    writeFileSync(dataPath, JSON.stringify({ X: [[1, 0], [0, 1], [0.5, -0.5], [-1, 2]], y: [0, 1, 1, 0] }));
+    writeFileSync(
+      dataPath,
+      JSON.stringify({
+        X: [
+          [1, 0],
+          [0, 1],
+          [0.5, -0.5],
+          [-1, 2],
+        ],
+        y: [0, 1, 1, 0],
+      }),
+    );
     const r = await run(['--model', modelPath, '--data', dataPath, '--of', 'range', '--block', 'first', '--reduction', 'sum', '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -68,7 +90,11 @@ describe('hsr grad', () => {
   });
 
   it('rejects a bad --of or a lone --model with exit 2 and one line on stderr', async () => {
-    for (const args of [['--of', 'middle'], ['--model', DEFAULT_MODEL_PATH], ['--block', 'third']]) {
+    for (const args of [
+      ['--of', 'middle'],
+      ['--model', DEFAULT_MODEL_PATH],
+      ['--block', 'third'],
+    ]) {
       const r = await run(args);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');

@@ -19,4 +19,3 @@ export function runAudit(args: string[]): { code: number; stdout: string; stderr
   const r = spawnSync(TSX, ['--input-type=module', '-e', script], { cwd: CLI_DIR, encoding: 'utf8', timeout: 600_000, env: { ...process.env, FORCE_COLOR: '0', AUDIT_ARGS: JSON.stringify(args) } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
-

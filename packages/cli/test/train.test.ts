@@ -64,14 +64,37 @@ describe('hsr train', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/completed: 5 epochs/);
     expect(r.stdout).toMatch(/^U \(lambda_max upper\)/m);
-    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.epoch)).toEqual([0, 2, 4, 5]);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     expect(config.training.method).toBe('hsr-step');
     expect(config.data.trainSamples + config.data.testSamples).toBe(150);
     // The last record describes the written model: its training loss, recomputed on the same split.
     const model = readModelFile(join(out, 'model.json'));
-    const plan = planTraining({ data: 'iris', hidden: '8', activation: 'tanh', method: 'hsr-step', optimizer: 'sgd', lr: '0.1', momentum: '0.9', rho: '0.01', lambda: '0.01', batch: 'full', weightDecay: '0', testFraction: '0.2', metricsEvery: '2', epochs: '5', seed: '4', out, reduction: 'mean', block: 'all', curvature: 'hessian' });
+    const plan = planTraining({
+      data: 'iris',
+      hidden: '8',
+      activation: 'tanh',
+      method: 'hsr-step',
+      optimizer: 'sgd',
+      lr: '0.1',
+      momentum: '0.9',
+      rho: '0.01',
+      lambda: '0.01',
+      batch: 'full',
+      weightDecay: '0',
+      testFraction: '0.2',
+      metricsEvery: '2',
+      epochs: '5',
+      seed: '4',
+      out,
+      reduction: 'mean',
+      block: 'all',
+      curvature: 'hessian',
+    });
     const data = prepareData(plan, config.seeds);
     expect(loss(model, data.train)).toBeAllClose(lines.at(-1)!.trainLoss, { rtol: RTOL_SAME_FORMULA });
     const b = await run(['bound', '--model', join(out, 'model.json'), '--data', DEFAULT_DATA_PATH, '--json']);
@@ -103,7 +126,27 @@ describe('hsr train', () => {
 
   it('an abort (what Ctrl-C triggers) stops after the current step with every file written', async () => {
     const out = join(tmp(), 'run');
-    const plan = planTraining({ data: 'iris', hidden: '8', activation: 'tanh', method: 'plain', optimizer: 'sgd', lr: '0.1', momentum: '0.9', rho: '0', lambda: '0', batch: '1', weightDecay: '0', testFraction: '0.2', metricsEvery: '1000', epochs: '100000', seed: '1', out, reduction: 'mean', block: 'all', curvature: 'hessian' });
+    const plan = planTraining({
+      data: 'iris',
+      hidden: '8',
+      activation: 'tanh',
+      method: 'plain',
+      optimizer: 'sgd',
+      lr: '0.1',
+      momentum: '0.9',
+      rho: '0',
+      lambda: '0',
+      batch: '1',
+      weightDecay: '0',
+      testFraction: '0.2',
+      metricsEvery: '1000',
+      epochs: '100000',
+      seed: '1',
+      out,
+      reduction: 'mean',
+      block: 'all',
+      curvature: 'hessian',
+    });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 200);
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -113,7 +156,10 @@ describe('hsr train', () => {
       spyErr.mockRestore();
     });
     expect(result.status).toBe('aborted');
-    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.at(-1).step).toBe(result.steps);
     expect(readModelFile(join(out, 'model.json')).hiddenDim).toBe(8);
   });

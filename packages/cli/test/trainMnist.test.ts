@@ -19,7 +19,25 @@ afterEach(() => {
 });
 
 /** Every flag planTraining reads, at the CLI's defaults, without --hidden and --samples. */
-const FLAGS = { activation: 'tanh', method: 'plain', optimizer: 'sgd', lr: '0.1', momentum: '0.9', rho: '0.05', lambda: '0.01', batch: 'full', weightDecay: '0', testFraction: '0.2', metricsEvery: '10', epochs: '1', seed: '0', out: 'unused', reduction: 'mean', block: 'all', curvature: 'hessian' };
+const FLAGS = {
+  activation: 'tanh',
+  method: 'plain',
+  optimizer: 'sgd',
+  lr: '0.1',
+  momentum: '0.9',
+  rho: '0.05',
+  lambda: '0.01',
+  batch: 'full',
+  weightDecay: '0',
+  testFraction: '0.2',
+  metricsEvery: '10',
+  epochs: '1',
+  seed: '0',
+  out: 'unused',
+  reduction: 'mean',
+  block: 'all',
+  curvature: 'hessian',
+};
 
 describe('hsr train --data mnist', () => {
   it('trains 784-16-10 for two epochs on 200 seeded digits: finite losses, the right shapes', async () => {
@@ -40,7 +58,10 @@ describe('hsr train --data mnist', () => {
     }
     // Two full-batch steps from a random init must lower the training loss.
     expect(summary.final.trainLoss).toBeLessThan(summary.initial.trainLoss);
-    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.epoch)).toEqual([0, 1, 2]);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     // Pixels stay in [0, 1] unless --standardize is given (train.ts says why).

@@ -130,7 +130,11 @@ export function checkAgainstOracles(options: CheckAgainstOraclesOptions): Oracle
   const arbitrary = options.arbitrary ?? caseArbitrary(options.cases);
   const report: OracleReport = { quantity: options.quantity, ok: true, seed, runs: [], unavailable: [], failures: [] };
   const symbolicRuns = options.symbolicRuns ?? 0;
-  const jobs: { property: NamedProperty; numRuns: number; arbitrary: fc.Arbitrary<CheckCase> }[] = ORACLE_PROPERTIES[options.quantity].map((name) => ({ property: PROPERTIES[name]!, numRuns: options.runs ?? 50, arbitrary }));
+  const jobs: { property: NamedProperty; numRuns: number; arbitrary: fc.Arbitrary<CheckCase> }[] = ORACLE_PROPERTIES[options.quantity].map((name) => ({
+    property: PROPERTIES[name]!,
+    numRuns: options.runs ?? 50,
+    arbitrary,
+  }));
   if (symbolicRuns > 0) {
     const symbolic = SYMBOLIC_ORACLES[options.quantity];
     const tiny = caseArbitrary({ ...SYMBOLIC_CASE_OPTIONS, ...(options.cases?.activations ? { activations: options.cases.activations } : {}) });

@@ -126,11 +126,15 @@ export function implTraces(c: CheckCase, impl: Implementations, variant: Variant
 function traceDifferences(c: CheckCase, impl: Implementations): FiniteDifference {
   const P = parameterCount(c.model, c.variant.block);
   return implMemoised(c, impl, `fd:traces:${variantKey(c.variant)}`, () =>
-    fivePointJacobian((theta) => {
-      const t = impl.hessianTraces(unflattenParameters(c.model, theta), c.data, c.variant);
-      const b = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, P);
-      return [t.traceH, t.traceH2, ...BOUND_KINDS.map((k) => boundValue(b, k))];
-    }, flattenParameters(c.model), { step: steps(c), valueError: traceValueErrors(c, impl) }),
+    fivePointJacobian(
+      (theta) => {
+        const t = impl.hessianTraces(unflattenParameters(c.model, theta), c.data, c.variant);
+        const b = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, P);
+        return [t.traceH, t.traceH2, ...BOUND_KINDS.map((k) => boundValue(b, k))];
+      },
+      flattenParameters(c.model),
+      { step: steps(c), valueError: traceValueErrors(c, impl) },
+    ),
   );
 }
 
@@ -318,7 +322,10 @@ export const activationDerivatives = define({
   name: 'activation-derivatives',
   description: "numeric's phi', phi'', phi''' table equals five-point differences of phi, phi', phi'' at the case's pre-activations",
   leg: 'central difference',
-  tolerance: { rtol: RTOL_VS_FINITE_DIFFERENCE, why: 'five-point stencil in u with step 2^-10; relative to max |derivative| over the case, floor 64 eps max(1, |f|) / h because the formulas cancel against 1 in the tails (the autodiff leg checks the tails relatively)' },
+  tolerance: {
+    rtol: RTOL_VS_FINITE_DIFFERENCE,
+    why: 'five-point stencil in u with step 2^-10; relative to max |derivative| over the case, floor 64 eps max(1, |f|) / h because the formulas cancel against 1 in the tails (the autodiff leg checks the tails relatively)',
+  },
   run(c) {
     const act = ACTIVATIONS[c.model.activation];
     const u = forwardPass(c.model, c.data).u;
@@ -396,7 +403,9 @@ export const boundGradientVsCentralDifference = define({
     BOUND_KINDS.forEach((of, i) => {
       const bg = impl.boundGradient(c.model, c.data, c.variant, of);
       parts.push(comparePart(`boundValue.${of}`, 'WS of traces', bg.value, boundValue(b, of), { rtol: RTOL_SAME_FORMULA, scale: Math.abs(b.mean) + b.spread * Math.sqrt(t.P) }));
-      parts.push(comparePart(`boundGradient.${of}`, 'central difference', bg.gradient, row(fd, 2 + i), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 2 + i), name: (j) => `d${of}/d${parameterName(c.model, j)}` }));
+      parts.push(
+        comparePart(`boundGradient.${of}`, 'central difference', bg.gradient, row(fd, 2 + i), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 2 + i), name: (j) => `d${of}/d${parameterName(c.model, j)}` }),
+      );
     });
     return outcome(parts);
   },
@@ -405,7 +414,8 @@ export const boundGradientVsCentralDifference = define({
 // ---------------------------------------------------------------------------------------
 // Autodiff legs.
 
-const AUTODIFF_WHY = 'forward-mode AD sums the same O(P^2 N) terms in a different order; round-off ~P eps times the condition, relative to the largest entry, with the closed forms\' absolute floors (64 eps times the term magnitudes, over the coordinate\'s length scale for derivatives)';
+const AUTODIFF_WHY =
+  "forward-mode AD sums the same O(P^2 N) terms in a different order; round-off ~P eps times the condition, relative to the largest entry, with the closed forms' absolute floors (64 eps times the term magnitudes, over the coordinate's length scale for derivatives)";
 
 export const lossGradientEqualsAutodiff = define({
   name: 'loss-gradient-equals-autodiff',
@@ -512,15 +522,7 @@ export const ISSUE2_PROPERTIES: readonly NamedProperty[] = [
 
 export const GRADIENT_PROPERTIES: readonly NamedProperty[] = [activationDerivatives, traceGradientVsCentralDifference, boundGradientVsCentralDifference];
 
-export const AUTODIFF_PROPERTIES: readonly NamedProperty[] = [
-  lossGradientEqualsAutodiff,
-  hessianEqualsAutodiff,
-  tracesEqualAutodiff,
-  traceGradientsEqualAutodiff,
-  boundGradientsEqualAutodiff,
-];
+export const AUTODIFF_PROPERTIES: readonly NamedProperty[] = [lossGradientEqualsAutodiff, hessianEqualsAutodiff, tracesEqualAutodiff, traceGradientsEqualAutodiff, boundGradientsEqualAutodiff];
 
 /** Every named property, by name. */
-export const PROPERTIES: Readonly<Record<string, NamedProperty>> = Object.fromEntries(
-  [...ISSUE2_PROPERTIES, ...GRADIENT_PROPERTIES, ...AUTODIFF_PROPERTIES].map((p) => [p.name, p]),
-);
+export const PROPERTIES: Readonly<Record<string, NamedProperty>> = Object.fromEntries([...ISSUE2_PROPERTIES, ...GRADIENT_PROPERTIES, ...AUTODIFF_PROPERTIES].map((p) => [p.name, p]));

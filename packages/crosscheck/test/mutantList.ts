@@ -100,7 +100,7 @@ export interface Mutant {
 export const MUTANTS: Mutant[] = [
   {
     name: 'dense Hessian without the g-term of the cross block',
-    what: 'H_WV loses kappa sum_n x~_nj phi\'_ni g_nk 1[l = i]',
+    what: "H_WV loses kappa sum_n x~_nj phi'_ni g_nk 1[l = i]",
     impl: withImplementations({
       denseHessian: (m, d, v) => {
         const H = numeric.denseHessian(m, d, v);
@@ -121,7 +121,7 @@ export const MUTANTS: Mutant[] = [
     cases: { variants: HESSIAN_VARIANTS.filter((v) => v.block === 'all') },
   },
   {
-    name: 'Gauss–Newton traces reported as the Hessian\'s',
+    name: "Gauss–Newton traces reported as the Hessian's",
     what: 'hessianTraces computes the J^T S J traces whatever the variant says',
     impl: withImplementations({ hessianTraces: (m, d, v) => numeric.hessianTraces(m, d, { ...v, curvature: 'gauss-newton' }) }),
     property: traceEqualsEigenvalueSum,
@@ -129,16 +129,16 @@ export const MUTANTS: Mutant[] = [
     cases: { variants: HESSIAN_VARIANTS },
   },
   {
-    name: 'trace gradients without phi\'\'\'',
-    what: 'numeric.traceGradients fed a forward pass whose phi\'\'\' table is 0',
+    name: "trace gradients without phi'''",
+    what: "numeric.traceGradients fed a forward pass whose phi''' table is 0",
     impl: withImplementations({ traceGradients: (m, d, v) => numeric.traceGradients(m, d, v, withoutThirdDerivative(m, d)) }),
     property: traceGradientVsCentralDifference,
     symbolic: 'gradients',
     cases: { variants: HESSIAN_VARIANTS.filter((v) => v.block !== 'second') },
   },
   {
-    name: 'bound gradient without phi\'\'\'',
-    what: 'numeric.boundGradientFromTraces over trace gradients whose phi\'\'\' is 0',
+    name: "bound gradient without phi'''",
+    what: "numeric.boundGradientFromTraces over trace gradients whose phi''' is 0",
     impl: withImplementations({ boundGradient: (m, d, v, of) => numeric.boundGradientFromTraces(numeric.traceGradients(m, d, v, withoutThirdDerivative(m, d)), of) }),
     property: boundGradientVsCentralDifference,
     symbolic: 'gradients',
@@ -161,4 +161,3 @@ export const MUTANTS: Mutant[] = [
     cases: { variants: HESSIAN_VARIANTS.filter((v) => v.reduction === 'mean') },
   },
 ];
-

@@ -134,7 +134,6 @@ describe('Gauss–Newton, and where the symbolic leg cannot run', () => {
     expect(tracesEqualNerdamer.check(big).skipped).toMatch(/exceeds the nerdamer limit/);
     expect(tracesEqualMathjs.check(big).skipped).toMatch(/exceeds the mathjs limit/);
   });
-
 });
 
 describe('the symbolic leg rejects every mutant', () => {
@@ -142,8 +141,7 @@ describe('the symbolic leg rejects every mutant', () => {
   // order, mathjs to third; gradient mutants on P = 3, where both engines reach third order.
   for (const mutant of MUTANTS) {
     for (const engine of ['nerdamer', 'mathjs'] as const) {
-      const property =
-        mutant.symbolic === 'traces' ? (engine === 'nerdamer' ? tracesEqualNerdamer : tracesEqualMathjs) : engine === 'nerdamer' ? traceGradientsEqualNerdamer : traceGradientsEqualMathjs;
+      const property = mutant.symbolic === 'traces' ? (engine === 'nerdamer' ? tracesEqualNerdamer : tracesEqualMathjs) : engine === 'nerdamer' ? traceGradientsEqualNerdamer : traceGradientsEqualMathjs;
       test(`${mutant.name} is rejected by ${property.name}`, () => {
         const c = tinyCase('tanh', mutant.symbolic === 'traces');
         const clean = property.check(c);

@@ -14,8 +14,7 @@ export function symmetricEigenvalues(m: SymmetricMatrix): Float64Array {
   const P = m.size;
   if (P === 0) return new Float64Array(0);
   const M = new Matrix(P, P);
-  for (let i = 0; i < P; i++)
-    for (let j = 0; j < P; j++) M.set(i, j, 0.5 * (m.data[i * P + j]! + m.data[j * P + i]!));
+  for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) M.set(i, j, 0.5 * (m.data[i * P + j]! + m.data[j * P + i]!));
   const e = new EigenvalueDecomposition(M, { assumeSymmetric: true });
   return Float64Array.from(e.realEigenvalues).sort();
 }
@@ -24,8 +23,7 @@ export function symmetricEigenvalues(m: SymmetricMatrix): Float64Array {
 export function symmetricEigen(m: SymmetricMatrix): { values: Float64Array; vectors: Float64Array } {
   const P = m.size;
   const M = new Matrix(P, P);
-  for (let i = 0; i < P; i++)
-    for (let j = 0; j < P; j++) M.set(i, j, 0.5 * (m.data[i * P + j]! + m.data[j * P + i]!));
+  for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) M.set(i, j, 0.5 * (m.data[i * P + j]! + m.data[j * P + i]!));
   const e = new EigenvalueDecomposition(M, { assumeSymmetric: true });
   const vals = e.realEigenvalues;
   const order = vals.map((_, i) => i).sort((a, b) => vals[a]! - vals[b]!);

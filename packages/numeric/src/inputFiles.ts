@@ -737,9 +737,7 @@ function detectFormat(text: string, fileLabel: string, format: DataFormat | unde
 /** A data document (data plus names and provenance) from JSON or CSV text. */
 export function parseDataText(text: string, fileLabel: string, opts: DataFileOptions = {}): DataDocument {
   const clean = stripBom(text);
-  return detectFormat(clean, fileLabel, opts.format) === 'json'
-    ? buildJsonDocument(parseJsonText(clean, fileLabel), fileLabel)
-    : buildCsvDocument(clean, fileLabel, opts.labelColumn ?? 'label');
+  return detectFormat(clean, fileLabel, opts.format) === 'json' ? buildJsonDocument(parseJsonText(clean, fileLabel), fileLabel) : buildCsvDocument(clean, fileLabel, opts.labelColumn ?? 'label');
 }
 
 /** Read a data file with its names and provenance. Throws InputError. */

@@ -81,8 +81,7 @@ export function createModel(arrays: ModelArrays): Model {
 
 /** The model-file shape of a model (what `hsr bound --model` reads). */
 export function modelToArrays(model: Model): ModelArrays {
-  const rows = (x: Float64Array, r: number, cols: number) =>
-    Array.from({ length: r }, (_, i) => Array.from(x.subarray(i * cols, (i + 1) * cols)));
+  const rows = (x: Float64Array, r: number, cols: number) => Array.from({ length: r }, (_, i) => Array.from(x.subarray(i * cols, (i + 1) * cols)));
   const out = { activation: model.activation, W: rows(model.W, model.hiddenDim, model.inputDim) } as ModelArrays;
   if (model.b) out.b = Array.from(model.b);
   out.V = rows(model.V, model.classes, model.hiddenDim);

@@ -34,7 +34,20 @@ function inputError(run: () => unknown): InputError {
   throw new Error('expected an InputError, but nothing was thrown');
 }
 
-const GOOD_MODEL = { activation: 'tanh', W: [[1, 2], [3, 4], [5, 6]], b: [0.1, 0.2, 0.3], V: [[1, 0, -1], [0, 1, 0]], a: [0.5, -0.5] };
+const GOOD_MODEL = {
+  activation: 'tanh',
+  W: [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ],
+  b: [0.1, 0.2, 0.3],
+  V: [
+    [1, 0, -1],
+    [0, 1, 0],
+  ],
+  a: [0.5, -0.5],
+};
 const modelText = (patch: Record<string, unknown>) => JSON.stringify({ ...GOOD_MODEL, ...patch });
 
 describe('parseModelJson: accepted files', () => {
@@ -62,8 +75,27 @@ describe('parseModelJson: every bad input names the file and the field in one li
     ['NaN literal', modelText({}).replace('[3,4]', '[3,NaN]'), 'model.json: W[1][1]: must be a finite number, got NaN'],
     ['Infinity literal', modelText({}).replace('[5,6]', '[Infinity,6]'), 'model.json: W[2][0]: must be a finite number, got Infinity'],
     ['-Infinity literal', modelText({}).replace('"a":[0.5,-0.5]', '"a":[0.5,-Infinity]'), 'model.json: a[1]: must be a finite number, got -Infinity'],
-    ['"NaN" string', modelText({ W: [[1, 2], [3, 4], [5, 'NaN']] }), 'model.json: W[2][1]: must be a finite number, got "NaN"'],
-    ['null entry', modelText({ V: [[1, 0, -1], [0, null, 0]] }), 'model.json: V[1][1]: must be a finite number, got null'],
+    [
+      '"NaN" string',
+      modelText({
+        W: [
+          [1, 2],
+          [3, 4],
+          [5, 'NaN'],
+        ],
+      }),
+      'model.json: W[2][1]: must be a finite number, got "NaN"',
+    ],
+    [
+      'null entry',
+      modelText({
+        V: [
+          [1, 0, -1],
+          [0, null, 0],
+        ],
+      }),
+      'model.json: V[1][1]: must be a finite number, got null',
+    ],
     ['boolean entry', modelText({ b: [0.1, true, 0.3] }), 'model.json: b[1]: must be a finite number, got true'],
     ['row not an array', modelText({ W: [[1, 2], 3, [5, 6]] }), 'model.json: W[1]: must be an array of numbers, got 3'],
     ['matrix not an array', modelText({ V: 'identity' }), 'model.json: V: must be an array of rows (arrays of numbers), got "identity"'],
@@ -72,7 +104,16 @@ describe('parseModelJson: every bad input names the file and the field in one li
     ['no rows in W', modelText({ W: [] }), 'model.json: W: has no rows (expected h >= 1 rows of d numbers)'],
     ['empty first row of W', modelText({ W: [[], []] }), 'model.json: W[0]: is empty (expected d >= 1 numbers)'],
     ['b shorter than h', modelText({ b: [0.1, 0.2] }), 'model.json: b: has 2 entries, expected h = 3 (the number of rows of W)'],
-    ['V row length != h', modelText({ V: [[1, 0, -1], [0, 1]] }), 'model.json: V[1]: has 2 entries, expected h = 3 (the number of rows of W)'],
+    [
+      'V row length != h',
+      modelText({
+        V: [
+          [1, 0, -1],
+          [0, 1],
+        ],
+      }),
+      'model.json: V[1]: has 2 entries, expected h = 3 (the number of rows of W)',
+    ],
     ['one class', modelText({ V: [[1, 0, -1]], a: [0.5] }), 'model.json: V: has 1 row, expected c >= 2 (one row per class)'],
     ['a longer than c', modelText({ a: [1, 2, 3] }), 'model.json: a: has 3 entries, expected c = 2 (the number of rows of V)'],
     ['b without a', JSON.stringify({ ...GOOD_MODEL, a: undefined }), 'model.json: a: is missing while b is given (biases are on for both layers or for neither)'],
@@ -81,7 +122,11 @@ describe('parseModelJson: every bad input names the file and the field in one li
     ['activation not a string', modelText({ activation: 3 }), 'model.json: activation: must be a string, got 3'],
     ['misspelt field', modelText({ bias: [1, 2, 3] }), 'model.json: bias: unknown field "bias" (expected activation, W, b, V, a, source, about)'],
     ['typo close to a field', JSON.stringify({ activation: 'tanh', Wt: GOOD_MODEL.W, V: GOOD_MODEL.V }), 'model.json: Wt: unknown field "Wt" (expected activation, W, b, V, a, source, about); did you mean "W"?'],
-    ['wrong case', JSON.stringify({ Activation: 'tanh', W: GOOD_MODEL.W, V: GOOD_MODEL.V }), 'model.json: Activation: unknown field "Activation" (expected activation, W, b, V, a, source, about); did you mean "activation"?'],
+    [
+      'wrong case',
+      JSON.stringify({ Activation: 'tanh', W: GOOD_MODEL.W, V: GOOD_MODEL.V }),
+      'model.json: Activation: unknown field "Activation" (expected activation, W, b, V, a, source, about); did you mean "activation"?',
+    ],
     ['top level not an object', '[[1, 2]]', 'model.json: expected a JSON object at the top level, got an array'],
     ['empty file', '  \n', 'model.json: empty file (expected a JSON object)'],
     ['syntax error, with line and column', '{"activation": "tanh",\n "W": [[1, 2]}', 'model.json: line 2, column 14: expected "," or "]" after an array element, got "}"'],
@@ -99,13 +144,34 @@ describe('parseModelJson: every bad input names the file and the field in one li
   });
 
   test('the location is structured: field path, or line and column', () => {
-    expect(inputError(() => parseModelJson(modelText({ W: [[1, 2], [3, 4], [5, 'x']] }), 'm.json')).location).toEqual({ kind: 'field', field: 'W[2][1]' });
+    expect(
+      inputError(() =>
+        parseModelJson(
+          modelText({
+            W: [
+              [1, 2],
+              [3, 4],
+              [5, 'x'],
+            ],
+          }),
+          'm.json',
+        ),
+      ).location,
+    ).toEqual({ kind: 'field', field: 'W[2][1]' });
     expect(inputError(() => parseModelJson('{\n\n  "W": ]', 'm.json')).location).toEqual({ kind: 'position', line: 3, column: 8, offset: 10 });
     expect(inputError(() => parseModelJson('', 'm.json')).location).toBeNull();
   });
 });
 
-const GOOD_DATA = { X: [[1, 2], [3, 4], [5, 6], [7, 8]], y: [0, 1, 2, 1] };
+const GOOD_DATA = {
+  X: [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+    [7, 8],
+  ],
+  y: [0, 1, 2, 1],
+};
 const dataText = (patch: Record<string, unknown>) => JSON.stringify({ ...GOOD_DATA, ...patch });
 
 describe('parseDataJson', () => {
@@ -130,8 +196,30 @@ describe('parseDataJson', () => {
     ['no features', dataText({ X: [[], [], [], []] }), 'data.json: X[0]: is empty (expected d >= 1 features)'],
     ['ragged X', dataText({ X: [[1, 2], [3, 4], [5], [7, 8]] }), 'data.json: X[2]: has 1 entry, expected d = 2 (the length of X[0]): rows must not be ragged'],
     ['NaN literal in X', dataText({}).replace('[5,6]', '[NaN,6]'), 'data.json: X[2][0]: must be a finite number, got NaN'],
-    ['"Infinity" string in X', dataText({ X: [[1, 2], [3, 'Infinity'], [5, 6], [7, 8]] }), 'data.json: X[1][1]: must be a finite number, got "Infinity"'],
-    ['null in X', dataText({ X: [[1, 2], [3, 4], [5, 6], [null, 8]] }), 'data.json: X[3][0]: must be a finite number, got null'],
+    [
+      '"Infinity" string in X',
+      dataText({
+        X: [
+          [1, 2],
+          [3, 'Infinity'],
+          [5, 6],
+          [7, 8],
+        ],
+      }),
+      'data.json: X[1][1]: must be a finite number, got "Infinity"',
+    ],
+    [
+      'null in X',
+      dataText({
+        X: [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+          [null, 8],
+        ],
+      }),
+      'data.json: X[3][0]: must be a finite number, got null',
+    ],
     ['fewer labels than rows', dataText({ y: [0, 1, 2] }), 'data.json: y: has 3 labels for 4 samples (the rows of X)'],
     ['non-integer label', dataText({ y: [0, 1, 2, 1.5] }), 'data.json: y[3]: must be an integer class index, got 1.5'],
     ['negative label', dataText({ y: [0, -1, 2, 1] }), 'data.json: y[1]: label -1 is negative (labels are class indices 0..c-1)'],
@@ -241,7 +329,16 @@ describe('reading files', () => {
 
   test('the file path is the file in messages', () => {
     const bad = join(scratch, 'bad-model.json');
-    writeFileSync(bad, modelText({ W: [[1, 2], [3, 4], [5, 'NaN']] }));
+    writeFileSync(
+      bad,
+      modelText({
+        W: [
+          [1, 2],
+          [3, 4],
+          [5, 'NaN'],
+        ],
+      }),
+    );
     const error = inputError(() => readModelFile(bad));
     expect(error.message).toBe(`${bad}: W[2][1]: must be a finite number, got "NaN"`);
     expect(error.file).toBe(bad);
@@ -249,13 +346,22 @@ describe('reading files', () => {
 
   test('checkModelData names the data file: feature count', () => {
     const data = parseDataJson(JSON.stringify({ X: [[1, 2, 3]], y: [0] }), 'data.json');
-    expect(inputError(() => checkModelData(model, 'model.json', data, 'data.json')).message).toBe(
-      'data.json: has 3 features per sample, but model.json expects d = 2 (the number of columns of W)',
-    );
+    expect(inputError(() => checkModelData(model, 'model.json', data, 'data.json')).message).toBe('data.json: has 3 features per sample, but model.json expects d = 2 (the number of columns of W)');
   });
 
   test('checkModelData names the data file: label range, as y[n] for JSON and as the cell for CSV', () => {
-    const json = parseDataJson(JSON.stringify({ X: [[1, 2], [1, 2], [1, 2], [1, 2]], y: [0, 1, 1, 5] }), 'data.json');
+    const json = parseDataJson(
+      JSON.stringify({
+        X: [
+          [1, 2],
+          [1, 2],
+          [1, 2],
+          [1, 2],
+        ],
+        y: [0, 1, 1, 5],
+      }),
+      'data.json',
+    );
     expect(inputError(() => checkModelData(model, 'model.json', json, 'data.json')).message).toBe('data.json: y[3]: label 5 is out of range 0..1 (model.json has c = 2 classes)');
     const csv = parseDataCsv('a,b,label\n1,2,0\n\n3,4,2\n', 'data.csv');
     const error = inputError(() => checkModelData(model, 'model.json', csv, 'data.csv'));
@@ -286,15 +392,9 @@ describe('writeModelFile', () => {
     }
   });
 
-  propTest.prop(
-    [
-      fc.integer({ min: 1, max: 4 }),
-      fc.integer({ min: 1, max: 4 }),
-      fc.integer({ min: 2, max: 4 }),
-      fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 40, maxLength: 40 }),
-    ],
-    { numRuns: 100 },
-  )('round trip is exact for any finite doubles (extremes and subnormals included)', (d, h, c, pool) => {
+  propTest.prop([fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 4 }), fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 40, maxLength: 40 })], {
+    numRuns: 100,
+  })('round trip is exact for any finite doubles (extremes and subnormals included)', (d, h, c, pool) => {
     const take = (k: number) => Array.from({ length: k }, (_, i) => pool[i % pool.length]! + 0);
     const rows = (r: number, cols: number, offset: number) => Array.from({ length: r }, (_, i) => take(offset + (i + 1) * cols).slice(offset + i * cols));
     const model = createModel({ activation: 'sigmoid', W: rows(h, d, 0), b: take(h), V: rows(c, h, 3), a: take(c) });

@@ -9,7 +9,12 @@ function traces(eigs: number[]) {
 
 describe('Wolkowicz-Styan bounds', () => {
   test('enclose the spectrum of explicit diagonal matrices', () => {
-    const cases = [[1, 2, 3], [-5, 0.1, 0.2, 7], [0, 0, 0, 1e-8], [3, -3]];
+    const cases = [
+      [1, 2, 3],
+      [-5, 0.1, 0.2, 7],
+      [0, 0, 0, 1e-8],
+      [3, -3],
+    ];
     for (const eigs of cases) {
       const { t1, t2, P } = traces(eigs);
       const b = wolkowiczStyanBounds(t1, t2, P);

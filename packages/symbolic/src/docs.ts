@@ -28,8 +28,7 @@ export function readAudit(path: string): AuditSummary | null {
   if (!existsSync(path)) return null;
   const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
   const obj = raw as { generatedBy?: unknown; rows?: unknown };
-  if (typeof obj !== 'object' || obj === null || typeof obj.generatedBy !== 'string' || !Array.isArray(obj.rows))
-    throw new Error(`${path}: expected {"generatedBy": string, "rows": [...]}`);
+  if (typeof obj !== 'object' || obj === null || typeof obj.generatedBy !== 'string' || !Array.isArray(obj.rows)) throw new Error(`${path}: expected {"generatedBy": string, "rows": [...]}`);
   const rows = obj.rows.map((r, i) => {
     const row = r as Partial<AuditRowLike>;
     if (typeof row.quantity !== 'string' || typeof row.leg !== 'string' || typeof row.worstRelativeError !== 'number' || typeof row.pass !== 'boolean')
@@ -147,7 +146,10 @@ export function generateDocsFiles(docsDir: string): Map<string, Buffer> {
   files.set('formulas.html', Buffer.from(renderFormulasHtml(audit), 'utf8'));
   const dist = katexDistDir();
   files.set('assets/katex.min.css', readFileSync(join(dist, 'katex.min.css')));
-  for (const f of readdirSync(join(dist, 'fonts')).filter((n) => n.endsWith('.woff2')).sort()) files.set(`assets/fonts/${f}`, readFileSync(join(dist, 'fonts', f)));
+  for (const f of readdirSync(join(dist, 'fonts'))
+    .filter((n) => n.endsWith('.woff2'))
+    .sort())
+    files.set(`assets/fonts/${f}`, readFileSync(join(dist, 'fonts', f)));
   return files;
 }
 

@@ -60,7 +60,11 @@ export function deriveGaussNewton(shape: NetworkShape, activation: string, engin
       const pk = nerdamer(opaqueExp(`1/(1+${others.join('+')})`));
       return logitSymbols.map((vl) => compileNerdamer(nerdamer.diff(pk, vl), softmaxArgs));
     });
-    covariance = second.map((f) => (...v: number[]) => f(...v, Math.E));
+    covariance = second.map(
+      (f) =>
+        (...v: number[]) =>
+          f(...v, Math.E),
+    );
     outer = nerdamerOuterLayer();
     flushNerdamer();
   } else {

@@ -39,7 +39,7 @@ const P_N: FormulaVariable = { symbol: 'p_n', meaning: 'softmax probabilities $\
 const S_N: FormulaVariable = { symbol: 'S_n', meaning: 'softmax covariance $\\mathrm{diag}(p_n) - p_np_n^\\top$ (c x c)' };
 const G_N: FormulaVariable = { symbol: 'g_n', meaning: 'output error $p_n - y_n$ ($y_n$ one-hot)' };
 const XT: FormulaVariable = { symbol: '\\tilde x_n, \\tilde z_n', meaning: 'input and hidden activations, augmented by a trailing 1 when biases are on' };
-const PHI_N: FormulaVariable = { symbol: "\\varphi'_n, \\varphi''_n", meaning: "activation derivatives at $u_n$ (vectors of length h)" };
+const PHI_N: FormulaVariable = { symbol: "\\varphi'_n, \\varphi''_n", meaning: 'activation derivatives at $u_n$ (vectors of length h)' };
 const T12: FormulaVariable = { symbol: 'T_1, T_2', meaning: '$\\mathrm{tr}H$ and $\\mathrm{tr}H^2 = \\|H\\|_F^2$' };
 const P_COUNT: FormulaVariable = { symbol: 'P', meaning: 'number of parameters the Hessian block covers' };
 const SYMBOLIC_AGREEMENT = 'packages/symbolic/test/agreement*.test.ts (nerdamer and mathjs derivations vs @hsr/numeric at RTOL_SYMBOLIC_VS_NUMERIC)';
@@ -77,7 +77,7 @@ const CORE: FormulaEntry[] = [
     id: 'loss-gradient',
     label: 'eq:loss-gradient',
     title: 'Gradient of the loss (backpropagation)',
-    latex: ['\\partial_{\\tilde V} L = \\kappa\\sum_n g_n \\tilde z_n^\\top,\\qquad q_n = \\varphi\'(u_n)\\odot V^\\top g_n,\\qquad \\partial_{\\tilde W} L = \\kappa\\sum_n q_n \\tilde x_n^\\top'],
+    latex: ["\\partial_{\\tilde V} L = \\kappa\\sum_n g_n \\tilde z_n^\\top,\\qquad q_n = \\varphi'(u_n)\\odot V^\\top g_n,\\qquad \\partial_{\\tilde W} L = \\kappa\\sum_n q_n \\tilde x_n^\\top"],
     variables: [G_N, XT, KAPPA, { symbol: '\\tilde W, \\tilde V', meaning: '$[W\\mid b]$ and $[V\\mid a]$' }],
     derivation: ['$\\partial \\ell_n/\\partial v_n = p_n - y_n = g_n$ for the softmax cross-entropy.', 'Chain rule through $v_n = \\tilde V\\tilde z_n$ and $z_n = \\varphi(u_n)$, $u_n = \\tilde W\\tilde x_n$.'],
     implementation: ['@hsr/numeric lossGradient'],
@@ -101,11 +101,11 @@ const CORE: FormulaEntry[] = [
     id: 'a-n',
     label: 'eq:a-n',
     title: 'First-layer curvature A_n',
-    latex: ['A_n = D_n V^\\top S_n V D_n + \\mathrm{diag}(\\delta_n \\odot \\varphi\'\'(u_n)),\\qquad D_n = \\mathrm{diag}(\\varphi\'(u_n))'],
+    latex: ["A_n = D_n V^\\top S_n V D_n + \\mathrm{diag}(\\delta_n \\odot \\varphi''(u_n)),\\qquad D_n = \\mathrm{diag}(\\varphi'(u_n))"],
     variables: [S_N, PHI_N, { symbol: '\\delta_n', meaning: '$V^\\top g_n$' }],
     derivation: [
       'Differentiate $\\partial\\ell_n/\\partial u_n = D_n V^\\top g_n$ once more in $u_n$: the first term from $g_n$ through $p_n$ (Gauss–Newton part), the second from $D_n$ itself.',
-      'Gauss–Newton drops the $\\mathrm{diag}(\\delta_n\\odot\\varphi\'\')$ term.',
+      "Gauss–Newton drops the $\\mathrm{diag}(\\delta_n\\odot\\varphi'')$ term.",
     ],
     implementation: ['@hsr/numeric sampleCurvature'],
     verifiedBy: ['hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
@@ -207,7 +207,10 @@ const CORE: FormulaEntry[] = [
       "\\Gamma_{nm} = K^z_{nm}\\,\\mathrm{tr}(C_n^\\top C_m) + g_m^\\top S_n V(\\varphi'_n\\odot\\varphi'_m\\odot z_n) + g_n^\\top S_m V(\\varphi'_n\\odot\\varphi'_m\\odot z_m) + (g_n^\\top g_m)(\\varphi'^\\top_n\\varphi'_m)",
     ],
     variables: [{ symbol: 'C_n', meaning: '$S_nVD_n$ (eq:c-n)' }, G_N, S_N, PHI_N],
-    derivation: ['Square the two terms of $[H_{WV}]$ summed over $(i,j),(k,l)$: the $S_nV$ term squared, two mixed terms, and the $g$ term squared. The $\\tilde x_{nj}\\tilde x_{mj}$ sum gives the $K^x_{nm}$ factored outside.', 'Gauss–Newton keeps only the first term.'],
+    derivation: [
+      'Square the two terms of $[H_{WV}]$ summed over $(i,j),(k,l)$: the $S_nV$ term squared, two mixed terms, and the $g$ term squared. The $\\tilde x_{nj}\\tilde x_{mj}$ sum gives the $K^x_{nm}$ factored outside.',
+      'Gauss–Newton keeps only the first term.',
+    ],
     implementation: ['@hsr/numeric crossTerm', '@hsr/numeric hessianTraces'],
     verifiedBy: ['closed-form-traces-equal-dense-traces', 'trace2-equals-eigenvalue-square-sum', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
     auditQuantities: [],
@@ -259,7 +262,9 @@ const CORE: FormulaEntry[] = [
     title: 'Clamping the eigenvalue variance',
     latex: ['s^2 = \\max\\Big(\\frac{T_2}{P} - \\frac{T_1^2}{P^2},\\; 0\\Big)'],
     variables: [T12, P_COUNT],
-    derivation: ['$s^2$ is the variance of the eigenvalues, so $\\ge 0$; cancellation can make the floating-point value slightly negative when all eigenvalues are nearly equal. It is clamped and the result flags `clamped`, keeping the raw value.'],
+    derivation: [
+      '$s^2$ is the variance of the eigenvalues, so $\\ge 0$; cancellation can make the floating-point value slightly negative when all eigenvalues are nearly equal. It is clamped and the result flags `clamped`, keeping the raw value.',
+    ],
     implementation: ['@hsr/numeric wolkowiczStyanBounds'],
     verifiedBy: ['packages/numeric/test/wolkowiczStyan.test.ts'],
     auditQuantities: [],

@@ -34,8 +34,7 @@ import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer, type SymbolicBou
 /** How far to differentiate: 1 = gradient, 2 = Hessian and traces, 3 = trace and bound gradients. */
 export type DerivationOrder = 1 | 2 | 3;
 
-export const MATHJS_GELU_SKIP_REASON =
-  'mathjs 15.2.0 derivative cannot differentiate erf ("Cannot process function erf in derivative"), so GELU has no mathjs leg; nerdamer and @hsr/numeric still cover it';
+export const MATHJS_GELU_SKIP_REASON = 'mathjs 15.2.0 derivative cannot differentiate erf ("Cannot process function erf in derivative"), so GELU has no mathjs leg; nerdamer and @hsr/numeric still cover it';
 
 /** The activation's defining formula in `u`: a registered name or a formula as given. */
 export function activationFormula(nameOrFormula: string): string {
@@ -145,7 +144,6 @@ function assemble(
   };
 }
 
-
 /**
  * Derive with nerdamer (see the module comment). Cost grows like c P^3 third derivatives of
  * expressions of size O(d h c): P = 6 takes seconds, P = 12 minutes.
@@ -176,10 +174,7 @@ export function deriveNerdamerNetwork(shape: NetworkShape, activation: string, o
     const hess: NerdamerExpression[] = [];
     if (order >= 2) for (let i = 0; i < P; i++) for (let j = i; j < P; j++) hess.push(nerdamer.diff(grad[i]!, theta[j]!));
     const third = new Map<string, Compiled>();
-    if (order >= 3)
-      for (let i = 0; i < P; i++)
-        for (let j = i; j < P; j++)
-          for (let k = j; k < P; k++) third.set(tripleKey(i, j, k), compileNerdamer(nerdamer.diff(hess[pair(P, i, j)]!, theta[k]!), args));
+    if (order >= 3) for (let i = 0; i < P; i++) for (let j = i; j < P; j++) for (let k = j; k < P; k++) third.set(tripleKey(i, j, k), compileNerdamer(nerdamer.diff(hess[pair(P, i, j)]!, theta[k]!), args));
     perLabel.push({
       loss: compileNerdamer(lossExpr, args),
       gradient: grad.map((g) => compileNerdamer(g, args)),

@@ -28,7 +28,22 @@ describe('formula registry', () => {
     const ids = FORMULA_REGISTRY.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     const labels = new Set(FORMULA_REGISTRY.map((e) => e.label));
-    for (const l of ['eq:loss', 'eq:hessian-blocks', 'eq:trace-h', 'eq:trace-h2', 'eq:ws-bounds', 'eq:range-bound', 'eq:s2-clamp', 'eq:bound-gradient', 'eq:grad-assembly', 'eq:gamma-nm', 'eq:softmax-inner', 'eq:softmax-covariance', 'eq:a-n', 'eq:c-n'])
+    for (const l of [
+      'eq:loss',
+      'eq:hessian-blocks',
+      'eq:trace-h',
+      'eq:trace-h2',
+      'eq:ws-bounds',
+      'eq:range-bound',
+      'eq:s2-clamp',
+      'eq:bound-gradient',
+      'eq:grad-assembly',
+      'eq:gamma-nm',
+      'eq:softmax-inner',
+      'eq:softmax-covariance',
+      'eq:a-n',
+      'eq:c-n',
+    ])
       expect(labels.has(l), l).toBe(true);
     for (const a of ACTIVATION_NAMES) expect(labels.has(`eq:activation-${a}`)).toBe(true);
     for (const e of FORMULA_REGISTRY) {

@@ -115,7 +115,7 @@ function runChild(kind: Kind, size: SizeName): Measurement {
     const o = JSON.parse(line) as { ms: number; cpuMs: number; runs: number; peakMB: number; baseMB: number; note: string };
     return { ...base, status: 'measured', ms: o.ms, cpuMs: o.cpuMs, runs: o.runs, peakMB: o.peakMB, baseMB: o.baseMB, note: o.note };
   }
-  const why = r.error ? `${r.error.message}` : (r.stderr ?? '').trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit ${r.status}`;
+  const why = r.error ? `${r.error.message}` : ((r.stderr ?? '').trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit ${r.status}`);
   return { ...base, status: 'failed', ms: null, cpuMs: null, runs: 0, peakMB: null, baseMB: null, note: `failed: ${why}` };
 }
 
@@ -238,7 +238,8 @@ async function parent(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
   const quick = argv.includes('--quick');
   const log = (m: Measurement) => {
-    if (!json) process.stderr.write(`  ${m.kind.padEnd(19)} ${m.size.padEnd(8)} ${m.status === 'measured' ? formatSeconds(m.ms!) : m.status === 'estimated' ? `${formatSeconds(m.fromPasses!.ms)} ${passesLabel(m)}` : m.note}\n`);
+    if (!json)
+      process.stderr.write(`  ${m.kind.padEnd(19)} ${m.size.padEnd(8)} ${m.status === 'measured' ? formatSeconds(m.ms!) : m.status === 'estimated' ? `${formatSeconds(m.fromPasses!.ms)} ${passesLabel(m)}` : m.note}\n`);
   };
   const started = new Date().toISOString();
   const load0 = loadavg()[0]!;
@@ -262,11 +263,12 @@ async function parent(argv: string[]): Promise<void> {
   results.push(...sweep('gradU-closed', sweepSizes, null, log));
   results.push(...autodiffSweep(sweepSizes, log, autodiffGate));
   const stepSizes: SizeName[] = quick ? ['iris'] : ['iris', 'mnist'];
-  for (const size of stepSizes) for (const k of ['step-plain', 'step-hsr-step', 'step-sam'] as const) {
-    const m = runChild(k, size);
-    log(m);
-    results.push(m);
-  }
+  for (const size of stepSizes)
+    for (const k of ['step-plain', 'step-hsr-step', 'step-sam'] as const) {
+      const m = runChild(k, size);
+      log(m);
+      results.push(m);
+    }
   if (!quick) {
     const m = runChild('lanczos', 'mnist');
     log(m);

@@ -12,20 +12,7 @@
  * given shape with both engines and @hsr/numeric, so the printout carries its own check.
  */
 import type { Command } from 'commander';
-import {
-  DEFAULT_VARIANT,
-  boundGradient,
-  createRng,
-  denseHessian,
-  hessianTraces,
-  initModel,
-  isActivation,
-  lossGradient,
-  wolkowiczStyanBounds,
-  type Activation,
-  type Dataset,
-  type Model,
-} from '@hsr/numeric';
+import { DEFAULT_VARIANT, boundGradient, createRng, denseHessian, hessianTraces, initModel, isActivation, lossGradient, wolkowiczStyanBounds, type Activation, type Dataset, type Model } from '@hsr/numeric';
 import { activationFormula, deriveActivation, deriveMathjsNetwork, deriveNerdamerNetwork, nerdamerOuterLayer, type SymbolicQuantities } from '@hsr/symbolic';
 import { parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
 import { printJson } from '../output.ts';

@@ -36,7 +36,10 @@ export function planReproduction(opts: Record<string, unknown>): ReproducePlan {
   const seedCount = opts.seeds === undefined ? (quick ? QUICK_SEEDS : FULL_SEEDS) : parseNumber('--seeds', String(opts.seeds), { integer: true, min: 1 });
   let datasets: DatasetProtocol[] = [...base];
   if (opts.datasets !== undefined) {
-    const names = String(opts.datasets).split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const names = String(opts.datasets)
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     if (names.length === 0) throw new UsageError('--datasets: expected a comma-separated list of data set names');
     datasets = names.map((name) => {
       if (!isDatasetName(name)) throw new UsageError(`--datasets: "${name}" is not a built-in data set`);
@@ -148,8 +151,8 @@ export function registerReproduce(program: Command): void {
     .option('--quick', `iris, blobs, moons and wine, ${QUICK_SEEDS} seeds, ${QUICK_DATASETS[0]!.epochs} epochs (a few minutes at most)`, false)
     .option('--out <dir>', 'where index.html and results.json go', DEFAULT_REPORT_DIR)
     .option('--seeds <k>', `number of seeds (default ${QUICK_SEEDS} with --quick, ${FULL_SEEDS} otherwise)`)
-    .option('--datasets <list>', 'comma-separated data sets instead of the protocol\'s (e.g. iris,digits)')
-    .option('--epochs <E>', 'override the protocol\'s epochs (for a smoke test)')
+    .option('--datasets <list>', "comma-separated data sets instead of the protocol's (e.g. iris,digits)")
+    .option('--epochs <E>', "override the protocol's epochs (for a smoke test)")
     .option('--json', 'print one JSON summary on stdout (progress still goes to stderr)', false)
     .addHelpText(
       'after',

@@ -228,7 +228,16 @@ export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: 
     seed: plan.seed,
   };
   const configDoc = {
-    data: { name: data.name, source: data.source, trainSamples: data.train.samples, testSamples: data.test?.samples ?? 0, features: data.train.features, classes: data.classes, testFraction: plan.testFraction, standardize: plan.standardize },
+    data: {
+      name: data.name,
+      source: data.source,
+      trainSamples: data.train.samples,
+      testSamples: data.test?.samples ?? 0,
+      features: data.train.features,
+      classes: data.classes,
+      testFraction: plan.testFraction,
+      standardize: plan.standardize,
+    },
     model: { activation: plan.activation, hidden: plan.hidden, bias: plan.bias, parameters: parameterCount(model0) },
     training: plan.config,
     seeds: { seed: plan.seed, ...seeds },
@@ -239,7 +248,9 @@ export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: 
   writeFileSync(metricsPath, '');
 
   const totalSteps = plan.config.epochs * Math.ceil(data.train.samples / Math.min(plan.config.batchSize ?? data.train.samples, data.train.samples));
-  const bar = io.tty ? new cliProgress.SingleBar({ stream: process.stderr, format: 'train {bar} {percentage}% | epoch {epoch}/{epochs} | loss {loss} | U {U} | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+  const bar = io.tty
+    ? new cliProgress.SingleBar({ stream: process.stderr, format: 'train {bar} {percentage}% | epoch {epoch}/{epochs} | loss {loss} | U {U} | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic)
+    : null;
   let lastU = '-';
   bar?.start(totalSteps, 0, { epoch: 0, epochs: plan.config.epochs, loss: '-', U: lastU });
   let result: TrainingResult;

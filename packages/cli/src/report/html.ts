@@ -40,7 +40,8 @@ function claimsTable(rows: readonly ClaimRow[], datasets: readonly string[]): st
     .map((row) => {
       const cells = row.cells
         .map((c) => {
-          const rel = c.baseline.mean !== 0 && Number.isFinite(c.difference.mean) ? ` (${c.difference.mean / Math.abs(c.baseline.mean) >= 0 ? '+' : ''}${(100 * c.difference.mean / Math.abs(c.baseline.mean)).toFixed(0)}%)` : '';
+          const rel =
+            c.baseline.mean !== 0 && Number.isFinite(c.difference.mean) ? ` (${c.difference.mean / Math.abs(c.baseline.mean) >= 0 ? '+' : ''}${((100 * c.difference.mean) / Math.abs(c.baseline.mean)).toFixed(0)}%)` : '';
           const detail = Number.isFinite(c.difference.mean) ? `Δ ${formatValue(c.difference.mean)} ± ${formatValue(c.difference.sd)}${rel}` : '';
           return `<td data-claim="${escapeHtml(row.claimId)}" data-method="${escapeHtml(row.method)}" data-dataset="${escapeHtml(c.dataset)}" data-verdict="${escapeHtml(c.verdict)}" title="${escapeHtml(c.reason)}">${badge(c.verdict)}<div class="delta">${escapeHtml(detail)}</div><div class="pair">${escapeHtml(`${formatValue(c.method.mean)} vs ${formatValue(c.baseline.mean)} (n=${c.n})`)}</div></td>`;
         })
@@ -163,14 +164,20 @@ ${claimsTable(claims, datasetNames)}`);
   sections.push(`<h2 id="summary">Flatness across data sets</h2>${take('summary-lambda-max')}`);
 
   for (const ds of results.datasets) {
-    const figs = plots.filter((p) => p.id.startsWith(`${ds.name}-`)).map((p) => take(p.id)).join('\n');
+    const figs = plots
+      .filter((p) => p.id.startsWith(`${ds.name}-`))
+      .map((p) => take(p.id))
+      .join('\n');
     sections.push(`<h2 id="ds-${escapeHtml(ds.name)}">${escapeHtml(ds.name)}</h2>
 ${protocolTable(ds)}
 <p>Final values (mean <span class="sd">± sd</span> over seeds):</p>
 ${finalTable(ds, methods)}
 ${figs}`);
   }
-  const rest = plots.filter((p) => !used.has(p.id)).map(figure).join('\n');
+  const rest = plots
+    .filter((p) => !used.has(p.id))
+    .map(figure)
+    .join('\n');
   if (rest) sections.push(`<h2>Other figures</h2>${rest}`);
 
   sections.push(`<h2 id="formulas">What is computed</h2>

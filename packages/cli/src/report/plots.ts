@@ -131,9 +131,7 @@ export function datasetPlots(dataset: DatasetResult): Plot[] {
     },
   } as Spec;
 
-  const spectrumValues = ms.flatMap((m) =>
-    runsOf(dataset, m).flatMap((run) => (run.finalSpectrum ?? []).map((lambda) => ({ method: m, seed: run.seed, lambda }))),
-  );
+  const spectrumValues = ms.flatMap((m) => runsOf(dataset, m).flatMap((run) => (run.finalSpectrum ?? []).map((lambda) => ({ method: m, seed: run.seed, lambda }))));
   // Most eigenvalues sit within 1e-3 of zero and a handful far out: symlog shows both, and keeps the sign.
   const spectrum: Spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -168,25 +166,41 @@ export function datasetPlots(dataset: DatasetResult): Plot[] {
       id: id('negatives'),
       title: `${dataset.name}: negative eigenvalues over training`,
       caption: `Number of Hessian eigenvalues below −${NEGATIVE_EIGENVALUE_RTOL.toExponential(0)}·max|λ| (the saddle-point count). ${band}`,
-      spec: bandedLines(over('negative eigenvalues', (r) => r.negativeEigenvalues), 'negative eigenvalues', methodColour),
+      spec: bandedLines(
+        over('negative eigenvalues', (r) => r.negativeEigenvalues),
+        'negative eigenvalues',
+        methodColour,
+      ),
     },
     {
       id: id('accuracy'),
       title: `${dataset.name}: test accuracy`,
       caption: `Accuracy on the held-out ${dataset.testSamples} samples. ${band}`,
-      spec: bandedLines(over('test accuracy', (r) => r.testAccuracy), 'test accuracy', methodColour),
+      spec: bandedLines(
+        over('test accuracy', (r) => r.testAccuracy),
+        'test accuracy',
+        methodColour,
+      ),
     },
     {
       id: id('weight-norm'),
       title: `${dataset.name}: weight norm ‖θ‖`,
       caption: `Cross-entropy curvature falls as the weights grow; read λmax beside this. ${band}`,
-      spec: bandedLines(over('weight norm', (r) => r.weightNorm), '‖θ‖', methodColour),
+      spec: bandedLines(
+        over('weight norm', (r) => r.weightNorm),
+        '‖θ‖',
+        methodColour,
+      ),
     },
     {
       id: id('relative-sharpness'),
       title: `${dataset.name}: scale-aware sharpness λmax‖θ‖²/P`,
       caption: `Relative sharpness: λmax charged for the weights' size (docs/guide-sharpness.md). ${band}`,
-      spec: bandedLines(over('relative sharpness', (r) => r.relativeSharpness), 'λmax ‖θ‖² / P', methodColour),
+      spec: bandedLines(
+        over('relative sharpness', (r) => r.relativeSharpness),
+        'λmax ‖θ‖² / P',
+        methodColour,
+      ),
     },
   ];
 }

@@ -18,7 +18,7 @@ describe('pairedVerdict, "better" claims', () => {
     expect(v.verdict).toBe('holds');
     expect(v.n).toBe(3);
     expect(v.improvement).toBeAllClose(1.45 / 3, { rtol: RTOL_SAME_FORMULA });
-    expect(v.difference.sd).toBeAllClose(Math.sqrt(0.05 ** 2 * (1 / 9 + 1 / 9 + 4 / 9) / 2), { rtol: RTOL_SAME_FORMULA });
+    expect(v.difference.sd).toBeAllClose(Math.sqrt((0.05 ** 2 * (1 / 9 + 1 / 9 + 4 / 9)) / 2), { rtol: RTOL_SAME_FORMULA });
     expect(v.reason).toMatch(/beyond the seed spread/);
   });
 
@@ -166,11 +166,9 @@ describe('evaluateClaims on synthetic results', () => {
   });
 
   it('counts a diverged run as missing, not as a value', () => {
-    const ds = syntheticDataset(
-      'div',
-      { plain: [base(1.0), base(1.1), base(0.9)], 'hsr-step': [base(0.5), base(0.6), base(0.45)], 'hsr-penalty': [base(0.5), base(0.6), base(0.45)], sam: [base(1), base(1), base(1)] },
-      [{ method: 'hsr-step', seed: 2 }],
-    );
+    const ds = syntheticDataset('div', { plain: [base(1.0), base(1.1), base(0.9)], 'hsr-step': [base(0.5), base(0.6), base(0.45)], 'hsr-penalty': [base(0.5), base(0.6), base(0.45)], sam: [base(1), base(1), base(1)] }, [
+      { method: 'hsr-step', seed: 2 },
+    ]);
     const c = evaluateClaims(syntheticResults([ds])).find((x) => x.claimId === 'flatter-lambda-max' && x.method === 'hsr-step')!.cells[0]!;
     expect(c.methodValues).toEqual([0.5, null, 0.45]);
     expect(c.n).toBe(2);

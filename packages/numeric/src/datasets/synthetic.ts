@@ -124,7 +124,12 @@ export function xorData(opts: XorOptions = {}): NamedDataset {
   requireInteger('samples', samples, 1);
   requireNonNegative('noise', noise);
   const rng = createRng(seed);
-  const corners = [[1, 1], [-1, -1], [1, -1], [-1, 1]] as const;
+  const corners = [
+    [1, 1],
+    [-1, -1],
+    [1, -1],
+    [-1, 1],
+  ] as const;
   const X = new Float64Array(samples * 2);
   const y = new Int32Array(samples);
   for (let n = 0; n < samples; n++) {

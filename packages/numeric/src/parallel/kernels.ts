@@ -50,34 +50,75 @@ export function rowDotProductsJs(X: Float64Array, Y: Float64Array, out: Float64A
         const y1 = y0 + w;
         const y2 = y1 + w;
         const y3 = y2 + w;
-        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        let s00 = 0,
+          s01 = 0,
+          s02 = 0,
+          s03 = 0,
+          s10 = 0,
+          s11 = 0,
+          s12 = 0,
+          s13 = 0;
+        let s20 = 0,
+          s21 = 0,
+          s22 = 0,
+          s23 = 0,
+          s30 = 0,
+          s31 = 0,
+          s32 = 0,
+          s33 = 0;
         for (let j = j0; j < j1; j++) {
           const a = Y[y0 + j]!;
           const b = Y[y1 + j]!;
           const e = Y[y2 + j]!;
           const f = Y[y3 + j]!;
           const p = X[x0 + j]!;
-          s00 += p * a; s01 += p * b; s02 += p * e; s03 += p * f;
+          s00 += p * a;
+          s01 += p * b;
+          s02 += p * e;
+          s03 += p * f;
           const q = X[x1 + j]!;
-          s10 += q * a; s11 += q * b; s12 += q * e; s13 += q * f;
+          s10 += q * a;
+          s11 += q * b;
+          s12 += q * e;
+          s13 += q * f;
           const r = X[x2 + j]!;
-          s20 += r * a; s21 += r * b; s22 += r * e; s23 += r * f;
+          s20 += r * a;
+          s21 += r * b;
+          s22 += r * e;
+          s23 += r * f;
           const s = X[x3 + j]!;
-          s30 += s * a; s31 += s * b; s32 += s * e; s33 += s * f;
+          s30 += s * a;
+          s31 += s * b;
+          s32 += s * e;
+          s33 += s * f;
         }
         const o = n * ldOut + m;
-        out[o]! += s00; out[o + 1]! += s01; out[o + 2]! += s02; out[o + 3]! += s03;
+        out[o]! += s00;
+        out[o + 1]! += s01;
+        out[o + 2]! += s02;
+        out[o + 3]! += s03;
         const o1 = o + ldOut;
-        out[o1]! += s10; out[o1 + 1]! += s11; out[o1 + 2]! += s12; out[o1 + 3]! += s13;
+        out[o1]! += s10;
+        out[o1 + 1]! += s11;
+        out[o1 + 2]! += s12;
+        out[o1 + 3]! += s13;
         const o2 = o1 + ldOut;
-        out[o2]! += s20; out[o2 + 1]! += s21; out[o2 + 2]! += s22; out[o2 + 3]! += s23;
+        out[o2]! += s20;
+        out[o2 + 1]! += s21;
+        out[o2 + 2]! += s22;
+        out[o2 + 3]! += s23;
         const o3 = o2 + ldOut;
-        out[o3]! += s30; out[o3 + 1]! += s31; out[o3 + 2]! += s32; out[o3 + 3]! += s33;
+        out[o3]! += s30;
+        out[o3 + 1]! += s31;
+        out[o3 + 2]! += s32;
+        out[o3 + 3]! += s33;
       }
       for (; m < nY; m++) {
         const y0 = m * w;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
         for (let j = j0; j < j1; j++) {
           const a = Y[y0 + j]!;
           s0 += X[x0 + j]! * a;
@@ -124,8 +165,14 @@ export function weightedRowSums(Omega: Float64Array, ldOmega: number, X: Float64
       const w1 = w0 + ldOmega;
       let m = 0;
       for (; m + 4 <= M; m += 4) {
-        const a00 = Omega[w0 + m]!, a01 = Omega[w0 + m + 1]!, a02 = Omega[w0 + m + 2]!, a03 = Omega[w0 + m + 3]!;
-        const a10 = Omega[w1 + m]!, a11 = Omega[w1 + m + 1]!, a12 = Omega[w1 + m + 2]!, a13 = Omega[w1 + m + 3]!;
+        const a00 = Omega[w0 + m]!,
+          a01 = Omega[w0 + m + 1]!,
+          a02 = Omega[w0 + m + 2]!,
+          a03 = Omega[w0 + m + 3]!;
+        const a10 = Omega[w1 + m]!,
+          a11 = Omega[w1 + m + 1]!,
+          a12 = Omega[w1 + m + 2]!,
+          a13 = Omega[w1 + m + 3]!;
         const x0 = m * w;
         const x1 = x0 + w;
         const x2 = x1 + w;
@@ -155,7 +202,10 @@ export function weightedRowSums(Omega: Float64Array, ldOmega: number, X: Float64
       const w0 = n * ldOmega;
       let m = 0;
       for (; m + 4 <= M; m += 4) {
-        const a00 = Omega[w0 + m]!, a01 = Omega[w0 + m + 1]!, a02 = Omega[w0 + m + 2]!, a03 = Omega[w0 + m + 3]!;
+        const a00 = Omega[w0 + m]!,
+          a01 = Omega[w0 + m + 1]!,
+          a02 = Omega[w0 + m + 2]!,
+          a03 = Omega[w0 + m + 3]!;
         const x0 = m * w;
         const x1 = x0 + w;
         const x2 = x1 + w;

@@ -50,40 +50,100 @@ export class Code {
     return this;
   }
   // Control (spec 5.4.1); blocks and loops produce no value (block type 0x40).
-  block(): this { return this.op(0x02, 0x40); }
-  loop(): this { return this.op(0x03, 0x40); }
-  if_(): this { return this.op(0x04, 0x40); }
-  end(): this { return this.op(0x0b); }
-  br(depth: number): this { return this.op(0x0c, ...uleb(depth)); }
-  br_if(depth: number): this { return this.op(0x0d, ...uleb(depth)); }
-  select(): this { return this.op(0x1b); }
+  block(): this {
+    return this.op(0x02, 0x40);
+  }
+  loop(): this {
+    return this.op(0x03, 0x40);
+  }
+  if_(): this {
+    return this.op(0x04, 0x40);
+  }
+  end(): this {
+    return this.op(0x0b);
+  }
+  br(depth: number): this {
+    return this.op(0x0c, ...uleb(depth));
+  }
+  br_if(depth: number): this {
+    return this.op(0x0d, ...uleb(depth));
+  }
+  select(): this {
+    return this.op(0x1b);
+  }
   // Variables (5.4.4).
-  get(i: number): this { return this.op(0x20, ...uleb(i)); }
-  set(i: number): this { return this.op(0x21, ...uleb(i)); }
-  tee(i: number): this { return this.op(0x22, ...uleb(i)); }
+  get(i: number): this {
+    return this.op(0x20, ...uleb(i));
+  }
+  set(i: number): this {
+    return this.op(0x21, ...uleb(i));
+  }
+  tee(i: number): this {
+    return this.op(0x22, ...uleb(i));
+  }
   // Memory (5.4.6): memarg = alignment exponent, byte offset.
-  f64_load(offset = 0): this { return this.op(0x2b, 3, ...uleb(offset)); }
-  f64_store(offset = 0): this { return this.op(0x39, 3, ...uleb(offset)); }
+  f64_load(offset = 0): this {
+    return this.op(0x2b, 3, ...uleb(offset));
+  }
+  f64_store(offset = 0): this {
+    return this.op(0x39, 3, ...uleb(offset));
+  }
   // Numeric (5.4.7).
-  i32_const(n: number): this { return this.op(0x41, ...sleb(n)); }
-  i32_eqz(): this { return this.op(0x45); }
-  i32_gt_s(): this { return this.op(0x4a); }
-  i32_ge_s(): this { return this.op(0x4e); }
-  i32_add(): this { return this.op(0x6a); }
-  i32_sub(): this { return this.op(0x6b); }
-  i32_mul(): this { return this.op(0x6c); }
-  i32_and(): this { return this.op(0x71); }
-  i32_shl(): this { return this.op(0x74); }
-  f64_add(): this { return this.op(0xa0); }
-  f64_mul(): this { return this.op(0xa2); }
+  i32_const(n: number): this {
+    return this.op(0x41, ...sleb(n));
+  }
+  i32_eqz(): this {
+    return this.op(0x45);
+  }
+  i32_gt_s(): this {
+    return this.op(0x4a);
+  }
+  i32_ge_s(): this {
+    return this.op(0x4e);
+  }
+  i32_add(): this {
+    return this.op(0x6a);
+  }
+  i32_sub(): this {
+    return this.op(0x6b);
+  }
+  i32_mul(): this {
+    return this.op(0x6c);
+  }
+  i32_and(): this {
+    return this.op(0x71);
+  }
+  i32_shl(): this {
+    return this.op(0x74);
+  }
+  f64_add(): this {
+    return this.op(0xa0);
+  }
+  f64_mul(): this {
+    return this.op(0xa2);
+  }
   // SIMD (5.4.8, prefix 0xfd, u32 LEB opcode).
-  v128_load(offset = 0): this { return this.op(0xfd, ...uleb(0x00), 4, ...uleb(offset)); }
-  v128_zero(): this { return this.op(0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)); }
-  f64x2_extract_lane(lane: 0 | 1): this { return this.op(0xfd, ...uleb(0x21), lane); }
-  f64x2_splat(): this { return this.op(0xfd, ...uleb(0x14)); }
-  f64x2_add(): this { return this.op(0xfd, ...uleb(0xf0)); }
-  f64x2_mul(): this { return this.op(0xfd, ...uleb(0xf2)); }
-  v128_store(offset = 0): this { return this.op(0xfd, ...uleb(0x0b), 4, ...uleb(offset)); }
+  v128_load(offset = 0): this {
+    return this.op(0xfd, ...uleb(0x00), 4, ...uleb(offset));
+  }
+  v128_zero(): this {
+    return this.op(0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0));
+  }
+  f64x2_extract_lane(lane: 0 | 1): this {
+    return this.op(0xfd, ...uleb(0x21), lane);
+  }
+  f64x2_splat(): this {
+    return this.op(0xfd, ...uleb(0x14));
+  }
+  f64x2_add(): this {
+    return this.op(0xfd, ...uleb(0xf0));
+  }
+  f64x2_mul(): this {
+    return this.op(0xfd, ...uleb(0xf2));
+  }
+  v128_store(offset = 0): this {
+    return this.op(0xfd, ...uleb(0x0b), 4, ...uleb(offset));
+  }
 }
 
 export interface FunctionSpec {
@@ -109,12 +169,5 @@ export function buildModule(functions: readonly FunctionSpec[], pages: number): 
     const body = [...locals, ...f.body.bytes, 0x0b];
     return [...uleb(body.length), ...body];
   });
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(3, vec(funcs)),
-    ...section(5, vec(memory)),
-    ...section(7, vec(exports)),
-    ...section(10, vec(bodies)),
-  ]);
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...section(1, vec(types)), ...section(3, vec(funcs)), ...section(5, vec(memory)), ...section(7, vec(exports)), ...section(10, vec(bodies))]);
 }

@@ -20,8 +20,24 @@
 import { Code, F64, I32, V128, buildModule } from './wasmBuilder.ts';
 
 // Parameter and local indices of `dots` (all i32 except where noted).
-const X = 0, Y = 1, OUT = 2, LD = 3, NY = 4, W = 5, J0 = 6, J1 = 7, R0 = 8, R1 = 9, UPPER = 10;
-const N_ = 11, M_ = 12, K = 13, KEND = 14, ODD = 15, WB = 16, JB = 17;
+const X = 0,
+  Y = 1,
+  OUT = 2,
+  LD = 3,
+  NY = 4,
+  W = 5,
+  J0 = 6,
+  J1 = 7,
+  R0 = 8,
+  R1 = 9,
+  UPPER = 10;
+const N_ = 11,
+  M_ = 12,
+  K = 13,
+  KEND = 14,
+  ODD = 15,
+  WB = 16,
+  JB = 17;
 const PX = [18, 19, 20, 21];
 const PY = [22, 23];
 const S = 24; // f64
@@ -50,7 +66,13 @@ function micro(c: Code, R: number, C: number): void {
   for (let q = 0; q < C; q++) c.get(PY[q]!).get(K).i32_add().v128_load().set(YV[q]!);
   for (let r = 0; r < R; r++) {
     c.get(PX[r]!).get(K).i32_add().v128_load().set(XV);
-    for (let q = 0; q < C; q++) c.get(ACC[r * 2 + q]!).get(XV).get(YV[q]!).f64x2_mul().f64x2_add().set(ACC[r * 2 + q]!);
+    for (let q = 0; q < C; q++)
+      c.get(ACC[r * 2 + q]!)
+        .get(XV)
+        .get(YV[q]!)
+        .f64x2_mul()
+        .f64x2_add()
+        .set(ACC[r * 2 + q]!);
   }
   c.get(K).i32_const(16).i32_add().set(K);
   c.br(0).end().end();

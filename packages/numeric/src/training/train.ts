@@ -213,14 +213,7 @@ export function train(initial: Model, trainData: Dataset, testData: Dataset | nu
  * that a SIGINT handler or a timer can set the abort signal while training runs.
  * Same results as `train`, bit for bit: the schedule of yields does not touch the numbers.
  */
-export async function trainAsync(
-  initial: Model,
-  trainData: Dataset,
-  testData: Dataset | null,
-  config: TrainingConfig,
-  hooks: TrainingHooks = {},
-  yieldMs = 20,
-): Promise<TrainingResult> {
+export async function trainAsync(initial: Model, trainData: Dataset, testData: Dataset | null, config: TrainingConfig, hooks: TrainingHooks = {}, yieldMs = 20): Promise<TrainingResult> {
   const run = trainingRun(initial, trainData, testData, validateTrainingConfig(config), hooks);
   let last = performance.now();
   for (;;) {
@@ -241,10 +234,7 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
   const P = parameterCount(initial);
   const theta = flattenParameters(initial);
   const previous = theta.slice();
-  const optimizer = createOptimizer(
-    { name: config.optimizer, learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay },
-    P,
-  );
+  const optimizer = createOptimizer({ name: config.optimizer, learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay }, P);
   const rng = createRng(config.seed);
   const N = trainData.samples;
   const fullBatch = config.batchSize === null || config.batchSize >= N;

@@ -58,7 +58,7 @@ describe('committed real data sets', () => {
     expect(named.featureNames[9]).toBe('pixel_1_1');
   });
 
-  test('iris: 150 x 4, 50 per class, Fisher\'s first sample', () => {
+  test("iris: 150 x 4, 50 per class, Fisher's first sample", () => {
     const named = loadIris();
     expect([named.data.samples, named.data.features, named.classes]).toEqual([150, 4, 3]);
     expect(classCounts(named.data.y, 3)).toEqual([50, 50, 50]);

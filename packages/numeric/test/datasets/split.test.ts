@@ -29,7 +29,10 @@ describe('trainTestSplit', () => {
     expect([split.train.samples, split.test.samples]).toEqual([120, 30]);
     const all = [...split.trainIndices, ...split.testIndices].sort((a, b) => a - b);
     expect(all).toEqual([...Array(150).keys()]);
-    for (const [part, indices] of [[split.train, split.trainIndices], [split.test, split.testIndices]] as const) {
+    for (const [part, indices] of [
+      [split.train, split.trainIndices],
+      [split.test, split.testIndices],
+    ] as const) {
       indices.forEach((n, r) => {
         expect(Array.from(part.X.subarray(r * 4, r * 4 + 4))).toEqual(Array.from(iris.X.subarray(n * 4, n * 4 + 4)));
         expect(part.y[r]).toBe(iris.y[n]);
@@ -88,7 +91,10 @@ describe('standardisation', () => {
     const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
     const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length);
     expect(standardizer.mean[2]).toBeAllClose(mean, { rtol: RTOL_SAME_FORMULA });
-    expect(column(standardized, 2)).toBeAllClose(column(split.test, 2).map((x) => (x - mean) / sd), { rtol: RTOL_SAME_FORMULA, atol: ATOL_FLOOR });
+    expect(column(standardized, 2)).toBeAllClose(
+      column(split.test, 2).map((x) => (x - mean) / sd),
+      { rtol: RTOL_SAME_FORMULA, atol: ATOL_FLOOR },
+    );
   });
 
   test('a constant column gets std 1 and maps to exactly 0', () => {

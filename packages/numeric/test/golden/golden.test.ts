@@ -32,11 +32,7 @@ interface GoldenApi {
   denseHessian(model: Model, data: Dataset, variant: Variant): { size: number; data: Float64Array };
   symmetricEigenvalues(m: { size: number; data: Float64Array }): Float64Array;
   hessianTraces(model: Model, data: Dataset, variant: Variant): { traceH: number; traceH2: number; parameters: number };
-  wolkowiczStyanBounds(
-    traceH: number,
-    traceH2: number,
-    P: number,
-  ): { mean: number; spread: number; lambdaMaxUpper: number; lambdaMaxLower: number; lambdaMinUpper: number; lambdaMinLower: number; rangeUpper: number };
+  wolkowiczStyanBounds(traceH: number, traceH2: number, P: number): { mean: number; spread: number; lambdaMaxUpper: number; lambdaMaxLower: number; lambdaMinUpper: number; lambdaMinLower: number; rangeUpper: number };
   traceGradients(model: Model, data: Dataset, variant: Variant): { traceH: number; traceH2: number; gradTraceH: Float64Array; gradTraceH2: Float64Array };
   boundGradient(model: Model, data: Dataset, variant: Variant, of: BoundKind): { value: number; gradient: Float64Array; degenerate?: boolean };
 }

@@ -43,8 +43,7 @@ export function makeCase(shape: CaseShape): PerfCase {
 export function caseSpread(): PerfCase[] {
   const out: PerfCase[] = [];
   let seed = 11;
-  for (const activation of ACTIVATION_NAMES)
-    for (const bias of [true, false]) out.push(makeCase({ activation, bias, inputDim: 3, hiddenDim: 5, classes: 3, samples: 7, seed: seed++ }));
+  for (const activation of ACTIVATION_NAMES) for (const bias of [true, false]) out.push(makeCase({ activation, bias, inputDim: 3, hiddenDim: 5, classes: 3, samples: 7, seed: seed++ }));
   out.push(makeCase({ activation: 'tanh', bias: true, inputDim: 4, hiddenDim: 9, classes: 4, samples: 13, seed: seed++ }));
   out.push(makeCase({ activation: 'sigmoid', bias: false, inputDim: 2, hiddenDim: 6, classes: 2, samples: 1, seed: seed++ }));
   out.push(makeCase({ activation: 'gelu', bias: true, inputDim: 5, hiddenDim: 4, classes: 5, samples: 10, seed: seed++, scale: 3 }));

@@ -62,8 +62,14 @@ describe.each(cases)('closed forms on $name', ({ model, data }: { model: Model; 
 
   it.each(variants)('grad T1, grad T2 and grad U equal a five-point difference ($block, $curvature, $reduction)', (variant) => {
     const tg = traceGradients(model, data, variant);
-    expect(tg.gradTraceH).toBeAllClose(fivePoint(model, (m) => hessianTraces(m, data, variant).traceH), { rtol: RTOL_VS_FIVE_POINT });
-    expect(tg.gradTraceH2).toBeAllClose(fivePoint(model, (m) => hessianTraces(m, data, variant).traceH2), { rtol: RTOL_VS_FIVE_POINT });
+    expect(tg.gradTraceH).toBeAllClose(
+      fivePoint(model, (m) => hessianTraces(m, data, variant).traceH),
+      { rtol: RTOL_VS_FIVE_POINT },
+    );
+    expect(tg.gradTraceH2).toBeAllClose(
+      fivePoint(model, (m) => hessianTraces(m, data, variant).traceH2),
+      { rtol: RTOL_VS_FIVE_POINT },
+    );
     const upper = (m: Model) => {
       const t = hessianTraces(m, data, variant);
       return wolkowiczStyanBounds(t.traceH, t.traceH2, t.parameters).lambdaMaxUpper;

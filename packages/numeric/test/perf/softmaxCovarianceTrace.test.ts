@@ -23,7 +23,11 @@ describe('softmaxCovarianceTrace', () => {
 describe('softmaxCovarianceInner', () => {
   it('keeps full relative accuracy for two samples saturated on the same class', () => {
     // Two classes, gaps a and b: p = (t/(1+t), 1/(1+t)); S = [[v, -v], [-v, v]] with v = t/(1+t)^2.
-    for (const [ga, gb] of [[20, 25], [30, 30], [5, 40]] as const) {
+    for (const [ga, gb] of [
+      [20, 25],
+      [30, 30],
+      [5, 40],
+    ] as const) {
       const ta = Math.exp(-ga);
       const tb = Math.exp(-gb);
       const va = ta / (1 + ta) ** 2;

@@ -25,8 +25,7 @@ describe.each(cases)('$name', ({ model, data }) => {
     // Upper triangles row by row, off-diagonal entries times sqrt 2.
     const A = sampleCurvatureIn(model, fp, curvature, 'dense').A;
     const packed: number[] = [];
-    for (let n = 0; n < N; n++)
-      for (let i = 0; i < h; i++) for (let j = i; j < h; j++) packed.push((i === j ? 1 : Math.SQRT2) * A[n * h * h + i * h + j]!);
+    for (let n = 0; n < N; n++) for (let i = 0; i < h; i++) for (let j = i; j < h; j++) packed.push((i === j ? 1 : Math.SQRT2) * A[n * h * h + i * h + j]!);
     const sc = sampleCurvatureIn(model, fp, curvature, 'none');
     expect(Array.from(packedHiddenCurvature(model, fp, sc, curvature === 'hessian'))).toEqual(packed);
   });

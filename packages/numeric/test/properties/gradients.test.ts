@@ -22,9 +22,6 @@ describe('autodiff legs on generated cases', () => {
     const missing = property.unavailable();
     // Smaller cases: the autodiff Hessian and third-order gradients cost O(P^2)-O(P^3) passes.
     const arbitrary = caseArbitrary({ inputDim: [1, 4], hiddenDim: [1, 4], samples: [1, 6] });
-    (missing ? test.skip : test).prop([arbitrary], propertyParameters(property, { file: FILE, numRuns: 30 }))(
-      missing ? `${property.name} (skipped: ${missing})` : property.name,
-      (c) => predicate(property)(c),
-    );
+    (missing ? test.skip : test).prop([arbitrary], propertyParameters(property, { file: FILE, numRuns: 30 }))(missing ? `${property.name} (skipped: ${missing})` : property.name, (c) => predicate(property)(c));
   }
 });

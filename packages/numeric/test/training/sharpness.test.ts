@@ -15,7 +15,12 @@ describe('relative sharpness', () => {
     const theta = [0.3, -1.2, 0.7];
     const base = relativeSharpness(5, theta);
     for (const alpha of [0.1, 3, 100]) {
-      expect(relativeSharpness(5 / alpha ** 2, theta.map((t) => alpha * t))).toBeAllClose(base, { rtol: RTOL_SAME_FORMULA });
+      expect(
+        relativeSharpness(
+          5 / alpha ** 2,
+          theta.map((t) => alpha * t),
+        ),
+      ).toBeAllClose(base, { rtol: RTOL_SAME_FORMULA });
     }
   });
 });

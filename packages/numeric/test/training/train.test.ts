@@ -128,8 +128,7 @@ describe('HSR on Iris', () => {
 });
 
 describe('determinism', () => {
-  const run = (seed: number) =>
-    train(IRIS_MODEL, IRIS, null, config({ method: 'hsr-step', optimizer: 'momentum', learningRate: 0.05, rho: 0.01, batchSize: 32, epochs: 3, metricsEvery: 1, seed }));
+  const run = (seed: number) => train(IRIS_MODEL, IRIS, null, config({ method: 'hsr-step', optimizer: 'momentum', learningRate: 0.05, rho: 0.01, batchSize: 32, epochs: 3, metricsEvery: 1, seed }));
 
   it('the same seed gives bit-for-bit the same records and parameters', () => {
     const a = run(11);
@@ -224,7 +223,10 @@ describe('divergence, cancellation and guards', () => {
 
 describe('metrics', () => {
   it('records epoch 0, every k epochs and the last; bounds enclose the exact lambda_max', () => {
-    const test = subsetDataset(IRIS, Array.from({ length: 30 }, (_, i) => i * 5));
+    const test = subsetDataset(
+      IRIS,
+      Array.from({ length: 30 }, (_, i) => i * 5),
+    );
     const r = train(IRIS_MODEL, IRIS, test, config({ method: 'plain', epochs: 7, metricsEvery: 3 }));
     expect(r.records.map((x) => x.epoch)).toEqual([0, 3, 6, 7]);
     const last = r.records.at(-1)!;
