@@ -5,7 +5,7 @@
  */
 import { blockRange, flattenParameters, parameterCount, type Dataset, type Model, type Reduction, type Variant } from '@hsr/numeric';
 import { NUMBER_ALGEBRA } from './algebra.ts';
-import { Jet, JetAlgebra, denseGradientOf, denseHessianOf } from './jet.ts';
+import { type Jet, JetAlgebra, denseGradientOf, denseHessianOf } from './jet.ts';
 import { lossOver } from './loss.ts';
 
 /** A dense symmetric matrix, row-major (the shape `@hsr/numeric` uses). */

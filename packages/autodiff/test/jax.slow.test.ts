@@ -83,7 +83,9 @@ function logitsFunction(model: Model, data: Dataset): (theta: JArray) => JArray 
 function lossFunction(model: Model, data: Dataset, reduction: Variant['reduction']): (theta: JArray) => JArray {
   const logits = logitsFunction(model, data);
   const onehot = new Float64Array(data.samples * model.classes);
-  data.y.forEach((label, n) => (onehot[n * model.classes + label] = 1));
+  data.y.forEach((label, n) => {
+    onehot[n * model.classes + label] = 1;
+  });
   return (theta) => {
     const v = logits(theta);
     const perSample = nn.logsumexp(v.ref, 1).sub(v.mul(f64(onehot, [data.samples, model.classes])).sum(1));

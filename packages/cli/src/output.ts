@@ -20,10 +20,10 @@ export function renderTable(rows: (string | number)[][]): string {
       .trimEnd();
   const out = [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const r of cells.slice(1)) out.push(line(r));
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** Exactly one JSON object on stdout. */
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

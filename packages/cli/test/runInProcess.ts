@@ -5,8 +5,14 @@ import { vi } from 'vitest';
 export async function runInProcess(registrars: ((program: Command) => void)[], argv: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   let stdout = '';
   let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((stderr += String(c)), true));
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
+    stdout += String(c);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
+    stderr += String(c);
+    return true;
+  });
   process.exitCode = 0;
   try {
     const program = new Command().exitOverride();

@@ -15,6 +15,7 @@ export const allCloseMatchers = {
 };
 
 declare module 'vitest' {
+  // biome-ignore lint/suspicious/noExplicitAny: the augmentation must repeat vitest's own declaration, `Matchers<T = any>`, to merge with it.
   interface Matchers<T = any> {
     toBeAllClose(expected: ArrayLike<number> | number, options: CompareOptions): T;
   }

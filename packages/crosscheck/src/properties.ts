@@ -67,16 +67,25 @@ const implMemo = new WeakMap<CheckCase, WeakMap<Implementations, Map<string, unk
 
 export function memo<T>(c: CheckCase, key: string, compute: () => T): T {
   let m = oracleMemo.get(c);
-  if (!m) oracleMemo.set(c, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    oracleMemo.set(c, m);
+  }
   if (!m.has(key)) m.set(key, compute());
   return m.get(key) as T;
 }
 
 function implMemoised<T>(c: CheckCase, impl: Implementations, key: string, compute: () => T): T {
   let byImpl = implMemo.get(c);
-  if (!byImpl) implMemo.set(c, (byImpl = new WeakMap()));
+  if (!byImpl) {
+    byImpl = new WeakMap();
+    implMemo.set(c, byImpl);
+  }
   let m = byImpl.get(impl);
-  if (!m) byImpl.set(impl, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    byImpl.set(impl, m);
+  }
   if (!m.has(key)) m.set(key, compute());
   return m.get(key) as T;
 }

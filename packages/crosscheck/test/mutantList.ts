@@ -6,7 +6,7 @@
 import * as numeric from '@hsr/numeric';
 import type { Dataset, ForwardPass, Model, Variant } from '@hsr/numeric';
 import {
-  caseArbitrary,
+  type caseArbitrary,
   closedFormTracesEqualDenseTraces,
   boundGradientVsCentralDifference,
   hessianVsGradientCentralDifference,

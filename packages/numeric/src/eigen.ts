@@ -30,6 +30,6 @@ export function symmetricEigen(m: SymmetricMatrix): { values: Float64Array; vect
   const values = Float64Array.from(order, (i) => vals[i]!);
   const V = e.eigenvectorMatrix;
   const vectors = new Float64Array(P * P);
-  for (let r = 0; r < P; r++) order.forEach((src, col) => (vectors[r * P + col] = V.get(r, src)));
+  for (let r = 0; r < P; r++) for (const [col, src] of order.entries()) vectors[r * P + col] = V.get(r, src);
   return { values, vectors };
 }

@@ -275,7 +275,7 @@ describe('parseDataCsv', () => {
     ['header only (N = 0)', 'a,label\n\n', 'data.csv: no data rows after the header (N = 0)'],
     ['too few fields', 'a,b,label\n1,2,0\n3,1\n', 'data.csv: row 3: has 2 fields, expected 3 (as in the header)'],
     ['too many fields', 'a,b,label\n1,2,0,9\n', 'data.csv: row 2: has 4 fields, expected 3 (as in the header)'],
-    ['not a number', 'sepal_length,sepal_width,label\n' + '1,2,0\n'.repeat(5) + '5.1,abc,1\n', 'data.csv: row 7, column "sepal_width": not a number: "abc"'],
+    ['not a number', `sepal_length,sepal_width,label\n${'1,2,0\n'.repeat(5)}5.1,abc,1\n`, 'data.csv: row 7, column "sepal_width": not a number: "abc"'],
     ['NaN cell', 'a,label\nNaN,0\n', 'data.csv: row 2, column "a": not a finite number: "NaN"'],
     ['inf cell', 'a,label\n-inf,0\n', 'data.csv: row 2, column "a": not a finite number: "-inf"'],
     ['overflow', 'a,label\n1e400,0\n', 'data.csv: row 2, column "a": not a finite number: "1e400" (overflows float64)'],

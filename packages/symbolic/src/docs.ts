@@ -63,7 +63,7 @@ export function renderFormulasMarkdown(audit: AuditSummary | null, entries: read
     out.push('**Variables**', '');
     for (const v of e.variables) out.push(`- $${v.symbol}$: ${v.meaning}`);
     out.push('', '**Derivation**', '');
-    e.derivation.forEach((d, i) => out.push(`${i + 1}. ${d}`));
+    for (const [i, d] of e.derivation.entries()) out.push(`${i + 1}. ${d}`);
     out.push('', `**Cost**: ${e.cost}`, '');
     out.push(`**Implemented by**: ${e.implementation.map((s) => `\`${s}\``).join(', ')}`, '');
     out.push(`**Verified by**: ${e.verifiedBy.map((s) => `\`${s}\``).join(', ')}`, '');

@@ -83,7 +83,8 @@ function boundsFrom(m: number, s: number, P: number): SymbolicBounds {
  * and shared afterwards (the layer is immutable).
  */
 export function nerdamerOuterLayer(): OuterLayer {
-  return (nerdamerLayer ??= buildNerdamerOuterLayer());
+  nerdamerLayer ??= buildNerdamerOuterLayer();
+  return nerdamerLayer;
 }
 
 let nerdamerLayer: OuterLayer | undefined;
@@ -136,7 +137,8 @@ function buildNerdamerOuterLayer(): OuterLayer {
  * Built on first use and shared afterwards.
  */
 export function mathjsOuterLayer(): OuterLayer {
-  return (mathjsLayer ??= buildMathjsOuterLayer());
+  mathjsLayer ??= buildMathjsOuterLayer();
+  return mathjsLayer;
 }
 
 function buildMathjsOuterLayer(): OuterLayer {

@@ -217,8 +217,8 @@ export function deriveNerdamerNetwork(shape: NetworkShape, activation: string, o
         if (!d) throw new RangeError(`label ${data.y[n]} was not derived`);
         const v = Array.from(values);
         loss += kappa * d.loss(...v);
-        d.gradient.forEach((f, i) => (gradient[i]! += kappa * f(...v)));
-        d.hessian.forEach((f, i) => (packed[i]! += kappa * f(...v)));
+        for (const [i, f] of d.gradient.entries()) gradient[i]! += kappa * f(...v);
+        for (const [i, f] of d.hessian.entries()) packed[i]! += kappa * f(...v);
         for (const [key, f] of d.third) thirdSum.set(key, (thirdSum.get(key) ?? 0) + kappa * f(...v));
       }
       const hessian = new Float64Array(P * P);

@@ -101,7 +101,7 @@ async function child(kind: Kind, size: SizeName): Promise<void> {
   }
   const peakMB = process.resourceUsage().maxRSS / 1024;
   const perRun = prepared.passes ? `; cpu per timed pass ${cpu.map((c) => formatSeconds(c)).join(', ')} (warm-up ${formatSeconds(first.cpu)})` : '';
-  process.stdout.write(JSON.stringify({ ms: median(wall), cpuMs: median(cpu), runs: wall.length, peakMB, baseMB, note: (prepared.note ?? '') + perRun }) + '\n');
+  process.stdout.write(`${JSON.stringify({ ms: median(wall), cpuMs: median(cpu), runs: wall.length, peakMB, baseMB, note: (prepared.note ?? '') + perRun })}\n`);
 }
 
 function runChild(kind: Kind, size: SizeName): Measurement {

@@ -18,7 +18,7 @@ import { addVariantOptions, readVariant } from '../variantFlags.ts';
 export function renderAuditReport(r: AuditReport): string {
   const rows: (string | number)[][] = [['quantity', 'leg', 'worst relative error', 'tolerance', 'result']];
   for (const row of r.rows) rows.push([row.quantity, row.leg, row.worstRelativeError.toExponential(2), row.tolerance.toExponential(0), row.pass ? 'pass' : 'FAIL']);
-  let out = `audit of ${r.case}\n\n` + renderTable(rows);
+  let out = `audit of ${r.case}\n\n${renderTable(rows)}`;
   for (const n of r.notChecked) out += `not checked: ${n.property}: ${n.reason}\n`;
   for (const f of r.failures) out += `failure: ${f}\n`;
   out += r.pass ? `all ${r.rows.length} checks pass\n` : `${r.rows.filter((x) => !x.pass).length} of ${r.rows.length} checks FAIL\n`;
@@ -92,7 +92,7 @@ Examples:
         // so the record is right however the program was invoked.
         const raw = (program as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv;
         const command = `pnpm hsr ${raw.slice(2).join(' ')}`;
-        writeFileAtomic(opts.writeDocs, JSON.stringify(auditDocument(report, command), null, 2) + '\n');
+        writeFileAtomic(opts.writeDocs, `${JSON.stringify(auditDocument(report, command), null, 2)}\n`);
       }
       if (opts.json) printJson(report);
       else process.stdout.write(renderAuditReport(report));

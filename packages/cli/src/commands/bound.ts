@@ -77,7 +77,7 @@ export function renderBoundReport(r: BoundReport, label: string): string {
   rows.push(['lambda_min upper', r.bounds.lambdaMinUpper, ...(ex ? [ex.lambdaMin] : [])]);
   rows.push(['lambda_min lower', r.bounds.lambdaMinLower, ...(ex ? [ex.lambdaMin] : [])]);
   rows.push(['range upper', r.bounds.rangeUpper, ...(ex ? [ex.lambdaMax - ex.lambdaMin] : [])]);
-  let out = `${label}\nP = ${r.parameters} parameters, N = ${r.samples} samples\n\n` + renderTable(rows);
+  let out = `${label}\nP = ${r.parameters} parameters, N = ${r.samples} samples\n\n${renderTable(rows)}`;
   if (r.spreadSquaredClamped !== undefined) out += `note: s^2 = ${r.spreadSquaredClamped} < 0 by round-off; clamped to 0 (all eigenvalues equal to m)\n`;
   return out;
 }

@@ -73,11 +73,11 @@ export function registerDerive(program: Command): void {
           const names = ['phi', "phi'", "phi''", "phi'''"];
           const src = opts.latex ? r.nerdamer.latex : r.nerdamer.text;
           let out = `activation ${activation}: ${r.formula}\n`;
-          names.forEach((nm, i) => (out += `${nm} = ${src[i]}\n`));
+          for (const [i, nm] of names.entries()) out += `${nm} = ${src[i]}\n`;
           if (r.mathjs) {
             out += '\nmathjs:\n';
             const m = opts.latex ? r.mathjs.latex : r.mathjs.text;
-            names.forEach((nm, i) => (out += `${nm} = ${m[i]}\n`));
+            for (const [i, nm] of names.entries()) out += `${nm} = ${m[i]}\n`;
           } else out += `\nmathjs: skipped (${r.mathjsSkipReason})\n`;
           out += `\ncheck: nerdamer vs ${r.agreement.against}: worst relative error ${r.agreement.worstRelativeError.toExponential(2)} (tolerance ${r.agreement.tolerance}) ${r.agreement.pass ? 'pass' : 'FAIL'}\n`;
           if (r.latexWarnings.length) out += `warning: nerdamer LaTeX looks mangled (upstream #358) in ${r.latexWarnings.length} of 4 formulas\n`;
@@ -139,8 +139,8 @@ export function registerDerive(program: Command): void {
         };
         if (opts.json) return printJson(report);
         let out = `${quantity} of a ${d}-${h}-${c} ${activation} network${bias ? ' with biases' : ''} (P = ${P}), per-sample loss of label 0 in symbols W{i}q{j}, b{i}, V{k}q{i}, a{k}, X{j}:\n\n`;
-        out += report.expressions.join('\n') + '\n\n';
-        out += `at seed ${seed}:\n  nerdamer ${JSON.stringify(report.values.nerdamer)}\n  mathjs   ${mathjsSkip ? 'skipped: ' + mathjsSkip : JSON.stringify(report.values.mathjs)}\n  numeric  ${JSON.stringify(report.values.numeric)}\n`;
+        out += `${report.expressions.join('\n')}\n\n`;
+        out += `at seed ${seed}:\n  nerdamer ${JSON.stringify(report.values.nerdamer)}\n  mathjs   ${mathjsSkip ? `skipped: ${mathjsSkip}` : JSON.stringify(report.values.mathjs)}\n  numeric  ${JSON.stringify(report.values.numeric)}\n`;
         process.stdout.write(out);
       }),
     );

@@ -54,8 +54,8 @@ export function renderGradReport(r: GradReport, of: BoundKind, label: string, mo
   const total = Math.sqrt(['W', 'b', 'V', 'a'].reduce((s, k) => s + frobenius(g[k as keyof ParameterShapes<number>]) ** 2, 0));
   rows.push(['all', '', total]);
   const { start, end } = blockRange(model, variant.block);
-  let out = `${label}\n${BOUND_LABEL[of]} of the ${variant.block === 'all' ? 'full' : variant.block + '-layer'} ${variant.curvature === 'hessian' ? 'Hessian' : 'Gauss-Newton matrix'} (P = ${end - start}, ${variant.reduction} loss)\n\n`;
-  out += `value: ${r.value}\n\n` + renderTable(rows);
+  let out = `${label}\n${BOUND_LABEL[of]} of the ${variant.block === 'all' ? 'full' : `${variant.block}-layer`} ${variant.curvature === 'hessian' ? 'Hessian' : 'Gauss-Newton matrix'} (P = ${end - start}, ${variant.reduction} loss)\n\n`;
+  out += `value: ${r.value}\n\n${renderTable(rows)}`;
   if (r.degenerate) out += 'note: s = 0 (all eigenvalues equal): the bound has no gradient here; the minimum-norm subgradient is shown\n';
   return out;
 }

@@ -15,7 +15,7 @@ import { parseNumber, runAction, UsageError } from '../errors.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { runReproduction, type ReproductionHooks } from '../report/experiment.ts';
 import { writeReport } from '../report/index.ts';
-import { finalRecord } from '../report/results.ts';
+import { finalRecord, type ReproductionResults } from '../report/results.ts';
 import { FULL_DATASETS, FULL_SEEDS, QUICK_DATASETS, QUICK_SEEDS, REPRODUCE_METHODS, REPRODUCE_VARIANT, seedList, type DatasetProtocol, type ReproductionProtocol } from '../report/settings.ts';
 import type { ClaimRow } from '../report/verdicts.ts';
 
@@ -120,7 +120,7 @@ export function verdictTable(claims: readonly ClaimRow[]): string {
 
 export async function runReproduceCommand(plan: ReproducePlan, io: { tty: boolean; signal: AbortSignal }) {
   const progress = progressHooks(io.tty, io.signal);
-  let results;
+  let results: ReproductionResults;
   try {
     results = await runReproduction(plan.protocol, progress.hooks);
   } finally {

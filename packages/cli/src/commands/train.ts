@@ -244,7 +244,7 @@ export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: 
     weightDecay: 'decoupled',
     loss: 'mean cross-entropy on each batch; U uses the variant reduction',
   };
-  writeFileSync(join(out, 'config.json'), JSON.stringify(configDoc, null, 2) + '\n');
+  writeFileSync(join(out, 'config.json'), `${JSON.stringify(configDoc, null, 2)}\n`);
   writeFileSync(metricsPath, '');
 
   const totalSteps = plan.config.epochs * Math.ceil(data.train.samples / Math.min(plan.config.batchSize ?? data.train.samples, data.train.samples));
@@ -259,7 +259,7 @@ export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: 
       signal: io.signal,
       onStep: (s) => bar?.update(s.step, { epoch: s.epoch, loss: formatNumber(s.batchLoss), U: lastU }),
       onMetrics: (r) => {
-        appendFileSync(metricsPath, JSON.stringify(r) + '\n');
+        appendFileSync(metricsPath, `${JSON.stringify(r)}\n`);
         lastU = formatNumber(r.bounds.lambdaMaxUpper);
         if (!bar) process.stderr.write(progressLine(r, plan.config.epochs));
       },
@@ -278,7 +278,7 @@ export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: 
     printJson({ status: result.status, message: result.message, epochsCompleted: result.epochsCompleted, steps: result.steps, regulariserSkipped: result.regulariserSkipped, out, initial: first, final: last });
   } else {
     let text = `${plan.config.method} on ${data.name}: ${data.train.samples} train / ${data.test?.samples ?? 0} test samples, ${plan.activation} ${data.train.features}-${plan.hidden}-${data.classes}, P = ${parameterCount(model0)}\n`;
-    text += `${result.status}: ${result.epochsCompleted} epochs, ${result.steps} steps` + (result.regulariserSkipped ? `, regulariser skipped on ${result.regulariserSkipped} steps (grad U = 0 or s = 0)` : '') + '\n\n';
+    text += `${result.status}: ${result.epochsCompleted} epochs, ${result.steps} steps${result.regulariserSkipped ? `, regulariser skipped on ${result.regulariserSkipped} steps (grad U = 0 or s = 0)` : ''}\n\n`;
     text += renderTable(summaryRows(first, last));
     text += `\nwrote ${metricsPath}, ${modelPath}, ${join(out, 'config.json')}\n`;
     process.stdout.write(text);

@@ -39,7 +39,7 @@ export async function writeReport(results: ReproductionResults, dir: string, com
   mkdirSync(out, { recursive: true });
   const indexPath = join(out, 'index.html');
   const resultsPath = join(out, 'results.json');
-  writeFileSync(resultsPath, JSON.stringify({ ...results, command, claims }, null, 1) + '\n');
+  writeFileSync(resultsPath, `${JSON.stringify({ ...results, command, claims }, null, 1)}\n`);
   writeFileSync(indexPath, html);
   return { dir: out, indexPath, resultsPath, claims, plots };
 }

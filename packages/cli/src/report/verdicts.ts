@@ -258,7 +258,7 @@ function finalValues(dataset: DatasetResult, method: TrainingMethod, seeds: read
   const runs = runsOf(dataset, method);
   return seeds.map((seed) => {
     const run = runs.find((r) => r.seed === seed);
-    if (!run || run.status !== 'completed') return null;
+    if (run?.status !== 'completed') return null;
     const rec = finalRecord(run);
     return rec ? metric.get(rec) : null;
   });

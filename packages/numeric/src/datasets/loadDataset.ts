@@ -82,6 +82,6 @@ export function loadDataFileAsNamed(path: string, opts: DataFileOptions = {}): N
     classes,
     featureNames: doc.featureNames ?? defaultNames('x', doc.data.features),
     classNames: doc.classNames ?? defaultNames('class', classes),
-    source: doc.source ?? (typeof doc.about?.['source'] === 'string' ? doc.about['source'] : `file ${path}`),
+    source: doc.source ?? (typeof doc.about?.source === 'string' ? doc.about.source : `file ${path}`),
   };
 }

@@ -36,8 +36,8 @@ export function loadRealDataset(name: RealDatasetName): NamedDataset {
     throw new Error(`${path}: expected ${expected.samples} x ${expected.features} with ${expected.classes} classes, found ${doc.data.samples} x ${doc.data.features} with ${classes}`);
   }
   const about = doc.about ?? {};
-  const citation = typeof about['citation'] === 'string' ? about['citation'] : '';
-  const source = typeof about['source'] === 'string' ? about['source'] : '';
+  const citation = typeof about.citation === 'string' ? about.citation : '';
+  const source = typeof about.source === 'string' ? about.source : '';
   const result: NamedDataset = {
     name,
     data: doc.data,

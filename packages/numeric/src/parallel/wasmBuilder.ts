@@ -163,7 +163,7 @@ export function buildModule(functions: readonly FunctionSpec[], pages: number): 
   const funcs = functions.map((_, i) => uleb(i));
   const memory = [[0x00, ...uleb(pages)]];
   const exports = [[...uleb(6), ...utf8('memory'), 0x02, 0]];
-  functions.forEach((f, i) => exports.push([...uleb(utf8(f.name).length), ...utf8(f.name), 0x00, ...uleb(i)]));
+  for (const [i, f] of functions.entries()) exports.push([...uleb(utf8(f.name).length), ...utf8(f.name), 0x00, ...uleb(i)]);
   const bodies = functions.map((f) => {
     const locals = vec(f.locals.map((t) => [1, t]));
     const body = [...locals, ...f.body.bytes, 0x0b];

@@ -24,9 +24,9 @@ describe('committed real data sets', () => {
     expect(named.data.y.every((label) => label >= 0 && label < expected.classes)).toBe(true);
     expect(named.data.X.every(Number.isFinite)).toBe(true);
     const file = JSON.parse(readFileSync(realDatasetPath(name), 'utf8')) as { about: Record<string, string> };
-    expect(file.about['citation']!.length).toBeGreaterThan(50);
-    expect(file.about['licence']).toMatch(/BSD-3-Clause/);
-    expect(named.source).toContain(file.about['citation']);
+    expect(file.about.citation!.length).toBeGreaterThan(50);
+    expect(file.about.licence).toMatch(/BSD-3-Clause/);
+    expect(named.source).toContain(file.about.citation);
   });
 
   // Class counts and value ranges as documented in scikit-learn's descr/*.rst (independent of the conversion).

@@ -21,8 +21,8 @@ function iris(): Dataset {
   const d = X[0]!.length;
   const mean = new Array<number>(d).fill(0);
   const sd = new Array<number>(d).fill(0);
-  for (const r of X) r.forEach((v, j) => (mean[j]! += v / X.length));
-  for (const r of X) r.forEach((v, j) => (sd[j]! += (v - mean[j]!) ** 2 / X.length));
+  for (const r of X) for (const [j, v] of r.entries()) mean[j]! += v / X.length;
+  for (const r of X) for (const [j, v] of r.entries()) sd[j]! += (v - mean[j]!) ** 2 / X.length;
   return createDataset(
     X.map((r) => r.map((v, j) => (v - mean[j]!) / Math.sqrt(sd[j]!))),
     getClassesAsNumber(),
