@@ -7,7 +7,7 @@ const slow = ['packages/*/test/**/*.slow.test.ts', 'test/*/**/*.slow.test.ts'];
 
 export default defineConfig({
   test: {
-    setupFiles: ['./vitest.setup.ts'],
+    setupFiles: ['./packages/testkit/src/setup.ts'],
     reporters: ['default', './test/support/summaryReporter.ts'],
     projects: [
       {

@@ -5,8 +5,9 @@
  * that is not file: or data: (the page is offline by construction). Saves a screenshot to
  * test/browser/__screenshots__/report.png for a human to look at.
  *
- * Where /usr/bin/chromium is absent the test is SKIPPED and says why; it never passes
- * without a browser.
+ * Where /usr/bin/chromium is absent the test is SKIPPED, loudly (a warning and the reason in
+ * the test name); under CI (CI=true, where .ci/run installs chromium) a missing browser FAILS
+ * the test instead, so the check cannot quietly stop running. It never passes without a browser.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +17,10 @@ import { describe, expect, test } from 'vitest';
 import { runReproduction, writeReport, QUICK_DATASETS, REPRODUCE_METHODS, REPRODUCE_VARIANT, type ReproductionProtocol } from '../../packages/cli/src/report/index.ts';
 import { chromiumUnavailableReason, inspectReport } from '../../packages/cli/test/report/chromium.ts';
 
-const skipReason = chromiumUnavailableReason();
-if (skipReason) console.warn(`SKIPPED test/browser/report.test.ts: ${skipReason}`);
+const unavailable = chromiumUnavailableReason();
+const inCi = process.env.CI === 'true';
+const skipReason = inCi ? null : unavailable;
+if (skipReason) console.warn(`SKIPPED test/browser/report.test.ts: ${skipReason} (under CI=true this fails instead)`);
 
 const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '__screenshots__');
 
@@ -33,7 +36,8 @@ const TINY: ReproductionProtocol = {
 const EXPECTED_PLOTS = 1 + 6 * TINY.datasets.length;
 
 describe('report in chromium', () => {
-  test.skipIf(skipReason !== null)('every plot is drawn, no errors, no network', async () => {
+  test.skipIf(skipReason !== null)(skipReason === null ? 'every plot is drawn, no errors, no network' : `every plot is drawn (SKIPPED: ${skipReason})`, async () => {
+    if (unavailable !== null) throw new Error(`CI=true but ${unavailable}: .ci/run installs chromium, so the browser test must run`);
     const dir = mkdtempSync(join(tmpdir(), 'hsr-report-browser-'));
     const results = await runReproduction(TINY);
     const report = await writeReport(results, dir, 'hsr reproduce --datasets iris,moons --seeds 2 --epochs 6');

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { RTOL_VS_DENSE } from '@hsr/crosscheck';
+import { RTOL_VS_DENSE } from '@hsr/testkit';
 import { runHsr } from './run.ts';
 
 let dir: string;

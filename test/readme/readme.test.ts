@@ -1,4 +1,4 @@
-/** The README's promises: its first lines hold the two commands, and CI runs the second verbatim. */
+/** The README's promises: its first lines hold the two commands, the second lints, typechecks and tests, and CI runs it verbatim. */
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 
@@ -17,7 +17,7 @@ test('the README opens with exactly two commands: main job, then tests', () => {
   const commands = readmeCommands();
   expect(commands).toHaveLength(2);
   expect(commands[0]).toMatch(/pnpm hsr /);
-  expect(commands[1]).toMatch(/pnpm test$/);
+  expect(commands[1]).toMatch(/pnpm install --frozen-lockfile && pnpm lint && pnpm typecheck && pnpm test$/);
 });
 
 test('.ci/run runs the README test command verbatim', () => {

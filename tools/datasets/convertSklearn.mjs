@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * One-off converter: scikit-learn's bundled copies of three UCI data sets -> the compact
- * data-file JSON that `readDataFile` reads (packages/numeric/data/{wine,breast-cancer,digits}.json).
+ * data-file JSON that `readDataFile` reads (packages/io/data/{wine,breast-cancer,digits}.json).
  *
  * Run by hand, never by tests or CI (the JSON it writes is committed):
  *
@@ -28,7 +28,7 @@ if (!datasetsDir) {
   console.error('usage: node tools/datasets/convertSklearn.mjs <.../sklearn/datasets> ["<package name and version>"]');
   process.exit(2);
 }
-const outDir = join(dirname(fileURLToPath(import.meta.url)), '../../packages/numeric/data');
+const outDir = join(dirname(fileURLToPath(import.meta.url)), '../../packages/io/data');
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 const WINE_FEATURES = [

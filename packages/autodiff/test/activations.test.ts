@@ -1,11 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { RTOL_ACTIVATION_TABLE, RTOL_ACTIVATION_VS_REFERENCE, RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { ACTIVATIONS, ACTIVATION_NAMES, type Activation } from '@hsr/numeric';
 import { activationOver } from '../src/activations.ts';
 import { NUMBER_ALGEBRA } from '../src/algebra.ts';
 import { JetAlgebra } from '../src/jet.ts';
 import reference from './fixtures/activations.json' with { type: 'json' };
-import { RTOL_ACTIVATION_TABLE, RTOL_ACTIVATION_VS_REFERENCE } from './tolerances.ts';
 
 /** phi, phi', phi'', phi''' of the defining formula, by one jet pass (order 2 + tangent on u). */
 function jetDerivatives(name: Activation, u: number): number[] {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { RTOL_SAME_FORMULA, RTOL_VS_AUTODIFF, RTOL_VS_FINITE_DIFFERENCE, fivePointJacobian } from '@hsr/crosscheck';
+import { RTOL_SAME_FORMULA, RTOL_VS_AUTODIFF, RTOL_VS_FINITE_DIFFERENCE } from '@hsr/testkit';
+import { fivePointJacobian } from '@hsr/crosscheck';
 import { ACTIVATION_NAMES, BLOCKS, BOUND_KINDS, CURVATURES, boundGradient, flattenParameters, unflattenParameters, wolkowiczStyanBounds, type Variant } from '@hsr/numeric';
 import { autodiffBoundGradient, boundOver, type AutodiffBoundKind } from '../src/bound.ts';
 import { Jet, JetAlgebra, denseGradientOf } from '../src/jet.ts';

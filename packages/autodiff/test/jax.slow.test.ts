@@ -8,35 +8,18 @@
  * default `wasm` device approximates exp/tanh (~1e-8), so `cpu` is selected. jax-js's erf on
  * `cpu` is itself a ~1e-7 approximation (erf(0.5) = 0.52050002 vs 0.52049988), so GELU is not
  * compared here; its derivatives are covered by the sympy fixtures in activations.test.ts.
- *
- * jax-js is a dependency of @hsr/cli, not (yet) of this package; it is loaded from there by path
- * until `@jax-js/jax` is added to this package's devDependencies.
  */
 import { describe, expect, test } from 'vitest';
-import { RTOL_VS_AUTODIFF } from '@hsr/crosscheck';
+import { RTOL_VS_AUTODIFF } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, blockRange, boundGradient, denseHessian, flattenParameters, parameterCount, type Activation, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import { autodiffBoundGradient, autodiffHessian, type AutodiffBoundKind } from '../src/index.ts';
 import { randomCase } from './cases.ts';
-import type * as JaxModule from '../../cli/node_modules/@jax-js/jax/dist/index.js';
 
-type Jax = typeof JaxModule;
-type JArray = JaxModule.Array;
+type JArray = import('@jax-js/jax').Array;
 
+// jax-js reads Float16Array at load time; Node 20 has none, and float64 never uses it.
 (globalThis as { Float16Array?: unknown }).Float16Array ??= class extends Float32Array {};
-
-async function loadJax(): Promise<Jax> {
-  const fromCli = new URL('../../cli/node_modules/@jax-js/jax/dist/index.js', import.meta.url).href;
-  for (const specifier of ['@jax-js/jax', fromCli]) {
-    try {
-      return (await import(/* @vite-ignore */ specifier)) as Jax;
-    } catch {
-      // try the next location
-    }
-  }
-  throw new Error('@jax-js/jax not found (neither as a dependency of @hsr/autodiff nor of @hsr/cli)');
-}
-
-const jax = await loadJax();
+const jax = await import('@jax-js/jax');
 const { numpy: np, nn } = jax;
 jax.defaultDevice('cpu');
 

@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { RTOL_SAME_FORMULA, RTOL_VS_FINITE_DIFFERENCE } from '@hsr/crosscheck';
+import { RTOL_SAME_FORMULA, RTOL_THIRD_DIFFERENCE, RTOL_VS_FINITE_DIFFERENCE } from '@hsr/testkit';
 import { NUMBER_ALGEBRA, type Algebra } from '../src/algebra.ts';
 import { JetAlgebra, denseGradientOf, denseHessianOf } from '../src/jet.ts';
-import { RTOL_THIRD_DIFFERENCE } from './tolerances.ts';
 
 type Fn = <T>(A: Algebra<T>, x: readonly T[]) => T;
 

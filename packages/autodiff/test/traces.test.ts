@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { RTOL_VS_AUTODIFF, RTOL_VS_FINITE_DIFFERENCE, fivePointJacobian } from '@hsr/crosscheck';
+import { RTOL_VS_AUTODIFF, RTOL_VS_FINITE_DIFFERENCE } from '@hsr/testkit';
+import { fivePointJacobian } from '@hsr/crosscheck';
 import { ACTIVATION_NAMES, BLOCKS, CURVATURES, REDUCTIONS, flattenParameters, traceGradients, unflattenParameters, type Variant } from '@hsr/numeric';
 import { autodiffTraceGradients, autodiffTraces } from '../src/traces.ts';
 import { SMALL, randomCase } from './cases.ts';

@@ -4,8 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
-import { DEFAULT_VARIANT, boundGradient, createModel, flattenParameters, readDataFile, readModelFile, type Model } from '@hsr/numeric';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
+import { DEFAULT_VARIANT, boundGradient, createModel, flattenParameters, type Model } from '@hsr/numeric';
+import { readDataFile, readModelFile } from '@hsr/io';
 import { registerGrad } from '../src/commands/grad.ts';
 import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../src/defaults.ts';
 

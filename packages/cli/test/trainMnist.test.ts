@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readModelFile } from '@hsr/numeric';
+import { readModelFile } from '@hsr/io';
 import { planTraining, registerTrain } from '../src/commands/train.ts';
 import { runInProcess } from './runInProcess.ts';
 

@@ -8,7 +8,7 @@
  * Cost: 4 evaluations of f per coordinate.
  */
 import { forwardPass, type Dataset, type Model } from '@hsr/numeric';
-import { EPS, FINITE_DIFFERENCE_ROUNDOFF_UNITS, FIVE_POINT_STEP } from './propertyTolerances.ts';
+import { EPS, FINITE_DIFFERENCE_ROUNDOFF_UNITS, FIVE_POINT_STEP } from './tolerances.ts';
 
 export interface FiniteDifference {
   /** One row per output component, one column per coordinate: out x n, row-major. */

@@ -11,7 +11,7 @@
  * sum_i |lambda_i| up to a constant, and M_1^2 bounds the terms of T2 = ||H||_F^2.
  */
 import { forwardPass, reductionScale, wolkowiczStyanBounds, type Variant, type Dataset, type Model } from '@hsr/numeric';
-import { CLOSED_FORM_ROUNDOFF_UNITS, EPS } from './propertyTolerances.ts';
+import { CLOSED_FORM_ROUNDOFF_UNITS, EPS } from './tolerances.ts';
 
 /**
  * `asWritten`: also allow for activations evaluated from their defining formulas without

@@ -37,14 +37,24 @@ import {
   type SymmetricMatrix,
   type Variant,
 } from '@hsr/numeric';
-import { AUTODIFF, autodiffMissing, type AutodiffLeg } from './autodiffLeg.ts';
+import { AUTODIFF, type AutodiffLeg } from './autodiffLeg.ts';
 import type { CheckCase } from './cases.ts';
 import { fivePointJacobian, parameterSteps, type FiniteDifference } from './finiteDifference.ts';
 import { boundRoundoff, gradientMagnitudes, traceRoundoff } from './magnitudes.ts';
 import { NUMERIC_IMPLEMENTATIONS, boundValue, type Implementations } from './implementations.ts';
 import { comparePart, compareInequalities, hessianEntryName, outcome, parameterName, skipped, type Part, type PropertyOutcome, type PropertyTolerance } from './outcome.ts';
-import { CLOSED_FORM_ROUNDOFF_UNITS, EPS, FINITE_DIFFERENCE_ROUNDOFF_UNITS, FIVE_POINT_STEP, MIN_RELATIVE_SPREAD_FOR_GRADIENT, RTOL_SPECTRUM_ENCLOSURE } from './propertyTolerances.ts';
-import { RTOL_SAME_FORMULA, RTOL_VS_AUTODIFF, RTOL_VS_DENSE, RTOL_VS_FINITE_DIFFERENCE } from './tolerance.ts';
+import {
+  CLOSED_FORM_ROUNDOFF_UNITS,
+  EPS,
+  FINITE_DIFFERENCE_ROUNDOFF_UNITS,
+  FIVE_POINT_STEP,
+  MIN_RELATIVE_SPREAD_FOR_GRADIENT,
+  RTOL_SAME_FORMULA,
+  RTOL_SPECTRUM_ENCLOSURE,
+  RTOL_VS_AUTODIFF,
+  RTOL_VS_DENSE,
+  RTOL_VS_FINITE_DIFFERENCE,
+} from './tolerances.ts';
 
 export interface NamedProperty {
   readonly name: string;
@@ -53,8 +63,6 @@ export interface NamedProperty {
   readonly tolerance: PropertyTolerance;
   /** The oracle family, for grouping: dense, finite-difference, autodiff, structural. */
   readonly leg: string;
-  /** Why the property cannot run at all here (a missing oracle), or null. */
-  unavailable(): string | null;
   /** Compare `impl` (numeric's closed forms by default) with the oracle on one case. */
   check(c: CheckCase, impl?: Implementations): PropertyOutcome;
 }
@@ -170,13 +178,12 @@ function maxAbs(xs: ArrayLike<number>): number {
   return s;
 }
 
-export function define(p: Omit<NamedProperty, 'unavailable' | 'check'> & { unavailable?: () => string | null; run: (c: CheckCase, impl: Implementations) => PropertyOutcome }): NamedProperty {
+export function define(p: Omit<NamedProperty, 'check'> & { run: (c: CheckCase, impl: Implementations) => PropertyOutcome }): NamedProperty {
   return {
     name: p.name,
     description: p.description,
     tolerance: p.tolerance,
     leg: p.leg,
-    unavailable: p.unavailable ?? (() => null),
     check: (c, impl = NUMERIC_IMPLEMENTATIONS) => p.run(c, impl),
   };
 }
@@ -431,7 +438,6 @@ export const lossGradientEqualsAutodiff = define({
   description: 'the analytic loss gradient equals the autodiff gradient of the loss definition',
   leg: 'autodiff',
   tolerance: { rtol: RTOL_VS_AUTODIFF, why: AUTODIFF_WHY },
-  unavailable: () => autodiffMissing('lossGradient'),
   run(c, impl) {
     const ad = autodiffOracle(c, 'lossGradient', c.variant.reduction, (a) => a.lossGradient(c.model, c.data, c.variant.reduction));
     const g = impl.lossGradient(c.model, c.data, c.variant.reduction);
@@ -445,7 +451,6 @@ export const hessianEqualsAutodiff = define({
   description: 'the dense Hessian block (or Gauss–Newton part) equals the autodiff one',
   leg: 'autodiff',
   tolerance: { rtol: RTOL_VS_AUTODIFF, why: AUTODIFF_WHY },
-  unavailable: () => autodiffMissing('hessian'),
   run(c, impl) {
     const ad = autodiffOracle(c, 'hessian', variantKey(c.variant), (a) => a.hessian(c.model, c.data, c.variant));
     const H = impl.denseHessian(c.model, c.data, c.variant);
@@ -459,7 +464,6 @@ export const tracesEqualAutodiff = define({
   description: 'closed-form T1, T2 and all five WS bounds equal those from the autodiff Hessian',
   leg: 'autodiff',
   tolerance: { rtol: RTOL_VS_AUTODIFF, why: `${AUTODIFF_WHY}; T1 relative to P max|H_ii|-like scale |T1| + sqrt(P T2), bounds relative to |m| + s sqrt(P)` },
-  unavailable: () => autodiffMissing('traces'),
   run(c, impl) {
     const ad = autodiffOracle(c, 'traces', variantKey(c.variant), (a) => a.traces(c.model, c.data, c.variant));
     const t = implTraces(c, impl);
@@ -480,7 +484,6 @@ export const traceGradientsEqualAutodiff = define({
   description: 'closed-form gradients of T1 and T2 equal the third-order autodiff ones',
   leg: 'autodiff',
   tolerance: { rtol: RTOL_VS_AUTODIFF, why: AUTODIFF_WHY },
-  unavailable: () => autodiffMissing('traceGradients'),
   run(c, impl) {
     const ad = autodiffOracle(c, 'traceGradients', variantKey(c.variant), (a) => a.traceGradients(c.model, c.data, c.variant));
     const tg = impl.traceGradients(c.model, c.data, c.variant);
@@ -498,7 +501,6 @@ export const boundGradientsEqualAutodiff = define({
   description: 'closed-form gradients of the upper, lower and range bounds equal the autodiff ones',
   leg: 'autodiff',
   tolerance: { rtol: RTOL_VS_AUTODIFF, why: `${AUTODIFF_WHY}; skipped near the kink R = 0 like the finite-difference leg` },
-  unavailable: () => autodiffMissing('traceGradients', 'boundGradientFromTraces'),
   run(c, impl) {
     const t = implTraces(c, impl);
     const reason = boundKinkReason(t.traceH, t.traceH2, t.P, roundoff(c).traceH, roundoff(c).traceH2);

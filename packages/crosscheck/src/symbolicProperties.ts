@@ -16,19 +16,11 @@ import { BOUND_KINDS, BOUND_VALUE_KEYS } from '@hsr/numeric';
 import type { SymbolicBounds } from '@hsr/symbolic';
 import { boundRoundoff, gradientMagnitudes, traceRoundoff } from './magnitudes.ts';
 import { comparePart, hessianEntryName, outcome, parameterName, skipped, type Part } from './outcome.ts';
-import { CLOSED_FORM_ROUNDOFF_UNITS, EPS } from './propertyTolerances.ts';
+import { CLOSED_FORM_ROUNDOFF_UNITS, EPS, RTOL_VS_SYMBOLIC } from './tolerances.ts';
 import { boundKinkReason, define, implTraces, lengthScales, memo, variantKey, type NamedProperty } from './properties.ts';
 import { symbolicBlock, symbolicEvaluation, symbolicGaussNewton, type SymbolicEngine, type SymbolicEvaluation } from './symbolicLeg.ts';
 import type { Implementations } from './implementations.ts';
 import type { CheckCase } from './cases.ts';
-
-/**
- * Symbolic derivative, compiled to float64, vs a closed form: the same exact value through
- * different expression trees, O(P^2) terms summed for T2 and its gradient, so round-off of
- * order P eps times the condition; relative 1e-10 as for autodiff (issue 5), plus the closed
- * forms' absolute round-off floors (magnitudes.ts) where entries cancel.
- */
-export const RTOL_VS_SYMBOLIC = 1e-10;
 
 const WHY =
   'computer-algebra derivatives compiled to float64 sum the same terms in a different order: round-off ~P eps times the condition, relative to the largest entry, with absolute floors of 64 eps times the term magnitudes, where a hidden activation counts |z| + 1 + |u| because the compiled formulas (1 + erf, log(1 + e^u)) know phi only to an absolute eps (1 + |u|)';

@@ -37,8 +37,9 @@
  * Cost O(N^2 (h^2/4 + ch/2 + c^2/2 + \tilde d/2 + \tilde h/2) + N(hd + c h^2/2 + 2\tilde d ch))
  * time (the \mathcal A Gram dominates: N^2 h^2 / 4 multiply-adds), O(N(h^2/2 + ch) + N^2)
  * memory: never anything of size P^2.
- * The naive per-pair version (`crossTerm` and the sums above written over (n, m)) is kept as
- * the reference it is checked against. Derived here; verified by `trace-equals-eigenvalue-sum`,
+ * The naive per-pair version (the sums above written over (n, m), with Gamma_{nm} term by
+ * term) is kept on the test side as the reference it is checked against (@hsr/testkit
+ * pairSumTraceH2). Derived here; verified by `trace-equals-eigenvalue-sum`,
  * `trace2-equals-eigenvalue-square-sum`, `perf/reference.test.ts` (dense Hessian traces on every
  * activation x bias x block x curvature), the autodiff oracle and the PyTorch golden fixtures.
  */
@@ -129,42 +130,6 @@ export function softmaxCovarianceTrace(p: Float64Array, n: number, c: number): n
     s += pk * (1 - pk);
   }
   return s + p[o + top]! * others;
-}
-
-/**
- * Gamma_{nm} (see the module comment): (1/2) of the cross block's contribution per pair,
- * before the K^x factor. `withG` false gives the Gauss-Newton version (first term only).
- */
-export function crossTerm(model: Model, fp: ForwardPass, sc: SampleCurvature, Kz: Float64Array, n: number, m: number, withG: boolean): number {
-  const { samples: N, hiddenDim: h, classes: c, augmentedHiddenDim: ht } = fp;
-  let trCC = 0;
-  const Cn = n * c * h;
-  const Cm = m * c * h;
-  for (let r = 0; r < c * h; r++) trCC += sc.C[Cn + r]! * sc.C[Cm + r]!;
-  let gamma = Kz[n * N + m]! * trCC;
-  if (!withG) return gamma;
-  // g_m^T B_n w_n + g_n^T B_m w_m with w = phi'_n . phi'_m . z, and (g_n.g_m)(phi'_n.phi'_m).
-  let t2 = 0;
-  let t3 = 0;
-  let dd = 0;
-  for (let i = 0; i < h; i++) {
-    const dn = fp.d1[n * h + i]!;
-    const dm = fp.d1[m * h + i]!;
-    const ddi = dn * dm;
-    dd += ddi;
-    let gmBn = 0;
-    let gnBm = 0;
-    for (let k = 0; k < c; k++) {
-      gmBn += fp.g[m * c + k]! * sc.B[Cn + k * h + i]!;
-      gnBm += fp.g[n * c + k]! * sc.B[Cm + k * h + i]!;
-    }
-    t2 += gmBn * ddi * fp.zt[n * ht + i]!;
-    t3 += gnBm * ddi * fp.zt[m * ht + i]!;
-  }
-  let gg = 0;
-  for (let k = 0; k < c; k++) gg += fp.g[n * c + k]! * fp.g[m * c + k]!;
-  gamma += t2 + t3 + gg * dd;
-  return gamma;
 }
 
 /**

@@ -28,35 +28,13 @@ export type { SymmetricMatrix } from './hessian.ts';
 export { asymmetry, denseHessian, matrixTraces } from './hessian.ts';
 export { symmetricEigen, symmetricEigenvalues } from './eigen.ts';
 export type { HessianTraces } from './hessianTrace.ts';
-export { crossTerm, gramMatrix, hessianTraces, softmaxCovarianceInner, softmaxCovarianceTrace } from './hessianTrace.ts';
+export { hessianTraces } from './hessianTrace.ts';
 export type { BoundValues, WolkowiczStyanBounds } from './wolkowiczStyan.ts';
 export { BOUND_VALUE_KEYS, boundValues, wolkowiczStyanBounds } from './wolkowiczStyan.ts';
 export type { BoundGradient, BoundKind, TraceGradients } from './boundGradient.ts';
 export { BOUND_KINDS, boundGradient, boundGradientFromTraces, traceGradients } from './boundGradient.ts';
-export type { DataDocument, DataFileOptions, DataFormat, InputLocation, ModelNotes } from './inputFiles.ts';
-export {
-  InputError,
-  checkModelData,
-  formatLocation,
-  formatModelJson,
-  parseDataCsv,
-  parseDataJson,
-  parseDataText,
-  parseJsonText,
-  parseModelJson,
-  readDataDocument,
-  readDataFile,
-  readModelFile,
-  writeFileAtomic,
-  writeModelFile,
-} from './inputFiles.ts';
 export type { NamedDataset } from './datasets/namedDataset.ts';
-export { classesFromLabels } from './datasets/namedDataset.ts';
-export type { DatasetName, DatasetOptions } from './datasets/loadDataset.ts';
-export { DATASET_NAMES, isDatasetName, loadDataFileAsNamed, loadDataset } from './datasets/loadDataset.ts';
-export { IRIS_FEATURE_NAMES, loadIris } from './datasets/iris.ts';
-export type { RealDatasetName } from './datasets/realData.ts';
-export { REAL_DATASET_SHAPES, loadBreastCancer, loadDigits, loadRealDataset, loadWine, realDatasetPath } from './datasets/realData.ts';
+export { classesFromLabels, defaultNames } from './datasets/namedDataset.ts';
 export type { SplitOptions, Standardizer, TrainTestSplit } from './datasets/split.ts';
 export { applyStandardizer, fitStandardizer, standardizeSplit, trainTestSplit } from './datasets/split.ts';
 export type { BlobsOptions, CosineOptions, MoonsOptions, XorOptions } from './datasets/synthetic.ts';

@@ -25,16 +25,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Activation } from '../src/types.ts';
 import { ACTIVATIONS, ACTIVATION_NAMES } from '../src/activations.ts';
-
-/**
- * Each tail entry is a product of at most four factors that are each accurate to a few ulps
- * (sigma(+-u): one exp and one division; tanh; the Gaussian e^{-u^2/2} split so that u^2 is not
- * rounded), plus at most one sum whose terms do not cancel (silu's s + u s' at u = -30 loses a
- * factor 30/29): ~10 ulps = 2e-15 expected (measured worst 4.0e-16). 1e-14 leaves margin for
- * libm's exp and tanh while still failing the old 1 - t^2 (relative error 1 at |u| >= 20) by
- * 14 orders of magnitude.
- */
-const RTOL_TAIL = 1e-14;
+import { RTOL_ACTIVATION_TAIL } from '@hsr/testkit';
 
 /** [u, phi(u), phi'(u), phi''(u), phi'''(u)] from the generator above. */
 const TAIL_REFERENCE: Record<Activation, number[][]> = {
@@ -133,7 +124,7 @@ describe('ACTIVATIONS in the saturated tails (mpmath reference)', () => {
       for (const [u, ...expected] of TAIL_REFERENCE[name]) {
         const table = tableAt(name, u!);
         for (let k = 0; k < 4; k++) {
-          expect(table[k], `${name}^(${k})(${u})`).toBeAllClose(expected[k]!, { rtol: RTOL_TAIL, atol: 0, scale: Math.abs(expected[k]!) });
+          expect(table[k], `${name}^(${k})(${u})`).toBeAllClose(expected[k]!, { rtol: RTOL_ACTIVATION_TAIL, atol: 0, scale: Math.abs(expected[k]!) });
         }
       }
     });

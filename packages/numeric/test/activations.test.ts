@@ -1,12 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ACTIVATIONS, ACTIVATION_NAMES, erf, normalCdf } from '../src/activations.ts';
+import { RTOL_ACTIVATION_VS_FIVE_POINT, RTOL_ERF, RTOL_PHI_CANCELLATION } from '@hsr/testkit';
 
-/** erf reference values from CPython's math.erf (C99 libm, within about
- * 1 ulp), printed with repr. Our series / continued fraction must agree to a few ulps:
- * RTOL_ERF = 1e-15 relative (~5 ulps). */
-const RTOL_ERF = 1e-15;
-/** Phi(u) for -2 sqrt2 < u < 0 is 1 + erf with erf near -1: ~1/erfc(2) = 200 ulps relative. */
-const RTOL_PHI_CANCELLATION = 5e-14;
 const ERF_REFERENCE: [number, number][] = [
   [0.1, 0.1124629160182849],
   [0.5, 0.5204998778130465],
@@ -45,12 +40,6 @@ describe('erf and the normal CDF', () => {
   });
 });
 
-/**
- * The table's derivatives against a five-point central difference of the next-lower one.
- * Step 1e-3: truncation error h^4 f^(5)/30 ~ 1e-13 for these smooth functions, round-off
- * ~ eps/h ~ 1e-13; 1e-9 relative to the derivative's scale on the grid leaves margin.
- */
-const RTOL_FIVE_POINT = 1e-9;
 const STEP = 1e-3;
 const GRID = Array.from({ length: 81 }, (_, i) => -20 + i * 0.5);
 
@@ -68,7 +57,7 @@ describe.each(ACTIVATION_NAMES)('%s derivative table', (name) => {
   test.each(pairs)('%s equals a central difference', (_label, lower, derivative) => {
     const fd = GRID.map((u) => fivePoint(lower, u));
     const exact = GRID.map(derivative);
-    expect(exact).toBeAllClose(fd, { rtol: RTOL_FIVE_POINT, atol: 1e-12 });
+    expect(exact).toBeAllClose(fd, { rtol: RTOL_ACTIVATION_VS_FIVE_POINT, atol: 1e-12 });
   });
   test('is finite over the whole line, including saturation', () => {
     for (const u of [-800, -40, -1e-300, 0, 1e-300, 40, 800]) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { wolkowiczStyanBounds } from '../src/wolkowiczStyan.ts';
 
 /** Traces of a diagonal matrix with the given eigenvalues. */

@@ -6,11 +6,11 @@
  */
 import { describe, expect, test } from 'vitest';
 import { boundGradient, hessianTraces, traceGradients, wolkowiczStyanBounds } from '@hsr/numeric';
-import { ATOL_FLOOR } from '@hsr/crosscheck';
-import { RTOL_SYMBOLIC_VS_NUMERIC, deriveMathjsNetwork, deriveNerdamerNetwork } from '../src/index.ts';
+import { ATOL_FLOOR, RTOL_VS_SYMBOLIC } from '@hsr/testkit';
+import { deriveMathjsNetwork, deriveNerdamerNetwork } from '../src/index.ts';
 import { generatedPoint } from './agreementCase.ts';
 
-const TOL = { rtol: RTOL_SYMBOLIC_VS_NUMERIC, atol: ATOL_FLOOR };
+const TOL = { rtol: RTOL_VS_SYMBOLIC, atol: ATOL_FLOOR };
 const shape = { inputDim: 2, hiddenDim: 1, classes: 2, bias: false };
 
 describe('block-restricted traces and gradients (tanh, seed 21)', () => {

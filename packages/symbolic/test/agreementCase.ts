@@ -4,8 +4,8 @@
  */
 import { expect } from 'vitest';
 import { boundGradient, createRng, denseHessian, hessianTraces, lossGradient, traceGradients, wolkowiczStyanBounds, type Activation, type Dataset, type Model } from '@hsr/numeric';
-import { ATOL_FLOOR } from '@hsr/crosscheck';
-import { MATHJS_GELU_SKIP_REASON, RTOL_SYMBOLIC_VS_NUMERIC, deriveMathjsNetwork, deriveNerdamerNetwork, type DerivationOrder, type NetworkShape, type SymbolicQuantities } from '../src/index.ts';
+import { ATOL_FLOOR, RTOL_VS_SYMBOLIC } from '@hsr/testkit';
+import { MATHJS_GELU_SKIP_REASON, deriveMathjsNetwork, deriveNerdamerNetwork, type DerivationOrder, type NetworkShape, type SymbolicQuantities } from '../src/index.ts';
 
 /** A random point: weights and biases ~ N(0, 0.8^2), inputs ~ N(0, 1), labels from the seed. */
 export function generatedPoint(shape: NetworkShape, activation: Activation, samples: number, seed: number): { model: Model; data: Dataset } {
@@ -18,7 +18,7 @@ export function generatedPoint(shape: NetworkShape, activation: Activation, samp
   return { model, data: { samples, features: d, X, y } };
 }
 
-const TOL = { rtol: RTOL_SYMBOLIC_VS_NUMERIC, atol: ATOL_FLOOR };
+const TOL = { rtol: RTOL_VS_SYMBOLIC, atol: ATOL_FLOOR };
 
 /** Compare one leg's quantities with numeric up to the given order. */
 export function expectMatchesNumeric(q: SymbolicQuantities, model: Model, data: Dataset, order: DerivationOrder, reduction: 'mean' | 'sum'): void {

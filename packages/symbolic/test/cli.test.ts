@@ -4,10 +4,9 @@
  */
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ATOL_FLOOR } from '@hsr/crosscheck';
+import { ATOL_FLOOR, RTOL_VS_SYMBOLIC } from '@hsr/testkit';
 import { registerDerive } from '../../cli/src/commands/derive.ts';
 import { registerDocs } from '../../cli/src/commands/docs.ts';
-import { RTOL_SYMBOLIC_VS_NUMERIC } from '../src/index.ts';
 
 // commander is the cli package's dependency, not symbolic's: load it from there.
 type Program = Parameters<typeof registerDerive>[0];
@@ -59,7 +58,7 @@ describe('hsr derive', () => {
     const j = JSON.parse(r.stdout);
     expect(j.shape.parameters).toBe(3);
     expect(j.expressions[0]).toContain('W1q1');
-    expect([j.values.nerdamer, j.values.mathjs]).toBeAllClose([j.values.numeric, j.values.numeric], { rtol: RTOL_SYMBOLIC_VS_NUMERIC, atol: ATOL_FLOOR });
+    expect([j.values.nerdamer, j.values.mathjs]).toBeAllClose([j.values.numeric, j.values.numeric], { rtol: RTOL_VS_SYMBOLIC, atol: ATOL_FLOOR });
   });
 
   it('rejects a bad quantity and a network too big for symbolic work with exit 2', async () => {

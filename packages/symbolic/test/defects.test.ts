@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { erf } from '@hsr/numeric';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { compileNerdamer, flushNerdamer, math, nerdamer } from '../src/engines.ts';
 import { opaqueExp } from '../src/networkExpressions.ts';
 

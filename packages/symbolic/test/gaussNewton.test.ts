@@ -5,11 +5,11 @@
  */
 import { describe, expect, test } from 'vitest';
 import { ACTIVATION_NAMES, denseHessian, hessianTraces, wolkowiczStyanBounds } from '@hsr/numeric';
-import { ATOL_FLOOR } from '@hsr/crosscheck';
-import { RTOL_SYMBOLIC_VS_NUMERIC, deriveGaussNewton } from '../src/index.ts';
+import { ATOL_FLOOR, RTOL_VS_SYMBOLIC } from '@hsr/testkit';
+import { deriveGaussNewton } from '../src/index.ts';
 import { generatedPoint } from './agreementCase.ts';
 
-const TOL = { rtol: RTOL_SYMBOLIC_VS_NUMERIC, atol: ATOL_FLOOR };
+const TOL = { rtol: RTOL_VS_SYMBOLIC, atol: ATOL_FLOOR };
 // d = 2, h = 3, c = 3 with biases: P = 21, beyond the Hessian derivation's reach.
 const shape = { inputDim: 2, hiddenDim: 3, classes: 3, bias: true };
 

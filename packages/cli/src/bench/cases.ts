@@ -20,7 +20,6 @@ import {
   flattenParameters,
   hessianTraces,
   initModel,
-  loadIris,
   lossGradient,
   matrixTraces,
   parameterCount,
@@ -30,8 +29,9 @@ import {
   type Model,
   type Variant,
 } from '@hsr/numeric';
+import { loadIris } from '@hsr/io';
 import { extremeEigenvalues } from '../../../numeric/src/lanczos.ts';
-import { loadMnist } from '../mnist.ts';
+import { loadMnist } from '@hsr/io';
 
 export const SIZES = ['P~100', 'P~1000', 'P~10000', 'mnist', 'iris'] as const;
 export type SizeName = (typeof SIZES)[number];

@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { SYMBOLIC_LIMITS as L, auditCase, auditGenerated, type AuditReport } from '@hsr/crosscheck';
-import { checkModelData, readDataFile, readModelFile, writeFileAtomic } from '@hsr/numeric';
+import { checkModelData, readDataFile, readModelFile, writeFileAtomic } from '@hsr/io';
 import { DEFAULT_CASE_NAME, DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
 import { CheckFailed, parseNumber, runAction, UsageError } from '../errors.ts';
 import { printJson, renderTable } from '../output.ts';

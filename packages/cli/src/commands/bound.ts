@@ -4,21 +4,8 @@
  * The --json shape is a public contract (issue 2): keep it stable.
  */
 import type { Command } from 'commander';
-import {
-  boundValues,
-  type BoundValues,
-  checkModelData,
-  denseHessian,
-  hessianTraces,
-  matrixTraces,
-  readDataFile,
-  readModelFile,
-  symmetricEigenvalues,
-  wolkowiczStyanBounds,
-  type Dataset,
-  type Model,
-  type Variant,
-} from '@hsr/numeric';
+import { boundValues, type BoundValues, denseHessian, hessianTraces, matrixTraces, symmetricEigenvalues, wolkowiczStyanBounds, type Dataset, type Model, type Variant } from '@hsr/numeric';
+import { checkModelData, readDataFile, readModelFile } from '@hsr/io';
 import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
 import { runAction, UsageError } from '../errors.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';

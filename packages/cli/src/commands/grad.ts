@@ -7,7 +7,8 @@
  * s = 0 (the minimum-norm subgradient was returned; see boundGradient.ts).
  */
 import type { Command } from 'commander';
-import { BOUND_KINDS, blockRange, boundGradient, checkModelData, readDataFile, readModelFile, toParameterShapes, type BoundKind, type Dataset, type Model, type ParameterShapes, type Variant } from '@hsr/numeric';
+import { BOUND_KINDS, blockRange, boundGradient, toParameterShapes, type BoundKind, type Dataset, type Model, type ParameterShapes, type Variant } from '@hsr/numeric';
+import { checkModelData, readDataFile, readModelFile } from '@hsr/io';
 import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
 import { parseChoice, runAction, UsageError } from '../errors.ts';
 import { printJson, renderTable } from '../output.ts';

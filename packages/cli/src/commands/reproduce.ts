@@ -10,7 +10,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { isDatasetName } from '@hsr/numeric';
+import { isDatasetName } from '@hsr/io';
 import { parseNumber, runAction, UsageError } from '../errors.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { runReproduction, type ReproductionHooks } from '../report/experiment.ts';

@@ -17,28 +17,25 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import {
   ACTIVATION_NAMES,
-  DATASET_NAMES,
   HyperparameterError,
-  InputError,
   OPTIMIZER_NAMES,
   TRAINING_METHODS,
   createRng,
   initModel,
-  loadDataset,
   parameterCount,
   standardizeSplit,
   trainAsync,
   trainTestSplit,
   validateTrainingConfig,
-  writeModelFile,
   type Activation,
   type Dataset,
   type MetricsRecord,
   type TrainingConfig,
   type TrainingResult,
 } from '@hsr/numeric';
+import { DATASET_NAMES, InputError, loadDataset, writeModelFile } from '@hsr/io';
 import { CheckFailed, parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
-import { loadMnist, MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES } from '../mnist.ts';
+import { loadMnist, MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES } from '@hsr/io';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
 

@@ -8,7 +8,6 @@ import {
   createRng,
   denseHessian,
   initModel,
-  loadDataset,
   METRICS_MAX_EXACT_PARAMETERS,
   parameterCount,
   standardizeSplit,
@@ -21,6 +20,7 @@ import {
   type TrainingMethod,
   type Variant,
 } from '@hsr/numeric';
+import { loadDataset } from '@hsr/io';
 import { RESULTS_SCHEMA, type DatasetResult, type ReproductionResults, type RunResult } from './results.ts';
 import { methodHyperparameters, type DatasetProtocol, type ReproductionProtocol } from './settings.ts';
 

@@ -13,7 +13,8 @@
  * A method that would need per-data-set tuning to show its claim does not get it here: the
  * report says what these settings give.
  */
-import { DEFAULT_VARIANT, type Activation, type DatasetName, type OptimizerName, type TrainingMethod, type Variant } from '@hsr/numeric';
+import { DEFAULT_VARIANT, type Activation, type OptimizerName, type TrainingMethod, type Variant } from '@hsr/numeric';
+import type { DatasetName } from '@hsr/io';
 
 export interface DatasetProtocol {
   readonly dataset: DatasetName;

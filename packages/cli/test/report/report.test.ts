@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { escapeHtml, evaluateClaims, formatValue, inlineKatexCss, renderSvg, reportPlots, trajectory, writeReport } from '../../src/report/index.ts';
 import { syntheticDataset, syntheticResults, type FinalValues } from './synthetic.ts';
 

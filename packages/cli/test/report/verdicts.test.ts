@@ -4,7 +4,7 @@
  * worked out by hand in the comments, never read back from the code under test.
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { aggregateVerdict, CLAIMS, evaluateClaims, pairedVerdict, type ComparisonRule } from '../../src/report/verdicts.ts';
 import { syntheticDataset, syntheticResults, type FinalValues } from './synthetic.ts';
 

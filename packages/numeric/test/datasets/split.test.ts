@@ -1,15 +1,8 @@
-import { ATOL_FLOOR, RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { ATOL_FLOOR, ATOL_STANDARDIZED_MEAN, RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { describe, expect, test } from 'vitest';
-import { loadIris } from '../../src/datasets/iris.ts';
-import { loadRealDataset } from '../../src/datasets/realData.ts';
+import { loadIris, loadRealDataset } from '@hsr/io';
 import { applyStandardizer, fitStandardizer, standardizeSplit, trainTestSplit } from '../../src/datasets/split.ts';
 import type { Dataset } from '../../src/types.ts';
-
-/**
- * Column means of standardised data are sums of N terms of size up to max|z| ~ 10, each
- * carrying a rounding error of a few eps: N * 4 eps * 10 ~ 1e-11 for N = 1797 (digits).
- */
-const STANDARDIZED_MEAN_ATOL = 1e-11;
 
 const iris = loadIris().data;
 
@@ -77,7 +70,7 @@ describe('standardisation', () => {
         const xs = column(train, j);
         const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
         const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length;
-        expect(mean).toBeAllClose(0, { rtol: 0, atol: STANDARDIZED_MEAN_ATOL });
+        expect(mean).toBeAllClose(0, { rtol: 0, atol: ATOL_STANDARDIZED_MEAN });
         // Constant columns (digits has pixels that are always 0) map to zeros instead.
         if (variance !== 0) expect(Math.sqrt(variance)).toBeAllClose(1, { rtol: RTOL_SAME_FORMULA, atol: ATOL_FLOOR });
       }

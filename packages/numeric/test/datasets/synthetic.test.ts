@@ -1,4 +1,4 @@
-import { ATOL_FLOOR, RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { ATOL_FLOOR, RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { describe, expect, test } from 'vitest';
 import type { NamedDataset } from '../../src/datasets/namedDataset.ts';
 import { cosineInputs, gaussianBlobs, meanPairwiseCosine, twoMoons, xorData } from '../../src/datasets/synthetic.ts';

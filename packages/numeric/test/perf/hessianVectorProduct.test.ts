@@ -4,18 +4,11 @@
  * eigenvalues, on every activation x bias x block x curvature of the shared case spread.
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_VS_DENSE } from '@hsr/crosscheck';
+import { RTOL_LANCZOS_VS_DENSE, RTOL_VS_DENSE } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, createRng, denseHessian, symmetricEigenvalues, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import { hessianOperator } from '../../src/hessianVectorProduct.ts';
 import { extremeEigenvalues, tridiagonalEigen } from '../../src/lanczos.ts';
 import { caseSpread, makeCase } from './cases.ts';
-
-/**
- * Lanczos run to a relative residual tol = 1e-11 puts an eigenvalue within tol * ||H|| of
- * each extreme Ritz value (Weyl); the rest is O(k eps ||H||) round-off of the recurrence and
- * O(P^3) round-off of the dense solver, so 1e-9 of ||H|| leaves two orders of margin.
- */
-const RTOL_LANCZOS_VS_DENSE = 1e-9;
 
 const variants: Variant[] = [];
 for (const block of BLOCKS) for (const curvature of CURVATURES) variants.push({ reduction: 'mean', block, curvature });

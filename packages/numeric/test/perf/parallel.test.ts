@@ -4,7 +4,7 @@
  * between threads without changing a single bit of T2 or its gradient).
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { createRng } from '@hsr/numeric';
 import { CHUNK, rowDotProducts, weightedRowSums } from '../../src/parallel/kernels.ts';
 

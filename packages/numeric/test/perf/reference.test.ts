@@ -3,11 +3,11 @@
  * BEFORE the rewrite, against independent routes that do not share the pair sums:
  * - T1, T2 vs the assembled dense Hessian (`denseHessian` + `matrixTraces`), RTOL_VS_DENSE;
  * - dT1/dtheta, dT2/dtheta and dU/dtheta vs a five-point central difference of the closed
- *   forms' values, RTOL_VS_FIVE_POINT.
+ *   forms' values, RTOL_CLOSED_FORM_VS_FIVE_POINT.
  * Every activation x bias x block x curvature on the shared case spread, both reductions.
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_VS_DENSE } from '@hsr/crosscheck';
+import { RTOL_CLOSED_FORM_VS_FIVE_POINT, RTOL_VS_DENSE } from '@hsr/testkit';
 import {
   BLOCKS,
   CURVATURES,
@@ -24,14 +24,6 @@ import {
   type Variant,
 } from '@hsr/numeric';
 import { caseSpread } from './cases.ts';
-
-/**
- * Five-point stencil (f(-2h) - 8f(-h) + 8f(h) - f(2h)) / 12h with h = 2e-4 (1 + |theta_i|):
- * truncation O(h^4 f^(5)) ~ 1e-12 and round-off ~ eps |f| / h ~ 1e-12 relative, so 1e-9
- * (scaled by the largest gradient entry) has three orders of margin and still catches a
- * single wrong term (those are O(1) relative).
- */
-const RTOL_VS_FIVE_POINT = 1e-9;
 
 function fivePoint(model: Model, f: (m: Model) => number): Float64Array {
   const theta = flattenParameters(model);
@@ -64,11 +56,11 @@ describe.each(cases)('closed forms on $name', ({ model, data }: { model: Model; 
     const tg = traceGradients(model, data, variant);
     expect(tg.gradTraceH).toBeAllClose(
       fivePoint(model, (m) => hessianTraces(m, data, variant).traceH),
-      { rtol: RTOL_VS_FIVE_POINT },
+      { rtol: RTOL_CLOSED_FORM_VS_FIVE_POINT },
     );
     expect(tg.gradTraceH2).toBeAllClose(
       fivePoint(model, (m) => hessianTraces(m, data, variant).traceH2),
-      { rtol: RTOL_VS_FIVE_POINT },
+      { rtol: RTOL_CLOSED_FORM_VS_FIVE_POINT },
     );
     const upper = (m: Model) => {
       const t = hessianTraces(m, data, variant);
@@ -78,6 +70,6 @@ describe.each(cases)('closed forms on $name', ({ model, data }: { model: Model; 
     // The gradient pass evaluates T1, T2 by the same code as hessianTraces: identical bits.
     const t = hessianTraces(model, data, variant);
     expect([tg.traceH, tg.traceH2]).toEqual([t.traceH, t.traceH2]);
-    if (!bg.degenerate) expect(bg.gradient).toBeAllClose(fivePoint(model, upper), { rtol: RTOL_VS_FIVE_POINT });
+    if (!bg.degenerate) expect(bg.gradient).toBeAllClose(fivePoint(model, upper), { rtol: RTOL_CLOSED_FORM_VS_FIVE_POINT });
   });
 });

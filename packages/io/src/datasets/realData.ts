@@ -1,12 +1,12 @@
 /**
- * Three small real data sets committed under packages/numeric/data/ (converted verbatim
+ * Three small real data sets committed under packages/io/data/ (converted verbatim
  * from scikit-learn's bundled copies of the UCI files by tools/datasets/convertSklearn.mjs;
  * each file's "about" field carries the citation and licence). They are ordinary data
- * files: `hsr ... --data packages/numeric/data/wine.json` reads the same numbers.
+ * files: `hsr ... --data packages/io/data/wine.json` reads the same numbers.
  */
 import { fileURLToPath } from 'node:url';
-import { readDataDocument } from '../inputFiles.ts';
-import { classesFromLabels, defaultNames, type NamedDataset } from './namedDataset.ts';
+import { classesFromLabels, defaultNames, type NamedDataset } from '@hsr/numeric';
+import { readDataDocument } from '../dataFile.ts';
 
 export type RealDatasetName = 'wine' | 'breast-cancer' | 'digits';
 

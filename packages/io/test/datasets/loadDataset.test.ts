@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { DATASET_NAMES, isDatasetName, loadDataset } from '../../src/datasets/loadDataset.ts';
-import { InputError } from '../../src/inputFiles.ts';
+import { DATASET_NAMES, InputError, isDatasetName, loadDataset } from '../../src/index.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'hsr-datasets-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

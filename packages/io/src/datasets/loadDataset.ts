@@ -2,11 +2,11 @@
  * One entry point for the CLI: a built-in data set by name (with generator options), or a
  * path to a user's data file (JSON or CSV, read by `readDataDocument`).
  */
-import { InputError, readDataDocument, type DataFileOptions } from '../inputFiles.ts';
+import { classesFromLabels, cosineInputs, defaultNames, gaussianBlobs, type NamedDataset, twoMoons, xorData } from '@hsr/numeric';
+import { type DataFileOptions, readDataDocument } from '../dataFile.ts';
+import { InputError } from '../errors.ts';
 import { loadIris } from './iris.ts';
-import { classesFromLabels, defaultNames, type NamedDataset } from './namedDataset.ts';
 import { loadRealDataset } from './realData.ts';
-import { cosineInputs, gaussianBlobs, twoMoons, xorData } from './synthetic.ts';
 
 export const DATASET_NAMES = ['iris', 'blobs', 'moons', 'xor', 'cosine', 'wine', 'breast-cancer', 'digits'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];

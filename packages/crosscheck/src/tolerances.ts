@@ -1,0 +1,282 @@
+/**
+ * Every named tolerance of the project, each with its derivation, and the one comparison they
+ * are used in:
+ *
+ *   |actual - expected| <= atol + rtol * max(|expected|, scale)
+ *
+ * where `scale` (default: the largest |expected| in the whole array) keeps entries that are
+ * tiny only by cancellation from demanding impossible relative accuracy. None is loosened to
+ * make a test pass; a new comparison gets a new constant here, with its reason.
+ *
+ * This module imports nothing, so `@hsr/crosscheck/tolerances` can be loaded by any package's
+ * tests (and by users) without the oracles behind the rest of crosscheck.
+ */
+
+/** Machine epsilon of float64. */
+export const EPS = 2 ** -52;
+
+// ---------------------------------------------------------------------------------------
+// Exact routes against each other.
+
+/** Two routes that evaluate the same formula in a different order: a few ulps per operation. */
+export const RTOL_SAME_FORMULA = 1e-12;
+
+/**
+ * Closed form vs forward-mode AD: different summation orders over O(P^2 N) terms, so round-off
+ * grows like P eps times the condition; at P <= 70 that is ~1e-13, and 1e-10 leaves three
+ * orders for the condition of sums that cancel.
+ */
+export const RTOL_VS_AUTODIFF = 1e-10;
+
+/**
+ * Closed form vs the dense Hessian's eigenvalues or Frobenius norm: the symmetric QL solver is
+ * backward stable (eigenvalues exact for a matrix within ~P eps ||H|| of H), so sums of them err
+ * by ~P^2 eps relative to sum |lambda|, 1e-12 at P = 70; 1e-10 as for autodiff.
+ */
+export const RTOL_VS_DENSE = 1e-10;
+
+/**
+ * Symbolic derivative (nerdamer or mathjs), compiled to float64, vs a closed form: the same exact
+ * value through different expression trees, O(P^2) terms summed for T2 and its gradient, so
+ * round-off of order P eps times the condition; relative 1e-10 as for autodiff, with the closed
+ * forms' absolute round-off floors (magnitudes.ts) where entries cancel.
+ */
+export const RTOL_VS_SYMBOLIC = 1e-10;
+
+/**
+ * nerdamer vs mathjs on an activation's phi^(k): two exact derivations evaluated in float64
+ * through different expression trees; the trees are unsimplified (mathjs) or carry rational
+ * stand-ins for e (nerdamer), so allow ~1e3 ulps. Same value as RTOL_VS_AUTODIFF.
+ */
+export const RTOL_ENGINES_AGREE = 1e-10;
+
+/** vs PyTorch golden fixtures: float64 autograd, a different code path, printed with repr. */
+export const RTOL_VS_GOLDEN = 1e-10;
+
+/** Gradients vs PyTorch golden fixtures: a third-order quantity through autograd. */
+export const RTOL_GRADIENT_VS_GOLDEN = 1e-9;
+
+/** Absolute floor: values below this are zero for every float64 quantity we compare. */
+export const ATOL_FLOOR = 1e-13;
+
+/**
+ * Column means of standardised data are sums of N terms of size up to max|z| ~ 10, each
+ * carrying a rounding error of a few eps: N * 4 eps * 10 ~ 1e-11 for N = 1797 (digits).
+ */
+export const ATOL_STANDARDIZED_MEAN = 1e-11;
+
+/**
+ * Slack allowed when checking that the Wolkowicz–Styan bounds enclose the dense spectrum,
+ * relative to max |lambda|: the symmetric QL solver's eigenvalues are exact for a matrix
+ * within ~P eps ||H|| of H (backward stable; P <= 70 here gives ~2e-14), and T1, T2 carry
+ * their own ~1e-15 relative error. 1e-10 is far above that and far below any real violation
+ * (a wrong trace moves a bound by a fraction of the spread).
+ */
+export const RTOL_SPECTRUM_ENCLOSURE = 1e-10;
+
+/**
+ * Lanczos run to a relative residual tol = 1e-11 puts an eigenvalue within tol * ||H|| of
+ * each extreme Ritz value (Weyl); the rest is O(k eps ||H||) round-off of the recurrence and
+ * O(P^3) round-off of the dense solver, so 1e-9 of ||H|| leaves two orders of margin.
+ */
+export const RTOL_LANCZOS_VS_DENSE = 1e-9;
+
+// ---------------------------------------------------------------------------------------
+// Special functions and activations.
+
+/**
+ * erf vs CPython's math.erf (C99 libm, within about 1 ulp, printed with repr): our series and
+ * continued fraction agree to a few ulps, 1e-15 relative (~5 ulps).
+ */
+export const RTOL_ERF = 1e-15;
+
+/**
+ * erf/erfc by the autodiff package's own jets vs CPython's libm: the series and the continued
+ * fraction are each accurate to a few ulps; erfc = 1 - erf on (-1.5, 1.5) adds one more
+ * rounding relative to erfc >= 0.034.
+ */
+export const RTOL_ERF_VS_LIBM = 1e-14;
+
+/** Phi(u) for -2 sqrt2 < u < 0 is 1 + erf with erf near -1: ~1/erfc(2) = 200 ulps relative. */
+export const RTOL_PHI_CANCELLATION = 5e-14;
+
+/**
+ * The activation table in the saturated tails vs mpmath: each tail entry is a product of at
+ * most four factors that are each accurate to a few ulps (sigma(+-u): one exp and one division;
+ * tanh; the Gaussian e^{-u^2/2} split so that u^2 is not rounded), plus at most one sum whose
+ * terms do not cancel (silu's s + u s' at u = -30 loses a factor 30/29): ~10 ulps = 2e-15
+ * expected (measured worst 4.0e-16). 1e-14 leaves margin for libm's exp and tanh while still
+ * failing the old 1 - t^2 (relative error 1 at |u| >= 20) by 14 orders of magnitude.
+ */
+export const RTOL_ACTIVATION_TAIL = 1e-14;
+
+/**
+ * Activation derivatives by jets vs sympy's symbolic derivatives of the defining formulas
+ * (autodiff's fixtures/activations.json), relative, tails included. The jets are ulp-accurate
+ * except for GELU's Gaussian: e^{-x^2} with x = u/sqrt 2 turns the rounding of x into a relative
+ * error of 2 x^2 eps = u^2 eps ~ 2e-13 at |u| = 30 (measured: 3.3e-14). phi'' and phi''' are
+ * judged relative to the larger of the two at that u, so an isolated zero (gelu''' at -2,
+ * tanh'' at 0) is judged on the local scale.
+ */
+export const RTOL_ACTIVATION_VS_REFERENCE = 1e-13;
+
+/**
+ * `@hsr/numeric`'s ACTIVATIONS table vs the jets over the whole grid, relative to
+ * max(|value|, 1): the jets' own tanh/logistic compositions, not the table, limit this to ulps
+ * of 1 in the saturated tails. The table's relative accuracy there is held separately, against
+ * the sympy fixture and mpmath values. Measured worst: ~2e-16.
+ */
+export const RTOL_ACTIVATION_TABLE = 1e-13;
+
+// ---------------------------------------------------------------------------------------
+// Finite differences. Every stencil in the project is the five-point central difference
+//   f'(t) ~ [f(t-2h) - 8f(t-h) + 8f(t+h) - f(t+2h)] / (12h),
+// truncation h^4 f^(5)/30, round-off ~ (18/12) eps |f| / h (the weights' absolute sum times
+// the evaluation error of f, over the step). The tolerances below differ by what is
+// differentiated and how large the step is.
+
+/**
+ * Step of the five-point central difference of the named properties. With h = 2^-10 (~1e-3,
+ * exactly representable so t +- h rounds by at most ulp(t)) the truncation is
+ * ~3e-14 |f^(5)| and the round-off ~3e-13 |f|: five orders below RTOL_VS_FINITE_DIFFERENCE
+ * for the generated scales (inputs <= 3 sqrt(d), weights <= 10), where the plain two-point
+ * stencil at its optimal step eps^(1/3) would only reach ~1e-10 and has no margin left for
+ * saturated units' large higher derivatives. `parameterSteps` divides it by each coordinate's
+ * rate.
+ */
+export const FIVE_POINT_STEP = 2 ** -10;
+
+/**
+ * The named properties' analytic derivatives (loss gradient, Hessian, activation table,
+ * gradients of T1, T2 and the bounds) vs the five-point stencil above at step 2^-10 over each
+ * coordinate's rate: truncation (h rate)^4 |f^(5)|/30 ~ 3e-14 and round-off ~3e-13 relative,
+ * per entry additionally floored by the round-off 1.5 * 64 eps |f| / h
+ * (FINITE_DIFFERENCE_ROUNDOFF_UNITS). 1e-7 is five orders above both on generated cases and
+ * leaves room for saturated units, whose fifth derivatives reach ~1e5 at weights ~10; a wrong
+ * term is an O(1) relative error.
+ */
+export const RTOL_VS_FINITE_DIFFERENCE = 1e-7;
+
+/**
+ * A nerdamer derivative vs the five-point stencil (step 2^-10) of its own lower derivative, for
+ * activations mathjs cannot differentiate (erf): truncation ~3e-14 |f^(5)|, round-off ~2e-13
+ * |f|; 1e-8 leaves room for the larger fifth derivatives of GELU and SiLU at |u| ~ 2.
+ */
+export const RTOL_ENGINE_VS_FIVE_POINT = 1e-8;
+
+/**
+ * The activation table's phi^(k+1) vs the stencil (step 1e-3) of its phi^(k) on a grid of
+ * |u| <= 20: truncation h^4 f^(5)/30 ~ 1e-13 for these smooth functions, round-off ~eps/h ~
+ * 1e-13; 1e-9 relative to the derivative's scale on the grid (with an absolute 1e-12 for the
+ * saturated zeros) leaves margin.
+ */
+export const RTOL_ACTIVATION_VS_FIVE_POINT = 1e-9;
+
+/**
+ * Closed-form gradients of T1, T2 and U vs the stencil at step 2e-4 (1 + |theta_i|) of the
+ * closed forms' own values: truncation O(h^4 f^(5)) ~ 1e-12 and round-off ~eps |f| / h ~ 1e-12
+ * relative, so 1e-9 (scaled by the largest gradient entry) has three orders of margin and still
+ * catches a single wrong term (those are O(1) relative).
+ */
+export const RTOL_CLOSED_FORM_VS_FIVE_POINT = 1e-9;
+
+/**
+ * Third derivatives by three nested five-point stencils (step h = 2e-3) of a plain-number
+ * function: round-off ~eps |f| (18/12)^3 / h^3 ~ 1e-7 relative to |f|, truncation ~h^4 ~ 1e-11.
+ */
+export const RTOL_THIRD_DIFFERENCE = 1e-6;
+
+/**
+ * Absolute error floor of a five-point derivative, in units of eps |f|max / h: the stencil's
+ * weights sum to 18/12 in absolute value and each f value carries a few ulps of its own
+ * evaluation error times the condition of its summation (N <= 8 samples, a handful of
+ * cancelling terms in T2); 64 covers that with room. Without it a near-zero derivative of an
+ * O(1) function (the loss at near-zero weights) would demand impossible relative accuracy.
+ */
+export const FINITE_DIFFERENCE_ROUNDOFF_UNITS = 64;
+
+/**
+ * Bound gradients are checked only where the bound is differentiable with margin: R = s sqrt(P-1)
+ * must exceed this fraction of sqrt(T2) (the eigenvalues' root mean square times sqrt P).
+ * Closer to R = 0 (all eigenvalues equal) the bound has a kink and a finite difference with
+ * step h straddles it; the degenerate branch is checked separately (`degenerate` flag).
+ */
+export const MIN_RELATIVE_SPREAD_FOR_GRADIENT = 1e-3;
+
+/**
+ * Absolute error floor of a closed-form trace, in units of eps times the magnitude of its
+ * terms before cancellation (see `traceMagnitudes`): T1 = kappa sum_n [...(1 - ||p_n||^2)...]
+ * loses all relative accuracy when a softmax saturates (1 - ||p||^2 ~ 1e-25 is computed as
+ * 1 - 1 = 0) while its absolute error stays ~eps times the unsaturated scale. A relative
+ * check below that floor would demand digits float64 does not have; 64 covers the few
+ * roundings per term and the N^2 <= 64 pair sums.
+ */
+export const CLOSED_FORM_ROUNDOFF_UNITS = 64;
+
+// ---------------------------------------------------------------------------------------
+// The comparison.
+
+export interface Comparison {
+  ok: boolean;
+  /** Largest |actual - expected| / (atol + rtol * max(|expected|, scale)); <= 1 passes. */
+  worstRatio: number;
+  /** Largest relative error |a - e| / max(|e|, scale), for reporting. */
+  worstRelativeError: number;
+  worstIndex: number;
+  worstActual: number;
+  worstExpected: number;
+  length: number;
+}
+
+export interface CompareOptions {
+  rtol: number;
+  atol?: number;
+  /** Magnitude below which errors count as absolute; default max |expected|. */
+  scale?: number;
+}
+
+/** Compare two arrays (or scalars) elementwise with a relative-plus-absolute tolerance. */
+export function compareClose(actual: ArrayLike<number> | number, expected: ArrayLike<number> | number, options: CompareOptions): Comparison {
+  const a = typeof actual === 'number' ? [actual] : actual;
+  const e = typeof expected === 'number' ? [expected] : expected;
+  if (a.length !== e.length) {
+    return { ok: false, worstRatio: Infinity, worstRelativeError: Infinity, worstIndex: -1, worstActual: NaN, worstExpected: NaN, length: a.length };
+  }
+  const atol = options.atol ?? ATOL_FLOOR;
+  let scale = options.scale;
+  if (scale === undefined) {
+    scale = 0;
+    for (let i = 0; i < e.length; i++) scale = Math.max(scale, Math.abs(e[i]!));
+  }
+  let worst = { ratio: -1, rel: 0, index: -1 };
+  for (let i = 0; i < a.length; i++) {
+    const ai = a[i]!;
+    const ei = e[i]!;
+    const diff = Math.abs(ai - ei);
+    const allowed = atol + options.rtol * Math.max(Math.abs(ei), scale);
+    const ratio = Number.isNaN(diff) ? Infinity : diff / allowed;
+    if (ratio > worst.ratio) worst = { ratio, rel: diff / Math.max(Math.abs(ei), scale, Number.MIN_VALUE), index: i };
+  }
+  return {
+    ok: worst.ratio <= 1,
+    worstRatio: Math.max(worst.ratio, 0),
+    worstRelativeError: worst.rel,
+    worstIndex: worst.index,
+    worstActual: a[worst.index] ?? NaN,
+    worstExpected: e[worst.index] ?? NaN,
+    length: a.length,
+  };
+}
+
+/** A one-line description of a comparison's worst element. */
+export function describeComparison(c: Comparison, label = 'value'): string {
+  if (c.worstIndex < 0) return `${label}: length mismatch or empty (length ${c.length})`;
+  return `${label}[${c.worstIndex}] = ${c.worstActual} vs expected ${c.worstExpected} (relative error ${c.worstRelativeError.toExponential(2)}, ${c.worstRatio.toFixed(2)}x the tolerance)`;
+}
+
+/** Throws with the worst element when the comparison fails (for use outside vitest). */
+export function assertAllClose(actual: ArrayLike<number> | number, expected: ArrayLike<number> | number, options: CompareOptions & { label?: string }): Comparison {
+  const c = compareClose(actual, expected, options);
+  if (!c.ok) throw new Error(`not close: ${describeComparison(c, options.label)}`);
+  return c;
+}

@@ -1,0 +1,21 @@
+/**
+ * `@hsr/io`: everything that touches files. The model and data file formats (strict parsing,
+ * one-line errors naming the file and the place), atomic writes, and every data set that is
+ * loaded rather than generated: Iris, the committed real data sets, MNIST, and a user's file.
+ * The mathematics, including the seeded synthetic generators, is `@hsr/numeric`'s.
+ */
+export type { InputLocation } from './errors.ts';
+export { InputError, formatLocation } from './errors.ts';
+export { parseJsonText } from './json.ts';
+export { writeFileAtomic } from './atomicWrite.ts';
+export type { ModelNotes } from './modelFile.ts';
+export { formatModelJson, parseModelJson, readModelFile, writeModelFile } from './modelFile.ts';
+export type { DataDocument, DataFileOptions, DataFormat } from './dataFile.ts';
+export { checkModelData, parseDataCsv, parseDataJson, parseDataText, readDataDocument, readDataFile } from './dataFile.ts';
+export type { DatasetName, DatasetOptions } from './datasets/loadDataset.ts';
+export { DATASET_NAMES, isDatasetName, loadDataFileAsNamed, loadDataset } from './datasets/loadDataset.ts';
+export { IRIS_FEATURE_NAMES, loadIris } from './datasets/iris.ts';
+export type { RealDatasetName } from './datasets/realData.ts';
+export { REAL_DATASET_SHAPES, loadBreastCancer, loadDigits, loadRealDataset, loadWine, realDatasetPath } from './datasets/realData.ts';
+export type { MnistOptions } from './datasets/mnist.ts';
+export { MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES, loadMnist } from './datasets/mnist.ts';

@@ -1,0 +1,10 @@
+/**
+ * `@hsr/numeric/internal`: the pieces the closed forms are built from, for this repository's
+ * tests and sibling packages (test-side references, benchmarks). Not part of the public API in
+ * `index.ts`: names and signatures here may change with the evaluation order of the closed forms.
+ */
+export type { TraceCurvature, TraceStacks } from './hessianTrace.ts';
+export { gramMatrix, packedHiddenCurvature, softmaxCovarianceInner, softmaxCovarianceStack, softmaxCovarianceTrace, traceCurvature, traceStacks, tracesFromPieces } from './hessianTrace.ts';
+export type { HiddenCurvatureLayout } from './sampleCurvature.ts';
+export { sampleCurvatureIn } from './sampleCurvature.ts';
+export { CHUNK, rowDotProducts, rowDotProductsJs, weightedRowSums } from './parallel/kernels.ts';

@@ -1,4 +1,0 @@
-import { expect } from 'vitest';
-import { allCloseMatchers } from './packages/crosscheck/src/matchers.ts';
-
-expect.extend(allCloseMatchers);
