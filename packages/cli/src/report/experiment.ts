@@ -5,16 +5,16 @@
  */
 import { cpus } from 'node:os';
 import {
-  createRng,
   denseHessian,
-  initModel,
+  deriveSeeds,
+  experimentData,
+  initialModel,
   METRICS_MAX_EXACT_PARAMETERS,
   parameterCount,
-  standardizeSplit,
   symmetricEigenvalues,
   trainAsync,
-  trainTestSplit,
   type Dataset,
+  type ExperimentSeeds,
   type Model,
   type TrainingConfig,
   type TrainingMethod,
@@ -38,15 +38,9 @@ export interface ReproductionHooks {
   onRunStart?(run: RunStart): void;
   /** Called after every optimizer step with the total steps done and planned (for a progress bar). */
   onProgress?(done: number, total: number): void;
-  onRunEnd?(run: RunStart, result: RunResult): void;
+  /** `model` is the run's final model (not part of results.json). */
+  onRunEnd?(run: RunStart, result: RunResult, model: Model): void;
   onNotice?(message: string): void;
-}
-
-/** Seeds for the synthetic data, the split, the initialisation and the shuffles, all from one seed. */
-export function deriveSeeds(seed: number): { data: number; split: number; init: number; shuffle: number } {
-  const rng = createRng(seed);
-  const draw = () => rng.int(2 ** 31);
-  return { data: draw(), split: draw(), init: draw(), shuffle: draw() };
 }
 
 interface Prepared {
@@ -55,15 +49,19 @@ interface Prepared {
   classes: number;
   train: Dataset;
   test: Dataset;
+  seeds: ExperimentSeeds;
+  /** The initial model every method starts from (the pairing verdicts.ts relies on). */
+  model0: Model;
 }
 
+/** One data set and seed by the experiment protocol (numeric's experiment.ts), shared by all methods. */
 function prepare(p: DatasetProtocol, seed: number): Prepared {
   const seeds = deriveSeeds(seed);
   const named = loadDataset(p.dataset, { seed: seeds.data });
-  const split = trainTestSplit(named.data, { testFraction: p.testFraction, seed: seeds.split });
-  // Fit on the training part only, so no test statistic leaks into training or the bounds.
-  const { train, test } = standardizeSplit(split);
-  return { name: named.name, source: named.source, classes: named.classes, train, test };
+  const { train, test } = experimentData(named.data, { testFraction: p.testFraction, standardize: true }, seeds);
+  const model0 = initialModel({ activation: p.activation, hidden: p.hidden, bias: true }, train.features, named.classes, seeds);
+  // testFraction is in (0, 1) for every protocol, so there is always a test set.
+  return { name: named.name, source: named.source, classes: named.classes, train, test: test!, seeds, model0 };
 }
 
 function stepsPerEpoch(p: DatasetProtocol, trainSamples: number): number {
@@ -119,8 +117,7 @@ export async function runReproduction(protocol: ReproductionProtocol, hooks: Rep
     let parameters = 0;
     for (const [j, seed] of protocol.seeds.entries()) {
       const data = prepared[i]![j]!;
-      const seeds = deriveSeeds(seed);
-      const model0 = initModel({ activation: p.activation, inputDim: data.train.features, hiddenDim: p.hidden, classes: data.classes, bias: true, seed: seeds.init });
+      const { seeds, model0 } = data;
       for (const method of protocol.methods) {
         if (hooks.signal?.aborted) {
           aborted = true;
@@ -158,7 +155,7 @@ export async function runReproduction(protocol: ReproductionProtocol, hooks: Rep
           break;
         }
         runs.push(run);
-        hooks.onRunEnd?.(info, run);
+        hooks.onRunEnd?.(info, run, result.model);
       }
       if (aborted) break;
     }

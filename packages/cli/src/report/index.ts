@@ -14,7 +14,7 @@ export { RESULTS_SCHEMA, finalRecord, runsOf, summarise } from './results.ts';
 export type { DatasetProtocol, ReproductionProtocol } from './settings.ts';
 export { FULL_DATASETS, FULL_SEEDS, QUICK_DATASETS, QUICK_SEEDS, REPRODUCE_METHODS, REPRODUCE_VARIANT, methodHyperparameters, seedList } from './settings.ts';
 export type { ReproductionHooks, RunStart } from './experiment.ts';
-export { deriveSeeds, runReproduction, trainingConfig } from './experiment.ts';
+export { runReproduction, trainingConfig } from './experiment.ts';
 export type { AggregateVerdict, ClaimCell, ClaimRow, ClaimSpec, ComparisonRule, PairedVerdict, Verdict } from './verdicts.ts';
 export { ACCURACY_MARGIN, CLAIMS, HSR_METHODS, MIN_RELATIVE_EFFECT, SAM_FLATNESS_MARGIN, aggregateVerdict, evaluateClaims, pairedVerdict } from './verdicts.ts';
 export type { Plot, RenderedPlot } from './plots.ts';

@@ -1,4 +1,4 @@
-import { runInProcess } from './runInProcess.ts';
+import { runInProcess } from '../runInProcess.ts';
 /** `hsr grad`: the JSON contract, equality with boundGradient, and flag errors (exit 2). */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { DEFAULT_VARIANT, boundGradient, createModel, flattenParameters, type Model } from '@hsr/numeric';
 import { readDataFile, readModelFile } from '@hsr/io';
-import { registerGrad } from '../src/commands/grad.ts';
-import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../src/defaults.ts';
+import { registerGrad } from '../../src/commands/grad.ts';
+import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../../src/defaults.ts';
 
 function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return runInProcess([registerGrad], ['grad', ...args]);

@@ -1,4 +1,4 @@
-import { runInProcess } from './runInProcess.ts';
+import { runInProcess } from '../runInProcess.ts';
 /**
  * `hsr reproduce`: flags checked before any work, all methods start from the same model,
  * runs are reproducible, and the command writes the report and says where it is.
@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_REPORT_DIR, planReproduction, registerReproduce } from '../src/commands/reproduce.ts';
-import { runReproduction } from '../src/report/experiment.ts';
-import { FULL_DATASETS, QUICK_DATASETS, QUICK_SEEDS, REPRODUCE_METHODS, REPRODUCE_VARIANT, type ReproductionProtocol } from '../src/report/settings.ts';
+import { DEFAULT_REPORT_DIR, planReproduction, registerReproduce } from '../../src/commands/reproduce.ts';
+import { runReproduction } from '../../src/report/experiment.ts';
+import { FULL_DATASETS, QUICK_DATASETS, QUICK_SEEDS, REPRODUCE_METHODS, REPRODUCE_VARIANT, type ReproductionProtocol } from '../../src/report/settings.ts';
 
 function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return runInProcess([registerReproduce], ['reproduce', ...args]);

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readModelFile } from '@hsr/io';
-import { planTraining, registerTrain } from '../src/commands/train.ts';
-import { runInProcess } from './runInProcess.ts';
+import { planTraining, registerTrain } from '../../src/commands/train.ts';
+import { runInProcess } from '../runInProcess.ts';
 
 const run = (args: string[]) => runInProcess([registerTrain], args);
 const tmp = () => mkdtempSync(join(tmpdir(), 'hsr-train-mnist-'));

@@ -1,4 +1,4 @@
-import { runInProcess } from './runInProcess.ts';
+import { runInProcess } from '../runInProcess.ts';
 /**
  * `hsr train`: flags rejected before any work, outputs that `hsr bound` reads, metrics files
  * identical across runs with the same seed, and a clean stop on abort.
@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
-import { loss } from '@hsr/numeric';
+import { flattenParameters, loss, type Model } from '@hsr/numeric';
 import { readModelFile } from '@hsr/io';
-import { registerBound } from '../src/commands/bound.ts';
-import { planTraining, prepareData, registerTrain, runTraining } from '../src/commands/train.ts';
-import { DEFAULT_DATA_PATH } from '../src/defaults.ts';
+import { registerBound } from '../../src/commands/bound.ts';
+import { planTraining, prepareData, registerTrain, runTraining } from '../../src/commands/train.ts';
+import { DEFAULT_DATA_PATH } from '../../src/defaults.ts';
+import { runReproduction } from '../../src/report/experiment.ts';
+import { type DatasetProtocol, methodHyperparameters, QUICK_DATASETS, REPRODUCE_METHODS, REPRODUCE_VARIANT } from '../../src/report/settings.ts';
 
 function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return runInProcess([registerTrain, registerBound], [...args]);
@@ -163,5 +165,39 @@ describe('hsr train', () => {
       .map((l) => JSON.parse(l));
     expect(lines.at(-1).step).toBe(result.steps);
     expect(readModelFile(join(out, 'model.json')).hiddenDim).toBe(8);
+  });
+});
+
+/**
+ * The experiment protocol is shared: `hsr train --seed s` with the reproduction protocol's
+ * hyperparameters is the `hsr reproduce` run of that data set, method and seed, bit for bit
+ * (same split, standardisation, initial model and shuffles). A different draw order of the
+ * seeds in either command fails this test.
+ */
+describe('hsr train and hsr reproduce share one experiment protocol', () => {
+  // Synthetic moons, so the data seed matters too; mini-batches, so the shuffle seed does.
+  const protocol: DatasetProtocol = { ...QUICK_DATASETS[0]!, dataset: 'moons', epochs: 4, metricsEvery: 2, batchSize: 32 };
+  const seed = 3;
+
+  it.each(REPRODUCE_METHODS)('%s: final parameters and every metrics record are identical', async (method) => {
+    const finals: Model[] = [];
+    const results = await runReproduction({ name: 'custom', datasets: [protocol], seeds: [seed], methods: [method], variant: REPRODUCE_VARIANT }, { onRunEnd: (_run, _result, model) => void finals.push(model) });
+    const reproduced = results.datasets[0]!.runs[0]!;
+    const { rho, lambda } = methodHyperparameters(protocol, method);
+    const out = join(tmp(), 'run');
+    const r = await run([
+      'train',
+      ...['--data', protocol.dataset, '--method', method, '--seed', String(seed)],
+      ...['--hidden', String(protocol.hidden), '--activation', protocol.activation],
+      ...['--optimizer', protocol.optimizer, '--lr', String(protocol.learningRate), '--momentum', String(protocol.momentum)],
+      ...['--rho', String(rho), '--lambda', String(lambda), '--batch', String(protocol.batchSize ?? 'full')],
+      ...['--test-fraction', String(protocol.testFraction), '--epochs', String(protocol.epochs), '--metrics-every', String(protocol.metricsEvery)],
+      ...['--out', out],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const trained = readModelFile(join(out, 'model.json'));
+    expect(flattenParameters(trained)).toEqual(flattenParameters(finals[0]!));
+    const records = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(records).toEqual(reproduced.records.map((x) => JSON.stringify(x)));
   });
 });

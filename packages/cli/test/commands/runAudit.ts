@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const AUDIT = fileURLToPath(new URL('../src/commands/audit.ts', import.meta.url));
+const AUDIT = fileURLToPath(new URL('../../src/commands/audit.ts', import.meta.url));
 /** The eval'd entry resolves `commander` from its working directory: the cli package's. */
-const CLI_DIR = fileURLToPath(new URL('../', import.meta.url));
+const CLI_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 export function runAudit(args: string[]): { code: number; stdout: string; stderr: string } {
   const script = `
