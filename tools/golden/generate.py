@@ -7,7 +7,7 @@ if the `python3` found first on PATH cannot import torch, this script re-execute
 with /usr/bin/python3 (see README.md).
 
 Nothing here reuses the toolkit's closed forms. Every expected value comes from the loss
-definition (MATH.md §1) alone:
+definition (docs/mathematics.md §1) alone:
 
   u_n = W x_n + b,  z_n = phi(u_n),  v_n = V z_n + a,  L = kappa * sum_n -log softmax(v_n)[y_n]
 
@@ -18,7 +18,7 @@ with kappa = 1/N (mean) or 1 (sum), differentiated by torch.autograd:
   * Gauss-Newton: kappa * sum_n J_n^T S_n J_n with J_n = d v_n / d theta from
                   torch.autograd.functional.jacobian(create_graph=True), S_n = diag(p_n) - p_n p_n^T;
   * T1 = tr H_b, T2 = sum of squares of H_b, eigenvalues by torch.linalg.eigvalsh;
-  * WS bounds (MATH.md §2) from T1, T2, P; their gradients, and those of T1 and T2, with
+  * WS bounds (docs/mathematics.md §2) from T1, T2, P; their gradients, and those of T1 and T2, with
     respect to ALL of theta by torch.autograd.grad through the create_graph Hessian.
 
 theta follows the contract of packages/numeric/src/parameters.ts, rebuilt here from its
@@ -159,7 +159,7 @@ class Problem:
 
 
 def ws_bounds(T1, T2, P):
-    """MATH.md §2 from traces; works on floats or 0-d tensors (for autograd)."""
+    """docs/mathematics.md §2 from traces; works on floats or 0-d tensors (for autograd)."""
     m = T1 / P
     s2 = T2 / P - m * m
     if isinstance(s2, torch.Tensor):

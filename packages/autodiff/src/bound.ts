@@ -1,8 +1,8 @@
 /**
- * The Wolkowicz–Styan bounds (MATH.md §2) and their gradients, the outer chain rule done by AD
+ * The Wolkowicz–Styan bounds (docs/mathematics.md §2) and their gradients, the outer chain rule done by AD
  * as well: the bound is written once over a generic number (`boundOver`) and evaluated on
  * first-order jets whose values are T1, T2 and whose gradients are \nabla T_1, \nabla T_2
- * from `autodiffTraceGradients`. So MATH.md §5's \alpha, \beta are checked, not used.
+ * from `autodiffTraceGradients`. So docs/mathematics.md §5's \alpha, \beta are checked, not used.
  */
 import { parameterCount, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import type { Algebra } from './algebra.ts';

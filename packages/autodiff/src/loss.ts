@@ -1,5 +1,5 @@
 /**
- * The loss of MATH.md §1, written once over a generic number type (eq:loss):
+ * The loss of docs/mathematics.md §1, written once over a generic number type (eq:loss):
  *
  *   u_n = W x_n + b,\quad z_n = \varphi(u_n),\quad v_n = V z_n + a,\quad
  *   \ell_n = \log\sum_k e^{v_{nk} - \mu_n} + \mu_n - v_{n,y_n},\quad

@@ -29,7 +29,7 @@ function tracesOf(size: number, H: Float64Array): AutodiffTraces {
 
 /**
  * T_1 = \sum_i H_{ii},\ T_2 = \sum_{ij} H_{ij}^2 of `autodiffHessian` (eq:trace-h, eq:trace-h2
- * by definition, not by MATH.md §4's closed forms, which this checks).
+ * by definition, not by docs/mathematics.md §4's closed forms, which this checks).
  * Cost: one Hessian pass plus O(P_b^2). Verified against `@hsr/numeric`'s `hessianTraces` in
  * `oracle.test.ts` and against jax-js in `jax.slow.test.ts`.
  */

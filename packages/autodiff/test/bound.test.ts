@@ -23,7 +23,7 @@ function jet(value: number, gradient: number[]): Jet {
 }
 
 describe('the bound as a function of T1, T2', () => {
-  test("AD of boundOver reproduces MATH.md §5's alpha and beta", () => {
+  test("AD of boundOver reproduces docs/mathematics.md §5's alpha and beta", () => {
     const A = new JetAlgebra({ order: 1, tangent: false });
     const [T1, T2, P] = [3.7, 9.1, 12];
     const out = (of: AutodiffBoundKind) => boundOver(A, jet(T1, [1, 0]), jet(T2, [0, 1]), P, of).bound;

@@ -9,9 +9,9 @@
  * [1e-4, 10], inputs normal draws (or orthonormal rows) times a scale in [0.1, 3], so u stays
  * below ~1e3 and every activation, softmax and log-sum-exp in @hsr/numeric is finite there.
  */
-import { createRng, type Activation, type Dataset, type Model, type Variant } from '@hsr/numeric';
+import { ACTIVATION_NAMES, type Activation, createRng, type Dataset, initModel, type Model, type Rng, type Variant } from '@hsr/numeric';
 
-/** How the rows of X relate to each other (the Gram matrix K^x of MATH.md §3). */
+/** How the rows of X relate to each other (the Gram matrix K^x of docs/mathematics.md §3). */
 export type InputStyle =
   /** i.i.d. standard normal rows. */
   | 'gaussian'
@@ -110,4 +110,89 @@ export function buildCase(spec: CaseSpec): CheckCase {
 /** A check case for a given model and data (from files, say), labelled by the caller. */
 export function fixedCase(model: Model, data: Dataset, variant: Variant, label: string): CheckCase {
   return { model, data, variant, label };
+}
+
+// ---------------------------------------------------------------------------------------
+// Seeded cases for unit tests: a shape and a seed, drawn by one of two weight recipes. Every
+// package's tests build their fixed cases here (the generated ones come from `caseArbitrary`).
+
+/** The shape and seed of a seeded case. */
+export interface SeededShape {
+  activation: Activation;
+  bias: boolean;
+  inputDim: number;
+  hiddenDim: number;
+  classes: number;
+  samples: number;
+  seed: number;
+}
+
+/**
+ * How a seeded case draws its weights:
+ * - `normal`: every weight and bias ~ N(0, scale^2) from createRng(seed), in the order W, b, V,
+ *   a, then the inputs and labels from the same stream (O(1) weights: every unit curved);
+ * - `glorot`: numeric's initModel(seed, scale) for W and V, then biases ~ N(0, biasScale^2),
+ *   the inputs and the labels from createRng(seed + 7919) (scale 3 saturates units).
+ * Inputs are standard normal. Labels are uniform draws, or with `everyClass` the first c
+ * samples take the labels 0..c-1 so that every class is present.
+ */
+export type WeightRecipe = { readonly kind: 'normal'; readonly scale: number } | { readonly kind: 'glorot'; readonly scale: number; readonly biasScale: number };
+
+export interface SeededCaseOptions {
+  readonly weights: WeightRecipe;
+  readonly everyClass?: boolean;
+}
+
+export interface SeededCase {
+  /** `tanh-bias-d3h5c3N7` (with `-x3` for a glorot scale other than 1). */
+  readonly name: string;
+  readonly model: Model;
+  readonly data: Dataset;
+}
+
+/** The model and data a shape, a seed and a recipe describe (see WeightRecipe). */
+export function seededCase(shape: SeededShape, options: SeededCaseOptions): SeededCase {
+  const { activation, bias, inputDim: d, hiddenDim: h, classes: c, samples: N, seed } = shape;
+  const w = options.weights;
+  let model: Model;
+  let rng: Rng;
+  if (w.kind === 'normal') {
+    rng = createRng(seed);
+    const vec = (n: number) => Float64Array.from({ length: n }, () => w.scale * rng.normal());
+    const W = vec(h * d);
+    const b = bias ? vec(h) : null;
+    const V = vec(c * h);
+    const a = bias ? vec(c) : null;
+    model = { activation, inputDim: d, hiddenDim: h, classes: c, W, b, V, a };
+  } else {
+    const base = initModel({ activation, inputDim: d, hiddenDim: h, classes: c, bias, seed, scale: w.scale });
+    rng = createRng(seed + 7919);
+    const b = bias ? Float64Array.from({ length: h }, () => w.biasScale * rng.normal()) : null;
+    const a = bias ? Float64Array.from({ length: c }, () => w.biasScale * rng.normal()) : null;
+    model = { ...base, b, a };
+  }
+  const X = Float64Array.from({ length: N * d }, () => rng.normal());
+  const y = Int32Array.from({ length: N }, (_, n) => (options.everyClass && n < c ? n : rng.int(c)));
+  const scaleTag = w.kind === 'glorot' && w.scale !== 1 ? `-x${w.scale}` : '';
+  return { name: `${activation}-${bias ? 'bias' : 'nobias'}-d${d}h${h}c${c}N${N}${scaleTag}`, model, data: { samples: N, features: d, X, y } };
+}
+
+/** Glorot weights with biases ~ N(0, 0.3^2): the recipe of `caseSpread`. */
+const SPREAD: SeededCaseOptions = { weights: { kind: 'glorot', scale: 1, biasScale: 0.3 } };
+
+/**
+ * A spread of small cases for the closed forms' rewrite tests: every activation x bias at a
+ * small odd size, plus shapes that stress the edges (odd and even N and h so blocked loops hit
+ * their remainder paths, N = 1, c = 2 and 5, saturated units).
+ */
+export function caseSpread(): SeededCase[] {
+  const out: SeededCase[] = [];
+  let seed = 11;
+  const add = (shape: Omit<SeededShape, 'seed'>, scale = 1) => out.push(seededCase({ ...shape, seed: seed++ }, { weights: { ...SPREAD.weights, scale } as WeightRecipe }));
+  for (const activation of ACTIVATION_NAMES) for (const bias of [true, false]) add({ activation, bias, inputDim: 3, hiddenDim: 5, classes: 3, samples: 7 });
+  add({ activation: 'tanh', bias: true, inputDim: 4, hiddenDim: 9, classes: 4, samples: 13 });
+  add({ activation: 'sigmoid', bias: false, inputDim: 2, hiddenDim: 6, classes: 2, samples: 1 });
+  add({ activation: 'gelu', bias: true, inputDim: 5, hiddenDim: 4, classes: 5, samples: 10 }, 3);
+  add({ activation: 'silu', bias: true, inputDim: 3, hiddenDim: 8, classes: 3, samples: 16 });
+  return out;
 }

@@ -1,6 +1,6 @@
 /**
  * Closed-form gradients of T1 = tr H, T2 = tr H^2 and of the Wolkowicz–Styan bounds with
- * respect to every parameter (MATH.md §5), by reverse-mode differentiation written out by
+ * respect to every parameter (docs/mathematics.md §5), by reverse-mode differentiation written out by
  * hand over the per-sample pieces of `hessianTrace.ts`. No P x P matrix, no finite
  * differences, no autodiff.
  *

@@ -1,6 +1,6 @@
 /**
  * The dense exact Hessian (or its Gauss-Newton part) of the loss, assembled from its blocks
- * (MATH.md §3, eq:hessian-blocks), in the theta order of `parameters.ts`:
+ * (docs/mathematics.md §3, eq:hessian-blocks), in the theta order of `parameters.ts`:
  *
  *   H_{WW} = \kappa\sum_n A_n \otimes \tilde x_n\tilde x_n^\top,\qquad
  *   H_{VV} = \kappa\sum_n S_n \otimes \tilde z_n\tilde z_n^\top,

@@ -1,5 +1,5 @@
 /**
- * The closed forms T1 = tr H and T2 = tr H^2 = ||H||_F^2 (MATH.md §4), from per-sample
+ * The closed forms T1 = tr H and T2 = tr H^2 = ||H||_F^2 (docs/mathematics.md §4), from per-sample
  * quantities and the Gram matrices K^x_{nm} = x~_n.x~_m, K^z_{nm} = z~_n.z~_m, never from a
  * P x P matrix.
  *
@@ -72,7 +72,7 @@ export function gramMatrix(rows: Float64Array, N: number, w: number): Float64Arr
  * with S_{kk} = p_k(1 - p_k) taking 1 - p_max as the sum of the other probabilities (see
  * softmaxCovarianceTrace) and \sum_{l \ne k}q_l taken as the sum of the others for the largest
  * q_k. The textbook form subtracts O(1) terms to get ||S||^2 ~ (1 - p_max)^2 and returns noise
- * for over-confident samples (the regime MATH.md §6 warns about); this form keeps full
+ * for over-confident samples (the regime docs/mathematics.md §6 warns about); this form keeps full
  * relative accuracy there. Verified by `perf/softmaxCovarianceTrace.test.ts` and, as a term of
  * T2, by the dense-Hessian reference tests.
  */

@@ -1,6 +1,6 @@
 /**
  * Hessian-vector products H v without forming H (Pearlmutter's R-operator, written out by hand
- * from the blocks of MATH.md §3, eq:hessian-blocks). With v = (v_W~, v_V~) in theta order
+ * from the blocks of docs/mathematics.md §3, eq:hessian-blocks). With v = (v_W~, v_V~) in theta order
  * restricted to the block, r_n = v_{\tilde W}\tilde x_n, \rho_n = \varphi'_n\odot r_n,
  * u_n = v_{\tilde V}\tilde z_n and e_n = \delta_n\odot\varphi''_n (\delta_n = V^\top g_n):
  *

@@ -1,5 +1,5 @@
 /**
- * The forward pass of MATH.md §1 and the per-sample quantities every closed form is built
+ * The forward pass of docs/mathematics.md §1 and the per-sample quantities every closed form is built
  * from (eq:loss):
  *
  *   u_n = W x_n + b,  z_n = \varphi(u_n),  v_n = V z_n + a,  p_n = \mathrm{softmax}(v_n),

@@ -1,12 +1,12 @@
 /**
- * The parameter flattening contract (MATH.md §1). This module alone owns it:
+ * The parameter flattening contract (docs/mathematics.md §1). This module alone owns it:
  *
  *   theta = ( vec_row [W | b],  vec_row [V | a] )
  *
  * i.e. row i of the augmented first layer is (W_i1, ..., W_id, b_i), then row k of the
  * augmented second layer is (V_k1, ..., V_kh, a_k). Without biases the augmentation column
  * is absent: theta = (vec_row W, vec_row V). This is the order under which
- * H_WW = (1/N) sum_n A_n (x) x~_n x~_n^T is a Kronecker product (MATH.md §3).
+ * H_WW = (1/N) sum_n A_n (x) x~_n x~_n^T is a Kronecker product (docs/mathematics.md §3).
  *
  * P = h(d+1) + c(h+1) with biases, hd + ch without. The first block (W, b) occupies
  * theta[0 .. firstLayerSize), the second (V, a) the rest.

@@ -1,5 +1,5 @@
 /**
- * Per-sample curvature pieces (MATH.md §3), computed once and shared by the dense Hessian,
+ * Per-sample curvature pieces (docs/mathematics.md §3), computed once and shared by the dense Hessian,
  * the closed-form traces and their gradients:
  *
  *   S_n = \mathrm{diag}(p_n) - p_n p_n^\top,\quad B_n = S_n V,\quad \delta_n = V^\top g_n,

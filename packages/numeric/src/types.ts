@@ -8,7 +8,7 @@
 export type Activation = 'sigmoid' | 'tanh' | 'softplus' | 'silu' | 'gelu';
 
 /**
- * u = W x + b, z = phi(u), v = V z + a, p = softmax(v)   (MATH.md §1).
+ * u = W x + b, z = phi(u), v = V z + a, p = softmax(v)   (docs/mathematics.md §1).
  * `b` and `a` are both present (biases on) or both null (biases off).
  */
 export interface Model {

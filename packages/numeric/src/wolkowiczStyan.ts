@@ -1,5 +1,5 @@
 /**
- * The Wolkowicz–Styan bounds (Linear Algebra Appl. 29 (1980), Thm 2.1; MATH.md §2,
+ * The Wolkowicz–Styan bounds (Linear Algebra Appl. 29 (1980), Thm 2.1; docs/mathematics.md §2,
  * eq:ws-bounds) from T1 = tr A, T2 = tr A^2 and the size P of a real symmetric A:
  *
  *   m = T_1/P,\quad s^2 = T_2/P - m^2,

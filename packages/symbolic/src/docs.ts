@@ -6,9 +6,8 @@
  * timestamps, so `hsr docs --check` can compare bytes.
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import katex from 'katex';
+import { join } from 'node:path';
+import { katexDistDir, renderLatex } from './katex.ts';
 import { FORMULA_REGISTRY, type FormulaEntry } from './registry.ts';
 
 export interface AuditRowLike {
@@ -81,7 +80,7 @@ function inlineHtml(text: string): string {
   const pieces = text.split(/(\$[^$]+\$|`[^`]+`)/);
   return pieces
     .map((p) => {
-      if (p.startsWith('$') && p.endsWith('$') && p.length > 1) return katex.renderToString(p.slice(1, -1), { throwOnError: false, output: 'html' });
+      if (p.startsWith('$') && p.endsWith('$') && p.length > 1) return renderLatex(p.slice(1, -1), { display: false });
       if (p.startsWith('`') && p.endsWith('`') && p.length > 1) return `<code>${escapeHtml(p.slice(1, -1))}</code>`;
       return escapeHtml(p);
     })
@@ -116,7 +115,7 @@ export function renderFormulasHtml(audit: AuditSummary | null, entries: readonly
   ];
   for (const e of entries) {
     out.push(`<section id="${e.id}">`, `<h2>${escapeHtml(e.title)}</h2>`, `<p class="label">${escapeHtml(e.label)}</p>`);
-    for (const l of e.latex) out.push(`<div class="display">${katex.renderToString(l, { displayMode: true, throwOnError: false, output: 'html' })}</div>`);
+    for (const l of e.latex) out.push(`<div class="display">${renderLatex(l, { display: true })}</div>`);
     out.push('<h3>Variables</h3>', '<ul>', ...e.variables.map((v) => `<li>${inlineHtml(`$${v.symbol}$`)}: ${inlineHtml(v.meaning)}</li>`), '</ul>');
     out.push('<h3>Derivation</h3>', '<ol>', ...e.derivation.map((d) => `<li>${inlineHtml(d)}</li>`), '</ol>');
     out.push(`<p><strong>Cost</strong>: ${inlineHtml(e.cost)}</p>`);
@@ -126,12 +125,6 @@ export function renderFormulasHtml(audit: AuditSummary | null, entries: readonly
   }
   out.push('</body>', '</html>', '');
   return out.join('\n');
-}
-
-/** KaTeX's dist directory (CSS and fonts), resolved from this package's dependency. */
-export function katexDistDir(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('katex/package.json')), 'dist');
 }
 
 /**

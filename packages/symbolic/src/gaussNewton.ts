@@ -1,5 +1,5 @@
 /**
- * Symbolic Gauss–Newton matrix G = \kappa\sum_n J_n^\top S_n J_n (MATH.md §3, eq:gauss-newton)
+ * Symbolic Gauss–Newton matrix G = \kappa\sum_n J_n^\top S_n J_n (docs/mathematics.md §3, eq:gauss-newton)
  * by either engine, without any formula from @hsr/numeric:
  *   J_n = \partial v(\theta; x_n)/\partial\theta   (c x P): the engine differentiates the logit text once,
  *   S_n = \nabla^2_v \log\sum_k e^{v_k}               (c x c): mathjs differentiates the log-sum-exp of logit

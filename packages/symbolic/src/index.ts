@@ -9,8 +9,10 @@ export { MATHJS_GELU_SKIP_REASON, activationFormula, deriveMathjsNetwork, derive
 export type { ActivationComparison, ActivationDerivation, EngineDerivatives } from './activation.ts';
 export { ACTIVATION_SAMPLE_POINTS, compileActivation, deriveActivation } from './activation.ts';
 export type { FormulaEntry, FormulaVariable } from './registry.ts';
-export { FORMULA_REGISTRY } from './registry.ts';
+export { FORMULA_REGISTRY, formulaByLabel } from './registry.ts';
+export type { RenderOptions } from './katex.ts';
+export { inlineKatexCss, katexDistDir, renderLatex } from './katex.ts';
 export type { AuditRowLike, AuditSummary } from './docs.ts';
-export { firstDocsDifference, generateDocsFiles, katexDistDir, readAudit, renderFormulasHtml, renderFormulasMarkdown, verificationStatus } from './docs.ts';
+export { firstDocsDifference, generateDocsFiles, readAudit, renderFormulasHtml, renderFormulasMarkdown, verificationStatus } from './docs.ts';
 export type { SymbolicGaussNewton } from './gaussNewton.ts';
 export { deriveGaussNewton } from './gaussNewton.ts';

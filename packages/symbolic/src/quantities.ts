@@ -1,6 +1,6 @@
 /**
  * What a symbolic leg computes for one network at one point, and the Wolkowicz–Styan outer
- * layer shared by both legs (MATH.md §2, §5).
+ * layer shared by both legs (docs/mathematics.md §2, §5).
  */
 import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer } from './engines.ts';
 

@@ -1,9 +1,13 @@
 /**
- * The formula registry: one entry per closed form `@hsr/numeric` implements, with its
- * equation label, LaTeX (the project's own templates, each rendered by KaTeX with
- * throwOnError in test/docs.test.ts), its variables, a derivation outline, the
- * implementing function and the properties and tests that verify it. docs/formulas.md and
- * docs/formulas.html are generated from this list alone (see docs.ts).
+ * The formula registry, the one owner of the project's formula text: one entry per formula the
+ * code implements, with its equation label, LaTeX (the project's own templates, each rendered
+ * by KaTeX with throwOnError in test/docs.test.ts), a plain-text form where a terminal shows it,
+ * its variables, a derivation outline, the implementing function and the properties and tests
+ * that verify it. docs/formulas.md and docs/formulas.html are generated from this list alone
+ * (see docs.ts); the reproduction report and `hsr bound --help` select entries by label.
+ *
+ * This module loads neither computer-algebra engine (`@hsr/symbolic/registry`), so a command
+ * that only prints formulas does not pay for nerdamer and mathjs.
  */
 import { ACTIVATIONS, ACTIVATION_NAMES, type Activation } from '@hsr/numeric';
 
@@ -20,6 +24,8 @@ export interface FormulaEntry {
   readonly title: string;
   /** Display formulas (LaTeX, one per line of the display). */
   readonly latex: readonly string[];
+  /** The same formulas as plain text for a terminal (`hsr bound --help`), where one is shown. */
+  readonly text?: readonly string[];
   readonly variables: readonly FormulaVariable[];
   /** Derivation outline, one step per item (may contain inline `$...$` LaTeX). */
   readonly derivation: readonly string[];
@@ -42,7 +48,7 @@ const XT: FormulaVariable = { symbol: '\\tilde x_n, \\tilde z_n', meaning: 'inpu
 const PHI_N: FormulaVariable = { symbol: "\\varphi'_n, \\varphi''_n", meaning: 'activation derivatives at $u_n$ (vectors of length h)' };
 const T12: FormulaVariable = { symbol: 'T_1, T_2', meaning: '$\\mathrm{tr}H$ and $\\mathrm{tr}H^2 = \\|H\\|_F^2$' };
 const P_COUNT: FormulaVariable = { symbol: 'P', meaning: 'number of parameters the Hessian block covers' };
-const SYMBOLIC_AGREEMENT = 'packages/symbolic/test/agreement*.test.ts (nerdamer and mathjs derivations vs @hsr/numeric at RTOL_SYMBOLIC_VS_NUMERIC)';
+const SYMBOLIC_AGREEMENT = 'packages/symbolic/test/agreement*.test.ts (nerdamer and mathjs derivations vs @hsr/numeric at RTOL_VS_SYMBOLIC)';
 /** The crosscheck properties of the symbolic leg (run by `hsr audit` on networks small enough to derive). */
 const SYMBOLIC_TRACES = ['traces-equal-nerdamer', 'traces-equal-mathjs'];
 const SYMBOLIC_GRADIENTS = ['trace-gradients-equal-nerdamer', 'trace-gradients-equal-mathjs'];
@@ -65,7 +71,7 @@ const CORE: FormulaEntry[] = [
       V_N,
     ],
     derivation: [
-      'Definition (MATH.md §1). The second form is the first shifted by the label logit: it never overflows, and it is the only form given to nerdamer, which simplifies $\\log(e^a + e^b)$ to 1 (MATH.md §7).',
+      'Definition (docs/mathematics.md §1). The second form is the first shifted by the label logit: it never overflows, and it is the only form given to nerdamer, which simplifies $\\log(e^a + e^b)$ to 1 (docs/mathematics.md §7).',
       'Parameters are flattened as $\\theta = (\\mathrm{vec_{row}}[W\\mid b], \\mathrm{vec_{row}}[V\\mid a])$.',
     ],
     implementation: ['@hsr/numeric loss', '@hsr/numeric forwardPass'],
@@ -211,8 +217,8 @@ const CORE: FormulaEntry[] = [
       'Square the two terms of $[H_{WV}]$ summed over $(i,j),(k,l)$: the $S_nV$ term squared, two mixed terms, and the $g$ term squared. The $\\tilde x_{nj}\\tilde x_{mj}$ sum gives the $K^x_{nm}$ factored outside.',
       'Gauss–Newton keeps only the first term.',
     ],
-    implementation: ['@hsr/numeric crossTerm', '@hsr/numeric hessianTraces'],
-    verifiedBy: ['closed-form-traces-equal-dense-traces', 'trace2-equals-eigenvalue-square-sum', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
+    implementation: ['@hsr/numeric hessianTraces'],
+    verifiedBy: ['closed-form-traces-equal-dense-traces', 'trace2-equals-eigenvalue-square-sum', 'the per-pair reference @hsr/testkit pairSumTraceH2 (numeric hessianTrace tests)', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
     auditQuantities: [],
     cost: '$O(ch)$ per pair',
   },
@@ -223,7 +229,7 @@ const CORE: FormulaEntry[] = [
     latex: ['\\langle S_n, S_m\\rangle = \\sum_k p_{nk}p_{mk}(1 - p_{nk} - p_{mk}) + (p_n^\\top p_m)^2'],
     variables: [P_N, S_N],
     derivation: ['Expand $\\langle \\mathrm{diag}\\,p_n - p_np_n^\\top, \\mathrm{diag}\\,p_m - p_mp_m^\\top\\rangle$: $\\sum_k p_{nk}p_{mk} - 2\\sum_k p_{nk}p_{mk}(\\ldots)$ collects into the form above.'],
-    implementation: ['@hsr/numeric softmaxCovarianceInner'],
+    implementation: ['@hsr/numeric/internal softmaxCovarianceInner'],
     verifiedBy: ['closed-form-traces-equal-dense-traces', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
     auditQuantities: [],
     cost: '$O(c)$',
@@ -237,6 +243,7 @@ const CORE: FormulaEntry[] = [
       'm + \\frac{s}{\\sqrt{P-1}} \\le \\lambda_{\\max} \\le m + s\\sqrt{P-1},\\qquad m - s\\sqrt{P-1} \\le \\lambda_{\\min} \\le m - \\frac{s}{\\sqrt{P-1}}',
       'U = \\frac{T_1}{P} + R,\\qquad R = s\\sqrt{P-1} = \\sqrt{\\tfrac{P-1}{P}\\big(T_2 - T_1^2/P\\big)}',
     ],
+    text: ['m = T1/P and s^2 = T2/P - m^2', 'm + s/sqrt(P-1) <= lambda_max <= m + s sqrt(P-1)', 'm - s sqrt(P-1) <= lambda_min <= m - s/sqrt(P-1)'],
     variables: [T12, P_COUNT, { symbol: 'm, s', meaning: 'mean and standard deviation of the eigenvalues' }, { symbol: 'U', meaning: 'the upper bound on $\\lambda_{\\max}$' }],
     derivation: ['Wolkowicz and Styan (1980), Linear Algebra Appl. 29, Thm 2.1, for any real symmetric matrix of size $P$.', '$P = 1$: $s = 0$ and every bound equals $m$.'],
     implementation: ['@hsr/numeric wolkowiczStyanBounds'],
@@ -249,6 +256,7 @@ const CORE: FormulaEntry[] = [
     label: 'eq:range-bound',
     title: 'Spectral range bound',
     latex: ['\\lambda_{\\max} - \\lambda_{\\min} \\le s\\sqrt{2P}'],
+    text: ['lambda_max - lambda_min <= s sqrt(2P)'],
     variables: [P_COUNT, { symbol: 's', meaning: 'eigenvalue standard deviation (eq:ws-bounds)' }],
     derivation: ['Same paper: the range is largest when the eigenvalues split into two equal-size groups at $m \\pm s\\sqrt{P/2}$.'],
     implementation: ['@hsr/numeric wolkowiczStyanBounds'],
@@ -311,6 +319,74 @@ const CORE: FormulaEntry[] = [
   },
 ];
 
+/** Training and its evaluation: the updates compared, the scale-aware sharpness, the paired verdict. */
+const TRAINING: FormulaEntry[] = [
+  {
+    id: 'training-updates',
+    label: 'eq:train-updates',
+    title: 'Training updates compared',
+    latex: [
+      String.raw`\begin{aligned}
+\text{plain:}\ & \theta \leftarrow \operatorname{opt}(\nabla L) \\
+\text{hsr-step:}\ & \theta \leftarrow \operatorname{opt}(\nabla L) - \rho\,\frac{\nabla U}{\|\nabla U\|} \\
+\text{hsr-penalty:}\ & \theta \leftarrow \operatorname{opt}\big(\nabla (L + \lambda U)\big) \\
+\text{sam:}\ & \theta \leftarrow \operatorname{opt}\big(\nabla L(\theta + \rho\,\nabla L/\|\nabla L\|)\big)
+\end{aligned}`,
+    ],
+    variables: [
+      { symbol: 'L', meaning: 'mean cross-entropy on the batch (eq:loss)' },
+      { symbol: 'U', meaning: 'the Wolkowicz–Styan upper bound on $\\lambda_{\\max}$ on the batch (eq:ws-bounds)' },
+      { symbol: '\\operatorname{opt}', meaning: "the optimizer's update along a direction (SGD, heavy-ball momentum or Adam; decoupled weight decay)" },
+      { symbol: '\\rho, \\lambda', meaning: "hsr-step's step length and SAM's radius; hsr-penalty's weight of $U$" },
+    ],
+    derivation: [
+      "hsr-step and hsr-penalty are the two readings (A) and (B) of HSR regularisation in docs/mathematics.md §6; labels eq:train-plain, eq:train-hsr-step, eq:train-hsr-penalty, eq:train-sam in numeric's train.ts.",
+      "hsr-step's normalised step has fixed length $\\rho$ and bypasses the optimizer's state; SAM is Foret et al. (2021), Algorithm 1, with the same batch for both passes.",
+      'Where $\\nabla U = 0$ or $U$ is degenerate ($s = 0$), the regulariser is skipped for that step and counted.',
+    ],
+    implementation: ['@hsr/numeric train', '@hsr/numeric trainAsync'],
+    verifiedBy: ['packages/numeric/test/training/train.test.ts', 'packages/numeric/test/training/optimizers.test.ts'],
+    auditQuantities: [],
+    cost: "$O(B(hd + ch))$ per step for $L$, twice that for SAM, plus the bound gradient's cost for the hsr methods",
+  },
+  {
+    id: 'relative-sharpness',
+    label: 'eq:relative-sharpness',
+    title: 'Scale-aware (relative) sharpness',
+    latex: ['\\kappa_{\\mathrm{rel}} = \\lambda_{\\max}(H)\\,\\frac{\\|\\theta\\|^2}{P}'],
+    variables: [P_COUNT, { symbol: '\\theta', meaning: "the parameters of the Hessian's block" }],
+    derivation: [
+      'Along the top eigenvector, a perturbation of relative size $\\epsilon$ raises the loss by about $\\tfrac12\\epsilon^2\\|\\theta\\|^2\\lambda_{\\max}$; dividing by $P$ makes it comparable across widths.',
+      '$\\lambda_{\\max}$ alone falls when the weights grow and predictions saturate; $\\kappa_{\\mathrm{rel}}$ charges that growth back (docs/guide-sharpness.md).',
+    ],
+    implementation: ['@hsr/numeric relativeSharpness'],
+    verifiedBy: ['packages/numeric/test/training/sharpness.test.ts'],
+    auditQuantities: [],
+    cost: '$O(P)$ given $\\lambda_{\\max}$',
+  },
+  {
+    id: 'paired-verdict',
+    label: 'eq:paired-verdict',
+    title: 'Paired verdict on a claim (over seeds)',
+    latex: [
+      String.raw`I_s = \pm\,(b_s - m_s),\quad \bar I = \operatorname{mean}_s I_s,\quad \sigma = \operatorname{sd}_s I_s;\qquad
+\text{better: holds iff } \bar I > \tau = \max(\sigma,\ 0.01\,|\bar b|);\qquad
+\text{not worse: holds iff } \bar I - \sigma > -\delta`,
+    ],
+    variables: [
+      { symbol: 'm_s, b_s', meaning: "the HSR run's and the baseline's final values for seed $s$, from the same initial model and split" },
+      { symbol: '\\tau, \\delta', meaning: 'the decisiveness threshold and the allowed shortfall' },
+    ],
+    derivation: [
+      'The sign makes $I > 0$ mean that HSR is better. "Does not hold" when decisively the other way ($\\bar I < -\\tau$, or $\\bar I + \\sigma < -\\delta$); otherwise inconclusive; fewer than two paired seeds give no spread and are inconclusive.',
+    ],
+    implementation: ['@hsr/cli pairedVerdict (report/verdicts.ts)'],
+    verifiedBy: ['packages/cli/test/report/verdicts.test.ts'],
+    auditQuantities: [],
+    cost: '$O(n)$ for $n$ seeds',
+  },
+];
+
 /**
  * LaTeX of phi', phi'', phi''' per activation: the textbook identities, for reading. What is
  * checked is the numeric table they describe (against both CAS in test/activation.test.ts and
@@ -361,4 +437,11 @@ function activationEntry(name: Activation): FormulaEntry {
 }
 
 /** Every registry entry, in document order. */
-export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...ACTIVATION_NAMES.map(activationEntry)];
+export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...TRAINING, ...ACTIVATION_NAMES.map(activationEntry)];
+
+/** The one entry carrying `label` (throws when none or several do: a label names one formula). */
+export function formulaByLabel(label: string): FormulaEntry {
+  const found = FORMULA_REGISTRY.filter((e) => e.label === label);
+  if (found.length !== 1) throw new Error(`formula registry: ${found.length === 0 ? 'no entry' : `${found.length} entries`} with label ${label}`);
+  return found[0]!;
+}

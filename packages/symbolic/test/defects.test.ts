@@ -1,5 +1,5 @@
 /**
- * Pins of nerdamer 1.1.13's known defects (ECOSYSTEM.md, MATH.md §7). Each asserts the
+ * Pins of nerdamer 1.1.13's known defects (ECOSYSTEM.md, docs/mathematics.md §7). Each asserts the
  * current WRONG output exactly, so that a library upgrade which changes it fails here and
  * the workaround in src/ can be re-examined. Also checks that each workaround gives the
  * right value, so the pins are not the only line of defence.
@@ -13,7 +13,7 @@ import { opaqueExp } from '../src/networkExpressions.ts';
 afterEach(() => flushNerdamer());
 
 describe('nerdamer defects (pinned)', () => {
-  it('log(exp(a)+exp(b)) simplifies to 1 (MATH.md §7)', () => {
+  it('log(exp(a)+exp(b)) simplifies to 1 (docs/mathematics.md §7)', () => {
     expect(nerdamer('log(exp(a)+exp(b))').toString()).toBe('1');
     // mathjs, the second engine, gets the derivative right: exp(a)/(exp(a)+exp(b)).
     expect(math.derivative('log(exp(a)+exp(b))', 'a').toString()).toBe('exp(a) / (exp(a) + exp(b))');

@@ -4,12 +4,23 @@
  * The --json shape is a public contract (issue 2): keep it stable.
  */
 import type { Command } from 'commander';
+import { formulaByLabel } from '@hsr/symbolic/registry';
 import { boundValues, type BoundValues, denseHessian, hessianTraces, matrixTraces, symmetricEigenvalues, wolkowiczStyanBounds, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import { checkModelData, readDataFile, readModelFile } from '@hsr/io';
 import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
 import { runAction, UsageError } from '../errors.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+
+/**
+ * The bounds as --help prints them: the registry's plain-text form of eq:ws-bounds and
+ * eq:range-bound (the registry owns the formula text; @hsr/symbolic/registry loads no CAS).
+ */
+function boundsHelp(): string {
+  const [given, ...bounds] = formulaByLabel('eq:ws-bounds').text ?? [];
+  const lines = [...bounds, ...(formulaByLabel('eq:range-bound').text ?? [])];
+  return `Bounds (Wolkowicz & Styan 1980), with ${given}:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+}
 
 /** Largest P for which --exact builds the dense P x P Hessian (P^2 doubles, O(P^3) solve). */
 export const MAX_EXACT_PARAMETERS = 3000;
@@ -81,10 +92,7 @@ export function registerBound(program: Command): void {
   cmd.addHelpText(
     'after',
     `
-Bounds (Wolkowicz & Styan 1980), with m = T1/P and s^2 = T2/P - m^2:
-  m + s/sqrt(P-1) <= lambda_max <= m + s sqrt(P-1)
-  m - s sqrt(P-1) <= lambda_min <= m - s/sqrt(P-1)
-  lambda_max - lambda_min <= s sqrt(2P)
+${boundsHelp()}
 Without --model/--data, runs on the bundled Iris 4-8-3 tanh network.
 
 Examples:

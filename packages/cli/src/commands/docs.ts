@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { firstDocsDifference, generateDocsFiles } from '@hsr/symbolic';
+import { firstDocsDifference, generateDocsFiles } from '@hsr/symbolic/docs';
 import { CheckFailed, runAction } from '../errors.ts';
 
 /** The repository's docs directory (two levels above packages/cli/src). */

@@ -4,7 +4,8 @@
  * fonts and figures are all inline). Pure string building from already computed parts.
  */
 import { METRICS_MAX_EXACT_PARAMETERS, NEGATIVE_EIGENVALUE_RTOL, type TrainingMethod } from '@hsr/numeric';
-import { REPORT_FORMULAS, inlineKatexCss, renderTex } from './formulas.ts';
+import { inlineKatexCss } from '@hsr/symbolic/katex';
+import { REPORT_FORMULAS, renderFormula } from './formulas.ts';
 import type { RenderedPlot } from './plots.ts';
 import { finalRecord, runsOf, summarise, type DatasetResult, type ReproductionResults } from './results.ts';
 import { ACCURACY_MARGIN, MIN_RELATIVE_EFFECT, SAM_FLATNESS_MARGIN, type AggregateVerdict, type ClaimRow } from './verdicts.ts';
@@ -181,7 +182,7 @@ ${figs}`);
   if (rest) sections.push(`<h2>Other figures</h2>${rest}`);
 
   sections.push(`<h2 id="formulas">What is computed</h2>
-${REPORT_FORMULAS.map((f) => `<div class="formula"><b>${escapeHtml(f.label)}</b>${renderTex(f.tex)}<div class="note">${escapeHtml(f.note)}</div></div>`).join('\n')}
+${REPORT_FORMULAS.map((f) => `<div class="formula"><b>${escapeHtml(f.caption)}</b>${renderFormula(f)}<div class="note">${escapeHtml(f.note)}</div></div>`).join('\n')}
 <p>Exact eigenvalues come from the dense Hessian of the mean cross-entropy on the training set (P ≤ ${METRICS_MAX_EXACT_PARAMETERS}); an eigenvalue counts as negative below −${NEGATIVE_EIGENVALUE_RTOL.toExponential(0)}·max|λ|. The same numbers, per epoch and per seed, are in <a href="results.json">results.json</a>.</p>`);
 
   return `<!doctype html>

@@ -20,7 +20,8 @@ export { ACCURACY_MARGIN, CLAIMS, HSR_METHODS, MIN_RELATIVE_EFFECT, SAM_FLATNESS
 export type { Plot, RenderedPlot } from './plots.ts';
 export { datasetPlots, renderSvg, reportPlots, summaryPlot, trajectory } from './plots.ts';
 export { escapeHtml, formatValue, renderReportHtml } from './html.ts';
-export { REPORT_FORMULAS, inlineKatexCss, renderTex } from './formulas.ts';
+export type { ReportFormula } from './formulas.ts';
+export { REPORT_FORMULAS, renderFormula, renderTex } from './formulas.ts';
 
 export interface WrittenReport {
   readonly dir: string;

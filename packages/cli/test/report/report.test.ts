@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
-import { escapeHtml, evaluateClaims, formatValue, inlineKatexCss, renderSvg, reportPlots, trajectory, writeReport } from '../../src/report/index.ts';
+import { inlineKatexCss } from '@hsr/symbolic/katex';
+import { escapeHtml, evaluateClaims, formatValue, renderSvg, reportPlots, trajectory, writeReport } from '../../src/report/index.ts';
 import { syntheticDataset, syntheticResults, type FinalValues } from './synthetic.ts';
 
 const v = (lambdaMax: number, testAccuracy = 0.9): FinalValues => ({ lambdaMax, U: lambdaMax + 0.2, testAccuracy });

@@ -1,7 +1,7 @@
 /**
  * Seeded synthetic classification data: Gaussian blobs, two moons, XOR, and inputs with a
  * chosen pairwise cosine similarity (to probe the Gram-matrix / orthogonality terms of
- * tr H^2, MATH.md §4). Every generator is a pure function of its options: the same options
+ * tr H^2, docs/mathematics.md §4). Every generator is a pure function of its options: the same options
  * and seed give the same bytes on every platform (`createRng` is a fixed xoshiro128**).
  * Labels are assigned round-robin (y_n = n mod c), so classes are balanced to within one.
  */
@@ -176,7 +176,7 @@ export interface CosineOptions {
  * each pairwise cosine is $\rho$ plus noise of standard deviation $(1-\rho)/\sqrt m$ and the
  * mean over pairs is within about $(1-\rho)\sqrt{2/(N(N-1)m)}$ of $\rho$ (one standard deviation).
  * $\rho = 0$ with N <= d gives exactly orthogonal inputs, where every cross-sample
- * first-layer term of tr H^2 vanishes without biases (MATH.md §4).
+ * first-layer term of tr H^2 vanishes without biases (docs/mathematics.md §4).
  * Cost O(N d min(N, d)). Verified by test/datasets/synthetic.test.ts (exact and approximate regimes).
  */
 export function cosineInputs(opts: CosineOptions = {}): NamedDataset {

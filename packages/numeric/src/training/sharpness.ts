@@ -10,7 +10,7 @@
  * so kappa_rel * P is the loss increase per unit of RELATIVE perturbation (dividing by P makes
  * it ||theta||^2/P = the mean squared weight, comparable across widths). Raw lambda_max has
  * units of 1/theta^2: a run can lower it just by inflating the weights (the cross-entropy
- * trap, MATH.md §6: as weights grow, predictions saturate, S_n -> 0 and every curvature
+ * trap, docs/mathematics.md §6: as weights grow, predictions saturate, S_n -> 0 and every curvature
  * measure falls). kappa_rel charges that inflation back through ||theta||^2, so a method that
  * "flattens" only by growing the weights does not look flatter than it is.
  *

@@ -1,13 +1,13 @@
 /**
  * Training a three-layer network with or without Hessian-spectrum regularisation
- * (MATH.md §6), full batch or mini-batch, deterministic in float64.
+ * (docs/mathematics.md §6), full batch or mini-batch, deterministic in float64.
  *
  * With g = \nabla L_B(\theta) the gradient of the MEAN cross-entropy on the current batch B,
  * and \mathrm{opt}(d) the chosen optimizer's update along a direction d (optimizers.ts):
  *
  * eq:train-plain        \theta \leftarrow \mathrm{opt}(g)
  * eq:train-hsr-step     \theta \leftarrow \mathrm{opt}(g) - \rho\,\nabla U_B/\|\nabla U_B\|
- *                       (update (A) of MATH.md §6; with `sgd` exactly
+ *                       (update (A) of docs/mathematics.md §6; with `sgd` exactly
  *                       \theta - \eta g - \rho\nabla U/\|\nabla U\|. The normalised step has fixed
  *                       length rho and bypasses the optimizer's state on purpose: it is a step
  *                       of prescribed length, not a gradient to be rescaled.)
