@@ -33,8 +33,8 @@ export {
 } from './tolerances.ts';
 export type { ActivationAgreement } from './activationAgreement.ts';
 export { activationAgreement } from './activationAgreement.ts';
-export type { CaseSpec, CheckCase, InputStyle } from './cases.ts';
-export { buildCase, buildDataset, buildModel, describeSpec, fixedCase } from './cases.ts';
+export type { CaseSpec, CheckCase, InputStyle, SeededCase, SeededCaseOptions, SeededShape, WeightRecipe } from './cases.ts';
+export { buildCase, buildDataset, buildModel, caseSpread, describeSpec, fixedCase, seededCase } from './cases.ts';
 export type { CaseOptions, ShapeLimits } from './arbitraries.ts';
 export { DEFAULT_WEIGHT_SCALES, caseArbitrary, caseSpecArbitrary, datasetArbitrary, networkArbitrary, variantArbitrary } from './arbitraries.ts';
 export type { FiniteDifference, StencilOptions } from './finiteDifference.ts';

@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { boundGradient, hessianTraces, traceGradients, wolkowiczStyanBounds } from '@hsr/numeric';
 import { ATOL_FLOOR, RTOL_VS_SYMBOLIC } from '@hsr/testkit';
 import { deriveMathjsNetwork, deriveNerdamerNetwork } from '../src/index.ts';
-import { generatedPoint } from './agreementCase.ts';
+import { generatedPoint } from './agreementChecks.ts';
 
 const TOL = { rtol: RTOL_VS_SYMBOLIC, atol: ATOL_FLOOR };
 const shape = { inputDim: 2, hiddenDim: 1, classes: 2, bias: false };

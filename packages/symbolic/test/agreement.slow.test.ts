@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'vitest';
 import { ACTIVATION_NAMES } from '@hsr/numeric';
-import { runAgreement } from './agreementCase.ts';
+import { runAgreement } from './agreementChecks.ts';
 
 describe('symbolic legs agree with numeric, biases on, third order (slow)', () => {
   for (const a of ACTIVATION_NAMES) {

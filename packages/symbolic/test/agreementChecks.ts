@@ -1,21 +1,19 @@
 /**
- * Shared body of the agreement tests: both symbolic legs vs @hsr/numeric on a generated
+ * Shared body of the agreement tests (agreement.test.ts, agreement.slow.test.ts): both symbolic legs vs @hsr/numeric on a generated
  * point (seeded; the seed is in the test name so a failure replays by name).
  */
 import { expect } from 'vitest';
-import { boundGradient, createRng, denseHessian, hessianTraces, lossGradient, traceGradients, wolkowiczStyanBounds, type Activation, type Dataset, type Model } from '@hsr/numeric';
+import { seededCase } from '@hsr/crosscheck/cases';
+import { boundGradient, denseHessian, hessianTraces, lossGradient, traceGradients, wolkowiczStyanBounds, type Activation, type Dataset, type Model } from '@hsr/numeric';
 import { ATOL_FLOOR, RTOL_VS_SYMBOLIC } from '@hsr/testkit';
 import { MATHJS_GELU_SKIP_REASON, deriveMathjsNetwork, deriveNerdamerNetwork, type DerivationOrder, type NetworkShape, type SymbolicQuantities } from '../src/index.ts';
 
-/** A random point: weights and biases ~ N(0, 0.8^2), inputs ~ N(0, 1), labels from the seed. */
+/**
+ * A generated point (crosscheck's seededCase): weights and biases ~ N(0, 0.8^2), inputs
+ * ~ N(0, 1), labels uniform from the seed.
+ */
 export function generatedPoint(shape: NetworkShape, activation: Activation, samples: number, seed: number): { model: Model; data: Dataset } {
-  const rng = createRng(seed);
-  const draw = (n: number) => Float64Array.from({ length: n }, () => 0.8 * rng.normal());
-  const { inputDim: d, hiddenDim: h, classes: c } = shape;
-  const model: Model = { activation, inputDim: d, hiddenDim: h, classes: c, W: draw(h * d), b: shape.bias ? draw(h) : null, V: draw(c * h), a: shape.bias ? draw(c) : null };
-  const X = Float64Array.from({ length: samples * d }, () => rng.normal());
-  const y = Int32Array.from({ length: samples }, () => rng.int(c));
-  return { model, data: { samples, features: d, X, y } };
+  return seededCase({ ...shape, activation, samples, seed }, { weights: { kind: 'normal', scale: 0.8 } });
 }
 
 const TOL = { rtol: RTOL_VS_SYMBOLIC, atol: ATOL_FLOOR };

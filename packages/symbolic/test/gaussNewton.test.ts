@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { ACTIVATION_NAMES, denseHessian, hessianTraces, wolkowiczStyanBounds } from '@hsr/numeric';
 import { ATOL_FLOOR, RTOL_VS_SYMBOLIC } from '@hsr/testkit';
 import { deriveGaussNewton } from '../src/index.ts';
-import { generatedPoint } from './agreementCase.ts';
+import { generatedPoint } from './agreementChecks.ts';
 
 const TOL = { rtol: RTOL_VS_SYMBOLIC, atol: ATOL_FLOOR };
 // d = 2, h = 3, c = 3 with biases: P = 21, beyond the Hessian derivation's reach.

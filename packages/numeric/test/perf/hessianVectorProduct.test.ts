@@ -8,7 +8,9 @@ import { RTOL_LANCZOS_VS_DENSE, RTOL_VS_DENSE } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, createRng, denseHessian, symmetricEigenvalues, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import { hessianOperator } from '../../src/hessianVectorProduct.ts';
 import { extremeEigenvalues, tridiagonalEigen } from '../../src/lanczos.ts';
-import { caseSpread, makeCase } from './cases.ts';
+import { caseSpread, seededCase } from '@hsr/crosscheck/cases';
+
+const GLOROT = { weights: { kind: 'glorot', scale: 1, biasScale: 0.3 } } as const;
 
 const variants: Variant[] = [];
 for (const block of BLOCKS) for (const curvature of CURVATURES) variants.push({ reduction: 'mean', block, curvature });
@@ -38,7 +40,7 @@ describe.each(caseSpread())('Hessian-vector products on $name', ({ model, data }
 });
 
 describe('Lanczos extreme eigenvalues', () => {
-  const cases = [caseSpread()[0]!, caseSpread()[3]!, makeCase({ activation: 'tanh', bias: true, inputDim: 6, hiddenDim: 10, classes: 4, samples: 20, seed: 99 })];
+  const cases = [caseSpread()[0]!, caseSpread()[3]!, seededCase({ activation: 'tanh', bias: true, inputDim: 6, hiddenDim: 10, classes: 4, samples: 20, seed: 99 }, GLOROT)];
   describe.each(cases)('on $name', ({ model, data }: { model: Model; data: Dataset }) => {
     it.each(variants)('match the dense solver ($block, $curvature, $reduction)', (variant) => {
       const eig = symmetricEigenvalues(denseHessian(model, data, variant));
@@ -52,7 +54,7 @@ describe('Lanczos extreme eigenvalues', () => {
   });
 
   it('stops early on a large block and says whether it converged', () => {
-    const { model, data } = makeCase({ activation: 'tanh', bias: true, inputDim: 12, hiddenDim: 16, classes: 5, samples: 30, seed: 4 });
+    const { model, data } = seededCase({ activation: 'tanh', bias: true, inputDim: 12, hiddenDim: 16, classes: 5, samples: 30, seed: 4 }, GLOROT);
     const variant: Variant = { reduction: 'mean', block: 'all', curvature: 'hessian' };
     const eig = symmetricEigenvalues(denseHessian(model, data, variant));
     const P = eig.length;

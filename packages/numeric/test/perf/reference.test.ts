@@ -23,7 +23,7 @@ import {
   type Model,
   type Variant,
 } from '@hsr/numeric';
-import { caseSpread } from './cases.ts';
+import { caseSpread } from '@hsr/crosscheck/cases';
 
 function fivePoint(model: Model, f: (m: Model) => number): Float64Array {
   const theta = flattenParameters(model);

@@ -13,7 +13,7 @@ import { RTOL_SAME_FORMULA, pairSumTraceH2 } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, forwardPass, hessianTraces, type Variant } from '@hsr/numeric';
 import { gramMatrix, packedHiddenCurvature, softmaxCovarianceInner, softmaxCovarianceStack, softmaxCovarianceTrace } from '../../src/hessianTrace.ts';
 import { sampleCurvatureIn } from '../../src/sampleCurvature.ts';
-import { caseSpread } from './cases.ts';
+import { caseSpread } from '@hsr/crosscheck/cases';
 
 const cases = caseSpread();
 
