@@ -1,5 +1,6 @@
 /** The README's promises: its first lines hold the two commands, the second lints, typechecks and tests, and CI runs it verbatim. */
 import { readFileSync } from 'node:fs';
+import { formulaByLabel } from '@hsr/symbolic/registry';
 import { expect, test } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
@@ -23,4 +24,8 @@ test('the README opens with exactly two commands: main job, then tests', () => {
 test('.ci/run runs the README test command verbatim', () => {
   const lines = ci.split('\n').map((l) => l.trim());
   expect(lines).toContain(readmeCommands()[1]);
+});
+
+test("the README's bounds are the formula registry's text, as hsr bound --help prints it", () => {
+  for (const label of ['eq:ws-bounds', 'eq:range-bound']) for (const line of formulaByLabel(label).text ?? []) expect(readme).toContain(`    ${line}\n`);
 });

@@ -58,7 +58,7 @@ export function boundOver<T>(A: Algebra<T>, traceH: T, traceH2: T, P: number, of
  * Cost: that of `autodiffTraceGradients` (P third-order passes, or one per selected column)
  * plus O(P) for the chain rule. Verified by `bound.test.ts` (central differences of the bound
  * from `autodiffTraces`), against `@hsr/numeric`'s `boundGradient` at RTOL_VS_AUTODIFF, against
- * jax-js in `jax.slow.test.ts`; `columns` by `columns.test.ts`.
+ * jax-js in `jax.slow.test.ts`; `columns` by `traces.columns.test.ts`.
  */
 export function autodiffBoundGradient(model: Model, data: Dataset, variant: Variant, of: AutodiffBoundKind, options: AutodiffTraceGradientOptions = {}): AutodiffBoundGradient {
   return autodiffBoundGradientFromTraces(autodiffTraceGradients(model, data, variant, options), parameterCount(model, variant.block), of);

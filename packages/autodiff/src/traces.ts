@@ -67,7 +67,7 @@ export interface AutodiffTraceGradientOptions {
  *
  * Verified by `traces.test.ts` (central differences of `autodiffTraces`) and against
  * `@hsr/numeric`'s `traceGradients` at RTOL_VS_AUTODIFF, and against jax-js in
- * `jax.slow.test.ts`; `columns` by `columns.test.ts` (bitwise the full result's entries, one
+ * `jax.slow.test.ts`; `columns` by `traces.columns.test.ts` (bitwise the full result's entries, one
  * pass per selected column with the full call's arguments).
  */
 export function autodiffTraceGradients(model: Model, data: Dataset, variant: Variant, options: AutodiffTraceGradientOptions = {}): AutodiffTraceGradients {

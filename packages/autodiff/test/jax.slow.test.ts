@@ -1,5 +1,5 @@
 /**
- * External tier (issue 4.2): jax-js 0.1.25's own reverse/forward-mode AD, on its float64 `cpu`
+ * External tier: jax-js 0.1.25's own reverse/forward-mode AD, on its float64 `cpu`
  * device, differentiates a jax transcription of the loss; its Hessian, Gauss–Newton block and
  * bound gradient must equal this package's jets and `@hsr/numeric`'s closed forms.
  *

@@ -16,7 +16,7 @@ import { ACTIVATION_NAMES, BLOCKS, CURVATURES, REDUCTIONS, type Activation, type
 import { buildCase, buildDataset, buildModel, type CaseSpec, type CheckCase, type InputStyle } from './cases.ts';
 
 export interface ShapeLimits {
-  /** Inclusive ranges; defaults d, h in 1..6, c in 2..4, N in 1..8 (issue 2). */
+  /** Inclusive ranges; defaults d, h in 1..6, c in 2..4, N in 1..8. */
   inputDim?: [number, number];
   hiddenDim?: [number, number];
   classes?: [number, number];

@@ -7,7 +7,7 @@ import type { Dataset, Model, Variant } from '@hsr/numeric';
 import { caseArbitrary, type CaseOptions } from './arbitraries.ts';
 import { fixedCase, type CheckCase } from './cases.ts';
 import { NUMERIC_IMPLEMENTATIONS, type Implementations } from './implementations.ts';
-import { AUTODIFF_PROPERTIES, GRADIENT_PROPERTIES, ISSUE2_PROPERTIES, type NamedProperty } from './properties.ts';
+import { AUTODIFF_PROPERTIES, GRADIENT_PROPERTIES, HESSIAN_PROPERTIES, type NamedProperty } from './properties.ts';
 import { SYMBOLIC_CASE_OPTIONS } from './symbolicLeg.ts';
 import { SYMBOLIC_PROPERTIES } from './symbolicProperties.ts';
 
@@ -34,7 +34,7 @@ export interface AuditReport {
 }
 
 /** Every property the audit runs, in table order. */
-export const AUDIT_PROPERTIES: readonly NamedProperty[] = [...ISSUE2_PROPERTIES, ...GRADIENT_PROPERTIES, ...AUTODIFF_PROPERTIES, ...SYMBOLIC_PROPERTIES];
+export const AUDIT_PROPERTIES: readonly NamedProperty[] = [...HESSIAN_PROPERTIES, ...GRADIENT_PROPERTIES, ...AUTODIFF_PROPERTIES, ...SYMBOLIC_PROPERTIES];
 
 /** Audit the given cases. */
 export function auditCases(cases: readonly CheckCase[], description: string, impl: Implementations = NUMERIC_IMPLEMENTATIONS, properties: readonly NamedProperty[] = AUDIT_PROPERTIES): AuditReport {

@@ -520,8 +520,8 @@ export const boundGradientsEqualAutodiff = define({
   },
 });
 
-/** The issue-2 checks: spectrum, traces, bounds, symmetry, Hessian and gradient vs differences. */
-export const ISSUE2_PROPERTIES: readonly NamedProperty[] = [
+/** The Hessian and its traces: spectrum, traces, bounds, symmetry, Hessian and loss gradient vs differences. */
+export const HESSIAN_PROPERTIES: readonly NamedProperty[] = [
   traceEqualsEigenvalueSum,
   trace2EqualsEigenvalueSquareSum,
   closedFormTracesEqualDenseTraces,
@@ -536,4 +536,4 @@ export const GRADIENT_PROPERTIES: readonly NamedProperty[] = [activationDerivati
 export const AUTODIFF_PROPERTIES: readonly NamedProperty[] = [lossGradientEqualsAutodiff, hessianEqualsAutodiff, tracesEqualAutodiff, traceGradientsEqualAutodiff, boundGradientsEqualAutodiff];
 
 /** Every named property, by name. */
-export const PROPERTIES: Readonly<Record<string, NamedProperty>> = Object.fromEntries([...ISSUE2_PROPERTIES, ...GRADIENT_PROPERTIES, ...AUTODIFF_PROPERTIES].map((p) => [p.name, p]));
+export const PROPERTIES: Readonly<Record<string, NamedProperty>> = Object.fromEntries([...HESSIAN_PROPERTIES, ...GRADIENT_PROPERTIES, ...AUTODIFF_PROPERTIES].map((p) => [p.name, p]));

@@ -97,6 +97,13 @@ export const RTOL_ERF = 1e-15;
  */
 export const RTOL_ERF_VS_LIBM = 1e-14;
 
+/**
+ * The activation table vs the textbook derivatives (s(1 - s), 1 - t^2, ...) at |u| <= 3, where
+ * those forms cancel only against O(1) terms: a handful of roundings each, ~10 eps relative to
+ * the largest value on the grid; 1e-13 leaves margin and fails any wrong term (O(1) relative).
+ */
+export const RTOL_ACTIVATION_VS_TEXTBOOK = 1e-13;
+
 /** Phi(u) for -2 sqrt2 < u < 0 is 1 + erf with erf near -1: ~1/erfc(2) = 200 ulps relative. */
 export const RTOL_PHI_CANCELLATION = 5e-14;
 

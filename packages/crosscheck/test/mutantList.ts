@@ -1,6 +1,6 @@
 /**
- * The deliberate mutants of issue 4 part 5, shared by the property suite (mutants.test.ts) and
- * the symbolic leg's suite (symbolic.test.ts): each changes exactly one thing in numeric's
+ * The deliberate mutants, shared by the property suite (mutants.test.ts) and
+ * the symbolic leg's suite (symbolicProperties.test.ts): each changes exactly one thing in numeric's
  * otherwise correct closed forms, and names the property expected to reject it.
  */
 import * as numeric from '@hsr/numeric';
@@ -67,7 +67,7 @@ export interface Mutant {
   what: string;
   impl: Implementations;
   property: NamedProperty;
-  /** Which symbolic property group must also reject it (symbolic.test.ts). */
+  /** Which symbolic property group must also reject it (symbolicProperties.test.ts). */
   symbolic: 'traces' | 'gradients';
   cases: Parameters<typeof caseArbitrary>[0];
 }

@@ -1,5 +1,5 @@
 /**
- * Proof that the checks bite (issue 4, part 5): deliberately broken versions of the closed
+ * Proof that the checks bite: deliberately broken versions of the closed
  * forms, each of which a named property must REJECT on generated cases. Each mutant changes
  * exactly one thing in an otherwise correct implementation (numeric's, called through its
  * public pieces), and each test prints fast-check's shrunk counterexample with its worst

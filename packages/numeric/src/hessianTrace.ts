@@ -40,7 +40,7 @@
  * The naive per-pair version (the sums above written over (n, m), with Gamma_{nm} term by
  * term) is kept on the test side as the reference it is checked against (@hsr/testkit
  * pairSumTraceH2). Derived here; verified by `trace-equals-eigenvalue-sum`,
- * `trace2-equals-eigenvalue-square-sum`, `perf/reference.test.ts` (dense Hessian traces on every
+ * `trace2-equals-eigenvalue-square-sum`, `hessianTrace.test.ts` (dense Hessian traces on every
  * activation x bias x block x curvature), the autodiff oracle and the PyTorch golden fixtures.
  */
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
@@ -73,7 +73,7 @@ export function gramMatrix(rows: Float64Array, N: number, w: number): Float64Arr
  * softmaxCovarianceTrace) and \sum_{l \ne k}q_l taken as the sum of the others for the largest
  * q_k. The textbook form subtracts O(1) terms to get ||S||^2 ~ (1 - p_max)^2 and returns noise
  * for over-confident samples (the regime docs/mathematics.md §6 warns about); this form keeps full
- * relative accuracy there. Verified by `perf/softmaxCovarianceTrace.test.ts` and, as a term of
+ * relative accuracy there. Verified by `hessianTrace.test.ts` and, as a term of
  * T2, by the dense-Hessian reference tests.
  */
 export function softmaxCovarianceInner(p: Float64Array, n: number, m: number, c: number): number {
@@ -175,7 +175,7 @@ export function traceStacks(fp: ForwardPass, sc: TraceCurvature, wantYO: boolean
  * is bit-for-bit the packing of sampleCurvatureIn's dense A_n, at half its c h^2
  * multiply-adds per sample and without its h x h scratch and second pass. Gauss-Newton
  * (`withDiagonal` false) drops the diag term. Shared by hessianTraces and traceGradients.
- * Verified by `perf/traceContractions.test.ts` (against the packed dense A_n, bit for bit).
+ * Verified by `hessianTrace.test.ts` (against the packed dense A_n, bit for bit).
  */
 export function packedHiddenCurvature(model: Model, fp: ForwardPass, sc: SampleCurvature, withDiagonal: boolean): Float64Array {
   const { samples: N, hiddenDim: h, classes: c } = fp;

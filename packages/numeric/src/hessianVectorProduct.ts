@@ -16,7 +16,7 @@
  * (\rho = 0, no W output); Gauss–Newton drops e_n and both g-terms.
  * kappa = 1/N (mean) or 1 (sum). Cost O(N(h\tilde d + c\tilde h)) per product after an
  * O(N(hd + ch)) forward pass shared by every product; memory O(N(h + c) + P).
- * Derived here; verified by `perf/hessianVectorProduct.test.ts` (equals denseHessian * v on
+ * Derived here; verified by `hessianVectorProduct.test.ts` (equals denseHessian * v on
  * every activation x bias x block x curvature, RTOL_VS_DENSE).
  */
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';

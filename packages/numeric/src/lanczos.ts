@@ -17,7 +17,7 @@
  * it has a component along the extreme eigenvectors with probability 1).
  * Cost per iteration: one H v (O(N(h d + c h))) plus O(jP) for the reorthogonalisation and
  * O(j^2) for the Ritz values; memory O(kP) for the basis (at 784-128-10, P ~ 1e5: 0.8 MB per vector).
- * Verified by `perf/lanczos.test.ts` (lambda_max and lambda_min against the dense symmetric
+ * Verified by `lanczos.test.ts` (lambda_max and lambda_min against the dense symmetric
  * eigensolver on every block x curvature).
  */
 import { hessianOperator, type HessianOperator } from './hessianVectorProduct.ts';

@@ -2,7 +2,7 @@
  * Building models and data sets from plain arrays (as in the JSON files), initialising
  * models from a seed, and writing a model back out in the model-file shape.
  * These constructors check shapes and finiteness and throw `ShapeError` naming the field;
- * the file readers in `inputFiles.ts` turn those into one-line messages naming the file.
+ * the file readers of @hsr/io turn those into one-line messages naming the file.
  */
 import { isActivation } from './activations.ts';
 import { createRng } from './random.ts';

@@ -1,3 +1,5 @@
+import { wsBoundsEncloseSpectrum } from '@hsr/crosscheck/properties';
+import { describeProperties } from '@hsr/testkit/properties';
 import { describe, expect, test } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { wolkowiczStyanBounds } from '../src/wolkowiczStyan.ts';
@@ -77,3 +79,5 @@ describe('Wolkowicz-Styan bounds', () => {
     expect(() => wolkowiczStyanBounds(1, 1, 0)).toThrow(/P must be a positive integer/);
   });
 });
+
+describeProperties('the bounds enclose the dense spectrum on generated cases', { file: 'packages/numeric/test/wolkowiczStyan.test.ts', properties: [wsBoundsEncloseSpectrum], numRuns: 200 });

@@ -4,7 +4,7 @@
  */
 import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer } from './engines.ts';
 
-/** Every quantity of issue 5, in theta order; `hessian` is row-major P x P. */
+/** Every derived quantity, in theta order; `hessian` is row-major P x P. */
 export interface SymbolicQuantities {
   readonly parameters: number;
   readonly loss: number;

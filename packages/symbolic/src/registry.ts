@@ -48,7 +48,7 @@ const XT: FormulaVariable = { symbol: '\\tilde x_n, \\tilde z_n', meaning: 'inpu
 const PHI_N: FormulaVariable = { symbol: "\\varphi'_n, \\varphi''_n", meaning: 'activation derivatives at $u_n$ (vectors of length h)' };
 const T12: FormulaVariable = { symbol: 'T_1, T_2', meaning: '$\\mathrm{tr}H$ and $\\mathrm{tr}H^2 = \\|H\\|_F^2$' };
 const P_COUNT: FormulaVariable = { symbol: 'P', meaning: 'number of parameters the Hessian block covers' };
-const SYMBOLIC_AGREEMENT = 'packages/symbolic/test/agreement*.test.ts (nerdamer and mathjs derivations vs @hsr/numeric at RTOL_VS_SYMBOLIC)';
+const SYMBOLIC_AGREEMENT = 'packages/symbolic/test/symbolicNetwork*.test.ts (nerdamer and mathjs derivations vs @hsr/numeric at RTOL_VS_SYMBOLIC)';
 /** The crosscheck properties of the symbolic leg (run by `hsr audit` on networks small enough to derive). */
 const SYMBOLIC_TRACES = ['traces-equal-nerdamer', 'traces-equal-mathjs'];
 const SYMBOLIC_GRADIENTS = ['trace-gradients-equal-nerdamer', 'trace-gradients-equal-mathjs'];

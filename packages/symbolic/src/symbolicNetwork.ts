@@ -1,5 +1,5 @@
 /**
- * Symbolic derivation of every quantity of issue 5 for a small network, by two independent
+ * Symbolic derivation of every quantity (loss to bound gradients) for a small network, by two independent
  * engines, compiled and evaluated at a given model and data set:
  *   loss (eq:loss), gradient, Hessian entries (eq:hessian-blocks), T1 = tr H (eq:trace-h),
  *   T2 = sum_ij H_ij^2 (eq:trace-h2), the WS bounds (eq:ws-bounds) and the gradient of the

@@ -1,5 +1,5 @@
 /**
- * Shared body of the agreement tests (agreement.test.ts, agreement.slow.test.ts): both symbolic legs vs @hsr/numeric on a generated
+ * Shared body of the agreement tests (symbolicNetwork.test.ts, symbolicNetwork.slow.test.ts): both symbolic legs vs @hsr/numeric on a generated
  * point (seeded; the seed is in the test name so a failure replays by name).
  */
 import { expect } from 'vitest';

@@ -24,7 +24,7 @@ function allLatex(): string[] {
 }
 
 describe('formula registry', () => {
-  it('has unique ids, the labels issue 5 names and one entry per activation', () => {
+  it('has unique ids, the labels of the core closed forms and one entry per activation', () => {
     const ids = FORMULA_REGISTRY.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     const labels = new Set(FORMULA_REGISTRY.map((e) => e.label));

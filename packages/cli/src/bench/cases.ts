@@ -196,7 +196,7 @@ export async function prepare(kind: Kind, s: Setup): Promise<Prepared> {
     }
     case 'gradU-autodiff-pass': {
       // One of the oracle's P tangent passes (autodiffBoundGradient restricted to one column):
-      // the same pass the full call makes for that parameter (columns.test.ts), so P times its
+      // the same pass the full call makes for that parameter (traces.columns.test.ts), so P times its
       // time is the full oracle's time, up to the O(P) chain rule at the end.
       const f = await findAutodiff();
       if (typeof f === 'string') throw new Error(f);

@@ -1,7 +1,7 @@
 /**
  * `hsr bound`: the closed-form traces and all five Wolkowicz–Styan bounds for one model and
  * data set, optionally beside the exact spectrum of the dense Hessian.
- * The --json shape is a public contract (issue 2): keep it stable.
+ * The --json shape is a public contract: keep it stable.
  */
 import type { Command } from 'commander';
 import { formulaByLabel } from '@hsr/symbolic/registry';

@@ -1,7 +1,7 @@
 /**
  * `hsr grad`: the closed-form gradient of one Wolkowicz–Styan bound (the lambda_max upper
  * bound U by default) with respect to every parameter, in the model file's own shapes.
- * The --json shape is a public contract (issue 3):
+ * The --json shape is a public contract:
  *   {"value": U, "gradient": {"W": [[...]], "b": [...], "V": [[...]], "a": [...]}}
  * with b and a omitted for a model without biases, and "degenerate": true added only when
  * s = 0 (the minimum-norm subgradient was returned; see boundGradient.ts).

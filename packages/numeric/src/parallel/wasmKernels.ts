@@ -7,11 +7,11 @@
  *
  * Summation order of every output entry (the same for every block shape, so it does not depend
  * on the row range of a call or on which rows are blocked together, the property
- * `perf/parallel.test.ts` checks): within an inner-dimension chunk [j0, j1), lane 0
+ * `parallel/kernels.test.ts` checks): within an inner-dimension chunk [j0, j1), lane 0
  * sums the products at j0, j0+2, ... and lane 1 those at j0+1, j0+3, ... (ascending), then
  * s = lane0 + lane1, plus the last product when the chunk length is odd, and out += s; chunks
  * ascending. This differs from the JavaScript kernel's order, so the two agree to the
- * recursive-summation error bound, not bit for bit (`perf/wasmKernels.test.ts`).
+ * recursive-summation error bound, not bit for bit (`parallel/wasmKernels.test.ts`).
  *
  * The operands are copied into the module's own linear memory (O(N w), against the O(N^2 w)
  * products). When WebAssembly SIMD is unavailable, `wasmRowDotProducts` is null and callers

@@ -1,4 +1,4 @@
-/** HSR training, its optimizers, metrics and the scale-aware sharpness (issue 3). */
+/** HSR training, its optimizers, metrics and the scale-aware sharpness. */
 export type { OptimizerName, OptimizerOptions, Optimizer } from './optimizers.ts';
 export { OPTIMIZER_NAMES, createOptimizer } from './optimizers.ts';
 export { relativeSharpness, weightNorm } from './sharpness.ts';

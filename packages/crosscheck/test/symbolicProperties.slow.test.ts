@@ -10,7 +10,7 @@ import { ACTIVATION_NAMES } from '@hsr/numeric';
 import { MATHJS_GELU_SKIP_REASON } from '@hsr/symbolic';
 import { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_PROPERTIES, caseArbitrary, runProperty } from '../src/index.ts';
 
-const FILE = 'packages/crosscheck/test/symbolic.slow.test.ts';
+const FILE = 'packages/crosscheck/test/symbolicProperties.slow.test.ts';
 
 describe('symbolic leg over generated tiny cases', () => {
   for (const activation of ACTIVATION_NAMES)

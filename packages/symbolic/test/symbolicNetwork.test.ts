@@ -2,7 +2,7 @@
  * nerdamer- and mathjs-derived quantities vs @hsr/numeric at generated points, for every
  * activation. Biases off: every quantity to third order (trace and bound gradients) on
  * d = h = 1, c = 2, N = 2. Biases on: loss, gradient, Hessian, T1, T2 and bounds (second
- * order) on the same shape; third order with biases is in agreement.slow.test.ts (nerdamer
+ * order) on the same shape; third order with biases is in symbolicNetwork.slow.test.ts (nerdamer
  * needs ~25 s per label there). mathjs cannot differentiate erf: for GELU its leg is checked
  * to refuse, with the reason.
  */

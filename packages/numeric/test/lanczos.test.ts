@@ -1,13 +1,11 @@
 /**
- * eq:hessian-vector-product and eq:lanczos against the dense Hessian: H v equals the
- * assembled matrix times v, and Lanczos' extreme Ritz values equal the dense solver's extreme
- * eigenvalues, on every activation x bias x block x curvature of the shared case spread.
+ * lanczos.ts (eq:lanczos): the extreme Ritz values equal the dense solver's extreme eigenvalues;
+ * the tridiagonal eigen-solver equals the dense one.
  */
 import { describe, expect, it } from 'vitest';
 import { RTOL_LANCZOS_VS_DENSE, RTOL_VS_DENSE } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, createRng, denseHessian, symmetricEigenvalues, type Dataset, type Model, type Variant } from '@hsr/numeric';
-import { hessianOperator } from '../../src/hessianVectorProduct.ts';
-import { extremeEigenvalues, tridiagonalEigen } from '../../src/lanczos.ts';
+import { extremeEigenvalues, tridiagonalEigen } from '../src/lanczos.ts';
 import { caseSpread, seededCase } from '@hsr/crosscheck/cases';
 
 const GLOROT = { weights: { kind: 'glorot', scale: 1, biasScale: 0.3 } } as const;
@@ -15,29 +13,6 @@ const GLOROT = { weights: { kind: 'glorot', scale: 1, biasScale: 0.3 } } as cons
 const variants: Variant[] = [];
 for (const block of BLOCKS) for (const curvature of CURVATURES) variants.push({ reduction: 'mean', block, curvature });
 variants.push({ reduction: 'sum', block: 'all', curvature: 'hessian' });
-
-function matVec(H: { size: number; data: Float64Array }, v: Float64Array): Float64Array {
-  const out = new Float64Array(H.size);
-  for (let i = 0; i < H.size; i++) {
-    let s = 0;
-    for (let j = 0; j < H.size; j++) s += H.data[i * H.size + j]! * v[j]!;
-    out[i] = s;
-  }
-  return out;
-}
-
-describe.each(caseSpread())('Hessian-vector products on $name', ({ model, data }: { model: Model; data: Dataset }) => {
-  it.each(variants)('equal the dense Hessian times v ($block, $curvature, $reduction)', (variant) => {
-    const H = denseHessian(model, data, variant);
-    const op = hessianOperator(model, data, variant);
-    expect(op.size).toBe(H.size);
-    const rng = createRng(5);
-    for (let t = 0; t < 2; t++) {
-      const v = Float64Array.from({ length: H.size }, () => rng.normal());
-      expect(op.apply(v)).toBeAllClose(matVec(H, v), { rtol: RTOL_VS_DENSE });
-    }
-  });
-});
 
 describe('Lanczos extreme eigenvalues', () => {
   const cases = [caseSpread()[0]!, caseSpread()[3]!, seededCase({ activation: 'tanh', bias: true, inputDim: 6, hiddenDim: 10, classes: 4, samples: 20, seed: 99 }, GLOROT)];

@@ -1,10 +1,10 @@
 /**
- * The symbolic leg (issue 4): numeric's closed forms against nerdamer's and mathjs's
+ * The symbolic leg: numeric's closed forms against nerdamer's and mathjs's
  * derivations of the loss, as named properties and as audit rows; it must accept numeric on
  * every activation, reject every deliberate mutant, and say why where it cannot run.
  *
  * Kept to the smallest networks (P = 3 and 6) because derivation dominates the cost; the
- * slow project sweeps generated cases over every activation (symbolic.slow.test.ts).
+ * slow project sweeps generated cases over every activation (symbolicProperties.slow.test.ts).
  */
 import { describe, expect, test } from 'vitest';
 import { ACTIVATION_NAMES, hessianTraces, parameterCount, type Activation, type Variant } from '@hsr/numeric';

@@ -1,0 +1,29 @@
+/**
+ * `@hsr/crosscheck/properties`: the named properties with their arbitraries and runner, without
+ * the symbolic leg (which loads nerdamer and mathjs), for test files that hold numeric's closed
+ * forms to account.
+ */
+export type { CaseOptions, ShapeLimits } from './arbitraries.ts';
+export { caseArbitrary } from './arbitraries.ts';
+export type { NamedProperty } from './properties.ts';
+export {
+  AUTODIFF_PROPERTIES,
+  GRADIENT_PROPERTIES,
+  HESSIAN_PROPERTIES,
+  activationDerivatives,
+  boundGradientsEqualAutodiff,
+  boundGradientVsCentralDifference,
+  closedFormTracesEqualDenseTraces,
+  hessianEqualsAutodiff,
+  hessianSymmetric,
+  hessianVsGradientCentralDifference,
+  lossGradientEqualsAutodiff,
+  lossGradientVsCentralDifference,
+  trace2EqualsEigenvalueSquareSum,
+  traceEqualsEigenvalueSum,
+  traceGradientVsCentralDifference,
+  traceGradientsEqualAutodiff,
+  tracesEqualAutodiff,
+  wsBoundsEncloseSpectrum,
+} from './properties.ts';
+export { predicate, propertyParameters } from './replay.ts';
