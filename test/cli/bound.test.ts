@@ -2,7 +2,7 @@
  * `hsr bound` end to end: the --json contract, the exact spectrum inside the bounds, the
  * variants, and one-line errors with exit code 2 for every kind of bad input.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -164,7 +164,13 @@ describe('bad input: one line naming the file and place, exit code 2, nothing on
     expect(r.stderr).toMatch(/--block.*middle/);
   });
 
-  test('no files are written by bound', () => {
-    expect(readdirSync(dir).filter((f) => !/\.(json|csv)$/.test(f))).toEqual([]);
+  test('bound writes no file: not in its working directory, not beside its inputs, not on an error', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'hsr-bound-cwd-'));
+    const listing = (d: string) => readdirSync(d).map((f) => `${f} ${statSync(join(d, f)).mtimeMs}`);
+    const before = listing(dir);
+    const inputs = ['--model', join(dir, 'model.json'), '--data', join(dir, 'data.json')];
+    for (const args of [[...inputs, '--json'], [...inputs, '--exact'], ['--model', join(dir, 'nope.json'), '--data', join(dir, 'data.json')], []]) runHsr(['bound', ...args], { cwd });
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(listing(dir)).toEqual(before);
   });
 });

@@ -11,7 +11,7 @@
  * zeros (1 - 6 s sigma(-u) = 0, 3 tanh'(u) = 2, silu' = 0, ...), inherent to any formula.
  * Verified against the autodiff oracle, which differentiates the defining formulas, by the
  * crosscheck property `activation-derivatives` and `@hsr/autodiff`'s activations.test.ts
- * (sympy, relative, |u| <= 30), and against mpmath in the tails (activationTails.test.ts).
+ * (sympy, relative, |u| <= 30), and against mpmath in the tails (activations.tails.test.ts).
  */
 import type { Activation } from './types.ts';
 
@@ -79,6 +79,8 @@ function erfcContinuedFraction(x: number, gaussian = expMinusSquare(x)): number 
  * relative accuracy.
  */
 function expMinusSquare(x: number): number {
+  // e^{-x^2} underflows to 0 long before |x| = 64; beyond, x * 4096 could overflow to Infinity.
+  if (!(Math.abs(x) < 64)) return Number.isNaN(x) ? NaN : 0;
   const xh = Math.round(x * 4096) / 4096;
   const xl = x - xh;
   return Math.exp(-xh * xh) * Math.exp(-(2 * xh * xl + xl * xl));
@@ -86,6 +88,7 @@ function expMinusSquare(x: number): number {
 
 /** e^{-u^2/2} by the same split as `expMinusSquare` (x_h^2/2 is exact too). */
 function expMinusHalfSquare(u: number): number {
+  if (!(Math.abs(u) < 64)) return Number.isNaN(u) ? NaN : 0;
   const uh = Math.round(u * 4096) / 4096;
   const ul = u - uh;
   return Math.exp(-0.5 * uh * uh) * Math.exp(-(uh * ul + 0.5 * ul * ul));
@@ -97,10 +100,13 @@ const ERFC_CF_THRESHOLD = 2;
 /**
  * erf(x) = 2/sqrt(pi) e^{-x^2} sum_k 2^k x^{2k+1} / (2k+1)!!  for |x| < 2 (all terms
  * positive, so no cancellation), and 1 - erfc(x) from the continued fraction beyond.
- * Within a few ulps of libm over the real line (tests compare with CPython's math.erf).
+ * Within a few ulps of libm over the real line (tests compare with CPython's math.erf), and
+ * erf(+-Infinity) = +-1 exactly.
  */
 export function erf(x: number): number {
   if (Number.isNaN(x)) return NaN;
+  // The continued fraction would compute Infinity * 0 at the ends of the line.
+  if (x === Infinity || x === -Infinity) return Math.sign(x);
   const ax = Math.abs(x);
   if (ax >= ERFC_CF_THRESHOLD) {
     const r = 1 - erfcContinuedFraction(ax);
@@ -124,6 +130,8 @@ export function erf(x: number): number {
  * i.e. 1e-16 absolute.
  */
 export function normalCdf(u: number): number {
+  if (u === Infinity) return 1;
+  if (u === -Infinity) return 0;
   const x = u / Math.SQRT2;
   if (x <= -ERFC_CF_THRESHOLD) return 0.5 * erfcContinuedFraction(-x, expMinusHalfSquare(u));
   return 0.5 * (1 + erf(x));

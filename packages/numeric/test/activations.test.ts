@@ -1,6 +1,9 @@
+import { activationDerivatives } from '@hsr/crosscheck/properties';
+import { describeProperties } from '@hsr/testkit/properties';
 import { describe, expect, test } from 'vitest';
-import { ACTIVATIONS, ACTIVATION_NAMES, erf, normalCdf } from '../src/activations.ts';
-import { RTOL_ACTIVATION_VS_FIVE_POINT, RTOL_ERF, RTOL_PHI_CANCELLATION } from '@hsr/testkit';
+import { ACTIVATIONS, ACTIVATION_NAMES, erf, normalCdf, normalPdf } from '../src/activations.ts';
+import type { Activation } from '../src/types.ts';
+import { RTOL_ACTIVATION_VS_FIVE_POINT, RTOL_ACTIVATION_VS_TEXTBOOK, RTOL_ERF, RTOL_PHI_CANCELLATION } from '@hsr/testkit';
 
 const ERF_REFERENCE: [number, number][] = [
   [0.1, 0.1124629160182849],
@@ -66,9 +69,61 @@ describe.each(ACTIVATION_NAMES)('%s derivative table', (name) => {
   });
 });
 
-describe('all(u), the forward pass entry point', () => {
-  test.each(ACTIVATION_NAMES)('%s: all(u) is exactly [phi, d1, d2, d3] (the forward pass reads only all)', (name) => {
+/**
+ * The textbook derivatives, written here from the defining formulas with Math.exp / Math.tanh
+ * (and, for GELU, CPython's erf at u = x sqrt 2 from ERF_REFERENCE): an independent reference
+ * for what the forward pass reads, at moderate u where the textbook forms do not cancel.
+ */
+function textbook(name: Activation, u: number, erfAtU: number): [number, number, number, number] {
+  const s = 1 / (1 + Math.exp(-u));
+  const s1 = s * (1 - s);
+  const s2 = s1 * (1 - 2 * s);
+  const s3 = s1 * (1 - 6 * s + 6 * s * s);
+  const t = Math.tanh(u);
+  const pdf = Math.exp(-0.5 * u * u) / Math.sqrt(2 * Math.PI);
+  const cdf = 0.5 * (1 + erfAtU);
+  switch (name) {
+    case 'sigmoid':
+      return [s, s1, s2, s3];
+    case 'tanh':
+      return [t, 1 - t * t, -2 * t * (1 - t * t), -2 * (1 - t * t) * (1 - 3 * t * t)];
+    case 'softplus':
+      return [Math.log(1 + Math.exp(u)), s, s1, s2];
+    case 'silu':
+      return [u * s, s + u * s1, 2 * s1 + u * s2, 3 * s2 + u * s3];
+    case 'gelu':
+      return [u * cdf, cdf + u * pdf, pdf * (2 - u * u), pdf * (u * u * u - 4 * u)];
+  }
+}
+
+describe('all(u), what the forward pass reads, against the textbook derivatives', () => {
+  // u = x sqrt 2 for the erf reference points with |u| <= 3 (both signs: erf is odd).
+  const points = ERF_REFERENCE.filter(([x]) => x * Math.SQRT2 <= 3).flatMap(([x, e]): [number, number][] => [
+    [x * Math.SQRT2, e],
+    [-x * Math.SQRT2, -e],
+  ]);
+  test.each(ACTIVATION_NAMES)('%s', (name) => {
     const rule = ACTIVATIONS[name];
-    for (const u of [-800, -31, -2.5, -1e-300, 0, 0.7, 3, 31, 800]) expect(rule.all(u)).toEqual([rule.phi(u), rule.d1(u), rule.d2(u), rule.d3(u)]);
+    for (let k = 0; k < 4; k++) {
+      const got = points.map(([u]) => rule.all(u)[k]!);
+      const want = points.map(([u, e]) => textbook(name, u, e)[k]!);
+      expect(got).toBeAllClose(want, { rtol: RTOL_ACTIVATION_VS_TEXTBOOK });
+    }
+    for (const [u] of points) expect([rule.phi(u), rule.d1(u), rule.d2(u), rule.d3(u)]).toEqual(rule.all(u));
   });
 });
+
+describe('erf and the normal distribution at the ends of the line', () => {
+  test('erf(+-Infinity) = +-1, normalCdf(+-Infinity) = 1 and 0, normalPdf(+-Infinity) = 0; NaN stays NaN', () => {
+    expect([erf(Infinity), erf(-Infinity)]).toEqual([1, -1]);
+    expect([normalCdf(Infinity), normalCdf(-Infinity)]).toEqual([1, 0]);
+    expect([normalPdf(Infinity), normalPdf(-Infinity)]).toEqual([0, 0]);
+    expect([erf(NaN), normalCdf(NaN), normalPdf(NaN)].every(Number.isNaN)).toBe(true);
+  });
+
+  test('the largest finite arguments agree with the limits', () => {
+    expect([erf(Number.MAX_VALUE), erf(-Number.MAX_VALUE), normalCdf(Number.MAX_VALUE), normalCdf(-Number.MAX_VALUE), normalPdf(Number.MAX_VALUE)]).toEqual([1, -1, 1, 0, 0]);
+  });
+});
+
+describeProperties('the derivative table on generated pre-activations', { file: 'packages/numeric/test/activations.test.ts', properties: [activationDerivatives], numRuns: 100 });
