@@ -24,13 +24,14 @@ import {
   matrixTraces,
   parameterCount,
   unflattenParameters,
+  extremeEigenvalues,
   wolkowiczStyanBounds,
   type Dataset,
   type Model,
   type Variant,
 } from '@hsr/numeric';
 import { loadIris } from '@hsr/io';
-import { extremeEigenvalues } from '../../../numeric/src/lanczos.ts';
+import { autodiffBoundGradient } from '@hsr/autodiff';
 import { loadMnist } from '@hsr/io';
 
 export const SIZES = ['P~100', 'P~1000', 'P~10000', 'mnist', 'iris'] as const;
@@ -99,15 +100,9 @@ export type Work = () => number;
 
 type AutodiffBoundGradient = (model: Model, data: Dataset, variant: Variant, of: 'upper', options?: { columns?: ArrayLike<number> }) => { value: number; gradient: ArrayLike<number> };
 
-/** The autodiff oracle's bound gradient, or why it is unavailable. */
+/** The autodiff oracle's bound gradient (a static import: a renamed export is a compile error). */
 export async function findAutodiff(): Promise<AutodiffBoundGradient | string> {
-  try {
-    const mod = (await import('@hsr/autodiff')) as Record<string, unknown>;
-    const f = mod.autodiffBoundGradient;
-    return typeof f === 'function' ? (f as AutodiffBoundGradient) : '@hsr/autodiff does not export autodiffBoundGradient yet';
-  } catch (error) {
-    return `@hsr/autodiff failed to load: ${(error as Error).message}`;
-  }
+  return autodiffBoundGradient;
 }
 
 function norm(x: ArrayLike<number>): number {
