@@ -3,7 +3,7 @@
  * device, differentiates a jax transcription of the loss; its Hessian, Gauss–Newton block and
  * bound gradient must equal this package's jets and `@hsr/numeric`'s closed forms.
  *
- * Traps (ECOSYSTEM.md, and found here): jax-js's `jacfwd` returns shape [inputs..., outputs...],
+ * Traps (known, and found here): jax-js's `jacfwd` returns shape [inputs..., outputs...],
  * the transpose of JAX's. `Float16Array` must exist before jax-js loads; never call `init()`; the
  * default `wasm` device approximates exp/tanh (~1e-8), so `cpu` is selected. jax-js's erf on
  * `cpu` is itself a ~1e-7 approximation (erf(0.5) = 0.52050002 vs 0.52049988), so GELU is not

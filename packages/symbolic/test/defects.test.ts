@@ -1,5 +1,5 @@
 /**
- * Pins of nerdamer 1.1.13's known defects (ECOSYSTEM.md, docs/mathematics.md §7). Each asserts the
+ * Pins of nerdamer 1.1.13's known defects (docs/mathematics.md §7). Each asserts the
  * current WRONG output exactly, so that a library upgrade which changes it fails here and
  * the workaround in src/ can be re-examined. Also checks that each workaround gives the
  * right value, so the pins are not the only line of defence.

@@ -1,6 +1,5 @@
 /**
- * The MNIST-size configuration's loader (packages/cli/src/mnist.ts; it lives in the CLI
- * package because that is where the `mnist` dependency is installed). Checks the properties
+ * The MNIST-size configuration's loader (datasets/mnist.ts). Checks the properties
  * the benchmark and `hsr train --data mnist` rely on: deterministic in the seed, balanced in
  * every prefix, pixels in [0, 1], and the package's own ordered accessor as the source.
  */
