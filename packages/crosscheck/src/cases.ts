@@ -117,15 +117,7 @@ export function fixedCase(model: Model, data: Dataset, variant: Variant, label: 
 // package's tests build their fixed cases here (the generated ones come from `caseArbitrary`).
 
 /** The shape and seed of a seeded case. */
-export interface SeededShape {
-  activation: Activation;
-  bias: boolean;
-  inputDim: number;
-  hiddenDim: number;
-  classes: number;
-  samples: number;
-  seed: number;
-}
+export type SeededShape = Pick<CaseSpec, 'activation' | 'bias' | 'inputDim' | 'hiddenDim' | 'classes' | 'samples' | 'seed'>;
 
 /**
  * How a seeded case draws its weights:

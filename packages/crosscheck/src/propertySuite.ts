@@ -5,7 +5,8 @@
  */
 export type { CaseOptions, ShapeLimits } from './arbitraries.ts';
 export { caseArbitrary } from './arbitraries.ts';
-export type { NamedProperty } from './properties.ts';
+// Every named property and suite (the same names as the package index, which lists them).
+export * from './properties.ts';
 export {
   AUTODIFF_PROPERTIES,
   GRADIENT_PROPERTIES,
