@@ -19,7 +19,9 @@
  * normalised as PyHessian normalises (v / (||v|| + 1e-6)), stopping at the first iteration whose
  * Rayleigh quotient differs from the previous one by less than tol relative
  * (|theta_prev - theta| / (|theta_prev| + 1e-6) < tol) and returning the PREVIOUS one, as its
- * loop breaks before updating; after maxIter products it returns the last. Like any power
+ * loop breaks before updating; after maxIter products it returns the last. The two
+ * normalisations per iteration leave ||v||^2 ~ 1 - 2e-6, so its Rayleigh quotients are biased
+ * by about -2e-6 relative (negligible against tol, and kept). Like any power
  * iteration it converges to the eigenvalue of largest magnitude, which is lambda_min when
  * |lambda_min| > lambda_max.
  * Cost: at most maxIter products, O(P) each besides. Verified by `estimators/pyhessian.test.ts`

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
 import {
   createRng,
+  DEFAULT_VARIANT,
   denseOperator,
   drawProbe,
   frobeniusNormSquared,
@@ -23,6 +24,8 @@ import {
   type SymmetricMatrix,
 } from '@hsr/numeric';
 import { enumerateRademacher, exactOf, matVec, randomSymmetric, square } from './matrices.ts';
+import { checkHutchinsonOnNetwork } from './networks.ts';
+import { makeCase } from '../perf/cases.ts';
 
 /** Enumeration of 2^10 probes, O(P^2) terms each: exact up to ~2^10 eps relative. */
 const RTOL_ENUMERATION = 1e-10;
@@ -137,5 +140,12 @@ describe('probes', () => {
     expect(Math.abs(mean)).toBeLessThanOrEqual(Z / Math.sqrt(n));
     expect(Math.abs(variance - 1)).toBeLessThanOrEqual(Z * Math.sqrt(2 / n));
     expect(Math.abs(m4 - 3)).toBeLessThanOrEqual(Z * Math.sqrt(96 / n));
+  });
+});
+
+describe('on a network Hessian (closed-form T1, T2 and the dense H as truth)', () => {
+  const { model, data } = makeCase({ activation: 'tanh', bias: true, inputDim: 3, hiddenDim: 4, classes: 3, samples: 9, seed: 21 });
+  it.each(['rademacher', 'gaussian'] as Probe[])('%s: unbiased, and the variance matches the formula', (probe) => {
+    checkHutchinsonOnNetwork(model, data, DEFAULT_VARIANT, probe, 2000, 5, 7);
   });
 });
