@@ -50,6 +50,11 @@ export const ADAPTIVE_RUNS_PER_REPEAT = 10;
 export const VARIANCE_CONFIDENCE = 0.99;
 /** Default memory for the k x P blocks of Hutch++ and XTrace, in MiB; a budget needing more is skipped and says so. */
 export const DEFAULT_SKETCH_MEMORY_MIB = 512;
+/**
+ * Per-replicate values kept in the report for each point (and runs of each adaptive rule):
+ * the statistics use all replicates, but 1e5 of them per point would make a 20 MB JSON.
+ */
+export const MAX_STORED_VALUES = 200;
 /** Relative errors below this are plotted at it (exact results have error 0, or round-off). */
 export const ERROR_FLOOR = 1e-16;
 
@@ -103,6 +108,7 @@ export interface BudgetPoint {
   /** Standard deviation from the formula (estimatorTheory), / |exact|; null where there is none. */
   readonly theoreticalStd: number | null;
   readonly theoreticalKind: 'exact' | 'upper bound' | null;
+  /** The first MAX_STORED_VALUES replicates' estimates. */
   readonly estimates: readonly number[];
 }
 
@@ -128,6 +134,7 @@ export interface AdaptiveResult {
   readonly withinTol: number;
   /** Fraction of runs that stopped by the rule rather than at maxIter. */
   readonly stoppedByRule: number;
+  /** The first MAX_STORED_VALUES runs. */
   readonly samples: readonly { readonly products: number; readonly estimate: number }[];
 }
 
@@ -260,7 +267,7 @@ function point(info: EstimatorInfo, m: number, truth: Truth, estimates: number[]
     measuredStd: estimates.length > 1 ? Math.sqrt(mv.variance) / scale : null,
     theoreticalStd: theory ? theory.std / scale : null,
     theoreticalKind: theory?.kind ?? null,
-    estimates,
+    estimates: estimates.slice(0, MAX_STORED_VALUES),
   };
 }
 
@@ -456,7 +463,7 @@ function adaptiveResult(id: AdaptiveResult['id'], label: string, description: st
     meanSignedError: runs.reduce((s, r) => s + (r.estimate - exact), 0) / runs.length / Math.abs(exact),
     withinTol: rel.filter((e) => e < PYHESSIAN_TOL).length / Math.max(rel.length, 1),
     stoppedByRule: runs.filter((r) => r.stopped).length / Math.max(runs.length, 1),
-    samples: runs.map((r) => ({ products: r.products, estimate: r.estimate })),
+    samples: runs.slice(0, MAX_STORED_VALUES).map((r) => ({ products: r.products, estimate: r.estimate })),
   };
 }
 
