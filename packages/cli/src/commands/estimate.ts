@@ -218,14 +218,14 @@ export function renderEstimateReport(r: EstimateReport): string {
   const v = r.case.variant;
   let out = `${r.case.label}\nnetwork: ${r.case.network}\n`;
   out += `P = ${r.case.parameters} parameters, N = ${r.case.samples} samples, variant ${v.reduction}/${v.block}/${v.curvature}; ${s.repeats} repeat${s.repeats === 1 ? '' : 's'}${s.repeatsDefaulted ? ' (default for this size)' : ''}, seed ${s.seed}, budgets ${s.budgets.join(',')}\n\n`;
-  const spectrum = t.spectrumSource === 'dense' ? 'dense spectrum' : `Lanczos, ${t.lanczosProducts} products, residual ${formatNumber(t.lambdaMaxResidual)}${t.lanczosConverged ? '' : ' (NOT converged)'}`;
+  const spectrum = (residual: number) => (t.spectrumSource === 'dense' ? 'dense spectrum' : `Lanczos, ${t.lanczosProducts} products, residual ${formatNumber(residual)}${t.lanczosConverged ? '' : ' (NOT converged)'}`);
   out += renderTable([
     ['exact quantity', 'value', 'from'],
     ['tr H (T1)', t.traceH, 'closed form'],
     ['tr H^2 (T2)', t.traceH2, 'closed form'],
     ['sum_i H_ii^2', t.diagonalSquareSum, 'closed-form diagonal'],
-    ['lambda_max', t.lambdaMax, spectrum],
-    ['lambda_min', t.lambdaMin, spectrum],
+    ['lambda_max', t.lambdaMax, spectrum(t.lambdaMaxResidual)],
+    ['lambda_min', t.lambdaMin, spectrum(t.lambdaMinResidual)],
     ['WS upper bound U', t.bounds.lambdaMaxUpper, 'closed-form T1, T2'],
     ...(t.traceH4 === null ? [] : [['tr H^4', t.traceH4, 'dense H'] as (string | number)[]]),
   ]);
@@ -297,7 +297,7 @@ rule runs over the Rademacher probes; its eigenvalues() rule runs ${ADAPTIVE_RUN
 
 --repeats default: the largest R <= ${MAX_DEFAULT_REPEATS} whose planned products x N x P stay below
 ${DEFAULT_REPEAT_WORK.toExponential(0)}, at least 1: 100 on the bundled Iris case (~20 s), 1 on --data mnist
---samples 128 (under a minute here; one repeat at max(m) = 1000 costs ~3,500 products of
+--samples 128 (about 45 s here; one repeat at max(m) = 1000 costs ~3,900 products of
 ~8 ms each). At MNIST size Hutch++ and XTrace at m = 1000 exceed the default
 --sketch-memory (their k x P blocks need 0.8-1.2 GB) and are skipped.
 
