@@ -6,6 +6,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { normalQuantile } from '@hsr/numeric';
+import { registerBound } from '../../packages/cli/src/commands/bound.ts';
+import { runInProcess } from '../../packages/cli/test/runInProcess.ts';
 import { runHsr } from './run.ts';
 
 /** A correct estimate lies outside z(1 - ALPHA/2) of its standard errors with probability ~ALPHA. */
@@ -33,12 +35,11 @@ describe('hsr bound --hvp-budget', () => {
     expect(r.stdout).toMatch(/note: ESTIMATED from random probes, not guaranteed bounds/);
   });
 
-  test('the same seed gives the same estimate; another seed another one', () => {
-    const a = JSON.parse(runHsr(['bound', '--hvp-budget', '10', '--seed', '1', '--json']).stdout);
-    const b = JSON.parse(runHsr(['bound', '--hvp-budget', '10', '--seed', '1', '--json']).stdout);
-    const c = JSON.parse(runHsr(['bound', '--hvp-budget', '10', '--seed', '2', '--json']).stdout);
-    expect(a).toEqual(b);
-    expect(c.estimated.traceH).not.toBe(a.estimated.traceH);
+  test('the same seed gives the same estimate; another seed another one', async () => {
+    const run = async (seed: string) => JSON.parse((await runInProcess([registerBound], ['bound', '--hvp-budget', '10', '--seed', seed, '--json'])).stdout);
+    const a = await run('1');
+    expect(await run('1')).toEqual(a);
+    expect((await run('2')).estimated.traceH).not.toBe(a.estimated.traceH);
   });
 
   test.each([
@@ -46,8 +47,8 @@ describe('hsr bound --hvp-budget', () => {
     [['--hvp-budget', 'many'], /--hvp-budget: expected a number/],
     [['--hvp-budget', '10', '--exact'], /--hvp-budget: cannot be combined with --exact/],
     [['--hvp-budget', '10', '--seed', '1.5'], /--seed: expected an integer/],
-  ])('bad flags %j', (flags, message) => {
-    const r = runHsr(['bound', ...flags]);
+  ])('bad flags %j (in process)', async (flags, message) => {
+    const r = await runInProcess([registerBound], ['bound', ...flags]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

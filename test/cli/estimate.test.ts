@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { registerEstimate } from '../../packages/cli/src/commands/estimate.ts';
+import { runInProcess } from '../../packages/cli/test/runInProcess.ts';
 import { runHsr } from './run.ts';
 
 const ESTIMATORS = ['hutchinson-rademacher', 'hutchinson-gaussian', 'hutch++', 'xtrace', 'frobenius-rademacher', 'frobenius-gaussian', 'power-iteration', 'lanczos'];
@@ -106,14 +108,24 @@ describe('bad flags: one hsr: line, exit 2, nothing written', () => {
     ['bad block', ['--block', 'middle'], /--block.*middle/],
     ['missing model file', ['--model', 'nope.json', '--data', 'nope.csv'], /nope\.json/],
   ];
-  test.each(cases)('%s', (_name, flags, message) => {
+  // In process (the command's own action and error path), so the list costs milliseconds.
+  test.each(cases)('%s', async (_name, flags, message) => {
     const out = join(dir, `bad-${_name.replace(/\W+/g, '-')}`);
-    const r = runHsr(['estimate', ...flags, '--out', out]);
+    const r = await runInProcess([registerEstimate], ['estimate', ...flags, '--out', out]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^hsr: /);
     expect(r.stderr).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test('the same, through the real command line', () => {
+    const out = join(dir, 'bad-spawned');
+    const r = runHsr(['estimate', '--matvecs', '0', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('hsr: --matvecs: must be >= 1, got 0\n');
     expect(existsSync(out)).toBe(false);
   });
 });
