@@ -67,7 +67,7 @@ export { xtrace, xtraceAtBudgets } from './estimators/xtrace.ts';
 export type { AdaptiveEstimate, AdaptiveOptions } from './estimators/pyhessian.ts';
 export { PYHESSIAN_MAX_ITER, PYHESSIAN_TOL, pyhessianTopEigenvalue, pyhessianTrace, pyhessianTraceRule } from './estimators/pyhessian.ts';
 export type { EigenvalueEstimate } from './estimators/extremeEigenvalue.ts';
-export { lanczosAtBudgets, powerIteration, powerIterationAtBudgets } from './estimators/extremeEigenvalue.ts';
+export { POWER_ROUNDOFF_RTOL, lanczosAtBudgets, powerIteration, powerIterationAtBudgets } from './estimators/extremeEigenvalue.ts';
 export type { VarianceInterval } from './estimators/statistics.ts';
 export {
   chiSquareQuantile,

@@ -4,7 +4,7 @@
  * Lanczos at every budget is lanczosExtremes with k = m from one start vector.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng, DEFAULT_VARIANT, denseHessian, denseOperator, hessianOperator, lanczosAtBudgets, lanczosExtremes, powerIteration, powerIterationAtBudgets, symmetricEigenvalues } from '@hsr/numeric';
+import { createRng, DEFAULT_VARIANT, denseHessian, denseOperator, hessianOperator, lanczosAtBudgets, lanczosExtremes, POWER_ROUNDOFF_RTOL, powerIteration, powerIterationAtBudgets, symmetricEigenvalues } from '@hsr/numeric';
 import { makeCase } from '../perf/cases.ts';
 import { lowRankPsd, randomSymmetric } from './matrices.ts';
 
@@ -25,6 +25,18 @@ describe('power iteration', () => {
     const top = ev[ev.length - 1]!;
     expect(Math.abs(r!.estimate - top)).toBeLessThanOrEqual(r!.residual + ATOL_ROUNDOFF_RELATIVE * top);
     expect(r!.residual).toBeLessThan(1e-6 * top);
+  });
+
+  it('stops once its residual is at round-off, and larger budgets report that iterate', () => {
+    const H = lowRankPsd(30, 3, 4);
+    const out = powerIterationAtBudgets(denseOperator(H), createRng(2), [10, 5000, 20000]);
+    const stopped = out[1]!;
+    expect(stopped.products).toBeLessThan(5000);
+    expect(stopped.residual).toBeLessThanOrEqual(POWER_ROUNDOFF_RTOL * Math.abs(stopped.estimate));
+    expect(out[2]).toEqual({ ...stopped, budget: 20000 });
+    // One product earlier the residual was still above round-off: the stop is the first one there.
+    const before = powerIteration(denseOperator(H), createRng(2), { products: stopped.products - 1 });
+    expect(before.residual).toBeGreaterThan(POWER_ROUNDOFF_RTOL * Math.abs(before.estimate));
   });
 
   it('stays at 0 when H v = 0 (the null space of the zero matrix)', () => {
