@@ -4,13 +4,13 @@
  * Gaussian Hutchinson variance at m = 100 lies in its 99% interval, --out writes the page and
  * the same JSON, and every bad flag is one `hsr:` line, exit 2, and no output files.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registerEstimate } from '../../packages/cli/src/commands/estimate.ts';
 import { runInProcess } from '../../packages/cli/test/runInProcess.ts';
-import { runHsr } from './run.ts';
+import { ROOT, runHsr } from './run.ts';
 
 const ESTIMATORS = ['hutchinson-rademacher', 'hutchinson-gaussian', 'hutch++', 'xtrace', 'frobenius-rademacher', 'frobenius-gaussian', 'power-iteration', 'lanczos'];
 const ARGS = ['estimate', '--matvecs', '1,10,100', '--repeats', '20', '--seed', '3'];
@@ -117,6 +117,19 @@ describe('bad flags: one hsr: line, exit 2, nothing written', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^hsr: /);
     expect(r.stderr).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test('a block whose Hessian is exactly zero (saturated softmax) is refused, not reported as NaN', async () => {
+    const bundled = JSON.parse(readFileSync(join(ROOT, 'packages/cli/assets/iris-default.model.json'), 'utf8'));
+    const saturated = { ...bundled, V: bundled.V.map((row: number[]) => row.map((x) => x * 1e5)), a: bundled.a.map((x: number) => x * 1e5) };
+    const model = join(dir, 'saturated.json');
+    writeFileSync(model, JSON.stringify(saturated));
+    const out = join(dir, 'bad-zero');
+    const r = await runInProcess([registerEstimate], ['estimate', '--model', model, '--data', join(ROOT, 'packages/cli/assets/iris-default.data.json'), '--block', 'second', '--curvature', 'gauss-newton', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^hsr: .*saturated\.json.*exactly zero \(T2 = \|\|H\|\|_F\^2 = 0/);
     expect(existsSync(out)).toBe(false);
   });
 

@@ -29,7 +29,7 @@ import { parseNumber, runAction, UsageError } from '../errors.ts';
 import { loadMnist, MNIST_CLASSES, MNIST_FEATURES, MNIST_MAX_SAMPLES } from '../mnist.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
-import { ADAPTIVE_RUNS_PER_REPEAT, DEFAULT_BUDGETS, DEFAULT_SKETCH_MEMORY_MIB, ESTIMATE_SCHEMA, productsPerRepeat, runEstimates, type EstimatePlan, type EstimateResults } from '../estimate/experiment.ts';
+import { ADAPTIVE_RUNS_PER_REPEAT, DEFAULT_BUDGETS, DEFAULT_SKETCH_MEMORY_MIB, ESTIMATE_SCHEMA, ZeroHessianError, productsPerRepeat, runEstimates, type EstimatePlan, type EstimateResults } from '../estimate/experiment.ts';
 import { computeTruth, DENSE_TRUTH_MAX_PARAMETERS, type Truth } from '../estimate/truth.ts';
 
 /** MNIST samples when --data mnist comes without --samples: the size the issue measures at. */
@@ -181,6 +181,7 @@ export function computeEstimateReport(args: EstimateArgs, command: string, io: E
   const bar = io.tty ? new cliProgress.SingleBar({ stream: process.stderr, format: 'estimate {bar} {percentage}% | {stage} | {value}/{total} products | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
   let stageName = '';
   bar?.start(1, 0, { stage: 'starting' });
+  if (!(truth.traceH2 > 0)) throw new UsageError(`${c.label}: ${new ZeroHessianError().message}`);
   let results: EstimateResults;
   try {
     results = runEstimates(op, truth, plan, {

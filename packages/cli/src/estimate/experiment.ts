@@ -179,6 +179,14 @@ export interface EstimateResults {
   readonly environment: { readonly node: string; readonly platform: string; readonly cpus: number };
 }
 
+/** The block's curvature is exactly zero (T2 = 0, e.g. saturated softmax): there is nothing to estimate. */
+export class ZeroHessianError extends Error {
+  constructor() {
+    super('the Hessian of this block is exactly zero (T2 = ||H||_F^2 = 0, e.g. every softmax saturated): there is nothing to estimate');
+    this.name = 'ZeroHessianError';
+  }
+}
+
 /** A 31-bit seed for stream `name`, repeat `index`, from --seed (FNV-1a over the three). */
 export function seedFor(seed: number, name: string, index: number): number {
   let h = 0x811c9dc5;
@@ -252,9 +260,17 @@ function exactOf(q: Quantity, truth: Truth): number {
   return q === 'traceH' ? truth.traceH : q === 'traceH2' ? truth.traceH2 : truth.lambdaMax;
 }
 
+/**
+ * What errors are divided by: |exact|, or ||H||_F = sqrt(T2) when the exact value is 0 (a
+ * traceless or negative semidefinite H), so no error is 0/0. runEstimates refuses H = 0.
+ */
+export function errorScale(exact: number, truth: Truth): number {
+  return exact !== 0 ? Math.abs(exact) : Math.sqrt(truth.traceH2);
+}
+
 function point(info: EstimatorInfo, m: number, truth: Truth, estimates: number[], products: number[]): BudgetPoint {
   const exact = exactOf(info.quantity, truth);
-  const scale = Math.abs(exact);
+  const scale = errorScale(exact, truth);
   const rel = estimates.map((e) => Math.abs(e - exact) / scale);
   const mv = meanAndVariance(estimates);
   const theory = estimatorTheory(info.id, m, truth);
@@ -297,6 +313,7 @@ export interface EstimateHooks {
 
 /** Run every estimator (see the module comment) against `truth`. */
 export function runEstimates(op: HessianOperator, truth: Truth, plan: EstimatePlan, hooks: EstimateHooks = {}): EstimateResults {
+  if (!(truth.traceH2 > 0)) throw new ZeroHessianError();
   const t0 = performance.now();
   const P = op.size;
   const { budgets, repeats: R, seed } = plan;
@@ -429,7 +446,8 @@ export function runEstimates(op: HessianOperator, truth: Truth, plan: EstimatePl
     pools.flatMap((pool) => {
       const id = pool.probe === 'rademacher' ? 'hutchinson-rademacher' : 'hutchinson-gaussian';
       const e = blockMeans(pool.quadratic, m);
-      if (e.length < 2) return [];
+      // A zero variance (Rademacher probes on a diagonal H are exact) has nothing to check.
+      if (e.length < 2 || quadraticFormVariance(pool.probe, truth.traceH2, truth.diagonalSquareSum) === 0) return [];
       return [varianceCheck(id, m, e, truth)];
     }),
   );
@@ -448,7 +466,8 @@ type AdaptiveRun = { readonly products: number; readonly estimate: number; reado
 
 function adaptiveResult(id: AdaptiveResult['id'], label: string, description: string, quantity: Quantity, truth: Truth, runs: readonly AdaptiveRun[]): AdaptiveResult {
   const exact = exactOf(quantity, truth);
-  const rel = runs.map((r) => Math.abs(r.estimate - exact) / Math.abs(exact));
+  const scale = errorScale(exact, truth);
+  const rel = runs.map((r) => Math.abs(r.estimate - exact) / scale);
   const products = runs.map((r) => r.products);
   return {
     id,
@@ -460,7 +479,7 @@ function adaptiveResult(id: AdaptiveResult['id'], label: string, description: st
     runs: runs.length,
     products: { ...percentiles(products), mean: products.reduce((s, x) => s + x, 0) / Math.max(products.length, 1), max: Math.max(...products) },
     relativeError: percentiles(rel),
-    meanSignedError: runs.reduce((s, r) => s + (r.estimate - exact), 0) / runs.length / Math.abs(exact),
+    meanSignedError: runs.reduce((s, r) => s + (r.estimate - exact), 0) / runs.length / scale,
     withinTol: rel.filter((e) => e < PYHESSIAN_TOL).length / Math.max(rel.length, 1),
     stoppedByRule: runs.filter((r) => r.stopped).length / Math.max(runs.length, 1),
     samples: runs.slice(0, MAX_STORED_VALUES).map((r) => ({ products: r.products, estimate: r.estimate })),
@@ -486,7 +505,8 @@ function wsResult(pool: Pool, budgets: readonly number[], truth: Truth): WsResul
     const violations = {} as Record<keyof BoundValues, number>;
     for (const key of BOUND_VALUE_KEYS) {
       const exact = truth.bounds[key];
-      relativeError[key] = percentiles(bounds.map((b) => Math.abs(b[key] - exact) / Math.abs(exact)));
+      const scale = exact !== 0 ? Math.abs(exact) : Math.sqrt(truth.traceH2 / P);
+      relativeError[key] = percentiles(bounds.map((b) => Math.abs(b[key] - exact) / scale));
       violations[key] = bounds.filter((b) => (isUpper[key] ? b[key] < trueValue[key] : b[key] > trueValue[key])).length / bounds.length;
     }
     return { budget: m, replicates: bounds.length, relativeError, violations };
