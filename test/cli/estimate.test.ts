@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { RTOL_VS_DENSE } from '@hsr/crosscheck';
 import { registerEstimate } from '../../packages/cli/src/commands/estimate.ts';
 import { runInProcess } from '../../packages/cli/test/runInProcess.ts';
 import { ROOT, runHsr } from './run.ts';
@@ -57,6 +58,8 @@ describe('hsr estimate --json', () => {
     expect(report.truth.bounds).toEqual(bound.bounds);
     expect(report.truth.lambdaMax).toBe(bound.exact.lambdaMax);
     expect(report.truth.spectrumSource).toBe('dense');
+    // The closed-form diagonal against the dense Hessian's (P = 67: formed for the truth).
+    expect(report.truth.diagonalSquareSum).toBeAllClose(report.truth.dense.diagonalSquareSum, { rtol: RTOL_VS_DENSE });
   });
 
   test('replicates: floor(R max(m) / m) blocks for the pooled estimators, R runs for the others', () => {

@@ -222,9 +222,9 @@ export function renderEstimateReport(r: EstimateReport): string {
   const spectrum = (residual: number) => (t.spectrumSource === 'dense' ? 'dense spectrum' : `Lanczos, ${t.lanczosProducts} products, residual ${formatNumber(residual)}${t.lanczosConverged ? '' : ' (NOT converged)'}`);
   out += renderTable([
     ['exact quantity', 'value', 'from'],
-    ['tr H (T1)', t.traceH, 'closed form'],
-    ['tr H^2 (T2)', t.traceH2, 'closed form'],
-    ['sum_i H_ii^2', t.diagonalSquareSum, 'closed-form diagonal'],
+    ['tr H (T1)', t.traceH, t.dense ? `closed form (dense: ${formatNumber(t.dense.traceH)})` : 'closed form'],
+    ['tr H^2 (T2)', t.traceH2, t.dense ? `closed form (dense: ${formatNumber(t.dense.traceH2)})` : 'closed form'],
+    ['sum_i H_ii^2', t.diagonalSquareSum, t.dense ? `closed-form diagonal (dense: ${formatNumber(t.dense.diagonalSquareSum)})` : 'closed-form diagonal'],
     ['lambda_max', t.lambdaMax, spectrum(t.lambdaMaxResidual)],
     ['lambda_min', t.lambdaMin, spectrum(t.lambdaMinResidual)],
     ['WS upper bound U', t.bounds.lambdaMaxUpper, 'closed-form T1, T2'],

@@ -58,13 +58,19 @@ export interface Truth {
   readonly squaredDiagonalOfH2Sum: number | null;
   /** |lambda_2| / |lambda_1| of the two eigenvalues of largest magnitude (power iteration's rate); null without the dense spectrum. */
   readonly powerRatio: number | null;
-  /** Closed-form vs dense traces, when the dense H was formed. */
-  readonly dense: { readonly traceH: number; readonly traceH2: number } | null;
+  /** The dense H's own T1, T2 and sum_i H_ii^2 beside the closed forms, when it was formed. */
+  readonly dense: { readonly traceH: number; readonly traceH2: number; readonly diagonalSquareSum: number } | null;
   /** Excess kurtosis of one probe's v^T H v: exact when P <= EXACT_KURTOSIS_MAX_PARAMETERS, else an upper bound. */
   readonly probeKurtosis: { readonly rademacher: number; readonly gaussian: number; readonly kind: 'exact' | 'upper bound' };
   /** The five WS bounds from the exact T1, T2. */
   readonly bounds: BoundValues;
   readonly seconds: number;
+}
+
+function denseDiagonalSquareSum(H: { size: number; data: Float64Array }): number {
+  let s = 0;
+  for (let i = 0; i < H.size; i++) s += H.data[i * H.size + i]! ** 2;
+  return s;
 }
 
 export function computeTruth(model: Model, data: Dataset, variant: Variant, op: HessianOperator, seed: number): Truth {
@@ -105,7 +111,7 @@ export function computeTruth(model: Model, data: Dataset, variant: Variant, op: 
       traceH4,
       squaredDiagonalOfH2Sum,
       powerRatio: P > 1 && byMagnitude[0]! > 0 ? byMagnitude[1]! / byMagnitude[0]! : null,
-      dense: matrixTraces(H),
+      dense: { ...matrixTraces(H), diagonalSquareSum: denseDiagonalSquareSum(H) },
       probeKurtosis: { rademacher: kurtosis('rademacher'), gaussian: kurtosis('gaussian'), kind: exactKurtosis ? 'exact' : 'upper bound' },
       bounds,
       seconds: (performance.now() - t0) / 1000,
