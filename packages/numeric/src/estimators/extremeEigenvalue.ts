@@ -25,6 +25,7 @@
 import type { HessianOperator } from '../hessianVectorProduct.ts';
 import { lanczosExtremes } from '../lanczos.ts';
 import type { Rng } from '../random.ts';
+import { countingOperator } from './denseOperator.ts';
 import { checkBudgets, dot } from './probes.ts';
 
 export interface EigenvalueEstimate {
@@ -87,9 +88,7 @@ export function powerIteration(op: HessianOperator, rng: Rng, options: { readonl
 export function lanczosAtBudgets(op: HessianOperator, rng: Rng, budgets: readonly number[], options: { readonly tol?: number; readonly onProduct?: () => void } = {}): EigenvalueEstimate[] {
   checkBudgets('lanczos', budgets);
   const seed = rng.int(2 ** 31);
-  const counted: HessianOperator = options.onProduct
-    ? { size: op.size, apply: (v, out) => { const r = op.apply(v, out); options.onProduct!(); return r; } }
-    : op;
+  const counted = options.onProduct ? countingOperator(op, options.onProduct) : op;
   const out: EigenvalueEstimate[] = [];
   for (const m of budgets) {
     const last = out.at(-1);
