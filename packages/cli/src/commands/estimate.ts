@@ -297,9 +297,9 @@ power iteration and Lanczos get R runs (each run serves every budget). PyHessian
 rule runs over the Rademacher probes; its eigenvalues() rule runs ${ADAPTIVE_RUNS_PER_REPEAT} x R times.
 
 --repeats default: the largest R <= ${MAX_DEFAULT_REPEATS} whose planned products x N x P stay below
-${DEFAULT_REPEAT_WORK.toExponential(0)}, at least 1: 100 on the bundled Iris case (~20 s), 1 on --data mnist
---samples 128 (about 45 s here; one repeat at max(m) = 1000 costs ~3,900 products of
-~8 ms each). At MNIST size Hutch++ and XTrace at m = 1000 exceed the default
+${DEFAULT_REPEAT_WORK.toExponential(0)}, at least 1: 100 on the bundled Iris case (15-25 s), 1 on --data mnist
+--samples 128 (35-50 s here, depending on the load; one repeat at max(m) = 1000 costs ~3,000
+products of ~8-12 ms each). At MNIST size Hutch++ and XTrace at m = 1000 exceed the default
 --sketch-memory (their k x P blocks need 0.8-1.2 GB) and are skipped.
 
 --data mnist: ${ESTIMATE_MNIST_DEFAULT_SAMPLES} digits by default (loadMnist seed 0, pixels in [0, 1]) and, without --model,
