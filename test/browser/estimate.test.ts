@@ -25,7 +25,17 @@ const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '__screensh
 describe('estimate page in chromium', () => {
   test.skipIf(skipReason !== null)('every plot is drawn, no errors, no network', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hsr-estimate-browser-'));
-    const args = { modelPath: null, dataPath: null, mnistSamples: null, budgets: [1, 3, 10, 30], repeats: 10, seed: 1, sketchMemoryMiB: 512, variant: { reduction: 'mean', block: 'all', curvature: 'hessian' } as const, out: dir };
+    const args = {
+      modelPath: null,
+      dataPath: null,
+      mnistSamples: null,
+      budgets: [1, 3, 10, 30],
+      repeats: 10,
+      seed: 1,
+      sketchMemoryMiB: 512,
+      variant: { reduction: 'mean', block: 'all', curvature: 'hessian' } as const,
+      out: dir,
+    };
     const report = computeEstimateReport(args, 'hsr estimate --matvecs 1,3,10,30 --repeats 10 --seed 1', { tty: false, quiet: true });
     await writeEstimatePage(report, dir);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -11,25 +11,23 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import {
-  checkModelData,
-  hessianOperator,
-  initModel,
-  parameterCount,
-  PYHESSIAN_MAX_ITER,
-  readDataFile,
-  readModelFile,
-  writeFileAtomic,
-  type Dataset,
-  type Model,
-  type Variant,
-} from '@hsr/numeric';
+import { checkModelData, hessianOperator, initModel, parameterCount, PYHESSIAN_MAX_ITER, readDataFile, readModelFile, writeFileAtomic, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
 import { parseNumber, runAction, UsageError } from '../errors.ts';
 import { loadMnist, MNIST_CLASSES, MNIST_FEATURES, MNIST_MAX_SAMPLES } from '../mnist.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
-import { ADAPTIVE_RUNS_PER_REPEAT, DEFAULT_BUDGETS, DEFAULT_SKETCH_MEMORY_MIB, ESTIMATE_SCHEMA, ZeroHessianError, productsPerRepeat, runEstimates, type EstimatePlan, type EstimateResults } from '../estimate/experiment.ts';
+import {
+  ADAPTIVE_RUNS_PER_REPEAT,
+  DEFAULT_BUDGETS,
+  DEFAULT_SKETCH_MEMORY_MIB,
+  ESTIMATE_SCHEMA,
+  ZeroHessianError,
+  productsPerRepeat,
+  runEstimates,
+  type EstimatePlan,
+  type EstimateResults,
+} from '../estimate/experiment.ts';
 import { computeTruth, DENSE_TRUTH_MAX_PARAMETERS, type Truth } from '../estimate/truth.ts';
 
 /** MNIST samples when --data mnist comes without --samples: the size the issue measures at. */
@@ -178,7 +176,9 @@ export function computeEstimateReport(args: EstimateArgs, command: string, io: E
   const repeats = args.repeats ?? defaultRepeats(args.budgets, args.sketchMemoryMiB, c.data.samples, parameterCount(c.model, args.variant.block));
   const plan: EstimatePlan = { budgets: args.budgets, repeats, seed: args.seed, sketchMemoryMiB: args.sketchMemoryMiB };
   const truth = computeTruth(c.model, c.data, args.variant, op, args.seed);
-  const bar = io.tty ? new cliProgress.SingleBar({ stream: process.stderr, format: 'estimate {bar} {percentage}% | {stage} | {value}/{total} products | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+  const bar = io.tty
+    ? new cliProgress.SingleBar({ stream: process.stderr, format: 'estimate {bar} {percentage}% | {stage} | {value}/{total} products | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic)
+    : null;
   let stageName = '';
   bar?.start(1, 0, { stage: 'starting' });
   if (!(truth.traceH2 > 0)) throw new UsageError(`${c.label}: ${new ZeroHessianError().message}`);
@@ -230,15 +230,42 @@ export function renderEstimateReport(r: EstimateReport): string {
     ['WS upper bound U', t.bounds.lambdaMaxUpper, 'closed-form T1, T2'],
     ...(t.traceH4 === null ? [] : [['tr H^4', t.traceH4, 'dense H'] as (string | number)[]]),
   ]);
-  for (const [quantity, title] of [['traceH', 'tr H'], ['traceH2', 'tr H^2 = ||H||_F^2'], ['lambdaMax', 'lambda_max']] as const) {
+  for (const [quantity, title] of [
+    ['traceH', 'tr H'],
+    ['traceH2', 'tr H^2 = ||H||_F^2'],
+    ['lambdaMax', 'lambda_max'],
+  ] as const) {
     out += `\n${title}: |estimate - exact| / |exact| over the replicates\n`;
     const rows: (string | number)[][] = [['estimator', 'budget', 'products', 'runs', 'median', 'p10', 'p90', 'bias', 'sd', 'sd theory']];
     for (const e of r.results.estimators.filter((x) => x.quantity === quantity)) {
-      for (const p of e.points) rows.push([e.label, p.budget, p.products, p.replicates, pct(p.relativeError.median), pct(p.relativeError.p10), pct(p.relativeError.p90), pct(p.meanSignedError), pct(p.measuredStd), p.theoreticalStd === null ? '-' : `${p.theoreticalKind === 'upper bound' ? '<= ' : ''}${formatNumber(p.theoreticalStd)}`]);
+      for (const p of e.points)
+        rows.push([
+          e.label,
+          p.budget,
+          p.products,
+          p.replicates,
+          pct(p.relativeError.median),
+          pct(p.relativeError.p10),
+          pct(p.relativeError.p90),
+          pct(p.meanSignedError),
+          pct(p.measuredStd),
+          p.theoreticalStd === null ? '-' : `${p.theoreticalKind === 'upper bound' ? '<= ' : ''}${formatNumber(p.theoreticalStd)}`,
+        ]);
       for (const k of e.skipped) rows.push([e.label, k.budget, 'skipped', '', '', '', '', '', '', '']);
     }
     for (const a of r.results.adaptive.filter((x) => x.quantity === quantity))
-      rows.push([`${a.label} (adaptive)`, `<= ${PYHESSIAN_MAX_ITER}`, `${formatNumber(a.products.median)} (median)`, a.runs, pct(a.relativeError.median), pct(a.relativeError.p10), pct(a.relativeError.p90), pct(a.meanSignedError), '', '']);
+      rows.push([
+        `${a.label} (adaptive)`,
+        `<= ${PYHESSIAN_MAX_ITER}`,
+        `${formatNumber(a.products.median)} (median)`,
+        a.runs,
+        pct(a.relativeError.median),
+        pct(a.relativeError.p10),
+        pct(a.relativeError.p90),
+        pct(a.meanSignedError),
+        '',
+        '',
+      ]);
     out += renderTable(rows);
     for (const e of r.results.estimators.filter((x) => x.quantity === quantity)) {
       const reasons = new Map<string, number[]>();
@@ -249,16 +276,43 @@ export function renderEstimateReport(r: EstimateReport): string {
   out += '\nPyHessian adaptive rules (tol 1e-3, at most 100 products):\n';
   out += renderTable([
     ['rule', 'runs', 'products median', 'p90', 'max', 'median rel. error', 'p90', 'runs within tol', 'stopped by rule'],
-    ...r.results.adaptive.map((a) => [`${a.label}: ${a.description}`, a.runs, a.products.median, a.products.p90, a.products.max, pct(a.relativeError.median), pct(a.relativeError.p90), `${(100 * a.withinTol).toFixed(0)}%`, `${(100 * a.stoppedByRule).toFixed(0)}%`]),
+    ...r.results.adaptive.map((a) => [
+      `${a.label}: ${a.description}`,
+      a.runs,
+      a.products.median,
+      a.products.p90,
+      a.products.max,
+      pct(a.relativeError.median),
+      pct(a.relativeError.p90),
+      `${(100 * a.withinTol).toFixed(0)}%`,
+      `${(100 * a.stoppedByRule).toFixed(0)}%`,
+    ]),
   ]);
   out += '\nWS upper bound U from estimated T1 (Hutchinson) and T2 (Frobenius, same products): |U_est - U| / |U|\n';
   const wsRows: (string | number)[][] = [['probes', 'budget', 'runs', 'median', 'p10', 'p90', 'U_est < lambda_max']];
-  for (const w of r.results.wsBounds) for (const p of w.points) wsRows.push([w.probe, p.budget, p.replicates, pct(p.relativeError.lambdaMaxUpper.median), pct(p.relativeError.lambdaMaxUpper.p10), pct(p.relativeError.lambdaMaxUpper.p90), `${(100 * p.violations.lambdaMaxUpper).toFixed(0)}%`]);
+  for (const w of r.results.wsBounds)
+    for (const p of w.points)
+      wsRows.push([
+        w.probe,
+        p.budget,
+        p.replicates,
+        pct(p.relativeError.lambdaMaxUpper.median),
+        pct(p.relativeError.lambdaMaxUpper.p10),
+        pct(p.relativeError.lambdaMaxUpper.p90),
+        `${(100 * p.violations.lambdaMaxUpper).toFixed(0)}%`,
+      ]);
   out += renderTable(wsRows);
   out += `\nvariance of Hutchinson's estimate vs the formula (${(100 * (r.results.varianceChecks[0]?.interval.confidence ?? 0.99)).toFixed(0)}% interval, moment-matched chi-square):\n`;
   out += renderTable([
     ['probes', 'budget', 'runs', 'measured / theory', 'interval', 'inside'],
-    ...r.results.varianceChecks.map((c) => [c.estimator.replace('hutchinson-', ''), c.budget, c.replicates, c.measured / c.theory, `[${formatNumber(c.interval.lower / c.theory)}, ${formatNumber(c.interval.upper / c.theory)}]`, c.inside ? 'yes' : 'NO']),
+    ...r.results.varianceChecks.map((c) => [
+      c.estimator.replace('hutchinson-', ''),
+      c.budget,
+      c.replicates,
+      c.measured / c.theory,
+      `[${formatNumber(c.interval.lower / c.theory)}, ${formatNumber(c.interval.upper / c.theory)}]`,
+      c.inside ? 'yes' : 'NO',
+    ]),
   ]);
   out += `\n${r.results.productsUsed} Hessian-vector products in ${r.results.seconds.toFixed(1)} s (truth ${t.seconds.toFixed(1)} s)\n`;
   return out;

@@ -217,8 +217,7 @@ export function sketchBudgets(id: 'hutch++' | 'xtrace', budgets: readonly number
   for (const m of budgets) {
     const bytes = sketchBytes(id, m, P);
     if (id === 'xtrace' && m < 2) skipped.push({ budget: m, reason: 'XTrace needs at least 2 products (one sketch vector and its product with H)' });
-    else if (bytes > sketchMemoryMiB * 2 ** 20)
-      skipped.push({ budget: m, reason: `its k x P blocks need ${Math.ceil(bytes / 2 ** 20)} MiB > --sketch-memory ${sketchMemoryMiB} MiB (and O(P k^2) linear algebra)` });
+    else if (bytes > sketchMemoryMiB * 2 ** 20) skipped.push({ budget: m, reason: `its k x P blocks need ${Math.ceil(bytes / 2 ** 20)} MiB > --sketch-memory ${sketchMemoryMiB} MiB (and O(P k^2) linear algebra)` });
     else run.push(m);
   }
   return { run, skipped };
@@ -360,7 +359,13 @@ export function runEstimates(op: HessianOperator, truth: Truth, plan: EstimatePl
     const i = info(id);
     const points = budgets.map((m) => {
       const e = blockMeans(values, m);
-      return point(i, m, truth, e, e.map(() => m));
+      return point(
+        i,
+        m,
+        truth,
+        e,
+        e.map(() => m),
+      );
     });
     return { ...i, exact: exactOf(i.quantity, truth), skipped: [], points };
   };

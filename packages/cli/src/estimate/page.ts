@@ -36,8 +36,12 @@ function errorPlot(report: EstimateReport, quantity: Quantity): Plot {
   const adaptive = report.results.adaptive.filter((a) => a.quantity === quantity);
   const names = [...estimators.map((e) => e.label), ...adaptive.map((a) => a.label)];
   const colour = { field: 'estimator', type: 'nominal', title: null, scale: { domain: names, range: COLOURS.slice(0, names.length) }, legend: { orient: 'bottom', columns: 2 } };
-  const measured = estimators.flatMap((e) => e.points.map((p) => ({ estimator: e.label, budget: p.budget, median: floor(p.relativeError.median), p10: floor(p.relativeError.p10), p90: floor(p.relativeError.p90), replicates: p.replicates })));
-  const theory = estimators.flatMap((e) => e.points.filter((p) => p.theoreticalStd !== null).map((p) => ({ estimator: e.label, budget: p.budget, value: floor(HALF_NORMAL_MEDIAN * p.theoreticalStd!), kind: p.theoreticalKind })));
+  const measured = estimators.flatMap((e) =>
+    e.points.map((p) => ({ estimator: e.label, budget: p.budget, median: floor(p.relativeError.median), p10: floor(p.relativeError.p10), p90: floor(p.relativeError.p90), replicates: p.replicates })),
+  );
+  const theory = estimators.flatMap((e) =>
+    e.points.filter((p) => p.theoreticalStd !== null).map((p) => ({ estimator: e.label, budget: p.budget, value: floor(HALF_NORMAL_MEDIAN * p.theoreticalStd!), kind: p.theoreticalKind })),
+  );
   const points = adaptive.map((a) => ({ estimator: a.label, products: a.products.median, median: floor(a.relativeError.median), p10: floor(a.relativeError.p10), p90: floor(a.relativeError.p90) }));
   const xs = [...measured.map((v) => v.budget), ...points.map((p) => p.products)];
   const ys = [...measured.flatMap((v) => [v.p10, v.p90]), ...theory.map((v) => v.value), ...points.flatMap((p) => [p.p10, p.p90])];
@@ -47,13 +51,21 @@ function errorPlot(report: EstimateReport, quantity: Quantity): Plot {
     { data: { values: measured }, mark: { type: 'area', opacity: 0.14 }, encoding: { x: { field: 'budget', ...x }, y: { field: 'p10', ...y }, y2: { field: 'p90' }, color: colour } },
     { data: { values: measured }, mark: { type: 'line', strokeWidth: 2, point: true }, encoding: { x: { field: 'budget', ...x }, y: { field: 'median', ...y }, color: colour } },
   ];
-  if (theory.length > 0) layer.push({ data: { values: theory }, mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5 }, encoding: { x: { field: 'budget', ...x }, y: { field: 'value', ...y }, color: colour, detail: { field: 'estimator' } } });
+  if (theory.length > 0)
+    layer.push({
+      data: { values: theory },
+      mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1.5 },
+      encoding: { x: { field: 'budget', ...x }, y: { field: 'value', ...y }, color: colour, detail: { field: 'estimator' } },
+    });
   if (points.length > 0) {
     layer.push({ data: { values: points }, mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x: { field: 'products', ...x }, y: { field: 'p10', ...y }, y2: { field: 'p90' }, color: colour } });
     layer.push({ data: { values: points }, mark: { type: 'point', shape: 'diamond', filled: true, size: 110, opacity: 1 }, encoding: { x: { field: 'products', ...x }, y: { field: 'median', ...y }, color: colour } });
   }
   const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 420, height: 300, config: CONFIG, layer } as unknown as Spec;
-  const theoryNote = theory.length > 0 ? ` Dashed: the theoretical median error ${HALF_NORMAL_MEDIAN.toFixed(3)}·σ_m/|exact| (σ_m from the formula${theory.some((t) => t.kind === 'upper bound') ? '; for Hutch++ its upper bound' : ''}).` : ' No estimator here has a variance formula.';
+  const theoryNote =
+    theory.length > 0
+      ? ` Dashed: the theoretical median error ${HALF_NORMAL_MEDIAN.toFixed(3)}·σ_m/|exact| (σ_m from the formula${theory.some((t) => t.kind === 'upper bound') ? '; for Hutch++ its upper bound' : ''}).`
+      : ' No estimator here has a variance formula.';
   const adaptiveNote = adaptive.length > 0 ? ' Diamond: PyHessian’s adaptive rule at its median number of products, bar 10–90% of its errors.' : '';
   return {
     id: `error-${quantity}`,
@@ -64,7 +76,15 @@ function errorPlot(report: EstimateReport, quantity: Quantity): Plot {
 }
 
 function wsPlot(report: EstimateReport): Plot {
-  const values = report.results.wsBounds.flatMap((w) => w.points.map((p) => ({ estimator: `U from ${w.probe} probes`, budget: p.budget, median: floor(p.relativeError.lambdaMaxUpper.median), p10: floor(p.relativeError.lambdaMaxUpper.p10), p90: floor(p.relativeError.lambdaMaxUpper.p90) })));
+  const values = report.results.wsBounds.flatMap((w) =>
+    w.points.map((p) => ({
+      estimator: `U from ${w.probe} probes`,
+      budget: p.budget,
+      median: floor(p.relativeError.lambdaMaxUpper.median),
+      p10: floor(p.relativeError.lambdaMaxUpper.p10),
+      p90: floor(p.relativeError.lambdaMaxUpper.p90),
+    })),
+  );
   const names = [...new Set(values.map((v) => v.estimator))];
   const colour = { field: 'estimator', type: 'nominal', title: null, scale: { domain: names, range: COLOURS.slice(0, names.length) }, legend: { orient: 'bottom' } };
   const x = { field: 'budget', type: 'quantitative', scale: { type: 'log' }, axis: { values: decades(values.map((v) => v.budget)) }, title: 'Hessian-vector products (budget m)' };
@@ -189,18 +209,53 @@ ${table([
 ${['error-traceH', 'error-traceH2', 'error-lambdaMax', 'error-ws-upper', 'adaptive-rules'].map((id) => figure(byId.get(id)!)).join('\n')}`);
   const rows: (string | number)[][] = [['estimator', 'budget m', 'products', 'replicates', 'median', 'p10', 'p90', 'bias', 'sd', 'sd theory']];
   for (const e of r.estimators) {
-    for (const p of e.points) rows.push([e.label, p.budget, p.products, p.replicates, p.relativeError.median, p.relativeError.p10, p.relativeError.p90, p.meanSignedError, p.measuredStd ?? '–', p.theoreticalStd === null ? '–' : `${p.theoreticalKind === 'upper bound' ? '≤ ' : ''}${formatValue(p.theoreticalStd)}`]);
+    for (const p of e.points)
+      rows.push([
+        e.label,
+        p.budget,
+        p.products,
+        p.replicates,
+        p.relativeError.median,
+        p.relativeError.p10,
+        p.relativeError.p90,
+        p.meanSignedError,
+        p.measuredStd ?? '–',
+        p.theoreticalStd === null ? '–' : `${p.theoreticalKind === 'upper bound' ? '≤ ' : ''}${formatValue(p.theoreticalStd)}`,
+      ]);
     for (const k of e.skipped) rows.push([e.label, k.budget, `skipped: ${k.reason}`, '', '', '', '', '', '', '']);
   }
   sections.push(`<h2 id="table">Every estimator and budget</h2><p>Relative errors |estimate − exact|/|exact|; bias and standard deviations divided by |exact|.</p>${table(rows)}`);
-  sections.push(`<h2 id="adaptive">PyHessian’s adaptive rules</h2>${table([
-    ['rule', 'runs', 'products (median)', 'products (p90)', 'max', 'median error', 'p90 error', 'runs within tol', 'stopped by the rule'],
-    ...r.adaptive.map((a) => [`${a.label}: ${a.description}`, a.runs, a.products.median, a.products.p90, a.products.max, a.relativeError.median, a.relativeError.p90, `${(100 * a.withinTol).toFixed(0)}%`, `${(100 * a.stoppedByRule).toFixed(0)}%`]),
-  ])}`);
-  sections.push(`<h2 id="variance">Measured variance against the formula</h2>${table([
-    ['probes', 'budget m', 'replicates', 'measured / theory', `${(100 * (r.varianceChecks[0]?.interval.confidence ?? 0.99)).toFixed(0)}% interval`, 'ν', 'κ (one probe)', 'inside'],
-    ...r.varianceChecks.map((c) => [c.estimator.replace('hutchinson-', ''), c.budget, c.replicates, c.measured / c.theory, `[${formatValue(c.interval.lower / c.theory)}, ${formatValue(c.interval.upper / c.theory)}]`, c.interval.degreesOfFreedom, `${c.kurtosisKind === 'upper bound' ? '≤ ' : ''}${formatValue(c.probeKurtosis)}`, c.inside ? 'yes' : 'NO']),
-  ])}`);
+  sections.push(
+    `<h2 id="adaptive">PyHessian’s adaptive rules</h2>${table([
+      ['rule', 'runs', 'products (median)', 'products (p90)', 'max', 'median error', 'p90 error', 'runs within tol', 'stopped by the rule'],
+      ...r.adaptive.map((a) => [
+        `${a.label}: ${a.description}`,
+        a.runs,
+        a.products.median,
+        a.products.p90,
+        a.products.max,
+        a.relativeError.median,
+        a.relativeError.p90,
+        `${(100 * a.withinTol).toFixed(0)}%`,
+        `${(100 * a.stoppedByRule).toFixed(0)}%`,
+      ]),
+    ])}`,
+  );
+  sections.push(
+    `<h2 id="variance">Measured variance against the formula</h2>${table([
+      ['probes', 'budget m', 'replicates', 'measured / theory', `${(100 * (r.varianceChecks[0]?.interval.confidence ?? 0.99)).toFixed(0)}% interval`, 'ν', 'κ (one probe)', 'inside'],
+      ...r.varianceChecks.map((c) => [
+        c.estimator.replace('hutchinson-', ''),
+        c.budget,
+        c.replicates,
+        c.measured / c.theory,
+        `[${formatValue(c.interval.lower / c.theory)}, ${formatValue(c.interval.upper / c.theory)}]`,
+        c.interval.degreesOfFreedom,
+        `${c.kurtosisKind === 'upper bound' ? '≤ ' : ''}${formatValue(c.probeKurtosis)}`,
+        c.inside ? 'yes' : 'NO',
+      ]),
+    ])}`,
+  );
   sections.push(`<h2 id="formulas">What is computed</h2>
 ${FORMULAS.map((f) => `<div class="formula"><b>${escapeHtml(f.label)}</b>${renderTex(f.tex)}<div class="note">${escapeHtml(f.note)}</div></div>`).join('\n')}
 <p>Power iteration and Lanczos have no variance formula: their error is set by the spectral gap${t.powerRatio === null ? '' : ` (here |λ₂|/|λ₁| = ${num(t.powerRatio)})`}. Power iteration converges to the eigenvalue of largest magnitude, which is λmin when |λmin| &gt; λmax.</p>`);

@@ -136,7 +136,11 @@ export function computeTruth(model: Model, data: Dataset, variant: Variant, op: 
     squaredDiagonalOfH2Sum: null,
     powerRatio: null,
     dense: null,
-    probeKurtosis: { rademacher: quadraticFormExcessKurtosisBound('rademacher', rho, t.traceH2, diagonalSquareSum), gaussian: quadraticFormExcessKurtosisBound('gaussian', rho, t.traceH2, diagonalSquareSum), kind: 'upper bound' },
+    probeKurtosis: {
+      rademacher: quadraticFormExcessKurtosisBound('rademacher', rho, t.traceH2, diagonalSquareSum),
+      gaussian: quadraticFormExcessKurtosisBound('gaussian', rho, t.traceH2, diagonalSquareSum),
+      kind: 'upper bound',
+    },
     bounds,
     seconds: (performance.now() - t0) / 1000,
   };

@@ -4,7 +4,19 @@
  * Lanczos at every budget is lanczosExtremes with k = m from one start vector.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng, DEFAULT_VARIANT, denseHessian, denseOperator, hessianOperator, lanczosAtBudgets, lanczosExtremes, POWER_ROUNDOFF_RTOL, powerIteration, powerIterationAtBudgets, symmetricEigenvalues } from '@hsr/numeric';
+import {
+  createRng,
+  DEFAULT_VARIANT,
+  denseHessian,
+  denseOperator,
+  hessianOperator,
+  lanczosAtBudgets,
+  lanczosExtremes,
+  POWER_ROUNDOFF_RTOL,
+  powerIteration,
+  powerIterationAtBudgets,
+  symmetricEigenvalues,
+} from '@hsr/numeric';
 import { makeCase } from '../perf/cases.ts';
 import { lowRankPsd, randomSymmetric } from './matrices.ts';
 
