@@ -11,10 +11,10 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { checkModelData, hessianOperator, initModel, parameterCount, PYHESSIAN_MAX_ITER, readDataFile, readModelFile, writeFileAtomic, type Dataset, type Model, type Variant } from '@hsr/numeric';
+import { hessianOperator, initModel, parameterCount, PYHESSIAN_MAX_ITER, type Dataset, type Model, type Variant } from '@hsr/numeric';
+import { checkModelData, loadMnist, MNIST_CLASSES, MNIST_FEATURES, MNIST_MAX_SAMPLES, readDataFile, readModelFile, writeFileAtomic } from '@hsr/io';
 import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
 import { parseNumber, runAction, UsageError } from '../errors.ts';
-import { loadMnist, MNIST_CLASSES, MNIST_FEATURES, MNIST_MAX_SAMPLES } from '../mnist.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
 import {

@@ -7,7 +7,8 @@
 import type * as vegaLite from 'vega-lite';
 import { escapeHtml, figure, formatValue, STYLE } from '../report/html.ts';
 import { CONFIG, renderPlots, type Plot } from '../report/plots.ts';
-import { inlineKatexCss, renderTex } from '../report/formulas.ts';
+import { inlineKatexCss } from '@hsr/symbolic/katex';
+import { renderTex } from '../report/formulas.ts';
 import type { EstimateReport } from '../commands/estimate.ts';
 import { ERROR_FLOOR, HALF_NORMAL_MEDIAN, type Quantity } from './experiment.ts';
 
