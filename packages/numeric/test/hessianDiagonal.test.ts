@@ -4,10 +4,10 @@
  * shared case spread, and sums to hessianTraces' T1.
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_VS_DENSE } from '@hsr/crosscheck';
+import { RTOL_VS_DENSE } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, denseHessian, hessianTraces, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import { hessianDiagonal } from '../src/hessianDiagonal.ts';
-import { caseSpread } from './perf/cases.ts';
+import { caseSpread } from '@hsr/crosscheck/cases';
 
 const variants: Variant[] = [];
 for (const block of BLOCKS) for (const curvature of CURVATURES) variants.push({ reduction: 'mean', block, curvature });

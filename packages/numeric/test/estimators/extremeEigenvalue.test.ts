@@ -17,11 +17,11 @@ import {
   powerIterationAtBudgets,
   symmetricEigenvalues,
 } from '@hsr/numeric';
-import { makeCase } from '../perf/cases.ts';
-import { lowRankPsd, randomSymmetric } from './matrices.ts';
+import { seededCase } from '@hsr/crosscheck/cases';
+import { lowRankPsd, RTOL_RITZ_ROUNDOFF, randomSymmetric } from '@hsr/testkit';
 
-/** Round-off of the Rayleigh quotient and of the dense solver: a few eps ||H|| each. */
-const ATOL_ROUNDOFF_RELATIVE = 1e-12;
+/** Glorot weights, biases ~ N(0, 0.3^2): the case builder's recipe for mildly curved networks. */
+const GLOROT = { weights: { kind: 'glorot', scale: 1, biasScale: 0.3 } } as const;
 
 describe('power iteration', () => {
   it('nested budgets equal separate runs from the same seed, bit for bit', () => {
@@ -35,7 +35,7 @@ describe('power iteration', () => {
     const ev = symmetricEigenvalues(H);
     const [r] = powerIterationAtBudgets(denseOperator(H), createRng(1), [400]);
     const top = ev[ev.length - 1]!;
-    expect(Math.abs(r!.estimate - top)).toBeLessThanOrEqual(r!.residual + ATOL_ROUNDOFF_RELATIVE * top);
+    expect(Math.abs(r!.estimate - top)).toBeLessThanOrEqual(r!.residual + RTOL_RITZ_ROUNDOFF * top);
     expect(r!.residual).toBeLessThan(1e-6 * top);
   });
 
@@ -79,15 +79,15 @@ describe('Lanczos at budgets', () => {
 
 describe('on a network Hessian', () => {
   it('power iteration and Lanczos reach the dense lambda_max (largest in magnitude here) within their residuals', () => {
-    const { model, data } = makeCase({ activation: 'softplus', bias: true, inputDim: 3, hiddenDim: 5, classes: 3, samples: 11, seed: 3 });
+    const { model, data } = seededCase({ activation: 'softplus', bias: true, inputDim: 3, hiddenDim: 5, classes: 3, samples: 11, seed: 3 }, GLOROT);
     const H = denseHessian(model, data, DEFAULT_VARIANT);
     const ev = symmetricEigenvalues(H);
     const top = ev[ev.length - 1]!;
     expect(top).toBeGreaterThan(Math.abs(ev[0]!));
     const op = hessianOperator(model, data, DEFAULT_VARIANT);
     const [lanczos] = lanczosAtBudgets(op, createRng(2), [H.size]);
-    expect(Math.abs(lanczos!.estimate - top)).toBeLessThanOrEqual(lanczos!.residual + ATOL_ROUNDOFF_RELATIVE * top);
+    expect(Math.abs(lanczos!.estimate - top)).toBeLessThanOrEqual(lanczos!.residual + RTOL_RITZ_ROUNDOFF * top);
     const [power] = powerIterationAtBudgets(op, createRng(2), [3000]);
-    expect(Math.abs(power!.estimate - top)).toBeLessThanOrEqual(power!.residual + ATOL_ROUNDOFF_RELATIVE * top);
+    expect(Math.abs(power!.estimate - top)).toBeLessThanOrEqual(power!.residual + RTOL_RITZ_ROUNDOFF * top);
   });
 });

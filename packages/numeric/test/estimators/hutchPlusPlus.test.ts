@@ -6,55 +6,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng, denseOperator, drawProbe, hessianOperator, hessianTraces, hutchPlusPlus, hutchPlusPlusAtBudgets, normalQuantile, xtrace, type Probe, type SymmetricMatrix, type Variant } from '@hsr/numeric';
-import { makeCase } from '../perf/cases.ts';
-import { exactOf, lowRankPsd, matVec, randomSymmetric } from './matrices.ts';
+import { seededCase } from '@hsr/crosscheck/cases';
+import { exactOf, lowRankPsd, matVec, orthonormalBasis, projectOut, RTOL_HUTCHPP_VS_PROJECTIONS, RTOL_SKETCH_EXACT_ON_LOW_RANK, randomSymmetric, STATISTICAL_CHECK_ALPHA } from '@hsr/testkit';
 
-/**
- * An identity that is exact in exact arithmetic, through an O(P k^2) orthogonalisation of a
- * sketch whose condition number is that of the low-rank H: round-off ~ k P eps cond ~ 1e-12.
- */
-const RTOL_EXACT_IN_EXACT_ARITHMETIC = 1e-10;
-/** Two dense evaluations of the same formula in a different order (projections vs p, q, M). */
-const RTOL_REORDERED = 1e-10;
+/** Glorot weights, biases ~ N(0, 0.3^2): the case builder's recipe for mildly curved networks. */
+const GLOROT = { weights: { kind: 'glorot', scale: 1, biasScale: 0.3 } } as const;
+
 /** A correct implementation fails the unbiasedness check with probability ALPHA over the seeds. */
-const ALPHA = 1e-6;
-
-/** Orthonormal basis of the columns `cols` by modified Gram-Schmidt (the test's own), dropping dependent ones. */
-function basis(cols: Float64Array[]): Float64Array[] {
-  const Q: Float64Array[] = [];
-  for (const c of cols) {
-    const w = Float64Array.from(c);
-    const norm0 = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
-    for (let pass = 0; pass < 2; pass++)
-      for (const q of Q) {
-        const d = q.reduce((s, x, i) => s + x * w[i]!, 0);
-        for (let i = 0; i < w.length; i++) w[i]! -= d * q[i]!;
-      }
-    const n = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
-    if (n > 1e-10 * norm0) Q.push(w.map((x) => x / n));
-  }
-  return Q;
-}
-
-function project(Q: Float64Array[], v: Float64Array): Float64Array {
-  const out = Float64Array.from(v);
-  for (const q of Q) {
-    const d = q.reduce((s, x, i) => s + x * v[i]!, 0);
-    for (let i = 0; i < out.length; i++) out[i]! -= d * q[i]!;
-  }
-  return out;
-}
+const ALPHA = STATISTICAL_CHECK_ALPHA;
 
 /** Hutch++ written out with explicit projections, from the sketch vectors S and probes G. */
 function denseHutchPlusPlus(H: SymmetricMatrix, S: Float64Array[], G: Float64Array[]): number {
-  const Q = basis(S.map((s) => matVec(H, s)));
+  const Q = orthonormalBasis(S.map((s) => matVec(H, s)));
   let t = 0;
   for (const q of Q) t += q.reduce((s, x, i) => s + x * matVec(H, q)[i]!, 0);
   if (G.length === 0) return t;
   let c = 0;
   for (const g of G) {
-    const pg = project(Q, g);
-    const hpg = project(Q, matVec(H, pg));
+    const pg = projectOut(Q, g);
+    const hpg = projectOut(Q, matVec(H, pg));
     c += g.reduce((s, x, i) => s + x * hpg[i]!, 0);
   }
   return t + c / G.length;
@@ -71,7 +41,7 @@ describe('Hutch++', () => {
     const H = lowRankPsd(25, rank, 10 + rank);
     for (const probe of ['rademacher', 'gaussian'] as Probe[]) {
       const r = hutchPlusPlus(denseOperator(H), createRng(m), { products: m, probe });
-      expect(r.estimate).toBeAllClose(exactOf(H).trace, { rtol: RTOL_EXACT_IN_EXACT_ARITHMETIC });
+      expect(r.estimate).toBeAllClose(exactOf(H).trace, { rtol: RTOL_SKETCH_EXACT_ON_LOW_RANK });
       expect(r.sketchRank).toBe(rank);
     }
   });
@@ -96,7 +66,7 @@ describe('Hutch++', () => {
       nested.forEach((r, b) => {
         const m = budgets[b]!;
         const k = Math.floor(m / 3);
-        expect(r.estimate).toBeAllClose(denseHutchPlusPlus(H, S.slice(0, k), G.slice(0, m - 2 * k)), { rtol: RTOL_REORDERED, scale: exactOf(H).frobeniusSquared ** 0.5 });
+        expect(r.estimate).toBeAllClose(denseHutchPlusPlus(H, S.slice(0, k), G.slice(0, m - 2 * k)), { rtol: RTOL_HUTCHPP_VS_PROJECTIONS, scale: exactOf(H).frobeniusSquared ** 0.5 });
         expect(r.products).toBe(m);
       });
     }
@@ -117,15 +87,15 @@ describe('Hutch++', () => {
 describe('Hutch++ and XTrace on a low-rank network Hessian block', () => {
   // The second block's Gauss-Newton matrix kappa sum_n S_n (x) z~_n z~_n^T has rank <= N (c - 1) = 4
   // (each S_n has rank c - 1), far below its P = 3 x 9 = 27.
-  const { model, data } = makeCase({ activation: 'tanh', bias: true, inputDim: 3, hiddenDim: 8, classes: 3, samples: 2, seed: 5 });
+  const { model, data } = seededCase({ activation: 'tanh', bias: true, inputDim: 3, hiddenDim: 8, classes: 3, samples: 2, seed: 5 }, GLOROT);
   const variant: Variant = { reduction: 'mean', block: 'second', curvature: 'gauss-newton' };
   it('are exact at budgets with k >= rank, against the closed-form T1', () => {
     const op = hessianOperator(model, data, variant);
     const t1 = hessianTraces(model, data, variant).traceH;
     expect(op.size).toBe(27);
-    expect(hutchPlusPlus(op, createRng(1), { products: 12 }).estimate).toBeAllClose(t1, { rtol: RTOL_EXACT_IN_EXACT_ARITHMETIC });
+    expect(hutchPlusPlus(op, createRng(1), { products: 12 }).estimate).toBeAllClose(t1, { rtol: RTOL_SKETCH_EXACT_ON_LOW_RANK });
     const x = xtrace(op, createRng(1), { products: 10 });
     expect(x.rankDeficient).toBe(true);
-    expect(x.estimate).toBeAllClose(t1, { rtol: RTOL_EXACT_IN_EXACT_ARITHMETIC });
+    expect(x.estimate).toBeAllClose(t1, { rtol: RTOL_SKETCH_EXACT_ON_LOW_RANK });
   });
 });

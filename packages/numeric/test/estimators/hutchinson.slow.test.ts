@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'vitest';
 import { BLOCKS, CURVATURES, type Dataset, type Model, type Probe, type Variant } from '@hsr/numeric';
-import { caseSpread } from '../perf/cases.ts';
+import { caseSpread } from '@hsr/crosscheck/cases';
 import { checkHutchinsonOnNetwork } from './networks.ts';
 
 const variants: Variant[] = [];

@@ -5,7 +5,6 @@
  * chi-square interval derived from the formula and the exact kurtosis. Also the probes.
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
 import {
   createRng,
   DEFAULT_VARIANT,
@@ -21,21 +20,20 @@ import {
   quadraticFormVariance,
   sampleVarianceInterval,
   type Probe,
-  type SymmetricMatrix,
 } from '@hsr/numeric';
-import { enumerateRademacher, exactOf, matVec, randomSymmetric, square } from './matrices.ts';
+import { enumerateRademacher, exactOf, matVec, RTOL_SAME_FORMULA, RTOL_VS_ENUMERATION, randomSymmetric, STATISTICAL_CHECK_ALPHA, square } from '@hsr/testkit';
 import { checkHutchinsonOnNetwork } from './networks.ts';
-import { makeCase } from '../perf/cases.ts';
+import { seededCase } from '@hsr/crosscheck/cases';
 
-/** Enumeration of 2^10 probes, O(P^2) terms each: exact up to ~2^10 eps relative. */
-const RTOL_ENUMERATION = 1e-10;
+/** Glorot weights, biases ~ N(0, 0.3^2): the case builder's recipe for mildly curved networks. */
+const GLOROT = { weights: { kind: 'glorot', scale: 1, biasScale: 0.3 } } as const;
+
 /**
- * Probability that a correct implementation fails one statistical check below, over the choice
- * of the fixed seeds: the checks are deterministic, so this is what "the bound can be wrong"
- * means. The CLT bound uses z(1 - ALPHA/2) standard errors; the variance interval has
- * confidence 1 - ALPHA.
+ * ALPHA: the probability that a correct implementation fails one statistical check below over
+ * the choice of the fixed seeds. The CLT bound uses z(1 - ALPHA/2) standard errors; the variance
+ * interval has confidence 1 - ALPHA.
  */
-const ALPHA = 1e-6;
+const ALPHA = STATISTICAL_CHECK_ALPHA;
 const Z = normalQuantile(1 - ALPHA / 2);
 
 /** Heavy diagonal (shift 3): Rademacher's variance is far below Gaussian's, so the checks can tell the formulas apart. */
@@ -50,13 +48,13 @@ describe('variance formulas by exact enumeration of all 2^P Rademacher probes', 
     const { mean, variance } = meanAndVariance(enumerateRademacher(H));
     // meanAndVariance divides by n - 1; the population variance divides by n.
     const n = 2 ** H.size;
-    expect([mean, (variance * (n - 1)) / n]).toBeAllClose([exact.trace, quadraticFormVariance('rademacher', exact.frobeniusSquared, exact.diagonalSquareSum)], { rtol: RTOL_ENUMERATION });
+    expect([mean, (variance * (n - 1)) / n]).toBeAllClose([exact.trace, quadraticFormVariance('rademacher', exact.frobeniusSquared, exact.diagonalSquareSum)], { rtol: RTOL_VS_ENUMERATION });
   });
 
   it('||H v||^2 = v^T H^2 v has mean ||H||_F^2 and variance 2 (tr H^4 - sum (H^2)_ii^2)', () => {
     const { mean, variance } = meanAndVariance(enumerateRademacher(H2));
     const n = 2 ** H.size;
-    expect([mean, (variance * (n - 1)) / n]).toBeAllClose([exact.frobeniusSquared, quadraticFormVariance('rademacher', exact2.frobeniusSquared, exact2.diagonalSquareSum)], { rtol: RTOL_ENUMERATION });
+    expect([mean, (variance * (n - 1)) / n]).toBeAllClose([exact.frobeniusSquared, quadraticFormVariance('rademacher', exact2.frobeniusSquared, exact2.diagonalSquareSum)], { rtol: RTOL_VS_ENUMERATION });
   });
 });
 
@@ -144,7 +142,7 @@ describe('probes', () => {
 });
 
 describe('on a network Hessian (closed-form T1, T2 and the dense H as truth)', () => {
-  const { model, data } = makeCase({ activation: 'tanh', bias: true, inputDim: 3, hiddenDim: 4, classes: 3, samples: 9, seed: 21 });
+  const { model, data } = seededCase({ activation: 'tanh', bias: true, inputDim: 3, hiddenDim: 4, classes: 3, samples: 9, seed: 21 }, GLOROT);
   it.each(['rademacher', 'gaussian'] as Probe[])('%s: unbiased, and the variance matches the formula', (probe) => {
     checkHutchinsonOnNetwork(model, data, DEFAULT_VARIANT, probe, 2000, 5, 7);
   });

@@ -20,10 +20,10 @@ import {
   type Probe,
   type Variant,
 } from '@hsr/numeric';
-import { exactOf, square } from './matrices.ts';
+import { exactOf, STATISTICAL_CHECK_ALPHA, square } from '@hsr/testkit';
 
 /** A correct implementation fails one of these checks with probability ALPHA over the fixed seeds. */
-export const ALPHA = 1e-6;
+const ALPHA = STATISTICAL_CHECK_ALPHA;
 
 /**
  * Hutchinson (T1) and Frobenius (T2) on `replicates` seeded runs of m products: the mean is

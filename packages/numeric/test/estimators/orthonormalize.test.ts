@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng, orthonormalizeRows } from '@hsr/numeric';
+import { EPS, ORTHONORMALIZATION_ROUNDOFF_UNITS } from '@hsr/testkit';
 
-/** CGS2 keeps max |Q Q^T - I| at O(eps) (Giraud et al. 2005); 64 k eps leaves a wide margin. */
-const orthogonalityTol = (k: number) => 64 * k * 2 ** -52;
-/** Y = R^T Q holds to O(k eps ||y||) per entry after two passes. */
-const reconstructionTol = (k: number) => 64 * k * 2 ** -52;
+/** max |Q Q^T - I| after two passes, and the error of Y = R^T Q per entry over ||y||: O(k eps) each. */
+const orthogonalityTol = (k: number) => ORTHONORMALIZATION_ROUNDOFF_UNITS * k * EPS;
+const reconstructionTol = orthogonalityTol;
 
 function gaussianRows(k: number, P: number, seed: number): Float64Array {
   const rng = createRng(seed);

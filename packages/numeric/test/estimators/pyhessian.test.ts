@@ -6,9 +6,8 @@
  * quotient and converging to the eigenvalue of largest magnitude.
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_SAME_FORMULA } from '@hsr/crosscheck';
 import { createRng, denseOperator, hutchinsonSamples, pyhessianTopEigenvalue, pyhessianTrace, pyhessianTraceRule, symmetricEigenvalues, type SymmetricMatrix } from '@hsr/numeric';
-import { matVec, randomSymmetric } from './matrices.ts';
+import { matVec, RTOL_SAME_FORMULA, randomSymmetric } from '@hsr/testkit';
 
 function stream(values: number[]): () => number | null {
   let i = 0;

@@ -5,7 +5,6 @@
  * published values, and the coverage of the variance interval (eq:sample-variance-interval).
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_VS_DENSE } from '@hsr/crosscheck';
 import {
   chiSquareQuantile,
   createRng,
@@ -20,17 +19,7 @@ import {
   symmetricEigenvalues,
   type SymmetricMatrix,
 } from '@hsr/numeric';
-import { enumerateRademacher, exactOf, lowRankPsd, randomSymmetric } from './matrices.ts';
-
-/**
- * Enumeration sums 2^P terms of size O(P^2 max|A|^2) and the formula O(P^4) products: both
- * are exact up to a relative round-off of about 2^P eps ~ 1e-13 for P <= 10.
- */
-const RTOL_ENUMERATION = 1e-10;
-/** Quantiles are found by bisection to 1e-15 relative; the CDFs are accurate to ~1e-14. */
-const RTOL_QUANTILE = 1e-10;
-/** Published tables (Abramowitz & Stegun Table 26.8; NIST e-Handbook 1.3.6.7.4) give 5-6 digits. */
-const RTOL_TABLE = 5e-6;
+import { ATOL_FLOOR, enumerateRademacher, exactOf, lowRankPsd, RTOL_PUBLISHED_TABLE, RTOL_QUANTILE, RTOL_VS_DENSE, RTOL_VS_ENUMERATION, randomSymmetric, STATISTICAL_CHECK_ALPHA } from '@hsr/testkit';
 
 function excessKurtosisOf(values: Float64Array): number {
   const n = values.length;
@@ -55,7 +44,7 @@ const matrices: [string, SymmetricMatrix][] = [
 
 describe('excess kurtosis of one probe (eq:quadratic-form-kurtosis)', () => {
   it.each(matrices)('Rademacher formula equals exact enumeration of all 2^P probes: %s', (_name, A) => {
-    expect(quadraticFormExcessKurtosis('rademacher', A)).toBeAllClose(excessKurtosisOf(enumerateRademacher(A)), { rtol: RTOL_ENUMERATION });
+    expect(quadraticFormExcessKurtosis('rademacher', A)).toBeAllClose(excessKurtosisOf(enumerateRademacher(A)), { rtol: RTOL_VS_ENUMERATION });
   });
 
   it.each(matrices)('Gaussian formula equals 12 sum(lambda^4) / (sum lambda^2)^2 from the eigenvalues: %s', (_name, A) => {
@@ -80,7 +69,10 @@ describe('quantiles', () => {
       expect(chiSquareQuantile(p, 1)).toBeAllClose(normalQuantile((1 + p) / 2) ** 2, { rtol: RTOL_QUANTILE });
       for (const nu of [0.7, 4.5, 49, 1000]) expect(regularizedGammaP(nu / 2, chiSquareQuantile(p, nu) / 2)).toBeAllClose(p, { rtol: RTOL_QUANTILE });
     }
-    expect([chiSquareQuantile(0.995, 10), chiSquareQuantile(0.005, 10), chiSquareQuantile(0.975, 49), chiSquareQuantile(0.025, 49)]).toBeAllClose([25.1882, 2.15586, 70.2224, 31.5549], { rtol: RTOL_TABLE, scale: 0 });
+    expect([chiSquareQuantile(0.995, 10), chiSquareQuantile(0.005, 10), chiSquareQuantile(0.975, 49), chiSquareQuantile(0.025, 49)]).toBeAllClose([25.1882, 2.15586, 70.2224, 31.5549], {
+      rtol: RTOL_PUBLISHED_TABLE,
+      scale: 0,
+    });
   });
 
   it('normal: Phi(Phi^-1(p)) = p and the published 97.5% point', () => {
@@ -91,7 +83,7 @@ describe('quantiles', () => {
   it('log Gamma: factorials, sqrt(pi) and the reflection branch', () => {
     let f = 1;
     for (let n = 1; n <= 20; n++) {
-      expect(logGamma(n)).toBeAllClose(Math.log(f), { rtol: RTOL_QUANTILE, atol: 1e-13 });
+      expect(logGamma(n)).toBeAllClose(Math.log(f), { rtol: RTOL_QUANTILE, atol: ATOL_FLOOR });
       f *= n;
     }
     expect(logGamma(0.5)).toBeAllClose(0.5 * Math.log(Math.PI), { rtol: RTOL_QUANTILE });
@@ -112,7 +104,7 @@ describe('sample-variance interval (eq:sample-variance-interval)', () => {
 
   it('covers the variance of Gaussian samples at its nominal rate', () => {
     // 4000 trials of n = 10: the number of hits is Binomial(4000, 0.9); a correct interval lands
-    // within z(1 - 1e-6 / 2) binomial standard deviations of 3600.
+    // within z(1 - alpha / 2) binomial standard deviations of 3600.
     const trials = 4000;
     const rng = createRng(42);
     let hits = 0;
@@ -123,7 +115,7 @@ describe('sample-variance interval (eq:sample-variance-interval)', () => {
       const s2 = x.reduce((s, v) => s + (v - mean) ** 2, 0) / 9;
       if (s2 >= interval.lower && s2 <= interval.upper) hits++;
     }
-    const z = normalQuantile(1 - 0.5e-6);
+    const z = normalQuantile(1 - STATISTICAL_CHECK_ALPHA / 2);
     expect(Math.abs(hits - 0.9 * trials)).toBeLessThanOrEqual(z * Math.sqrt(trials * 0.9 * 0.1));
   });
 

@@ -5,47 +5,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng, denseOperator, drawProbe, normalQuantile, xtrace, xtraceAtBudgets, type Probe, type SymmetricMatrix } from '@hsr/numeric';
-import { exactOf, lowRankPsd, matVec, randomSymmetric } from './matrices.ts';
+import { exactOf, lowRankPsd, matVec, orthonormalBasis, projectOut, RTOL_SKETCH_EXACT_ON_LOW_RANK, RTOL_XTRACE_VS_LEAVE_ONE_OUT, randomSymmetric, STATISTICAL_CHECK_ALPHA } from '@hsr/testkit';
 
-/** Exact in exact arithmetic through an O(P k^2) orthogonalisation: ~k P eps cond round-off. */
-const RTOL_EXACT_IN_EXACT_ARITHMETIC = 1e-10;
-/** The leave-one-out sum evaluated two ways (explicit bases vs R^{-T} and Grams). */
-const RTOL_REORDERED = 1e-9;
-const ALPHA = 1e-6;
-
-function basis(cols: Float64Array[]): Float64Array[] {
-  const Q: Float64Array[] = [];
-  for (const c of cols) {
-    const w = Float64Array.from(c);
-    for (let pass = 0; pass < 2; pass++)
-      for (const q of Q) {
-        const d = q.reduce((s, x, i) => s + x * w[i]!, 0);
-        for (let i = 0; i < w.length; i++) w[i]! -= d * q[i]!;
-      }
-    const n = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
-    Q.push(w.map((x) => x / n));
-  }
-  return Q;
-}
-
-function project(Q: Float64Array[], v: Float64Array): Float64Array {
-  const out = Float64Array.from(v);
-  for (const q of Q) {
-    const d = q.reduce((s, x, i) => s + x * v[i]!, 0);
-    for (let i = 0; i < out.length; i++) out[i]! -= d * q[i]!;
-  }
-  return out;
-}
+/** A correct implementation fails the unbiasedness check with probability ALPHA over the seeds. */
+const ALPHA = STATISTICAL_CHECK_ALPHA;
 
 /** (1/k) sum_i [tr(Q_i^T H Q_i) + w_i^T (I - Q_i Q_i^T) H (I - Q_i Q_i^T) w_i], Q_i = orth(H W without w_i). */
 function denseXTrace(H: SymmetricMatrix, W: Float64Array[]): number {
   let sum = 0;
   for (let i = 0; i < W.length; i++) {
-    const Qi = basis(W.filter((_, j) => j !== i).map((w) => matVec(H, w)));
+    const Qi = orthonormalBasis(W.filter((_, j) => j !== i).map((w) => matVec(H, w)));
     let t = 0;
     for (const q of Qi) t += q.reduce((s, x, a) => s + x * matVec(H, q)[a]!, 0);
-    const pw = project(Qi, W[i]!);
-    const hpw = project(Qi, matVec(H, pw));
+    const pw = projectOut(Qi, W[i]!);
+    const hpw = projectOut(Qi, matVec(H, pw));
     sum += t + W[i]!.reduce((s, x, a) => s + x * hpw[a]!, 0);
   }
   return sum / W.length;
@@ -63,7 +36,7 @@ describe('XTrace', () => {
         const k = Math.floor(budgets[b]! / 2);
         expect(r.rankDeficient).toBe(false);
         expect(r.products).toBe(2 * k);
-        expect(r.estimate).toBeAllClose(denseXTrace(H, W.slice(0, k)), { rtol: RTOL_REORDERED, scale: exactOf(H).frobeniusSquared ** 0.5 });
+        expect(r.estimate).toBeAllClose(denseXTrace(H, W.slice(0, k)), { rtol: RTOL_XTRACE_VS_LEAVE_ONE_OUT, scale: exactOf(H).frobeniusSquared ** 0.5 });
       });
     }
   });
@@ -76,7 +49,7 @@ describe('XTrace', () => {
     const H = lowRankPsd(20, rank, 30 + rank);
     const r = xtrace(denseOperator(H), createRng(m), { products: m });
     expect(r.rankDeficient).toBe(true);
-    expect(r.estimate).toBeAllClose(exactOf(H).trace, { rtol: RTOL_EXACT_IN_EXACT_ARITHMETIC });
+    expect(r.estimate).toBeAllClose(exactOf(H).trace, { rtol: RTOL_SKETCH_EXACT_ON_LOW_RANK });
   });
 
   it('refuses a budget below 2', () => {

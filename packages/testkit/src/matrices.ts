@@ -1,6 +1,8 @@
 /**
- * Small explicit symmetric matrices for the estimator tests, and their exact quantities
- * computed directly from the entries (not through any estimator or closed form under test).
+ * Small explicit symmetric matrices for the estimator tests, their exact quantities computed
+ * directly from the entries (not through any estimator or closed form under test), and the
+ * tests' own dense linear algebra: products, every Rademacher quadratic form, and an
+ * orthonormal basis with projections written out vector by vector.
  */
 import { createRng, type SymmetricMatrix } from '@hsr/numeric';
 
@@ -28,6 +30,7 @@ export function lowRankPsd(P: number, rank: number, seed: number): SymmetricMatr
   return { size: P, data };
 }
 
+/** A^2 by the triple loop. */
 export function square(A: SymmetricMatrix): SymmetricMatrix {
   const P = A.size;
   const out = new Float64Array(P * P);
@@ -35,6 +38,7 @@ export function square(A: SymmetricMatrix): SymmetricMatrix {
   return { size: P, data: out };
 }
 
+/** What the estimators estimate, summed straight from the entries. */
 export interface Exact {
   trace: number;
   frobeniusSquared: number;
@@ -53,6 +57,7 @@ export function exactOf(A: SymmetricMatrix): Exact {
   return { trace, frobeniusSquared, diagonalSquareSum };
 }
 
+/** A v by the double loop. */
 export function matVec(A: SymmetricMatrix, v: ArrayLike<number>): Float64Array {
   const out = new Float64Array(A.size);
   for (let i = 0; i < A.size; i++) {
@@ -73,6 +78,36 @@ export function enumerateRademacher(A: SymmetricMatrix): Float64Array {
     let s = 0;
     for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) s += v[i]! * A.data[i * P + j]! * v[j]!;
     out[mask] = s;
+  }
+  return out;
+}
+
+/**
+ * Orthonormal basis of `cols` by Gram-Schmidt with a second pass, in order, dropping a column
+ * whose remainder is below 1e-10 of its norm (in the span of the earlier ones).
+ */
+export function orthonormalBasis(cols: readonly Float64Array[]): Float64Array[] {
+  const Q: Float64Array[] = [];
+  for (const c of cols) {
+    const w = Float64Array.from(c);
+    const norm0 = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
+    for (let pass = 0; pass < 2; pass++)
+      for (const q of Q) {
+        const d = q.reduce((s, x, i) => s + x * w[i]!, 0);
+        for (let i = 0; i < w.length; i++) w[i]! -= d * q[i]!;
+      }
+    const n = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
+    if (n > 1e-10 * norm0) Q.push(w.map((x) => x / n));
+  }
+  return Q;
+}
+
+/** (I - Q Q^T) v for orthonormal rows Q. */
+export function projectOut(Q: readonly Float64Array[], v: Float64Array): Float64Array {
+  const out = Float64Array.from(v);
+  for (const q of Q) {
+    const d = q.reduce((s, x, i) => s + x * v[i]!, 0);
+    for (let i = 0; i < out.length; i++) out[i]! -= d * q[i]!;
   }
   return out;
 }
