@@ -6,12 +6,13 @@
  */
 import { describe, expect, test } from 'vitest';
 import { normalQuantile } from '@hsr/numeric';
+import { STATISTICAL_CHECK_ALPHA } from '@hsr/testkit';
 import { registerBound } from '../../packages/cli/src/commands/bound.ts';
 import { runInProcess } from '../../packages/cli/test/runInProcess.ts';
 import { runHsr } from './run.ts';
 
 /** A correct estimate lies outside z(1 - ALPHA/2) of its standard errors with probability ~ALPHA. */
-const ALPHA = 1e-6;
+const ALPHA = STATISTICAL_CHECK_ALPHA;
 
 describe('hsr bound --hvp-budget', () => {
   test('JSON: an `estimated` object, within its standard errors of the closed form', () => {

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { RTOL_VS_DENSE } from '@hsr/crosscheck';
+import { RTOL_VS_DENSE } from '@hsr/testkit';
 import { registerEstimate } from '../../packages/cli/src/commands/estimate.ts';
 import { runInProcess } from '../../packages/cli/test/runInProcess.ts';
 import { ROOT, runHsr } from './run.ts';

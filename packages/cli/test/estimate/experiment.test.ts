@@ -4,34 +4,16 @@
  * and PyHessian's trace runs tiling the Rademacher pool without overlap.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng, denseOperator, symmetricEigenvalues, wolkowiczStyanBounds, boundValues, type SymmetricMatrix } from '@hsr/numeric';
+import { boundValues, denseOperator, type SymmetricMatrix, symmetricEigenvalues, wolkowiczStyanBounds } from '@hsr/numeric';
+import { exactOf, randomSymmetric } from '@hsr/testkit';
 import { defaultRepeats } from '../../src/commands/estimate.ts';
 import { DEFAULT_BUDGETS, runEstimates, seedFor, sketchBudgets } from '../../src/estimate/experiment.ts';
 import type { Truth } from '../../src/estimate/truth.ts';
 
-function randomSymmetric(P: number, seed: number): SymmetricMatrix {
-  const rng = createRng(seed);
-  const data = new Float64Array(P * P);
-  for (let i = 0; i < P; i++)
-    for (let j = 0; j <= i; j++) {
-      const x = rng.normal() + (i === j ? 2 : 0);
-      data[i * P + j] = x;
-      data[j * P + i] = x;
-    }
-  return { size: P, data };
-}
-
 /** Exact quantities of an explicit matrix, in the shape runEstimates takes. */
 function truthOf(H: SymmetricMatrix): Truth {
   const P = H.size;
-  let traceH = 0;
-  let traceH2 = 0;
-  let diagonalSquareSum = 0;
-  for (let i = 0; i < P; i++) {
-    traceH += H.data[i * P + i]!;
-    diagonalSquareSum += H.data[i * P + i]! ** 2;
-  }
-  for (const x of H.data) traceH2 += x * x;
+  const { trace: traceH, frobeniusSquared: traceH2, diagonalSquareSum } = exactOf(H);
   const ev = symmetricEigenvalues(H);
   return {
     parameters: P,
@@ -81,7 +63,7 @@ describe('defaults', () => {
 });
 
 describe('runEstimates on an explicit matrix', () => {
-  const H = randomSymmetric(12, 3);
+  const H = randomSymmetric(12, 3, 2);
   const truth = truthOf(H);
   const plan = { budgets: [1, 4, 20], repeats: 3, seed: 1, sketchMemoryMiB: 512 };
   const results = runEstimates(denseOperator(H), truth, plan);
