@@ -5,8 +5,9 @@
  * page errors, and no request that is not file: or data:. Saves a screenshot to
  * test/browser/__screenshots__/estimate.png for a human to look at.
  *
- * Where /usr/bin/chromium is absent the test is SKIPPED and says why; it never passes
- * without a browser.
+ * Where /usr/bin/chromium is absent the test is SKIPPED, loudly (a warning and the reason in
+ * the test name); under CI (CI=true, where .ci/run installs chromium) a missing browser FAILS
+ * the test instead, as for the report. It never passes without a browser.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,13 +18,15 @@ import { computeEstimateReport, writeEstimatePage } from '../../packages/cli/src
 import { estimatePlots } from '../../packages/cli/src/estimate/page.ts';
 import { chromiumUnavailableReason, inspectReport } from '../../packages/cli/test/report/chromium.ts';
 
-const skipReason = chromiumUnavailableReason();
-if (skipReason) console.warn(`SKIPPED test/browser/estimate.test.ts: ${skipReason}`);
+const unavailable = chromiumUnavailableReason();
+const skipReason = process.env.CI === 'true' ? null : unavailable;
+if (skipReason) console.warn(`SKIPPED test/browser/estimate.test.ts: ${skipReason} (under CI=true this fails instead)`);
 
 const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '__screenshots__');
 
 describe('estimate page in chromium', () => {
-  test.skipIf(skipReason !== null)('every plot is drawn, no errors, no network', async () => {
+  test.skipIf(skipReason !== null)(skipReason === null ? 'every plot is drawn, no errors, no network' : `every plot is drawn (SKIPPED: ${skipReason})`, async () => {
+    if (unavailable !== null) throw new Error(`CI=true but ${unavailable}: .ci/run installs chromium, so the browser test must run`);
     const dir = mkdtempSync(join(tmpdir(), 'hsr-estimate-browser-'));
     const args = {
       modelPath: null,
