@@ -388,6 +388,6 @@ function emit(report: EstimateReport, opts: EstimateOptions, dir: string | null)
 export async function writeEstimatePage(report: EstimateReport, dir: string): Promise<void> {
   const { renderEstimatePage } = await import('../estimate/page.ts');
   const html = await renderEstimatePage(report);
-  writeFileAtomic(join(dir, 'results.json'), JSON.stringify(report, null, 1) + '\n');
+  writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(report, null, 1)}\n`);
   writeFileAtomic(join(dir, 'index.html'), html);
 }
