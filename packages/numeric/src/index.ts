@@ -57,9 +57,7 @@ export type { Probe } from './estimators/probes.ts';
 export { PROBES, drawProbe } from './estimators/probes.ts';
 export { countingOperator, denseOperator } from './estimators/denseOperator.ts';
 export type { Estimate, HutchinsonOptions, HutchinsonSamples } from './estimators/hutchinson.ts';
-export { frobeniusNormSquared, hutchinsonSamples, hutchinsonTrace, hutchinsonTraces, meanOf, quadraticFormVariance } from './estimators/hutchinson.ts';
-export type { Orthonormalized } from './estimators/orthonormalize.ts';
-export { DEPENDENT_RTOL, orthonormalizeRows } from './estimators/orthonormalize.ts';
+export { frobeniusNormSquared, hutchinsonSamples, hutchinsonTrace, hutchinsonTraces, quadraticFormVariance } from './estimators/hutchinson.ts';
 export type { BudgetEstimate, SketchOptions } from './estimators/hutchPlusPlus.ts';
 export { hutchPlusPlus, hutchPlusPlusAtBudgets } from './estimators/hutchPlusPlus.ts';
 export type { XTraceEstimate } from './estimators/xtrace.ts';
@@ -71,12 +69,10 @@ export { POWER_ROUNDOFF_RTOL, lanczosAtBudgets, powerIteration, powerIterationAt
 export type { VarianceInterval } from './estimators/statistics.ts';
 export {
   chiSquareQuantile,
-  logGamma,
   meanAndVariance,
   normalQuantile,
   percentile,
   quadraticFormExcessKurtosis,
   quadraticFormExcessKurtosisBound,
-  regularizedGammaP,
   sampleVarianceInterval,
 } from './estimators/statistics.ts';

@@ -4,7 +4,8 @@
  * property every nested budget relies on.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng, orthonormalizeRows } from '@hsr/numeric';
+import { createRng } from '@hsr/numeric';
+import { orthonormalizeRows } from '@hsr/numeric/internal';
 import { EPS, ORTHONORMALIZATION_ROUNDOFF_UNITS } from '@hsr/testkit';
 
 /** max |Q Q^T - I| after two passes, and the error of Y = R^T Q per entry over ||y||: O(k eps) each. */
