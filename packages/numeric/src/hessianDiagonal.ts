@@ -1,7 +1,7 @@
 /**
  * The diagonal of the Hessian (or its Gauss–Newton part) of any block in closed form, without
  * forming H: the cross block H_WV has no diagonal entries, so only the diagonals of the two
- * Kronecker-sum blocks of eq:hessian-blocks remain (MATH.md §3):
+ * Kronecker-sum blocks of eq:hessian-blocks remain (docs/mathematics.md §3):
  *
  * eq:hessian-diagonal
  *   (H_{WW})_{(i,j),(i,j)} = \kappa\sum_n (A_n)_{ii}\,\tilde x_{nj}^2,\qquad
