@@ -28,6 +28,7 @@ import {
   type EstimatePlan,
   type EstimateResults,
 } from '../estimate/experiment.ts';
+import { adaptiveRuleRow, budgetPointRow, type CellStyle } from '../estimate/rows.ts';
 import { computeTruth, DENSE_TRUTH_MAX_PARAMETERS, type Truth } from '../estimate/truth.ts';
 
 /** MNIST samples when --data mnist comes without --samples: the size the issue measures at. */
@@ -213,6 +214,8 @@ function pct(x: number | null): string {
   return formatNumber(x);
 }
 
+const TEXT_STYLE: CellStyle = { value: pct, number: formatNumber, missing: '-', atMost: '<= ' };
+
 export function renderEstimateReport(r: EstimateReport): string {
   const t = r.truth;
   const s = r.settings;
@@ -238,19 +241,7 @@ export function renderEstimateReport(r: EstimateReport): string {
     out += `\n${title}: |estimate - exact| / |exact| over the replicates\n`;
     const rows: (string | number)[][] = [['estimator', 'budget', 'products', 'runs', 'median', 'p10', 'p90', 'bias', 'sd', 'sd theory']];
     for (const e of r.results.estimators.filter((x) => x.quantity === quantity)) {
-      for (const p of e.points)
-        rows.push([
-          e.label,
-          p.budget,
-          p.products,
-          p.replicates,
-          pct(p.relativeError.median),
-          pct(p.relativeError.p10),
-          pct(p.relativeError.p90),
-          pct(p.meanSignedError),
-          pct(p.measuredStd),
-          p.theoreticalStd === null ? '-' : `${p.theoreticalKind === 'upper bound' ? '<= ' : ''}${formatNumber(p.theoreticalStd)}`,
-        ]);
+      for (const p of e.points) rows.push(budgetPointRow(e, p, TEXT_STYLE));
       for (const k of e.skipped) rows.push([e.label, k.budget, 'skipped', '', '', '', '', '', '', '']);
     }
     for (const a of r.results.adaptive.filter((x) => x.quantity === quantity))
@@ -274,20 +265,7 @@ export function renderEstimateReport(r: EstimateReport): string {
     }
   }
   out += '\nPyHessian adaptive rules (tol 1e-3, at most 100 products):\n';
-  out += renderTable([
-    ['rule', 'runs', 'products median', 'p90', 'max', 'median rel. error', 'p90', 'runs within tol', 'stopped by rule'],
-    ...r.results.adaptive.map((a) => [
-      `${a.label}: ${a.description}`,
-      a.runs,
-      a.products.median,
-      a.products.p90,
-      a.products.max,
-      pct(a.relativeError.median),
-      pct(a.relativeError.p90),
-      `${(100 * a.withinTol).toFixed(0)}%`,
-      `${(100 * a.stoppedByRule).toFixed(0)}%`,
-    ]),
-  ]);
+  out += renderTable([['rule', 'runs', 'products median', 'p90', 'max', 'median rel. error', 'p90', 'runs within tol', 'stopped by rule'], ...r.results.adaptive.map((a) => adaptiveRuleRow(a, TEXT_STYLE))]);
   out += '\nWS upper bound U from estimated T1 (Hutchinson) and T2 (Frobenius, same products): |U_est - U| / |U|\n';
   const wsRows: (string | number)[][] = [['probes', 'budget', 'runs', 'median', 'p10', 'p90', 'U_est < lambda_max']];
   for (const w of r.results.wsBounds)

@@ -11,6 +11,7 @@ import { inlineKatexCss } from '@hsr/symbolic/katex';
 import { renderTex } from '../report/formulas.ts';
 import type { EstimateReport } from '../commands/estimate.ts';
 import { ERROR_FLOOR, HALF_NORMAL_MEDIAN, type Quantity } from './experiment.ts';
+import { adaptiveRuleRow, budgetPointRow, type CellStyle } from './rows.ts';
 
 type Spec = vegaLite.TopLevelSpec;
 
@@ -184,6 +185,8 @@ function table(rows: (string | number)[][]): string {
 }
 
 const num = (x: number | null) => (x === null ? '–' : formatValue(x));
+/** Numbers stay numbers (table() formats them); a missing value is a dash. */
+const PAGE_STYLE: CellStyle = { value: (x) => x ?? '–', number: formatValue, missing: '–', atMost: '≤ ' };
 
 export async function renderEstimatePage(report: EstimateReport): Promise<string> {
   const plots = await renderPlots(estimatePlots(report));
@@ -210,36 +213,14 @@ ${table([
 ${['error-traceH', 'error-traceH2', 'error-lambdaMax', 'error-ws-upper', 'adaptive-rules'].map((id) => figure(byId.get(id)!)).join('\n')}`);
   const rows: (string | number)[][] = [['estimator', 'budget m', 'products', 'replicates', 'median', 'p10', 'p90', 'bias', 'sd', 'sd theory']];
   for (const e of r.estimators) {
-    for (const p of e.points)
-      rows.push([
-        e.label,
-        p.budget,
-        p.products,
-        p.replicates,
-        p.relativeError.median,
-        p.relativeError.p10,
-        p.relativeError.p90,
-        p.meanSignedError,
-        p.measuredStd ?? '–',
-        p.theoreticalStd === null ? '–' : `${p.theoreticalKind === 'upper bound' ? '≤ ' : ''}${formatValue(p.theoreticalStd)}`,
-      ]);
+    for (const p of e.points) rows.push(budgetPointRow(e, p, PAGE_STYLE));
     for (const k of e.skipped) rows.push([e.label, k.budget, `skipped: ${k.reason}`, '', '', '', '', '', '', '']);
   }
   sections.push(`<h2 id="table">Every estimator and budget</h2><p>Relative errors |estimate − exact|/|exact|; bias and standard deviations divided by |exact|.</p>${table(rows)}`);
   sections.push(
     `<h2 id="adaptive">PyHessian’s adaptive rules</h2>${table([
       ['rule', 'runs', 'products (median)', 'products (p90)', 'max', 'median error', 'p90 error', 'runs within tol', 'stopped by the rule'],
-      ...r.adaptive.map((a) => [
-        `${a.label}: ${a.description}`,
-        a.runs,
-        a.products.median,
-        a.products.p90,
-        a.products.max,
-        a.relativeError.median,
-        a.relativeError.p90,
-        `${(100 * a.withinTol).toFixed(0)}%`,
-        `${(100 * a.stoppedByRule).toFixed(0)}%`,
-      ]),
+      ...r.adaptive.map((a) => adaptiveRuleRow(a, PAGE_STYLE)),
     ])}`,
   );
   sections.push(
