@@ -23,10 +23,10 @@
  * matrices and networks, nested = separate runs, the magnitude trap).
  */
 import type { HessianOperator } from '../hessianVectorProduct.ts';
-import { lanczosExtremes } from '../lanczos.ts';
+import { dot, lanczosExtremes } from '../lanczos.ts';
 import type { Rng } from '../random.ts';
 import { countingOperator } from './denseOperator.ts';
-import { checkBudgets, dot } from './probes.ts';
+import { checkBudgets } from './probes.ts';
 
 export interface EigenvalueEstimate {
   readonly budget: number;

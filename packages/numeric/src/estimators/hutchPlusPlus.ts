@@ -28,7 +28,8 @@ import type { HessianOperator } from '../hessianVectorProduct.ts';
 import type { Rng } from '../random.ts';
 import { rowDotProducts } from '../parallel/kernels.ts';
 import { orthonormalizeRows } from './orthonormalize.ts';
-import { checkBudgets, dot, drawProbe, type Probe } from './probes.ts';
+import { dot } from '../lanczos.ts';
+import { checkBudgets, drawProbe, type Probe } from './probes.ts';
 
 export interface BudgetEstimate {
   /** The budget m asked for. */

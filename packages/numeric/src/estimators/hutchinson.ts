@@ -23,7 +23,8 @@
  */
 import type { HessianOperator } from '../hessianVectorProduct.ts';
 import type { Rng } from '../random.ts';
-import { checkBudget, dot, drawProbe, type Probe } from './probes.ts';
+import { dot } from '../lanczos.ts';
+import { checkBudget, drawProbe, type Probe } from './probes.ts';
 
 /** The per-probe values of one stream of probes: v_j^T H v_j and ||H v_j||^2. */
 export interface HutchinsonSamples {

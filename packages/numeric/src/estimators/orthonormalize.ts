@@ -20,7 +20,7 @@
  * k > P inputs, prefix property).
  */
 import { rowDotProducts, weightedRowSums } from '../parallel/kernels.ts';
-import { dot } from './probes.ts';
+import { dot } from '../lanczos.ts';
 
 /**
  * Remainder / norm below which a vector counts as dependent. A vector exactly in the span

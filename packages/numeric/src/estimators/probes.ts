@@ -43,12 +43,6 @@ export function drawProbe(rng: Rng, probe: Probe, out: Float64Array): Float64Arr
   return out;
 }
 
-export function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
 /** Check a product budget: a positive integer (the number of Hessian-vector products). */
 export function checkBudget(name: string, products: number, min = 1): void {
   if (!Number.isInteger(products) || products < min) throw new RangeError(`${name}: the number of Hessian-vector products must be an integer >= ${min}, got ${products}`);

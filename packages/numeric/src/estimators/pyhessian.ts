@@ -29,7 +29,8 @@
  */
 import type { HessianOperator } from '../hessianVectorProduct.ts';
 import type { Rng } from '../random.ts';
-import { dot, drawProbe } from './probes.ts';
+import { dot } from '../lanczos.ts';
+import { drawProbe } from './probes.ts';
 
 /** PyHessian's defaults: maxIter=100, tol=1e-3 (both methods). */
 export const PYHESSIAN_MAX_ITER = 100;

@@ -30,7 +30,8 @@ import type { Rng } from '../random.ts';
 import { rowDotProducts } from '../parallel/kernels.ts';
 import { applyRows, type BudgetEstimate, type SketchOptions } from './hutchPlusPlus.ts';
 import { orthonormalizeRows } from './orthonormalize.ts';
-import { checkBudgets, dot, drawProbe } from './probes.ts';
+import { dot } from '../lanczos.ts';
+import { checkBudgets, drawProbe } from './probes.ts';
 
 export interface XTraceEstimate extends BudgetEstimate {
   /** The sketch had rank < k (or k >= P): the estimate is tr(Q^T H Q). */
