@@ -8,7 +8,7 @@ import type * as vegaLite from 'vega-lite';
 import { escapeHtml, figure, formatValue, STYLE } from '../report/html.ts';
 import { CONFIG, renderPlots, type Plot } from '../report/plots.ts';
 import { inlineKatexCss } from '@hsr/symbolic/katex';
-import { renderTex } from '../report/formulas.ts';
+import { type ReportFormula, renderFormula, selectFormula } from '../report/formulas.ts';
 import type { EstimateReport } from '../commands/estimate.ts';
 import { ERROR_FLOOR, HALF_NORMAL_MEDIAN, type Quantity } from './experiment.ts';
 import { adaptiveRuleRow, budgetPointRow, type CellStyle } from './rows.ts';
@@ -143,37 +143,22 @@ export function estimatePlots(report: EstimateReport): Plot[] {
   return [errorPlot(report, 'traceH'), errorPlot(report, 'traceH2'), errorPlot(report, 'lambdaMax'), wsPlot(report), adaptivePlot(report)];
 }
 
-const FORMULAS: readonly { label: string; tex: string; note: string }[] = [
-  {
-    label: 'Hutchinson (Girard 1989, Hutchinson 1989)',
-    tex: String.raw`\widehat{T_1} = \frac1m\sum_{j=1}^m v_j^\top Hv_j,\qquad \operatorname{Var} = \frac2m\|H\|_F^2\ (\text{Gaussian}),\quad \frac2m\Big(\|H\|_F^2 - \sum_i H_{ii}^2\Big)\ (\text{Rademacher})`,
-    note: 'Unbiased; the theory curves use the exact ‖H‖²_F = T₂ and the closed-form diagonal.',
-  },
-  {
-    label: 'Frobenius estimator (curvlinops)',
-    tex: String.raw`\widehat{T_2} = \frac1m\sum_{j=1}^m \|Hv_j\|^2,\qquad \operatorname{Var} = \frac2m\operatorname{tr}H^4\ (\text{Gaussian}),\quad \frac2m\Big(\operatorname{tr}H^4 - \sum_i (H^2)_{ii}^2\Big)\ (\text{Rademacher})`,
-    note: 'Uses the same products as Hutchinson; tr H⁴ needs the dense H, so its theory curve exists only for small P.',
-  },
-  {
-    label: 'Hutch++ (Meyer, Musco, Musco & Woodruff 2021)',
-    tex: String.raw`k = \lfloor m/3\rfloor,\ Q = \operatorname{orth}(HS):\quad \widehat{T_1} = \operatorname{tr}(Q^\top HQ) + \frac{1}{m-2k}\sum_j g_j^\top (I-QQ^\top)H(I-QQ^\top)g_j`,
-    note: 'Unbiased; exact when rank H ≤ k; its variance is at most 2‖H‖²_F/(m − 2k).',
-  },
-  {
-    label: 'XTrace (Epperly, Tropp & Webber 2024)',
-    tex: String.raw`k = \lfloor m/2\rfloor:\quad \widehat{T_1} = \frac1k\sum_{i=1}^k\Big[\operatorname{tr}(Q_i^\top HQ_i) + w_i^\top(I-Q_iQ_i^\top)H(I-Q_iQ_i^\top)w_i\Big],\quad Q_i = \operatorname{orth}(HW_{-i})`,
-    note: 'Every probe is used both in the sketch and, left out, as the Hutchinson probe; no closed-form variance.',
-  },
-  {
-    label: 'PyHessian trace() and eigenvalues() (amirgholami/PyHessian)',
-    tex: String.raw`\text{stop at the first } j:\ \frac{|\bar t_j - \bar t_{j-1}|}{|\bar t_{j-1}| + 10^{-6}} < 10^{-3},\quad j \le 100`,
-    note: 'trace(): t̄ⱼ is the running mean of vᵀHv (Rademacher). eigenvalues(): t̄ⱼ is the Rayleigh quotient of power iteration, and the previous one is returned.',
-  },
-  {
-    label: 'Variance check (moment-matched chi-square)',
-    tex: String.raw`s^2 \in \Big[\sigma^2\tfrac{\chi^2_{\nu,0.005}}{\nu},\ \sigma^2\tfrac{\chi^2_{\nu,0.995}}{\nu}\Big],\quad \nu = \frac{2}{2/(n-1) + \kappa/n}`,
-    note: 'σ² from the formula, n replicates, κ the excess kurtosis of one replicate (exact for small P, else a bound from ‖H‖₂).',
-  },
+/** The page's formulas: registry entries (the one owner of formula text) with the page's notes. */
+const FORMULAS: readonly ReportFormula[] = [
+  selectFormula('eq:hutchinson-trace', 'Hutchinson (Girard 1989, Hutchinson 1989)', 'Unbiased; the theory curves use the exact ‖H‖²_F = T₂ and the closed-form diagonal.'),
+  selectFormula('eq:frobenius-estimator', 'Frobenius estimator (curvlinops)', 'Uses the same products as Hutchinson; tr H⁴ needs the dense H, so its theory curve exists only for small P.'),
+  selectFormula('eq:hutch-plus-plus', 'Hutch++ (Meyer, Musco, Musco & Woodruff 2021)', 'Unbiased; exact when rank H ≤ k; its variance is at most 2‖H‖²_F/(m − 2k).'),
+  selectFormula('eq:xtrace', 'XTrace (Epperly, Tropp & Webber 2024)', 'Every probe is used both in the sketch and, left out, as the Hutchinson probe; no closed-form variance.'),
+  selectFormula(
+    'eq:pyhessian-trace-rule',
+    'PyHessian trace() and eigenvalues() (amirgholami/PyHessian)',
+    'trace(): t̄ⱼ is the running mean of vᵀHv (Rademacher). eigenvalues(): t̄ⱼ is the Rayleigh quotient of power iteration, and the previous one is returned.',
+  ),
+  selectFormula(
+    'eq:sample-variance-interval',
+    'Variance check (moment-matched chi-square)',
+    'σ² from the formula, n replicates, c = 0.99, κ the excess kurtosis of one replicate (exact for small P, else a bound from ‖H‖₂).',
+  ),
 ];
 
 function table(rows: (string | number)[][]): string {
@@ -239,7 +224,7 @@ ${['error-traceH', 'error-traceH2', 'error-lambdaMax', 'error-ws-upper', 'adapti
     ])}`,
   );
   sections.push(`<h2 id="formulas">What is computed</h2>
-${FORMULAS.map((f) => `<div class="formula"><b>${escapeHtml(f.label)}</b>${renderTex(f.tex)}<div class="note">${escapeHtml(f.note)}</div></div>`).join('\n')}
+${FORMULAS.map((f) => `<div class="formula"><b>${escapeHtml(f.caption)}</b>${renderFormula(f)}<div class="note">${escapeHtml(f.note)}</div></div>`).join('\n')}
 <p>Power iteration and Lanczos have no variance formula: their error is set by the spectral gap${t.powerRatio === null ? '' : ` (here |λ₂|/|λ₁| = ${num(t.powerRatio)})`}. Power iteration converges to the eigenvalue of largest magnitude, which is λmin when |λmin| &gt; λmax.</p>`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
