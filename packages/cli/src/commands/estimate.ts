@@ -330,7 +330,7 @@ rule runs over the Rademacher probes; its eigenvalues() rule runs ${ADAPTIVE_RUN
 
 --repeats default: the largest R <= ${MAX_DEFAULT_REPEATS} whose planned products x N x P stay below
 ${DEFAULT_REPEAT_WORK.toExponential(0)}, at least 1: 100 on the bundled Iris case (15-25 s), 1 on --data mnist
---samples 128 (35-50 s here, depending on the load; one repeat at max(m) = 1000 costs ~3,000
+--samples 128 (35-60 s here, depending on the load; one repeat at max(m) = 1000 costs ~3,000
 products of ~8-12 ms each). At MNIST size Hutch++ and XTrace at m = 1000 exceed the default
 --sketch-memory (their k x P blocks need 0.8-1.2 GB) and are skipped.
 
