@@ -1,5 +1,5 @@
 /**
- * The issue's acceptance commands, as a user runs them: `hsr estimate --json` on the bundled
+ * The acceptance commands, as a user runs them: `hsr estimate --json` on the bundled
  * case and `hsr estimate --data mnist --samples 128 --json`, both at the default budgets and
  * repeats. Every listed estimator reports exact and estimated values (or, at MNIST size, says
  * why a budget was skipped); the measured variance of Gaussian Hutchinson at m = 100 lies in the

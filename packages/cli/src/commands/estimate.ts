@@ -31,7 +31,7 @@ import {
 import { adaptiveRuleRow, budgetPointRow, type CellStyle } from '../estimate/rows.ts';
 import { computeTruth, DENSE_TRUTH_MAX_PARAMETERS, type Truth } from '../estimate/truth.ts';
 
-/** MNIST samples when --data mnist comes without --samples: the size the issue measures at. */
+/** MNIST samples when --data mnist comes without --samples: the size docs/estimators.md reports. */
 export const ESTIMATE_MNIST_DEFAULT_SAMPLES = 128;
 /** The fresh MNIST network: 784-128-10 tanh with biases, initModel seed 0 (as `hsr train --data mnist` starts). */
 export const ESTIMATE_MNIST_HIDDEN = 128;

@@ -46,7 +46,7 @@ export const ESTIMATE_SCHEMA = 'hsr-estimate/1';
 export const DEFAULT_BUDGETS: readonly number[] = [1, 3, 10, 30, 100, 300, 1000];
 /** PyHessian eigenvalue runs per repeat (each costs at most PYHESSIAN_MAX_ITER products). */
 export const ADAPTIVE_RUNS_PER_REPEAT = 10;
-/** The confidence of the reported variance intervals (the issue asks for 99%). */
+/** The confidence of the reported variance intervals: 99%, the check the acceptance runs make. */
 export const VARIANCE_CONFIDENCE = 0.99;
 /** Default memory for the k x P blocks of Hutch++ and XTrace, in MiB; a budget needing more is skipped and says so. */
 export const DEFAULT_SKETCH_MEMORY_MIB = 512;
