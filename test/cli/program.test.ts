@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { buildProgram } from '../../packages/cli/src/main.ts';
 import { runHsr } from './run.ts';
 
-const ALL = ['bound', 'grad', 'train', 'audit', 'derive', 'docs', 'reproduce'];
+const ALL = ['bound', 'grad', 'train', 'audit', 'derive', 'docs', 'reproduce', 'estimate'];
 
 describe('hsr program', () => {
   test('a named subcommand registers only itself', async () => {

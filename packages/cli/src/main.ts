@@ -17,6 +17,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Registrar>>> = {
   derive: async () => (await import('./commands/derive.ts')).registerDerive,
   docs: async () => (await import('./commands/docs.ts')).registerDocs,
   reproduce: async () => (await import('./commands/reproduce.ts')).registerReproduce,
+  estimate: async () => (await import('./commands/estimate.ts')).registerEstimate,
 };
 
 /**

@@ -52,3 +52,27 @@ export type { ExtremeEigenvalues, LanczosOptions } from './lanczos.ts';
 export { extremeEigenvalues, lanczosExtremes, tridiagonalEigen } from './lanczos.ts';
 export type { DataProtocol, ExperimentData, ExperimentSeeds, NetworkProtocol } from './experiment.ts';
 export { deriveSeeds, experimentData, initialModel } from './experiment.ts';
+export { hessianDiagonal } from './hessianDiagonal.ts';
+export type { Probe } from './estimators/probes.ts';
+export { PROBES, drawProbe } from './estimators/probes.ts';
+export { countingOperator, denseOperator } from './estimators/denseOperator.ts';
+export type { Estimate, HutchinsonOptions, HutchinsonSamples } from './estimators/hutchinson.ts';
+export { frobeniusNormSquared, hutchinsonSamples, hutchinsonTrace, hutchinsonTraces, quadraticFormVariance } from './estimators/hutchinson.ts';
+export type { BudgetEstimate, SketchOptions } from './estimators/hutchPlusPlus.ts';
+export { hutchPlusPlus, hutchPlusPlusAtBudgets } from './estimators/hutchPlusPlus.ts';
+export type { XTraceEstimate } from './estimators/xtrace.ts';
+export { xtrace, xtraceAtBudgets } from './estimators/xtrace.ts';
+export type { AdaptiveEstimate, AdaptiveOptions } from './estimators/pyhessian.ts';
+export { PYHESSIAN_MAX_ITER, PYHESSIAN_TOL, pyhessianTopEigenvalue, pyhessianTrace, pyhessianTraceRule } from './estimators/pyhessian.ts';
+export type { EigenvalueEstimate } from './estimators/extremeEigenvalue.ts';
+export { POWER_ROUNDOFF_RTOL, lanczosAtBudgets, powerIteration, powerIterationAtBudgets } from './estimators/extremeEigenvalue.ts';
+export type { VarianceInterval } from './estimators/statistics.ts';
+export {
+  chiSquareQuantile,
+  meanAndVariance,
+  normalQuantile,
+  percentile,
+  quadraticFormExcessKurtosis,
+  quadraticFormExcessKurtosisBound,
+  sampleVarianceInterval,
+} from './estimators/statistics.ts';

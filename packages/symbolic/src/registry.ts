@@ -387,6 +387,130 @@ const TRAINING: FormulaEntry[] = [
   },
 ];
 
+const PROBE_V: FormulaVariable = { symbol: 'v_j', meaning: 'probe vectors with i.i.d. entries and $E[vv^\\top] = I$: Rademacher ($\\pm1$) or standard normal' };
+const BUDGET_M: FormulaVariable = { symbol: 'm', meaning: 'the budget: Hessian-vector products spent' };
+
+/**
+ * The Hessian's diagonal and the stochastic estimators `hsr estimate` measures against the
+ * closed forms (numeric's estimators/, docs/estimators.md), with the statistics behind their checks.
+ */
+const ESTIMATORS: FormulaEntry[] = [
+  {
+    id: 'hessian-diagonal',
+    label: 'eq:hessian-diagonal',
+    title: 'Diagonal of the Hessian in closed form',
+    latex: [
+      String.raw`(H_{WW})_{(i,j),(i,j)} = \kappa\sum_n (A_n)_{ii}\,\tilde x_{nj}^2,\qquad (H_{VV})_{(k,l),(k,l)} = \kappa\sum_n (S_n)_{kk}\,\tilde z_{nl}^2`,
+      String.raw`(A_n)_{ii} = (\varphi'_{ni})^2\sum_k p_{nk}(V_{ki} - \bar v_{ni})^2 + \delta_{ni}\varphi''_{ni},\quad \bar v_{ni} = \sum_k p_{nk}V_{ki},\quad (S_n)_{kk} = p_{nk}(1 - p_{nk})`,
+    ],
+    variables: [KAPPA, XT, PHI_N, P_N, { symbol: '\\delta_n', meaning: '$V^\\top g_n$ (absent for Gauss–Newton)' }],
+    derivation: [
+      'The cross block $H_{WV}$ has no diagonal entries, so only the two Kronecker-sum blocks of eq:hessian-blocks contribute.',
+      'The diagonal of $V^\\top S_nV$ is the weighted variance $\\sum_k p_{nk}(V_{ki} - \\bar v_{ni})^2$ (no cancellation), and $1 - p$ for the largest probability is the sum of the others, so saturated samples keep their relative accuracy.',
+      'Its sum is $T_1$ (eq:trace-h); the sum of its squares enters the variance of Rademacher Hutchinson (eq:hutchinson-trace).',
+    ],
+    implementation: ['@hsr/numeric hessianDiagonal'],
+    verifiedBy: ['packages/numeric/test/hessianDiagonal.test.ts (equals the dense diagonal, sums to T1)'],
+    auditQuantities: [],
+    cost: '$O(N(hc + h\\tilde d + c\\tilde h)) = O(NP)$',
+  },
+  {
+    id: 'hutchinson-trace',
+    label: 'eq:hutchinson-trace',
+    title: 'Girard–Hutchinson trace estimator',
+    latex: [String.raw`\widehat{T_1} = \frac1m\sum_{j=1}^m v_j^\top Hv_j,\qquad \operatorname{Var} = \frac2m\|H\|_F^2\ (\text{Gaussian}),\quad \frac2m\Big(\|H\|_F^2 - \sum_i H_{ii}^2\Big)\ (\text{Rademacher})`],
+    variables: [PROBE_V, BUDGET_M],
+    derivation: [
+      '$E[v^\\top Hv] = \\mathrm{tr}(H\\,E[vv^\\top]) = \\mathrm{tr}H$ (Girard 1989, Hutchinson 1989).',
+      'The variance of a quadratic form in independent entries (Avron & Toledo 2011); Rademacher squares $v_i^2 = 1$ carry none of it, hence the diagonal term.',
+    ],
+    implementation: ['@hsr/numeric hutchinsonTrace', '@hsr/numeric hutchinsonTraces', '@hsr/numeric hutchinsonSamples'],
+    verifiedBy: ['packages/numeric/test/estimators/hutchinson.test.ts', 'packages/numeric/test/estimators/hutchinson.slow.test.ts'],
+    auditQuantities: [],
+    cost: '$m$ Hessian-vector products plus $O(mP)$',
+  },
+  {
+    id: 'frobenius-estimator',
+    label: 'eq:frobenius-estimator',
+    title: 'Frobenius-norm estimator of T2',
+    latex: [
+      String.raw`\widehat{T_2} = \frac1m\sum_{j=1}^m \|Hv_j\|^2,\qquad \operatorname{Var} = \frac2m\operatorname{tr}H^4\ (\text{Gaussian}),\quad \frac2m\Big(\operatorname{tr}H^4 - \sum_i (H^2)_{ii}^2\Big)\ (\text{Rademacher})`,
+    ],
+    variables: [PROBE_V, BUDGET_M],
+    derivation: ["$\\|Hv\\|^2 = v^\\top H^2v$: eq:hutchinson-trace applied to $H^2$ (curvlinops' `hutchinson_squared_fro`); the same products give $\\widehat{T_1}$ and $\\widehat{T_2}$."],
+    implementation: ['@hsr/numeric frobeniusNormSquared', '@hsr/numeric hutchinsonTraces'],
+    verifiedBy: ['packages/numeric/test/estimators/hutchinson.test.ts', 'packages/numeric/test/estimators/hutchinson.slow.test.ts'],
+    auditQuantities: [],
+    cost: '$m$ Hessian-vector products plus $O(mP)$',
+  },
+  {
+    id: 'hutch-plus-plus',
+    label: 'eq:hutch-plus-plus',
+    title: 'Hutch++',
+    latex: [String.raw`k = \lfloor m/3\rfloor,\ Q = \operatorname{orth}(HS):\quad \widehat{T_1} = \operatorname{tr}(Q^\top HQ) + \frac{1}{m-2k}\sum_j g_j^\top (I-QQ^\top)H(I-QQ^\top)g_j`],
+    variables: [BUDGET_M, { symbol: 'S, g_j', meaning: '$k$ sketch probes and $m - 2k$ complement probes' }],
+    derivation: [
+      'Meyer, Musco, Musco & Woodruff (2021), Algorithm 1: unbiased for any $Q$ independent of the $g_j$, the second term being Hutchinson on the compression of $H$.',
+      'Exact when $\\mathrm{rank}\\,H \\le k$; variance at most $2\\|H\\|_F^2/(m - 2k)$; $O(1/\\epsilon)$ products give a $(1\\pm\\epsilon)$ estimate of a PSD trace.',
+      'Nested budgets share one set of draws: the basis of the first $k$ sketch vectors is a prefix of $Q$.',
+    ],
+    implementation: ['@hsr/numeric hutchPlusPlus', '@hsr/numeric hutchPlusPlusAtBudgets'],
+    verifiedBy: ['packages/numeric/test/estimators/hutchPlusPlus.test.ts', 'packages/numeric/test/estimators/orthonormalize.test.ts'],
+    auditQuantities: [],
+    cost: 'at most $m$ products plus $O(Pk^2 + Pk(m - 2k))$',
+  },
+  {
+    id: 'xtrace',
+    label: 'eq:xtrace',
+    title: 'XTrace',
+    latex: [String.raw`k = \lfloor m/2\rfloor:\quad \widehat{T_1} = \frac1k\sum_{i=1}^k\Big[\operatorname{tr}(Q_i^\top HQ_i) + w_i^\top(I-Q_iQ_i^\top)H(I-Q_iQ_i^\top)w_i\Big],\quad Q_i = \operatorname{orth}(HW_{-i})`],
+    variables: [BUDGET_M, { symbol: 'w_i, W_{-i}', meaning: 'the $k$ probes, and all of them but $w_i$' }],
+    derivation: [
+      'Epperly, Tropp & Webber (2024): each term is unbiased given the other $k - 1$ probes, on which alone $Q_i$ depends; no closed-form variance.',
+      'With $QR = HW$, $Q_iQ_i^\\top = Q(I - s_is_i^\\top)Q^\\top$ for $s_i$ the normalised $i$-th column of $R^{-\\top}$: one factorisation serves every term.',
+      'A rank-deficient sketch ($\\mathrm{rank}\\,H < k$) returns $\\mathrm{tr}(Q^\\top HQ)$, exact in exact arithmetic.',
+    ],
+    implementation: ['@hsr/numeric xtrace', '@hsr/numeric xtraceAtBudgets'],
+    verifiedBy: ['packages/numeric/test/estimators/xtrace.test.ts'],
+    auditQuantities: [],
+    cost: '$2k$ products plus $O(Pk^2)$, and $O(k^3)$ per budget',
+  },
+  {
+    id: 'pyhessian-rules',
+    label: 'eq:pyhessian-trace-rule',
+    title: "PyHessian's adaptive stopping rules",
+    latex: [String.raw`\text{stop at the first } j:\ \frac{|\bar t_j - \bar t_{j-1}|}{|\bar t_{j-1}| + 10^{-6}} < 10^{-3},\quad j \le 100`],
+    variables: [{ symbol: '\\bar t_j', meaning: 'trace(): the running mean of Rademacher $v^\\top Hv$ ($\\bar t_0 = 0$); eigenvalues(): the Rayleigh quotient of power iteration' }],
+    derivation: [
+      "Reproduced rule for rule from PyHessian's source: trace() returns the running mean; eigenvalues() returns the previous Rayleigh quotient, as its loop breaks before updating.",
+      'The $10^{-6}$ is absolute, so neither rule is scale-invariant; $10^{-3}$ bounds a relative change of the estimate, not its error.',
+    ],
+    implementation: ['@hsr/numeric pyhessianTrace', '@hsr/numeric pyhessianTraceRule', '@hsr/numeric pyhessianTopEigenvalue'],
+    verifiedBy: ['packages/numeric/test/estimators/pyhessian.test.ts'],
+    auditQuantities: [],
+    cost: 'at most 100 products',
+  },
+  {
+    id: 'sample-variance-interval',
+    label: 'eq:sample-variance-interval',
+    title: 'Interval for a sample variance (moment-matched chi-square)',
+    latex: [String.raw`s^2 \in \Big[\sigma^2\tfrac{\chi^2_{\nu,(1-c)/2}}{\nu},\ \sigma^2\tfrac{\chi^2_{\nu,(1+c)/2}}{\nu}\Big],\quad \nu = \frac{2}{2/(n-1) + \kappa/n}`],
+    variables: [
+      { symbol: 's^2, n', meaning: 'the sample variance of $n$ i.i.d. values with variance $\\sigma^2$' },
+      { symbol: '\\kappa', meaning: "the values' excess kurtosis (for a probe's $v^\\top Hv$: exact from the dense $H$, or bounded by $\\|H\\|_2$)" },
+      { symbol: 'c', meaning: 'the confidence' },
+    ],
+    derivation: [
+      '$\\mathrm{Var}(s^2) = \\sigma^4\\big(2/(n-1) + \\kappa/n\\big)$ exactly; matching a scaled $\\chi^2_\\nu$ to it gives $\\nu$ (Satterthwaite 1946).',
+      'For Gaussian values $\\kappa = 0$ and this is the exact chi-square interval.',
+    ],
+    implementation: ['@hsr/numeric sampleVarianceInterval', '@hsr/numeric quadraticFormExcessKurtosis', '@hsr/numeric chiSquareQuantile'],
+    verifiedBy: ['packages/numeric/test/estimators/statistics.test.ts'],
+    auditQuantities: [],
+    cost: '$O(1)$ given $\\sigma^2$ and $\\kappa$; the exact $\\kappa$ costs $O(P^3)$',
+  },
+];
+
 /**
  * LaTeX of phi', phi'', phi''' per activation: the textbook identities, for reading. What is
  * checked is the numeric table they describe (against both CAS in test/activation.test.ts and
@@ -437,7 +561,7 @@ function activationEntry(name: Activation): FormulaEntry {
 }
 
 /** Every registry entry, in document order. */
-export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...TRAINING, ...ACTIVATION_NAMES.map(activationEntry)];
+export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...TRAINING, ...ESTIMATORS, ...ACTIVATION_NAMES.map(activationEntry)];
 
 /** The one entry carrying `label` (throws when none or several do: a label names one formula). */
 export function formulaByLabel(label: string): FormulaEntry {

@@ -11,6 +11,7 @@ import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
 import { runAction, UsageError } from '../errors.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { addHvpBudgetOptions, computeEstimatedBound, readHvpBudget, renderEstimatedBound } from './boundEstimate.ts';
 
 /**
  * The bounds as --help prints them: the registry's plain-text form of eq:ws-bounds and
@@ -89,11 +90,14 @@ export function registerBound(program: Command): void {
     .option('--exact', 'also form the dense Hessian and report its exact extreme eigenvalues and traces', false)
     .option('--json', 'print exactly one JSON object', false);
   addVariantOptions(cmd);
+  addHvpBudgetOptions(cmd);
   cmd.addHelpText(
     'after',
     `
 ${boundsHelp()}
 Without --model/--data, runs on the bundled Iris 4-8-3 tanh network.
+--hvp-budget K replaces the closed-form T1, T2 by estimates from K Hessian-vector products
+(labelled ESTIMATED; they are not guaranteed bounds).
 
 Examples:
   hsr bound --exact
@@ -103,14 +107,22 @@ Examples:
     runAction(() => {
       if ((opts.model === undefined) !== (opts.data === undefined)) throw new UsageError('--model and --data go together (or give neither for the bundled Iris case)');
       const variant = readVariant(opts);
+      const hvp = readHvpBudget(opts);
       const modelPath = opts.model ?? DEFAULT_MODEL_PATH;
       const dataPath = opts.data ?? DEFAULT_DATA_PATH;
       const model = readModelFile(modelPath);
       const data = readDataFile(dataPath);
       checkModelData(model, modelPath, data, dataPath);
+      const label = opts.model ? `${modelPath} on ${dataPath}` : 'bundled Iris 4-8-3 tanh network on Iris (150 samples, standardised)';
+      if (hvp) {
+        const estimated = computeEstimatedBound(model, data, variant, hvp.budget, hvp.seed);
+        if (opts.json) printJson(estimated);
+        else process.stdout.write(renderEstimatedBound(estimated, label));
+        return;
+      }
       const report = computeBoundReport(model, data, variant, Boolean(opts.exact));
       if (opts.json) printJson(report);
-      else process.stdout.write(renderBoundReport(report, opts.model ? `${modelPath} on ${dataPath}` : 'bundled Iris 4-8-3 tanh network on Iris (150 samples, standardised)'));
+      else process.stdout.write(renderBoundReport(report, label));
     }),
   );
 }

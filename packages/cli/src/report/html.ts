@@ -84,7 +84,7 @@ function finalTable(ds: DatasetResult, methods: readonly TrainingMethod[]): stri
   return `<table class="final">${head}\n${rows}</table>`;
 }
 
-function figure(p: RenderedPlot): string {
+export function figure(p: RenderedPlot): string {
   return `<figure class="plot${p.wide ? ' wide' : ''}" data-plot="${escapeHtml(p.id)}"><figcaption><b>${escapeHtml(p.title)}</b><br><span>${escapeHtml(p.caption)}</span></figcaption>${p.svg}</figure>`;
 }
 
@@ -100,7 +100,7 @@ function protocolTable(ds: DatasetResult): string {
   return `<dl class="protocol">${items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
 }
 
-const STYLE = `
+export const STYLE = `
 body{font:15px/1.45 Helvetica,Arial,sans-serif;color:#222;max-width:1180px;margin:2em auto;padding:0 1em}
 h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 .meta{color:#555}

@@ -36,7 +36,7 @@ const methodColour = {
   scale: { domain: METHOD_ORDER as TrainingMethod[], range: METHOD_COLOURS },
 } as const;
 
-const CONFIG = {
+export const CONFIG = {
   font: 'Helvetica, Arial, sans-serif',
   view: { stroke: '#ddd' },
   axis: { labelFontSize: 11, titleFontSize: 12 },
