@@ -12,7 +12,7 @@ const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta
 
 test('SIGINT stops a long run after writing metrics, model and config', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'hsr-int-')), 'run');
-  const child = spawn(TSX, [MAIN, 'train', '--data', 'iris', '--method', 'hsr-step', '--epochs', '100000', '--batch', '8', '--metrics-every', '1', '--seed', '3', '--out', out], {
+  const child = spawn(TSX, ['--conditions=source', MAIN, 'train', '--data', 'iris', '--method', 'hsr-step', '--epochs', '100000', '--batch', '8', '--metrics-every', '1', '--seed', '3', '--out', out], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
