@@ -7,7 +7,8 @@
  * `--write-docs FILE` also writes the table as docs/audit.json, with the exact command.
  */
 import type { Command } from 'commander';
-import { SYMBOLIC_LIMITS as L, auditCase, auditGenerated, type AuditReport } from '@hsr/crosscheck';
+import { SYMBOLIC_LIMITS as L } from '@hsr/crosscheck';
+import { auditCase, auditGenerated, type AuditReport } from '@hsr/crosscheck/symbolic';
 import { checkModelData, readDataFile, readModelFile, writeFileAtomic } from '@hsr/io';
 import { DEFAULT_CASE_NAME, DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
 import { CheckFailed, parseNumber, runAction, UsageError } from '../errors.ts';
