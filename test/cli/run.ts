@@ -13,6 +13,6 @@ export interface RunResult {
 }
 
 export function runHsr(args: string[], opts: { cwd?: string; timeout?: number } = {}): RunResult {
-  const r = spawnSync(TSX, [MAIN, ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', timeout: opts.timeout ?? 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(TSX, ['--conditions=source', MAIN, ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', timeout: opts.timeout ?? 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

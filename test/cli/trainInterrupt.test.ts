@@ -7,12 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { runHsr } from './run.ts';
 
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+// node itself with tsx's loader, not the tsx wrapper: the wrapper relays SIGINT and, if the
+// child has not acknowledged it within 30 ms (easily missed on a loaded machine), SIGKILLs it,
+// so the run would die without writing its model.
+const TSX_LOADER = ['--conditions=source', '--import', 'tsx'];
 const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 test('SIGINT stops a long run after writing metrics, model and config', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'hsr-int-')), 'run');
-  const child = spawn(TSX, [MAIN, 'train', '--data', 'iris', '--method', 'hsr-step', '--epochs', '100000', '--batch', '8', '--metrics-every', '1', '--seed', '3', '--out', out], {
+  const child = spawn(process.execPath, [...TSX_LOADER, MAIN, 'train', '--data', 'iris', '--method', 'hsr-step', '--epochs', '100000', '--batch', '8', '--metrics-every', '1', '--seed', '3', '--out', out], {
+    cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** The `hsr` command line: one subcommand per module under ./commands. */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { COMMAND_SUMMARIES, TERMS, VERSION } from './programInfo.ts';
 
 type Registrar = (program: Command) => void;
 
@@ -21,24 +24,32 @@ const COMMANDS: Readonly<Record<string, () => Promise<Registrar>>> = {
 };
 
 /**
- * The program with the subcommand named in `argv` (process.argv layout) registered, or every
- * subcommand when none is named or the name is unknown (top-level help, `hsr help X`, and
- * commander's "did you mean" suggestions need the full list).
+ * The program with the subcommand named in `argv` (process.argv layout, `hsr help X` names X)
+ * loaded and registered; every other subcommand is a placeholder with its summary, which is all
+ * top-level help and commander's "did you mean" suggestions need, so they load no module.
  */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command();
   program
     .name('hsr')
     .description('Closed-form Wolkowicz-Styan bounds on the cross-entropy Hessian spectrum, their gradient, and HSR training')
+    .version(VERSION, '-V, --version', 'print the version')
+    .addHelpText('after', `\n${TERMS}`)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(str) });
-  const named = argv.slice(2).find((a) => !a.startsWith('-'));
-  const names = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
-  for (const name of names) (await COMMANDS[name]!())(program);
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const named = words[0] === 'help' ? words[1] : words[0];
+  for (const name of Object.keys(COMMANDS)) {
+    // A command without a summary yet is loaded (slower help, never a blank line).
+    const summary = COMMAND_SUMMARIES[name];
+    if (name === named || summary === undefined) (await COMMANDS[name]!())(program);
+    else program.command(name).description(summary);
+  }
   return program;
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '');
+// Run when this file is the entry point: directly, under tsx, or through an installed bin link.
+const isMain = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   buildProgram(process.argv)
     .then((program) =>

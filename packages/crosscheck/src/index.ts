@@ -54,8 +54,8 @@ export type { Implementations } from './implementations.ts';
 export { NUMERIC_IMPLEMENTATIONS, boundValue, withImplementations } from './implementations.ts';
 export type { AutodiffLeg } from './autodiffLeg.ts';
 export { AUTODIFF } from './autodiffLeg.ts';
-export type { CompareSpec, Part, PropertyOutcome, PropertyTolerance } from './outcome.ts';
-export { compareInequalities, comparePart, parameterName } from './outcome.ts';
+export type { CompareSpec, Part, PropertyOutcome, PropertyTolerance, ToleranceOverride } from './outcome.ts';
+export { compareInequalities, comparePart, parameterName, withToleranceOverride } from './outcome.ts';
 export type { NamedProperty } from './properties.ts';
 export {
   AUTODIFF_PROPERTIES,
@@ -79,18 +79,10 @@ export {
   tracesEqualAutodiff,
   wsBoundsEncloseSpectrum,
 } from './properties.ts';
-export type { PropertyRun, ReplayOptions } from './replay.ts';
-export { failureMessage, predicate, propertyParameters, replayCommand, replaySettings, runProperty } from './replay.ts';
-export type { CheckAgainstOraclesOptions, OracleQuantity, OracleReport, UserImplementation } from './checkAgainstOracles.ts';
-export { ORACLE_PROPERTIES, checkAgainstOracles, implementationsFor } from './checkAgainstOracles.ts';
-export type { AuditReport, AuditRow } from './audit.ts';
-export { AUDIT_PROPERTIES, auditCase, auditCases, auditGenerated } from './audit.ts';
-export type { SymbolicEngine, SymbolicEvaluation } from './symbolicLeg.ts';
-export { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_ENGINES, SYMBOLIC_LIMITS, symbolicBlock, symbolicGaussNewton, symbolicEvaluation, symbolicOrder } from './symbolicLeg.ts';
-export {
-  SYMBOLIC_PROPERTIES,
-  traceGradientsEqualMathjs,
-  traceGradientsEqualNerdamer,
-  tracesEqualMathjs,
-  tracesEqualNerdamer,
-} from './symbolicProperties.ts';
+export type { FailureContext, PropertyRun, ReplayEntry, ReplayOptions, ReplayTarget, SeedSource } from './replay.ts';
+export { failureMessage, parseReplay, predicate, propertyParameters, replayCommand, replaySettings, replayTarget, runProperty } from './replay.ts';
+export type { CheckAgainstOraclesOptions, OracleQuantity, OracleReport, UserImplementation, VariantPattern } from './checkAgainstOracles.ts';
+export { ORACLE_PROPERTIES, checkAgainstOracles, expandVariants, implementationsFor } from './checkAgainstOracles.ts';
+export type { SymbolicEngine } from './symbolicLimits.ts';
+export { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_ENGINES, SYMBOLIC_LIMITS } from './symbolicLimits.ts';
+// The symbolic leg, its properties and the audit load nerdamer and mathjs: `@hsr/crosscheck/symbolic`.

@@ -7,8 +7,9 @@
  * `--write-docs FILE` also writes the table as docs/audit.json, with the exact command.
  */
 import type { Command } from 'commander';
-import { SYMBOLIC_LIMITS as L, auditCase, auditGenerated, type AuditReport } from '@hsr/crosscheck';
-import { checkModelData, readDataFile, readModelFile, writeFileAtomic } from '@hsr/io';
+import { SYMBOLIC_LIMITS as L } from '@hsr/crosscheck';
+import { auditCase, auditGenerated, type AuditReport } from '@hsr/crosscheck/symbolic';
+import { checkModelData, readDataFile, readModel, writeFileAtomic } from '@hsr/io';
 import { DEFAULT_CASE_NAME, DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
 import { CheckFailed, parseNumber, runAction, UsageError } from '../errors.ts';
 import { printJson, renderTable } from '../output.ts';
@@ -38,7 +39,8 @@ export function registerAudit(program: Command): void {
   const cmd = program
     .command('audit')
     .description('Hold every closed form against the dense spectrum, central differences, autodiff and symbolic derivations; table of worst relative errors, exit 1 on any failure')
-    .option('--model <file>', 'model JSON (default: the bundled Iris network)')
+    .option('--model <file>', 'model JSON or a PyTorch state_dict as .safetensors (default: the bundled Iris network)')
+    .option('--activation <name>', 'the activation of a .safetensors model whose __metadata__ does not name it')
     .option('--data <file>', 'data JSON or CSV (default: bundled Iris)')
     .option('--runs <n>', 'audit N generated cases (every activation, bias, variant, saturated and tiny weights) instead of one case')
     .option('--seed <s>', 'seed for --runs', '1')
@@ -80,7 +82,7 @@ Examples:
       } else {
         const modelPath: string = opts.model ?? DEFAULT_MODEL_PATH;
         const dataPath: string = opts.data ?? DEFAULT_DATA_PATH;
-        const model = readModelFile(modelPath);
+        const { model } = readModel(modelPath, { activation: opts.activation });
         const data = readDataFile(dataPath);
         checkModelData(model, modelPath, data, dataPath);
         const name = opts.model ? `${modelPath} on ${dataPath}` : DEFAULT_CASE_NAME;

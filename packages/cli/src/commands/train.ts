@@ -7,7 +7,10 @@
  *   metrics.jsonl  one MetricsRecord per line, appended as each is computed (so an interrupted
  *                  run keeps every line it produced);
  *   model.json     the final model (the last finite one if the run diverged), in the
- *                  model-file shape `hsr bound --model` reads, written atomically.
+ *                  model-file shape `hsr bound --model` reads, written atomically;
+ *   model.safetensors  the same weights as the state_dict of nn.Sequential(nn.Linear,
+ *                  activation, nn.Linear), float64, activation in its metadata (PyTorch
+ *                  loads it; `hsr bound --model` reads it too), written atomically.
  * Every flag is checked before any data is loaded or DIR is created (exit 2). Exit codes:
  * 0 completed, 1 diverged, 130 stopped by Ctrl-C (SIGINT), after writing what it has.
  */
@@ -33,7 +36,7 @@ import {
   type TrainingConfig,
   type TrainingResult,
 } from '@hsr/numeric';
-import { DATASET_NAMES, InputError, loadDataset, loadMnist, MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES, writeModelFile } from '@hsr/io';
+import { DATASET_NAMES, InputError, loadDataset, loadMnist, MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES, writeModelFile, writeModelSafetensors } from '@hsr/io';
 import { CheckFailed, parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
 import { INTERRUPTED_EXIT_CODE, withInterrupt } from '../interrupt.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
@@ -81,7 +84,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
 /** Parse every flag; throws UsageError (exit 2) before anything touches the disk. */
 export function planTraining(opts: Record<string, unknown>): TrainPlan {
   const str = (k: string) => String(opts[k]);
-  if (opts.out === undefined || str('out').trim() === '') throw new UsageError('--out <dir> is required (where metrics.jsonl, model.json and config.json go)');
+  if (opts.out === undefined || str('out').trim() === '') throw new UsageError('--out <dir> is required (where metrics.jsonl, model.json, model.safetensors and config.json go)');
   if (str('data').trim() === '') throw new UsageError(`--data: expected a data set name (${TRAIN_DATASET_NAMES.join(', ')}) or a file`);
   const mnist = str('data') === 'mnist';
   let samples: number | null = null;
@@ -251,10 +254,13 @@ export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: 
   } finally {
     bar?.stop();
   }
-  writeModelFile(modelPath, result.model, {
+  const notes = {
     source: `hsr train --method ${plan.config.method} --seed ${plan.seed} on ${data.name}`,
     about: { ...about, status: result.status, epochsCompleted: result.epochsCompleted, steps: result.steps },
-  });
+  };
+  writeModelFile(modelPath, result.model, notes);
+  const safetensorsPath = join(out, 'model.safetensors');
+  writeModelSafetensors(safetensorsPath, result.model, notes);
   const first = result.records[0]!;
   const last = result.records.at(-1)!;
   if (io.json) {
@@ -263,7 +269,7 @@ export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: 
     let text = `${plan.config.method} on ${data.name}: ${data.train.samples} train / ${data.test?.samples ?? 0} test samples, ${plan.activation} ${data.train.features}-${plan.hidden}-${data.classes}, P = ${parameterCount(model0)}\n`;
     text += `${result.status}: ${result.epochsCompleted} epochs, ${result.steps} steps${result.regulariserSkipped ? `, regulariser skipped on ${result.regulariserSkipped} steps (grad U = 0 or s = 0)` : ''}\n\n`;
     text += renderTable(summaryRows(first, last));
-    text += `\nwrote ${metricsPath}, ${modelPath}, ${join(out, 'config.json')}\n`;
+    text += `\nwrote ${metricsPath}, ${modelPath}, ${safetensorsPath}, ${join(out, 'config.json')}\n`;
     process.stdout.write(text);
   }
   return result;
@@ -292,7 +298,7 @@ export function registerTrain(program: Command): void {
     .option('--metrics-every <k>', 'record metrics every k epochs (and at epoch 0 and the last)', '10')
     .option('--epochs <E>', 'passes over the training set', '100')
     .option('--seed <S>', 'seeds initialisation, synthetic data, the split and the shuffles', '0')
-    .option('--out <dir>', 'output directory for metrics.jsonl, model.json and config.json (required)')
+    .option('--out <dir>', 'output directory for metrics.jsonl, model.json, model.safetensors (PyTorch) and config.json (required)')
     .option('--json', 'print one JSON summary on stdout (progress still goes to stderr)', false);
   addVariantOptions(cmd);
   cmd.addHelpText(

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { flattenParameters, loss, type Model } from '@hsr/numeric';
-import { readModelFile } from '@hsr/io';
+import { readModel, readModelFile } from '@hsr/io';
 import { registerBound } from '../../src/commands/bound.ts';
 import { planTraining, prepareData, registerTrain, runTraining } from '../../src/commands/train.ts';
 import { DEFAULT_DATA_PATH } from '../../src/defaults.ts';
@@ -103,6 +103,11 @@ describe('hsr train', () => {
     const b = await run(['bound', '--model', join(out, 'model.json'), '--data', DEFAULT_DATA_PATH, '--json']);
     expect(b.code).toBe(0);
     expect(JSON.parse(b.stdout).parameters).toBe(67);
+    // The same weights as a PyTorch state_dict, bit for bit, with the activation in its metadata.
+    const st = readModel(join(out, 'model.safetensors'));
+    expect(st.model).toEqual(model);
+    expect(st.source.tensors).toEqual({ '0.weight': 'W', '0.bias': 'b', '2.weight': 'V', '2.bias': 'a' });
+    expect(r.stdout).toContain(join(out, 'model.safetensors'));
   });
 
   it('two runs with the same seed write byte-identical metrics files', async () => {

@@ -1,0 +1,11 @@
+/**
+ * `@hsr/crosscheck/symbolic`: what loads the computer-algebra engines (nerdamer and mathjs,
+ * about 2 s): the symbolic leg, its named properties, and the audit, which runs every leg
+ * including these. The package index loads none of it; `checkAgainstOracles` imports the
+ * symbolic properties only when asked for `symbolicRuns`.
+ */
+export type { SymbolicEvaluation } from './symbolicLeg.ts';
+export { symbolicBlock, symbolicEvaluation, symbolicGaussNewton, symbolicOrder } from './symbolicLeg.ts';
+export { SYMBOLIC_PROPERTIES, traceGradientsEqualMathjs, traceGradientsEqualNerdamer, tracesEqualMathjs, tracesEqualNerdamer } from './symbolicProperties.ts';
+export type { AuditReport, AuditRow } from './audit.ts';
+export { AUDIT_PROPERTIES, auditCase, auditCases, auditGenerated } from './audit.ts';
