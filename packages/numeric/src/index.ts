@@ -42,8 +42,19 @@ export { cosineInputs, gaussianBlobs, meanPairwiseCosine, twoMoons, xorData } fr
 export type { OptimizerName, OptimizerOptions, Optimizer } from './training/optimizers.ts';
 export { OPTIMIZER_NAMES, createOptimizer } from './training/optimizers.ts';
 export { relativeSharpness, weightNorm } from './training/sharpness.ts';
-export type { MetricsRecord, MetricsContext } from './training/metrics.ts';
-export { METRICS_MAX_EXACT_PARAMETERS, NEGATIVE_EIGENVALUE_RTOL, computeMetrics, isFiniteRecord } from './training/metrics.ts';
+export type { LayerNorms, MetricsRecord, MetricsContext } from './training/metrics.ts';
+export {
+  CALIBRATION_BINS,
+  METRICS_MAX_EXACT_PARAMETERS,
+  NEGATIVE_EIGENVALUE_RTOL,
+  SATURATION_RTOL,
+  computeMetrics,
+  expectedCalibrationError,
+  isFiniteRecord,
+  layerNorms,
+  negativeMass,
+  saturatedFraction,
+} from './training/metrics.ts';
 export type { StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './training/train.ts';
 export { DEFAULT_TRAINING_CONFIG, HyperparameterError, REGULARISED_BOUND, TRAINING_METHODS, train, trainAsync, validateTrainingConfig } from './training/train.ts';
 export type { HessianOperator } from './hessianVectorProduct.ts';

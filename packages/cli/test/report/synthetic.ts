@@ -40,6 +40,11 @@ export function syntheticRecord(epoch: number, v: FinalValues = {}): MetricsReco
     boundedRelativeSharpness: 0.75,
     weightNorm: v.weightNorm ?? 3,
     regulariserSkipped: 0,
+    gradientNorm: 0.01,
+    negativeMass: lambdaMax === null ? null : 0.01,
+    testCalibrationError: 0.05,
+    layerNorms: { W: 2, b: 0.5, V: 2, a: 0.3 },
+    saturatedFraction: 0.1,
   };
 }
 
