@@ -55,7 +55,7 @@ export {
   negativeMass,
   saturatedFraction,
 } from './training/metrics.ts';
-export type { StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './training/train.ts';
+export type { ParameterState, StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './training/train.ts';
 export { DEFAULT_TRAINING_CONFIG, HyperparameterError, REGULARISED_BOUND, TRAINING_METHODS, train, trainAsync, validateTrainingConfig } from './training/train.ts';
 export type { HessianOperator } from './hessianVectorProduct.ts';
 export { hessianOperator, hessianVectorProduct } from './hessianVectorProduct.ts';

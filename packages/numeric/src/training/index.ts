@@ -15,5 +15,5 @@ export {
   negativeMass,
   saturatedFraction,
 } from './metrics.ts';
-export type { StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './train.ts';
+export type { ParameterState, StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './train.ts';
 export { DEFAULT_TRAINING_CONFIG, HyperparameterError, REGULARISED_BOUND, TRAINING_METHODS, train, trainAsync, validateTrainingConfig } from './train.ts';
