@@ -35,6 +35,8 @@ export type { BoundGradient, BoundKind, TraceGradients } from './boundGradient.t
 export { BOUND_KINDS, boundGradient, boundGradientFromTraces, traceGradients } from './boundGradient.ts';
 export type { NamedDataset } from './datasets/namedDataset.ts';
 export { classesFromLabels, defaultNames } from './datasets/namedDataset.ts';
+export type { PrincipalComponents } from './datasets/pca.ts';
+export { applyPca, fitPca } from './datasets/pca.ts';
 export type { SplitOptions, Standardizer, TrainTestSplit } from './datasets/split.ts';
 export { applyStandardizer, fitStandardizer, standardizeSplit, trainTestSplit } from './datasets/split.ts';
 export type { BlobsOptions, CosineOptions, MoonsOptions, XorOptions } from './datasets/synthetic.ts';
