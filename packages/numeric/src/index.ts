@@ -63,7 +63,7 @@ export type { HessianOperator } from './hessianVectorProduct.ts';
 export { hessianOperator, hessianVectorProduct } from './hessianVectorProduct.ts';
 export type { ExtremeEigenvalues, LanczosOptions } from './lanczos.ts';
 export { extremeEigenvalues, lanczosExtremes, tridiagonalEigen } from './lanczos.ts';
-export type { DataProtocol, ExperimentData, ExperimentSeeds, NetworkProtocol } from './experiment.ts';
+export type { DataProtocol, ExperimentData, ExperimentSeeds, NetworkProtocol, ValidationData } from './experiment.ts';
 export { deriveSeeds, experimentData, initialModel } from './experiment.ts';
 export { hessianDiagonal } from './hessianDiagonal.ts';
 export type { Probe } from './estimators/probes.ts';
