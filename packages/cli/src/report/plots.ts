@@ -385,7 +385,7 @@ export function summaryPlots(summary: ClaimsSummary): Plot[] {
       $schema: SCHEMA,
       width: 480,
       height: { step: 22 },
-      config: CONFIG,
+      config: { ...CONFIG, axisY: { labelLimit: 420 } },
       layer: [
         { data: { values: [{ x: scale === 'log' ? 1 : 0 }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#999' }, encoding: { x: { field: 'x', ...x } } },
         { data: { values: perStudy }, mark: { type: 'point', size: 18, opacity: 0.55, filled: false }, encoding: { y, x: { field: 'mean', ...x }, color: { ...methodColour, legend: null } } },
