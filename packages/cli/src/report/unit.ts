@@ -168,6 +168,8 @@ export async function runUnit(protocol: ReproductionProtocol, study: Study, seed
   const sweeps: SweepResult[] = [];
   const runs: RunResult[] = [];
   const escapes: EscapeRun[] = [];
+  // Evaluation runs before their matched-loss step; an abort keeps them without it.
+  const kept = new Map<TrainingMethod, Kept>();
 
   const train = async (model0: Model, data: Dataset, held: Dataset | null, config: TrainingConfig, extra: TrainingHooks = {}, localSignal?: AbortSignal): Promise<TrainingResult> => {
     let reported = 0;
@@ -216,7 +218,6 @@ export async function runUnit(protocol: ReproductionProtocol, study: Study, seed
     events.sweepEnd?.(chosen);
 
     // 2. The evaluation runs, keeping the parameters after every epoch for step 3.
-    const kept = new Map<TrainingMethod, Kept>();
     for (const method of protocol.methods) {
       events.runStart?.(method);
       const hp = chosen[method]!;
@@ -317,6 +318,7 @@ export async function runUnit(protocol: ReproductionProtocol, study: Study, seed
     }
   } catch (error) {
     if (!(error instanceof Aborted)) throw error;
+    if (runs.length === 0) for (const k of kept.values()) runs.push(k.run);
     return { sweep: sweeps, runs, escape: escapes, aborted: true };
   }
   return { sweep: sweeps, runs, escape: escapes, aborted: false };

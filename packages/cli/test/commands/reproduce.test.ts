@@ -166,6 +166,17 @@ describe('runReproduction', () => {
     expect(strip(again)).toEqual(strip(results));
   });
 
+  it('stops the worker threads mid-run on abort and keeps what finished', async () => {
+    const ac = new AbortController();
+    const r = await runReproduction({ ...tiny, seeds: [1, 2, 3, 4] }, { signal: ac.signal, onRunEnd: () => ac.abort() }, { workers: 2 });
+    expect(r.status).toBe('aborted');
+    const runs = r.studies.flatMap((s) => s.runs);
+    // At least the run whose end triggered the abort is kept; not all 16.
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.length).toBeLessThan(16);
+    for (const run of runs) expect(run.status).toBe('completed');
+  });
+
   it('stops between steps on abort and says so', async () => {
     const ac = new AbortController();
     ac.abort();
