@@ -11,6 +11,7 @@ import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import type { MetricsRecord, TrainingMethod } from '@hsr/numeric';
 import { runsOf, summarise, type ReproductionResults, type StudyResult } from './results.ts';
+import { ESCAPE, type EscapeProtocol } from './settings.ts';
 import type { ClaimRow, ClaimsSummary } from './verdicts.ts';
 
 type Spec = vegaLite.TopLevelSpec;
@@ -179,7 +180,8 @@ function sweepPlot(study: StudyResult): Plot | null {
 }
 
 /** lambda_min / lambda_max from the small-norm start, one line per seed, until each run escapes. */
-function escapePlot(study: StudyResult, threshold: number): Plot | null {
+function escapePlot(study: StudyResult, protocol: EscapeProtocol): Plot | null {
+  const threshold = protocol.curvature;
   if (study.escape.length === 0) return null;
   const values = study.escape.flatMap((e) => e.curvatureRatio.map((ratio, epoch) => ({ method: e.method, seed: e.seed, epoch, ratio: Math.max(-1.05, ratio) })));
   const spec = {
@@ -204,14 +206,14 @@ function escapePlot(study: StudyResult, threshold: number): Plot | null {
   return {
     id: `${study.name}-escape`,
     title: `${study.name}: leaving the saddle at θ ≈ 0`,
-    caption: `λmin/λmax (Lanczos) at every epoch from the initial model scaled down ×100, one line per seed, until the run first has λmin ≥ −${threshold}·λmax (dashed) with ‖∇L‖ small. A line that runs to the last epoch never escaped.`,
+    caption: `λmin/λmax (Lanczos) at every epoch from the initial model scaled by ${protocol.initScale}, one line per seed, until the run first has λmin ≥ −${threshold}·λmax (dashed) with ‖∇L‖ ≤ ${protocol.gradient}. A line that runs to the last epoch never escaped.`,
     spec,
     wide: true,
   };
 }
 
 /** The figures of one study. */
-export function datasetPlots(study: StudyResult, escapeThreshold = 0.1): Plot[] {
+export function datasetPlots(study: StudyResult, escapeProtocol: EscapeProtocol = ESCAPE): Plot[] {
   const ms = methods(study);
   const id = (k: string) => `${study.name}-${k}`;
   const seeds = new Set(study.runs.map((r) => r.seed)).size;
@@ -350,7 +352,7 @@ export function datasetPlots(study: StudyResult, escapeThreshold = 0.1): Plot[] 
       ),
     },
     sweepPlot(study),
-    escapePlot(study, escapeThreshold),
+    escapePlot(study, escapeProtocol),
   ];
   return out.filter((p): p is Plot => p !== null);
 }
@@ -463,8 +465,8 @@ export function summaryPlot(results: ReproductionResults): Plot {
 
 /** Every figure of a report, in page order. */
 export function reportPlots(results: ReproductionResults, summary: ClaimsSummary): Plot[] {
-  const threshold = results.protocol.escape?.curvature ?? 0.1;
-  return [...summaryPlots(summary), summaryPlot(results), ...results.studies.flatMap((s) => datasetPlots(s, threshold))];
+  const escapeProtocol = results.protocol.escape ?? ESCAPE;
+  return [...summaryPlots(summary), summaryPlot(results), ...results.studies.flatMap((s) => datasetPlots(s, escapeProtocol))];
 }
 
 /** Vega-Lite -> Vega -> SVG text, headless. Throws on an invalid spec. */
