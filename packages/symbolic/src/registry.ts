@@ -369,21 +369,22 @@ const TRAINING: FormulaEntry[] = [
     label: 'eq:paired-verdict',
     title: 'Paired verdict on a claim (over seeds)',
     latex: [
-      String.raw`I_s = \pm\,(b_s - m_s),\quad \bar I = \operatorname{mean}_s I_s,\quad \sigma = \operatorname{sd}_s I_s;\qquad
-\text{better: holds iff } \bar I > \tau = \max(\sigma,\ 0.01\,|\bar b|);\qquad
-\text{not worse: holds iff } \bar I - \sigma > -\delta`,
+      String.raw`r_s = \ln\frac{m_s}{b_s}\ \text{(positive quantities) or } m_s - b_s,\quad I_s = \mp r_s,\quad d_s = I_s - \beta;\qquad
+\text{holds iff } \tilde p < \alpha \text{ and } \bar d > 0;\quad \text{does not hold iff } \tilde p < \alpha \text{ and } \bar d < 0`,
     ],
     variables: [
-      { symbol: 'm_s, b_s', meaning: "the HSR run's and the baseline's final values for seed $s$, from the same initial model and split" },
-      { symbol: '\\tau, \\delta', meaning: 'the decisiveness threshold and the allowed shortfall' },
+      { symbol: 'm_s, b_s', meaning: "the HSR run's and the baseline's values for seed $s$, from the same initial model and split" },
+      { symbol: 'I_s', meaning: 'the improvement: $-r_s$ when lower is better, $r_s$ when higher is' },
+      { symbol: '\\beta', meaning: 'the boundary: the smallest effect worth the name ($-\\ln 0.99$, a 1% change) for "better" claims, minus the margin for "not worse" claims' },
+      { symbol: '\\tilde p', meaning: 'the Holm-adjusted two-sided p of mean $d = 0$: paired t-test per data set, sign-flip permutation test pooled over data sets; $\\alpha = 0.05$' },
     ],
     derivation: [
-      'The sign makes $I > 0$ mean that HSR is better. "Does not hold" when decisively the other way ($\\bar I < -\\tau$, or $\\bar I + \\sigma < -\\delta$); otherwise inconclusive; fewer than two paired seeds give no spread and are inconclusive.',
+      'Log-ratios make the comparison scale-free across seeds and data sets whose values differ several-fold. Testing $d$ against the boundary rather than 0 keeps a consistent but negligible difference from being called an effect and a knife-edge mean from holding. Otherwise inconclusive; fewer than two paired seeds give no test and are inconclusive.',
     ],
-    implementation: ['@hsr/cli pairedVerdict (report/verdicts.ts)'],
-    verifiedBy: ['packages/cli/test/report/verdicts.test.ts'],
+    implementation: ['@hsr/cli evaluateClaims (report/verdicts.ts), with report/statistics.ts'],
+    verifiedBy: ['packages/cli/test/report/verdicts.test.ts', 'packages/cli/test/report/statistics.test.ts'],
     auditQuantities: [],
-    cost: '$O(n)$ for $n$ seeds',
+    cost: '$O(n)$ per data set for $n$ seeds; pooled over $n$ pairs, $O(2^n)$ exactly up to $n = 20$, else $O(nB)$ for $B = 10^5$ sampled sign patterns',
   },
 ];
 

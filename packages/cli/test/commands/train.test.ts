@@ -14,7 +14,7 @@ import { registerBound } from '../../src/commands/bound.ts';
 import { planTraining, prepareData, registerTrain, runTraining } from '../../src/commands/train.ts';
 import { DEFAULT_DATA_PATH } from '../../src/defaults.ts';
 import { runReproduction } from '../../src/report/experiment.ts';
-import { type DatasetProtocol, methodHyperparameters, QUICK_DATASETS, REPRODUCE_METHODS, REPRODUCE_VARIANT } from '../../src/report/settings.ts';
+import { type DatasetEntry, protocolFor, QUICK_DATASETS, REPRODUCE_METHODS, studies } from '../../src/report/settings.ts';
 
 function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return runInProcess([registerTrain, registerBound], [...args]);
@@ -174,29 +174,41 @@ describe('hsr train', () => {
 });
 
 /**
- * The experiment protocol is shared: `hsr train --seed s` with the reproduction protocol's
- * hyperparameters is the `hsr reproduce` run of that data set, method and seed, bit for bit
- * (same split, standardisation, initial model and shuffles). A different draw order of the
- * seeds in either command fails this test.
+ * The experiment protocol is shared: `hsr train --seed s` with the hyperparameters a
+ * `hsr reproduce` run chose (recorded in results.json) is that run of that data set, method and
+ * seed, bit for bit (same split, standardisation, initial model and shuffles). A different draw
+ * order of the seeds in either command fails this test.
  */
 describe('hsr train and hsr reproduce share one experiment protocol', () => {
-  // Synthetic moons, so the data seed matters too; mini-batches, so the shuffle seed does.
-  const protocol: DatasetProtocol = { ...QUICK_DATASETS[0]!, dataset: 'moons', epochs: 4, metricsEvery: 2, batchSize: 32 };
+  // Synthetic moons, so the data seed matters too; mini-batches, so the shuffle seed does; a
+  // two-value sweep, so the values come from the reproduction's own choice.
+  const entry: DatasetEntry = { ...QUICK_DATASETS[0]!, dataset: 'moons', epochs: 4, metricsEvery: 2, batchSize: 32 };
+  const quick = protocolFor('quick');
+  const sweep = {
+    ...quick.sweep!,
+    budget: 2,
+    grids: { plain: { knob: 'learningRate', values: [0.05, 0.1] }, sam: { knob: 'rho', values: [0.05, 0.3] }, 'hsr-step': { knob: 'rho', values: [0.01, 0.03] }, 'hsr-penalty': { knob: 'lambda', values: [0.1, 0.3] } },
+  } as const;
+  const model = quick.studies[0]!.model;
   const seed = 3;
 
   it.each(REPRODUCE_METHODS)('%s: final parameters and every metrics record are identical', async (method) => {
     const finals: Model[] = [];
-    const results = await runReproduction({ name: 'custom', datasets: [protocol], seeds: [seed], methods: [method], variant: REPRODUCE_VARIANT }, { onRunEnd: (_run, _result, model) => void finals.push(model) });
-    const reproduced = results.datasets[0]!.runs[0]!;
-    const { rho, lambda } = methodHyperparameters(protocol, method);
+    const results = await runReproduction(
+      { ...quick, name: 'custom', studies: studies([entry]), seeds: [seed], methods: [method], sweep, escape: null },
+      { onRunEnd: (_run, _result, m) => void finals.push(m) },
+      { workers: 1 },
+    );
+    const reproduced = results.studies[0]!.runs[0]!;
+    const { learningRate, rho, lambda } = reproduced.hyperparameters;
     const out = join(tmp(), 'run');
     const r = await run([
       'train',
-      ...['--data', protocol.dataset, '--method', method, '--seed', String(seed)],
-      ...['--hidden', String(protocol.hidden), '--activation', protocol.activation],
-      ...['--optimizer', protocol.optimizer, '--lr', String(protocol.learningRate), '--momentum', String(protocol.momentum)],
-      ...['--rho', String(rho), '--lambda', String(lambda), '--batch', String(protocol.batchSize ?? 'full')],
-      ...['--test-fraction', String(protocol.testFraction), '--epochs', String(protocol.epochs), '--metrics-every', String(protocol.metricsEvery)],
+      ...['--data', entry.dataset, '--method', method, '--seed', String(seed)],
+      ...['--hidden', String(model.hidden), '--activation', model.activation],
+      ...['--optimizer', quick.optimizer.name, '--lr', String(learningRate), '--momentum', String(quick.optimizer.momentum)],
+      ...['--rho', String(rho), '--lambda', String(lambda), '--batch', String(entry.batchSize ?? 'full')],
+      ...['--test-fraction', String(entry.testFraction), '--epochs', String(entry.epochs), '--metrics-every', String(entry.metricsEvery)],
       ...['--out', out],
     ]);
     expect(r.code, r.stderr).toBe(0);
