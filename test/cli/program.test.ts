@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { buildProgram } from '../../packages/cli/src/main.ts';
-import { COMMAND_SUMMARIES } from '../../packages/cli/src/programInfo.ts';
+import { COMMAND_SUMMARIES, commandSummary } from '../../packages/cli/src/programInfo.ts';
 import { runHsr } from './run.ts';
 
 const ALL = ['bound', 'grad', 'train', 'audit', 'derive', 'docs', 'reproduce', 'estimate'];
@@ -37,7 +37,7 @@ describe('hsr program', () => {
     expect(Object.keys(COMMAND_SUMMARIES)).toEqual(ALL);
     for (const name of ALL) {
       const program = await buildProgram(['node', 'hsr', name]);
-      expect(program.commands.find((c) => c.name() === name)!.description()).toBe(COMMAND_SUMMARIES[name]);
+      expect(program.commands.find((c) => c.name() === name)!.description()).toBe(commandSummary(name));
     }
   });
 

@@ -3,7 +3,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { COMMAND_SUMMARIES, TERMS, VERSION } from './programInfo.ts';
+import { commandSummary, TERMS, VERSION } from './programInfo.ts';
 
 type Registrar = (program: Command) => void;
 
@@ -41,7 +41,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   const named = words[0] === 'help' ? words[1] : words[0];
   for (const name of Object.keys(COMMANDS)) {
     // A command without a summary yet is loaded (slower help, never a blank line).
-    const summary = COMMAND_SUMMARIES[name];
+    const summary = commandSummary(name);
     if (name === named || summary === undefined) (await COMMANDS[name]!())(program);
     else program.command(name).description(summary);
   }

@@ -9,19 +9,26 @@ import { readFileSync } from 'node:fs';
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
- * Each subcommand's summary for the top-level help: the same text as the module's own
- * `.description(...)` (test/cli/program.test.ts loads every module and compares).
+ * Each subcommand's one-line summary: the top-level help prints it without loading the module,
+ * and the module passes the same entry to its own `.description(...)`, so the two cannot drift
+ * (test/cli/program.test.ts loads every module and compares).
  */
-export const COMMAND_SUMMARIES: Readonly<Record<string, string>> = {
+export const COMMAND_SUMMARIES = {
   bound: 'Closed-form tr H, tr H^2 and the five Wolkowicz-Styan eigenvalue bounds of the loss Hessian',
   grad: 'Closed-form gradient of a Wolkowicz-Styan bound with respect to every parameter (W, b, V, a)',
   train: 'Train a 3-layer network (plain, HSR step or penalty, SAM), recording the WS bounds and the exact spectrum',
   audit: 'Hold every closed form against the dense spectrum, central differences, autodiff and symbolic derivations; table of worst relative errors, exit 1 on any failure',
   derive: "Symbolic derivation (nerdamer, checked by mathjs and @hsr/numeric): an activation's phi', phi'', phi''' or a small network's loss, gradient, Hessian, traces, bounds",
   docs: 'Generate docs/formulas.md and docs/formulas.html (KaTeX, offline) from the formula registry',
-  reproduce: "Reproduce the HSR paper's claims: plain, hsr-step, hsr-penalty and SAM from the same initialisations, several data sets and seeds, an offline HTML report",
+  reproduce:
+    "Reproduce the HSR paper's claims: plain, hsr-step, hsr-penalty and SAM, each with its own knob swept on a validation split, from the same initialisations on several data sets and seeds; paired tests; an offline HTML report",
   estimate: 'Measure Hutchinson, Hutch++, XTrace, the Frobenius estimator, PyHessian and power iteration / Lanczos against the exact T1, T2 and lambda_max',
-};
+} as const satisfies Readonly<Record<string, string>>;
+
+/** The summary of a subcommand named at run time, or undefined for a name without one. */
+export function commandSummary(name: string): string | undefined {
+  return Object.hasOwn(COMMAND_SUMMARIES, name) ? COMMAND_SUMMARIES[name as keyof typeof COMMAND_SUMMARIES] : undefined;
+}
 
 /** The symbols every command's output uses, defined once for --help. */
 export const TERMS = `Terms:

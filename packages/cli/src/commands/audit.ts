@@ -14,6 +14,7 @@ import { DEFAULT_CASE_NAME, DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../def
 import { CheckFailed, parseNumber, runAction, UsageError } from '../errors.ts';
 import { printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 /** The table as printed: one row per quantity x leg. */
 export function renderAuditReport(r: AuditReport): string {
@@ -38,7 +39,7 @@ export function auditDocument(r: AuditReport, command: string): object {
 export function registerAudit(program: Command): void {
   const cmd = program
     .command('audit')
-    .description('Hold every closed form against the dense spectrum, central differences, autodiff and symbolic derivations; table of worst relative errors, exit 1 on any failure')
+    .description(COMMAND_SUMMARIES.audit)
     .option('--model <file>', 'model JSON or a PyTorch state_dict as .safetensors (default: the bundled Iris network)')
     .option('--activation <name>', 'the activation of a .safetensors model whose __metadata__ does not name it')
     .option('--data <file>', 'data JSON or CSV (default: bundled Iris)')

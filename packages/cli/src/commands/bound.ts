@@ -19,6 +19,7 @@ import { TERMS } from '../programInfo.ts';
 import { loadCase, provenanceText, type Provenance } from '../provenance.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
 import { addHvpBudgetOptions, computeEstimatedBound, readHvpBudget, renderEstimatedBound } from './boundEstimate.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 /**
  * The bounds as --help prints them: the registry's plain-text form of eq:ws-bounds and
@@ -148,7 +149,7 @@ function signed(x: number): string {
 export function registerBound(program: Command): void {
   const cmd = program
     .command('bound')
-    .description('Closed-form tr H, tr H^2 and the five Wolkowicz-Styan eigenvalue bounds of the loss Hessian')
+    .description(COMMAND_SUMMARIES.bound)
     .option('--model <file>', 'model JSON {"activation","W","b"?,"V","a"?} or a PyTorch state_dict as .safetensors (default: the bundled Iris network)')
     .option('--data <file>', 'data as JSON {"X","y"} or CSV with a "label" column (default: bundled Iris)')
     .option('--activation <name>', "the activation of a .safetensors model whose __metadata__ does not name it (sigmoid, tanh, softplus, silu, gelu; PyTorch's class names work)")

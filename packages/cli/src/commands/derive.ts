@@ -17,6 +17,7 @@ import { activationFormula, deriveActivation, deriveMathjsNetwork, deriveNerdame
 import { activationAgreement } from '@hsr/crosscheck';
 import { parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
 import { printJson } from '../output.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 export const DERIVE_QUANTITIES = ['loss', 'grad', 'hessian', 'trace', 'trace2', 'bound', 'bound-grad'] as const;
 export type DeriveQuantity = (typeof DERIVE_QUANTITIES)[number];
@@ -54,7 +55,7 @@ function pick(q: SymbolicQuantities, quantity: DeriveQuantity): unknown {
 export function registerDerive(program: Command): void {
   program
     .command('derive')
-    .description("Symbolic derivation (nerdamer, checked by mathjs and @hsr/numeric): an activation's phi', phi'', phi''' or a small network's loss, gradient, Hessian, traces, bounds")
+    .description(COMMAND_SUMMARIES.derive)
     .option('--activation <name|formula>', 'sigmoid, tanh, softplus, silu, gelu, or a formula in u such as "log(1+exp(u))"', 'tanh')
     .option('--d <n>', 'input dimension (network quantities)')
     .option('--h <n>', 'hidden units', '1')

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { firstDocsDifference, generateDocsFiles } from '@hsr/symbolic/docs';
 import { CheckFailed, runAction } from '../errors.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 /** The repository's docs directory (two levels above packages/cli/src). */
 export const DEFAULT_DOCS_DIR = resolve(dirname(new URL(import.meta.url).pathname), '../../../../docs');
@@ -16,7 +17,7 @@ export const DEFAULT_DOCS_DIR = resolve(dirname(new URL(import.meta.url).pathnam
 export function registerDocs(program: Command): void {
   program
     .command('docs')
-    .description('Generate docs/formulas.md and docs/formulas.html (KaTeX, offline) from the formula registry')
+    .description(COMMAND_SUMMARIES.docs)
     .option('--out <dir>', 'docs directory (default: the repository docs/)')
     .option('--check', 'do not write; exit 1 with the first differing line if the files on disk are stale', false)
     .action((opts: { out?: string; check: boolean }) =>

@@ -30,6 +30,7 @@ import {
 } from '../estimate/experiment.ts';
 import { adaptiveRuleRow, budgetPointRow, type CellStyle } from '../estimate/rows.ts';
 import { computeTruth, DENSE_TRUTH_MAX_PARAMETERS, type Truth } from '../estimate/truth.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 /** MNIST samples when --data mnist comes without --samples: the size docs/estimators.md reports. */
 export const ESTIMATE_MNIST_DEFAULT_SAMPLES = 128;
@@ -299,7 +300,7 @@ export function renderEstimateReport(r: EstimateReport): string {
 export function registerEstimate(program: Command): void {
   const cmd = program
     .command('estimate')
-    .description('Measure Hutchinson, Hutch++, XTrace, the Frobenius estimator, PyHessian and power iteration / Lanczos against the exact T1, T2 and lambda_max')
+    .description(COMMAND_SUMMARIES.estimate)
     .option('--model <file>', 'model JSON (default: the bundled Iris network; with --data mnist: a fresh 784-128-10 network)')
     .option('--data <file|mnist>', 'data JSON/CSV, or mnist (default: bundled Iris)')
     .option('--samples <N>', `mnist only: digits drawn, balanced, ${MNIST_CLASSES}..${MNIST_MAX_SAMPLES} (default ${ESTIMATE_MNIST_DEFAULT_SAMPLES})`)

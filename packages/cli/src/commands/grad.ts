@@ -14,6 +14,7 @@ import { printJson, renderTable } from '../output.ts';
 import { TERMS } from '../programInfo.ts';
 import { loadCase, provenanceText, type Provenance } from '../provenance.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 export interface GradReport {
   value: number;
@@ -68,7 +69,7 @@ export function renderGradReport(r: GradReport, of: BoundKind, header: string, m
 export function registerGrad(program: Command): void {
   const cmd = program
     .command('grad')
-    .description('Closed-form gradient of a Wolkowicz-Styan bound with respect to every parameter (W, b, V, a)')
+    .description(COMMAND_SUMMARIES.grad)
     .option('--model <file>', 'model JSON {"activation","W","b"?,"V","a"?} or a PyTorch state_dict as .safetensors (default: the bundled Iris network)')
     .option('--data <file>', 'data as JSON {"X","y"} or CSV with a "label" column (default: bundled Iris)')
     .option('--activation <name>', "the activation of a .safetensors model whose __metadata__ does not name it (sigmoid, tanh, softplus, silu, gelu; PyTorch's class names work)")

@@ -21,6 +21,7 @@ import { writeReport } from '../report/index.ts';
 import { finalRecord, type ReproductionResults } from '../report/results.ts';
 import { FULL_DATASETS, FULL_SEEDS, FULL_SWEEP, MODELS, QUICK_DATASETS, QUICK_SEEDS, QUICK_SWEEP, protocolFor, seedList, studies, type DatasetEntry, type ReproductionProtocol } from '../report/settings.ts';
 import { formatEffect, formatP, type ClaimsSummary } from '../report/verdicts.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 export const DEFAULT_REPORT_DIR = 'hsr-report';
 
@@ -162,9 +163,7 @@ export async function runReproduceCommand(plan: ReproducePlan, io: { tty: boolea
 export function registerReproduce(program: Command): void {
   program
     .command('reproduce')
-    .description(
-      "Reproduce the HSR paper's claims: plain, hsr-step, hsr-penalty and SAM, each with its own knob swept on a validation split, from the same initialisations on several data sets and seeds; paired tests; an offline HTML report",
-    )
+    .description(COMMAND_SUMMARIES.reproduce)
     .option('--quick', `iris, blobs, moons and wine, ${QUICK_SEEDS} seeds, ${QUICK_DATASETS[0]!.epochs} epochs, a ${QUICK_SWEEP.budget}-value sweep per method (about 3 minutes on 2 cores)`, false)
     .option('--out <dir>', 'where index.html and results.json go', DEFAULT_REPORT_DIR)
     .option('--seeds <k>', `number of seeds (default ${QUICK_SEEDS} with --quick, ${FULL_SEEDS} otherwise)`)

@@ -41,6 +41,7 @@ import { CheckFailed, parseChoice, parseNumber, runAction, UsageError } from '..
 import { INTERRUPTED_EXIT_CODE, withInterrupt } from '../interrupt.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 /**
  * The built-in data sets `train` knows: loadDataset's, plus MNIST (io's loadMnist), which takes
@@ -278,7 +279,7 @@ export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: 
 export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
-    .description('Train a 3-layer network (plain, HSR step or penalty, SAM), recording the WS bounds and the exact spectrum')
+    .description(COMMAND_SUMMARIES.train)
     .option('--data <name|file>', `a built-in data set (${TRAIN_DATASET_NAMES.join(', ')}) or a JSON/CSV file`, 'iris')
     .option('--samples <N>', `mnist only: digits drawn, balanced over the ${MNIST_CLASSES} classes and chosen by --seed, ${MNIST_CLASSES}..${MNIST_MAX_SAMPLES} (default ${MNIST_DEFAULT_SAMPLES})`)
     .option('--hidden <h>', `hidden units (default ${DEFAULT_HIDDEN}; ${MNIST_DEFAULT_HIDDEN} with --data mnist)`)
