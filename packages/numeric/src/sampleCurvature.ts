@@ -7,9 +7,9 @@
  *
  * with D_n = diag(phi'(u_n)). For the Gauss-Newton curvature the diag(delta phi'') term of
  * A_n is dropped (it comes from the second derivative of the hidden layer, which J^T S J
- * omits). Cost O(N(c^2 h + c h^2)); memory O(N(c^2 + ch + h^2)). V^T S_n V = V^T B_n is formed as
- * a weighted row sum (parallel/kernels.ts) over the rows of B_n, which V8 runs several times
- * faster than the textbook triple loop.
+ * omits). Cost O(N(c^2 h + c h^2)); memory O(N(c^2 + ch + h^2)). V^T S_n V = V^T B_n is formed by
+ * the gemm kernel (parallel/kernels.ts, weightedRowSums), in the textbook loop's order, which
+ * the packed A_n of hessianTrace.ts (packedHiddenCurvature, traceEngine.ts) shares bit for bit.
  */
 import type { ForwardPass } from './network.ts';
 import type { Curvature, Model } from './types.ts';
