@@ -36,6 +36,8 @@ export { BOUND_KINDS, boundGradient, boundGradientFromTraces, traceGradients } f
 export type { TraceOptions, TracePlan } from './traceEngine.ts';
 export { MemoryLimitError, planTraces, problemShape } from './traceEngine.ts';
 export { ARENA_MAX_BYTES } from './parallel/arena.ts';
+export type { PartialKind, ReducedTraces, TracePartial } from './shards.ts';
+export { PARTIAL_FORMAT, PARTIAL_VERSION, PartialError, reduceTracePartials, shardRows, tracePartial } from './shards.ts';
 export type { NamedDataset } from './datasets/namedDataset.ts';
 export { classesFromLabels, defaultNames } from './datasets/namedDataset.ts';
 export type { PrincipalComponents } from './datasets/pca.ts';
