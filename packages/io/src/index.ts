@@ -6,7 +6,8 @@
  */
 export type { InputLocation } from './errors.ts';
 export { InputError, formatLocation } from './errors.ts';
-export { parseJsonText } from './json.ts';
+export { MAX_JSON_DEPTH, parseJsonText } from './json.ts';
+export { MAX_INPUT_BYTES } from './textFile.ts';
 export { writeFileAtomic } from './atomicWrite.ts';
 export type { ModelNotes } from './modelFile.ts';
 export { formatModelJson, parseModelJson, readModelFile, writeModelFile } from './modelFile.ts';
