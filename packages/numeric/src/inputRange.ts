@@ -1,8 +1,8 @@
 /**
  * Which finite inputs the closed forms can evaluate in float64. T2 = tr H^2 is quartic in the
  * inputs and in the hidden activations: its pair sums multiply K^x_{nm}^2 and K^z_{nm}^2
- * (eq:trace-h2), squares of Gram entries x~_n . x~_m and z~_n . z~_m. A row with |x~_n| above
- * MAX_ROW_NORM = MAX_VALUE^{1/4} ~ 1.16e77 makes K^x_{nn}^2 overflow to Infinity, and
+ * (eq:trace-h2), squares of Gram entries x~_n . x~_m and z~_n . z~_m. A row with |x~_n| near
+ * MAX_VALUE^{1/4} ~ 1.16e77 makes K^x_{nn}^2 overflow to Infinity, and
  * Infinity times an exactly zero curvature (a saturated unit) is NaN: the closed form would
  * print null where the dense Hessian is finite. Such inputs are refused by name before any
  * work instead; below the limit every Gram entry and its square are finite, and what still
@@ -14,8 +14,12 @@
 import { type ForwardPass, forwardPass } from './network.ts';
 import type { Dataset, Model } from './types.ts';
 
-/** MAX_VALUE^{1/4}: the largest row norm whose Gram entry can be squared in float64. */
-export const MAX_ROW_NORM = Number.MAX_VALUE ** 0.25;
+/**
+ * The largest row norm accepted, 2^255 ~ 5.8e76: its Gram entry is below 2^510 and the square
+ * below 2^1020, a factor 16 under MAX_VALUE ~ 2^1024 for the sums of those squares. (The
+ * rounded MAX_VALUE^{1/4} itself is too large: its fourth power overflows.)
+ */
+export const MAX_ROW_NORM = 2 ** 255;
 
 /** What is out of range, where: the sample, and for the inputs the feature with the largest |x|. */
 export interface RangeProblem {
