@@ -37,6 +37,9 @@ export class CheckFailed extends Error {
  */
 const EXPECTED_ERROR_NAMES = new Set(['InputError', 'ShapeError', 'HyperparameterError', 'MemoryLimitError', 'UsageError', 'CheckFailed']);
 
+/** V8's messages when a typed array or array cannot be allocated. */
+const OUT_OF_MEMORY = /^(Array buffer allocation failed|Invalid typed array length|Invalid array length)/;
+
 /** The one line printed for an expected error: `hsr: ` and its first line, line breaks removed. */
 export function errorLine(message: string): string {
   return `hsr: ${message.replace(/\r\n|\r|\n/g, ' ').trim()}\n`;
@@ -51,6 +54,12 @@ export async function runAction(body: () => Promise<void> | void): Promise<void>
     if (e && EXPECTED_ERROR_NAMES.has(e.name)) {
       process.stderr.write(errorLine(e.message));
       process.exitCode = e.exitCode ?? 2;
+      return;
+    }
+    if (e instanceof RangeError && OUT_OF_MEMORY.test(e.message)) {
+      // A working set that cannot be allocated is the size of the input, not a bug in the code.
+      process.stderr.write(errorLine(`the input is too large for this machine's memory (${e.message})`));
+      process.exitCode = 2;
       return;
     }
     process.stderr.write(`hsr: internal error: ${e?.stack ?? String(err)}\n`);
