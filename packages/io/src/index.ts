@@ -12,7 +12,7 @@ export { MAX_INPUT_BYTES } from './textFile.ts';
 export { MAX_LABEL } from './schemas.ts';
 export { writeFileAtomic } from './atomicWrite.ts';
 export type { OutputFolderOptions } from './outputFolder.ts';
-export { OutputFolder } from './outputFolder.ts';
+export { checkOutputFolderPath, OutputFolder } from './outputFolder.ts';
 export type { ModelNotes } from './modelFile.ts';
 export { formatModelJson, parseModelJson, readModelFile, writeModelFile } from './modelFile.ts';
 export type { SafetensorsDocument, SafetensorsDtype, Tensor, TensorToWrite } from './safetensors.ts';

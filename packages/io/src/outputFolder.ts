@@ -51,6 +51,34 @@ function removeStaleStaging(parent: string, name: string): void {
   }
 }
 
+/**
+ * Refuse, before any work and without creating anything, an output folder path that cannot
+ * become a folder: an existing file or device, or a path under one. For commands that write a
+ * folder of their own files without the transaction (`hsr estimate --out`).
+ */
+export function checkOutputFolderPath(path: string, flag: string): void {
+  const label = `${flag} ${path}`;
+  if (path.trim() === '') throw new InputError(flag, null, 'expected a folder, got an empty path');
+  let at = resolve(path);
+  while (true) {
+    let stats: ReturnType<typeof lstatSync>;
+    try {
+      stats = lstatSync(at);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') throw new InputError(label, null, 'cannot create the output folder: a parent of this path is a file, not a folder');
+      if (code !== 'ENOENT') throw new InputError(label, null, `cannot use the output folder: ${systemReason(error)}`);
+      const parent = dirname(at);
+      if (parent === at) return;
+      at = parent;
+      continue;
+    }
+    if (stats.isDirectory() || (stats.isSymbolicLink() && at !== resolve(path))) return;
+    if (at === resolve(path)) throw new InputError(label, null, 'exists and is not a folder (a file or device); choose a folder path');
+    throw new InputError(label, null, 'cannot create the output folder: a parent of this path is a file, not a folder');
+  }
+}
+
 /** One output folder being written; see the module comment. */
 export class OutputFolder {
   /** The destination, resolved. */
