@@ -103,6 +103,33 @@ export const BAD_MODELS: readonly FileCase[] = [
   fileCase('a NUL byte', 'nul.json', Buffer.from(`${modelWith({}).slice(0, 10)}\0${modelWith({}).slice(10)}`), [/line \d+, column \d+/]),
 ];
 
+/** A safetensors file: 8-byte little-endian header length, the JSON header, the tensor bytes. */
+function safetensors(header: string, data: Buffer): Buffer {
+  const head = Buffer.from(header, 'utf8');
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(head.length));
+  return Buffer.concat([length, head, data]);
+}
+const F64 = (xs: number[]) => Buffer.from(new Float64Array(xs).buffer);
+const GOOD_TENSORS = `"0.weight": {"dtype": "F64", "shape": [3, 2], "data_offsets": [0, 48]}, "0.bias": {"dtype": "F64", "shape": [3], "data_offsets": [48, 72]}, "2.weight": {"dtype": "F64", "shape": [3, 3], "data_offsets": [72, 144]}, "2.bias": {"dtype": "F64", "shape": [3], "data_offsets": [144, 168]}`;
+const GOOD_BYTES = F64([...MODEL.W.flat(), ...MODEL.b, ...MODEL.V.flat(), ...MODEL.a]);
+
+/** PyTorch state_dicts as .safetensors that are wrong (the activation comes from the metadata). */
+export const BAD_SAFETENSORS: readonly FileCase[] = [
+  fileCase('a safetensors file cut in its data', 'cut.safetensors', safetensors(`{"__metadata__": {"activation": "tanh"}, ${GOOD_TENSORS}}`, GOOD_BYTES.subarray(0, 100)), ['safetensors']),
+  fileCase(
+    'a tensor named twice in the header',
+    'dup.safetensors',
+    safetensors(`{"__metadata__": {"activation": "tanh"}, "0.weight": {"dtype": "F64", "shape": [1], "data_offsets": [0, 8]}, ${GOOD_TENSORS}}`, GOOD_BYTES),
+    ['field "0.weight" appears twice'],
+  ),
+  fileCase('a header length beyond the file', 'long.safetensors', Buffer.concat([Buffer.from([255, 255, 255, 255, 0, 0, 0, 0]), Buffer.from('{}')]), ['header length']),
+  fileCase('eight bytes only', 'short.safetensors', Buffer.alloc(8), ['safetensors']),
+  fileCase('a NaN weight', 'nan.safetensors', safetensors(`{"__metadata__": {"activation": "tanh"}, ${GOOD_TENSORS}}`, F64([Number.NaN, ...MODEL.W.flat().slice(1), ...MODEL.b, ...MODEL.V.flat(), ...MODEL.a])), [
+    /0\.weight|W\[0\]\[0\]/,
+  ]),
+];
+
 /** Data files that are wrong inside (the model is MODEL: d = 2, c = 3). */
 export const BAD_DATA: readonly FileCase[] = [
   fileCase('an empty CSV', 'empty.csv', '', ['empty file']),
@@ -183,10 +210,20 @@ export const BAD_FLAGS: readonly FlagCase[] = [
   ...invalid('reproduce', '--epochs', NOT_COUNTS, ['--out', '/nonexistent-hsr-never-written']),
   ...invalid('reproduce', '--datasets', ['', ',', 'nope', 'iris,nope'], ['--out', '/nonexistent-hsr-never-written']),
   ...invalid('reproduce', '--out', ['', ' ']),
+  ...invalid('bound', '--hvp-budget', NOT_COUNTS),
+  ...invalid('bound', '--seed', NOT_SEEDS, ['--hvp-budget', '4']),
+  ...invalid('bound', '--activation', ['relu', ''], ['--model', 'packages/cli/assets/iris-default.model.json', '--data', 'packages/cli/assets/iris-default.data.json']),
+  ...invalid('estimate', '--matvecs', ['', ',', '0', '4,4', 'abc', '1.5']),
+  ...invalid('estimate', '--repeats', NOT_COUNTS),
+  ...invalid('estimate', '--seed', NOT_SEEDS),
+  ...invalid('estimate', '--sketch-memory', [...NOT_NUMBERS, '0', '-1']),
+  ...invalid('estimate', '--samples', ['10']),
+  ...invalid('estimate', '--out', ['', '/dev/null', '/dev/null/x']),
+  ...invalid('estimate', '--block', ['third']),
 ];
 
 /** Commander's own usage errors in every subcommand: an unknown option, an extra positional, a missing value. */
-export const USAGE_ERRORS: readonly FlagCase[] = ['bound', 'grad', 'train', 'audit', 'derive', 'docs', 'reproduce'].flatMap((command) => [
+export const USAGE_ERRORS: readonly FlagCase[] = ['bound', 'grad', 'train', 'audit', 'derive', 'docs', 'reproduce', 'estimate'].flatMap((command) => [
   { command, args: ['--foo'], names: ["unknown option '--foo'"] },
   { command, args: ['--json=1', '--Json'], names: [/unknown option '--(json=1|Json)'/] },
   { command, args: ['extra'], names: ['too many arguments'] },
@@ -198,6 +235,7 @@ export const MISSING_VALUES: readonly FlagCase[] = [
   ...['--model', '--data', '--reduction', '--block', '--curvature'].flatMap((flag) => ['bound', 'grad', 'audit'].map((command) => ({ command, args: [flag], names: [flag, 'argument missing'] }))),
   ...['--lr', '--epochs', '--seed', '--out', '--hidden', '--batch', '--data'].map((flag) => ({ command: 'train', args: [flag], names: [flag, 'argument missing'] })),
   ...['--activation', '--d', '--seed'].map((flag) => ({ command: 'derive', args: [flag], names: [flag, 'argument missing'] })),
+  ...['--matvecs', '--seed', '--out', '--model'].map((flag) => ({ command: 'estimate', args: [flag], names: [flag, 'argument missing'] })),
 ];
 
 // ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fc, test as propTest } from '@fast-check/vitest';
 import { RTOL_SATURATED_VS_HIGH_PRECISION } from '@hsr/testkit';
 import { afterAll, describe, expect, test } from 'vitest';
-import { BAD_DATA, BAD_FLAGS, BAD_MODELS, csvText, extremeData, jsonMutation, MISSING_VALUES, ODD_FILES, USAGE_ERRORS } from './cases.ts';
+import { BAD_DATA, BAD_FLAGS, BAD_MODELS, BAD_SAFETENSORS, csvText, extremeData, jsonMutation, MISSING_VALUES, ODD_FILES, USAGE_ERRORS } from './cases.ts';
 import { DATA, DATA_CSV, expectBadInput, expectFiniteJson, LOCATION, MODEL, type Outcome, runInProcess, runSubprocess, tally, withScratch } from './contract.ts';
 import { outputFolderState, stagingFolders, startTrain, waitForStagedLines } from './processes.ts';
 
@@ -112,7 +112,7 @@ describe('through the real process boundary', () => {
     });
   });
 
-  test.each([...ODD_FILES, ...BAD_MODELS].map((c) => [c.name, c] as const))('bound --model: %s', async (_name, c) => {
+  test.each([...ODD_FILES, ...BAD_MODELS, ...BAD_SAFETENSORS].map((c) => [c.name, c] as const))('bound --model: %s', async (_name, c) => {
     await withScratch(async (s) => {
       const data = s.file('data.csv', DATA_CSV);
       const { path, names } = c.setup(s);
