@@ -75,11 +75,8 @@ const INTEGER = /^-?\d+$/;
 /** Parse a flag value as a finite number, or fail naming the flag. */
 export function parseNumber(flag: string, value: string, opts: { min?: number; max?: number; integer?: boolean; positive?: boolean } = {}): number {
   const text = String(value);
-  if (opts.integer) {
-    if (!INTEGER.test(text)) throw new UsageError(`${flag}: expected an integer (digits only), got ${JSON.stringify(text)}`);
-  } else if (!DECIMAL.test(text)) {
-    throw new UsageError(`${flag}: expected a number, got ${JSON.stringify(text)}`);
-  }
+  if (!DECIMAL.test(text)) throw new UsageError(`${flag}: expected a number, got ${JSON.stringify(text)}`);
+  if (opts.integer && !INTEGER.test(text)) throw new UsageError(`${flag}: expected an integer (digits only), got ${JSON.stringify(text)}`);
   const x = Number(text);
   if (!Number.isFinite(x)) throw new UsageError(`${flag}: expected a finite number, got ${JSON.stringify(text)}`);
   if (opts.integer && !Number.isSafeInteger(x)) throw new UsageError(`${flag}: ${text} is too large to be an exact integer`);
