@@ -19,7 +19,8 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, string>> = {
   audit: 'Hold every closed form against the dense spectrum, central differences, autodiff and symbolic derivations; table of worst relative errors, exit 1 on any failure',
   derive: "Symbolic derivation (nerdamer, checked by mathjs and @hsr/numeric): an activation's phi', phi'', phi''' or a small network's loss, gradient, Hessian, traces, bounds",
   docs: 'Generate docs/formulas.md and docs/formulas.html (KaTeX, offline) from the formula registry',
-  reproduce: "Reproduce the HSR paper's claims: plain, hsr-step, hsr-penalty and SAM from the same initialisations, several data sets and seeds, an offline HTML report",
+  reproduce:
+    "Reproduce the HSR paper's claims: plain, hsr-step, hsr-penalty and SAM, each with its own knob swept on a validation split, from the same initialisations on several data sets and seeds; paired tests; an offline HTML report",
   estimate: 'Measure Hutchinson, Hutch++, XTrace, the Frobenius estimator, PyHessian and power iteration / Lanczos against the exact T1, T2 and lambda_max',
 };
 
