@@ -128,11 +128,12 @@ export function expectBadInput(outcome: Outcome, names: readonly (string | RegEx
 }
 
 /**
- * Where in a file: a text position, a CSV row (and column) or a JSON field path followed by the
- * reason, or one of the whole-file reasons (unreadable, empty, no rows, not an object).
+ * Where in a file: a text position, a CSV row (and column, quoted as JSON: it may hold quotes) or
+ * a JSON field path followed by the reason, an unknown field (its name may hold anything), or one
+ * of the whole-file reasons (unreadable, empty, no rows, not an object).
  */
 export const LOCATION =
-  /: ((line \d+, column \d+|row \d+(, column "[^"]*")?|[A-Za-z_]\w*(\[\d+\])*(\.\w+(\[\d+\])*)*): |[^:]*: unknown field |(cannot read file|empty file|no data rows|expected a JSON object|invalid JSON|the initial model|\d+ (classes|training samples)))/;
+  /: ((line \d+, column \d+|row \d+(, column "(\\.|[^"\\])*")?|[A-Za-z_]\w*(\[\d+\])*(\.\w+(\[\d+\])*)*): |.*: unknown field "|(cannot read file|empty file|no data rows|expected a JSON object|invalid JSON|the initial model|\d+ (classes|training samples)))/;
 
 /** Every leaf of a JSON value: numbers finite, no null where a number belongs. */
 export function expectFiniteJson(outcome: Outcome, label = ''): unknown {
