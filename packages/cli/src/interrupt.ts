@@ -52,7 +52,8 @@ export async function withInterrupt<T>(stopping: string, work: (signal: AbortSig
       }
       process.exit(signalExitCode(signal));
     }
-    process.stderr.write(`\nhsr: ${signal === 'SIGINT' ? 'interrupted' : `${signal} received`}: ${stopping} (${signal === 'SIGINT' ? 'Ctrl-C' : 'a second signal'} again to quit at once)\n`);
+    const again = signal === 'SIGINT' ? 'Ctrl-C again' : `send ${signal} again`;
+    process.stderr.write(`\nhsr: ${signal === 'SIGINT' ? 'interrupted' : `${signal} received`}: ${stopping} (${again} to quit at once)\n`);
     controller.abort(signal);
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
