@@ -9,6 +9,7 @@
  */
 import type { Command } from 'commander';
 import { BOUND_KINDS, blockRange, boundGradient, toParameterShapes, type BoundKind, type Dataset, type Model, type ParameterShapes, type Variant } from '@hsr/numeric';
+import { checkOutputsFinite } from '@hsr/io';
 import { parseChoice, runAction } from '../errors.ts';
 import { printJson, renderTable } from '../output.ts';
 import { TERMS } from '../programInfo.ts';
@@ -98,6 +99,7 @@ Examples:
       const of = parseChoice('--of', opts.of, BOUND_KINDS);
       const { model, data, provenance } = loadCase(opts, variant);
       const report = computeGradReport(model, data, variant, of);
+      checkOutputsFinite({ 'the bound': report.value, 'its gradient': Object.values(report.gradient).flat(2) as number[] }, model, provenance.model.file, data, provenance.data.file);
       if (opts.json) printJson({ ...report, of, ...provenance } satisfies GradOutput);
       else process.stdout.write(renderGradReport(report, of, provenanceText(provenance), model, variant));
     }),
