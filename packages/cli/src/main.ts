@@ -2,7 +2,8 @@
 /** The `hsr` command line: one subcommand per module under ./commands. */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { commanderExitCode, configureUsageErrors } from './errors.ts';
 import { commandSummary, TERMS, VERSION } from './programInfo.ts';
 
 type Registrar = (program: Command) => void;
@@ -35,9 +36,8 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .name('hsr')
     .description('Closed-form Wolkowicz-Styan bounds on the cross-entropy Hessian spectrum, their gradient, and HSR training')
     .version(VERSION, '-V, --version', 'print the version')
-    .addHelpText('after', `\n${TERMS}`)
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .addHelpText('after', `\n${TERMS}`);
+  configureUsageErrors(program);
   const words = argv.slice(2).filter((a) => !a.startsWith('-'));
   const named = words[0] === 'help' ? words[1] : words[0];
   for (const name of Object.keys(COMMANDS)) {
@@ -49,21 +49,27 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   return program;
 }
 
+/**
+ * The entry point: parse `argv` (process.argv layout), run the command, return its exit code.
+ * The process boundary is only this: output goes through process.stdout/stderr.write and the
+ * code is returned, so tests can run the very same function in process.
+ */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  process.exitCode = undefined;
+  try {
+    await (await buildProgram(argv)).parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) return commanderExitCode(err);
+    process.stderr.write(`hsr: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 1;
+  }
+  return Number(process.exitCode ?? 0);
+}
+
 // Run when this file is the entry point: directly, under tsx, or through an installed bin link.
 const isMain = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  buildProgram(process.argv)
-    .then((program) =>
-      program
-        .exitOverride((err) => {
-          // commander's own usage errors (unknown option, missing argument): exit 2, like ours.
-          if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') process.exit(0);
-          process.exit(2);
-        })
-        .parseAsync(process.argv),
-    )
-    .catch((err: unknown) => {
-      process.stderr.write(`hsr: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-      process.exit(1);
-    });
+  runCli(process.argv).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -7,7 +7,7 @@
 import { checkModelData, readDataFile, readModel, type ModelSource } from '@hsr/io';
 import type { Dataset, Model, Variant } from '@hsr/numeric';
 import { DEFAULT_CASE_NAME, DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from './defaults.ts';
-import { UsageError } from './errors.ts';
+import { parsePath, UsageError } from './errors.ts';
 
 /** The model's provenance in --json output. */
 export interface ModelProvenance extends ModelSource {
@@ -31,8 +31,8 @@ export interface LoadedCase {
 export function loadCase(opts: { model?: string; data?: string; activation?: string }, variant: Variant): LoadedCase {
   if ((opts.model === undefined) !== (opts.data === undefined)) throw new UsageError('--model and --data go together (or give neither for the bundled Iris case)');
   const bundled = opts.model === undefined;
-  const modelPath = opts.model ?? DEFAULT_MODEL_PATH;
-  const dataPath = opts.data ?? DEFAULT_DATA_PATH;
+  const modelPath = opts.model === undefined ? DEFAULT_MODEL_PATH : parsePath('--model', opts.model);
+  const dataPath = opts.data === undefined ? DEFAULT_DATA_PATH : parsePath('--data', opts.data);
   const { model, source } = readModel(modelPath, { activation: opts.activation });
   const data = readDataFile(dataPath);
   checkModelData(model, modelPath, data, dataPath);

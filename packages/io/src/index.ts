@@ -6,8 +6,13 @@
  */
 export type { InputLocation } from './errors.ts';
 export { InputError, formatLocation } from './errors.ts';
-export { parseJsonText } from './json.ts';
+export { MAX_JSON_DEPTH, parseJsonText } from './json.ts';
+export { MAX_CSV_FIELD_LENGTH } from './csv.ts';
+export { MAX_INPUT_BYTES } from './textFile.ts';
+export { MAX_LABEL } from './schemas.ts';
 export { writeFileAtomic } from './atomicWrite.ts';
+export type { OutputFolderOptions } from './outputFolder.ts';
+export { checkOutputFolderPath, OutputFolder } from './outputFolder.ts';
 export type { ModelNotes } from './modelFile.ts';
 export { formatModelJson, parseModelJson, readModelFile, writeModelFile } from './modelFile.ts';
 export type { SafetensorsDocument, SafetensorsDtype, Tensor, TensorToWrite } from './safetensors.ts';
@@ -17,7 +22,7 @@ export { modelFromSafetensors, modelToSafetensors, readModel, writeModelSafetens
 export type { PartialDocument } from './partialFile.ts';
 export { formatPartial, parsePartialJson, readPartialFile, writePartialFile } from './partialFile.ts';
 export type { DataDocument, DataFileOptions, DataFormat } from './dataFile.ts';
-export { checkModelData, parseDataCsv, parseDataJson, parseDataText, readDataDocument, readDataFile } from './dataFile.ts';
+export { checkDataRange, checkModelData, checkOutputsFinite, parseDataCsv, parseDataJson, parseDataText, readDataDocument, readDataFile } from './dataFile.ts';
 export type { DatasetName, DatasetOptions } from './datasets/loadDataset.ts';
 export { DATASET_NAMES, isDatasetName, loadDataFileAsNamed, loadDataset } from './datasets/loadDataset.ts';
 export { IRIS_FEATURE_NAMES, loadIris } from './datasets/iris.ts';

@@ -14,9 +14,10 @@
  * format, hence this one; writing mirrors the Python library (header padded with spaces so
  * the data starts 8-byte aligned).
  */
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomicWrite.ts';
-import { InputError, describeValue as describe, fieldLocation, systemReason } from './errors.ts';
+import { InputError, describeValue as describe, fieldLocation } from './errors.ts';
+import { checkJsonStructure } from './json.ts';
+import { readInputBytes } from './textFile.ts';
 
 /** The element types read and written. */
 export type SafetensorsDtype = 'F64' | 'F32';
@@ -63,6 +64,8 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsDo
     return fail('header', 'is not valid UTF-8');
   }
   if (!headerText.startsWith('{')) fail('header', `must be a JSON object starting with "{", got ${describe(headerText.slice(0, 20))}`);
+  // A tensor named twice would silently keep the last entry (positions are within the header).
+  checkJsonStructure(headerText, file);
   let header: unknown;
   try {
     header = JSON.parse(headerText);
@@ -121,13 +124,8 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsDo
 
 /** Read a safetensors file (see the module comment). Throws InputError naming the path. */
 export function readSafetensorsFile(path: string): SafetensorsDocument {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new InputError(path, null, `cannot read file: ${systemReason(error)}`);
-  }
-  return parseSafetensors(bytes, path);
+  // The same checks as every input file (regular file, size limit) before a byte is read.
+  return parseSafetensors(readInputBytes(path), path);
 }
 
 /** A tensor to write: its values in row-major order, stored as `dtype` (default F64). */

@@ -20,6 +20,8 @@ export type { Rng } from './random.ts';
 export { createRng } from './random.ts';
 export type { InitOptions, ModelArrays } from './model.ts';
 export { ShapeError, checkCompatible, createDataset, createModel, initModel, modelToArrays, subsetDataset } from './model.ts';
+export type { RangeProblem } from './inputRange.ts';
+export { MAX_ROW_NORM, findInputRangeProblem, findOutputOverflow, findRangeProblem } from './inputRange.ts';
 export type { ForwardPass } from './network.ts';
 export { accuracy, forwardPass, loss, lossGradient, reductionScale } from './network.ts';
 export type { SampleCurvature } from './sampleCurvature.ts';

@@ -15,6 +15,25 @@ import type { ForwardPass } from './network.ts';
 import type { Curvature, Model } from './types.ts';
 import { weightedRowSums } from './parallel/kernels.ts';
 
+/**
+ * S_n = diag(p_n) - p_n p_n^T (eq:softmax-covariance) into S[o ..], row-major c x c, entry-wise and
+ * without 1 - p: S_kk = p_k(1 - p_k) but, for the largest p, 1 - p_max is the sum of the other
+ * probabilities. In saturation (p_max = 1 - eps, eps below float64's resolution of 1 - p) the
+ * textbook p - p^2 rounds that entry to 0 and loses half of tr S_n. Shared by sampleCurvatureIn
+ * and the trace engine (traceEngine.ts) so both give the same bits. O(c^2).
+ */
+export function softmaxCovarianceInto(p: Float64Array, n: number, c: number, S: Float64Array, o: number): void {
+  const pn = n * c;
+  let top = 0;
+  for (let k = 1; k < c; k++) if (p[pn + k]! > p[pn + top]!) top = k;
+  let others = 0;
+  for (let k = 0; k < c; k++) if (k !== top) others += p[pn + k]!;
+  for (let k = 0; k < c; k++) {
+    const pk = p[pn + k]!;
+    for (let kk = 0; kk < c; kk++) S[o + k * c + kk] = k === kk ? pk * (k === top ? others : 1 - pk) : -pk * p[pn + kk]!;
+  }
+}
+
 export interface SampleCurvature {
   /** N x c x c softmax covariances. */
   readonly S: Float64Array;
@@ -53,10 +72,7 @@ export function sampleCurvatureIn(model: Model, fp: ForwardPass, curvature: Curv
   for (let n = 0; n < N; n++) {
     const pn = n * c;
     const So = n * c * c;
-    for (let k = 0; k < c; k++) {
-      const pk = fp.p[pn + k]!;
-      for (let kk = 0; kk < c; kk++) S[So + k * c + kk] = (k === kk ? pk : 0) - pk * fp.p[pn + kk]!;
-    }
+    softmaxCovarianceInto(fp.p, n, c, S, So);
     const Bo = n * c * h;
     for (let k = 0; k < c; k++) {
       for (let i = 0; i < h; i++) {

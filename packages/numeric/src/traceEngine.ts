@@ -39,6 +39,7 @@
 // bindings at module evaluation, only inside functions.
 import { softmaxCovarianceRow, softmaxCovarianceTrace } from './hessianTrace.ts';
 import { reductionScale, type ForwardPass } from './network.ts';
+import { softmaxCovarianceInto } from './sampleCurvature.ts';
 import { forwardPassGemm } from './parallel/forwardKernel.ts';
 import { parameterCount } from './parameters.ts';
 import { ARENA_MAX_BYTES, arenaAlloc, arenaMark, arenaRelease, arenaView } from './parallel/arena.ts';
@@ -465,14 +466,7 @@ const stacksJob = defineJob(import.meta.url, 'stacks', function stacksItem(a: Jo
   const n1 = Math.min(N, n0 + STACK_BLOCK);
   const VtB = s.VtB!;
   const Bcat = s.Bcat!;
-  for (let n = n0; n < n1; n++) {
-    const pn = n * c;
-    const So = n * c * c;
-    for (let k = 0; k < c; k++) {
-      const pk = p[pn + k]!;
-      for (let kk = 0; kk < c; kk++) S[So + k * c + kk] = (k === kk ? pk : 0) - pk * p[pn + kk]!;
-    }
-  }
+  for (let n = n0; n < n1; n++) softmaxCovarianceInto(p, n, c, S, n * c * c);
   // B_n = S_n V and delta_n = V^T g_n for the whole block, one product each (the sums of
   // sampleCurvature.ts, in its order: the S and g rows of the block stacked).
   gemm(S, n0 * c * c, c, V, 0, h, B, n0 * ch, h, (n1 - n0) * c, h, c);

@@ -11,7 +11,7 @@ import { SYMBOLIC_LIMITS as L } from '@hsr/crosscheck';
 import { auditCase, auditGenerated, type AuditReport } from '@hsr/crosscheck/symbolic';
 import { checkModelData, readDataFile, readModel, writeFileAtomic } from '@hsr/io';
 import { DEFAULT_CASE_NAME, DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
-import { CheckFailed, parseNumber, runAction, UsageError } from '../errors.ts';
+import { CheckFailed, parseNumber, parsePath, parseSeed, runAction, UsageError } from '../errors.ts';
 import { printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
@@ -77,12 +77,12 @@ Examples:
       let report: AuditReport;
       if (opts.runs !== undefined) {
         const runs = parseNumber('--runs', opts.runs, { integer: true, min: 1 });
-        const seed = parseNumber('--seed', opts.seed, { integer: true });
+        const seed = parseSeed('--seed', opts.seed);
         const symbolicRuns = parseNumber('--symbolic-runs', opts.symbolicRuns, { integer: true, min: 0 });
         report = auditGenerated(runs, seed, {}, undefined, symbolicRuns);
       } else {
-        const modelPath: string = opts.model ?? DEFAULT_MODEL_PATH;
-        const dataPath: string = opts.data ?? DEFAULT_DATA_PATH;
+        const modelPath: string = opts.model === undefined ? DEFAULT_MODEL_PATH : parsePath('--model', opts.model);
+        const dataPath: string = opts.data === undefined ? DEFAULT_DATA_PATH : parsePath('--data', opts.data);
         const { model } = readModel(modelPath, { activation: opts.activation });
         const data = readDataFile(dataPath);
         checkModelData(model, modelPath, data, dataPath);

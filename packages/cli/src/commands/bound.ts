@@ -27,6 +27,7 @@ import {
   type TraceOptions,
   type Variant,
 } from '@hsr/numeric';
+import { checkOutputsFinite } from '@hsr/io';
 import { runAction, UsageError } from '../errors.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { TERMS } from '../programInfo.ts';
@@ -203,12 +204,26 @@ Examples:
       const { model, data, provenance } = loadCase(opts, variant);
       if (hvp) {
         const estimated = computeEstimatedBound(model, data, variant, hvp.budget, hvp.seed);
+        const e = estimated.estimated;
+        checkOutputsFinite({ 'the estimated tr H': e.traceH, 'the estimated tr H^2': e.traceH2, 'the estimated bounds': Object.values(e.bounds) }, model, provenance.model.file, data, provenance.data.file);
         if (opts.json) printJson({ ...estimated, ...provenance });
         else process.stdout.write(renderEstimatedBound(estimated, provenanceText(provenance).trimEnd()));
         return;
       }
       const report = runClosedForm('hsr bound', compute, 'traces', { model, data, variant, provenance }, (options) => computeBoundReport(model, data, variant, Boolean(opts.exact), options));
       if (report === null) return;
+      checkOutputsFinite(
+        {
+          'tr H': report.traceH,
+          'tr H^2': report.traceH2,
+          'the bounds': Object.values(report.bounds),
+          'the dense spectrum': report.exact ? [report.exact.lambdaMax, report.exact.lambdaMin, report.exact.traceH, report.exact.traceH2] : [],
+        },
+        model,
+        provenance.model.file,
+        data,
+        provenance.data.file,
+      );
       if (opts.json) printJson({ ...report, ...provenance } satisfies BoundOutput);
       else process.stdout.write(renderBoundReport(report, provenanceText(provenance)));
     }),

@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import { boundValues, createRng, hessianOperator, hutchinsonTraces, wolkowiczStyanBounds, type BoundValues, type Dataset, type Model, type Variant } from '@hsr/numeric';
-import { parseNumber, UsageError } from '../errors.ts';
+import { parseNumber, parseSeed, UsageError } from '../errors.ts';
 import { formatNumber, renderTable } from '../output.ts';
 
 export interface EstimatedBoundReport {
@@ -44,7 +44,7 @@ export function addHvpBudgetOptions(cmd: Command): Command {
 export function readHvpBudget(opts: { hvpBudget?: string; seed: string; exact?: boolean }): { budget: number; seed: number } | null {
   if (opts.hvpBudget === undefined) return null;
   if (opts.exact) throw new UsageError('--hvp-budget: cannot be combined with --exact (the dense Hessian gives the exact traces)');
-  return { budget: parseNumber('--hvp-budget', opts.hvpBudget, { integer: true, min: 1 }), seed: parseNumber('--seed', opts.seed, { integer: true }) };
+  return { budget: parseNumber('--hvp-budget', opts.hvpBudget, { integer: true, min: 1 }), seed: parseSeed('--seed', opts.seed) };
 }
 
 export function computeEstimatedBound(model: Model, data: Dataset, variant: Variant, budget: number, seed: number): EstimatedBoundReport {

@@ -13,9 +13,10 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_VARIANT, boundGradient, createRng, denseHessian, hessianTraces, initModel, isActivation, lossGradient, wolkowiczStyanBounds, type Activation, type Dataset, type Model } from '@hsr/numeric';
-import { activationFormula, deriveActivation, deriveMathjsNetwork, deriveNerdamerNetwork, nerdamerOuterLayer, type SymbolicQuantities } from '@hsr/symbolic';
+import { ACTIVATION_SAMPLE_POINTS, activationFormula, deriveActivation, deriveMathjsNetwork, deriveNerdamerNetwork, nerdamerOuterLayer, type SymbolicQuantities } from '@hsr/symbolic';
 import { activationAgreement } from '@hsr/crosscheck';
-import { parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
+import { parseChoice, parseNumber, parseSeed, runAction, UsageError } from '../errors.ts';
+import { checkActivationInput } from '../formulaInput.ts';
 import { printJson } from '../output.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
@@ -68,7 +69,7 @@ export function registerDerive(program: Command): void {
     .option('--json', 'print exactly one JSON object', false)
     .action((opts) =>
       runAction(() => {
-        const activation: string = opts.activation;
+        const activation: string = checkActivationInput(String(opts.activation), ACTIVATION_SAMPLE_POINTS);
         if (opts.quantity === undefined && opts.d === undefined) {
           const r = deriveActivation(activationFormula(activation));
           const agreement = activationAgreement(r);
@@ -94,7 +95,7 @@ export function registerDerive(program: Command): void {
         const h = parseNumber('--h', opts.h, { integer: true, min: 1 });
         const c = parseNumber('--c', opts.c, { integer: true, min: 2 });
         const n = parseNumber('--n', opts.n, { integer: true, min: 1 });
-        const seed = parseNumber('--seed', opts.seed, { integer: true });
+        const seed = parseSeed('--seed', opts.seed);
         const bias = Boolean(opts.bias);
         const shape = { inputDim: d, hiddenDim: h, classes: c, bias };
         const P = h * (d + (bias ? 1 : 0)) + c * (h + (bias ? 1 : 0));

@@ -12,9 +12,9 @@ import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { hessianOperator, initModel, parameterCount, PYHESSIAN_MAX_ITER, type Dataset, type Model, type Variant } from '@hsr/numeric';
-import { checkModelData, loadMnist, MNIST_CLASSES, MNIST_FEATURES, MNIST_MAX_SAMPLES, readDataFile, readModelFile, writeFileAtomic } from '@hsr/io';
+import { checkModelData, checkOutputFolderPath, InputError, loadMnist, MNIST_CLASSES, MNIST_FEATURES, MNIST_MAX_SAMPLES, readDataFile, readModelFile, writeFileAtomic } from '@hsr/io';
 import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
-import { parseNumber, runAction, UsageError } from '../errors.ts';
+import { parseNumber, parsePath, parseSeed, runAction, UsageError } from '../errors.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
 import {
@@ -103,13 +103,16 @@ export function parseEstimateArgs(opts: EstimateOptions): EstimateArgs {
   } else if (mnist) mnistSamples = ESTIMATE_MNIST_DEFAULT_SAMPLES;
   const out = opts.out === undefined ? null : opts.out;
   if (out !== null && out.trim() === '') throw new UsageError('--out: expected a directory');
+  if (out !== null) checkOutputFolderPath(out, '--out');
+  if (opts.model !== undefined) parsePath('--model', opts.model);
+  if (opts.data !== undefined) parsePath('--data', opts.data);
   return {
     modelPath: opts.model ?? null,
     dataPath: mnist ? null : (opts.data ?? null),
     mnistSamples,
     budgets: parseBudgets(opts.matvecs),
     repeats: opts.repeats === undefined ? null : parseNumber('--repeats', opts.repeats, { integer: true, min: 1 }),
-    seed: parseNumber('--seed', opts.seed, { integer: true }),
+    seed: parseSeed('--seed', opts.seed),
     sketchMemoryMiB: parseNumber('--sketch-memory', opts.sketchMemory, { positive: true }),
     variant: readVariant(opts),
     out,
@@ -350,7 +353,11 @@ Examples:
       const report = computeEstimateReport(args, command, { tty: Boolean(process.stderr.isTTY), quiet: Boolean(opts.json) });
       if (args.out !== null) {
         const dir = resolve(args.out);
-        mkdirSync(dir, { recursive: true });
+        try {
+          mkdirSync(dir, { recursive: true });
+        } catch (error) {
+          throw new InputError(`--out ${args.out}`, null, `cannot create the output folder: ${(error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+        }
         return writeEstimatePage(report, dir).then(() => emit(report, opts, dir));
       }
       emit(report, opts, null);

@@ -10,6 +10,7 @@
  */
 import type { Command } from 'commander';
 import { BOUND_KINDS, blockRange, boundGradient, toParameterShapes, type BoundGradient, type BoundKind, type Dataset, type Model, type ParameterShapes, type TraceOptions, type Variant } from '@hsr/numeric';
+import { checkOutputsFinite } from '@hsr/io';
 import { parseChoice, runAction } from '../errors.ts';
 import { printJson, renderTable } from '../output.ts';
 import { TERMS } from '../programInfo.ts';
@@ -111,6 +112,7 @@ Examples:
       const { model, data, provenance } = loadCase(opts, variant);
       const report = runClosedForm('hsr grad', compute, 'gradients', { model, data, variant, provenance }, (options) => computeGradReport(model, data, variant, of, options));
       if (report === null) return;
+      checkOutputsFinite({ 'the bound': report.value, 'its gradient': Object.values(report.gradient).flat(2) as number[] }, model, provenance.model.file, data, provenance.data.file);
       if (opts.json) printJson({ ...report, of, ...provenance } satisfies GradOutput);
       else process.stdout.write(renderGradReport(report, of, provenanceText(provenance), model, variant));
     }),

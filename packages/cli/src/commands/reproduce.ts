@@ -14,7 +14,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { isDatasetName } from '@hsr/io';
 import { parseNumber, runAction, UsageError } from '../errors.ts';
-import { INTERRUPTED_EXIT_CODE, withInterrupt } from '../interrupt.ts';
+import { stoppedExitCode, withInterrupt } from '../interrupt.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { runReproduction, type ReproductionHooks } from '../report/experiment.ts';
 import { writeReport } from '../report/index.ts';
@@ -177,7 +177,8 @@ export function registerReproduce(program: Command): void {
 The protocol (models, grids, budget, escape experiment) is fixed and documented in docs/reproduce.md.
 Without --quick the full run uses ${FULL_SEEDS} seeds, ${FULL_DATASETS[0]!.epochs} epochs on the small sets, a ${FULL_SWEEP.budget}-value
 sweep, and adds breast cancer, the 8x8 digits and 1,000 MNIST digits projected to 20 components.
-Exit codes: 0 done, 2 bad flags, 130 interrupted (a report of the finished runs is still written).
+Exit codes: 0 done, 2 bad flags, 130 / 143 stopped by SIGINT / SIGTERM (a report of the finished
+runs is still written).
 
 Examples:
   hsr reproduce --quick
@@ -186,8 +187,12 @@ Examples:
     .action((opts) =>
       runAction(async () => {
         const plan = planReproduction(opts);
-        const { results } = await withInterrupt('stopping after the current step and writing the report', (signal) => runReproduceCommand(plan, { tty: Boolean(process.stderr.isTTY), signal }));
-        if (results.status === 'aborted') process.exitCode = INTERRUPTED_EXIT_CODE;
+        let stopped: AbortSignal | null = null;
+        const { results } = await withInterrupt('stopping after the current step and writing the report', (signal) => {
+          stopped = signal;
+          return runReproduceCommand(plan, { tty: Boolean(process.stderr.isTTY), signal });
+        });
+        if (results.status === 'aborted') process.exitCode = stoppedExitCode(stopped!);
       }),
     );
 }

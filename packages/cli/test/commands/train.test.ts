@@ -3,7 +3,7 @@ import { runInProcess } from '../runInProcess.ts';
  * `hsr train`: flags rejected before any work, outputs that `hsr bound` reads, metrics files
  * identical across runs with the same seed, and a clean stop on abort.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -50,6 +50,60 @@ describe('hsr train', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^hsr: ${flag}: `));
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([
+    ['--seed', '4294967296', 'must be <= 4294967295, got 4294967296'],
+    ['--seed', '-1', 'must be >= 0, got -1'],
+    ['--epochs', '1e12', 'expected an integer (digits only), got "1e12"'],
+    ['--epochs', '1000001', 'must be <= 1000000, got 1000001'],
+    ['--lr', '0x10', 'expected a number, got "0x10"'],
+  ])('refuses %s %s exactly (no wrapping, no hex, no exponent counts)', async (flag, value, reason) => {
+    const out = join(tmp(), 'run');
+    const r = await run(['train', flag, value, '--out', out]);
+    expect([r.code, r.stderr, r.stdout]).toEqual([2, `hsr: ${flag}: ${reason}\n`, '']);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a run that fails on its data leaves no folder, not even the parents it would have created', async () => {
+    const parent = tmp();
+    const data = join(parent, 'bad.csv');
+    writeFileSync(data, 'a,label\n1,0\n2,x\n');
+    const r = await run(['train', '--data', data, '--epochs', '1', '--out', join(parent, 'new', 'run')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`hsr: ${data}: row 3, column "label": not an integer class index: "x"\n`);
+    expect(readdirSync(parent)).toEqual(['bad.csv']);
+  });
+
+  it('a non-empty --out is refused; --force replaces it with only the new run', async () => {
+    const out = join(tmp(), 'run');
+    expect((await run(['train', '--epochs', '2', '--metrics-every', '1', '--out', out])).code).toBe(0);
+    const refused = await run(['train', '--epochs', '1', '--out', out]);
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      `hsr: --out ${out}: the output folder is not empty (config.json, metrics.jsonl, model.json, model.safetensors); choose a new folder, or pass --force to replace it\n`,
+    ]);
+    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect((await run(['train', '--epochs', '1', '--metrics-every', '1', '--force', '--out', out])).code).toBe(0);
+    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(readdirSync(join(out, '..'))).toEqual(['run']);
+  });
+
+  it('a data set of one sample needs --test-fraction 0, and trains with it', async () => {
+    const parent = tmp();
+    const data = join(parent, 'one.csv');
+    writeFileSync(data, 'a,b,label\n1,2,0\n');
+    const r = await run(['train', '--data', data, '--epochs', '1', '--out', join(parent, 'run')]);
+    expect([r.code, r.stderr]).toEqual([2, `hsr: --test-fraction: ${data} has 1 sample, which cannot be split into a training and a test part; use --test-fraction 0\n`]);
+    expect((await run(['train', '--data', data, '--epochs', '1', '--test-fraction', '0', '--out', join(parent, 'run')])).code).toBe(0);
+  });
+
+  it('a run too large for memory is refused naming --hidden, before any work', async () => {
+    const out = join(tmp(), 'run');
+    const r = await run(['train', '--hidden', '100000', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^hsr: --hidden: 100000 hidden units \(P = 800003\) on 120 training samples needs about \d+\.\d GiB, above the limit of \d+\.\d GiB \(a quarter of this machine's memory\)\n$/);
     expect(existsSync(out)).toBe(false);
   });
 
