@@ -44,7 +44,7 @@
  */
 import type { ForwardPass } from './network.ts';
 import { gemm, rowDotProducts } from './parallel/kernels.ts';
-import type { SampleCurvature } from './sampleCurvature.ts';
+import { softmaxCovarianceInto, type SampleCurvature } from './sampleCurvature.ts';
 import { evaluateTraces, packRow, tracesFromParts, type TraceOptions } from './traceEngine.ts';
 import type { Dataset, Model, Variant } from './types.ts';
 
@@ -168,21 +168,8 @@ export function packedHiddenCurvature(model: Model, fp: ForwardPass, sc: SampleC
  */
 export function softmaxCovarianceStack(p: Float64Array, N: number, c: number): Float64Array {
   const out = new Float64Array(N * c * c);
-  for (let n = 0; n < N; n++) softmaxCovarianceRow(p, n, c, out, n * c * c);
+  for (let n = 0; n < N; n++) softmaxCovarianceInto(p, n, c, out, n * c * c);
   return out;
-}
-
-/** Row n of softmaxCovarianceStack (all c^2 entries of S_n, cancellation-free) written at out[r..]; the engine fills its padded stack with it. */
-export function softmaxCovarianceRow(p: Float64Array, n: number, c: number, out: Float64Array, r: number): void {
-  const o = n * c;
-  let top = 0;
-  for (let k = 1; k < c; k++) if (p[o + k]! > p[o + top]!) top = k;
-  let others = 0;
-  for (let k = 0; k < c; k++) if (k !== top) others += p[o + k]!;
-  for (let k = 0; k < c; k++) {
-    const pk = p[o + k]!;
-    for (let l = 0; l < c; l++) out[r + k * c + l] = k === l ? pk * (k === top ? others : 1 - pk) : -pk * p[o + l]!;
-  }
 }
 
 /**

@@ -37,7 +37,7 @@
  */
 // hessianTrace.ts imports this module too; the cycle is safe because neither uses the other's
 // bindings at module evaluation, only inside functions.
-import { softmaxCovarianceRow, softmaxCovarianceTrace } from './hessianTrace.ts';
+import { softmaxCovarianceTrace } from './hessianTrace.ts';
 import { reductionScale, type ForwardPass } from './network.ts';
 import { softmaxCovarianceInto } from './sampleCurvature.ts';
 import { forwardPassGemm } from './parallel/forwardKernel.ts';
@@ -501,7 +501,7 @@ const stacksJob = defineJob(import.meta.url, 'stacks', function stacksItem(a: Jo
       trA[n] = packRow(VtB, q * h, wide, v.packedA!, n * a.lds.A, d1, d2, delta, n * h, h, a.hessian);
     }
     if (a.second) {
-      softmaxCovarianceRow(p, n, c, v.Sstack!, n * a.lds.S);
+      softmaxCovarianceInto(p, n, c, v.Sstack!, n * a.lds.S);
       trS[n] = softmaxCovarianceTrace(p, n, c);
     }
     if (YO) {
