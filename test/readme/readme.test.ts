@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { MAX_INPUT_BYTES } from '@hsr/io';
 import { formulaByLabel } from '@hsr/symbolic/registry';
 import { signalExitCode } from '../../packages/cli/src/interrupt.ts';
+import { MAX_EXACT_PARAMETERS } from '../../packages/cli/src/commands/bound.ts';
 import { expect, test } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
@@ -36,4 +37,5 @@ test("the README's exit codes and limits are the CLI's", () => {
   const table = readme.slice(readme.indexOf('### Errors and exit codes'), readme.indexOf('## Layout'));
   for (const code of ['**2**', '**0**', '**1**', `**${signalExitCode('SIGINT')}**`, `**${signalExitCode('SIGTERM')}**`]) expect(table).toContain(code);
   expect(table).toContain(`at most ${MAX_INPUT_BYTES / 2 ** 20} MiB`);
+  expect(table).toContain(`--exact\` up to P = ${MAX_EXACT_PARAMETERS}`);
 });
