@@ -13,6 +13,8 @@ export {
   RTOL_ACTIVATION_VS_REFERENCE,
   RTOL_ACTIVATION_VS_TEXTBOOK,
   RTOL_CLOSED_FORM_VS_FIVE_POINT,
+  RTOL_DEFINITION_IDENTITY,
+  RTOL_DEFINITION_VS_NUMERIC,
   RTOL_ENGINE_VS_FIVE_POINT,
   RTOL_ENGINES_AGREE,
   RTOL_ERF,
@@ -85,3 +87,5 @@ export {
   tracesEqualMathjs,
   tracesEqualNerdamer,
 } from './symbolicProperties.ts';
+export type { SweepRun } from './formulaSweep.ts';
+export { SWEEP_TOLERANCES, describeFailure, judgeMeasurement, runFormulaSweep } from './formulaSweep.ts';
