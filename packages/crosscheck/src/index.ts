@@ -34,7 +34,7 @@ export {
   compareClose,
   describeComparison,
 } from './tolerances.ts';
-export type { ActivationAgreement } from './activationAgreement.ts';
+export type { ActivationAgreement, ActivationCheck } from './activationAgreement.ts';
 export { activationAgreement } from './activationAgreement.ts';
 export type { CaseSpec, CheckCase, InputStyle, SeededCase, SeededCaseOptions, SeededShape, WeightRecipe } from './cases.ts';
 export { buildCase, buildDataset, buildModel, caseSpread, describeSpec, fixedCase, seededCase } from './cases.ts';

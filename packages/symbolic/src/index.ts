@@ -6,8 +6,8 @@ export type { OuterLayer, SymbolicBoundKind, SymbolicBounds, SymbolicQuantities 
 export { mathjsOuterLayer, nerdamerOuterLayer } from './quantities.ts';
 export type { DerivationOrder, SymbolicNetwork } from './symbolicNetwork.ts';
 export { MATHJS_GELU_SKIP_REASON, activationFormula, deriveMathjsNetwork, deriveNerdamerNetwork } from './symbolicNetwork.ts';
-export type { ActivationComparison, ActivationDerivation, EngineDerivatives } from './activation.ts';
-export { ACTIVATION_SAMPLE_POINTS, compileActivation, deriveActivation } from './activation.ts';
+export type { ActivationComparison, ActivationDerivation } from './activation.ts';
+export { ACTIVATION_SAMPLE_POINTS, ActivationFormulaError, compileActivation, deriveActivation, derivativeWithErf, parseActivationFormula } from './activation.ts';
 export type { Display, FormulaEntry, FormulaVariable } from './registry.ts';
 export { FORMULA_REGISTRY, entryOfDefinition, formulaByLabel } from './registry.ts';
 export type { RenderOptions } from './katex.ts';
