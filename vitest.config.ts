@@ -1,3 +1,4 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `default` is what CI runs on every change (keep it under 15 minutes on
@@ -6,6 +7,11 @@ const include = ['packages/*/test/**/*.test.ts', 'test/*/**/*.test.ts'];
 const slow = ['packages/*/test/**/*.slow.test.ts', 'test/*/**/*.slow.test.ts'];
 
 export default defineConfig({
+  // Workspace packages resolve to their TypeScript sources through the `source` export
+  // condition (as tsconfig.base.json's customConditions and `tsx --conditions=source` do), so
+  // tests need no build; dist/ is only for publishing.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   test: {
     setupFiles: ['./packages/testkit/src/setup.ts'],
     reporters: ['default', './test/support/summaryReporter.ts'],

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { runReproduction, writeReport, QUICK_DATASETS, REPRODUCE_METHODS, REPRODUCE_VARIANT, type ReproductionProtocol } from '../../packages/cli/src/report/index.ts';
+import { CLAIMS, HSR_METHODS, protocolFor, QUICK_DATASETS, REPRODUCE_METHODS, runReproduction, studies, writeReport, type ReproductionProtocol } from '../../packages/cli/src/report/index.ts';
 import { chromiumUnavailableReason, inspectReport } from '../../packages/cli/test/report/chromium.ts';
 
 const unavailable = chromiumUnavailableReason();
@@ -24,16 +24,25 @@ if (skipReason) console.warn(`SKIPPED test/browser/report.test.ts: ${skipReason}
 
 const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '__screenshots__');
 
-/** Two data sets, two seeds, six epochs: every figure type, in a few seconds. */
+/** Two data sets, two seeds, six epochs, a two-value sweep and the escape runs: every figure type, in a few seconds. */
+const quick = protocolFor('quick');
 const TINY: ReproductionProtocol = {
+  ...quick,
   name: 'custom',
-  datasets: QUICK_DATASETS.filter((p) => p.dataset === 'iris' || p.dataset === 'moons').map((p) => ({ ...p, epochs: 6, metricsEvery: 2 })),
+  studies: studies(QUICK_DATASETS.filter((p) => p.dataset === 'iris' || p.dataset === 'moons').map((p) => ({ ...p, epochs: 6, metricsEvery: 2 }))),
   seeds: [1, 2],
-  methods: REPRODUCE_METHODS,
-  variant: REPRODUCE_VARIANT,
+  sweep: {
+    ...quick.sweep!,
+    budget: 2,
+    grids: { plain: { knob: 'learningRate', values: [0.05, 0.2] }, sam: { knob: 'rho', values: [0.1, 1] }, 'hsr-step': { knob: 'rho', values: [0.01, 0.1] }, 'hsr-penalty': { knob: 'lambda', values: [0.1, 1] } },
+  },
 };
-/** Figures a report has: one summary, and six per data set (bounds, spectrum, negatives, accuracy, weight norm, relative sharpness). */
-const EXPECTED_PLOTS = 1 + 6 * TINY.datasets.length;
+/**
+ * Figures a report has: three summaries (ratio forest, accuracy forest, final lambda_max ratios),
+ * and ten per data set (bounds, spectrum, lambda_max against the loss, gradient norm, negative
+ * mass, accuracy, weight norm, relative sharpness, the sweep, the escape).
+ */
+const EXPECTED_PLOTS = 3 + 10 * TINY.studies.length;
 
 describe('report in chromium', () => {
   test.skipIf(skipReason !== null)(skipReason === null ? 'every plot is drawn, no errors, no network' : `every plot is drawn (SKIPPED: ${skipReason})`, async () => {
@@ -57,15 +66,17 @@ describe('report in chromium', () => {
       expect(plot.height, `${plot.id} has no height`).toBeGreaterThan(20);
     }
     // The spectrum strip plots draw one tick per eigenvalue of every final model.
-    for (const ds of results.datasets) {
+    for (const ds of results.studies) {
       const ticks = ds.runs.reduce((n, r) => n + (r.finalSpectrum?.length ?? 0), 0);
       expect(ticks).toBe(REPRODUCE_METHODS.length * TINY.seeds.length * ds.parameters);
       expect(page.plots.find((p) => p.id === `${ds.name}-spectrum`)!.marks).toBe(ticks);
     }
     expect(page.katexElements).toBeGreaterThanOrEqual(6);
     expect(page.katexFontLoaded, 'KaTeX_Main from the inlined data: URI').toBe(true);
-    // 8 claims x 2 HSR methods x 2 data sets.
-    expect(page.claimCells).toBe(8 * 2 * TINY.datasets.length);
+    // Every claim x HSR method x data set, and one pooled verdict per claim and method.
+    expect(page.claimCells).toBe(CLAIMS.length * HSR_METHODS.length * TINY.studies.length);
+    expect(page.pooledCells).toBe(CLAIMS.length * HSR_METHODS.length);
+    expect(page.summary).toMatch(/^Pooled over 2 data sets × 2 seeds .* these runs /);
     expect(page.consoleErrors).toEqual([]);
     expect(page.pageErrors).toEqual([]);
     expect(page.failedRequests).toEqual([]);

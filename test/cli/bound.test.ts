@@ -52,9 +52,22 @@ describe('hsr bound --json', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['bounds', 'exact', 'mean', 'parameters', 'samples', 'spread', 'traceH', 'traceH2']);
+    expect(Object.keys(out).sort()).toEqual(['bounds', 'data', 'exact', 'mean', 'model', 'parameters', 'samples', 'spread', 'traceH', 'traceH2', 'variant']);
     expect(Object.keys(out.bounds).sort()).toEqual(['lambdaMaxLower', 'lambdaMaxUpper', 'lambdaMinLower', 'lambdaMinUpper', 'rangeUpper']);
-    expect(Object.keys(out.exact).sort()).toEqual(['lambdaMax', 'lambdaMin', 'traceH', 'traceH2']);
+    expect(Object.keys(out.exact).sort()).toEqual(['holds', 'lambdaMax', 'lambdaMin', 'margins', 'traceH', 'traceH2']);
+    expect(out.variant).toEqual({ reduction: 'mean', block: 'all', curvature: 'hessian' });
+    expect(out.model).toEqual({ file: join(dir, 'model.json'), format: 'json', storage: 'float64', widenedFromFloat32: false, activation: 'tanh', activationFrom: 'file', bundled: false });
+    expect(out.data).toEqual({ file: join(dir, 'data.json'), bundled: false, samples: 4 });
+    // Each margin is the bound minus the exact value it bounds, and every one holds.
+    const range = out.exact.lambdaMax - out.exact.lambdaMin;
+    expect(out.exact.margins).toEqual({
+      lambdaMaxUpper: out.bounds.lambdaMaxUpper - out.exact.lambdaMax,
+      lambdaMaxLower: out.bounds.lambdaMaxLower - out.exact.lambdaMax,
+      lambdaMinUpper: out.bounds.lambdaMinUpper - out.exact.lambdaMin,
+      lambdaMinLower: out.bounds.lambdaMinLower - out.exact.lambdaMin,
+      rangeUpper: out.bounds.rangeUpper - range,
+    });
+    expect(Object.values(out.exact.holds)).toEqual([true, true, true, true, true]);
     expect(out.parameters).toBe(3 * 3 + 2 * 4);
     expect(out.samples).toBe(4);
     expect(out.traceH).toBeAllClose(out.exact.traceH, { rtol: RTOL_VS_DENSE });
@@ -82,11 +95,25 @@ describe('hsr bound --json', () => {
     expect(JSON.parse(runHsr([...base, '--block', 'second']).stdout).parameters).toBe(8);
   });
 
-  test('the bundled default case runs with no arguments and prints a table', () => {
+  test('the bundled default case prints where it came from, and with --exact a row per exact eigenvalue and each margin', () => {
     const r = runHsr(['bound', '--exact']);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^model: {3}bundled Iris 4-8-3 tanh network/m);
+    expect(r.stdout).toMatch(/^variant: the Hessian of the mean loss over all parameters \(--reduction mean --block all --curvature hessian\)$/m);
     expect(r.stdout).toMatch(/P = 67 parameters, N = 150 samples/);
-    expect(r.stdout).toMatch(/lambda_max upper/);
+    for (const exact of ['lambda_max', 'lambda_min', 'range lambda_max - lambda_min']) expect(r.stdout).toMatch(new RegExp(`^${exact} +-?[0-9.]+$`, 'm'));
+    // An upper bound's margin is >= 0, a lower bound's <= 0, each followed by whether it holds.
+    expect(r.stdout).toMatch(/^ {2}lambda_max upper +[0-9.]+ +\+[0-9.e-]+ +yes \(>= 0\)$/m);
+    expect(r.stdout).toMatch(/^ {2}lambda_min lower +-[0-9.]+ +-[0-9.e-]+ +yes \(<= 0\)$/m);
+    const plain = runHsr(['bound']);
+    expect(plain.stdout).not.toMatch(/bound - exact/);
+    expect(plain.stdout).toMatch(/^lambda_max upper +[0-9.]+$/m);
+  });
+
+  test('the variant is stated in text and JSON', () => {
+    const args = ['bound', '--model', join(dir, 'model.json'), '--data', join(dir, 'data.json'), '--block', 'second', '--curvature', 'gauss-newton', '--reduction', 'sum'];
+    expect(runHsr(args).stdout).toContain(`variant: the Gauss-Newton matrix J^T S J of the sum loss over the second layer (V, a) (--reduction sum --block second --curvature gauss-newton)`);
+    expect(JSON.parse(runHsr([...args, '--json']).stdout).variant).toEqual({ reduction: 'sum', block: 'second', curvature: 'gauss-newton' });
   });
 });
 

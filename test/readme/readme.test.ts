@@ -1,6 +1,8 @@
 /** The README's promises: its first lines hold the two commands, the second lints, typechecks and tests, and CI runs it verbatim. */
 import { readFileSync } from 'node:fs';
+import { MAX_INPUT_BYTES } from '@hsr/io';
 import { formulaByLabel } from '@hsr/symbolic/registry';
+import { signalExitCode } from '../../packages/cli/src/interrupt.ts';
 import { expect, test } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
@@ -28,4 +30,10 @@ test('.ci/run runs the README test command verbatim', () => {
 
 test("the README's bounds are the formula registry's text, as hsr bound --help prints it", () => {
   for (const label of ['eq:ws-bounds', 'eq:range-bound']) for (const line of formulaByLabel(label).text ?? []) expect(readme).toContain(`    ${line}\n`);
+});
+
+test("the README's exit codes and limits are the CLI's", () => {
+  const table = readme.slice(readme.indexOf('### Errors and exit codes'), readme.indexOf('## Layout'));
+  for (const code of ['**2**', '**0**', '**1**', `**${signalExitCode('SIGINT')}**`, `**${signalExitCode('SIGTERM')}**`]) expect(table).toContain(code);
+  expect(table).toContain(`at most ${MAX_INPUT_BYTES / 2 ** 20} MiB`);
 });

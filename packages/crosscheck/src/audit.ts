@@ -8,7 +8,7 @@ import { caseArbitrary, type CaseOptions } from './arbitraries.ts';
 import { fixedCase, type CheckCase } from './cases.ts';
 import { NUMERIC_IMPLEMENTATIONS, type Implementations } from './implementations.ts';
 import { AUTODIFF_PROPERTIES, GRADIENT_PROPERTIES, HESSIAN_PROPERTIES, type NamedProperty } from './properties.ts';
-import { SYMBOLIC_CASE_OPTIONS } from './symbolicLeg.ts';
+import { SYMBOLIC_CASE_OPTIONS } from './symbolicLimits.ts';
 import { SYMBOLIC_PROPERTIES } from './symbolicProperties.ts';
 
 export interface AuditRow {

@@ -12,10 +12,24 @@
  *   same-formula  RTOL_SAME_FORMULA            the same formula, the same inputs (training steps)
  *   spectrum      RTOL_SPECTRUM_ENCLOSURE      the violation of a bound, relative to |lambda_max| + |lambda_min|
  *   lanczos       RTOL_LANCZOS_VS_DENSE        Lanczos at tol 1e-11 against the dense eigenvalues
+ *   enumeration   RTOL_VS_ENUMERATION          an estimator's moment against every Rademacher probe (P <= 10)
+ *   projections   RTOL_HUTCHPP_VS_PROJECTIONS  Hutch++ against numeric's, relative to ||H||_F
+ *   leave-one-out RTOL_XTRACE_VS_LEAVE_ONE_OUT XTrace's leave-one-out bases against numeric's R^{-T} route, relative to ||H||_F
  */
 import { FORMULA_REGISTRY } from '@hsr/symbolic/registry';
 import { buildRecord, FULL_SWEEP, verifyCase, type CaseResult, type Judgement, type LegKind, type Measurement, type RunOptions, type SweepCase, type VerificationRecord } from '@hsr/symbolic';
-import { ATOL_FLOOR, RTOL_DEFINITION_IDENTITY, RTOL_DEFINITION_VS_NUMERIC, RTOL_LANCZOS_VS_DENSE, RTOL_SAME_FORMULA, RTOL_SPECTRUM_ENCLOSURE, RTOL_VS_SYMBOLIC } from './tolerances.ts';
+import {
+  ATOL_FLOOR,
+  RTOL_DEFINITION_IDENTITY,
+  RTOL_DEFINITION_VS_NUMERIC,
+  RTOL_HUTCHPP_VS_PROJECTIONS,
+  RTOL_LANCZOS_VS_DENSE,
+  RTOL_SAME_FORMULA,
+  RTOL_SPECTRUM_ENCLOSURE,
+  RTOL_VS_ENUMERATION,
+  RTOL_VS_SYMBOLIC,
+  RTOL_XTRACE_VS_LEAVE_ONE_OUT,
+} from './tolerances.ts';
 
 export const SWEEP_TOLERANCES: { readonly [K in LegKind]: { readonly rtol: number; readonly atol: number; readonly name: string } } = {
   numeric: { rtol: RTOL_DEFINITION_VS_NUMERIC, atol: ATOL_FLOOR, name: 'RTOL_DEFINITION_VS_NUMERIC' },
@@ -24,6 +38,9 @@ export const SWEEP_TOLERANCES: { readonly [K in LegKind]: { readonly rtol: numbe
   'same-formula': { rtol: RTOL_SAME_FORMULA, atol: ATOL_FLOOR, name: 'RTOL_SAME_FORMULA' },
   spectrum: { rtol: RTOL_SPECTRUM_ENCLOSURE, atol: 0, name: 'RTOL_SPECTRUM_ENCLOSURE' },
   lanczos: { rtol: RTOL_LANCZOS_VS_DENSE, atol: ATOL_FLOOR, name: 'RTOL_LANCZOS_VS_DENSE' },
+  enumeration: { rtol: RTOL_VS_ENUMERATION, atol: ATOL_FLOOR, name: 'RTOL_VS_ENUMERATION' },
+  projections: { rtol: RTOL_HUTCHPP_VS_PROJECTIONS, atol: ATOL_FLOOR, name: 'RTOL_HUTCHPP_VS_PROJECTIONS' },
+  'leave-one-out': { rtol: RTOL_XTRACE_VS_LEAVE_ONE_OUT, atol: ATOL_FLOOR, name: 'RTOL_XTRACE_VS_LEAVE_ONE_OUT' },
 };
 
 /** Pass iff max |definition - leg| <= atol + rtol * max |leg| (for `spectrum`: the violation <= rtol * scale). */

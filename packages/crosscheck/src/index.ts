@@ -7,6 +7,7 @@ export {
   FINITE_DIFFERENCE_ROUNDOFF_UNITS,
   FIVE_POINT_STEP,
   MIN_RELATIVE_SPREAD_FOR_GRADIENT,
+  ORTHONORMALIZATION_ROUNDOFF_UNITS,
   RTOL_ACTIVATION_TABLE,
   RTOL_ACTIVATION_TAIL,
   RTOL_ACTIVATION_VS_FIVE_POINT,
@@ -20,16 +21,25 @@ export {
   RTOL_ERF,
   RTOL_ERF_VS_LIBM,
   RTOL_GRADIENT_VS_GOLDEN,
+  RTOL_HUTCHPP_VS_PROJECTIONS,
   RTOL_LANCZOS_VS_DENSE,
   RTOL_PHI_CANCELLATION,
+  RTOL_PUBLISHED_TABLE,
+  RTOL_QUANTILE,
+  RTOL_RITZ_ROUNDOFF,
   RTOL_SAME_FORMULA,
+  RTOL_SATURATED_VS_HIGH_PRECISION,
+  RTOL_SKETCH_EXACT_ON_LOW_RANK,
   RTOL_SPECTRUM_ENCLOSURE,
   RTOL_THIRD_DIFFERENCE,
   RTOL_VS_AUTODIFF,
   RTOL_VS_DENSE,
+  RTOL_VS_ENUMERATION,
   RTOL_VS_FINITE_DIFFERENCE,
   RTOL_VS_GOLDEN,
   RTOL_VS_SYMBOLIC,
+  RTOL_XTRACE_VS_LEAVE_ONE_OUT,
+  STATISTICAL_CHECK_ALPHA,
   assertAllClose,
   compareClose,
   describeComparison,
@@ -47,8 +57,8 @@ export type { Implementations } from './implementations.ts';
 export { NUMERIC_IMPLEMENTATIONS, boundValue, withImplementations } from './implementations.ts';
 export type { AutodiffLeg } from './autodiffLeg.ts';
 export { AUTODIFF } from './autodiffLeg.ts';
-export type { CompareSpec, Part, PropertyOutcome, PropertyTolerance } from './outcome.ts';
-export { compareInequalities, comparePart, parameterName } from './outcome.ts';
+export type { CompareSpec, Part, PropertyOutcome, PropertyTolerance, ToleranceOverride } from './outcome.ts';
+export { compareInequalities, comparePart, parameterName, withToleranceOverride } from './outcome.ts';
 export type { NamedProperty } from './properties.ts';
 export {
   AUTODIFF_PROPERTIES,
@@ -72,20 +82,10 @@ export {
   tracesEqualAutodiff,
   wsBoundsEncloseSpectrum,
 } from './properties.ts';
-export type { PropertyRun, ReplayOptions } from './replay.ts';
-export { failureMessage, predicate, propertyParameters, replayCommand, replaySettings, runProperty } from './replay.ts';
-export type { CheckAgainstOraclesOptions, OracleQuantity, OracleReport, UserImplementation } from './checkAgainstOracles.ts';
-export { ORACLE_PROPERTIES, checkAgainstOracles, implementationsFor } from './checkAgainstOracles.ts';
-export type { AuditReport, AuditRow } from './audit.ts';
-export { AUDIT_PROPERTIES, auditCase, auditCases, auditGenerated } from './audit.ts';
-export type { SymbolicEngine, SymbolicEvaluation } from './symbolicLeg.ts';
-export { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_ENGINES, SYMBOLIC_LIMITS, symbolicBlock, symbolicGaussNewton, symbolicEvaluation, symbolicOrder } from './symbolicLeg.ts';
-export {
-  SYMBOLIC_PROPERTIES,
-  traceGradientsEqualMathjs,
-  traceGradientsEqualNerdamer,
-  tracesEqualMathjs,
-  tracesEqualNerdamer,
-} from './symbolicProperties.ts';
-export type { SweepRun } from './formulaSweep.ts';
-export { SWEEP_TOLERANCES, describeFailure, judgeMeasurement, runFormulaSweep } from './formulaSweep.ts';
+export type { FailureContext, PropertyRun, ReplayEntry, ReplayOptions, ReplayTarget, SeedSource } from './replay.ts';
+export { failureMessage, parseReplay, predicate, propertyParameters, replayCommand, replaySettings, replayTarget, runProperty } from './replay.ts';
+export type { CheckAgainstOraclesOptions, OracleQuantity, OracleReport, UserImplementation, VariantPattern } from './checkAgainstOracles.ts';
+export { ORACLE_PROPERTIES, checkAgainstOracles, expandVariants, implementationsFor } from './checkAgainstOracles.ts';
+export type { SymbolicEngine } from './symbolicLimits.ts';
+export { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_ENGINES, SYMBOLIC_LIMITS } from './symbolicLimits.ts';
+// The symbolic leg, its properties, the audit and the formula sweep load nerdamer and mathjs: `@hsr/crosscheck/symbolic`.

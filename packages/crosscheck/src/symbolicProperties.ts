@@ -18,7 +18,8 @@ import { boundRoundoff, gradientMagnitudes, traceRoundoff } from './magnitudes.t
 import { comparePart, hessianEntryName, outcome, parameterName, skipped, type Part } from './outcome.ts';
 import { CLOSED_FORM_ROUNDOFF_UNITS, EPS, RTOL_VS_SYMBOLIC } from './tolerances.ts';
 import { boundKinkReason, define, implTraces, lengthScales, memo, variantKey, type NamedProperty } from './properties.ts';
-import { symbolicBlock, symbolicEvaluation, symbolicGaussNewton, type SymbolicEngine, type SymbolicEvaluation } from './symbolicLeg.ts';
+import { symbolicBlock, symbolicEvaluation, symbolicGaussNewton, type SymbolicEvaluation } from './symbolicLeg.ts';
+import type { SymbolicEngine } from './symbolicLimits.ts';
 import type { Implementations } from './implementations.ts';
 import type { CheckCase } from './cases.ts';
 

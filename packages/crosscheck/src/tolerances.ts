@@ -76,6 +76,18 @@ export const RTOL_VS_GOLDEN = 1e-10;
 /** Gradients vs PyTorch golden fixtures: a third-order quantity through autograd. */
 export const RTOL_GRADIENT_VS_GOLDEN = 1e-9;
 
+/**
+ * Float64 T1, T2 and extreme eigenvalues of a saturated network (weights ~1e3, p_max = 1 - eps
+ * with eps < 1e-16) vs a 120-digit reference from the loss definition, on the same float64
+ * inputs. With S_n and g_n formed entry-wise (no 1 - p) nothing cancels catastrophically; what
+ * remains is inherent to evaluating the logits in float64: v_k - v_y is a difference of sums of
+ * size |V||z| ~ 2e3, off by a few ulp(2e3) ~ 1e-13 absolute, which is the relative error of
+ * each p_k = exp(v_k - lse) and of the eps-sized curvature (T2 ~ eps^2 doubles it). Measured
+ * worst: 1.5e-13 (T2). 1e-12 keeps a margin of several times that; a lost 1 - p term is an
+ * O(1) relative error.
+ */
+export const RTOL_SATURATED_VS_HIGH_PRECISION = 1e-12;
+
 /** Absolute floor: values below this are zero for every float64 quantity we compare. */
 export const ATOL_FLOOR = 1e-13;
 
@@ -239,6 +251,77 @@ export const MIN_RELATIVE_SPREAD_FOR_GRADIENT = 1e-3;
  * roundings per term and the N^2 <= 64 pair sums.
  */
 export const CLOSED_FORM_ROUNDOFF_UNITS = 64;
+
+// ---------------------------------------------------------------------------------------
+// Stochastic estimators (numeric's estimators/): exact identities evaluated in another order,
+// the statistics behind the checks, and how often a seeded statistical check may be wrong.
+
+/**
+ * Probability that a correct estimator fails one seeded statistical check: a mean within
+ * z(1 - alpha/2) standard errors of the exact value, a sample variance inside the 1 - alpha
+ * interval of its formula, a count within z(1 - alpha/2) binomial standard deviations. The
+ * checks are deterministic given their seeds, so this is the chance that the fixed seeds are
+ * unlucky. z = 4.9 at 1e-6; a biased estimator or a wrong variance formula (Gaussian for
+ * Rademacher, a missing diagonal term) lands many standard errors outside.
+ */
+export const STATISTICAL_CHECK_ALPHA = 1e-6;
+
+/**
+ * A moment formula of v^T A v (mean, variance, excess kurtosis) vs exact enumeration of all 2^P
+ * Rademacher probes, P <= 10: the enumeration sums 2^P terms of O(P^2) products and the formula
+ * O(P^4) products, each exact up to about 2^P eps ~ 2e-13 relative; 1e-10 leaves three orders
+ * and fails any wrong term (an O(1) relative error).
+ */
+export const RTOL_VS_ENUMERATION = 1e-10;
+
+/**
+ * Hutch++ or XTrace vs the exact trace of a matrix whose rank fits in the sketch: an identity in
+ * exact arithmetic, reached through an O(P k^2) orthogonalisation of a sketch whose condition
+ * number is that of the low-rank H, so round-off ~ k P eps cond ~ 1e-12; 1e-10 leaves margin.
+ */
+export const RTOL_SKETCH_EXACT_ON_LOW_RANK = 1e-10;
+
+/**
+ * Hutch++ vs the algorithm written out with explicit projections on the same draws, relative to
+ * ||H||_F: the same formula in another order (the projections p, q and M = Q^T H Q against
+ * (I - QQ^T) applied vector by vector), a few hundred roundings of O(||H||_F) terms.
+ */
+export const RTOL_HUTCHPP_VS_PROJECTIONS = 1e-10;
+
+/**
+ * XTrace vs its leave-one-out definition with k explicit bases of k - 1 vectors each, relative
+ * to ||H||_F: the implementation goes through R^{-T} (a triangular solve whose condition is
+ * that of the sketch, ~1e2 for these random matrices) and Gram matrices, so one order more
+ * than RTOL_HUTCHPP_VS_PROJECTIONS.
+ */
+export const RTOL_XTRACE_VS_LEAVE_ONE_OUT = 1e-9;
+
+/**
+ * A Rayleigh quotient or Ritz value vs the dense solver's eigenvalue, beyond its Weyl bound
+ * (the residual ||Hv - theta v||): the product H v and the QL solver each add a few eps ||H||;
+ * 1e-12 of lambda_max covers P <= 100 with margin.
+ */
+export const RTOL_RITZ_ROUNDOFF = 1e-12;
+
+/**
+ * Block CGS2 (two passes, Giraud et al. 2005) keeps max |Q Q^T - I| and the reconstruction error
+ * of Y = R^T Q per entry at O(k eps) (times ||y|| for the latter); in units of k eps, 64 leaves
+ * a wide margin while a single pass (O(k eps cond)) on a near-dependent sketch fails.
+ */
+export const ORTHONORMALIZATION_ROUNDOFF_UNITS = 64;
+
+/**
+ * A quantile found by bisection (to 1e-15 relative) vs its defining CDF or a closed form: the
+ * CDFs (normalCdf, the regularised incomplete gamma by series or continued fraction) are
+ * accurate to ~1e-14, and a quantile inherits that divided by the density; 1e-10 leaves margin.
+ */
+export const RTOL_QUANTILE = 1e-10;
+
+/**
+ * vs published tables (Abramowitz & Stegun Table 26.8; NIST e-Handbook 1.3.6.7.4), printed to
+ * 5-6 significant digits: half a unit in the sixth digit is 5e-6 relative.
+ */
+export const RTOL_PUBLISHED_TABLE = 5e-6;
 
 // ---------------------------------------------------------------------------------------
 // The comparison.

@@ -25,7 +25,7 @@ describe('mutants are rejected by the named properties', () => {
       expect(run.counterexample).toBeDefined();
       expect(run.outcome?.ok).toBe(false);
       expect(run.message).toContain(mutant.property.name);
-      expect(run.message).toContain(`HSR_SEED=${SEED}`);
+      expect(run.message).toContain(`HSR_REPLAY='${mutant.property.name}=${SEED}:`);
     });
     test(`${mutant.property.name} accepts the unmutated implementation on the same cases`, () => {
       // Guards against a property that rejects everything.

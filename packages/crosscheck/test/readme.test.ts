@@ -1,58 +1,30 @@
-/** The README's checkAgainstOracles example runs, and the same call catches a wrong trace. */
+/**
+ * The README's promises that can be checked here: the symbolic limits it states are the code's,
+ * and every option and export its examples use exists. Its examples themselves run verbatim in
+ * a fresh project that installs the packed packages (test/pack).
+ */
 import { readFileSync } from 'node:fs';
-import { describe, expect, test, vi } from 'vitest';
-import * as numeric from '@hsr/numeric';
-import type { Dataset, Model, Variant } from '@hsr/numeric';
+import { describe, expect, test } from 'vitest';
 import * as crosscheck from '../src/index.ts';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
-/** The README's "Checking your own implementation" code block. */
-function example(): string {
-  const section = README.slice(README.indexOf('## Checking your own implementation'));
-  const m = /```ts\n([\s\S]*?)```/.exec(section);
-  if (!m) throw new Error('README example not found');
-  return m[1]!;
+/** The README's code blocks that are files: a first line `// name.ext`. */
+function readmeFiles(text: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const m of text.matchAll(/```(?:ts|js)\n\/\/ ([\w.-]+\.(?:ts|mjs))\n([\s\S]*?)```/g)) files.set(m[1]!, `// ${m[1]}\n${m[2]}`);
+  return files;
 }
 
-describe('README example', () => {
-  test('runs as written and passes for a correct trace', () => {
-    const body = example()
-      .replace(/^import .*$/gm, '')
-      .replace(/\(model, data, variant\)/g, '(model: Model, data: Dataset, variant: Variant)');
-    const logs: unknown[][] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...args) => void logs.push(args));
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const run = new Function('checkAgainstOracles', 'hessianTraces', body.replace(/: (Model|Dataset|Variant)/g, ''));
-    run(crosscheck.checkAgainstOracles, numeric.hessianTraces);
-    log.mockRestore();
-    expect(logs[0]?.[0]).toBe(true);
-    expect(String(logs[0]?.[1])).toContain('trace-equals-eigenvalue-sum: ok');
+describe('README', () => {
+  test('its examples are files: the implementation, four vitest tests and a plain Node script', () => {
+    expect([...readmeFiles(README).keys()]).toEqual(['curvature.ts', 'curvature.test.ts', 'fullHessian.test.ts', 'float32.test.ts', 'properties.test.ts', 'check.mjs']);
   });
 
-  test('the same call rejects a trace that is off by a factor', () => {
-    const wrong = (m: Model, d: Dataset, v: Variant) => 1.001 * numeric.hessianTraces(m, d, v).traceH;
-    const report = crosscheck.checkAgainstOracles({ quantity: 'traceH', implementation: wrong, runs: 25, seed: 1 });
-    expect(report.ok).toBe(false);
-    expect(report.failures[0]).toContain('replay: HSR_SEED=1');
-  });
-
-  test('a user bound gradient is checked against central differences (and autodiff when present)', () => {
-    const mine = (m: Model, d: Dataset, v: Variant) => numeric.boundGradient(m, d, v, 'lower').gradient;
-    const report = crosscheck.checkAgainstOracles({ quantity: 'boundGradient', bound: 'lower', implementation: mine, runs: 10, seed: 2, cases: { inputDim: [1, 3], hiddenDim: [1, 3], samples: [1, 4] } });
-    expect(report.failures).toEqual([]);
-    expect(report.runs.map((r) => r.property)).toContain('bound-gradient-vs-central-difference');
-  });
-
-  test('symbolicRuns adds the symbolic engines, which accept a right T2 and reject a wrong one', () => {
-    const right = (m: Model, d: Dataset, v: Variant) => numeric.hessianTraces(m, d, v).traceH2;
-    const ok = crosscheck.checkAgainstOracles({ quantity: 'traceH2', implementation: right, runs: 3, seed: 4, symbolicRuns: 2, cases: { activations: ['tanh'] } });
-    expect(ok.failures).toEqual([]);
-    expect(ok.runs.map((r) => r.property)).toEqual(expect.arrayContaining(['traces-equal-nerdamer', 'traces-equal-mathjs']));
-    const wrong = (m: Model, d: Dataset, v: Variant) => 1.0001 * numeric.hessianTraces(m, d, v).traceH2;
-    const bad = crosscheck.checkAgainstOracles({ quantity: 'traceH2', implementation: wrong, runs: 3, seed: 4, symbolicRuns: 2, cases: { activations: ['tanh'] } });
-    const failed = bad.runs.filter((r) => !r.ok).map((r) => r.property);
-    expect(failed).toEqual(expect.arrayContaining(['traces-equal-nerdamer', 'traces-equal-mathjs']));
+  test('every name its examples import from @hsr/crosscheck is exported', () => {
+    for (const [, body] of readmeFiles(README))
+      for (const m of body.matchAll(/import \{([^}]*)\} from '@hsr\/crosscheck'/g))
+        for (const name of m[1]!.split(',').map((s) => s.trim())) if (name && !name.startsWith('type ')) expect(crosscheck).toHaveProperty(name);
   });
 
   test('the README states the symbolic limits the code uses', () => {

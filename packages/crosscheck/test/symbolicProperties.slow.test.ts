@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ACTIVATION_NAMES } from '@hsr/numeric';
 import { MATHJS_GELU_SKIP_REASON } from '@hsr/symbolic';
-import { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_PROPERTIES, caseArbitrary, runProperty } from '../src/index.ts';
+import { SYMBOLIC_CASE_OPTIONS, caseArbitrary, runProperty } from '../src/index.ts';
+import { SYMBOLIC_PROPERTIES } from '../src/symbolic.ts';
 
 const FILE = 'packages/crosscheck/test/symbolicProperties.slow.test.ts';
 

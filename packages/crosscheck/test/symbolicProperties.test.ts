@@ -8,24 +8,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { ACTIVATION_NAMES, hessianTraces, parameterCount, type Activation, type Variant } from '@hsr/numeric';
-import {
-  SYMBOLIC_CASE_OPTIONS,
-  SYMBOLIC_LIMITS,
-  SYMBOLIC_PROPERTIES,
-  auditCases,
-  auditGenerated,
-  buildCase,
-  caseArbitrary,
-  runProperty,
-  symbolicOrder,
-  traceGradientsEqualMathjs,
-  traceGradientsEqualNerdamer,
-  tracesEqualMathjs,
-  tracesEqualNerdamer,
-  withImplementations,
-  type CaseSpec,
-  type CheckCase,
-} from '../src/index.ts';
+import { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_LIMITS, buildCase, caseArbitrary, runProperty, withImplementations, type CaseSpec, type CheckCase } from '../src/index.ts';
+import { SYMBOLIC_PROPERTIES, auditCases, auditGenerated, symbolicOrder, traceGradientsEqualMathjs, traceGradientsEqualNerdamer, tracesEqualMathjs, tracesEqualNerdamer } from '../src/symbolic.ts';
 import { MUTANTS } from './mutantList.ts';
 
 const FULL_MEAN: Variant = { reduction: 'mean', block: 'all', curvature: 'hessian' };

@@ -3,13 +3,23 @@
  * the line and column (V8's messages carry no position for many errors and quote the whole
  * file for others) and that reads the non-JSON literals NaN / Infinity / -Infinity, which
  * other tools write, as numbers so that validation can name the field they sit in.
+ *
+ * Before either parser runs, one linear scan of the structure refuses what both would accept
+ * silently or fail on badly: a field named twice in one object (JSON.parse keeps the last one
+ * without a word, so `{"y": [...], "y": [...]}` would train on the second list) and nesting
+ * deeper than MAX_JSON_DEPTH (the strict parser recurses; none of our formats nests deeper
+ * than 3 outside the free-form "about" notes).
  */
 import { InputError } from './errors.ts';
 import { stripBom } from './textFile.ts';
 
+/** Deepest nesting of arrays and objects accepted: far above the formats' 3, far below the stack. */
+export const MAX_JSON_DEPTH = 64;
+
 /** Parse JSON text; throws InputError with line and column. NaN/Infinity literals become numbers. */
 export function parseJsonText(raw: string, file: string): unknown {
   const text = stripBom(raw);
+  checkJsonStructure(text, file);
   try {
     return JSON.parse(text);
   } catch (builtinError) {
@@ -21,6 +31,117 @@ export function parseJsonText(raw: string, file: string): unknown {
       throw new InputError(file, null, `invalid JSON: ${message}`);
     }
     return value;
+  }
+}
+
+/** 1-based line and column of a character offset (LF, CRLF and CR line ends). */
+function position(text: string, at: number): { kind: 'position'; line: number; column: number; offset: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let k = 0; k < at && k < text.length; k++) {
+    const ch = text.charCodeAt(k);
+    if (ch === 10 || (ch === 13 && text.charCodeAt(k + 1) !== 10)) {
+      line++;
+      lineStart = k + 1;
+    }
+  }
+  return { kind: 'position', line, column: at - lineStart + 1, offset: at };
+}
+
+/** An open object: the keys seen, with their offsets. */
+interface ObjectLevel {
+  readonly keys: Map<string, number>;
+}
+
+/** The end of the string starting at `start` (its closing quote), or -1 if unterminated. */
+function stringEnd(text: string, start: number): number {
+  let end = start + 1;
+  while (true) {
+    end = text.indexOf('"', end);
+    if (end < 0) return -1;
+    // A quote preceded by an odd run of backslashes is escaped.
+    let backslashes = 0;
+    for (let k = end - 1; k > start && text.charCodeAt(k) === 92; k--) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end++;
+  }
+}
+
+/** `X[3]`, `about.notes[0]`: the path of the object holding the key at `offset`, by a slow scan (messages only). */
+function pathAt(text: string, offset: number): string {
+  const stack: { key: string | null; index: number | null }[] = [];
+  for (let i = 0; i < offset; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34) {
+      const end = stringEnd(text, i);
+      if (end < 0 || end >= offset) break;
+      const top = stack.at(-1);
+      if (top !== undefined && top.index === null && /^\s*:/.test(text.slice(end + 1, end + 64))) {
+        try {
+          top.key = JSON.parse(text.slice(i, end + 1)) as string;
+        } catch {
+          top.key = text.slice(i + 1, end);
+        }
+      }
+      i = end;
+    } else if (ch === 123) stack.push({ key: null, index: null });
+    else if (ch === 91) stack.push({ key: null, index: 0 });
+    else if (ch === 125 || ch === 93) stack.pop();
+    else if (ch === 44) {
+      const top = stack.at(-1);
+      if (top !== undefined && top.index !== null) top.index++;
+    }
+  }
+  // The innermost level is the object whose key is at `offset`: its own last key is not part of the path.
+  let out = '';
+  for (const level of stack.slice(0, -1)) {
+    if (level.index !== null) out += `[${level.index}]`;
+    else if (level.key !== null) out += out === '' ? level.key : `.${level.key}`;
+  }
+  return out;
+}
+
+/**
+ * Duplicate keys and nesting depth, in one pass over the brackets and strings (the regex
+ * engine jumps over number runs, strings are skipped with indexOf; a string is a key when a
+ * ":" follows it). Malformed text is left to the parsers.
+ */
+export function checkJsonStructure(text: string, file: string): void {
+  const stack: (ObjectLevel | null)[] = [];
+  const structural = /["{}[\]]/g;
+  for (let match = structural.exec(text); match !== null; match = structural.exec(text)) {
+    const i = match.index;
+    const ch = text.charCodeAt(i);
+    if (ch === 34) {
+      const end = stringEnd(text, i);
+      if (end < 0) return; // unterminated: the parser reports it
+      structural.lastIndex = end + 1;
+      const top = stack.at(-1);
+      if (top === undefined || top === null) continue;
+      let next = end + 1;
+      while (next < text.length && /\s/.test(text[next]!)) next++;
+      if (text[next] !== ':') continue;
+      let key = text.slice(i + 1, end);
+      if (key.includes('\\')) {
+        try {
+          key = JSON.parse(text.slice(i, end + 1)) as string;
+        } catch {
+          return; // a bad escape: the parser reports it
+        }
+      }
+      const first = top.keys.get(key);
+      if (first !== undefined) {
+        const at = position(text, first);
+        const field = [pathAt(text, first), key].filter((part) => part !== '').join('.');
+        throw new InputError(file, position(text, i), `field ${JSON.stringify(field)} appears twice in one object (first at line ${at.line}, column ${at.column}); each field may be given once`);
+      }
+      top.keys.set(key, i);
+    } else if (ch === 123 || ch === 91) {
+      if (stack.length >= MAX_JSON_DEPTH) throw new InputError(file, position(text, i), `nested more than ${MAX_JSON_DEPTH} levels deep (model and data files nest 3 levels)`);
+      stack.push(ch === 123 ? { keys: new Map() } : null);
+    } else {
+      stack.pop();
+    }
   }
 }
 
@@ -42,16 +163,7 @@ class LenientJsonParser {
   }
 
   private fail(reason: string, at = this.i): never {
-    let line = 1;
-    let lineStart = 0;
-    for (let k = 0; k < at && k < this.text.length; k++) {
-      const ch = this.text.charCodeAt(k);
-      if (ch === 10 || (ch === 13 && this.text.charCodeAt(k + 1) !== 10)) {
-        line++;
-        lineStart = k + 1;
-      }
-    }
-    throw new InputError(this.file, { kind: 'position', line, column: at - lineStart + 1, offset: at }, reason);
+    throw new InputError(this.file, position(this.text, at), reason);
   }
 
   private here(): string {

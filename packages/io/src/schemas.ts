@@ -37,10 +37,26 @@ export const modelFileSchema = z.strictObject({
   about: aboutField.optional(),
 });
 
-const labelValue = z
-  .number({ error: (issue) => (issue.input === undefined ? 'is missing' : `must be an integer class index, got ${describe(issue.input)}`) })
-  .refine((v) => Number.isInteger(v), { error: (issue) => `must be an integer class index, got ${describe(issue.input)}`, abort: true })
-  .refine((v) => v >= 0, { error: (issue) => `label ${describe(issue.input)} is negative (labels are class indices 0..c-1)` });
+/**
+ * Largest class index a data file may hold: 65,535 (c <= 65,536 classes). Checked exactly, as a
+ * number, before any integer array holds it: an Int32Array would turn 2^32 into class 0 and
+ * 2^31 into -2^31. Every sample carries a c x c softmax covariance, so a c past this is no
+ * three-layer classifier this toolkit can evaluate, only a typo or a corrupt column.
+ */
+export const MAX_LABEL = 65_535;
+
+/** Why a number is not a class index, or null when it is one. */
+export function labelProblem(value: number): string | null {
+  if (!Number.isInteger(value)) return `must be an integer class index, got ${describe(value)}`;
+  if (value < 0) return `label ${describe(value)} is negative (labels are class indices 0..c-1)`;
+  if (value > MAX_LABEL) return `label ${describe(value)} is too large (class indices go up to ${MAX_LABEL})`;
+  return null;
+}
+
+const labelValue = z.number({ error: (issue) => (issue.input === undefined ? 'is missing' : `must be an integer class index, got ${describe(issue.input)}`) }).superRefine((v, ctx) => {
+  const problem = labelProblem(v);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, input: v });
+});
 
 export const dataFileSchema = z.strictObject({
   X: numberMatrix,

@@ -57,6 +57,12 @@ describe('parseDataJson', () => {
     ['string label', dataText({ y: [0, '1', 2, 1] }), 'data.json: y[1]: must be an integer class index, got "1"'],
     ['NaN label', dataText({}).replace('"y":[0,1,2,1]', '"y":[0,1,NaN,1]'), 'data.json: y[2]: must be an integer class index, got NaN'],
     ['label beyond classNames', dataText({ classNames: ['a', 'b'] }), 'data.json: y[2]: label 2 is out of range 0..1 (classNames has 2 entries)'],
+    // An Int32Array would make 2^32 class 0, 2^32 + 1 class 1 and 2^31 class -2^31: each is refused as a number.
+    ['label 2^32', dataText({ y: [0, 1, 4294967296, 1] }), 'data.json: y[2]: label 4294967296 is too large (class indices go up to 65535)'],
+    ['label 2^32 + 1', dataText({ y: [0, 1, 4294967297, 1] }), 'data.json: y[2]: label 4294967297 is too large (class indices go up to 65535)'],
+    ['label 2^31', dataText({ y: [2147483648, 1, 2, 1] }), 'data.json: y[0]: label 2147483648 is too large (class indices go up to 65535)'],
+    ['label 1e300', dataText({ y: [0, 1, 1e300, 1] }), 'data.json: y[2]: label 1e+300 is too large (class indices go up to 65535)'],
+    ['label just past the limit', dataText({ y: [0, 1, 65536, 1] }), 'data.json: y[2]: label 65536 is too large (class indices go up to 65535)'],
     ['featureNames of the wrong length', dataText({ featureNames: ['u'] }), 'data.json: featureNames: has 1 names for d = 2 features (the length of X[0])'],
     ['unknown field', dataText({ labels: [0, 1, 2, 1] }), 'data.json: labels: unknown field "labels" (expected X, y, name, featureNames, classNames, source, about)'],
     ['typo close to a field', JSON.stringify({ X: GOOD_DATA.X, Y: GOOD_DATA.y }), 'data.json: Y: unknown field "Y" (expected X, y, name, featureNames, classNames, source, about); did you mean "y"?'],
@@ -115,6 +121,11 @@ describe('parseDataCsv', () => {
     ['non-integer label', 'a,label\n1,0.5\n', 'data.csv: row 2, column "label": not an integer class index: "0.5"'],
     ['label text', 'a,label\n1,setosa\n', 'data.csv: row 2, column "label": not an integer class index: "setosa"'],
     ['negative label', 'a,label\n1,0\n2,-2\n', 'data.csv: row 3, column "label": label -2 is negative (labels are class indices 0..c-1)'],
+    ['label 2^32', 'a,label\n1,0\n2,4294967296\n', 'data.csv: row 3, column "label": label 4294967296 is too large (class indices go up to 65535)'],
+    ['label 2^31 written with an exponent', 'a,label\n1,2.147483648e9\n', 'data.csv: row 2, column "label": label 2147483648 is too large (class indices go up to 65535)'],
+    ['a NUL byte (binary data)', 'a,label\n1,0\n2\u0000,1\n', 'data.csv: line 3, column 2: a NUL byte: this is binary data, not a comma-separated text file'],
+    ['a field longer than the limit', `a,label\n${'0'.repeat(2000)},1\n`, 'data.csv: row 2: field 1 is longer than 1024 characters (is this a comma-separated text file?)'],
+    ['a header that is one long run of text', `${'x'.repeat(5000)}`, 'data.csv: row 1: field 1 is longer than 1024 characters (is this a comma-separated text file?)'],
     ['unterminated quote', 'a,label\n"1,0\n2,1\n', 'data.csv: row 2: unterminated quoted field (a " is never closed)'],
     ['text after a closing quote', 'a,label\n"1"x,0\n', 'data.csv: row 2: unexpected "x" after a closing quote (expected "," or the end of the row)'],
     ['stray quote', 'a,label\n1"2,0\n', 'data.csv: row 2: a " inside an unquoted field (quote the whole field and double the inner quotes)'],
@@ -124,6 +135,20 @@ describe('parseDataCsv', () => {
     const error = inputError(() => parseDataCsv(text, 'data.csv'));
     expect(error.message).toBe(message);
     expect(error.message).not.toMatch(/[\r\n]/);
+  });
+
+  test('the largest class index is accepted, and labels come out exactly', () => {
+    const data = parseDataCsv('a,label\n1,65535\n2,0\n', 'd.csv');
+    expect(Array.from(data.y)).toEqual([65535, 0]);
+    expect(Array.from(parseDataJson(dataText({ y: [0, 65535, 2, 1] }), 'd.json').y)).toEqual([0, 65535, 2, 1]);
+  });
+
+  test('a long file is read row by row: rows, values and line numbers survive the growing buffers', () => {
+    const rows = Array.from({ length: 5000 }, (_, n) => `${n},${n * 0.5},${n % 3}`);
+    const data = parseDataCsv(`a,b,label\n${rows.join('\n')}\n`, 'd.csv');
+    expect([data.samples, data.features]).toEqual([5000, 2]);
+    expect([data.X[2 * 4999], data.X[2 * 4999 + 1], data.y[4999]]).toEqual([4999, 2499.5, 4999 % 3]);
+    expect(inputError(() => parseDataCsv(`a,b,label\n${rows.join('\n')}\n1,2,x\n`, 'd.csv')).message).toBe('d.csv: row 5002, column "label": not an integer class index: "x"');
   });
 
   test('a CSV cell location is structured', () => {

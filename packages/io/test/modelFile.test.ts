@@ -166,7 +166,9 @@ describe('reading files', () => {
 
   test('checkModelData names the data file: feature count', () => {
     const data = parseDataJson(JSON.stringify({ X: [[1, 2, 3]], y: [0] }), 'data.json');
-    expect(inputError(() => checkModelData(model, 'model.json', data, 'data.json')).message).toBe('data.json: has 3 features per sample, but model.json expects d = 2 (the number of columns of W)');
+    expect(inputError(() => checkModelData(model, 'model.json', data, 'data.json')).message).toBe('data.json: X[0]: has 3 features per sample, but model.json expects d = 2 (the number of columns of W)');
+    const csv = parseDataCsv('a,b,c,label\n1,2,3,0\n', 'data.csv');
+    expect(inputError(() => checkModelData(model, 'model.json', csv, 'data.csv')).message).toBe('data.csv: row 1: has 3 feature columns ("a", "b", "c"), but model.json expects d = 2 (the number of columns of W)');
   });
 
   test('checkModelData names the data file: label range, as y[n] for JSON and as the cell for CSV', () => {

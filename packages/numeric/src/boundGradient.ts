@@ -430,7 +430,8 @@ export function boundGradientFromTraces(tg: TraceGradients, of: BoundKind): Boun
   const bounds = wolkowiczStyanBounds(tg.traceH, tg.traceH2, P);
   const value = of === 'upper' ? bounds.lambdaMaxUpper : of === 'lower' ? bounds.lambdaMinLower : bounds.rangeUpper;
   const R = bounds.spread * Math.sqrt(P - 1);
-  const degenerate = !(R > 0);
+  // s = 0 exactly (the clamp of eq:s2-clamp); a NaN R is an overflow, not a degenerate spectrum.
+  const degenerate = R === 0;
   const gradient = new Float64Array(tg.gradTraceH.length);
   if (degenerate) {
     // Minimum-norm subgradient: the R-part contributes nothing at its zero.

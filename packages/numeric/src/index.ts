@@ -20,6 +20,8 @@ export type { Rng } from './random.ts';
 export { createRng } from './random.ts';
 export type { InitOptions, ModelArrays } from './model.ts';
 export { ShapeError, checkCompatible, createDataset, createModel, initModel, modelToArrays, subsetDataset } from './model.ts';
+export type { RangeProblem } from './inputRange.ts';
+export { MAX_ROW_NORM, findInputRangeProblem, findOutputOverflow, findRangeProblem } from './inputRange.ts';
 export type { ForwardPass } from './network.ts';
 export { accuracy, forwardPass, loss, lossGradient, reductionScale } from './network.ts';
 export type { SampleCurvature } from './sampleCurvature.ts';
@@ -35,6 +37,8 @@ export type { BoundGradient, BoundKind, TraceGradients } from './boundGradient.t
 export { BOUND_KINDS, boundGradient, boundGradientFromTraces, traceGradients } from './boundGradient.ts';
 export type { NamedDataset } from './datasets/namedDataset.ts';
 export { classesFromLabels, defaultNames } from './datasets/namedDataset.ts';
+export type { PrincipalComponents } from './datasets/pca.ts';
+export { applyPca, fitPca } from './datasets/pca.ts';
 export type { SplitOptions, Standardizer, TrainTestSplit } from './datasets/split.ts';
 export { applyStandardizer, fitStandardizer, standardizeSplit, trainTestSplit } from './datasets/split.ts';
 export type { BlobsOptions, CosineOptions, MoonsOptions, XorOptions } from './datasets/synthetic.ts';
@@ -42,13 +46,48 @@ export { cosineInputs, gaussianBlobs, meanPairwiseCosine, twoMoons, xorData } fr
 export type { OptimizerName, OptimizerOptions, Optimizer } from './training/optimizers.ts';
 export { OPTIMIZER_NAMES, createOptimizer } from './training/optimizers.ts';
 export { relativeSharpness, weightNorm } from './training/sharpness.ts';
-export type { MetricsRecord, MetricsContext } from './training/metrics.ts';
-export { METRICS_MAX_EXACT_PARAMETERS, NEGATIVE_EIGENVALUE_RTOL, computeMetrics, isFiniteRecord } from './training/metrics.ts';
-export type { StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './training/train.ts';
+export type { LayerNorms, MetricsRecord, MetricsContext } from './training/metrics.ts';
+export {
+  CALIBRATION_BINS,
+  METRICS_MAX_EXACT_PARAMETERS,
+  NEGATIVE_EIGENVALUE_RTOL,
+  SATURATION_RTOL,
+  computeMetrics,
+  expectedCalibrationError,
+  isFiniteRecord,
+  layerNorms,
+  negativeMass,
+  saturatedFraction,
+} from './training/metrics.ts';
+export type { ParameterState, StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './training/train.ts';
 export { DEFAULT_TRAINING_CONFIG, HyperparameterError, REGULARISED_BOUND, TRAINING_METHODS, train, trainAsync, validateTrainingConfig } from './training/train.ts';
 export type { HessianOperator } from './hessianVectorProduct.ts';
 export { hessianOperator, hessianVectorProduct } from './hessianVectorProduct.ts';
 export type { ExtremeEigenvalues, LanczosOptions } from './lanczos.ts';
 export { extremeEigenvalues, lanczosExtremes, tridiagonalEigen } from './lanczos.ts';
-export type { DataProtocol, ExperimentData, ExperimentSeeds, NetworkProtocol } from './experiment.ts';
+export type { DataProtocol, ExperimentData, ExperimentSeeds, NetworkProtocol, ValidationData } from './experiment.ts';
 export { deriveSeeds, experimentData, initialModel } from './experiment.ts';
+export { hessianDiagonal } from './hessianDiagonal.ts';
+export type { Probe } from './estimators/probes.ts';
+export { PROBES, drawProbe } from './estimators/probes.ts';
+export { countingOperator, denseOperator } from './estimators/denseOperator.ts';
+export type { Estimate, HutchinsonOptions, HutchinsonSamples } from './estimators/hutchinson.ts';
+export { frobeniusNormSquared, hutchinsonSamples, hutchinsonTrace, hutchinsonTraces, quadraticFormVariance } from './estimators/hutchinson.ts';
+export type { BudgetEstimate, SketchOptions } from './estimators/hutchPlusPlus.ts';
+export { hutchPlusPlus, hutchPlusPlusAtBudgets } from './estimators/hutchPlusPlus.ts';
+export type { XTraceEstimate } from './estimators/xtrace.ts';
+export { xtrace, xtraceAtBudgets } from './estimators/xtrace.ts';
+export type { AdaptiveEstimate, AdaptiveOptions } from './estimators/pyhessian.ts';
+export { PYHESSIAN_MAX_ITER, PYHESSIAN_TOL, pyhessianTopEigenvalue, pyhessianTrace, pyhessianTraceRule } from './estimators/pyhessian.ts';
+export type { EigenvalueEstimate } from './estimators/extremeEigenvalue.ts';
+export { POWER_ROUNDOFF_RTOL, lanczosAtBudgets, powerIteration, powerIterationAtBudgets } from './estimators/extremeEigenvalue.ts';
+export type { VarianceInterval } from './estimators/statistics.ts';
+export {
+  chiSquareQuantile,
+  meanAndVariance,
+  normalQuantile,
+  percentile,
+  quadraticFormExcessKurtosis,
+  quadraticFormExcessKurtosisBound,
+  sampleVarianceInterval,
+} from './estimators/statistics.ts';

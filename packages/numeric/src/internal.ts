@@ -8,3 +8,8 @@ export { gramMatrix, packedHiddenCurvature, softmaxCovarianceInner, softmaxCovar
 export type { HiddenCurvatureLayout } from './sampleCurvature.ts';
 export { sampleCurvatureIn } from './sampleCurvature.ts';
 export { CHUNK, rowDotProducts, rowDotProductsJs, weightedRowSums } from './parallel/kernels.ts';
+// The stochastic estimators' building blocks: the sketch basis, per-probe means, special functions.
+export type { Orthonormalized } from './estimators/orthonormalize.ts';
+export { DEPENDENT_RTOL, orthonormalizeRows } from './estimators/orthonormalize.ts';
+export { meanOf } from './estimators/hutchinson.ts';
+export { logGamma, regularizedGammaP } from './estimators/statistics.ts';

@@ -117,7 +117,8 @@ export function tridiagonalEigen(alpha: ArrayLike<number>, beta: ArrayLike<numbe
   return { values: Float64Array.from(order, (i) => d[i]!), lastRow: Float64Array.from(order, (i) => z[i]!) };
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
+/** a . b, summed in index order (shared with the stochastic estimators). */
+export function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;

@@ -6,7 +6,7 @@
  *   L = \frac{1}{N}\sum_n \big(\operatorname{lse}(v_n) - v_{n,y_n}\big)   (or the sum).
  *
  * The log-sum-exp is shifted by the largest logit, so the loss is finite for any finite
- * logits and p_n never overflows. Verified by `loss-gradient-vs-central-difference` and the
+ * logits and p_n never overflows; g_n is formed without 1 - p_y (see the loop). Verified by `loss-gradient-vs-central-difference` and the
  * PyTorch golden fixtures.
  */
 import { ACTIVATIONS } from './activations.ts';
@@ -85,11 +85,17 @@ export function forwardPass(model: Model, data: Dataset): ForwardPass {
     for (let k = 0; k < c; k++) sumExp += Math.exp(v[n * c + k]! - max);
     const lse = max + Math.log(sumExp);
     const y = data.y[n]!;
+    let others = 0;
     for (let k = 0; k < c; k++) {
       const pk = Math.exp(v[n * c + k]! - lse);
       p[n * c + k] = pk;
-      g[n * c + k] = pk - (k === y ? 1 : 0);
+      g[n * c + k] = pk;
+      if (k !== y) others += pk;
     }
+    // g_y = p_y - 1 taken as minus the sum of the other probabilities: the same number, but
+    // p_y - 1 rounds to 0 once the sample is confidently right (1 - p_y below 1e-16), while
+    // the sum keeps full relative accuracy; the curvature of a saturated net is made of it.
+    g[n * c + y] = -others;
     losses[n] = lse - v[n * c + y]!;
   }
   return { samples: N, inputDim: d, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht, xt, u, zt, d1, d2, d3, v, p, g, losses };

@@ -53,9 +53,16 @@ export function sampleCurvatureIn(model: Model, fp: ForwardPass, curvature: Curv
   for (let n = 0; n < N; n++) {
     const pn = n * c;
     const So = n * c * c;
+    // Entry-wise, without 1 - p: S_kk = p_k(1 - p_k) but, for the largest p, 1 - p_max is the
+    // sum of the other probabilities. In saturation (p_max = 1 - eps, eps below float64's
+    // resolution of 1 - p) the textbook p - p^2 rounds that entry to 0 and loses half of tr S_n.
+    let top = 0;
+    for (let k = 1; k < c; k++) if (fp.p[pn + k]! > fp.p[pn + top]!) top = k;
+    let others = 0;
+    for (let k = 0; k < c; k++) if (k !== top) others += fp.p[pn + k]!;
     for (let k = 0; k < c; k++) {
       const pk = fp.p[pn + k]!;
-      for (let kk = 0; kk < c; kk++) S[So + k * c + kk] = (k === kk ? pk : 0) - pk * fp.p[pn + kk]!;
+      for (let kk = 0; kk < c; kk++) S[So + k * c + kk] = k === kk ? pk * (k === top ? others : 1 - pk) : -pk * fp.p[pn + kk]!;
     }
     const Bo = n * c * h;
     for (let k = 0; k < c; k++) {

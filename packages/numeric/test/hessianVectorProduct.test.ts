@@ -3,7 +3,7 @@
  * times v on every activation x bias x block x curvature of the shared case spread.
  */
 import { describe, expect, it } from 'vitest';
-import { RTOL_VS_DENSE } from '@hsr/testkit';
+import { matVec, RTOL_VS_DENSE } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, createRng, denseHessian, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import { hessianOperator } from '../src/hessianVectorProduct.ts';
 import { caseSpread } from '@hsr/crosscheck/cases';
@@ -11,16 +11,6 @@ import { caseSpread } from '@hsr/crosscheck/cases';
 const variants: Variant[] = [];
 for (const block of BLOCKS) for (const curvature of CURVATURES) variants.push({ reduction: 'mean', block, curvature });
 variants.push({ reduction: 'sum', block: 'all', curvature: 'hessian' });
-
-function matVec(H: { size: number; data: Float64Array }, v: Float64Array): Float64Array {
-  const out = new Float64Array(H.size);
-  for (let i = 0; i < H.size; i++) {
-    let s = 0;
-    for (let j = 0; j < H.size; j++) s += H.data[i * H.size + j]! * v[j]!;
-    out[i] = s;
-  }
-  return out;
-}
 
 describe.each(caseSpread())('Hessian-vector products on $name', ({ model, data }: { model: Model; data: Dataset }) => {
   it.each(variants)('equal the dense Hessian times v ($block, $curvature, $reduction)', (variant) => {

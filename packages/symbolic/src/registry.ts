@@ -6,15 +6,15 @@
  * the sweep (verification/) evaluates the same definitions on generated shapes and compares
  * them with nerdamer, mathjs and @hsr/numeric, and the docs show per entry what that checked.
  *
- * Two entries are specifications rather than formulas (the Lanczos recurrence, the paired
- * verdict): an algorithm or a decision rule the notation does not evaluate. Their statement is
- * typed, marked `specification`, and the docs say that what is checked is their output, by the
- * tests listed, not the statement.
+ * Four entries are specifications rather than formulas (the Lanczos recurrence, the paired
+ * verdict, PyHessian's stopping rules, power iteration): an iteration or a decision rule the
+ * notation does not evaluate. Their statement is typed, marked `specification`, and the docs say
+ * that what is checked is their output, by the sweep and the tests listed, not the statement.
  *
  * The entries follow the derivation chain of the bound and its gradient (docs/derivation.md):
  * loss -> g_n -> S_n -> A_n, C_n -> the Hessian blocks -> T1, T2 -> alpha, beta -> the seeds and
  * explicit partials -> grad T -> grad U; then the Hessian-vector product and Lanczos, training,
- * and the activations.
+ * the Hessian's diagonal and the stochastic estimators, and the activations.
  *
  * This module loads neither computer-algebra engine (`@hsr/symbolic/registry`), so a command
  * that only prints formulas does not pay for nerdamer and mathjs.
@@ -67,6 +67,46 @@ import {
   SAM_EPSILON,
   SGD,
 } from './definitions/training.ts';
+import {
+  COMPLEMENT_FORM,
+  COMPLEMENT_FORM_EXPANDED,
+  DEGREES_OF_FREEDOM,
+  DIAG_A_WEIGHTED,
+  DIAG_S,
+  DIAG_SUM,
+  DIAG_V,
+  DIAG_W,
+  H_PROBE,
+  H_SQUARED,
+  HUTCH_PLUS_PLUS,
+  INTERVAL_HIGH,
+  INTERVAL_LOW,
+  KURTOSIS_BOUND_GAUSS,
+  KURTOSIS_BOUND_RADEMACHER,
+  KURTOSIS_GAUSS,
+  KURTOSIS_RADEMACHER,
+  MOMENT_MATCH,
+  OFF_DIAGONAL,
+  OFF_DIAGONAL_SQUARED,
+  PROJECTED_PROBE,
+  QUADRATIC,
+  ROW_SQUARES,
+  SAMPLE_VARIANCE_VARIANCE,
+  SKETCH_M,
+  SKETCH_TRACE,
+  SQUARED_NORM,
+  T1_HAT,
+  T1_HAT_VAR_GAUSS,
+  T1_HAT_VAR_RADEMACHER,
+  T2_HAT,
+  T2_HAT_VAR_GAUSS,
+  T2_HAT_VAR_RADEMACHER,
+  VBAR,
+  XTRACE,
+  XTRACE_FORM,
+  XTRACE_PROJECTED,
+  XTRACE_TRACE,
+} from './definitions/estimators.ts';
 import { add, define, div, extent, mul, num, pow, ref, sqrt, sub, sum, type Definition, type Expr, type TensorSymbol } from './notation/expression.ts';
 import { renderDisplay, renderReference, type Formula } from './notation/latex.ts';
 
@@ -674,21 +714,194 @@ const TRAINING: FormulaEntry[] = [
     displays: [],
     // A specification: a decision rule, not a formula the notation evaluates (its tests check it).
     latex: [
-      String.raw`I_s = \pm\,(b_s - m_s),\quad \bar I = \operatorname{mean}_s I_s,\quad \sigma = \operatorname{sd}_s I_s;\qquad
-\text{better: holds iff } \bar I > \tau = \max(\sigma,\ 0.01\,|\bar b|);\qquad
-\text{not worse: holds iff } \bar I - \sigma > -\delta`,
+      String.raw`r_s = \ln\frac{m_s}{b_s}\ \text{(positive quantities) or } m_s - b_s,\quad I_s = \mp r_s,\quad d_s = I_s - \beta;\qquad
+\text{holds iff } \tilde p < \alpha \text{ and } \bar d > 0;\quad \text{does not hold iff } \tilde p < \alpha \text{ and } \bar d < 0`,
     ],
     variables: [
-      { symbol: 'm_s, b_s', meaning: "the HSR run's and the baseline's final values for seed $s$, from the same initial model and split" },
-      { symbol: '\\tau, \\delta', meaning: 'the decisiveness threshold and the allowed shortfall' },
+      { symbol: 'm_s, b_s', meaning: "the HSR run's and the baseline's values for seed $s$, from the same initial model and split" },
+      { symbol: 'I_s', meaning: 'the improvement: $-r_s$ when lower is better, $r_s$ when higher is' },
+      { symbol: '\\beta', meaning: 'the boundary: the smallest effect worth the name ($-\\ln 0.99$, a 1% change) for "better" claims, minus the margin for "not worse" claims' },
+      { symbol: '\\tilde p', meaning: 'the Holm-adjusted two-sided p of mean $d = 0$: paired t-test per data set, sign-flip permutation test pooled over data sets; $\\alpha = 0.05$' },
     ],
     derivation: [
-      'The sign makes $I > 0$ mean that HSR is better. "Does not hold" when decisively the other way ($\\bar I < -\\tau$, or $\\bar I + \\sigma < -\\delta$); otherwise inconclusive; fewer than two paired seeds give no spread and are inconclusive.',
+      'Log-ratios make the comparison scale-free across seeds and data sets whose values differ several-fold. Testing $d$ against the boundary rather than 0 keeps a consistent but negligible difference from being called an effect and a knife-edge mean from holding. Otherwise inconclusive; fewer than two paired seeds give no test and are inconclusive.',
     ],
-    implementation: ['@hsr/cli pairedVerdict (report/verdicts.ts)'],
-    verifiedBy: ['packages/cli/test/report/verdicts.test.ts'],
+    implementation: ['@hsr/cli evaluateClaims (report/verdicts.ts), with report/statistics.ts'],
+    verifiedBy: ['packages/cli/test/report/verdicts.test.ts', 'packages/cli/test/report/statistics.test.ts'],
     auditQuantities: [],
-    cost: '$O(n)$ for $n$ seeds',
+    cost: '$O(n)$ per data set for $n$ seeds; pooled over $n$ pairs, $O(2^n)$ exactly up to $n = 20$, else $O(nB)$ for $B = 10^5$ sampled sign patterns',
+    definitions: [],
+  },
+];
+
+/** The sweep's checks of the estimators (symbolic verification/run.ts estimatorLegs). */
+const ESTIMATOR_SWEPT = [...SWEPT, 'packages/symbolic/test/verification/run.test.ts'];
+
+/**
+ * The Hessian's diagonal and the stochastic estimators `hsr estimate` measures against the
+ * closed forms (numeric's estimators/, docs/estimators.md), with the statistics behind their
+ * checks. The estimators are definitions over the block's Hessian $H$ and the probes; the sweep
+ * gives them the probes numeric draws from the same seed and holds them to numeric's estimators
+ * on the same matrix, and their moments to every Rademacher probe and to the dense spectrum.
+ */
+const ESTIMATORS: FormulaEntry[] = [
+  entry({
+    id: 'hessian-diagonal',
+    label: 'eq:hessian-diagonal',
+    title: 'Diagonal of the Hessian in closed form',
+    displays: [show(def(DIAG_W), def(DIAG_V)), captioned('for cross-entropy, as the code evaluates it: a weighted variance', def(VBAR), DIAG_A_WEIGHTED), show(DIAG_S), captioned('its sum is $T_1$', DIAG_SUM)],
+    derivation: [
+      "The diagonal entries of the blocks of eq:hessian-blocks: $i = i'$, $j = j'$ in $H_{\\tilde W\\tilde W}$ and $k = k'$, $l = l'$ in $H_{\\tilde V\\tilde V}$; the cross block $H_{\\tilde W\\tilde V}$ holds no diagonal entry.",
+      "For cross-entropy $(V^\\top S_nV)_{ii} = \\sum_k p_{nk}V_{ki}^2 - \\bar v_{ni}^2$, which the code evaluates as the weighted variance $\\sum_k p_{nk}(V_{ki} - \\bar v_{ni})^2$ (every term $\\ge 0$, no cancellation), and $1 - p_{nk}$ for the largest probability as the sum of the others, so saturated samples keep their relative accuracy. Gauss–Newton ($\\mathbb 1_H = 0$) drops $\\delta_{ni}\\varphi''_{ni}$.",
+      'The sum of its squares, $\\sum_a H_{aa}^2$, is the diagonal term of the variance of Rademacher Hutchinson (eq:hutchinson-trace), at any $P$.',
+    ],
+    implementation: ['@hsr/numeric hessianDiagonal'],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/hessianDiagonal.test.ts'],
+    cost: '$O(N(hc + h\\tilde d + c\\tilde h)) = O(NP)$',
+  }),
+  entry({
+    id: 'hutchinson-trace',
+    label: 'eq:hutchinson-trace',
+    title: 'Girard–Hutchinson trace estimator',
+    displays: [show(def(QUADRATIC), def(T1_HAT)), captioned('its variance, for Gaussian and for Rademacher probes', def(T1_HAT_VAR_GAUSS)), show(def(T1_HAT_VAR_RADEMACHER))],
+    derivation: [
+      '$E[v^\\top Hv] = \\mathrm{tr}(H\\,E[vv^\\top]) = \\mathrm{tr}H$ (Girard 1989, Hutchinson 1989): the estimate is unbiased for any probe with $E[vv^\\top] = I$.',
+      'The variance of a quadratic form in independent entries (Avron & Toledo 2011): $\\mathrm{Var}(v^\\top Hv) = 2\\|H\\|_F^2$ for Gaussian entries; Rademacher entries have $v_a^2 = 1$, so the diagonal of $H$ carries none of it. $\\sum_{a,b}H_{ab}^2 = T_2$ and $\\sum_a H_{aa}^2$ comes from eq:hessian-diagonal, so the variances are known at any $P$.',
+      'The sweep gives the definition the probes numeric draws from the same seed and compares it with numeric `hutchinsonTrace` on the same matrix; its mean over all $2^P$ Rademacher probes with $T_1$; the Rademacher variance with the exact variance over those probes and the Gaussian one with $2\\sum\\lambda^2/m$ from the dense spectrum.',
+    ],
+    implementation: ['@hsr/numeric hutchinsonTrace', '@hsr/numeric hutchinsonTraces', '@hsr/numeric hutchinsonSamples', '@hsr/numeric quadraticFormVariance'],
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/hutchinson.test.ts', 'packages/numeric/test/estimators/hutchinson.slow.test.ts'],
+    cost: '$m$ Hessian-vector products plus $O(mP)$',
+  }),
+  entry({
+    id: 'frobenius-estimator',
+    label: 'eq:frobenius-estimator',
+    title: 'Frobenius-norm estimator of T2',
+    displays: [show(def(H_PROBE), def(SQUARED_NORM)), show(def(T2_HAT)), captioned('its variance, for Gaussian and for Rademacher probes', def(H_SQUARED), def(T2_HAT_VAR_GAUSS)), show(def(T2_HAT_VAR_RADEMACHER))],
+    derivation: [
+      "$\\|Hv\\|^2 = v^\\top H^2v$: eq:hutchinson-trace applied to $H^2$ (curvlinops' `hutchinson_squared_fro`), so the same products give $\\widehat{T_1}$ and $\\widehat{T_2}$ and the variances are those of eq:hutchinson-trace with $H^2$ for $H$: $\\sum_{a,b}(H^2)_{ab}^2 = \\mathrm{tr}H^4$.",
+      'The sweep compares the definition with numeric `frobeniusNormSquared` on the same probes and matrix, its mean over all Rademacher probes with $T_2$, and the variances with the exact variance over those probes and with $2\\sum\\lambda^4/m$.',
+    ],
+    implementation: ['@hsr/numeric frobeniusNormSquared', '@hsr/numeric hutchinsonTraces'],
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/hutchinson.test.ts', 'packages/numeric/test/estimators/hutchinson.slow.test.ts'],
+    cost: '$m$ Hessian-vector products plus $O(mP)$; the variances need the dense $H$ ($O(P^3)$)',
+  }),
+  entry({
+    id: 'quadratic-form-kurtosis',
+    label: 'eq:quadratic-form-kurtosis',
+    title: "Excess kurtosis of one probe's quadratic form",
+    displays: [
+      captioned('Gaussian probes', def(KURTOSIS_GAUSS)),
+      captioned('Rademacher probes, with $B$ the off-diagonal part of $H$', def(OFF_DIAGONAL), def(OFF_DIAGONAL_SQUARED), def(ROW_SQUARES)),
+      show(def(KURTOSIS_RADEMACHER)),
+      captioned('bounds from $\\|H\\|_2$ alone, for when $H$ is too large to form', KURTOSIS_BOUND_GAUSS, KURTOSIS_BOUND_RADEMACHER),
+    ],
+    derivation: [
+      'The excess kurtosis $\\kappa_4/\\kappa_2^2$ of $X = v^\\top Hv$. Gaussian: $X = \\sum\\lambda_i z_i^2$, whose cumulants are $\\kappa_r = 2^{r-1}(r-1)!\\sum\\lambda_i^r$, so $\\kappa_2 = 2\\,\\mathrm{tr}H^2$ and $\\kappa_4 = 48\\,\\mathrm{tr}H^4$.',
+      'Rademacher (derived in numeric `statistics.ts`): $X - \\mathrm{tr}H = \\sum_{a<b} 2B_{ab}v_av_b$, and $E[v_av_bv_cv_d\\cdots]$ is 1 exactly when every index occurs an even number of times; the fourth moment counts the repeated pairs and the 4-cycles of $B$, $\\kappa_2 = 2\\|B\\|_F^2$.',
+      'The bounds: $\\mathrm{tr}H^4 \\le \\|H\\|_2^2\\,\\mathrm{tr}H^2$; $\\|B\\|_2 \\le 2\\|H\\|_2$ and $|B_{ab}| \\le \\|H\\|_2$. With $P = 1$, $B = 0$ and the Rademacher form is constant (numeric returns 0).',
+      'The sweep compares both with numeric `quadraticFormExcessKurtosis` on the same matrix, the Rademacher one with the exact kurtosis over all $2^P$ probes and the Gaussian one with $12\\sum\\lambda^4/(\\sum\\lambda^2)^2$ from the dense spectrum, and checks the bounds with $\\|H\\|_2$ from that spectrum.',
+    ],
+    implementation: ['@hsr/numeric quadraticFormExcessKurtosis', '@hsr/numeric quadraticFormExcessKurtosisBound'],
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/statistics.test.ts'],
+    cost: '$O(P^3)$ exact; the bounds $O(1)$ given $\\|H\\|_2$, $T_2$ and $\\sum_a H_{aa}^2$',
+  }),
+  entry({
+    id: 'hutch-plus-plus',
+    label: 'eq:hutch-plus-plus',
+    title: 'Hutch++',
+    displays: [
+      captioned('the sketch: $k = \\lfloor m/3\\rfloor$ probes $S$, $Q$ an orthonormal basis of the span of $HS$', def(SKETCH_M), def(SKETCH_TRACE)),
+      captioned('Hutchinson on the compression of $H$, with the $m - 2k$ complement probes', def(PROJECTED_PROBE)),
+      show(def(COMPLEMENT_FORM)),
+      show(def(HUTCH_PLUS_PLUS)),
+      captioned('the form the code evaluates: one product $Hg_q$ per probe, the projections as $r$-vectors', COMPLEMENT_FORM_EXPANDED),
+    ],
+    derivation: [
+      'Meyer, Musco, Musco & Woodruff (2021), Algorithm 1: unbiased for any $Q$ independent of the $g_q$, the second term being Hutchinson on the compression $(I - QQ^\\top)H(I - QQ^\\top)$, whose trace is $\\mathrm{tr}H - \\mathrm{tr}(Q^\\top HQ)$.',
+      'Exact when $\\mathrm{rank}\\,H \\le k$; variance at most $2\\|H\\|_F^2/(m - 2k)$; $O(1/\\epsilon)$ products give a $(1\\pm\\epsilon)$ estimate of a PSD trace. The orthonormalisation is an algorithm, not a formula: $Q$ is an input, and the estimate depends on its span only.',
+      'Nested budgets share one set of draws: the basis of the first $k$ sketch vectors is a prefix of $Q$.',
+      'The sweep builds $Q$ from the sketch probes numeric draws from the same seed (its own Gram–Schmidt on $HS$) and compares the definition with numeric `hutchPlusPlus` on the same matrix, relative to $\\|H\\|_F$, and its mean over all $2^P$ Rademacher complement probes with $T_1$.',
+    ],
+    implementation: ['@hsr/numeric hutchPlusPlus', '@hsr/numeric hutchPlusPlusAtBudgets'],
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/hutchPlusPlus.test.ts', 'packages/numeric/test/estimators/orthonormalize.test.ts'],
+    cost: 'at most $m$ products plus $O(Pk^2 + Pk(m - 2k))$',
+  }),
+  entry({
+    id: 'xtrace',
+    label: 'eq:xtrace',
+    title: 'XTrace',
+    displays: [captioned('$k = \\lfloor m/2\\rfloor$ probes $w_q$; $Q_q$ an orthonormal basis of the products of the other $k - 1$', def(XTRACE_TRACE), def(XTRACE_PROJECTED)), show(def(XTRACE_FORM)), show(def(XTRACE))],
+    derivation: [
+      'Epperly, Tropp & Webber (2024): each term is unbiased given the other $k - 1$ probes, on which alone $Q_q$ depends; no closed-form variance.',
+      'The code evaluates it from one factorisation: with $QR = HW$, $Q_qQ_q^\\top = Q(I - s_qs_q^\\top)Q^\\top$ for $s_q$ the normalised $q$-th column of $R^{-\\top}$. When $HW$ has rank $r < k$ ($R$ singular) it returns $\\mathrm{tr}(Q^\\top HQ)$ instead, which is $\\mathrm{tr}H$ when $Q$ spans the range of $H$ ($\\mathrm{rank}\\,H < k$ or $k \\ge P$), but not when the probes themselves are dependent (repeated Rademacher probes at small $P$).',
+      'The leave-one-out bases are an algorithm, not a formula: the projectors are inputs. The sweep builds them from the probes numeric draws from the same seed ($k$ Gram–Schmidt runs on the other products) and compares the definition with numeric `xtrace` on the same matrix, relative to $\\|H\\|_F$, wherever the sketch has full rank.',
+    ],
+    implementation: ['@hsr/numeric xtrace', '@hsr/numeric xtraceAtBudgets'],
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/xtrace.test.ts'],
+    cost: '$2k$ products plus $O(Pk^2)$, and $O(k^3)$ per budget',
+  }),
+  entry({
+    id: 'sample-variance-interval',
+    label: 'eq:sample-variance-interval',
+    title: 'Interval for a sample variance (moment-matched chi-square)',
+    displays: [
+      captioned('the exact variance of the sample variance $s^2$ of $n$ i.i.d. values', def(SAMPLE_VARIANCE_VARIANCE)),
+      captioned('the chi-square with that variance (Satterthwaite 1946)', def(DEGREES_OF_FREEDOM), MOMENT_MATCH),
+      captioned('the interval $s^2$ falls in with probability $\\approx c$', def(INTERVAL_LOW), def(INTERVAL_HIGH)),
+    ],
+    derivation: [
+      '$\\mathrm{Var}(s^2) = \\mu_4/n - \\sigma^4(n-3)/(n(n-1))$ for any i.i.d. values with fourth central moment $\\mu_4 = \\sigma^4(\\gamma_2 + 3)$, which is the first line.',
+      'A scaled $\\sigma^2\\chi^2_\\nu/\\nu$ has mean $\\sigma^2$ and variance $2\\sigma^4/\\nu$; matching that to $\\mathrm{Var}(s^2)$ gives $\\nu$. For Gaussian values $\\gamma_2 = 0$, $\\nu = n - 1$ and this is the exact chi-square interval. The code clamps $\\gamma_2$ at $-2$, the smallest excess kurtosis any distribution has, against round-off.',
+      'The quantiles are inputs: numeric finds them by bisection of the regularised incomplete gamma function (checked against its defining CDF and published tables by the tests listed). The sweep compares $\\nu$ and the interval with numeric `sampleVarianceInterval` at the case’s Rademacher variance and kurtosis, and $\\mathrm{Var}(s^2)$ with the exact variance of $s^2$ over every tuple of $n = 2, 3$ Rademacher probes.',
+    ],
+    implementation: ['@hsr/numeric sampleVarianceInterval', '@hsr/numeric chiSquareQuantile'],
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/statistics.test.ts'],
+    cost: '$O(1)$ given $\\sigma^2$ and $\\gamma_2$, and a bisection per quantile',
+  }),
+  {
+    id: 'pyhessian-rules',
+    label: 'eq:pyhessian-trace-rule',
+    aliases: [],
+    title: "PyHessian's adaptive stopping rules",
+    kind: 'specification',
+    displays: [],
+    // A specification: a rule for when to stop drawing probes, not a closed form (its output is checked).
+    latex: [String.raw`\text{stop at the first } j:\ \frac{|\bar t_j - \bar t_{j-1}|}{|\bar t_{j-1}| + 10^{-6}} < 10^{-3},\quad j \le 100,\quad \bar t_0 = 0`],
+    variables: [{ symbol: '\\bar t_j', meaning: 'trace(): the running mean of Rademacher $v^\\top Hv$ (eq:hutchinson-trace); eigenvalues(): the Rayleigh quotient of power iteration (eq:power-iteration)' }],
+    derivation: [
+      "Reproduced rule for rule from PyHessian's source: trace() returns the running mean; eigenvalues() returns the previous Rayleigh quotient, as its loop breaks before updating.",
+      'The $10^{-6}$ is absolute, so neither rule is scale-invariant; $10^{-3}$ bounds a relative change of the estimate, not its error.',
+      'What is checked on the sweep is the output of trace(): its estimate is the mean of the definition’s $v_q^\\top Hv_q$ over the probes it drew, and the rule applied to their running means stops where numeric stopped.',
+    ],
+    implementation: ['@hsr/numeric pyhessianTrace', '@hsr/numeric pyhessianTraceRule', '@hsr/numeric pyhessianTopEigenvalue'],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/estimators/pyhessian.test.ts'],
+    auditQuantities: [],
+    cost: 'at most 100 products',
+    definitions: [],
+  },
+  {
+    id: 'power-iteration',
+    label: 'eq:power-iteration',
+    aliases: [],
+    title: 'Power iteration for the eigenvalue of largest magnitude',
+    kind: 'specification',
+    displays: [],
+    // A specification: an iteration, not a formula the notation evaluates (its output is checked).
+    latex: [String.raw`v_0 \sim \mathcal N(0, I)/\|\cdot\|,\qquad w_j = Hv_{j-1},\quad \theta_j = v_{j-1}^\top w_j,\quad v_j = w_j/\|w_j\|`],
+    variables: [
+      { symbol: '\\theta_j', meaning: 'the Rayleigh quotient after $j$ Hessian-vector products: the estimate at budget $j$' },
+      { symbol: '\\|w_j - \\theta_jv_{j-1}\\|', meaning: 'the residual, a bound (Weyl) on the distance from $\\theta_j$ to an eigenvalue of $H$' },
+    ],
+    derivation: [
+      'von Mises (1929); Golub & Van Loan, Matrix Computations, 4th ed., §8.2.1. It converges to the eigenvalue of largest magnitude (so to $\\lambda_{\\min}$ when $|\\lambda_{\\min}| > \\lambda_{\\max}$), with error $O((|\\lambda_2|/|\\lambda_1|)^{2j})$: set by the gap, not by sampling, so no variance formula.',
+      'Once the residual is at round-off ($64\\varepsilon|\\theta_j|$) the run stops and larger budgets report that iterate.',
+      'What is checked on the sweep is the output: $\\theta_j$ lies within its residual of an eigenvalue of the dense spectrum of the checked Hessian.',
+    ],
+    implementation: ['@hsr/numeric powerIteration', '@hsr/numeric powerIterationAtBudgets'],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/estimators/extremeEigenvalue.test.ts'],
+    auditQuantities: [],
+    cost: 'one Hessian-vector product per iteration plus $O(P)$',
     definitions: [],
   },
 ];
@@ -713,7 +926,7 @@ function activationEntry(name: Activation): FormulaEntry {
 }
 
 /** Every registry entry, in document order. */
-export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...HVP, ...TRAINING, ...ACTIVATION_NAMES.map(activationEntry)];
+export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...HVP, ...TRAINING, ...ESTIMATORS, ...ACTIVATION_NAMES.map(activationEntry)];
 
 /** The one entry carrying `label` as its label or an alias (throws when none or several do: a label names one formula). */
 export function formulaByLabel(label: string): FormulaEntry {

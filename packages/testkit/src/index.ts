@@ -8,3 +8,5 @@
 export * from '@hsr/crosscheck/tolerances';
 export { allCloseMatchers } from './matchers.ts';
 export { crossTerm, pairSumTraceH2 } from './pairSumTraces.ts';
+export type { Exact } from './matrices.ts';
+export { enumerateRademacher, exactOf, lowRankPsd, matVec, orthonormalBasis, projectOut, randomSymmetric, square } from './matrices.ts';

@@ -7,12 +7,14 @@
  * `--write-docs FILE` also writes the table as docs/audit.json, with the exact command.
  */
 import type { Command } from 'commander';
-import { SYMBOLIC_LIMITS as L, auditCase, auditGenerated, type AuditReport } from '@hsr/crosscheck';
-import { checkModelData, readDataFile, readModelFile, writeFileAtomic } from '@hsr/io';
+import { SYMBOLIC_LIMITS as L } from '@hsr/crosscheck';
+import { auditCase, auditGenerated, type AuditReport } from '@hsr/crosscheck/symbolic';
+import { checkModelData, readDataFile, readModel, writeFileAtomic } from '@hsr/io';
 import { DEFAULT_CASE_NAME, DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
-import { CheckFailed, parseNumber, runAction, UsageError } from '../errors.ts';
+import { CheckFailed, parseNumber, parsePath, parseSeed, runAction, UsageError } from '../errors.ts';
 import { printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 /** The table as printed: one row per quantity x leg. */
 export function renderAuditReport(r: AuditReport): string {
@@ -37,8 +39,9 @@ export function auditDocument(r: AuditReport, command: string): object {
 export function registerAudit(program: Command): void {
   const cmd = program
     .command('audit')
-    .description('Hold every closed form against the dense spectrum, central differences, autodiff and symbolic derivations; table of worst relative errors, exit 1 on any failure')
-    .option('--model <file>', 'model JSON (default: the bundled Iris network)')
+    .description(COMMAND_SUMMARIES.audit)
+    .option('--model <file>', 'model JSON or a PyTorch state_dict as .safetensors (default: the bundled Iris network)')
+    .option('--activation <name>', 'the activation of a .safetensors model whose __metadata__ does not name it')
     .option('--data <file>', 'data JSON or CSV (default: bundled Iris)')
     .option('--runs <n>', 'audit N generated cases (every activation, bias, variant, saturated and tiny weights) instead of one case')
     .option('--seed <s>', 'seed for --runs', '1')
@@ -74,13 +77,13 @@ Examples:
       let report: AuditReport;
       if (opts.runs !== undefined) {
         const runs = parseNumber('--runs', opts.runs, { integer: true, min: 1 });
-        const seed = parseNumber('--seed', opts.seed, { integer: true });
+        const seed = parseSeed('--seed', opts.seed);
         const symbolicRuns = parseNumber('--symbolic-runs', opts.symbolicRuns, { integer: true, min: 0 });
         report = auditGenerated(runs, seed, {}, undefined, symbolicRuns);
       } else {
-        const modelPath: string = opts.model ?? DEFAULT_MODEL_PATH;
-        const dataPath: string = opts.data ?? DEFAULT_DATA_PATH;
-        const model = readModelFile(modelPath);
+        const modelPath: string = opts.model === undefined ? DEFAULT_MODEL_PATH : parsePath('--model', opts.model);
+        const dataPath: string = opts.data === undefined ? DEFAULT_DATA_PATH : parsePath('--data', opts.data);
+        const { model } = readModel(modelPath, { activation: opts.activation });
         const data = readDataFile(dataPath);
         checkModelData(model, modelPath, data, dataPath);
         const name = opts.model ? `${modelPath} on ${dataPath}` : DEFAULT_CASE_NAME;

@@ -1,16 +1,26 @@
 /**
  * `hsr bound`: the closed-form traces and all five Wolkowicz–Styan bounds for one model and
- * data set, optionally beside the exact spectrum of the dense Hessian.
- * The --json shape is a public contract: keep it stable.
+ * data set, optionally beside the exact spectrum of the dense Hessian, with each bound's
+ * margin over the exact eigenvalue it bounds.
+ * The --json shape is a public contract: keep it stable (fields are only ever added):
+ *   {"parameters", "samples", "traceH", "traceH2", "mean", "spread", "bounds": {...},
+ *    "exact"?: {"lambdaMax", "lambdaMin", "traceH", "traceH2", "margins": {...}, "holds": {...}},
+ *    "spreadSquaredClamped"?, "variant", "model", "data"}
+ * and with --hvp-budget {"parameters", "samples", "estimated": {...}, "variant", "model", "data"}
+ * (boundEstimate.ts).
  */
 import type { Command } from 'commander';
 import { formulaByLabel } from '@hsr/symbolic/registry';
-import { boundValues, type BoundValues, denseHessian, hessianTraces, matrixTraces, symmetricEigenvalues, wolkowiczStyanBounds, type Dataset, type Model, type Variant } from '@hsr/numeric';
-import { checkModelData, readDataFile, readModelFile } from '@hsr/io';
-import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
+import { RTOL_SPECTRUM_ENCLOSURE } from '@hsr/crosscheck/tolerances';
+import { BOUND_VALUE_KEYS, boundValues, type BoundValues, denseHessian, hessianTraces, matrixTraces, symmetricEigenvalues, wolkowiczStyanBounds, type Dataset, type Model, type Variant } from '@hsr/numeric';
+import { checkOutputsFinite } from '@hsr/io';
 import { runAction, UsageError } from '../errors.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
+import { TERMS } from '../programInfo.ts';
+import { loadCase, provenanceText, type Provenance } from '../provenance.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { addHvpBudgetOptions, computeEstimatedBound, readHvpBudget, renderEstimatedBound } from './boundEstimate.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 /**
  * The bounds as --help prints them: the registry's plain-text form of eq:ws-bounds and
@@ -25,6 +35,26 @@ function boundsHelp(): string {
 /** Largest P for which --exact builds the dense P x P Hessian (P^2 doubles, O(P^3) solve). */
 export const MAX_EXACT_PARAMETERS = 3000;
 
+/** Which exact quantity each bound bounds, and from which side. */
+const BOUNDED: Readonly<Record<keyof BoundValues, { exact: 'lambdaMax' | 'lambdaMin' | 'range'; side: 'upper' | 'lower' }>> = {
+  lambdaMaxUpper: { exact: 'lambdaMax', side: 'upper' },
+  lambdaMaxLower: { exact: 'lambdaMax', side: 'lower' },
+  lambdaMinUpper: { exact: 'lambdaMin', side: 'upper' },
+  lambdaMinLower: { exact: 'lambdaMin', side: 'lower' },
+  rangeUpper: { exact: 'range', side: 'upper' },
+};
+
+export interface ExactSpectrum {
+  lambdaMax: number;
+  lambdaMin: number;
+  traceH: number;
+  traceH2: number;
+  /** Per bound: bound - exact (>= 0 for an upper bound that holds, <= 0 for a lower one). */
+  margins: Record<keyof BoundValues, number>;
+  /** Per bound: whether the margin has its bound's sign, up to RTOL_SPECTRUM_ENCLOSURE max|lambda| (the eigen-solver's round-off). */
+  holds: Record<keyof BoundValues, boolean>;
+}
+
 export interface BoundReport {
   parameters: number;
   samples: number;
@@ -33,10 +63,13 @@ export interface BoundReport {
   mean: number;
   spread: number;
   bounds: BoundValues;
-  exact?: { lambdaMax: number; lambdaMin: number; traceH: number; traceH2: number };
+  exact?: ExactSpectrum;
   /** Present only when s^2 came out negative by round-off and was clamped to 0. */
   spreadSquaredClamped?: number;
 }
+
+/** What --json prints: the numbers and where they come from. */
+export type BoundOutput = BoundReport & Provenance;
 
 export function computeBoundReport(model: Model, data: Dataset, variant: Variant, exact: boolean): BoundReport {
   const t = hessianTraces(model, data, variant);
@@ -57,60 +90,119 @@ export function computeBoundReport(model: Model, data: Dataset, variant: Variant
     const H = denseHessian(model, data, variant);
     const ev = symmetricEigenvalues(H);
     const mt = matrixTraces(H);
-    report.exact = { lambdaMax: ev[ev.length - 1]!, lambdaMin: ev[0]!, traceH: mt.traceH, traceH2: mt.traceH2 };
+    const lambdaMax = ev[ev.length - 1]!;
+    const lambdaMin = ev[0]!;
+    const exactOf = { lambdaMax, lambdaMin, range: lambdaMax - lambdaMin };
+    const slack = RTOL_SPECTRUM_ENCLOSURE * Math.max(Math.abs(lambdaMax), Math.abs(lambdaMin));
+    const margins = {} as Record<keyof BoundValues, number>;
+    const holds = {} as Record<keyof BoundValues, boolean>;
+    for (const key of BOUND_VALUE_KEYS) {
+      const { exact: which, side } = BOUNDED[key];
+      margins[key] = report.bounds[key] - exactOf[which];
+      holds[key] = side === 'upper' ? margins[key] >= -slack : margins[key] <= slack;
+    }
+    report.exact = { lambdaMax, lambdaMin, traceH: mt.traceH, traceH2: mt.traceH2, margins, holds };
   }
   if (b.clamped) report.spreadSquaredClamped = b.spreadSquaredRaw;
   return report;
 }
 
-export function renderBoundReport(r: BoundReport, label: string): string {
-  const rows: (string | number)[][] = [['quantity', 'closed form', ...(r.exact ? ['exact (dense)'] : [])]];
+const BOUND_LABEL: Record<keyof BoundValues, string> = {
+  lambdaMaxUpper: 'lambda_max upper',
+  lambdaMaxLower: 'lambda_max lower',
+  lambdaMinUpper: 'lambda_min upper',
+  lambdaMinLower: 'lambda_min lower',
+  rangeUpper: 'range upper',
+};
+
+/** The table: closed forms, and with --exact one row per exact eigenvalue and each bound's margin over it. */
+export function renderBoundReport(r: BoundReport, header: string): string {
   const ex = r.exact;
-  rows.push(['tr H (T1)', r.traceH, ...(ex ? [ex.traceH] : [])]);
-  rows.push(['tr H^2 (T2)', r.traceH2, ...(ex ? [ex.traceH2] : [])]);
-  rows.push(['mean eigenvalue m', r.mean, ...(ex ? [''] : [])]);
-  rows.push(['spread s', r.spread, ...(ex ? [''] : [])]);
-  rows.push(['lambda_max upper', r.bounds.lambdaMaxUpper, ...(ex ? [ex.lambdaMax] : [])]);
-  rows.push(['lambda_max lower', r.bounds.lambdaMaxLower, ...(ex ? [ex.lambdaMax] : [])]);
-  rows.push(['lambda_min upper', r.bounds.lambdaMinUpper, ...(ex ? [ex.lambdaMin] : [])]);
-  rows.push(['lambda_min lower', r.bounds.lambdaMinLower, ...(ex ? [ex.lambdaMin] : [])]);
-  rows.push(['range upper', r.bounds.rangeUpper, ...(ex ? [ex.lambdaMax - ex.lambdaMin] : [])]);
-  let out = `${label}\nP = ${r.parameters} parameters, N = ${r.samples} samples\n\n${renderTable(rows)}`;
+  const rows: (string | number)[][] = [ex ? ['quantity', 'closed form', 'exact (dense)', 'bound - exact', 'holds'] : ['quantity', 'closed form']];
+  rows.push(['tr H (T1)', r.traceH, ...(ex ? [ex.traceH, '', ''] : [])]);
+  rows.push(['tr H^2 (T2)', r.traceH2, ...(ex ? [ex.traceH2, '', ''] : [])]);
+  rows.push(['mean eigenvalue m', r.mean, ...(ex ? ['', '', ''] : [])]);
+  rows.push(['spread s', r.spread, ...(ex ? ['', '', ''] : [])]);
+  const exactRow: Record<string, [string, number]> | undefined = ex && {
+    lambdaMax: ['lambda_max', ex.lambdaMax],
+    lambdaMin: ['lambda_min', ex.lambdaMin],
+    range: ['range lambda_max - lambda_min', ex.lambdaMax - ex.lambdaMin],
+  };
+  let previous: string | undefined;
+  for (const key of BOUND_VALUE_KEYS) {
+    const { exact: which, side } = BOUNDED[key];
+    if (ex && exactRow && which !== previous) rows.push([exactRow[which]![0], '', exactRow[which]![1], '', '']);
+    previous = which;
+    if (!ex) rows.push([BOUND_LABEL[key], r.bounds[key]]);
+    else rows.push([`  ${BOUND_LABEL[key]}`, r.bounds[key], '', signed(ex.margins[key]), ex.holds[key] ? `yes (${side === 'upper' ? '>= 0' : '<= 0'})` : 'NO']);
+  }
+  let out = `${header}P = ${r.parameters} parameters, N = ${r.samples} samples\n\n${renderTable(rows)}`;
+  if (ex) out += `bound - exact: an upper bound holds when it is >= 0, a lower bound when it is <= 0 (up to ${RTOL_SPECTRUM_ENCLOSURE} max|lambda| of eigen-solver round-off); its size is how tight the bound is\n`;
   if (r.spreadSquaredClamped !== undefined) out += `note: s^2 = ${r.spreadSquaredClamped} < 0 by round-off; clamped to 0 (all eigenvalues equal to m)\n`;
   return out;
+}
+
+/** A margin with its sign always shown: +0.25, -1.3e-05. */
+function signed(x: number): string {
+  return x > 0 ? `+${formatNumber(x)}` : x === 0 ? '0' : formatNumber(x);
 }
 
 export function registerBound(program: Command): void {
   const cmd = program
     .command('bound')
-    .description('Closed-form tr H, tr H^2 and the five Wolkowicz-Styan eigenvalue bounds of the loss Hessian')
-    .option('--model <file>', 'model JSON {"activation","W","b"?,"V","a"?} (default: the bundled Iris network)')
+    .description(COMMAND_SUMMARIES.bound)
+    .option('--model <file>', 'model JSON {"activation","W","b"?,"V","a"?} or a PyTorch state_dict as .safetensors (default: the bundled Iris network)')
     .option('--data <file>', 'data as JSON {"X","y"} or CSV with a "label" column (default: bundled Iris)')
-    .option('--exact', 'also form the dense Hessian and report its exact extreme eigenvalues and traces', false)
+    .option('--activation <name>', "the activation of a .safetensors model whose __metadata__ does not name it (sigmoid, tanh, softplus, silu, gelu; PyTorch's class names work)")
+    .option('--exact', 'also form the dense Hessian: its exact extreme eigenvalues and traces, and each bound minus the eigenvalue it bounds', false)
     .option('--json', 'print exactly one JSON object', false);
   addVariantOptions(cmd);
+  addHvpBudgetOptions(cmd);
   cmd.addHelpText(
     'after',
     `
 ${boundsHelp()}
-Without --model/--data, runs on the bundled Iris 4-8-3 tanh network.
+${TERMS}
+
+Without --model/--data, runs on the bundled Iris 4-8-3 tanh network. The output starts with
+where the model came from (file, format, float32 weights widened to float64, activation),
+the data and the variant; --json carries the same as "model", "data" and "variant".
+--hvp-budget K replaces the closed-form T1, T2 by estimates from K Hessian-vector products
+(labelled ESTIMATED; they are not guaranteed bounds).
 
 Examples:
   hsr bound --exact
-  hsr bound --model net.json --data train.csv --block first --json`,
+  hsr bound --model net.json --data train.csv --block first --json
+  hsr bound --model model.safetensors --data train.csv --activation tanh`,
   );
   cmd.action((opts) =>
     runAction(() => {
-      if ((opts.model === undefined) !== (opts.data === undefined)) throw new UsageError('--model and --data go together (or give neither for the bundled Iris case)');
       const variant = readVariant(opts);
-      const modelPath = opts.model ?? DEFAULT_MODEL_PATH;
-      const dataPath = opts.data ?? DEFAULT_DATA_PATH;
-      const model = readModelFile(modelPath);
-      const data = readDataFile(dataPath);
-      checkModelData(model, modelPath, data, dataPath);
+      const hvp = readHvpBudget(opts);
+      const { model, data, provenance } = loadCase(opts, variant);
+      if (hvp) {
+        const estimated = computeEstimatedBound(model, data, variant, hvp.budget, hvp.seed);
+        const e = estimated.estimated;
+        checkOutputsFinite({ 'the estimated tr H': e.traceH, 'the estimated tr H^2': e.traceH2, 'the estimated bounds': Object.values(e.bounds) }, model, provenance.model.file, data, provenance.data.file);
+        if (opts.json) printJson({ ...estimated, ...provenance });
+        else process.stdout.write(renderEstimatedBound(estimated, provenanceText(provenance).trimEnd()));
+        return;
+      }
       const report = computeBoundReport(model, data, variant, Boolean(opts.exact));
-      if (opts.json) printJson(report);
-      else process.stdout.write(renderBoundReport(report, opts.model ? `${modelPath} on ${dataPath}` : 'bundled Iris 4-8-3 tanh network on Iris (150 samples, standardised)'));
+      checkOutputsFinite(
+        {
+          'tr H': report.traceH,
+          'tr H^2': report.traceH2,
+          'the bounds': Object.values(report.bounds),
+          'the dense spectrum': report.exact ? [report.exact.lambdaMax, report.exact.lambdaMin, report.exact.traceH, report.exact.traceH2] : [],
+        },
+        model,
+        provenance.model.file,
+        data,
+        provenance.data.file,
+      );
+      if (opts.json) printJson({ ...report, ...provenance } satisfies BoundOutput);
+      else process.stdout.write(renderBoundReport(report, provenanceText(provenance)));
     }),
   );
 }

@@ -19,8 +19,10 @@
  */
 import type { Command } from 'commander';
 import { ACTIVATIONS, isActivation, type Activation } from '@hsr/numeric';
-import { activationAgreement, judgeMeasurement } from '@hsr/crosscheck';
+import { activationAgreement } from '@hsr/crosscheck';
+import { judgeMeasurement } from '@hsr/crosscheck/symbolic';
 import {
+  ACTIVATION_SAMPLE_POINTS,
   ActivationFormulaError,
   caseContext,
   caseName,
@@ -35,9 +37,11 @@ import {
   type FormulaEntry,
   type SweepCase,
 } from '@hsr/symbolic';
-import { parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
+import { parseChoice, parseNumber, parseSeed, runAction, UsageError } from '../errors.ts';
+import { checkActivationInput } from '../formulaInput.ts';
 import { printJson } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 export const DERIVE_QUANTITIES = ['loss', 'grad', 'hessian', 'trace', 'trace2', 'bound', 'bound-grad'] as const;
 export type DeriveQuantity = (typeof DERIVE_QUANTITIES)[number];
@@ -98,7 +102,7 @@ function activationReport(activation: string, opts: { latex: boolean; json: bool
 export function registerDerive(program: Command): void {
   const cmd = program
     .command('derive')
-    .description("An activation's phi', phi'', phi''' (by name or formula in u), or one quantity of a small network as the formula registry defines it, printed as checked against nerdamer, mathjs and @hsr/numeric")
+    .description(COMMAND_SUMMARIES.derive)
     .option('--activation <name|formula>', 'sigmoid, tanh, softplus, silu, gelu, or a C^3 formula in u such as "log(1+exp(u))"', 'tanh')
     .option('--d <n>', 'input dimension (network quantities)')
     .option('--h <n>', 'hidden units', '1')
@@ -111,7 +115,8 @@ export function registerDerive(program: Command): void {
     .option('--json', 'print exactly one JSON object', false);
   addVariantOptions(cmd).action((opts) =>
     runAction(() => {
-      const activation: string = opts.activation;
+      // The grammar check first, so no engine sees malformed text; resolveActivation then vets smoothness.
+      const activation: string = checkActivationInput(String(opts.activation), ACTIVATION_SAMPLE_POINTS);
       if (opts.quantity === undefined && opts.d === undefined) return activationReport(activation, opts);
       if (opts.d === undefined) throw new UsageError('--quantity needs the network shape: --d (and --h, --c, --n)');
       const quantity = parseChoice('--quantity', opts.quantity ?? 'loss', DERIVE_QUANTITIES);
@@ -119,7 +124,7 @@ export function registerDerive(program: Command): void {
       const h = parseNumber('--h', opts.h, { integer: true, min: 1 });
       const c = parseNumber('--c', opts.c, { integer: true, min: 2 });
       const n = parseNumber('--n', opts.n, { integer: true, min: 1 });
-      const seed = parseNumber('--seed', opts.seed, { integer: true });
+      const seed = parseSeed('--seed', opts.seed);
       const variant = readVariant(opts);
       const bias = Boolean(opts.bias);
       const P = h * (d + (bias ? 1 : 0)) + c * (h + (bias ? 1 : 0));

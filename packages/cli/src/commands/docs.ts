@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { firstDocsDifference, generateDocsFiles, readDocsSources } from '@hsr/symbolic/docs';
 import { CheckFailed, runAction, UsageError } from '../errors.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 /** The repository's docs directory (two levels above packages/cli/src). */
 export const DEFAULT_DOCS_DIR = resolve(dirname(new URL(import.meta.url).pathname), '../../../../docs');
@@ -31,7 +32,7 @@ function writeAtomically(path: string, bytes: Buffer | string): void {
 export function registerDocs(program: Command): void {
   program
     .command('docs')
-    .description('Generate docs/formulas.md, formulas.html (KaTeX, offline) and derivation.md from the formula registry; --sweep re-verifies every definition first')
+    .description(COMMAND_SUMMARIES.docs)
     .option('--out <dir>', 'docs directory (default: the repository docs/)')
     .option('--check', 'do not write; exit 1 with the first differing line if the files on disk are stale', false)
     .option('--sweep', 'run the formula sweep (minutes), write docs/verification.json, then the docs', false)
@@ -43,7 +44,7 @@ export function registerDocs(program: Command): void {
         if ((opts.slice || opts.case !== undefined) && !opts.sweep) throw new UsageError('--slice and --case go with --sweep');
         if (opts.check && opts.sweep) throw new UsageError('--check compares the committed files; it cannot be combined with --sweep');
         if (opts.sweep) {
-          const { runFormulaSweep, describeFailure } = await import('@hsr/crosscheck');
+          const { runFormulaSweep, describeFailure } = await import('@hsr/crosscheck/symbolic');
           const { FULL_SWEEP, SWEEP_SLICE, serializeRecord, sweepCaseByName } = await import('@hsr/symbolic');
           let cases = opts.slice ? SWEEP_SLICE : FULL_SWEEP;
           if (opts.case !== undefined) {

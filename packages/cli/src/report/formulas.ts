@@ -14,18 +14,19 @@ export interface ReportFormula {
   readonly note: string;
 }
 
-const select = (label: string, caption: string, note: string): ReportFormula => ({ caption, entry: formulaByLabel(label), note });
+/** A registry entry by label, with the caption and note a page shows beside it. */
+export const selectFormula = (label: string, caption: string, note: string): ReportFormula => ({ caption, entry: formulaByLabel(label), note });
 
 export const REPORT_FORMULAS: readonly ReportFormula[] = [
-  select('eq:loss', 'Network and loss', 'θ = (W, b, V, a), P parameters; the report trains tanh networks with biases and the mean loss (κ = 1/N); H = ∇²L on the training set.'),
-  select('eq:ws-bounds', 'Wolkowicz–Styan bounds (1980) and the bound HSR descends, U', 'T₁ = tr H and T₂ = tr H² = ‖H‖²_F, both in closed form from per-sample quantities (no P×P matrix); ∇U is closed-form too.'),
-  select('eq:range-bound', 'Spectral range', 'The same s bounds the spread of the whole spectrum.'),
-  select('eq:train-updates', 'Updates compared (same initialisation, same split)', 'opt: heavy-ball momentum, full batch; the values of η, μ, ρ and λ are listed under each data set above.'),
-  select('eq:relative-sharpness', 'Scale-aware sharpness', 'λmax falls when the weights grow and predictions saturate; κ_rel charges that growth back.'),
-  select(
+  selectFormula('eq:loss', 'Network and loss', 'θ = (W, b, V, a), P parameters; the report trains tanh networks with biases and the mean loss (κ = 1/N); H = ∇²L on the training set.'),
+  selectFormula('eq:ws-bounds', 'Wolkowicz–Styan bounds (1980) and the bound HSR descends, U', 'T₁ = tr H and T₂ = tr H² = ‖H‖²_F, both in closed form from per-sample quantities (no P×P matrix); ∇U is closed-form too.'),
+  selectFormula('eq:range-bound', 'Spectral range', 'The same s bounds the spread of the whole spectrum.'),
+  selectFormula('eq:train-updates', 'Updates compared (same initialisation, same split)', 'opt: heavy-ball momentum; η, ρ and λ are chosen per seed by the sweep (table above).'),
+  selectFormula('eq:relative-sharpness', 'Scale-aware sharpness', 'λmax falls when the weights grow and predictions saturate; κ_rel charges that growth back.'),
+  selectFormula(
     'eq:paired-verdict',
     'Verdicts (paired over seeds s)',
-    'm_s: HSR run, b_s: baseline run from the same initialisation; sign so that I > 0 means HSR is better. "Does not hold" when decisively the other way (Ī < −τ, or Ī + σ < −δ); otherwise inconclusive.',
+    'm_s: HSR run, b_s: baseline run from the same initialisation; I > 0 means HSR is better; β is the smallest effect (better) or minus the margin (not worse). Holds when the Holm-adjusted p < α with mean d > 0, does not hold when it is significant the other way, else inconclusive.',
   ),
 ];
 

@@ -7,27 +7,47 @@ import { join, resolve } from 'node:path';
 import { renderReportHtml } from './html.ts';
 import { renderPlots, reportPlots, type RenderedPlot } from './plots.ts';
 import type { ReproductionResults } from './results.ts';
-import { evaluateClaims, type ClaimRow } from './verdicts.ts';
+import { evaluateClaims, type ClaimsSummary } from './verdicts.ts';
 
-export type { DatasetResult, ReproductionResults, RunResult, Summary } from './results.ts';
-export { RESULTS_SCHEMA, finalRecord, runsOf, summarise } from './results.ts';
-export type { DatasetProtocol, ReproductionProtocol } from './settings.ts';
-export { FULL_DATASETS, FULL_SEEDS, QUICK_DATASETS, QUICK_SEEDS, REPRODUCE_METHODS, REPRODUCE_VARIANT, methodHyperparameters, seedList } from './settings.ts';
-export type { ReproductionHooks, RunStart } from './experiment.ts';
-export { runReproduction, trainingConfig } from './experiment.ts';
-export type { AggregateVerdict, ClaimCell, ClaimRow, ClaimSpec, ComparisonRule, PairedVerdict, Verdict } from './verdicts.ts';
-export { ACCURACY_MARGIN, CLAIMS, HSR_METHODS, MIN_RELATIVE_EFFECT, SAM_FLATNESS_MARGIN, aggregateVerdict, evaluateClaims, pairedVerdict } from './verdicts.ts';
+export type { Checkpoint, EscapeRun, MatchedLoss, ReproductionResults, RunResult, StudyResult, Summary, SweepCandidate, SweepResult } from './results.ts';
+export { RESULTS_SCHEMA, finalRecord, runsOf, seedsOf, summarise } from './results.ts';
+export type { DatasetEntry, EscapeProtocol, Hyperparameters, Knob, LossName, ModelEntry, OptimizerProtocol, ReproductionProtocol, Study, SweepGrid, SweepProtocol } from './settings.ts';
+export {
+  DEFAULT_HYPERPARAMETERS,
+  ESCAPE,
+  FULL_DATASETS,
+  FULL_SEEDS,
+  FULL_SWEEP,
+  MODELS,
+  OPTIMIZER,
+  QUICK_DATASETS,
+  QUICK_SEEDS,
+  QUICK_SWEEP,
+  REPRODUCE_METHODS,
+  REPRODUCE_VARIANT,
+  datasetLabel,
+  protocolFor,
+  seedList,
+  studies,
+  withKnob,
+} from './settings.ts';
+export type { PreparedUnit, ReproductionHooks, RunStart } from './experiment.ts';
+export { chooseCandidate, prepareUnit, runReproduction, trainingConfig } from './experiment.ts';
+export type { SignFlipTest, TTest } from './statistics.ts';
+export { holmAdjust, pairedTTest, signFlipTest, studentTCdf, studentTQuantile, studentTTwoSided } from './statistics.ts';
+export type { ClaimCell, ClaimMetric, ClaimRow, ClaimSpec, ClaimsSummary, Comparison, ComparisonRule, PooledVerdict, Verdict } from './verdicts.ts';
+export { ACCURACY_MARGIN, ALPHA, CLAIMS, HSR_METHODS, LOG_FLOOR, MIN_RELATIVE_EFFECT, SAM_FLATNESS_MARGIN, boundaryOf, evaluateClaims, formatEffect, formatP, pairedEffect, summarySentence } from './verdicts.ts';
 export type { Plot, RenderedPlot } from './plots.ts';
-export { datasetPlots, renderSvg, reportPlots, summaryPlot, trajectory } from './plots.ts';
-export { escapeHtml, formatValue, renderReportHtml } from './html.ts';
+export { CONFIG, datasetPlots, historyTrajectory, renderPlots, renderSvg, reportPlots, summaryPlot, summaryPlots, trajectory } from './plots.ts';
+export { STYLE, escapeHtml, figure, formatValue, renderReportHtml } from './html.ts';
 export type { ReportFormula } from './formulas.ts';
-export { REPORT_FORMULAS, renderFormula, renderTex } from './formulas.ts';
+export { REPORT_FORMULAS, renderFormula, renderTex, selectFormula } from './formulas.ts';
 
 export interface WrittenReport {
   readonly dir: string;
   readonly indexPath: string;
   readonly resultsPath: string;
-  readonly claims: readonly ClaimRow[];
+  readonly claims: ClaimsSummary;
   readonly plots: readonly RenderedPlot[];
 }
 
@@ -35,7 +55,7 @@ export interface WrittenReport {
 export async function writeReport(results: ReproductionResults, dir: string, command: string): Promise<WrittenReport> {
   const out = resolve(dir);
   const claims = evaluateClaims(results);
-  const plots = await renderPlots(reportPlots(results));
+  const plots = await renderPlots(reportPlots(results, claims));
   const html = renderReportHtml({ results, claims, plots, command });
   mkdirSync(out, { recursive: true });
   const indexPath = join(out, 'index.html');

@@ -1,15 +1,20 @@
 import { runInProcess } from '../runInProcess.ts';
 /**
- * `hsr reproduce`: flags checked before any work, all methods start from the same model,
- * runs are reproducible, and the command writes the report and says where it is.
+ * `hsr reproduce`: flags checked before any work, all methods start from the same model, the
+ * sweep sees only the validation part, matched-loss checkpoints reach their target, runs are
+ * reproducible on any number of worker threads, and the command writes the report and says
+ * where it is.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { train } from '@hsr/numeric';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { DEFAULT_REPORT_DIR, planReproduction, registerReproduce } from '../../src/commands/reproduce.ts';
-import { runReproduction } from '../../src/report/experiment.ts';
-import { FULL_DATASETS, QUICK_DATASETS, QUICK_SEEDS, REPRODUCE_METHODS, REPRODUCE_VARIANT, type ReproductionProtocol } from '../../src/report/settings.ts';
+import { prepareUnit, runReproduction, trainingConfig } from '../../src/report/experiment.ts';
+import type { ReproductionResults } from '../../src/report/results.ts';
+import { FULL_DATASETS, FULL_SEEDS, QUICK_SEEDS, QUICK_SWEEP, REPRODUCE_METHODS, protocolFor, studies, type ReproductionProtocol } from '../../src/report/settings.ts';
 
 function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return runInProcess([registerReproduce], ['reproduce', ...args]);
@@ -23,28 +28,45 @@ describe('planReproduction', () => {
   it('uses the quick protocol with --quick and the full one otherwise', () => {
     const quick = planReproduction({ quick: true });
     expect(quick.protocol.name).toBe('quick');
-    expect(quick.protocol.datasets.map((d) => d.dataset)).toEqual(['iris', 'blobs', 'moons', 'wine']);
+    expect(quick.protocol.studies.map((d) => d.id)).toEqual(['iris', 'blobs', 'moons', 'wine']);
     expect(quick.protocol.seeds).toHaveLength(QUICK_SEEDS);
+    expect(QUICK_SEEDS).toBeGreaterThanOrEqual(5);
+    expect(quick.protocol.sweep?.budget).toBe(QUICK_SWEEP.budget);
     expect(quick.out).toBe(DEFAULT_REPORT_DIR);
     const full = planReproduction({});
-    expect(full.protocol.datasets.map((d) => d.dataset)).toContain('breast-cancer');
-    expect(full.protocol.datasets).toEqual(FULL_DATASETS);
+    expect(full.protocol.studies.map((d) => d.id)).toEqual(['iris', 'blobs', 'moons', 'wine', 'breast-cancer', 'digits', 'mnist-1000-pca20']);
+    expect(full.protocol.seeds).toHaveLength(FULL_SEEDS);
+    expect(FULL_SEEDS).toBeGreaterThanOrEqual(10);
+    expect(full.protocol).toEqual(protocolFor('full'));
   });
 
-  it('runs the four methods on Iris, blobs, moons and a real data set', () => {
-    for (const datasets of [QUICK_DATASETS, FULL_DATASETS]) {
-      const names = datasets.map((d) => d.dataset);
-      expect(names).toEqual(expect.arrayContaining(['iris', 'blobs', 'moons']));
-      expect(names.some((n) => n === 'wine' || n === 'breast-cancer' || n === 'digits')).toBe(true);
+  it('gives every method the same sweep budget', () => {
+    for (const name of ['quick', 'full'] as const) {
+      const sweep = protocolFor(name).sweep!;
+      for (const m of REPRODUCE_METHODS) expect(sweep.grids[m].values).toHaveLength(sweep.budget);
     }
-    expect(REPRODUCE_METHODS).toEqual(['plain', 'hsr-step', 'hsr-penalty', 'sam']);
+  });
+
+  it('makes one test sample worth under a point of accuracy on the larger full sets', () => {
+    for (const entry of FULL_DATASETS.filter((d) => d.dataset === 'digits' || d.dataset === 'mnist')) {
+      const N = entry.dataset === 'mnist' ? entry.samples! : 1797;
+      expect(100 / Math.round(N * entry.testFraction)).toBeLessThan(1);
+    }
+  });
+
+  it('accepts mnist and says --no-sweep in the command', () => {
+    const plan = planReproduction({ datasets: 'iris,mnist', sweep: false, quick: true });
+    expect(plan.protocol.studies.map((s) => s.id)).toEqual(['iris', 'mnist-1000-pca20']);
+    expect(plan.protocol.sweep).toBeNull();
+    expect(plan.protocol.name).toBe('custom');
+    expect(plan.command).toBe('hsr reproduce --quick --datasets iris,mnist --no-sweep');
   });
 
   const bad: [string[], RegExp][] = [
     [['--seeds', '0'], /--seeds/],
     [['--seeds', '1.5'], /--seeds/],
     [['--epochs', '0'], /--epochs/],
-    [['--datasets', 'iris,mnist'], /"mnist" is not a built-in data set/],
+    [['--datasets', 'iris,nope'], /"nope" is not a built-in data set/],
     [['--datasets', ','], /--datasets/],
   ];
   it.each(bad)('rejects %s with exit 2 and writes nothing', async (args, message) => {
@@ -52,29 +74,35 @@ describe('planReproduction', () => {
     const r = await run([...args, '--out', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(dir)).toBe(false);
   });
 });
 
 describe('runReproduction', () => {
+  const quick = protocolFor('quick');
   const tiny: ReproductionProtocol = {
+    ...quick,
     name: 'custom',
-    datasets: [{ ...QUICK_DATASETS[0]!, epochs: 3, metricsEvery: 1 }],
+    studies: studies([{ ...quick.studies[0]!.data, epochs: 3, metricsEvery: 1 }]),
     seeds: [1, 2],
-    methods: REPRODUCE_METHODS,
-    variant: REPRODUCE_VARIANT,
+    sweep: {
+      ...QUICK_SWEEP,
+      budget: 2,
+      grids: { plain: { knob: 'learningRate', values: [0.05, 0.2] }, sam: { knob: 'rho', values: [0.1, 1] }, 'hsr-step': { knob: 'rho', values: [0.01, 0.1] }, 'hsr-penalty': { knob: 'lambda', values: [0.1, 1] } },
+    },
   };
+  let results: ReproductionResults;
 
   it('starts every method from the same initial model for a seed, and different seeds from different ones', async () => {
-    const r = await runReproduction(tiny);
-    const runs = r.datasets[0]!.runs;
+    results = await runReproduction(tiny, {}, { workers: 1 });
+    const runs = results.studies[0]!.runs;
     expect(runs).toHaveLength(8);
     for (const seed of [1, 2]) {
       const initial = runs.filter((x) => x.seed === seed).map((x) => x.records[0]);
       for (const rec of initial) expect(rec).toEqual(initial[0]);
     }
     expect(runs.find((x) => x.seed === 1)!.records[0]!.trainLoss).not.toBe(runs.find((x) => x.seed === 2)!.records[0]!.trainLoss);
-    // The methods then differ: hsr-step's final bound is not plain's.
     const final = (m: string) => runs.find((x) => x.seed === 1 && x.method === m)!.records.at(-1)!.bounds.lambdaMaxUpper;
     expect(final('hsr-step')).not.toBe(final('plain'));
     // The final spectrum is the whole spectrum, whose extremes the last record reports.
@@ -82,21 +110,79 @@ describe('runReproduction', () => {
     expect(runs[0]!.finalSpectrum).toHaveLength(last.parameters);
     expect(runs[0]!.finalSpectrum![0]).toBe(last.lambdaMin);
     expect(runs[0]!.finalSpectrum!.at(-1)).toBe(last.lambdaMax);
+    // The loss and gradient norm after every epoch, 0..3.
+    expect(runs[0]!.history.gradientNorm).toHaveLength(4);
+    expect(runs[0]!.history.trainLoss.at(-1)).toBeAllClose(last.trainLoss, { rtol: RTOL_SAME_FORMULA });
   });
 
-  it('gives the same numbers twice', async () => {
-    const a = await runReproduction({ ...tiny, seeds: [3] });
-    const b = await runReproduction({ ...tiny, seeds: [3] });
-    const strip = (x: typeof a) => x.datasets.map((d) => d.runs.map(({ seconds: _s, ...rest }) => rest));
-    expect(strip(a)).toEqual(strip(b));
+  it('chooses each knob on the validation part only, with plain choosing the learning rate first', () => {
+    const st = results.studies[0]!;
+    const unit = prepareUnit(tiny.studies[0]!, 1);
+    expect(unit.validation.train.samples + unit.validation.validation.samples).toBe(unit.train.samples);
+    expect(st.validationSamples).toBe(unit.validation.validation.samples);
+    const plainSweep = st.sweep.find((s) => s.method === 'plain' && s.seed === 1)!;
+    // Candidate 0 again, by hand: plain at eta = 0.05 on the fitting part, scored on the validation part.
+    const hp = { ...tiny.defaults.plain, learningRate: 0.05 };
+    const again = train(unit.model0, unit.validation.train, unit.validation.validation, trainingConfig(tiny, tiny.studies[0]!.data, 'plain', hp, unit.seeds.shuffle, 3), { maxExactParameters: 0 });
+    expect(plainSweep.candidates[0]!.validationLoss).toBe(again.records.at(-1)!.testLoss);
+    const best = plainSweep.candidates.reduce((a, b) => (b.validationLoss! < a.validationLoss! ? b : a));
+    expect(plainSweep.chosen).toBe(best.value);
+    expect(plainSweep.atEdge).toBe(true);
+    const lr = plainSweep.chosen;
+    for (const run of st.runs.filter((r) => r.seed === 1)) expect(run.hyperparameters.learningRate).toBe(lr);
+    const sam = st.sweep.find((s) => s.method === 'sam' && s.seed === 1)!;
+    expect(st.runs.find((r) => r.method === 'sam' && r.seed === 1)!.hyperparameters.rho).toBe(sam.chosen);
+  });
+
+  it('compares with plain at the first epoch both reach the larger final training loss', () => {
+    const runs = results.studies[0]!.runs;
+    for (const run of runs.filter((r) => r.method !== 'plain')) {
+      const plain = runs.find((r) => r.method === 'plain' && r.seed === run.seed)!;
+      const m = run.matched!;
+      expect(m.targetLoss).toBe(Math.max(run.history.trainLoss.at(-1)!, plain.history.trainLoss.at(-1)!));
+      for (const [own, cp] of [
+        [run, m.method],
+        [plain, m.baseline],
+      ] as const) {
+        expect(own.history.trainLoss[cp.epoch]!).toBeLessThanOrEqual(m.targetLoss);
+        for (let e = 0; e < cp.epoch; e++) expect(own.history.trainLoss[e]!).toBeGreaterThan(m.targetLoss);
+        expect(cp.record.lambdaMax).not.toBeNull();
+      }
+    }
+    expect(runs.find((r) => r.method === 'plain')!.matched).toBeNull();
+  });
+
+  it('runs the escape experiment from the scaled-down start for every method and seed', () => {
+    const esc = results.studies[0]!.escape;
+    expect(esc.map((e) => `${e.method}/${e.seed}`).sort()).toEqual(REPRODUCE_METHODS.flatMap((m) => [`${m}/1`, `${m}/2`]).sort());
+    // Next to the saddle at theta = 0: lambda_min is about -lambda_max at epoch 0.
+    for (const e of esc) expect(e.curvatureRatio[0]!).toBeLessThan(-0.5);
+  });
+
+  it('gives the same numbers twice, and on two worker threads as on one', async () => {
+    const strip = (x: ReproductionResults) =>
+      x.studies.map((d) => ({ sweep: d.sweep, runs: d.runs.map(({ seconds: _s, secondsPerStep: _p, ...rest }) => rest), escape: d.escape.map(({ seconds: _s, ...rest }) => rest) }));
+    const again = await runReproduction(tiny, {}, { workers: 2 });
+    expect(strip(again)).toEqual(strip(results));
+  });
+
+  it('stops the worker threads mid-run on abort and keeps what finished', async () => {
+    const ac = new AbortController();
+    const r = await runReproduction({ ...tiny, seeds: [1, 2, 3, 4] }, { signal: ac.signal, onRunEnd: () => ac.abort() }, { workers: 2 });
+    expect(r.status).toBe('aborted');
+    const runs = r.studies.flatMap((s) => s.runs);
+    // At least the run whose end triggered the abort is kept; not all 16.
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.length).toBeLessThan(16);
+    for (const run of runs) expect(run.status).toBe('completed');
   });
 
   it('stops between steps on abort and says so', async () => {
     const ac = new AbortController();
     ac.abort();
-    const r = await runReproduction(tiny, { signal: ac.signal });
+    const r = await runReproduction(tiny, { signal: ac.signal }, { workers: 1 });
     expect(r.status).toBe('aborted');
-    expect(r.datasets).toEqual([]);
+    expect(r.studies).toEqual([]);
   });
 });
 
@@ -104,7 +190,7 @@ describe('hsr reproduce', () => {
   it('writes index.html and results.json and prints the absolute path of the report', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'hsr-repro-')), 'report');
     const r = await run(['--datasets', 'iris', '--seeds', '2', '--epochs', '2', '--out', dir]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const line = r.stdout.split('\n').find((l) => l.startsWith('report: '))!;
     const index = line.slice('report: '.length);
     expect(isAbsolute(index)).toBe(true);
@@ -112,20 +198,26 @@ describe('hsr reproduce', () => {
     expect(readFileSync(index, 'utf8')).toMatch(/^<!doctype html>/);
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(results.command).toBe('hsr reproduce --seeds 2 --datasets iris --epochs 2');
-    expect(r.stdout).toMatch(/Avoids saddle points/);
-    // Not a TTY here: one plain progress line per run on stderr.
+    expect(results.claims.rows[0].pooled).toHaveProperty('pAdjusted');
+    expect(r.stdout).toMatch(/^negative-mass +hsr-step/m);
+    expect(r.stdout).toMatch(/^Pooled over 1 data set × 2 seeds/m);
+    // Not a TTY here: one plain progress line per evaluation run on stderr, and the sweep's choices.
     expect(r.stderr.match(/^\[\d+\/8\] iris /gm)).toHaveLength(8);
+    expect(r.stderr.match(/^iris seed \d: chose plain lr /gm)).toHaveLength(2);
   });
 
   it('prints one JSON object with --json', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'hsr-repro-json-')), 'report');
-    const r = await run(['--datasets', 'iris', '--seeds', '1', '--epochs', '1', '--out', dir, '--json']);
+    const r = await run(['--datasets', 'iris', '--seeds', '1', '--epochs', '1', '--no-sweep', '--out', dir, '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.index).toBe(join(dir, 'index.html'));
     expect(doc.status).toBe('completed');
     expect(doc.claims.length).toBeGreaterThan(0);
-    // One seed: no spread, so no claim may be called decided.
-    for (const c of doc.claims) for (const v of Object.values(c.verdicts)) expect(['inconclusive', 'no data']).toContain(v);
+    // One seed: nothing to test, so no claim may be called decided.
+    for (const c of doc.claims) {
+      expect(['inconclusive', 'no data']).toContain(c.pooled.verdict);
+      for (const v of Object.values(c.verdicts)) expect(['inconclusive', 'no data']).toContain(v);
+    }
   });
 });

@@ -16,6 +16,6 @@ export function runAudit(args: string[]): { code: number; stdout: string; stderr
     const program = new Command().name('hsr').exitOverride((e) => process.exit(e.code === 'commander.helpDisplayed' ? 0 : 2));
     registerAudit(program);
     await program.parseAsync(['node', 'hsr', 'audit', ...JSON.parse(process.env.AUDIT_ARGS)]);`;
-  const r = spawnSync(TSX, ['--input-type=module', '-e', script], { cwd: CLI_DIR, encoding: 'utf8', timeout: 600_000, env: { ...process.env, FORCE_COLOR: '0', AUDIT_ARGS: JSON.stringify(args) } });
+  const r = spawnSync(TSX, ['--conditions=source', '--input-type=module', '-e', script], { cwd: CLI_DIR, encoding: 'utf8', timeout: 600_000, env: { ...process.env, FORCE_COLOR: '0', AUDIT_ARGS: JSON.stringify(args) } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -3,18 +3,18 @@ import { runInProcess } from '../runInProcess.ts';
  * `hsr train`: flags rejected before any work, outputs that `hsr bound` reads, metrics files
  * identical across runs with the same seed, and a clean stop on abort.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { flattenParameters, loss, type Model } from '@hsr/numeric';
-import { readModelFile } from '@hsr/io';
+import { readModel, readModelFile } from '@hsr/io';
 import { registerBound } from '../../src/commands/bound.ts';
 import { planTraining, prepareData, registerTrain, runTraining } from '../../src/commands/train.ts';
 import { DEFAULT_DATA_PATH } from '../../src/defaults.ts';
 import { runReproduction } from '../../src/report/experiment.ts';
-import { type DatasetProtocol, methodHyperparameters, QUICK_DATASETS, REPRODUCE_METHODS, REPRODUCE_VARIANT } from '../../src/report/settings.ts';
+import { type DatasetEntry, protocolFor, QUICK_DATASETS, REPRODUCE_METHODS, studies } from '../../src/report/settings.ts';
 
 function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return runInProcess([registerTrain, registerBound], [...args]);
@@ -50,6 +50,60 @@ describe('hsr train', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^hsr: ${flag}: `));
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([
+    ['--seed', '4294967296', 'must be <= 4294967295, got 4294967296'],
+    ['--seed', '-1', 'must be >= 0, got -1'],
+    ['--epochs', '1e12', 'expected an integer (digits only), got "1e12"'],
+    ['--epochs', '1000001', 'must be <= 1000000, got 1000001'],
+    ['--lr', '0x10', 'expected a number, got "0x10"'],
+  ])('refuses %s %s exactly (no wrapping, no hex, no exponent counts)', async (flag, value, reason) => {
+    const out = join(tmp(), 'run');
+    const r = await run(['train', flag, value, '--out', out]);
+    expect([r.code, r.stderr, r.stdout]).toEqual([2, `hsr: ${flag}: ${reason}\n`, '']);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a run that fails on its data leaves no folder, not even the parents it would have created', async () => {
+    const parent = tmp();
+    const data = join(parent, 'bad.csv');
+    writeFileSync(data, 'a,label\n1,0\n2,x\n');
+    const r = await run(['train', '--data', data, '--epochs', '1', '--out', join(parent, 'new', 'run')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`hsr: ${data}: row 3, column "label": not an integer class index: "x"\n`);
+    expect(readdirSync(parent)).toEqual(['bad.csv']);
+  });
+
+  it('a non-empty --out is refused; --force replaces it with only the new run', async () => {
+    const out = join(tmp(), 'run');
+    expect((await run(['train', '--epochs', '2', '--metrics-every', '1', '--out', out])).code).toBe(0);
+    const refused = await run(['train', '--epochs', '1', '--out', out]);
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      `hsr: --out ${out}: the output folder is not empty (config.json, metrics.jsonl, model.json, model.safetensors); choose a new folder, or pass --force to replace it\n`,
+    ]);
+    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect((await run(['train', '--epochs', '1', '--metrics-every', '1', '--force', '--out', out])).code).toBe(0);
+    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(readdirSync(join(out, '..'))).toEqual(['run']);
+  });
+
+  it('a data set of one sample needs --test-fraction 0, and trains with it', async () => {
+    const parent = tmp();
+    const data = join(parent, 'one.csv');
+    writeFileSync(data, 'a,b,label\n1,2,0\n');
+    const r = await run(['train', '--data', data, '--epochs', '1', '--out', join(parent, 'run')]);
+    expect([r.code, r.stderr]).toEqual([2, `hsr: --test-fraction: ${data} has 1 sample, which cannot be split into a training and a test part; use --test-fraction 0\n`]);
+    expect((await run(['train', '--data', data, '--epochs', '1', '--test-fraction', '0', '--out', join(parent, 'run')])).code).toBe(0);
+  });
+
+  it('a run too large for memory is refused naming --hidden, before any work', async () => {
+    const out = join(tmp(), 'run');
+    const r = await run(['train', '--hidden', '100000', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^hsr: --hidden: 100000 hidden units \(P = 800003\) on 120 training samples needs about \d+\.\d GiB, above the limit of \d+\.\d GiB \(a quarter of this machine's memory\)\n$/);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -103,6 +157,11 @@ describe('hsr train', () => {
     const b = await run(['bound', '--model', join(out, 'model.json'), '--data', DEFAULT_DATA_PATH, '--json']);
     expect(b.code).toBe(0);
     expect(JSON.parse(b.stdout).parameters).toBe(67);
+    // The same weights as a PyTorch state_dict, bit for bit, with the activation in its metadata.
+    const st = readModel(join(out, 'model.safetensors'));
+    expect(st.model).toEqual(model);
+    expect(st.source.tensors).toEqual({ '0.weight': 'W', '0.bias': 'b', '2.weight': 'V', '2.bias': 'a' });
+    expect(r.stdout).toContain(join(out, 'model.safetensors'));
   });
 
   it('two runs with the same seed write byte-identical metrics files', async () => {
@@ -169,29 +228,41 @@ describe('hsr train', () => {
 });
 
 /**
- * The experiment protocol is shared: `hsr train --seed s` with the reproduction protocol's
- * hyperparameters is the `hsr reproduce` run of that data set, method and seed, bit for bit
- * (same split, standardisation, initial model and shuffles). A different draw order of the
- * seeds in either command fails this test.
+ * The experiment protocol is shared: `hsr train --seed s` with the hyperparameters a
+ * `hsr reproduce` run chose (recorded in results.json) is that run of that data set, method and
+ * seed, bit for bit (same split, standardisation, initial model and shuffles). A different draw
+ * order of the seeds in either command fails this test.
  */
 describe('hsr train and hsr reproduce share one experiment protocol', () => {
-  // Synthetic moons, so the data seed matters too; mini-batches, so the shuffle seed does.
-  const protocol: DatasetProtocol = { ...QUICK_DATASETS[0]!, dataset: 'moons', epochs: 4, metricsEvery: 2, batchSize: 32 };
+  // Synthetic moons, so the data seed matters too; mini-batches, so the shuffle seed does; a
+  // two-value sweep, so the values come from the reproduction's own choice.
+  const entry: DatasetEntry = { ...QUICK_DATASETS[0]!, dataset: 'moons', epochs: 4, metricsEvery: 2, batchSize: 32 };
+  const quick = protocolFor('quick');
+  const sweep = {
+    ...quick.sweep!,
+    budget: 2,
+    grids: { plain: { knob: 'learningRate', values: [0.05, 0.1] }, sam: { knob: 'rho', values: [0.05, 0.3] }, 'hsr-step': { knob: 'rho', values: [0.01, 0.03] }, 'hsr-penalty': { knob: 'lambda', values: [0.1, 0.3] } },
+  } as const;
+  const model = quick.studies[0]!.model;
   const seed = 3;
 
   it.each(REPRODUCE_METHODS)('%s: final parameters and every metrics record are identical', async (method) => {
     const finals: Model[] = [];
-    const results = await runReproduction({ name: 'custom', datasets: [protocol], seeds: [seed], methods: [method], variant: REPRODUCE_VARIANT }, { onRunEnd: (_run, _result, model) => void finals.push(model) });
-    const reproduced = results.datasets[0]!.runs[0]!;
-    const { rho, lambda } = methodHyperparameters(protocol, method);
+    const results = await runReproduction(
+      { ...quick, name: 'custom', studies: studies([entry]), seeds: [seed], methods: [method], sweep, escape: null },
+      { onRunEnd: (_run, _result, m) => void finals.push(m) },
+      { workers: 1 },
+    );
+    const reproduced = results.studies[0]!.runs[0]!;
+    const { learningRate, rho, lambda } = reproduced.hyperparameters;
     const out = join(tmp(), 'run');
     const r = await run([
       'train',
-      ...['--data', protocol.dataset, '--method', method, '--seed', String(seed)],
-      ...['--hidden', String(protocol.hidden), '--activation', protocol.activation],
-      ...['--optimizer', protocol.optimizer, '--lr', String(protocol.learningRate), '--momentum', String(protocol.momentum)],
-      ...['--rho', String(rho), '--lambda', String(lambda), '--batch', String(protocol.batchSize ?? 'full')],
-      ...['--test-fraction', String(protocol.testFraction), '--epochs', String(protocol.epochs), '--metrics-every', String(protocol.metricsEvery)],
+      ...['--data', entry.dataset, '--method', method, '--seed', String(seed)],
+      ...['--hidden', String(model.hidden), '--activation', model.activation],
+      ...['--optimizer', quick.optimizer.name, '--lr', String(learningRate), '--momentum', String(quick.optimizer.momentum)],
+      ...['--rho', String(rho), '--lambda', String(lambda), '--batch', String(entry.batchSize ?? 'full')],
+      ...['--test-fraction', String(entry.testFraction), '--epochs', String(entry.epochs), '--metrics-every', String(entry.metricsEvery)],
       ...['--out', out],
     ]);
     expect(r.code, r.stderr).toBe(0);

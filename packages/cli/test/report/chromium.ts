@@ -32,6 +32,10 @@ export interface PageCheck {
   katexElements: number;
   katexFontLoaded: boolean;
   claimCells: number;
+  /** Pooled (per claim) verdict cells. */
+  pooledCells: number;
+  /** Text of the generated summary sentence. */
+  summary: string;
   consoleErrors: string[];
   pageErrors: string[];
   failedRequests: string[];
@@ -80,9 +84,11 @@ export async function inspectReport(indexPath: string, screenshotPath: string): 
     const katexElements = (await page.evaluate(`document.querySelectorAll('.katex').length`)) as number;
     const katexFontLoaded = (await page.evaluate(`Array.from(document.fonts).some((f) => f.family.replace(/"/g, '') === 'KaTeX_Main' && f.status === 'loaded')`)) as boolean;
     const claimCells = (await page.evaluate(`document.querySelectorAll('td[data-verdict]').length`)) as number;
+    const pooledCells = (await page.evaluate(`document.querySelectorAll('td[data-pooled-verdict]').length`)) as number;
+    const summary = (await page.evaluate(`(document.getElementById('summary-sentence') || {}).textContent || ''`)) as string;
     const title = await page.title();
     await page.screenshot({ path: screenshotPath, fullPage: true });
-    return { title, plots, katexElements, katexFontLoaded, claimCells, consoleErrors, pageErrors, failedRequests, requests };
+    return { title, plots, katexElements, katexFontLoaded, claimCells, pooledCells, summary, consoleErrors, pageErrors, failedRequests, requests };
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

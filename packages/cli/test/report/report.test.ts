@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { inlineKatexCss } from '@hsr/symbolic/katex';
-import { escapeHtml, evaluateClaims, formatValue, renderSvg, reportPlots, trajectory, writeReport } from '../../src/report/index.ts';
+import { escapeHtml, evaluateClaims, formatValue, historyTrajectory, renderSvg, reportPlots, trajectory, writeReport } from '../../src/report/index.ts';
+import { QUICK_SWEEP } from '../../src/report/settings.ts';
 import { syntheticDataset, syntheticResults, type FinalValues } from './synthetic.ts';
 
 const v = (lambdaMax: number, testAccuracy = 0.9): FinalValues => ({ lambdaMax, U: lambdaMax + 0.2, testAccuracy });
@@ -20,6 +21,7 @@ const ds = syntheticDataset('toy', {
   sam: [v(0.9), v(1.1)],
 });
 const results = syntheticResults([ds]);
+const summary = evaluateClaims(results);
 
 describe('trajectory', () => {
   it('is the mean, min and max over seeds at each recorded epoch', () => {
@@ -34,12 +36,32 @@ describe('trajectory', () => {
     const t = trajectory(ds, 'plain', 'none', () => null);
     expect(t).toEqual([]);
   });
+
+  it('reads the per-epoch history too, dropping non-positive values for log axes', () => {
+    const t = historyTrajectory(ds, 'plain', '‖∇L‖', (h) => h.gradientNorm.map((g, e) => (e === 1 ? 0 : g)), true);
+    expect(t.map((p) => p.epoch)).toEqual([0, 2, 3, 4]);
+    expect(t[0]!.mean).toBe(0.5);
+  });
 });
 
 describe('figures', () => {
   it('renders every figure to an SVG with drawn marks', async () => {
-    const plots = reportPlots(results);
-    expect(plots.map((p) => p.id)).toEqual(['summary-lambda-max', 'toy-bounds', 'toy-spectrum', 'toy-negatives', 'toy-accuracy', 'toy-weight-norm', 'toy-relative-sharpness']);
+    const plots = reportPlots(results, summary);
+    expect(plots.map((p) => p.id)).toEqual([
+      'summary-ratios',
+      'summary-differences',
+      'summary-lambda-max',
+      'toy-bounds',
+      'toy-spectrum',
+      'toy-loss-curvature',
+      'toy-gradient-norm',
+      'toy-negative-mass',
+      'toy-accuracy',
+      'toy-weight-norm',
+      'toy-relative-sharpness',
+      'toy-sweep',
+      'toy-escape',
+    ]);
     for (const p of plots) {
       const svg = await renderSvg(p.spec);
       expect(svg.startsWith('<svg'), p.id).toBe(true);
@@ -49,7 +71,7 @@ describe('figures', () => {
   });
 
   it('puts one tick per eigenvalue in the spectrum plot', async () => {
-    const spectrum = reportPlots(results).find((p) => p.id === 'toy-spectrum')!;
+    const spectrum = reportPlots(results, summary).find((p) => p.id === 'toy-spectrum')!;
     const svg = await renderSvg(spectrum.spec);
     // 4 methods x 2 seeds x 7 eigenvalues (synthetic.ts).
     expect((svg.match(/aria-roledescription="tick"/g) ?? []).length).toBe(56);
@@ -69,16 +91,22 @@ describe('the page', () => {
     const html = readFileSync(report.indexPath, 'utf8');
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(html).not.toMatch(/url\(["']?https?:/);
-    expect((html.match(/<figure class="plot/g) ?? []).length).toBe(7);
+    expect((html.match(/<figure class="plot/g) ?? []).length).toBe(13);
     expect((html.match(/class="katex"/g) ?? []).length).toBeGreaterThanOrEqual(6);
     // hsr-step doubles lambda_max on "toy": the page must say the claim does not hold.
-    expect(html).toContain('data-claim="flatter-lambda-max" data-method="hsr-step" data-dataset="toy" data-verdict="does not hold"');
-    expect(html).toContain('data-claim="flatter-lambda-max" data-method="hsr-penalty" data-dataset="toy" data-verdict="holds"');
-    expect(html).toContain('data-claim="no-accuracy-cost" data-method="hsr-step" data-dataset="toy" data-verdict="does not hold"');
+    // hsr-step doubles lambda_max on "toy": with two seeds and Holm over every cell, the cell is
+    // not decided, but the pooled test over the two pairs cannot be either; the page shows both.
+    expect(html).toContain('data-claim="lambda-max-final" data-method="hsr-step" data-dataset="toy" data-verdict="inconclusive"');
+    expect(html).toContain('data-claim="lambda-max-final" data-method="hsr-step" data-pooled-verdict="inconclusive"');
+    expect(html).toContain(escapeHtml(summary.sentence));
+    // Every cell shows its interval, p, correction and n: the geometric-mean ratio sqrt(2 x 2.2/1.2) - 1 = +91%.
+    expect(html).toMatch(/>\+91% \[[^\]]+\]<\/div><div class="pair">p [^,]+, Holm [^,]+, n = 2</);
+    expect(html).toContain(`Budget: <b>${QUICK_SWEEP.budget} runs per method</b>`);
     const json = JSON.parse(readFileSync(report.resultsPath, 'utf8'));
-    expect(json.schema).toBe('hsr-reproduce/1');
-    expect(json.datasets[0].runs).toHaveLength(8);
-    expect(json.claims).toEqual(JSON.parse(JSON.stringify(evaluateClaims(results))));
+    expect(json.schema).toBe('hsr-reproduce/2');
+    expect(json.studies[0].runs).toHaveLength(8);
+    expect(json.studies[0].runs[2].matched.method.record.lambdaMax).toBe(2);
+    expect(json.claims).toEqual(JSON.parse(JSON.stringify(summary)));
   });
 
   it('escapes text and formats missing values', () => {

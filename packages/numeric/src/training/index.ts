@@ -2,7 +2,18 @@
 export type { OptimizerName, OptimizerOptions, Optimizer } from './optimizers.ts';
 export { OPTIMIZER_NAMES, createOptimizer } from './optimizers.ts';
 export { relativeSharpness, weightNorm } from './sharpness.ts';
-export type { MetricsRecord, MetricsContext } from './metrics.ts';
-export { METRICS_MAX_EXACT_PARAMETERS, NEGATIVE_EIGENVALUE_RTOL, computeMetrics, isFiniteRecord } from './metrics.ts';
-export type { StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './train.ts';
+export type { LayerNorms, MetricsRecord, MetricsContext } from './metrics.ts';
+export {
+  CALIBRATION_BINS,
+  METRICS_MAX_EXACT_PARAMETERS,
+  NEGATIVE_EIGENVALUE_RTOL,
+  SATURATION_RTOL,
+  computeMetrics,
+  expectedCalibrationError,
+  isFiniteRecord,
+  layerNorms,
+  negativeMass,
+  saturatedFraction,
+} from './metrics.ts';
+export type { ParameterState, StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './train.ts';
 export { DEFAULT_TRAINING_CONFIG, HyperparameterError, REGULARISED_BOUND, TRAINING_METHODS, train, trainAsync, validateTrainingConfig } from './train.ts';

@@ -2,16 +2,21 @@
  * What training records at each metrics epoch: losses and accuracies, the closed-form
  * traces and all five Wolkowicz–Styan bounds on the FULL training set for the chosen
  * variant, and, while the block's P is at most `METRICS_MAX_EXACT_PARAMETERS`, the exact extreme
- * eigenvalues and the count of negative ones from the dense Hessian.
+ * eigenvalues, the count of negative ones and their share of the spectrum's mass from the
+ * dense Hessian. Beside the curvature, the quantities that tell flat from over-confident
+ * (docs/guide-sharpness.md): the gradient norm, the test set's expected calibration error,
+ * per-layer weight norms and the fraction of saturated hidden units.
  *
  * Every field is a plain finite number (or null), so a record is one deterministic JSON
- * line: no timings, no NaN. Cost: O(N^2(h^2 + c^2 + ch)) for the traces, plus O(N P^2 + P^3)
+ * line: no timings, no NaN. Cost: O(N^2(h^2 + c^2 + ch)) for the traces, O(N(hd + ch)) for
+ * the gradient norm and the test-set quantities, plus O(N P^2 + P^3)
  * for the dense spectrum when it is available (P = 67 for Iris 4-8-3: a few milliseconds).
  */
 import { symmetricEigenvalues } from '../eigen.ts';
 import { denseHessian } from '../hessian.ts';
 import { hessianTraces } from '../hessianTrace.ts';
-import { accuracy, forwardPass } from '../network.ts';
+import { ACTIVATIONS } from '../activations.ts';
+import { accuracy, forwardPass, lossGradient, type ForwardPass } from '../network.ts';
 import { blockRange, flattenParameters } from '../parameters.ts';
 import type { Dataset, Model, Variant } from '../types.ts';
 import { boundValues, wolkowiczStyanBounds, type BoundValues } from '../wolkowiczStyan.ts';
@@ -33,6 +38,27 @@ export const METRICS_MAX_EXACT_PARAMETERS = 1500;
  * below any genuine negative curvature we report on.
  */
 export const NEGATIVE_EIGENVALUE_RTOL = 1e-10;
+
+/**
+ * Equal-width confidence bins of the expected calibration error: 15, as in Guo et al. (2017),
+ * "On calibration of modern neural networks", whose definition `expectedCalibrationError` follows.
+ */
+export const CALIBRATION_BINS = 15;
+
+/**
+ * A hidden unit is saturated on a sample when |phi'(u)| < SATURATION_RTOL |phi'(0)|: for tanh
+ * |u| > 2.99 (|tanh u| > 0.995), for the logistic |u| > 5.3; for softplus, SiLU and GELU only
+ * the flat negative side. Gradients through such a unit are 1% or less of their size at u = 0.
+ */
+export const SATURATION_RTOL = 0.01;
+
+/** ||W||_F, ||b||, ||V||_F, ||a|| (null without biases). */
+export interface LayerNorms {
+  W: number;
+  b: number | null;
+  V: number;
+  a: number | null;
+}
 
 export interface MetricsRecord {
   epoch: number;
@@ -60,6 +86,16 @@ export interface MetricsRecord {
   boundedRelativeSharpness: number;
   /** ||theta|| over all parameters. */
   weightNorm: number;
+  /** ||grad L|| of the mean loss on the full training set (all parameters): how far from a critical point. */
+  gradientNorm: number;
+  /** Sum of |lambda| over the negative eigenvalues (as counted) / sum of |lambda| over all; null when not exact. */
+  negativeMass: number | null;
+  /** Expected calibration error of the test predictions (CALIBRATION_BINS bins); null without a test set. */
+  testCalibrationError: number | null;
+  /** Per-layer Frobenius norms. */
+  layerNorms: LayerNorms;
+  /** Fraction of (training sample, hidden unit) pairs whose unit is saturated (SATURATION_RTOL). */
+  saturatedFraction: number;
   /** Steps, so far, on which hsr-step or hsr-penalty skipped the regulariser (grad U = 0 or s = 0). */
   regulariserSkipped: number;
 }
@@ -78,6 +114,73 @@ function meanLoss(fpLosses: Float64Array): number {
   return s / fpLosses.length;
 }
 
+function norm2(x: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
+  return Math.sqrt(s);
+}
+
+/**
+ * Expected calibration error (Guo et al. 2017, Eq. 3):
+ * $\mathrm{ECE} = \sum_{m=1}^{M} \frac{|B_m|}{N}\,\big|\mathrm{acc}(B_m) - \mathrm{conf}(B_m)\big|$,
+ * with conf_n = max_k p_nk, the prediction argmax_k v_nk (first index on ties, as `accuracy`)
+ * and B_m the samples with conf_n in ((m-1)/M, m/M]. 0 for a perfectly calibrated model, at
+ * most 1. Cost O(N c). Verified by metrics.test.ts (hand-computed bins).
+ */
+export function expectedCalibrationError(fp: ForwardPass, labels: ArrayLike<number>, bins: number = CALIBRATION_BINS): number {
+  const { samples: N, classes: c } = fp;
+  if (N === 0) throw new RangeError('calibration error of 0 samples');
+  const count = new Float64Array(bins);
+  const correct = new Float64Array(bins);
+  const confidence = new Float64Array(bins);
+  for (let n = 0; n < N; n++) {
+    let best = 0;
+    for (let k = 1; k < c; k++) if (fp.v[n * c + k]! > fp.v[n * c + best]!) best = k;
+    const conf = fp.p[n * c + best]!;
+    const m = Math.min(bins - 1, Math.max(0, Math.ceil(conf * bins) - 1));
+    count[m]!++;
+    confidence[m]! += conf;
+    if (best === labels[n]) correct[m]!++;
+  }
+  let ece = 0;
+  for (let m = 0; m < bins; m++) if (count[m]! > 0) ece += Math.abs(correct[m]! - confidence[m]!) / N;
+  return ece;
+}
+
+/** Fraction of pairs (n, i) with |phi'(u_ni)| < SATURATION_RTOL |phi'(0)| (phi' from the forward pass, no 1 - t^2). Cost O(N h). */
+export function saturatedFraction(model: Model, fp: ForwardPass): number {
+  const total = fp.samples * fp.hiddenDim;
+  if (total === 0) return 0;
+  const threshold = SATURATION_RTOL * Math.abs(ACTIVATIONS[model.activation].d1(0));
+  let saturated = 0;
+  for (let i = 0; i < total; i++) if (Math.abs(fp.d1[i]!) < threshold) saturated++;
+  return saturated / total;
+}
+
+/**
+ * $\sum_{\lambda_i < -\tau}|\lambda_i| \big/ \sum_i|\lambda_i|$ with $\tau$ = NEGATIVE_EIGENVALUE_RTOL max|lambda|
+ * (the eigenvalues `negativeEigenvalues` counts): how much of the spectrum's mass is negative
+ * curvature, 0 at a minimum, 1/2 for a symmetric saddle. 0 for the zero matrix. Cost O(P).
+ */
+export function negativeMass(eigenvalues: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < eigenvalues.length; i++) max = Math.max(max, Math.abs(eigenvalues[i]!));
+  const threshold = -NEGATIVE_EIGENVALUE_RTOL * max;
+  let negative = 0;
+  let total = 0;
+  for (let i = 0; i < eigenvalues.length; i++) {
+    const l = eigenvalues[i]!;
+    total += Math.abs(l);
+    if (l < threshold) negative -= l;
+  }
+  return total === 0 ? 0 : negative / total;
+}
+
+/** Frobenius norms of W, b, V, a. Cost O(P). */
+export function layerNorms(model: Model): LayerNorms {
+  return { W: norm2(model.W), b: model.b ? norm2(model.b) : null, V: norm2(model.V), a: model.a ? norm2(model.a) : null };
+}
+
 /** One metrics record for `model` (see the module comment for what is in it). */
 export function computeMetrics(model: Model, train: Dataset, test: Dataset | null, variant: Variant, ctx: MetricsContext): MetricsRecord {
   const fp = forwardPass(model, train);
@@ -88,10 +191,12 @@ export function computeMetrics(model: Model, train: Dataset, test: Dataset | nul
   const blockTheta = theta.subarray(start, end);
   let testLoss: number | null = null;
   let testAccuracy: number | null = null;
+  let testCalibrationError: number | null = null;
   if (test && test.samples > 0) {
     const fpt = forwardPass(model, test);
     testLoss = meanLoss(fpt.losses);
     testAccuracy = accuracy(model, test, fpt);
+    testCalibrationError = expectedCalibrationError(fpt, test.y);
   }
   const limit = ctx.maxExactParameters ?? METRICS_MAX_EXACT_PARAMETERS;
   const exactAvailable = tr.parameters <= limit;
@@ -102,6 +207,7 @@ export function computeMetrics(model: Model, train: Dataset, test: Dataset | nul
   let lambdaMax: number | null = null;
   let lambdaMin: number | null = null;
   let negativeEigenvalues: number | null = null;
+  let negativeShare: number | null = null;
   if (exactAvailable && finiteState) {
     const ev = symmetricEigenvalues(denseHessian(model, train, variant, fp));
     lambdaMax = ev[ev.length - 1]!;
@@ -109,6 +215,7 @@ export function computeMetrics(model: Model, train: Dataset, test: Dataset | nul
     const threshold = -NEGATIVE_EIGENVALUE_RTOL * Math.max(Math.abs(lambdaMax), Math.abs(lambdaMin));
     negativeEigenvalues = 0;
     for (let i = 0; i < ev.length && ev[i]! < threshold; i++) negativeEigenvalues++;
+    negativeShare = negativeMass(ev);
   }
   return {
     epoch: ctx.epoch,
@@ -129,6 +236,11 @@ export function computeMetrics(model: Model, train: Dataset, test: Dataset | nul
     boundedRelativeSharpness: relativeSharpness(b.lambdaMaxUpper, blockTheta),
     weightNorm: weightNorm(theta),
     regulariserSkipped: ctx.regulariserSkipped,
+    gradientNorm: norm2(lossGradient(model, train, 'mean', fp).gradient),
+    negativeMass: negativeShare,
+    testCalibrationError,
+    layerNorms: layerNorms(model),
+    saturatedFraction: saturatedFraction(model, fp),
   };
 }
 

@@ -154,10 +154,32 @@ export interface StepInfo {
   batchLoss: number;
 }
 
+/**
+ * The parameters at the end of an epoch with the loss and gradient norm of the MEAN loss on the
+ * full training set there. `theta` is training's own buffer: read it during the call, copy it
+ * to keep it.
+ */
+export interface ParameterState {
+  /** Epochs completed (0: the initial parameters). */
+  epoch: number;
+  /** Steps taken. */
+  step: number;
+  trainLoss: number;
+  gradientNorm: number;
+  theta: Float64Array;
+}
+
 export interface TrainingHooks {
   /** Checked after every step: training stops cleanly after the current step. */
   signal?: AbortSignal;
   onStep?(info: StepInfo): void;
+  /**
+   * Called at epoch 0 and after every completed epoch (the last one too, unless training stopped
+   * early), e.g. to keep checkpoints or a gradient-norm history. Full batch: the loss and
+   * gradient are the ones the next step computes anyway (the last one costs one extra
+   * gradient); mini-batch: one extra full-set gradient per epoch. Reading never changes the run.
+   */
+  onParameters?(state: ParameterState): void;
   onMetrics?(record: MetricsRecord): void;
   /** One-time human notices (e.g. the dense spectrum switched off above the P limit). */
   onNotice?(message: string): void;
@@ -278,6 +300,12 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
     message = `diverged in epoch ${epoch}: ${what} is not finite; keeping the last finite model (step ${steps})`;
   };
 
+  const observe = (epoch: number, lg: { loss: number; gradient: Float64Array } | null) => {
+    if (!hooks.onParameters) return;
+    const full = lg ?? lossGradient(unflattenParameters(initial, theta), trainData, 'mean');
+    hooks.onParameters({ epoch, step: steps, trainLoss: full.loss, gradientNorm: norm2(full.gradient), theta });
+  };
+
   let currentEpoch = 0;
   outer: for (let epoch = 1; epoch <= config.epochs; epoch++) {
     currentEpoch = epoch;
@@ -291,6 +319,8 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
         diverge(epoch, 'the batch loss', steps > 0 ? 'counted' : 'none');
         break outer;
       }
+      // The state after epoch - 1; full batch: this step's loss and gradient are the full set's.
+      if (s === 0) observe(epoch - 1, fullBatch ? lg : null);
       let direction = lg.gradient;
       let boundStep: Float64Array | null = null;
       if (config.method === 'sam') {
@@ -352,6 +382,6 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
     // The kept model gets its own record, labelled with the epoch in progress.
     const r = record(currentEpoch);
     if (isFiniteRecord(r)) emit(r);
-  }
+  } else observe(epochsCompleted, null);
   return { model: unflattenParameters(initial, theta), records, status, message, epochsCompleted, steps, regulariserSkipped: skipped };
 }

@@ -257,3 +257,38 @@ describe('metrics', () => {
     }
   });
 });
+
+describe('onParameters', () => {
+  type Seen = { epoch: number; step: number; trainLoss: number; gradientNorm: number; theta: Float64Array };
+  const collect = (over: Partial<TrainingConfig>) => {
+    const seen: Seen[] = [];
+    const r = train(IRIS_MODEL, IRIS, null, config({ method: 'hsr-step', optimizer: 'momentum', learningRate: 0.05, rho: 0.01, epochs: 4, metricsEvery: 2, ...over }), {
+      onParameters: (s) => void seen.push({ ...s, theta: s.theta.slice() }),
+    });
+    return { r, seen };
+  };
+
+  it.each([
+    ['full batch', null],
+    ['mini-batch', 32],
+  ] as const)('%s: reports epoch 0 and every epoch end with the full-set loss and gradient norm there', (_name, batchSize) => {
+    const { r, seen } = collect({ batchSize });
+    expect(seen.map((s) => s.epoch)).toEqual([0, 1, 2, 3, 4]);
+    expect(seen.map((s) => s.step)).toEqual([0, 1, 2, 3, 4].map((e) => e * (batchSize === null ? 1 : Math.ceil(IRIS.samples / 32))));
+    for (const s of seen) {
+      const model = unflattenParameters(IRIS_MODEL, s.theta);
+      expect(s.trainLoss).toBeAllClose(loss(model, IRIS), { rtol: RTOL_SAME_FORMULA });
+      expect(s.gradientNorm).toBeAllClose(norm(lossGradient(model, IRIS, 'mean').gradient), { rtol: RTOL_SAME_FORMULA });
+    }
+    expect(Array.from(seen.at(-1)!.theta)).toEqual(Array.from(flattenParameters(r.model)));
+    // The metrics records at epochs 2 and 4 describe the same parameters.
+    expect(r.records.find((x) => x.epoch === 2)!.trainLoss).toBeAllClose(seen[2]!.trainLoss, { rtol: RTOL_SAME_FORMULA });
+  });
+
+  it('watching changes nothing: the same records and parameters bit for bit', () => {
+    const { r } = collect({ batchSize: 32, seed: 5 });
+    const unwatched = train(IRIS_MODEL, IRIS, null, config({ method: 'hsr-step', optimizer: 'momentum', learningRate: 0.05, rho: 0.01, epochs: 4, metricsEvery: 2, batchSize: 32, seed: 5 }));
+    expect(JSON.stringify(r.records)).toBe(JSON.stringify(unwatched.records));
+    expect(Array.from(flattenParameters(r.model))).toEqual(Array.from(flattenParameters(unwatched.model)));
+  });
+});

@@ -32,8 +32,12 @@
  * engines check.
  */
 
-/** Index ranges: samples, input features (augmented d~ = d + 1 with biases), hidden units (h~), classes, parameters. */
-export type Extent = 'N' | 'd' | 'dt' | 'h' | 'ht' | 'c' | 'theta';
+/**
+ * Index ranges: samples, input features (augmented d~ = d + 1 with biases), hidden units (h~),
+ * classes, parameters; and the stochastic estimators' counts: probes (m), the directions of a
+ * sketch's basis (r), Hutch++'s complement probes (m - 2k) and XTrace's probes (k).
+ */
+export type Extent = 'N' | 'd' | 'dt' | 'h' | 'ht' | 'c' | 'theta' | 'probes' | 'sketch' | 'complement' | 'loo';
 
 /** The narrower range an augmented range extends by one trailing entry (d~ = d + 1, h~ = h + 1 with biases). */
 export const AUGMENTED_FROM: Partial<Record<Extent, Extent>> = { dt: 'd', ht: 'h' };
@@ -47,6 +51,11 @@ export const EXTENT_NOTATION: { readonly [E in Extent]: { readonly latex: string
   ht: { latex: '\\tilde h', text: 'h~' },
   c: { latex: 'c', text: 'c' },
   theta: { latex: 'P', text: 'P' },
+  probes: { latex: 'm', text: 'm' },
+  sketch: { latex: 'r', text: 'r' },
+  // Parenthesised in text, where it is a denominator (1/(m-2k)); KaTeX groups it by itself.
+  complement: { latex: 'm-2k', text: '(m-2k)' },
+  loo: { latex: 'k', text: 'k' },
 };
 
 /** A named index over a range, e.g. n over N or k' over c. */

@@ -6,7 +6,7 @@
 import { ACTIVATIONS, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import type { ActivationFunctions, EvaluationContext, Sizes, Tensor } from '../notation/evaluate.ts';
 import type { Definition } from '../notation/expression.ts';
-import { tensor } from '../notation/evaluate.ts';
+import { sizesOf, tensor } from '../notation/evaluate.ts';
 import { CROSS_ENTROPY, lossDefinitionMap, type LossDefinitions } from '../definitions/losses.ts';
 
 /** phi..phi''' of a named activation, from numeric's table. */
@@ -19,7 +19,7 @@ export function caseSizes(model: Model, samples: number): Sizes {
   const bias = model.b !== null ? 1 : 0;
   const dt = model.inputDim + bias;
   const ht = model.hiddenDim + bias;
-  return { N: samples, d: model.inputDim, dt, h: model.hiddenDim, ht, c: model.classes, theta: model.hiddenDim * dt + model.classes * ht };
+  return sizesOf({ N: samples, d: model.inputDim, dt, h: model.hiddenDim, ht, c: model.classes, theta: model.hiddenDim * dt + model.classes * ht });
 }
 
 /** [W | b] (h x d~) and [V | a] (c x h~) as tensors. */

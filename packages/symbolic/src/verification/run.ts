@@ -25,30 +25,47 @@ import {
   blockRange,
   boundGradient,
   boundGradientFromTraces,
+  chiSquareQuantile,
   createOptimizer,
+  createRng,
   denseHessian,
+  denseOperator,
+  drawProbe,
   extremeEigenvalues,
   flattenParameters,
   forwardPass,
+  frobeniusNormSquared,
+  hessianDiagonal,
   hessianTraces,
   hessianVectorProduct,
+  hutchinsonSamples,
+  hutchinsonTrace,
+  hutchPlusPlus,
   loss as numericLoss,
   lossGradient,
   parameterCount,
+  powerIteration,
+  PROBES as PROBE_KINDS,
+  pyhessianTrace,
+  quadraticFormExcessKurtosis,
+  quadraticFormVariance,
   relativeSharpness,
+  sampleVarianceInterval,
   sampleCurvature,
   symmetricEigenvalues,
   traceGradients,
   train,
   unflattenParameters,
   wolkowiczStyanBounds,
+  xtrace,
   type BoundKind,
   type Dataset,
   type Model,
   type OptimizerName,
+  type Probe,
   type TrainingMethod,
 } from '@hsr/numeric';
-import { gramMatrix, softmaxCovarianceInner } from '@hsr/numeric/internal';
+import { DEPENDENT_RTOL, gramMatrix, softmaxCovarianceInner } from '@hsr/numeric/internal';
 import { ACTIVATION_DEFINITIONS, U_SCALAR } from '../definitions/activations.ts';
 import {
   ALPHA,
@@ -72,6 +89,7 @@ import {
 } from '../definitions/bounds.ts';
 import { A, C, DELTA, G_VV, G_WV, G_WW, H_VV, H_WV, H_WW } from '../definitions/curvature.ts';
 import { LOWER_GRADIENT, RANGE_GRADIENT, T1_GRADIENT, T1_SEEDS, T2_GRADIENT, T2_SEEDS, UPPER_GRADIENT, type TraceGradientDefinitions, type TraceSeeds } from '../definitions/gradient.ts';
+import * as est from '../definitions/estimators.ts';
 import { DIRECTION_V, DIRECTION_W, HVP_OUT_V, HVP_OUT_W } from '../definitions/hvp.ts';
 import { LOSS_GRADIENT_V, LOSS_GRADIENT_W } from '../definitions/lossGradient.ts';
 import { CROSS_ENTROPY, type LossDefinitions } from '../definitions/losses.ts';
@@ -83,7 +101,7 @@ import { deriveGaussNewton } from '../gaussNewton.ts';
 import { compileActivation } from '../activation.ts';
 import { compileMathjsArray, math, mathjsDerivative } from '../engines.ts';
 import { differentiatePairForm, pairForm } from '../notation/engineText.ts';
-import { Evaluator, tensor, type ActivationFunctions, type Tensor } from '../notation/evaluate.ts';
+import { Evaluator, sizesOf, tensor, type ActivationFunctions, type Tensor } from '../notation/evaluate.ts';
 import { define, freeIndices, type Definition, type Expr, type TensorSymbol } from '../notation/expression.ts';
 import { renderExpression, renderFormula } from '../notation/latex.ts';
 import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer } from '../quantities.ts';
@@ -106,7 +124,13 @@ export type LegKind =
   /** An inequality against the dense spectrum: the measurement is the violation. */
   | 'spectrum'
   /** Lanczos against the dense spectrum. */
-  | 'lanczos';
+  | 'lanczos'
+  /** A moment against its exact value over every Rademacher probe (2^P of them). */
+  | 'enumeration'
+  /** Hutch++ against numeric's, which evaluates the projections in another form; relative to ||H||_F. */
+  | 'projections'
+  /** XTrace against numeric's, which goes through R^{-T} instead of the leave-one-out bases; relative to ||H||_F. */
+  | 'leave-one-out';
 
 export interface Measurement {
   /** The registry entry the comparison verifies. */
@@ -193,13 +217,14 @@ class Recorder {
   readonly measurements: Measurement[] = [];
   readonly skips: Skip[] = [];
   constructor(readonly wants: (entry: string) => boolean = () => true) {}
-  compare(entry: string, quantity: string, leg: string, kind: LegKind, actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+  /** `scale`: the reference's magnitude, by default its largest |entry| (a mean of terms passes the terms' largest). */
+  compare(entry: string, quantity: string, leg: string, kind: LegKind, actual: ArrayLike<number>, expected: ArrayLike<number>, scale = maxAbs(expected)): void {
     let err = actual.length === expected.length ? 0 : Infinity;
     for (let i = 0; i < Math.min(actual.length, expected.length); i++) {
       const d = Math.abs(actual[i]! - expected[i]!);
       err = Number.isNaN(d) ? Infinity : Math.max(err, d);
     }
-    this.measurements.push({ entry, quantity, leg, kind, maxAbsError: err, scale: maxAbs(expected), length: expected.length });
+    this.measurements.push({ entry, quantity, leg, kind, maxAbsError: err, scale, length: expected.length });
   }
   skip(entry: string, leg: string, reason: string): void {
     if (!this.skips.some((s) => s.entry === entry && s.leg === leg && s.reason === reason)) this.skips.push({ entry, leg, reason });
@@ -330,6 +355,7 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
     const dense = denseHessian(model, data, variant).data;
     rec.compare(hessianCurvature ? 'hessian-blocks' : 'gauss-newton', 'H', 'numeric denseHessian', 'numeric', Hdef, dense);
     if (!hessianCurvature) rec.compare('gauss-newton', 'G', 'numeric denseHessian', 'numeric', assembleBlocks(ev, model, c, [G_WW, G_VV, G_WV]), dense);
+    rec.compare('hessian-diagonal', 'diag H', 'numeric hessianDiagonal', 'numeric', diagonalOf(ev, c), hessianDiagonal(model, data, variant, fp));
     rec.compare('trace-h', 'K^x', 'numeric/internal gramMatrix', 'numeric', perSample(KX), gramMatrix(fp.xt, N, fp.augmentedInputDim));
     rec.compare('trace-h', 'K^z', 'numeric/internal gramMatrix', 'numeric', perSample(KZ), gramMatrix(fp.zt, N, fp.augmentedHiddenDim));
     const tr = hessianTraces(model, data, variant);
@@ -381,14 +407,21 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
     for (const e of FORMULA_REGISTRY) rec.skip(e.id, 'numeric', '@hsr/numeric evaluates its five named activations only, not a formula');
   }
 
+  // ---- the estimators (definitions over the block's matrix and the probes) -------------------
+  const estimatorEvaluators = ESTIMATOR_ENTRIES.some(wants) ? estimatorLegs(rec, c, Hdef, eig, overrides, ev.scalar(T1), ev.scalar(T2)) : new Map<string, Evaluator>();
+
   // ---- identities and the spectrum ----------------------------------------------------------
-  for (const e of FORMULA_REGISTRY)
+  for (const e of FORMULA_REGISTRY) {
+    // The estimators' formulas live in their own evaluators (their ranges are the probes').
+    const estimator = ESTIMATOR_EVALUATED.has(e.id);
+    const own = estimatorEvaluators.get(e.id);
+    if (estimator && !own) continue;
     for (const [di, d] of e.displays.entries())
       for (const [fi, f] of d.formulas.entries()) {
         if (f.kind === 'identity')
-          rec.compare(e.id, renderExpression(f.lhs, 'text'), 'its expanded form', 'identity', expressionValues(ev, f.lhs, `${e.id}.${di}.${fi}.l`), expressionValues(ev, f.rhs, `${e.id}.${di}.${fi}.r`));
+          rec.compare(e.id, renderExpression(f.lhs, 'text'), 'its expanded form', 'identity', expressionValues(own ?? ev, f.lhs, `${e.id}.${di}.${fi}.l`), expressionValues(own ?? ev, f.rhs, `${e.id}.${di}.${fi}.r`));
         if (f.kind === 'inequality') {
-          const chain = f.chain.map((x, q) => expressionValues(evSpectrum, x, `${e.id}.${di}.${fi}.${q}`)[0]!);
+          const chain = f.chain.map((x, q) => expressionValues(own ?? evSpectrum, x, `${e.id}.${di}.${fi}.${q}`)[0]!);
           let violation = 0;
           for (let q = 1; q < chain.length; q++) violation = Math.max(violation, chain[q - 1]! - chain[q]!);
           rec.measurements.push({
@@ -396,12 +429,23 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
             quantity: renderFormula(f, 'text'),
             leg: 'dense spectrum of the checked Hessian',
             kind: 'spectrum',
-            maxAbsError: Math.max(violation, 0),
-            scale: Math.abs(lambdaMax) + Math.abs(lambdaMin),
+            maxAbsError: Number.isNaN(violation) ? Infinity : Math.max(violation, 0),
+            // A bound on a spectral quantity is judged relative to the spectrum; any other (a kurtosis) relative to its own size.
+            scale: own ? Math.max(...chain.map(Math.abs)) : Math.abs(lambdaMax) + Math.abs(lambdaMin),
             length: 1,
           });
         }
       }
+  }
+  // The closed-form diagonal is the diagonal of the blocks' matrix.
+  rec.compare(
+    'hessian-diagonal',
+    'diag H',
+    'diagonal of the Hessian blocks',
+    'identity',
+    diagonalOf(ev, c),
+    Float64Array.from({ length: size }, (_, q) => Hdef[q * size + q]!),
+  );
   if (!hessianCurvature) {
     rec.compare('gauss-newton', 'G', 'the Hessian blocks with 1_H = 0', 'identity', assembleBlocks(ev, model, c, [G_WW, G_VV, G_WV]), Hdef);
   }
@@ -459,12 +503,20 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
     // Entry-wise derivatives of the per-sample loss in the parameters.
     if (hessianCurvature) {
       if (NETWORK_ENTRIES.some(wants)) networkLegs(rec, engine, c, formula, limits, model, data, theta, ev, Hdef, direction, start, end);
-    } else if (P > limits.gaussNewton[engine]) rec.skip('gauss-newton', tag, `P = ${P} above the ${engine} limit ${limits.gaussNewton[engine]} for J^T S J`);
+    } else if (P > limits.gaussNewton[engine]) for (const e of ['gauss-newton', 'hessian-diagonal']) rec.skip(e, tag, `P = ${P} above the ${engine} limit ${limits.gaussNewton[engine]} for J^T S J`);
     else
-      rec.leg(['gauss-newton'], tag, () => {
+      rec.leg(['gauss-newton', 'hessian-diagonal'], tag, () => {
         if (engine === 'mathjs' && /\berf\s*\(/.test(formula)) throw new EngineSkip('mathjs 15.2.0 cannot differentiate erf');
         const gn = deriveGaussNewton({ inputDim: c.inputDim, hiddenDim: h, classes: k, bias: c.bias }, formula, engine).evaluate(model, data, c.reduction, c.block);
         rec.compare('gauss-newton', 'G', `${tag}: J^T S J from its derivatives of the logits`, 'engine', assembleBlocks(ev, model, c, [G_WW, G_VV, G_WV]), gn.matrix);
+        rec.compare(
+          'hessian-diagonal',
+          'diag H',
+          `${tag}: diagonal of J^T S J`,
+          'engine',
+          diagonalOf(ev, c),
+          Float64Array.from({ length: size }, (_, q) => gn.matrix[q * size + q]!),
+        );
       });
     // The outer layer: bounds and alpha, beta from the definitions' T1, T2, P.
     rec.leg(['ws-bounds', 'bound-gradient'], tag, () => {
@@ -537,7 +589,7 @@ const trace = (M: Float64Array, n: number) => {
 };
 const sumSquares = (M: Float64Array) => M.reduce((s, x) => s + x * x, 0);
 
-const NETWORK_ENTRIES = ['loss', 'loss-gradient', 'hessian-blocks', 'trace-h', 'trace-h2', 'gamma-nm', 'hessian-vector-product', 'grad-assembly', 'bound-gradient'];
+const NETWORK_ENTRIES = ['loss', 'loss-gradient', 'hessian-blocks', 'hessian-diagonal', 'trace-h', 'trace-h2', 'gamma-nm', 'hessian-vector-product', 'grad-assembly', 'bound-gradient'];
 
 /** The engines' entry-wise Hessian (and, for small P, third derivatives) against the definitions. */
 function networkLegs(
@@ -589,6 +641,14 @@ function networkLegs(
     const Hb = new Float64Array(size * size);
     for (let a = 0; a < size; a++) for (let b = 0; b < size; b++) Hb[a * size + b] = H[(start + a) * P + start + b]!;
     rec.compare('hessian-blocks', 'H', `${tag}: entry-wise Hessian`, 'engine', Hdef, Hb);
+    rec.compare(
+      'hessian-diagonal',
+      'diag H',
+      `${tag}: diagonal of the entry-wise Hessian`,
+      'engine',
+      diagonalOf(ev, c),
+      Float64Array.from({ length: size }, (_, q) => Hb[q * size + q]!),
+    );
     rec.compare('trace-h', 'T1', `${tag}: sum of its diagonal`, 'engine', [ev.scalar(T1)], [trace(Hb, size)]);
     rec.compare('trace-h2', 'T2', `${tag}: sum of its squared entries`, 'engine', [ev.scalar(T2)], [sumSquares(Hb)]);
     rec.compare('hessian-vector-product', 'Hv', `${tag}: entry-wise Hessian times v`, 'engine', gradientOf(ev, HVP_OUT_W, HVP_OUT_V).slice(start, end), matVec(Hb, direction.slice(start, end)));
@@ -704,7 +764,7 @@ function activationValues(name: keyof typeof ACTIVATION_DEFINITIONS): Float64Arr
   const defs = ACTIVATION_DEFINITIONS[name];
   const out: number[] = [];
   for (const u of ACTIVATION_POINTS) {
-    const ev = new Evaluator({ sizes: { N: 0, d: 0, dt: 0, h: 0, ht: 0, c: 0, theta: 0 }, inputs: new Map([[U_SCALAR.name, u]]) });
+    const ev = new Evaluator({ sizes: sizesOf({}), inputs: new Map([[U_SCALAR.name, u]]) });
     for (const d of defs.derivatives) out.push(ev.scalar(d));
   }
   return Float64Array.from(out);
@@ -745,7 +805,7 @@ function trainingLegs(rec: Recorder, model: Model, data: Dataset, c: SweepCase):
   const theta = flattenParameters(model);
   const P = theta.length;
   const hyper = { eta: 0.05, rho: 0.03, lambda: 0.2, mu: 0.9, omega: 0.01, beta1: 0.9, beta2: 0.999, epsAdam: 1e-8 };
-  const sizes = { N: 0, d: 0, dt: 0, h: 0, ht: 0, c: 0, theta: P };
+  const sizes = sizesOf({ theta: P });
   const gradL = lossGradient(model, data, 'mean').gradient;
   const variant = variantOf(c);
   const bg = boundGradient(model, data, variant, 'upper');
@@ -844,4 +904,330 @@ function trainingLegs(rec: Recorder, model: Model, data: Dataset, c: SweepCase):
 /** The registry entries a result covers (for the record). */
 export function entriesOf(r: CaseResult): Set<string> {
   return new Set(r.measurements.map((m) => m.entry));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Hessian's diagonal and the stochastic estimators.
+
+/** The closed-form diagonal of the block, in theta order restricted to the block (eq:hessian-diagonal). */
+function diagonalOf(ev: Evaluator, c: SweepCase): Float64Array {
+  const parts: number[] = [];
+  if (c.block !== 'second') parts.push(...ev.value(est.DIAG_W).data);
+  if (c.block !== 'first') parts.push(...ev.value(est.DIAG_V).data);
+  return Float64Array.from(parts);
+}
+
+const ESTIMATOR_ENTRIES = ['hutchinson-trace', 'frobenius-estimator', 'quadratic-form-kurtosis', 'hutch-plus-plus', 'xtrace', 'sample-variance-interval', 'pyhessian-rules', 'power-iteration'];
+/** Entries whose identities and inequalities are evaluated in the estimators' own contexts. */
+const ESTIMATOR_EVALUATED = new Set(['quadratic-form-kurtosis', 'hutch-plus-plus', 'sample-variance-interval']);
+
+/** Probes per estimate: small budgets keep the plain-loop evaluation cheap and exercise every term. */
+const BUDGET = { hutchinson: 4, hutchPlusPlus: 8, xtrace: 6 } as const;
+/** Exact enumeration of every Rademacher probe up to P = 10 (1024 probes; RTOL_VS_ENUMERATION is derived for that). */
+const ENUMERATION_MAX_P = 10;
+/** Confidence and number of replicates at which the sample-variance interval is compared. */
+const INTERVAL = { confidence: 0.99, replicates: 20 } as const;
+
+/** `count` probes of `P` entries from a fresh generator at `seed`, in the order numeric's estimators draw them. */
+function drawProbes(seed: number, probe: Probe, count: number, P: number): Float64Array {
+  const rng = createRng(seed);
+  const out = new Float64Array(count * P);
+  for (let q = 0; q < count; q++) drawProbe(rng, probe, out.subarray(q * P, (q + 1) * P));
+  return out;
+}
+
+/** Every Rademacher sign vector of length P, 2^P rows. */
+function everySign(P: number): Float64Array {
+  const count = 2 ** P;
+  const out = new Float64Array(count * P);
+  for (let s = 0; s < count; s++) for (let a = 0; a < P; a++) out[s * P + a] = (s >> a) & 1 ? 1 : -1;
+  return out;
+}
+
+const dot = (x: ArrayLike<number>, y: ArrayLike<number>) => {
+  let s = 0;
+  for (let a = 0; a < x.length; a++) s += x[a]! * y[a]!;
+  return s;
+};
+
+/**
+ * An orthonormal basis of the span of `vectors` by Gram–Schmidt, twice per vector, dropping a
+ * vector whose remainder is below numeric's DEPENDENT_RTOL of its norm (the same rank decision
+ * numeric's sketches make; the basis itself is this module's own).
+ */
+function orthonormalBasis(vectors: readonly Float64Array[]): Float64Array[] {
+  const basis: Float64Array[] = [];
+  for (const v of vectors) {
+    const y = Float64Array.from(v);
+    const norm = Math.sqrt(dot(y, y));
+    for (let pass = 0; pass < 2; pass++)
+      for (const q of basis) {
+        const c = dot(q, y);
+        for (let a = 0; a < y.length; a++) y[a]! -= c * q[a]!;
+      }
+    const r = Math.sqrt(dot(y, y));
+    if (r > DEPENDENT_RTOL * norm && basis.length < y.length) basis.push(y.map((x) => x / r));
+  }
+  return basis;
+}
+
+/** Population mean and central moments of a list of equally likely values. */
+function moments(x: ArrayLike<number>): { mean: number; variance: number; fourth: number } {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i]!;
+  mean /= n;
+  let variance = 0;
+  let fourth = 0;
+  for (let i = 0; i < n; i++) {
+    const d = x[i]! - mean;
+    variance += d * d;
+    fourth += d ** 4;
+  }
+  return { mean, variance: variance / n, fourth: fourth / n };
+}
+
+/** The exact variance of the sample variance of `n` draws from the equally likely `values`, by enumerating every n-tuple. */
+function sampleVarianceVariance(values: ArrayLike<number>, n: number): number {
+  const K = values.length;
+  const s2: number[] = [];
+  const at = new Array<number>(n).fill(0);
+  for (let t = 0; t < K ** n; t++) {
+    let r = t;
+    for (let q = 0; q < n; q++) {
+      at[q] = r % K;
+      r = Math.floor(r / K);
+    }
+    let mean = 0;
+    for (const q of at) mean += values[q]!;
+    mean /= n;
+    let ss = 0;
+    for (const q of at) ss += (values[q]! - mean) ** 2;
+    s2.push(ss / (n - 1));
+  }
+  return moments(s2).variance;
+}
+
+/**
+ * The estimators' legs on the block's matrix H (the definitions' blocks, CAS-checked): each
+ * definition with the probes numeric draws from the case's seed against numeric's estimator on
+ * the same matrix (denseOperator), the moments against every Rademacher probe (P <= 10) and the
+ * dense spectrum. Returns the evaluators in which the entries' identities and inequalities hold.
+ */
+function estimatorLegs(rec: Recorder, c: SweepCase, Hdef: Float64Array, eig: Float64Array, overrides: readonly Definition[], t1: number, t2: number): Map<string, Evaluator> {
+  const P = eig.length;
+  const matrix = { size: P, data: Hdef };
+  const op = denseOperator(matrix);
+  const seed = c.seed;
+  const definitions = new Map(overrides.map((d) => [d.name, d]));
+  const H = tensor([P, P], Hdef);
+  const context = (sizes: Partial<Parameters<typeof sizesOf>[0]>, inputs: readonly [string, Tensor | number][]) =>
+    new Evaluator({ sizes: sizesOf({ theta: P, ...sizes }), inputs: new Map<string, Tensor | number>([[est.H_MATRIX.name, H], ...inputs]), definitions });
+  const frobenius = Math.sqrt(sumSquares(Hdef));
+  let diagonalSquares = 0;
+  for (let a = 0; a < P; a++) diagonalSquares += Hdef[a * P + a]! ** 2;
+  const power = (r: number) => eig.reduce((s, x) => s + x ** r, 0);
+  const rho = Math.max(Math.abs(eig[0]!), Math.abs(eig[P - 1]!));
+  const out = new Map<string, Evaluator>();
+  const spectrumLeg = 'dense spectrum of the checked Hessian';
+
+  // Hutchinson and Frobenius: both probe distributions, m probes from the seed.
+  const m = BUDGET.hutchinson;
+  let rademacherVariance = 0;
+  for (const probe of PROBE_KINDS) {
+    const evm = context({ probes: m }, [[est.PROBES.name, tensor([m, P], drawProbes(seed, probe, m, P))]]);
+    const samples = hutchinsonSamples(op, createRng(seed), m, probe);
+    const leg = `numeric on the checked Hessian, ${probe} probes from the same seed`;
+    rec.compare('hutchinson-trace', `v^T H v (${probe})`, `${leg}: hutchinsonSamples`, 'numeric', evm.value(est.QUADRATIC).data, samples.quadratic);
+    rec.compare('hutchinson-trace', `T1^ (${probe})`, `${leg}: hutchinsonTrace`, 'numeric', [evm.scalar(est.T1_HAT)], [hutchinsonTrace(op, createRng(seed), { products: m, probe }).estimate], maxAbs(samples.quadratic));
+    rec.compare('frobenius-estimator', `|Hv|^2 (${probe})`, `${leg}: hutchinsonSamples`, 'numeric', evm.value(est.SQUARED_NORM).data, samples.squaredNorm);
+    rec.compare(
+      'frobenius-estimator',
+      `T2^ (${probe})`,
+      `${leg}: frobeniusNormSquared`,
+      'numeric',
+      [evm.scalar(est.T2_HAT)],
+      [frobeniusNormSquared(op, createRng(seed), { products: m, probe }).estimate],
+      maxAbs(samples.squaredNorm),
+    );
+    const variance = evm.scalar(probe === 'gaussian' ? est.T1_HAT_VAR_GAUSS : est.T1_HAT_VAR_RADEMACHER);
+    rec.compare('hutchinson-trace', `Var T1^ (${probe})`, 'numeric quadraticFormVariance / m', 'numeric', [variance], [quadraticFormVariance(probe, t2, diagonalSquares) / m]);
+    if (probe === 'gaussian') {
+      rec.compare('hutchinson-trace', 'Var T1^ (gaussian)', `${spectrumLeg}: 2 sum lambda^2 / m`, 'numeric', [variance], [(2 * power(2)) / m]);
+      rec.compare('frobenius-estimator', 'Var T2^ (gaussian)', `${spectrumLeg}: 2 sum lambda^4 / m`, 'numeric', [evm.scalar(est.T2_HAT_VAR_GAUSS)], [(2 * power(4)) / m]);
+    } else rademacherVariance = variance;
+  }
+
+  // Every Rademacher probe: the means are T1 and T2 (unbiased), the variances and the kurtosis exact.
+  const every = P <= ENUMERATION_MAX_P ? everySign(P) : null;
+  let perProbe: { mean: number; variance: number; fourth: number } | null = null;
+  let perProbeValues: Float64Array | null = null;
+  if (every) {
+    const all = 2 ** P;
+    const eva = context({ probes: all }, [[est.PROBES.name, tensor([all, P], every)]]);
+    perProbeValues = eva.value(est.QUADRATIC).data;
+    const squared = eva.value(est.SQUARED_NORM).data;
+    perProbe = moments(perProbeValues);
+    const leg = `every one of the 2^P = ${all} Rademacher probes`;
+    rec.compare('hutchinson-trace', 'T1^ over every Rademacher probe', `T1 (eq:trace-h): ${leg}`, 'enumeration', [eva.scalar(est.T1_HAT)], [t1], maxAbs(perProbeValues));
+    rec.compare('frobenius-estimator', 'T2^ over every Rademacher probe', `T2 (eq:trace-h2): ${leg}`, 'enumeration', [eva.scalar(est.T2_HAT)], [t2], maxAbs(squared));
+    const evm = context({ probes: m }, []);
+    rec.compare('hutchinson-trace', 'Var T1^ (rademacher)', `the variance over ${leg}, / m`, 'enumeration', [evm.scalar(est.T1_HAT_VAR_RADEMACHER)], [perProbe.variance / m]);
+    rec.compare('frobenius-estimator', 'Var T2^ (rademacher)', `the variance over ${leg}, / m`, 'enumeration', [evm.scalar(est.T2_HAT_VAR_RADEMACHER)], [moments(squared).variance / m]);
+  } else
+    for (const e of ['hutchinson-trace', 'frobenius-estimator', 'quadratic-form-kurtosis', 'hutch-plus-plus', 'sample-variance-interval'])
+      rec.skip(e, 'enumeration', `P = ${P} above ${ENUMERATION_MAX_P} for enumerating every Rademacher probe`);
+
+  // The kurtosis of one probe's v^T H v.
+  const evk = context({}, [[est.SPECTRAL_NORM.name, rho]]);
+  const gaussKurtosis = evk.scalar(est.KURTOSIS_GAUSS);
+  rec.compare('quadratic-form-kurtosis', 'gamma2 (gaussian)', 'numeric quadraticFormExcessKurtosis', 'numeric', [gaussKurtosis], [quadraticFormExcessKurtosis('gaussian', matrix)]);
+  rec.compare('quadratic-form-kurtosis', 'gamma2 (gaussian)', `${spectrumLeg}: 12 sum lambda^4 / (sum lambda^2)^2`, 'numeric', [gaussKurtosis], [(12 * power(4)) / power(2) ** 2]);
+  let rademacherKurtosis = 0;
+  if (P >= 2) {
+    rademacherKurtosis = evk.scalar(est.KURTOSIS_RADEMACHER);
+    rec.compare('quadratic-form-kurtosis', 'gamma2 (rademacher)', 'numeric quadraticFormExcessKurtosis', 'numeric', [rademacherKurtosis], [quadraticFormExcessKurtosis('rademacher', matrix)]);
+    if (perProbe && perProbe.variance > 0)
+      rec.compare('quadratic-form-kurtosis', 'gamma2 (rademacher)', `every one of the 2^P = ${2 ** P} Rademacher probes`, 'enumeration', [rademacherKurtosis], [perProbe.fourth / perProbe.variance ** 2 - 3]);
+    out.set('quadratic-form-kurtosis', evk);
+  } else rec.skip('quadratic-form-kurtosis', 'Rademacher kurtosis and the bounds', 'P = 1: B = 0, the Rademacher quadratic form is constant (numeric takes its kurtosis as 0)');
+
+  // Hutch++: k sketch probes then m - 2k complement probes from the seed; Q from H S by Gram–Schmidt.
+  const sketch = Math.floor(BUDGET.hutchPlusPlus / 3);
+  const complement = BUDGET.hutchPlusPlus - 2 * sketch;
+  for (const probe of PROBE_KINDS) {
+    const draws = drawProbes(seed, probe, sketch + complement, P);
+    const products = Array.from({ length: sketch }, (_, q) => matVec(Hdef, draws.subarray(q * P, (q + 1) * P)));
+    const basis = orthonormalBasis(products);
+    const r = basis.length;
+    const Q = new Float64Array(P * r);
+    basis.forEach((qv, e) => {
+      for (let a = 0; a < P; a++) Q[a * r + e] = qv[a]!;
+    });
+    const inputs: [string, Tensor][] = [[est.SKETCH_BASIS.name, tensor([P, r], Q)]];
+    const evh = context({ sketch: r, complement }, [...inputs, [est.COMPLEMENT_PROBES.name, tensor([complement, P], draws.subarray(sketch * P))]]);
+    const numeric = hutchPlusPlus(op, createRng(seed), { products: BUDGET.hutchPlusPlus, probe });
+    rec.compare(
+      'hutch-plus-plus',
+      `T1^H++ (${probe})`,
+      `numeric hutchPlusPlus on the checked Hessian, ${probe} probes from the same seed`,
+      'projections',
+      [evh.scalar(est.HUTCH_PLUS_PLUS)],
+      [numeric.estimate],
+      frobenius,
+    );
+    if (probe === 'rademacher') {
+      out.set('hutch-plus-plus', evh);
+      if (every) {
+        const all = 2 ** P;
+        const eva = context({ sketch: r, complement: all }, [...inputs, [est.COMPLEMENT_PROBES.name, tensor([all, P], every)]]);
+        rec.compare(
+          'hutch-plus-plus',
+          'T1^H++ over every Rademacher complement probe',
+          `T1 (eq:trace-h): every one of the 2^P = ${all} Rademacher probes, the same Q`,
+          'enumeration',
+          [eva.scalar(est.HUTCH_PLUS_PLUS)],
+          [t1],
+          frobenius,
+        );
+      }
+    }
+  }
+
+  // XTrace: k probes from the seed; the projector of each onto the span of the other k - 1 products.
+  const k = Math.floor(BUDGET.xtrace / 2);
+  for (const probe of PROBE_KINDS) {
+    const W = drawProbes(seed, probe, k, P);
+    const Y = Array.from({ length: k }, (_, q) => matVec(Hdef, W.subarray(q * P, (q + 1) * P)));
+    const projectors = new Float64Array(k * P * P);
+    for (let q = 0; q < k; q++) for (const b of orthonormalBasis(Y.filter((_, j) => j !== q))) for (let a = 0; a < P; a++) for (let a2 = 0; a2 < P; a2++) projectors[(q * P + a) * P + a2]! += b[a]! * b[a2]!;
+    const evx = context({ loo: k }, [
+      [est.XTRACE_PROBES.name, tensor([k, P], W)],
+      [est.XTRACE_PROJECTORS.name, tensor([k, P, P], projectors)],
+    ]);
+    const numeric = xtrace(op, createRng(seed), { products: BUDGET.xtrace, probe });
+    const leg = `numeric xtrace on the checked Hessian, ${probe} probes from the same seed`;
+    // A rank-deficient sketch (k >= P, rank H < k, or dependent probes) makes numeric return its fallback tr(Q^T H Q).
+    if (numeric.rankDeficient) rec.skip('xtrace', leg, `the sketch HW has rank ${numeric.sketchRank} < k = ${k}: numeric returns tr(Q^T H Q), not the leave-one-out formula`);
+    else rec.compare('xtrace', `T1^X (${probe})`, leg, 'leave-one-out', [evx.scalar(est.XTRACE)], [numeric.estimate], frobenius);
+  }
+
+  // The interval of a sample variance: at the Rademacher variance and kurtosis of m probes.
+  const gamma = rademacherKurtosis / m;
+  const base: [string, number][] = [
+    [est.SAMPLE_SIGMA2.name, rademacherVariance],
+    [est.SAMPLE_COUNT.name, INTERVAL.replicates],
+    [est.SAMPLE_KURTOSIS.name, gamma],
+  ];
+  const nu = context({}, base).scalar(est.DEGREES_OF_FREEDOM);
+  const alpha = 1 - INTERVAL.confidence;
+  const evs = context({}, [...base, [est.QUANTILE_LOW.name, chiSquareQuantile(alpha / 2, nu)], [est.QUANTILE_HIGH.name, chiSquareQuantile(1 - alpha / 2, nu)]]);
+  if (rademacherVariance > 0) {
+    const interval = sampleVarianceInterval(rademacherVariance, INTERVAL.replicates, gamma, INTERVAL.confidence);
+    rec.compare(
+      'sample-variance-interval',
+      'nu, lower, upper',
+      `numeric sampleVarianceInterval (n = ${INTERVAL.replicates}, c = ${INTERVAL.confidence}, the Rademacher variance and kurtosis of m probes)`,
+      'numeric',
+      [est.DEGREES_OF_FREEDOM, est.INTERVAL_LOW, est.INTERVAL_HIGH].map((d) => evs.scalar(d)),
+      [interval.degreesOfFreedom, interval.lower, interval.upper],
+    );
+    out.set('sample-variance-interval', evs);
+  } else rec.skip('sample-variance-interval', 'numeric', 'the Rademacher variance is 0 (P = 1 or a diagonal H): no interval');
+  // Var(s^2) against every tuple of n Rademacher probes (one probe's v^T H v as the value).
+  if (perProbe && perProbeValues && perProbe.variance > 0)
+    for (const [n, maxP] of [
+      [2, 6],
+      [3, 4],
+    ] as const) {
+      if (P > maxP) continue;
+      const exact = sampleVarianceVariance(perProbeValues, n);
+      const evv = context({}, [
+        [est.SAMPLE_SIGMA2.name, perProbe.variance],
+        [est.SAMPLE_COUNT.name, n],
+        [est.SAMPLE_KURTOSIS.name, perProbe.fourth / perProbe.variance ** 2 - 3],
+      ]);
+      rec.compare('sample-variance-interval', `Var(s^2), n = ${n}`, `every one of the ${2 ** (P * n)} n-tuples of Rademacher probes`, 'enumeration', [evv.scalar(est.SAMPLE_VARIANCE_VARIANCE)], [exact]);
+    }
+
+  // PyHessian's trace(): its estimate is the mean of the definition's v^T H v over the probes it drew, and the rule stops there.
+  const py = pyhessianTrace(op, createRng(seed));
+  const evp = context({ probes: py.products }, [[est.PROBES.name, tensor([py.products, P], drawProbes(seed, 'rademacher', py.products, P))]]);
+  const quadratic = evp.value(est.QUADRATIC).data;
+  rec.compare(
+    'pyhessian-rules',
+    'trace() estimate',
+    `the mean of v^T H v (eq:hutchinson-trace) over the ${py.stopped ? 'probes before the rule fired' : '100 probes'}`,
+    'numeric',
+    [py.estimate],
+    [evp.scalar(est.T1_HAT)],
+    maxAbs(quadratic),
+  );
+  let stop = 100;
+  let running = 0;
+  let previous = 0;
+  for (let j = 1; j <= quadratic.length; j++) {
+    running += quadratic[j - 1]!;
+    const mean = running / j;
+    if (Math.abs(mean - previous) / (Math.abs(previous) + 1e-6) < 1e-3) {
+      stop = j;
+      break;
+    }
+    previous = mean;
+  }
+  rec.compare('pyhessian-rules', 'trace() stopping count', 'the typed rule applied to the running means of the definition', 'same-formula', [py.products], [stop], 1);
+
+  // Power iteration: the Rayleigh quotient lies within its residual of the spectrum (Weyl).
+  const pi = powerIteration(op, createRng(seed), { products: 30 });
+  const distance = Math.min(...Array.from(eig, (x) => Math.abs(x - pi.estimate)));
+  rec.measurements.push({
+    entry: 'power-iteration',
+    quantity: 'theta_30 within its residual of an eigenvalue',
+    leg: spectrumLeg,
+    kind: 'spectrum',
+    maxAbsError: Math.max(distance - pi.residual, 0),
+    scale: Math.abs(eig[P - 1]!) + Math.abs(eig[0]!),
+    length: 1,
+  });
+  return out;
 }

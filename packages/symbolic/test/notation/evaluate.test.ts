@@ -1,7 +1,7 @@
 /** The evaluator on hand-computed examples: sums, products, powers, the indicator, the augmentation, overrides. */
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS } from '@hsr/numeric';
-import { ELEMENTWISE, Evaluator, tensor, type Tensor } from '../../src/notation/evaluate.ts';
+import { ELEMENTWISE, Evaluator, sizesOf, tensor, type Tensor } from '../../src/notation/evaluate.ts';
 import { add, augment, DERIVATIVE_OF, define, div, exp, extent, index, indicator, input, mul, num, pow, ref, sum } from '../../src/notation/expression.ts';
 
 const n = index('n', 'N');
@@ -9,7 +9,7 @@ const k = index('k', 'c');
 const kp = index("k'", 'c');
 const j = index('j', 'dt');
 const jd = index('j', 'd');
-const sizes = { N: 2, d: 2, dt: 3, h: 0, ht: 0, c: 2, theta: 0 };
+const sizes = sizesOf({ N: 2, d: 2, dt: 3, c: 2 });
 const X = input('X', ['N', 'c'], { latex: 'X', text: 'X' }, '');
 const D = input('D', ['N', 'd'], { latex: 'D', text: 'D' }, '');
 const t = input('t', [], { latex: 't', text: 't' }, '');

@@ -5,7 +5,7 @@
  * check that step, while the unchanged definitions on the same case pass.
  */
 import { describe, expect, it } from 'vitest';
-import { judgeMeasurement } from '@hsr/crosscheck';
+import { judgeMeasurement } from '@hsr/crosscheck/symbolic';
 import { T2_SEEDS } from '../../src/definitions/gradient.ts';
 import { CROSS_ENTROPY } from '../../src/definitions/losses.ts';
 import { GAMMA } from '../../src/definitions/traces.ts';
