@@ -328,7 +328,7 @@ const CORE: FormulaEntry[] = [
     derivation: [
       'Each loss supplies $\\ell_n$, $g_n$, $S_n$ and $\\mathcal S_n$; every later formula is written in these four, never in the softmax, so a new loss (mean squared error, label smoothing, binary cross-entropy) only adds a row to the loss table (`definitions/losses.ts`).',
       "For cross-entropy: $\\partial p_{nk}/\\partial v_{nk'} = S_{n,kk'}$, so $g_n = p_n - y_n$ and $S_n = \\mathrm{diag}(p_n) - p_np_n^\\top$, the covariance of the softmax; differentiating $S_{n,kk'} = \\mathbb 1[k = k']p_{nk} - p_{nk}p_{nk'}$ once more with the same rule gives $\\mathcal S_n$.",
-      '$S_n\\mathbf 1 = 0$: $S_n$ is singular. $\\mathrm{tr}S_n = 1 - \\|p_n\\|^2$ subtracts $O(1)$ terms for a saturated sample; the code sums $p_k(1 - p_k)$ with $1 - p_{\\max}$ taken as the sum of the other probabilities (docs/mathematics.md §4, *corrected (saturation)*).',
+      "$S_n\\mathbf 1 = 0$: $S_n$ is singular. $\\mathrm{tr}S_n = 1 - \\|p_n\\|^2$ subtracts $O(1)$ terms for a saturated sample; the code sums $p_k(1 - p_k)$ with $1 - p_{\\max}$ taken as the sum of the other probabilities (docs/mathematics.md §4, *corrected (saturation)*). For the same reason it forms $S_{n,kk}$ with that $1 - p_{\\max}$ and $g_{ny_n} = p_{ny_n} - 1$ as $-\\sum_{k \\ne y_n} p_{nk}$: the same numbers, kept to full relative accuracy when $p_{ny_n}$ rounds to 1, on which $\\delta_n$, the $\\varphi''$ part of $A_n$ and the $g$-term of the cross block depend.",
     ],
     implementation: ['@hsr/numeric forwardPass (p, g)', '@hsr/numeric sampleCurvature (S)', '@hsr/numeric/internal softmaxCovarianceTrace'],
     verifiedBy: [...SWEPT, 'hessian-vs-gradient-central-difference', 'hessian-equals-autodiff'],
