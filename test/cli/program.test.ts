@@ -9,7 +9,7 @@ import { buildProgram } from '../../packages/cli/src/main.ts';
 import { COMMAND_SUMMARIES, commandSummary } from '../../packages/cli/src/programInfo.ts';
 import { runHsr } from './run.ts';
 
-const ALL = ['bound', 'grad', 'train', 'audit', 'derive', 'docs', 'reproduce', 'estimate'];
+const ALL = ['bound', 'grad', 'train', 'audit', 'derive', 'docs', 'reproduce', 'estimate', 'reduce'];
 const VERSION = JSON.parse(readFileSync(new URL('../../packages/cli/package.json', import.meta.url), 'utf8')).version as string;
 
 /** The subcommands whose module was loaded: a placeholder has no options. */

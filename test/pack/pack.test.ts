@@ -189,6 +189,22 @@ describe('the packed packages in a fresh npm project', () => {
     for (const [entry, n] of Object.entries(counts)) expect(n, entry).toBeGreaterThan(0);
   });
 
+  test("the built numeric runs its worker threads (dist's own worker loop), with the one-thread bits", () => {
+    const script = `
+      import { DEFAULT_VARIANT, boundGradient, createRng, initModel } from '@hsr/numeric';
+      import { threadsUnavailableReason } from '@hsr/numeric/internal';
+      const model = initModel({ activation: 'tanh', inputDim: 6, hiddenDim: 9, classes: 3, bias: true, seed: 1 });
+      const rng = createRng(2);
+      const data = { samples: 200, features: 6, X: Float64Array.from({ length: 1200 }, () => rng.normal()), y: Int32Array.from({ length: 200 }, () => rng.int(3)) };
+      const one = boundGradient(model, data, DEFAULT_VARIANT, 'upper', { threads: 1 });
+      const two = boundGradient(model, data, DEFAULT_VARIANT, 'upper', { threads: 2, threadThreshold: 0 });
+      const same = one.value === two.value && one.gradient.every((g, i) => Object.is(g, two.gradient[i]));
+      console.log(JSON.stringify({ same, reason: threadsUnavailableReason() }));`;
+    const r = run('node', ['--input-type=module', '-e', script], { label: 'node threads' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ same: true, reason: null });
+  });
+
   test('importing @hsr/crosscheck loads no symbolic engine; @hsr/crosscheck/symbolic does', () => {
     const script = `
       import { createRequire } from 'node:module';

@@ -22,6 +22,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Registrar>>> = {
   docs: async () => (await import('./commands/docs.ts')).registerDocs,
   reproduce: async () => (await import('./commands/reproduce.ts')).registerReproduce,
   estimate: async () => (await import('./commands/estimate.ts')).registerEstimate,
+  reduce: async () => (await import('./commands/reduce.ts')).registerReduce,
 };
 
 /**

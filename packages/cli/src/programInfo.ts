@@ -23,6 +23,7 @@ export const COMMAND_SUMMARIES = {
   reproduce:
     "Reproduce the HSR paper's claims: plain, hsr-step, hsr-penalty and SAM, each with its own knob swept on a validation split, from the same initialisations on several data sets and seeds; paired tests; an offline HTML report",
   estimate: 'Measure Hutchinson, Hutch++, XTrace, the Frobenius estimator, PyHessian and power iteration / Lanczos against the exact T1, T2 and lambda_max',
+  reduce: 'Merge the partials of hsr bound|grad --shard I/K into the unsharded report',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** The summary of a subcommand named at run time, or undefined for a name without one. */

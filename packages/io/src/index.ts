@@ -1,5 +1,5 @@
 /**
- * `@hsr/io`: everything that touches files. The model (JSON or PyTorch safetensors) and data file formats (strict parsing,
+ * `@hsr/io`: everything that touches files. The model (JSON or PyTorch safetensors), data and shard-partial file formats (strict parsing,
  * one-line errors naming the file and the place), atomic writes, and every data set that is
  * loaded rather than generated: Iris, the committed real data sets, MNIST, and a user's file.
  * The mathematics, including the seeded synthetic generators, is `@hsr/numeric`'s.
@@ -19,6 +19,8 @@ export type { SafetensorsDocument, SafetensorsDtype, Tensor, TensorToWrite } fro
 export { formatSafetensors, parseSafetensors, readSafetensorsFile, writeSafetensorsFile } from './safetensors.ts';
 export type { ModelReadOptions, ModelSource } from './modelSource.ts';
 export { modelFromSafetensors, modelToSafetensors, readModel, writeModelSafetensors } from './modelSource.ts';
+export type { PartialDocument } from './partialFile.ts';
+export { formatPartial, parsePartialJson, readPartialFile, writePartialFile } from './partialFile.ts';
 export type { DataDocument, DataFileOptions, DataFormat } from './dataFile.ts';
 export { checkDataRange, checkModelData, checkOutputsFinite, parseDataCsv, parseDataJson, parseDataText, readDataDocument, readDataFile } from './dataFile.ts';
 export type { DatasetName, DatasetOptions } from './datasets/loadDataset.ts';

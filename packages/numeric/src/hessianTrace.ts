@@ -20,33 +20,32 @@
  * The same formula holds with and without biases: augmentation only changes the Gram
  * matrices, and the g 1[l=i] term only ever touches unaugmented hidden indices.
  *
- * Evaluation (derived here from the formula above, same sums in a different order): every
- * pair sum is a contraction of a Gram matrix or a weighted row sum over per-sample stacks,
- *   \sum_{nm}(K^x_{nm})^2\langle A_n,A_m\rangle = \sum_{nm}(K^x_{nm})^2 (\mathcal A\mathcal A^\top)_{nm},
- *   \sum_{nm}K^x_{nm}K^z_{nm}\mathrm{tr}(C_n^\top C_m) = \sum_{nm}K^x_{nm}K^z_{nm}(\mathcal C\mathcal C^\top)_{nm},
- *   \sum_{nm}K^x_{nm}\,g_m^\top S_nV(\varphi'_n\odot\varphi'_m\odot z_n) = \sum_{nm}K^x_{nm}\langle Y_n, O_m\rangle,
- *     Y_n = B_n\,\mathrm{diag}(\varphi'_n\odot z_n),\ O_m = g_m\varphi'^\top_m  (c x h each),
- *   \sum_{nm}K^x_{nm}(g_n^\top g_m)(\varphi'^\top_n\varphi'_m) = \sum_{nm}K^x_{nm}(GG^\top)_{nm}(\Phi\Phi^\top)_{nm},
- * where \mathcal A is the N x h(h+1)/2 stack of packed upper triangles of A_n with the
- * off-diagonal entries scaled by \sqrt2 (so that row dot products are Frobenius products of
- * the symmetric A_n), and \mathcal C the N x ch stack of C_n. The Gram matrices use their
- * symmetry (upper triangle only); the g-terms of Gamma_{nm} and Gamma_{mn} are equal after
- * summing against the symmetric K^x, so only one is formed, and both g-terms are contracted
- * through the \tilde d input features rather than the N^2 pairs (see tracesFromPieces).
- * Nothing is allocated per pair.
- * Cost O(N^2 (h^2/4 + ch/2 + c^2/2 + \tilde d/2 + \tilde h/2) + N(hd + c h^2/2 + 2\tilde d ch))
- * time (the \mathcal A Gram dominates: N^2 h^2 / 4 multiply-adds), O(N(h^2/2 + ch) + N^2)
- * memory: never anything of size P^2.
+ * Evaluation (derived here from the formula above, same sums in a different order; the engine
+ * is traceEngine.ts, the choice of contraction parallel/costModel.ts, the whole story
+ * docs/performance.md): every pair term is
+ *   c_t\sum_{nm}(K^x_{nm})^\alpha(K^z_{nm})^\beta B(X_n, X_m)
+ * over a per-sample stack X: the packed upper triangles of A_n with off-diagonal entries scaled
+ * by \sqrt2 (so that row dot products are Frobenius products of the symmetric A_n; alpha = 2),
+ * the cancellation-free S_n (beta = 2), C_n (alpha = beta = 1, c_t = 2) and, for the full
+ * Hessian, [Y_n | O_n] with Y_n = B_n diag(phi'_n . z_n), O_n = g_n phi'_n^T and
+ * B = <Y, O'> + <O, Y'> + <O, O'> (the three g-terms of Gamma_{nm}, alpha = 1, c_t = 2).
+ * Each is evaluated either over the pairs, as c_t sum_n [W_nn B(X_n, X_n) + 2 B(X_n, U_n)] with
+ * U_n = sum_{m>n} W_nm X_m in tiles of rows and blocks of columns (nothing of size N^2 is held),
+ * or in the feature space, c_t B(X-frak, X-frak) with X-frak = sum_n Phi_n (x) X_n and
+ * <Phi_n, Phi_m> = (K^x_nm)^alpha (K^z_nm)^beta, whichever the cost model finds cheaper.
+ * T1 and T2 are exact sums of per-row parts, so threads and shards never change a bit.
+ * Cost: pairs N^2 w/2 per term (A: N^2 h^2/4 dominates at MNIST size) plus N^2 (d~ + h~)/2 for
+ * the Grams, features N f w; O(N(h^2/2 + c^2 + 3ch)) memory: never anything of size N^2 or P^2.
  * The naive per-pair version (the sums above written over (n, m), with Gamma_{nm} term by
  * term) is kept on the test side as the reference it is checked against (@hsr/testkit
  * pairSumTraceH2). Derived here; verified by `trace-equals-eigenvalue-sum`,
  * `trace2-equals-eigenvalue-square-sum`, `hessianTrace.test.ts` (dense Hessian traces on every
  * activation x bias x block x curvature), the autodiff oracle and the PyTorch golden fixtures.
  */
-import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
-import { parameterCount } from './parameters.ts';
-import { rowDotProducts } from './parallel/kernels.ts';
-import { sampleCurvatureIn, type SampleCurvature } from './sampleCurvature.ts';
+import type { ForwardPass } from './network.ts';
+import { gemm, rowDotProducts } from './parallel/kernels.ts';
+import { softmaxCovarianceInto, type SampleCurvature } from './sampleCurvature.ts';
+import { evaluateTraces, packRow, tracesFromParts, type TraceOptions } from './traceEngine.ts';
 import type { Dataset, Model, Variant } from './types.ts';
 
 export interface HessianTraces {
@@ -133,40 +132,6 @@ export function softmaxCovarianceTrace(p: Float64Array, n: number, c: number): n
 }
 
 /**
- * The per-sample stacks the pair sums contract (see the module comment): \mathcal A (packed,
- * sqrt(2)-scaled upper triangles of A_n, N x h(h+1)/2), Y_n = B_n diag(phi'_n . z_n) and
- * O_n = g_n phi'_n^T (N x ch each). Cost O(N(h^2 + ch)).
- */
-export interface TraceStacks {
-  readonly packedA: Float64Array;
-  readonly packedWidth: number;
-  readonly Y: Float64Array;
-  readonly O: Float64Array;
-}
-
-export function traceStacks(fp: ForwardPass, sc: TraceCurvature, wantYO: boolean): TraceStacks {
-  const { samples: N, hiddenDim: h, classes: c, augmentedHiddenDim: ht } = fp;
-  const L = (h * (h + 1)) / 2;
-  // traceCurvature packs A exactly when the block has the first layer, the only time it is read.
-  const packedA = sc.packedA ?? new Float64Array(0);
-  const ch = c * h;
-  const Y = new Float64Array(wantYO ? N * ch : 0);
-  const O = new Float64Array(wantYO ? N * ch : 0);
-  if (wantYO) {
-    for (let n = 0; n < N; n++)
-      for (let k = 0; k < c; k++) {
-        const gk = fp.g[n * c + k]!;
-        for (let i = 0; i < h; i++) {
-          const d = fp.d1[n * h + i]!;
-          Y[n * ch + k * h + i] = sc.B[n * ch + k * h + i]! * d * fp.zt[n * ht + i]!;
-          O[n * ch + k * h + i] = gk * d;
-        }
-      }
-  }
-  return { packedA, packedWidth: L, Y, O };
-}
-
-/**
  * The packed stack \mathcal A (N x h(h+1)/2, upper triangles row by row, off-diagonal entries
  * scaled by sqrt 2) of A_n = D_nV^\top B_nD_n + \mathrm{diag}(\delta_n\odot\varphi''_n), from
  * B_n = S_nV and \delta_n of `sc` (sampleCurvatureIn with layout 'none').
@@ -179,41 +144,15 @@ export function traceStacks(fp: ForwardPass, sc: TraceCurvature, wantYO: boolean
  */
 export function packedHiddenCurvature(model: Model, fp: ForwardPass, sc: SampleCurvature, withDiagonal: boolean): Float64Array {
   const { samples: N, hiddenDim: h, classes: c } = fp;
-  const V = model.V;
   const L = (h * (h + 1)) / 2;
   const packed = new Float64Array(N * L);
-  const { B, delta } = sc;
-  const { d1, d2 } = fp;
-  const c4 = c - (c % 4);
-  const ch = c * h;
-  // Columns of V and of B_n as contiguous rows of c (h x c each), for unit-stride inner sums.
-  const Vt = new Float64Array(ch);
-  const Bt = new Float64Array(ch);
-  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) Vt[i * c + k] = V[k * h + i]!;
+  const Vt = new Float64Array(h * c);
+  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) Vt[i * c + k] = model.V[k * h + i]!;
+  const VtB = new Float64Array(h * h);
   for (let n = 0; n < N; n++) {
-    const nh = n * h;
-    const Bo = n * ch;
-    for (let k = 0; k < c; k++) for (let j = 0; j < h; j++) Bt[j * c + k] = B[Bo + k * h + j]!;
-    let row = n * L;
-    for (let i = 0; i < h; i++) {
-      const di = d1[nh + i]!;
-      const vi = i * c;
-      for (let j = i; j < h; j++) {
-        const bj = j * c;
-        let s = 0;
-        let k = 0;
-        for (; k < c4; k += 4) s += Vt[vi + k]! * Bt[bj + k]! + Vt[vi + k + 1]! * Bt[bj + k + 1]! + Vt[vi + k + 2]! * Bt[bj + k + 2]! + Vt[vi + k + 3]! * Bt[bj + k + 3]!;
-        for (; k < c; k++) s += Vt[vi + k]! * Bt[bj + k]!;
-        if (j === i) {
-          let aii = di * s * di;
-          if (withDiagonal) aii += delta[nh + i]! * d2[nh + i]!;
-          packed[row + j - i] = aii;
-        } else {
-          packed[row + j - i] = Math.SQRT2 * (di * s * d1[nh + j]!);
-        }
-      }
-      row += h - i;
-    }
+    VtB.fill(0);
+    gemm(Vt, 0, c, sc.B, n * c * h, h, VtB, 0, h, h, h, c);
+    packRow(VtB, 0, h, packed, n * L, fp.d1, fp.d2, sc.delta, n * h, h, withDiagonal);
   }
   return packed;
 }
@@ -229,127 +168,16 @@ export function packedHiddenCurvature(model: Model, fp: ForwardPass, sc: SampleC
  */
 export function softmaxCovarianceStack(p: Float64Array, N: number, c: number): Float64Array {
   const out = new Float64Array(N * c * c);
-  for (let n = 0; n < N; n++) {
-    const o = n * c;
-    let top = 0;
-    for (let k = 1; k < c; k++) if (p[o + k]! > p[o + top]!) top = k;
-    let others = 0;
-    for (let k = 0; k < c; k++) if (k !== top) others += p[o + k]!;
-    const r = n * c * c;
-    for (let k = 0; k < c; k++) {
-      const pk = p[o + k]!;
-      for (let l = 0; l < c; l++) out[r + k * c + l] = k === l ? pk * (k === top ? others : 1 - pk) : -pk * p[o + l]!;
-    }
-  }
+  for (let n = 0; n < N; n++) softmaxCovarianceInto(p, n, c, out, n * c * c);
   return out;
 }
 
-/** The transpose of an N x w row-major matrix (w x N), for contractions over the samples. */
-function transpose(X: Float64Array, N: number, w: number): Float64Array {
-  const T = new Float64Array(w * N);
-  for (let n = 0; n < N; n++) for (let j = 0; j < w; j++) T[j * N + n] = X[n * w + j]!;
-  return T;
-}
-
-/** T1 and T2 of the block's Hessian (or Gauss-Newton matrix) by the closed forms. */
-export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp: ForwardPass = forwardPass(model, data)): HessianTraces {
-  const withG = variant.block === 'all' && variant.curvature === 'hessian';
-  const sc = traceCurvature(model, fp, variant);
-  const Kx = gramMatrix(fp.xt, fp.samples, fp.augmentedInputDim);
-  const Kz = gramMatrix(fp.zt, fp.samples, fp.augmentedHiddenDim);
-  const t = tracesFromPieces(fp, sc, traceStacks(fp, sc, withG), Kx, Kz, variant);
-  return { ...t, parameters: parameterCount(model, variant.block) };
-}
-
 /**
- * The per-sample curvature the closed forms contract: S_n, B_n, C_n, delta_n from
- * sampleCurvatureIn (without its A_n work) and the packed A_n stack from
- * packedHiddenCurvature (when the first block is needed). Shared by hessianTraces and
- * traceGradients so that both evaluate T1 and T2 from the same bits.
+ * T1 and T2 of the block's Hessian (or Gauss-Newton matrix) by the closed forms, evaluated by
+ * traceEngine.ts (tiles of sample pairs, bounded memory, any thread count; see the module
+ * comment for the order of the sums). `options.threads` only changes the speed, never a bit.
  */
-/** The per-sample curvature the traces need, with A_n only as the packed stack (null for block second). */
-export type TraceCurvature = SampleCurvature & { readonly packedA: Float64Array | null };
-
-export function traceCurvature(model: Model, fp: ForwardPass, variant: Variant): TraceCurvature {
-  const sc = sampleCurvatureIn(model, fp, variant.curvature, 'none');
-  const packedA = variant.block !== 'second' ? packedHiddenCurvature(model, fp, sc, variant.curvature === 'hessian') : null;
-  return { ...sc, packedA };
-}
-
-/**
- * eq:trace-h and eq:trace-h2 from pieces already computed (the per-sample curvature, its
- * stacks and both Gram matrices). Shared by hessianTraces and traceGradients so that a bound
- * and its gradient are evaluated from bit-for-bit the same T1 and T2 (which matters where
- * s^2 = T2/P - m^2 cancels to ~0 and is clamped).
- *
- * Order of evaluation (same sums as the module comment, cheaper contractions):
- * - the three pair terms symmetric in (n, m) are summed over n <= m, off-diagonal pairs twice;
- * - \langle S_n, S_m\rangle is the Gram matrix of softmaxCovarianceStack (c^2/2 per pair);
- * - the two terms of Gamma linear in K^x = \tilde X\tilde X^\top are contracted through the
- *   \tilde d augmented input features instead of the N^2 pairs:
- *     \sum_{nm}K^x_{nm}\big(2\langle Y_n,O_m\rangle + (g_n^\top g_m)(\varphi'^\top_n\varphi'_m)\big)
- *       = \langle 2\bar Y + Q,\ Q\rangle,\quad \bar Y = \tilde X^\top\mathcal Y,\ Q = \tilde X^\top\mathcal O,
- *   (\tilde d x ch each; (g_n^\top g_m)(\varphi'^\top_n\varphi'_m) = \langle O_n, O_m\rangle since
- *   O_n = g_n\varphi'^\top_n), 2N\tilde d ch multiply-adds instead of N^2 ch + N^2(c+h)/2.
- */
-export function tracesFromPieces(
-  fp: ForwardPass,
-  sc: SampleCurvature,
-  st: TraceStacks,
-  Kx: Float64Array,
-  Kz: Float64Array,
-  variant: Variant,
-  /** The Gram matrix of the C_n stack when the caller already has it (traceGradients does). */
-  gramC: Float64Array | null = null,
-): { traceH: number; traceH2: number } {
-  const { samples: N, hiddenDim: h, classes: c, augmentedInputDim: dt } = fp;
-  const kappa = reductionScale(variant.reduction, N);
-  const first = variant.block !== 'second';
-  const second = variant.block !== 'first';
-  const cross = first && second;
-  const withG = cross && variant.curvature === 'hessian';
-  let t1 = 0;
-  for (let n = 0; n < N; n++) {
-    if (first) {
-      // Diagonal of A_n in the packed row layout: row i starts at sum_{i' < i} (h - i').
-      let trA = 0;
-      for (let i = 0, r = n * st.packedWidth; i < h; r += h - i, i++) trA += st.packedA[r]!;
-      t1 += Kx[n * N + n]! * trA;
-    }
-    if (second) {
-      t1 += softmaxCovarianceTrace(fp.p, n, c) * Kz[n * N + n]!;
-    }
-  }
-
-  const ch = c * h;
-  const GA = first ? gramMatrix(st.packedA, N, st.packedWidth) : null;
-  const SS = second ? gramMatrix(softmaxCovarianceStack(fp.p, N, c), N, c * c) : null;
-  const CC = cross ? (gramC ?? gramMatrix(sc.C, N, ch)) : null;
-  let t2 = 0;
-  for (let n = 0; n < N; n++) {
-    let row = 0;
-    for (let m = n; m < N; m++) {
-      const nm = n * N + m;
-      const kx = Kx[nm]!;
-      const kz = Kz[nm]!;
-      let term = 0;
-      if (first) term += kx * kx * GA![nm]!;
-      if (second) term += kz * kz * SS![nm]!;
-      if (cross) term += 2 * kx * kz * CC![nm]!;
-      row += m === n ? term : 2 * term;
-    }
-    t2 += row;
-  }
-  if (withG) {
-    // \bar Y_{j,r} = (\tilde X^\top)_j . (\mathcal Y^\top)_r: row dot products over the samples.
-    const XT = transpose(fp.xt, N, dt);
-    const Ybar = new Float64Array(dt * ch);
-    const Q = new Float64Array(dt * ch);
-    rowDotProducts(XT, transpose(st.Y, N, ch), Ybar, ch, ch, N, 0, dt, false);
-    rowDotProducts(XT, transpose(st.O, N, ch), Q, ch, ch, N, 0, dt, false);
-    let g = 0;
-    for (let r = 0; r < dt * ch; r++) g += (2 * Ybar[r]! + Q[r]!) * Q[r]!;
-    t2 += 2 * g;
-  }
-  return { traceH: kappa * t1, traceH2: kappa * kappa * t2 };
+export function hessianTraces(model: Model, data: Dataset, variant: Variant, fp?: ForwardPass, options: TraceOptions = {}): HessianTraces {
+  const parts = evaluateTraces(model, data, variant, 'traces', fp, options);
+  return { ...tracesFromParts(parts), parameters: parts.parameters };
 }

@@ -74,31 +74,39 @@ export function forwardPass(model: Model, data: Dataset): ForwardPass {
       d3[n * h + i] = phi3;
     }
     if (a) zt[n * ht + h] = 1;
-    let max = -Infinity;
     for (let k = 0; k < c; k++) {
       let s = a ? a[k]! : 0;
       for (let l = 0; l < h; l++) s += V[k * h + l]! * zt[n * ht + l]!;
       v[n * c + k] = s;
-      if (s > max) max = s;
     }
-    let sumExp = 0;
-    for (let k = 0; k < c; k++) sumExp += Math.exp(v[n * c + k]! - max);
-    const lse = max + Math.log(sumExp);
-    const y = data.y[n]!;
-    let others = 0;
-    for (let k = 0; k < c; k++) {
-      const pk = Math.exp(v[n * c + k]! - lse);
-      p[n * c + k] = pk;
-      g[n * c + k] = pk;
-      if (k !== y) others += pk;
-    }
-    // g_y = p_y - 1 taken as minus the sum of the other probabilities: the same number, but
-    // p_y - 1 rounds to 0 once the sample is confidently right (1 - p_y below 1e-16), while
-    // the sum keeps full relative accuracy; the curvature of a saturated net is made of it.
-    g[n * c + y] = -others;
-    losses[n] = lse - v[n * c + y]!;
+    softmaxCrossEntropy(v, n, c, data.y[n]!, p, g, losses);
   }
   return { samples: N, inputDim: d, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht, xt, u, zt, d1, d2, d3, v, p, g, losses };
+}
+
+/**
+ * Sample n's p_n = softmax(v_n), g_n = p_n - e_y and loss lse(v_n) - v_{n,y}, from its logits,
+ * with the log-sum-exp shifted by the largest logit (eq:loss). Shared by forwardPass and the
+ * engine's forward pass (parallel/forwardKernel.ts), so both give the same bits. O(c).
+ */
+export function softmaxCrossEntropy(v: Float64Array, n: number, c: number, y: number, p: Float64Array, g: Float64Array, losses: Float64Array): void {
+  let max = -Infinity;
+  for (let k = 0; k < c; k++) if (v[n * c + k]! > max) max = v[n * c + k]!;
+  let sumExp = 0;
+  for (let k = 0; k < c; k++) sumExp += Math.exp(v[n * c + k]! - max);
+  const lse = max + Math.log(sumExp);
+  let others = 0;
+  for (let k = 0; k < c; k++) {
+    const pk = Math.exp(v[n * c + k]! - lse);
+    p[n * c + k] = pk;
+    g[n * c + k] = pk;
+    if (k !== y) others += pk;
+  }
+  // g_y = p_y - 1 taken as minus the sum of the other probabilities: the same number, but
+  // p_y - 1 rounds to 0 once the sample is confidently right (1 - p_y below 1e-16), while
+  // the sum keeps full relative accuracy; the curvature of a saturated net is made of it.
+  g[n * c + y] = -others;
+  losses[n] = lse - v[n * c + y]!;
 }
 
 /** 1/N for the mean, 1 for the sum: the factor in front of every per-sample sum. */

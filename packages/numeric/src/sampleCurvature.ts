@@ -7,13 +7,33 @@
  *
  * with D_n = diag(phi'(u_n)). For the Gauss-Newton curvature the diag(delta phi'') term of
  * A_n is dropped (it comes from the second derivative of the hidden layer, which J^T S J
- * omits). Cost O(N(c^2 h + c h^2)); memory O(N(c^2 + ch + h^2)). V^T S_n V = V^T B_n is formed as
- * a weighted row sum (parallel/kernels.ts) over the rows of B_n, which V8 runs several times
- * faster than the textbook triple loop.
+ * omits). Cost O(N(c^2 h + c h^2)); memory O(N(c^2 + ch + h^2)). V^T S_n V = V^T B_n is formed by
+ * the gemm kernel (parallel/kernels.ts, weightedRowSums), in the textbook loop's order, which
+ * the packed A_n of hessianTrace.ts (packedHiddenCurvature, traceEngine.ts) shares bit for bit.
  */
 import type { ForwardPass } from './network.ts';
 import type { Curvature, Model } from './types.ts';
 import { weightedRowSums } from './parallel/kernels.ts';
+
+/**
+ * S_n = diag(p_n) - p_n p_n^T (eq:softmax-covariance) into S[o ..], row-major c x c, entry-wise and
+ * without 1 - p: S_kk = p_k(1 - p_k) but, for the largest p, 1 - p_max is the sum of the other
+ * probabilities. In saturation (p_max = 1 - eps, eps below float64's resolution of 1 - p) the
+ * textbook p - p^2 rounds that entry to 0 and loses half of tr S_n. Shared by sampleCurvatureIn,
+ * softmaxCovarianceStack and the trace engine's S and packed stacks, so all give the same bits.
+ * O(c^2).
+ */
+export function softmaxCovarianceInto(p: Float64Array, n: number, c: number, S: Float64Array, o: number): void {
+  const pn = n * c;
+  let top = 0;
+  for (let k = 1; k < c; k++) if (p[pn + k]! > p[pn + top]!) top = k;
+  let others = 0;
+  for (let k = 0; k < c; k++) if (k !== top) others += p[pn + k]!;
+  for (let k = 0; k < c; k++) {
+    const pk = p[pn + k]!;
+    for (let kk = 0; kk < c; kk++) S[o + k * c + kk] = k === kk ? pk * (k === top ? others : 1 - pk) : -pk * p[pn + kk]!;
+  }
+}
 
 export interface SampleCurvature {
   /** N x c x c softmax covariances. */
@@ -53,17 +73,7 @@ export function sampleCurvatureIn(model: Model, fp: ForwardPass, curvature: Curv
   for (let n = 0; n < N; n++) {
     const pn = n * c;
     const So = n * c * c;
-    // Entry-wise, without 1 - p: S_kk = p_k(1 - p_k) but, for the largest p, 1 - p_max is the
-    // sum of the other probabilities. In saturation (p_max = 1 - eps, eps below float64's
-    // resolution of 1 - p) the textbook p - p^2 rounds that entry to 0 and loses half of tr S_n.
-    let top = 0;
-    for (let k = 1; k < c; k++) if (fp.p[pn + k]! > fp.p[pn + top]!) top = k;
-    let others = 0;
-    for (let k = 0; k < c; k++) if (k !== top) others += fp.p[pn + k]!;
-    for (let k = 0; k < c; k++) {
-      const pk = fp.p[pn + k]!;
-      for (let kk = 0; kk < c; kk++) S[So + k * c + kk] = k === kk ? pk * (k === top ? others : 1 - pk) : -pk * fp.p[pn + kk]!;
-    }
+    softmaxCovarianceInto(fp.p, n, c, S, So);
     const Bo = n * c * h;
     for (let k = 0; k < c; k++) {
       for (let i = 0; i < h; i++) {

@@ -1,6 +1,7 @@
 /**
  * `pnpm bench [--json] [--quick]`: the closed forms against the routes they replace, measured
- * side by side in one run (issue 7).
+ * side by side in one run (issue 7). `pnpm bench --peer torch [--json]`: U + grad U against the
+ * PyTorch peer and the gemm kernel against OpenBLAS (peer.ts).
  *
  *   U        closed form (hessianTraces) vs the assembled dense Hessian (denseHessian + matrixTraces)
  *   grad U   closed form (boundGradient) vs the autodiff oracle (@hsr/autodiff autodiffBoundGradient)
@@ -25,6 +26,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { KINDS, SIZES, findAutodiff, prepare, setup, sizeLabel, sizeParameters, type Kind, type SizeName } from './cases.ts';
+import { kernelChild, peerBench, peerChild } from './peer.ts';
 
 interface Measurement {
   kind: Kind;
@@ -320,7 +322,22 @@ async function parent(argv: string[]): Promise<void> {
 
 const argv = process.argv.slice(2);
 const at = argv.indexOf('--child');
-if (at >= 0) {
+const peerAt = argv.indexOf('--peer');
+if (argv.includes('--peer-child')) {
+  const i = argv.indexOf('--peer-child');
+  peerChild(Number(argv[i + 1]), Number(argv[i + 2]), argv[i + 3]!);
+} else if (argv.includes('--kernel-child')) {
+  kernelChild();
+} else if (peerAt >= 0) {
+  if (argv[peerAt + 1] !== 'torch') {
+    process.stderr.write(`bench --peer: the only peer is "torch", got ${JSON.stringify(argv[peerAt + 1] ?? '')}\n`);
+    process.exit(2);
+  }
+  const json = argv.includes('--json');
+  const r = peerBench(json);
+  if (json) printJson(r.results);
+  else process.stdout.write(r.text);
+} else if (at >= 0) {
   const kind = argv[at + 1] as Kind;
   const size = argv[at + 2] as SizeName;
   if (!KINDS.includes(kind) || !SIZES.includes(size)) {

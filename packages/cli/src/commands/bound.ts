@@ -7,18 +7,33 @@
  *    "exact"?: {"lambdaMax", "lambdaMin", "traceH", "traceH2", "margins": {...}, "holds": {...}},
  *    "spreadSquaredClamped"?, "variant", "model", "data"}
  * and with --hvp-budget {"parameters", "samples", "estimated": {...}, "variant", "model", "data"}
- * (boundEstimate.ts).
+ * (boundEstimate.ts). With --shard I/K it prints (or writes with --out) a partial for
+ * `hsr reduce` instead, which prints this same object.
  */
 import type { Command } from 'commander';
 import { formulaByLabel } from '@hsr/symbolic/registry';
 import { RTOL_SPECTRUM_ENCLOSURE } from '@hsr/crosscheck/tolerances';
-import { BOUND_VALUE_KEYS, boundValues, type BoundValues, denseHessian, hessianTraces, matrixTraces, symmetricEigenvalues, wolkowiczStyanBounds, type Dataset, type Model, type Variant } from '@hsr/numeric';
+import {
+  BOUND_VALUE_KEYS,
+  boundValues,
+  type BoundValues,
+  denseHessian,
+  hessianTraces,
+  matrixTraces,
+  symmetricEigenvalues,
+  wolkowiczStyanBounds,
+  type Dataset,
+  type Model,
+  type TraceOptions,
+  type Variant,
+} from '@hsr/numeric';
 import { checkOutputsFinite } from '@hsr/io';
 import { runAction, UsageError } from '../errors.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { TERMS } from '../programInfo.ts';
 import { loadCase, provenanceText, type Provenance } from '../provenance.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { addComputeOptions, readComputeOptions, runClosedForm } from './computeOptions.ts';
 import { addHvpBudgetOptions, computeEstimatedBound, readHvpBudget, renderEstimatedBound } from './boundEstimate.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
@@ -71,18 +86,9 @@ export interface BoundReport {
 /** What --json prints: the numbers and where they come from. */
 export type BoundOutput = BoundReport & Provenance;
 
-export function computeBoundReport(model: Model, data: Dataset, variant: Variant, exact: boolean): BoundReport {
-  const t = hessianTraces(model, data, variant);
-  const b = wolkowiczStyanBounds(t.traceH, t.traceH2, t.parameters);
-  const report: BoundReport = {
-    parameters: t.parameters,
-    samples: data.samples,
-    traceH: t.traceH,
-    traceH2: t.traceH2,
-    mean: b.mean,
-    spread: b.spread,
-    bounds: boundValues(b),
-  };
+export function computeBoundReport(model: Model, data: Dataset, variant: Variant, exact: boolean, options: TraceOptions = {}): BoundReport {
+  const t = hessianTraces(model, data, variant, undefined, options);
+  const report = boundReportFromTraces(t.traceH, t.traceH2, t.parameters, data.samples);
   if (exact) {
     if (t.parameters > MAX_EXACT_PARAMETERS) {
       throw new UsageError(`--exact: P = ${t.parameters} is above ${MAX_EXACT_PARAMETERS}; the dense Hessian would need ${formatNumber((t.parameters ** 2 * 8) / 2 ** 20)} MiB and an O(P^3) solve`);
@@ -103,6 +109,13 @@ export function computeBoundReport(model: Model, data: Dataset, variant: Variant
     }
     report.exact = { lambdaMax, lambdaMin, traceH: mt.traceH, traceH2: mt.traceH2, margins, holds };
   }
+  return report;
+}
+
+/** The report's fields from T1, T2 and P (shared with `hsr reduce`, so a reduced run prints the same object). */
+export function boundReportFromTraces(traceH: number, traceH2: number, parameters: number, samples: number): BoundReport {
+  const b = wolkowiczStyanBounds(traceH, traceH2, parameters);
+  const report: BoundReport = { parameters, samples, traceH, traceH2, mean: b.mean, spread: b.spread, bounds: boundValues(b) };
   if (b.clamped) report.spreadSquaredClamped = b.spreadSquaredRaw;
   return report;
 }
@@ -158,6 +171,7 @@ export function registerBound(program: Command): void {
     .option('--json', 'print exactly one JSON object', false);
   addVariantOptions(cmd);
   addHvpBudgetOptions(cmd);
+  addComputeOptions(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -170,15 +184,23 @@ the data and the variant; --json carries the same as "model", "data" and "varian
 --hvp-budget K replaces the closed-form T1, T2 by estimates from K Hessian-vector products
 (labelled ESTIMATED; they are not guaranteed bounds).
 
+Scale: the pair sums run in tiles of samples (memory grows like N, not N^2) on --threads
+threads; --shard I/K computes one block of sample pairs, and \`hsr reduce\` merges the K
+partials into exactly the unsharded T1, T2 and bounds (see docs/performance.md for job arrays).
+
 Examples:
   hsr bound --exact
   hsr bound --model net.json --data train.csv --block first --json
-  hsr bound --model model.safetensors --data train.csv --activation tanh`,
+  hsr bound --model model.safetensors --data train.csv --activation tanh
+  hsr bound --model net.json --data big.csv --shard 3/8 --out part-3.json`,
   );
   cmd.action((opts) =>
     runAction(() => {
       const variant = readVariant(opts);
       const hvp = readHvpBudget(opts);
+      const compute = readComputeOptions(opts);
+      if (compute.shard && opts.exact) throw new UsageError('--exact: not with --shard (the dense Hessian is not a sum over sample pairs)');
+      if (compute.shard && hvp) throw new UsageError('--hvp-budget: not with --shard (the estimate is not a sum over sample pairs)');
       const { model, data, provenance } = loadCase(opts, variant);
       if (hvp) {
         const estimated = computeEstimatedBound(model, data, variant, hvp.budget, hvp.seed);
@@ -188,7 +210,8 @@ Examples:
         else process.stdout.write(renderEstimatedBound(estimated, provenanceText(provenance).trimEnd()));
         return;
       }
-      const report = computeBoundReport(model, data, variant, Boolean(opts.exact));
+      const report = runClosedForm('hsr bound', compute, 'traces', { model, data, variant, provenance }, (options) => computeBoundReport(model, data, variant, Boolean(opts.exact), options));
+      if (report === null) return;
       checkOutputsFinite(
         {
           'tr H': report.traceH,

@@ -5,10 +5,11 @@
  *   {"value": U, "gradient": {"W": [[...]], "b": [...], "V": [[...]], "a": [...]}, "of",
  *    "variant", "model", "data"}
  * with b and a omitted for a model without biases, and "degenerate": true added only when
- * s = 0 (the minimum-norm subgradient was returned; see boundGradient.ts).
+ * s = 0 (the minimum-norm subgradient was returned; see boundGradient.ts). With --shard I/K
+ * it prints (or writes with --out) a partial for `hsr reduce` instead, which prints this object.
  */
 import type { Command } from 'commander';
-import { BOUND_KINDS, blockRange, boundGradient, toParameterShapes, type BoundKind, type Dataset, type Model, type ParameterShapes, type Variant } from '@hsr/numeric';
+import { BOUND_KINDS, blockRange, boundGradient, toParameterShapes, type BoundGradient, type BoundKind, type Dataset, type Model, type ParameterShapes, type TraceOptions, type Variant } from '@hsr/numeric';
 import { checkOutputsFinite } from '@hsr/io';
 import { parseChoice, runAction } from '../errors.ts';
 import { printJson, renderTable } from '../output.ts';
@@ -16,6 +17,7 @@ import { TERMS } from '../programInfo.ts';
 import { loadCase, provenanceText, type Provenance } from '../provenance.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
+import { addComputeOptions, readComputeOptions, runClosedForm } from './computeOptions.ts';
 
 export interface GradReport {
   value: number;
@@ -27,8 +29,12 @@ export interface GradReport {
 export type GradOutput = GradReport & { of: BoundKind } & Provenance;
 
 /** The gradient of the chosen bound, shaped like the model file. */
-export function computeGradReport(model: Model, data: Dataset, variant: Variant, of: BoundKind): GradReport {
-  const g = boundGradient(model, data, variant, of);
+export function computeGradReport(model: Model, data: Dataset, variant: Variant, of: BoundKind, options: TraceOptions = {}): GradReport {
+  return gradReportFrom(model, boundGradient(model, data, variant, of, options));
+}
+
+/** The report from a bound gradient, in `model`'s shapes (shared with `hsr reduce`). */
+export function gradReportFrom(model: Model, g: BoundGradient): GradReport {
   const shaped = toParameterShapes(model, g.gradient);
   // Rebuilt in the model file's key order (W, b, V, a), absent biases omitted.
   const gradient: ParameterShapes<number> = { W: shaped.W, ...(shaped.b ? { b: shaped.b } : {}), V: shaped.V, ...(shaped.a ? { a: shaped.a } : {}) };
@@ -77,6 +83,7 @@ export function registerGrad(program: Command): void {
     .option('--of <upper|lower|range>', 'which bound: lambda_max upper, lambda_min lower, or the spectral range', 'upper')
     .option('--json', 'print exactly one JSON object {"value", "gradient": {"W","b","V","a"}, "of", "variant", "model", "data"}', false);
   addVariantOptions(cmd);
+  addComputeOptions(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -86,19 +93,25 @@ Without --model/--data, runs on the bundled Iris 4-8-3 tanh network. The output 
 where the model came from (file, format, float32 weights widened to float64, activation),
 the data and the variant.
 
+With --shard I/K the shard's parts of grad T1 and grad T2 are written for \`hsr reduce\`, which
+applies --of (the bound is chosen at the reduce).
+
 ${TERMS}
 
 Examples:
   hsr grad --json
   hsr grad --model net.json --data train.csv --of range --block second
-  hsr grad --model model.safetensors --data train.csv --json`,
+  hsr grad --model model.safetensors --data train.csv --json
+  hsr grad --model net.json --data big.csv --shard 2/4 --out part-2.json`,
   );
   cmd.action((opts) =>
     runAction(() => {
       const variant = readVariant(opts);
       const of = parseChoice('--of', opts.of, BOUND_KINDS);
+      const compute = readComputeOptions(opts);
       const { model, data, provenance } = loadCase(opts, variant);
-      const report = computeGradReport(model, data, variant, of);
+      const report = runClosedForm('hsr grad', compute, 'gradients', { model, data, variant, provenance }, (options) => computeGradReport(model, data, variant, of, options));
+      if (report === null) return;
       checkOutputsFinite({ 'the bound': report.value, 'its gradient': Object.values(report.gradient).flat(2) as number[] }, model, provenance.model.file, data, provenance.data.file);
       if (opts.json) printJson({ ...report, of, ...provenance } satisfies GradOutput);
       else process.stdout.write(renderGradReport(report, of, provenanceText(provenance), model, variant));

@@ -59,6 +59,9 @@ export class Code {
   if_(): this {
     return this.op(0x04, 0x40);
   }
+  else_(): this {
+    return this.op(0x05);
+  }
   end(): this {
     return this.op(0x0b);
   }
@@ -116,6 +119,9 @@ export class Code {
   i32_shl(): this {
     return this.op(0x74);
   }
+  i32_lt_s(): this {
+    return this.op(0x48);
+  }
   f64_add(): this {
     return this.op(0xa0);
   }
@@ -125,6 +131,10 @@ export class Code {
   // SIMD (5.4.8, prefix 0xfd, u32 LEB opcode).
   v128_load(offset = 0): this {
     return this.op(0xfd, ...uleb(0x00), 4, ...uleb(offset));
+  }
+  /** Load one f64 and copy it into both lanes (alignment exponent 3). */
+  v128_load64_splat(offset = 0): this {
+    return this.op(0xfd, ...uleb(0x0a), 3, ...uleb(offset));
   }
   v128_zero(): this {
     return this.op(0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0));
@@ -146,6 +156,16 @@ export class Code {
   }
 }
 
+/** Limits of an imported memory (spec 5.3.4 and the threads proposal): 64 KiB pages. */
+export interface ImportedMemory {
+  readonly module: string;
+  readonly name: string;
+  readonly initial: number;
+  readonly maximum: number;
+  /** Shared between threads (limits flag 0x03), so every worker's instance sees the same bytes. */
+  readonly shared: boolean;
+}
+
 export interface FunctionSpec {
   readonly name: string;
   readonly params: readonly number[];
@@ -155,19 +175,37 @@ export interface FunctionSpec {
 }
 
 /**
- * A module with one exported memory ("memory", `pages` 64 KiB pages to start) and the given
- * functions, each exported under its name, all returning nothing.
+ * A module with the given functions, each exported under its name, all returning nothing, and
+ * either its own exported memory ("memory", `memory` 64 KiB pages to start) or an imported one.
  */
-export function buildModule(functions: readonly FunctionSpec[], pages: number): Uint8Array {
+export function buildModule(functions: readonly FunctionSpec[], memory: number | ImportedMemory): Uint8Array {
   const types = functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), 0]);
   const funcs = functions.map((_, i) => uleb(i));
-  const memory = [[0x00, ...uleb(pages)]];
-  const exports = [[...uleb(6), ...utf8('memory'), 0x02, 0]];
-  for (const [i, f] of functions.entries()) exports.push([...uleb(utf8(f.name).length), ...utf8(f.name), 0x00, ...uleb(i)]);
+  const name = (s: string) => [...uleb(utf8(s).length), ...utf8(s)];
+  const own = typeof memory === 'number';
+  const imports = own ? [] : [[...name(memory.module), ...name(memory.name), 0x02, memory.shared ? 0x03 : 0x01, ...uleb(memory.initial), ...uleb(memory.maximum)]];
+  const memories = own ? [[0x00, ...uleb(memory)]] : [];
+  const exports = own ? [[...name('memory'), 0x02, 0]] : [];
+  for (const [i, f] of functions.entries()) exports.push([...name(f.name), 0x00, ...uleb(i)]);
   const bodies = functions.map((f) => {
     const locals = vec(f.locals.map((t) => [1, t]));
     const body = [...locals, ...f.body.bytes, 0x0b];
     return [...uleb(body.length), ...body];
   });
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...section(1, vec(types)), ...section(3, vec(funcs)), ...section(5, vec(memory)), ...section(7, vec(exports)), ...section(10, vec(bodies))]);
+  return Uint8Array.from([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, vec(types)),
+    ...(imports.length ? section(2, vec(imports)) : []),
+    ...section(3, vec(funcs)),
+    ...(memories.length ? section(5, vec(memories)) : []),
+    ...section(7, vec(exports)),
+    ...section(10, vec(bodies)),
+  ]);
 }

@@ -2,11 +2,11 @@
  * The WebAssembly SIMD rowDotProducts (parallel/wasmKernels.ts) against the JavaScript kernel
  * it replaces, and the LEB128 encoders of the byte builder against published examples.
  *
- * The two kernels sum each entry in different orders, so they agree to the error bound of
- * recursive summation, not bit for bit: each differs from the exact X_n . Y_m by at most
- * gamma_w sum_j |x_nj y_mj| with gamma_w = w eps / (1 - w eps) (Higham, Accuracy and Stability
- * of Numerical Algorithms, 2nd ed., eq. 3.5), so they differ from each other by at most twice
- * that: REORDERED_SUM_BOUND below.
+ * Each differs from the exact X_n . Y_m by at most gamma_w sum_j |x_nj y_mj| with
+ * gamma_w = w eps / (1 - w eps) (Higham, Accuracy and Stability of Numerical Algorithms, 2nd
+ * ed., eq. 3.5), so whatever their orders they differ from each other by at most twice that:
+ * REORDERED_SUM_BOUND below. Both now run on the gemm kernel in the textbook order and agree
+ * bit for bit, which parallel/gemmKernel.test.ts checks; this bound is the order-free check.
  */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@hsr/numeric';
