@@ -18,8 +18,8 @@ export const COMMAND_SUMMARIES = {
   grad: 'Closed-form gradient of a Wolkowicz-Styan bound with respect to every parameter (W, b, V, a)',
   train: 'Train a 3-layer network (plain, HSR step or penalty, SAM), recording the WS bounds and the exact spectrum',
   audit: 'Hold every closed form against the dense spectrum, central differences, autodiff and symbolic derivations; table of worst relative errors, exit 1 on any failure',
-  derive: "Symbolic derivation (nerdamer, checked by mathjs and @hsr/numeric): an activation's phi', phi'', phi''' or a small network's loss, gradient, Hessian, traces, bounds",
-  docs: 'Generate docs/formulas.md and docs/formulas.html (KaTeX, offline) from the formula registry',
+  derive: "An activation's phi', phi'', phi''' (by name or formula in u), or one quantity of a small network as the formula registry defines it, printed as checked against nerdamer, mathjs and @hsr/numeric",
+  docs: 'Generate docs/formulas.md, formulas.html (KaTeX, offline) and derivation.md from the formula registry; --sweep re-verifies every definition first',
   reproduce:
     "Reproduce the HSR paper's claims: plain, hsr-step, hsr-penalty and SAM, each with its own knob swept on a validation split, from the same initialisations on several data sets and seeds; paired tests; an offline HTML report",
   estimate: 'Measure Hutchinson, Hutch++, XTrace, the Frobenius estimator, PyHessian and power iteration / Lanczos against the exact T1, T2 and lambda_max',

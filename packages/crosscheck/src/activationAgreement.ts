@@ -1,23 +1,32 @@
 /**
- * The verdict on a symbolic activation derivation (@hsr/symbolic `deriveActivation`): nerdamer's
- * phi', phi'', phi''' against mathjs's at RTOL_ENGINES_AGREE, or, where mathjs cannot
- * differentiate the formula (erf), against a five-point difference of nerdamer's own lower
- * derivative at RTOL_ENGINE_VS_FIVE_POINT. `hsr derive --activation` prints it.
+ * The verdict on a printed activation derivation (@hsr/symbolic `deriveActivation`): the printed
+ * phi', phi'', phi''' against nerdamer's independent derivation at RTOL_ENGINES_AGREE, against a
+ * five-point difference of the printed lower derivative at RTOL_ENGINE_VS_FIVE_POINT, and, for a
+ * named activation, against @hsr/numeric's table at RTOL_VS_SYMBOLIC. `hsr derive --activation`
+ * prints it and exits non-zero when it fails.
  */
 import type { ActivationDerivation } from '@hsr/symbolic';
-import { RTOL_ENGINE_VS_FIVE_POINT, RTOL_ENGINES_AGREE } from './tolerances.ts';
+import { RTOL_ENGINE_VS_FIVE_POINT, RTOL_ENGINES_AGREE, RTOL_VS_SYMBOLIC } from './tolerances.ts';
 
-export interface ActivationAgreement {
-  /** Which check ran: both engines, or nerdamer against finite differences (mathjs skipped). */
-  readonly against: 'mathjs' | 'five-point-difference';
+export interface ActivationCheck {
+  readonly against: 'nerdamer' | 'five-point-difference' | 'numeric';
   readonly tolerance: number;
-  /** Worst |a - b| / max(|b|, 1) over the sample points and orders 1..3. */
+  /** Worst |a - b| / max(|b|, 1) over the sample points and orders. */
   readonly worstRelativeError: number;
   readonly pass: boolean;
 }
 
+export interface ActivationAgreement {
+  readonly checks: readonly ActivationCheck[];
+  readonly pass: boolean;
+}
+
+const TOLERANCE = { nerdamer: RTOL_ENGINES_AGREE, 'five-point-difference': RTOL_ENGINE_VS_FIVE_POINT, numeric: RTOL_VS_SYMBOLIC } as const;
+
 export function activationAgreement(derivation: ActivationDerivation): ActivationAgreement {
-  const { against, worstRelativeError } = derivation.comparison;
-  const tolerance = against === 'mathjs' ? RTOL_ENGINES_AGREE : RTOL_ENGINE_VS_FIVE_POINT;
-  return { against, tolerance, worstRelativeError, pass: Number.isFinite(worstRelativeError) && worstRelativeError <= tolerance };
+  const checks = derivation.comparisons.map((c) => {
+    const tolerance = TOLERANCE[c.against];
+    return { against: c.against, tolerance, worstRelativeError: c.worstRelativeError, pass: Number.isFinite(c.worstRelativeError) && c.worstRelativeError <= tolerance };
+  });
+  return { checks, pass: checks.every((c) => c.pass) };
 }

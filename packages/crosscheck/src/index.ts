@@ -14,6 +14,8 @@ export {
   RTOL_ACTIVATION_VS_REFERENCE,
   RTOL_ACTIVATION_VS_TEXTBOOK,
   RTOL_CLOSED_FORM_VS_FIVE_POINT,
+  RTOL_DEFINITION_IDENTITY,
+  RTOL_DEFINITION_VS_NUMERIC,
   RTOL_ENGINE_VS_FIVE_POINT,
   RTOL_ENGINES_AGREE,
   RTOL_ERF,
@@ -42,7 +44,7 @@ export {
   compareClose,
   describeComparison,
 } from './tolerances.ts';
-export type { ActivationAgreement } from './activationAgreement.ts';
+export type { ActivationAgreement, ActivationCheck } from './activationAgreement.ts';
 export { activationAgreement } from './activationAgreement.ts';
 export type { CaseSpec, CheckCase, InputStyle, SeededCase, SeededCaseOptions, SeededShape, WeightRecipe } from './cases.ts';
 export { buildCase, buildDataset, buildModel, caseSpread, describeSpec, fixedCase, seededCase } from './cases.ts';
@@ -86,4 +88,4 @@ export type { CheckAgainstOraclesOptions, OracleQuantity, OracleReport, UserImpl
 export { ORACLE_PROPERTIES, checkAgainstOracles, expandVariants, implementationsFor } from './checkAgainstOracles.ts';
 export type { SymbolicEngine } from './symbolicLimits.ts';
 export { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_ENGINES, SYMBOLIC_LIMITS } from './symbolicLimits.ts';
-// The symbolic leg, its properties and the audit load nerdamer and mathjs: `@hsr/crosscheck/symbolic`.
+// The symbolic leg, its properties, the audit and the formula sweep load nerdamer and mathjs: `@hsr/crosscheck/symbolic`.

@@ -1,7 +1,7 @@
 /**
  * `@hsr/crosscheck/symbolic`: what loads the computer-algebra engines (nerdamer and mathjs,
- * about 2 s): the symbolic leg, its named properties, and the audit, which runs every leg
- * including these. The package index loads none of it; `checkAgainstOracles` imports the
+ * about 2 s): the symbolic leg, its named properties, the audit, which runs every leg
+ * including these, and the formula sweep, which judges the registry's executable definitions. The package index loads none of it; `checkAgainstOracles` imports the
  * symbolic properties only when asked for `symbolicRuns`.
  */
 export type { SymbolicEvaluation } from './symbolicLeg.ts';
@@ -9,3 +9,5 @@ export { symbolicBlock, symbolicEvaluation, symbolicGaussNewton, symbolicOrder }
 export { SYMBOLIC_PROPERTIES, traceGradientsEqualMathjs, traceGradientsEqualNerdamer, tracesEqualMathjs, tracesEqualNerdamer } from './symbolicProperties.ts';
 export type { AuditReport, AuditRow } from './audit.ts';
 export { AUDIT_PROPERTIES, auditCase, auditCases, auditGenerated } from './audit.ts';
+export type { SweepRun } from './formulaSweep.ts';
+export { SWEEP_TOLERANCES, describeFailure, judgeMeasurement, runFormulaSweep } from './formulaSweep.ts';

@@ -50,6 +50,26 @@ export const RTOL_VS_SYMBOLIC = 1e-10;
  */
 export const RTOL_ENGINES_AGREE = 1e-10;
 
+/**
+ * An executable definition of the formula registry (index notation, plain loops in definition
+ * order) vs @hsr/numeric's closed form of the same quantity: the same exact value summed in a
+ * different order and grouping (numeric contracts Gram matrices, packed stacks, weighted row
+ * sums), O(N^2 P) terms at P <= 50, N <= 4, so round-off ~P eps times the condition of the sum
+ * (measured worst ~1e-15 on the sweep). 1e-10 as for autodiff: five orders of margin, and a
+ * wrong term is an O(1) relative error.
+ */
+export const RTOL_DEFINITION_VS_NUMERIC = 1e-10;
+
+/**
+ * Two definitions of the registry claimed equal, both evaluated by the same loops: an expanded
+ * form (tr S_n = 1 - ||p_n||^2, <S_n, S_m> in p), the Gauss–Newton blocks against the Hessian
+ * blocks with 1_H = 0, T1 and T2 against the trace and squared norm of the blocks' matrix. The
+ * sides differ in summation order and, for the expanded forms, cancel O(1) terms to results of
+ * order (1 - p_max) >= 1e-3 on the sweep's unsaturated cases: ~1e3 eps relative. 1e-11 keeps
+ * three orders above that and fails any wrong term.
+ */
+export const RTOL_DEFINITION_IDENTITY = 1e-11;
+
 /** vs PyTorch golden fixtures: float64 autograd, a different code path, printed with repr. */
 export const RTOL_VS_GOLDEN = 1e-10;
 

@@ -69,3 +69,91 @@ export function compileMathjs(node: MathNode, args: readonly string[]): (...valu
 export function mathjsDerivative(node: MathNode, variable: string): MathNode {
   return math.derivative(node, variable, { simplify: false });
 }
+
+/** mathjs functions the fast compiler writes as JavaScript (anything else falls back to mathjs's own compile). */
+const MATHJS_FUNCTIONS: Readonly<Record<string, string>> = {
+  exp: 'Math.exp',
+  log: 'Math.log',
+  sqrt: 'Math.sqrt',
+  tanh: 'Math.tanh',
+  sinh: 'Math.sinh',
+  cosh: 'Math.cosh',
+  sin: 'Math.sin',
+  cos: 'Math.cos',
+  tan: 'Math.tan',
+  atan: 'Math.atan',
+  abs: 'Math.abs',
+  sech: '__sech',
+  erf: '__erf',
+};
+
+class Unsupported extends Error {}
+
+function javascriptOf(node: MathNode, slot: ReadonlyMap<string, number>): string {
+  const n = node as MathNode & { type: string; value?: unknown; name?: string; fn?: unknown; op?: string; args?: MathNode[]; content?: MathNode };
+  switch (n.type) {
+    case 'ConstantNode':
+      if (typeof n.value !== 'number') throw new Unsupported(`constant ${String(n.value)}`);
+      return `(${n.value})`;
+    case 'SymbolNode': {
+      const at = slot.get(n.name!);
+      if (at === undefined) {
+        if (n.name === 'pi') return `(${Math.PI})`;
+        if (n.name === 'e') return `(${Math.E})`;
+        throw new Unsupported(`symbol ${n.name}`);
+      }
+      return `a[${at}]`;
+    }
+    case 'ParenthesisNode':
+      return javascriptOf(n.content!, slot);
+    case 'OperatorNode': {
+      const args = n.args!.map((x) => javascriptOf(x, slot));
+      switch (n.fn) {
+        case 'add':
+          return `(${args.join('+')})`;
+        case 'subtract':
+          return `(${args[0]}-${args[1]})`;
+        case 'multiply':
+          return `(${args.join('*')})`;
+        case 'divide':
+          return `(${args[0]}/${args[1]})`;
+        case 'pow':
+          return `(${args[0]}**${args[1]})`;
+        case 'unaryMinus':
+          return `(-${args[0]})`;
+        case 'unaryPlus':
+          return args[0]!;
+        default:
+          throw new Unsupported(`operator ${String(n.fn)}`);
+      }
+    }
+    case 'FunctionNode': {
+      const name = (n.fn as { name?: string }).name ?? '';
+      const js = MATHJS_FUNCTIONS[name];
+      if (!js) throw new Unsupported(`function ${name}`);
+      return `${js}(${n.args!.map((x) => javascriptOf(x, slot)).join(',')})`;
+    }
+    default:
+      throw new Unsupported(`node ${n.type}`);
+  }
+}
+
+/**
+ * Compile a mathjs tree to a plain JavaScript function of one array of values (the tree's
+ * operators and elementary functions written out as JavaScript, erf from @hsr/numeric), two to
+ * three orders faster than mathjs's own interpreter on the large derivative trees of the sweep.
+ * The same tree, evaluated by a different evaluator: a tree the writer does not cover falls back
+ * to `compileMathjs`, never to an approximation.
+ */
+export function compileMathjsArray(node: MathNode, args: readonly string[]): (values: ArrayLike<number>) => number {
+  const slot = new Map(args.map((a, i) => [a, i]));
+  try {
+    const body = javascriptOf(node, slot);
+    const sech = (x: number) => 1 / Math.cosh(x);
+    return new Function('__sech', '__erf', `return function (a) { return ${body}; };`)(sech, erf) as (a: ArrayLike<number>) => number;
+  } catch (err) {
+    if (!(err instanceof Unsupported)) throw err;
+    const slow = compileMathjs(node, args);
+    return (values) => slow(...Array.from(values));
+  }
+}

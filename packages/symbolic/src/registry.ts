@@ -1,15 +1,114 @@
 /**
- * The formula registry, the one owner of the project's formula text: one entry per formula the
- * code implements, with its equation label, LaTeX (the project's own templates, each rendered
- * by KaTeX with throwOnError in test/docs.test.ts), a plain-text form where a terminal shows it,
- * its variables, a derivation outline, the implementing function and the properties and tests
- * that verify it. docs/formulas.md and docs/formulas.html are generated from this list alone
- * (see docs.ts); the reproduction report and `hsr bound --help` select entries by label.
+ * The formula registry, the one owner of the project's formulas: one entry per formula the code
+ * implements, holding its executable definitions (definitions/*.ts, in the index notation of
+ * notation/expression.ts), never LaTeX typed by hand. The display LaTeX of the docs and the
+ * report and the plain text of `--help` are rendered from those definitions (notation/latex.ts);
+ * the sweep (verification/) evaluates the same definitions on generated shapes and compares
+ * them with nerdamer, mathjs and @hsr/numeric, and the docs show per entry what that checked.
+ *
+ * Four entries are specifications rather than formulas (the Lanczos recurrence, the paired
+ * verdict, PyHessian's stopping rules, power iteration): an iteration or a decision rule the
+ * notation does not evaluate. Their statement is typed, marked `specification`, and the docs say
+ * that what is checked is their output, by the sweep and the tests listed, not the statement.
+ *
+ * The entries follow the derivation chain of the bound and its gradient (docs/derivation.md):
+ * loss -> g_n -> S_n -> A_n, C_n -> the Hessian blocks -> T1, T2 -> alpha, beta -> the seeds and
+ * explicit partials -> grad T -> grad U; then the Hessian-vector product and Lanczos, training,
+ * the Hessian's diagonal and the stochastic estimators, and the activations.
  *
  * This module loads neither computer-algebra engine (`@hsr/symbolic/registry`), so a command
  * that only prints formulas does not pay for nerdamer and mathjs.
  */
-import { ACTIVATIONS, ACTIVATION_NAMES, type Activation } from '@hsr/numeric';
+import { ACTIVATION_NAMES, ACTIVATIONS, type Activation } from '@hsr/numeric';
+import { ACTIVATION_DEFINITIONS } from './definitions/activations.ts';
+import {
+  ALPHA,
+  ALPHA_LOWER,
+  ALPHA_RANGE,
+  BETA,
+  BETA_LOWER,
+  BETA_RANGE,
+  LAMBDA_MAX,
+  LAMBDA_MAX_LOWER,
+  LAMBDA_MAX_UPPER,
+  LAMBDA_MIN,
+  LAMBDA_MIN_LOWER,
+  LAMBDA_MIN_UPPER,
+  MEAN,
+  PB,
+  RADIUS,
+  RANGE_UPPER,
+  SPREAD,
+  SPREAD_SQUARED,
+} from './definitions/bounds.ts';
+import { A, C, DELTA, G_VV, G_WV, G_WW, H_VV, H_WV, H_WW, J_V, J_W, VSV } from './definitions/curvature.ts';
+import { LOWER_GRADIENT, RANGE_GRADIENT, T1_GRADIENT, T1_SEEDS, T2_SEEDS, UPPER_GRADIENT } from './definitions/gradient.ts';
+import { HVP_OUT_V, HVP_OUT_W, HVP_Q, HVP_R, HVP_RHO, HVP_S, HVP_W } from './definitions/hvp.ts';
+import { LOSS_GRADIENT_V, LOSS_GRADIENT_W } from './definitions/lossGradient.ts';
+import { CROSS_ENTROPY } from './definitions/losses.ts';
+import { i, LOGITS, LOSS, n, ONE_H, PHI1, PHI2, U, XT, Z, ZT } from './definitions/network.ts';
+import { AA, CC, GAMMA, KX, KZ, SS, T1, T2, TR_A, TR_S } from './definitions/traces.ts';
+import {
+  ADAM,
+  ADAM_M,
+  ADAM_M_HAT,
+  ADAM_V,
+  ADAM_V_HAT,
+  DIR_PENALTY,
+  DIR_PLAIN,
+  DIR_SAM,
+  HSR_STEP,
+  MOMENTUM,
+  MOMENTUM_BUFFER,
+  NORM_GRAD_L,
+  NORM_GRAD_U,
+  NORM_THETA_SQUARED,
+  RELATIVE_SHARPNESS,
+  SAM_EPSILON,
+  SGD,
+} from './definitions/training.ts';
+import {
+  COMPLEMENT_FORM,
+  COMPLEMENT_FORM_EXPANDED,
+  DEGREES_OF_FREEDOM,
+  DIAG_A_WEIGHTED,
+  DIAG_S,
+  DIAG_SUM,
+  DIAG_V,
+  DIAG_W,
+  H_PROBE,
+  H_SQUARED,
+  HUTCH_PLUS_PLUS,
+  INTERVAL_HIGH,
+  INTERVAL_LOW,
+  KURTOSIS_BOUND_GAUSS,
+  KURTOSIS_BOUND_RADEMACHER,
+  KURTOSIS_GAUSS,
+  KURTOSIS_RADEMACHER,
+  MOMENT_MATCH,
+  OFF_DIAGONAL,
+  OFF_DIAGONAL_SQUARED,
+  PROJECTED_PROBE,
+  QUADRATIC,
+  ROW_SQUARES,
+  SAMPLE_VARIANCE_VARIANCE,
+  SKETCH_M,
+  SKETCH_TRACE,
+  SQUARED_NORM,
+  T1_HAT,
+  T1_HAT_VAR_GAUSS,
+  T1_HAT_VAR_RADEMACHER,
+  T2_HAT,
+  T2_HAT_VAR_GAUSS,
+  T2_HAT_VAR_RADEMACHER,
+  VBAR,
+  XTRACE,
+  XTRACE_FORM,
+  XTRACE_PROJECTED,
+  XTRACE_TRACE,
+} from './definitions/estimators.ts';
+import { add, define, div, extent, mul, num, pow, ref, sqrt, sub, sum, type Definition, type Expr, type TensorSymbol } from './notation/expression.ts';
+import { renderDisplay, renderReference, type Formula } from './notation/latex.ts';
 
 export interface FormulaVariable {
   /** LaTeX symbol. */
@@ -17,357 +116,603 @@ export interface FormulaVariable {
   readonly meaning: string;
 }
 
+/** A display line: one or more formulas shown side by side, optionally with a caption. */
+export interface Display {
+  readonly formulas: readonly Formula[];
+  readonly caption?: string;
+}
+
 export interface FormulaEntry {
   readonly id: string;
   /** Equation label as used in doc comments, e.g. `eq:trace-h`. */
   readonly label: string;
+  /** Further labels the code cites for parts of this entry (each resolves here). */
+  readonly aliases: readonly string[];
   readonly title: string;
-  /** Display formulas (LaTeX, one per line of the display). */
+  /** `formula`: executable definitions, rendered and checked; `specification`: a typed statement checked by its tests. */
+  readonly kind: 'formula' | 'specification';
+  /** The executable formulas, one display line each (empty for a specification). */
+  readonly displays: readonly Display[];
+  /** Display LaTeX, one string per display line: rendered from `displays` (typed only for a specification). */
   readonly latex: readonly string[];
-  /** The same formulas as plain text for a terminal (`hsr bound --help`), where one is shown. */
+  /** Plain-text lines for a terminal (`hsr bound --help`), rendered from the formulas, where one is shown. */
   readonly text?: readonly string[];
+  /** The symbols the formulas use that this entry does not define, with their meaning (derived from the definitions). */
   readonly variables: readonly FormulaVariable[];
-  /** Derivation outline, one step per item (may contain inline `$...$` LaTeX). */
+  /** Derivation outline, one step per item (prose, may contain inline `$...$` LaTeX). */
   readonly derivation: readonly string[];
   /** Implementing function(s), e.g. `@hsr/numeric hessianTraces`. */
   readonly implementation: readonly string[];
   /** Named properties and test files that verify it. */
   readonly verifiedBy: readonly string[];
-  /** Audit-table quantity names (crosscheck `AuditRow.quantity`) whose rows report on this entry. */
+  /** Audit-table quantity names (crosscheck `AuditRow.quantity`, or their prefix before a dot) whose rows report on this entry. */
   readonly auditQuantities: readonly string[];
   /** Cost, in words. */
   readonly cost: string;
+  /** Every definition this entry owns (the sweep's record is kept per entry through them). */
+  readonly definitions: readonly Definition[];
+  /** Position in the derivation chain of U and grad U, when the entry is a step of it. */
+  readonly chainStep?: number;
 }
 
-const V_N: FormulaVariable = { symbol: 'n = 1..N', meaning: 'sample index; $N$ samples' };
-const KAPPA: FormulaVariable = { symbol: '\\kappa', meaning: '$1/N$ for the mean loss, $1$ for the sum (the sum multiplies $H$ and every bound by $N$)' };
-const P_N: FormulaVariable = { symbol: 'p_n', meaning: 'softmax probabilities $\\mathrm{softmax}(v_n) \\in \\mathbb R^c$' };
-const S_N: FormulaVariable = { symbol: 'S_n', meaning: 'softmax covariance $\\mathrm{diag}(p_n) - p_np_n^\\top$ (c x c)' };
-const G_N: FormulaVariable = { symbol: 'g_n', meaning: 'output error $p_n - y_n$ ($y_n$ one-hot)' };
-const XT: FormulaVariable = { symbol: '\\tilde x_n, \\tilde z_n', meaning: 'input and hidden activations, augmented by a trailing 1 when biases are on' };
-const PHI_N: FormulaVariable = { symbol: "\\varphi'_n, \\varphi''_n", meaning: 'activation derivatives at $u_n$ (vectors of length h)' };
-const T12: FormulaVariable = { symbol: 'T_1, T_2', meaning: '$\\mathrm{tr}H$ and $\\mathrm{tr}H^2 = \\|H\\|_F^2$' };
-const P_COUNT: FormulaVariable = { symbol: 'P', meaning: 'number of parameters the Hessian block covers' };
-const SYMBOLIC_AGREEMENT = 'packages/symbolic/test/symbolicNetwork*.test.ts (nerdamer and mathjs derivations vs @hsr/numeric at RTOL_VS_SYMBOLIC)';
+interface EntrySpec {
+  readonly id: string;
+  readonly label: string;
+  readonly aliases?: readonly string[];
+  readonly title: string;
+  readonly displays: readonly Display[];
+  /** The terminal form (`--help`): formulas per line, rendered with the text style. */
+  readonly text?: readonly (Formula | readonly Formula[])[];
+  /** Definitions the displays show only through their bodies (the bounds inside the inequalities). */
+  readonly alsoDefines?: readonly Definition[];
+  /** Extra variables the formulas do not carry (ranges, symbols of prose). */
+  readonly variables?: readonly FormulaVariable[];
+  readonly derivation: readonly string[];
+  readonly implementation: readonly string[];
+  readonly verifiedBy: readonly string[];
+  readonly auditQuantities?: readonly string[];
+  readonly cost: string;
+  readonly chainStep?: number;
+}
+
+const def = (definition: Definition): Formula => ({ kind: 'definition', definition });
+const show = (...formulas: Formula[]): Display => ({ formulas });
+const captioned = (caption: string, ...formulas: Formula[]): Display => ({ caption, formulas });
+
+function ownDefinitions(displays: readonly Display[]): Definition[] {
+  return displays.flatMap((d) => d.formulas.flatMap((f) => (f.kind === 'definition' ? [f.definition] : [])));
+}
+
+/** Tensors the displays refer to, in first-use order, with the index names of that first use. */
+function referencedSymbols(displays: readonly Display[]): Map<string, { tensor: TensorSymbol; names: readonly string[] }> {
+  const out = new Map<string, { tensor: TensorSymbol; names: readonly string[] }>();
+  const walk = (e: Expr): void => {
+    if (e.kind === 'ref' && !out.has(e.tensor.name))
+      out.set(e.tensor.name, {
+        tensor: e.tensor,
+        names: e.indices.map((x) => x.name),
+      });
+    const kids: Expr[] =
+      e.kind === 'add'
+        ? [...e.terms]
+        : e.kind === 'mul'
+          ? [...e.factors]
+          : e.kind === 'neg'
+            ? [e.arg]
+            : e.kind === 'div'
+              ? [e.numerator, e.denominator]
+              : e.kind === 'pow'
+                ? [e.base, e.exponent]
+                : e.kind === 'sum'
+                  ? [e.body]
+                  : e.kind === 'apply'
+                    ? [e.arg]
+                    : e.kind === 'max'
+                      ? [...e.args]
+                      : e.kind === 'augment'
+                        ? [e.body, e.fill]
+                        : [];
+    kids.forEach(walk);
+  };
+  for (const d of displays)
+    for (const f of d.formulas) {
+      if (f.kind === 'definition') walk(f.definition.body);
+      else if (f.kind === 'identity') [f.lhs, f.rhs].forEach(walk);
+      else f.chain.forEach(walk);
+    }
+  return out;
+}
+
+/** The entry that defines each definition (filled as entries are built), for "defined in eq:..." links. */
+const HOME = new Map<string, string>();
+
+function entry(spec: EntrySpec): FormulaEntry {
+  const definitions = [...ownDefinitions(spec.displays), ...(spec.alsoDefines ?? [])];
+  for (const d of definitions) if (!HOME.has(d.name)) HOME.set(d.name, spec.label);
+  const own = new Set(definitions.map((d) => d.name));
+  const variables: FormulaVariable[] = [];
+  for (const { tensor, names } of referencedSymbols(spec.displays).values()) {
+    if (own.has(tensor.name)) continue;
+    const home = HOME.get(tensor.name);
+    const where = tensor.kind === 'definition' && home ? ` (${home})` : tensor.kind === 'slot' ? ' (defined per loss, eq:softmax-covariance)' : '';
+    variables.push({ symbol: renderReference(tensor, names, 'latex'), meaning: `${tensor.meaning}${where}` });
+  }
+  return {
+    id: spec.id,
+    label: spec.label,
+    aliases: spec.aliases ?? [],
+    title: spec.title,
+    kind: 'formula',
+    displays: spec.displays,
+    latex: spec.displays.map((d) => renderDisplay(d.formulas, 'latex')),
+    ...(spec.text ? { text: spec.text.map((line) => renderDisplay(Array.isArray(line) ? line : [line as Formula], 'text')) } : {}),
+    variables: [...variables, ...(spec.variables ?? [])],
+    derivation: spec.derivation,
+    implementation: spec.implementation,
+    verifiedBy: spec.verifiedBy,
+    auditQuantities: spec.auditQuantities ?? [],
+    cost: spec.cost,
+    definitions,
+    ...(spec.chainStep !== undefined ? { chainStep: spec.chainStep } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names the entries cite for their verification.
+
+/** The sweep of executable definitions against the engines and numeric (crosscheck). */
+const SWEEP = 'packages/crosscheck/test/formulaSweep.test.ts';
+const SWEEP_SLOW = 'packages/crosscheck/test/formulaSweep.slow.test.ts';
+const SWEPT = [SWEEP, SWEEP_SLOW];
 /** The crosscheck properties of the symbolic leg (run by `hsr audit` on networks small enough to derive). */
 const SYMBOLIC_TRACES = ['traces-equal-nerdamer', 'traces-equal-mathjs'];
 const SYMBOLIC_GRADIENTS = ['trace-gradients-equal-nerdamer', 'trace-gradients-equal-mathjs'];
 
+// Identities the entries state and the sweep checks (both sides evaluated).
+const trAExpanded: Formula = {
+  kind: 'identity',
+  lhs: ref(TR_A, n),
+  rhs: sum(i, add(mul(pow(ref(PHI1, n, i), 2), ref(VSV, n, i, i)), mul(ref(ONE_H), ref(PHI2, n, i), ref(DELTA, n, i)))),
+};
+const radiusIdentity: Formula = { kind: 'identity', lhs: ref(RADIUS), rhs: sqrt(mul(div(sub(ref(PB), num(1)), ref(PB)), sub(ref(T2), div(pow(ref(T1), 2), ref(PB))))) };
+const ineq = (...chain: Expr[]): Formula => ({ kind: 'inequality', chain });
+
+// The parameter count with and without biases (the biases-off variant).
+const PARAMETER_COUNT = define('Pall', [], { latex: 'P_\\theta', text: 'P_theta' }, 'number of parameters', add(mul(extent('h'), extent('dt')), mul(extent('c'), extent('ht'))));
+
 const CORE: FormulaEntry[] = [
-  {
+  entry({
+    id: 'biases',
+    label: 'eq:biases',
+    title: 'Biases on and off: the augmented inputs',
+    chainStep: 0,
+    displays: [show(def(XT)), show(def(ZT)), show(def(PARAMETER_COUNT))],
+    variables: [{ symbol: '\\tilde d, \\tilde h', meaning: '$d + 1$ and $h + 1$ with biases, $d$ and $h$ without' }],
+    derivation: [
+      'With biases, $\\tilde W = [W \\mid b]$ and $\\tilde V = [V \\mid a]$ act on $\\tilde x_n = [x_n; 1]$ and $\\tilde z_n = [z_n; 1]$; without biases the trailing entries are absent and $\\tilde x_n = x_n$, $\\tilde z_n = z_n$. Every formula below is written in the augmented quantities, so the biases-off variant is the same formula over the narrower ranges.',
+      'Only the Gram matrices $K^x$, $K^z$ see the difference. The $g$-term of the cross block, $\\mathbb 1[l = i]$, never selects the bias column, because $i$ ranges over the $h$ hidden units only (docs/mathematics.md §4, *corrected (biases)*).',
+      'Parameters are flattened as $\\theta = (\\mathrm{vec_{row}}\\,\\tilde W, \\mathrm{vec_{row}}\\,\\tilde V)$ (numeric `parameters.ts`).',
+    ],
+    implementation: ['@hsr/numeric forwardPass', '@hsr/numeric parameterCount'],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/parameters.test.ts'],
+    cost: '$O(N(d + h))$',
+  }),
+  entry({
     id: 'loss',
     label: 'eq:loss',
-    title: 'Network and cross-entropy loss',
-    latex: [
-      'u_n = W x_n + b,\\quad z_n = \\varphi(u_n),\\quad v_n = V z_n + a,\\quad p_n = \\mathrm{softmax}(v_n)',
-      'L = \\kappa \\sum_{n=1}^N \\Big(\\log\\sum_k e^{v_{nk}} - v_{n y_n}\\Big) = \\kappa\\sum_{n=1}^N \\log\\Big(1 + \\sum_{k\\ne y_n} e^{v_{nk} - v_{ny_n}}\\Big)',
-    ],
-    variables: [
-      { symbol: 'W, b', meaning: 'first layer, $h \\times d$ and $h$ (b absent without biases)' },
-      { symbol: 'V, a', meaning: 'second layer, $c \\times h$ and $c$' },
-      { symbol: '\\varphi', meaning: 'elementwise $C^3$ activation' },
-      { symbol: 'y_n', meaning: 'label of sample n, in $0..c-1$' },
-      KAPPA,
-      V_N,
-    ],
+    title: 'Network and loss',
+    chainStep: 1,
+    displays: [show(def(U), def(Z), def(LOGITS)), show(def(LOSS))],
     derivation: [
-      'Definition (docs/mathematics.md §1). The second form is the first shifted by the label logit: it never overflows, and it is the only form given to nerdamer, which simplifies $\\log(e^a + e^b)$ to 1 (docs/mathematics.md §7).',
-      'Parameters are flattened as $\\theta = (\\mathrm{vec_{row}}[W\\mid b], \\mathrm{vec_{row}}[V\\mid a])$.',
+      'Definition (docs/mathematics.md §1): a hidden layer $z_n = \\varphi(u_n)$ between two affine maps, and the per-sample loss $\\ell_n$ of the loss table (cross-entropy: eq:softmax-covariance) summed with weight $\\kappa$.',
+      'The engines are given the cross-entropy shifted by the label logit, $\\log(1 + \\sum_{k \\ne y_n} e^{v_{nk} - v_{ny_n}})$ (nerdamer), or with label symbols (mathjs): nerdamer simplifies $\\log(e^a + e^b)$ to 1 (docs/mathematics.md §7).',
     ],
     implementation: ['@hsr/numeric loss', '@hsr/numeric forwardPass'],
-    verifiedBy: ['loss-gradient-vs-central-difference', 'PyTorch golden fixtures (packages/numeric/test/golden)', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
+    verifiedBy: [...SWEPT, 'loss-gradient-vs-central-difference', 'PyTorch golden fixtures (packages/numeric/test/golden/golden.test.ts)', ...SYMBOLIC_TRACES],
     auditQuantities: ['loss'],
     cost: '$O(N(hd + ch))$',
-  },
-  {
+  }),
+  entry({
+    id: 'softmax-covariance',
+    label: 'eq:softmax-covariance',
+    aliases: ['eq:loss-table'],
+    title: 'The loss table: cross-entropy’s ℓ, g, S and its third derivative',
+    chainStep: 2,
+    displays: [
+      show(def(CROSS_ENTROPY.definitions[0]!), def(CROSS_ENTROPY.ell)),
+      captioned('the output error $g_n = \\partial\\ell_n/\\partial v_n$', def(CROSS_ENTROPY.g)),
+      captioned('the output curvature $S_n = \\partial g_n/\\partial v_n$', def(CROSS_ENTROPY.S)),
+      captioned('its derivative $\\mathcal S_n = \\partial S_n/\\partial v_n$ (the bound’s gradient needs it)', def(CROSS_ENTROPY.S3)),
+      captioned('the trace', CROSS_ENTROPY.identities[0]!),
+    ],
+    derivation: [
+      'Each loss supplies $\\ell_n$, $g_n$, $S_n$ and $\\mathcal S_n$; every later formula is written in these four, never in the softmax, so a new loss (mean squared error, label smoothing, binary cross-entropy) only adds a row to the loss table (`definitions/losses.ts`).',
+      "For cross-entropy: $\\partial p_{nk}/\\partial v_{nk'} = S_{n,kk'}$, so $g_n = p_n - y_n$ and $S_n = \\mathrm{diag}(p_n) - p_np_n^\\top$, the covariance of the softmax; differentiating $S_{n,kk'} = \\mathbb 1[k = k']p_{nk} - p_{nk}p_{nk'}$ once more with the same rule gives $\\mathcal S_n$.",
+      "$S_n\\mathbf 1 = 0$: $S_n$ is singular. $\\mathrm{tr}S_n = 1 - \\|p_n\\|^2$ subtracts $O(1)$ terms for a saturated sample; the code sums $p_k(1 - p_k)$ with $1 - p_{\\max}$ taken as the sum of the other probabilities (docs/mathematics.md §4, *corrected (saturation)*). For the same reason it forms $S_{n,kk}$ with that $1 - p_{\\max}$ and $g_{ny_n} = p_{ny_n} - 1$ as $-\\sum_{k \\ne y_n} p_{nk}$: the same numbers, kept to full relative accuracy when $p_{ny_n}$ rounds to 1, on which $\\delta_n$, the $\\varphi''$ part of $A_n$ and the $g$-term of the cross block depend.",
+    ],
+    implementation: ['@hsr/numeric forwardPass (p, g)', '@hsr/numeric sampleCurvature (S)', '@hsr/numeric/internal softmaxCovarianceTrace'],
+    verifiedBy: [...SWEPT, 'hessian-vs-gradient-central-difference', 'hessian-equals-autodiff'],
+    cost: '$O(Nc^2)$ ($O(Nc^3)$ for $\\mathcal S_n$, which the code never forms: it contracts it with $\\bar S_n$ in $O(c^2)$)',
+  }),
+  entry({
     id: 'loss-gradient',
     label: 'eq:loss-gradient',
     title: 'Gradient of the loss (backpropagation)',
-    latex: ["\\partial_{\\tilde V} L = \\kappa\\sum_n g_n \\tilde z_n^\\top,\\qquad q_n = \\varphi'(u_n)\\odot V^\\top g_n,\\qquad \\partial_{\\tilde W} L = \\kappa\\sum_n q_n \\tilde x_n^\\top"],
-    variables: [G_N, XT, KAPPA, { symbol: '\\tilde W, \\tilde V', meaning: '$[W\\mid b]$ and $[V\\mid a]$' }],
-    derivation: ['$\\partial \\ell_n/\\partial v_n = p_n - y_n = g_n$ for the softmax cross-entropy.', 'Chain rule through $v_n = \\tilde V\\tilde z_n$ and $z_n = \\varphi(u_n)$, $u_n = \\tilde W\\tilde x_n$.'],
+    displays: [show(def(DELTA)), show(def(LOSS_GRADIENT_W), def(LOSS_GRADIENT_V))],
+    derivation: [
+      "$\\partial\\ell_n/\\partial v_n = g_n$; the chain rule through $v_n = \\tilde V\\tilde z_n$ and $z_n = \\varphi(u_n)$, $u_n = \\tilde W\\tilde x_n$ gives $\\partial\\ell_n/\\partial u_{ni} = \\varphi'_{ni}\\delta_{ni}$.",
+    ],
     implementation: ['@hsr/numeric lossGradient'],
-    verifiedBy: ['loss-gradient-vs-central-difference', 'loss-gradient-equals-autodiff', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
-    auditQuantities: ['gradient', 'lossGradient'],
+    verifiedBy: [...SWEPT, 'loss-gradient-vs-central-difference', 'loss-gradient-equals-autodiff', ...SYMBOLIC_TRACES],
+    auditQuantities: ['lossGradient'],
     cost: '$O(N(hd + ch))$',
-  },
-  {
-    id: 'softmax-covariance',
-    label: 'eq:softmax-covariance',
-    title: 'Softmax covariance and output error',
-    latex: ['S_n = \\mathrm{diag}(p_n) - p_n p_n^\\top,\\qquad g_n = p_n - y_n,\\qquad \\delta_n = V^\\top g_n'],
-    variables: [P_N, G_N, { symbol: '\\delta_n', meaning: 'error back-propagated to the hidden layer (length h)' }],
-    derivation: ['$S_n = \\partial^2 \\ell_n / \\partial v_n^2 = \\partial p_n/\\partial v_n$: the Jacobian of softmax.', '$S_n \\mathbf 1 = 0$, so $S_n$ is singular; $\\mathrm{tr}S_n = 1 - \\|p_n\\|^2$.'],
-    implementation: ['@hsr/numeric sampleCurvature'],
-    verifiedBy: ['hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
-    auditQuantities: [],
-    cost: '$O(Nc^2)$',
-  },
-  {
+  }),
+  entry({
     id: 'a-n',
     label: 'eq:a-n',
     title: 'First-layer curvature A_n',
-    latex: ["A_n = D_n V^\\top S_n V D_n + \\mathrm{diag}(\\delta_n \\odot \\varphi''(u_n)),\\qquad D_n = \\mathrm{diag}(\\varphi'(u_n))"],
-    variables: [S_N, PHI_N, { symbol: '\\delta_n', meaning: '$V^\\top g_n$' }],
+    chainStep: 3,
+    displays: [show(def(VSV)), show(def(A))],
     derivation: [
-      'Differentiate $\\partial\\ell_n/\\partial u_n = D_n V^\\top g_n$ once more in $u_n$: the first term from $g_n$ through $p_n$ (Gauss–Newton part), the second from $D_n$ itself.',
-      "Gauss–Newton drops the $\\mathrm{diag}(\\delta_n\\odot\\varphi'')$ term.",
+      "$\\partial\\ell_n/\\partial u_{ni} = \\varphi'_{ni}\\sum_k V_{ki}g_{nk}$. Differentiating once more in $u_{ni'}$: through $g_n$ (with $\\partial g_n/\\partial u_{ni'} = S_nV_{:i'}\\varphi'_{ni'}$) gives the first term, through $\\varphi'_{ni}$ itself the diagonal term $\\delta_{ni}\\varphi''_{ni}$.",
+      'Gauss–Newton ($\\mathbb 1_H = 0$) drops the diagonal term: it comes from the curvature of the hidden layer, which $J^\\top SJ$ omits.',
     ],
-    implementation: ['@hsr/numeric sampleCurvature'],
-    verifiedBy: ['hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
-    auditQuantities: [],
+    implementation: ['@hsr/numeric sampleCurvature', '@hsr/numeric/internal packedHiddenCurvature'],
+    verifiedBy: [...SWEPT, 'hessian-vs-gradient-central-difference', 'hessian-equals-autodiff'],
     cost: '$O(N(c h^2 + c^2 h))$',
-  },
-  {
+  }),
+  entry({
     id: 'c-n',
     label: 'eq:c-n',
     title: 'Cross curvature C_n',
-    latex: ['C_n = S_n V D_n \\quad (c \\times h)'],
-    variables: [S_N, { symbol: 'D_n', meaning: "$\\mathrm{diag}(\\varphi'(u_n))$" }],
-    derivation: ['$\\partial^2\\ell_n/\\partial v_n\\partial u_n = S_n V D_n$; it is the Gauss–Newton part of the cross block $H_{WV}$.'],
-    implementation: ['@hsr/numeric sampleCurvature'],
-    verifiedBy: ['closed-form-traces-equal-dense-traces', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
-    auditQuantities: [],
-    cost: '$O(Nc^2h)$',
-  },
-  {
-    id: 'hessian-ww',
-    label: 'eq:hessian-blocks',
-    title: 'Hessian block H_WW',
-    latex: ['H_{WW} = \\kappa\\sum_n A_n \\otimes \\tilde x_n \\tilde x_n^\\top'],
-    variables: [{ symbol: 'A_n', meaning: 'first-layer curvature (eq:a-n)' }, XT, KAPPA],
-    derivation: ['$u_n = \\tilde W \\tilde x_n$ is linear in $\\tilde W$; with row-major vec, $\\partial u_{ni}/\\partial \\tilde W_{ij} = \\tilde x_{nj}$, giving the Kronecker product.'],
-    implementation: ['@hsr/numeric denseHessian'],
-    verifiedBy: ['hessian-symmetric', 'hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
-    auditQuantities: ['hessian'],
-    cost: '$O(N h^2 (d+1)^2)$',
-  },
-  {
-    id: 'hessian-vv',
-    label: 'eq:hessian-blocks',
-    title: 'Hessian block H_VV',
-    latex: ['H_{VV} = \\kappa\\sum_n S_n \\otimes \\tilde z_n \\tilde z_n^\\top'],
-    variables: [S_N, XT, KAPPA],
-    derivation: ['$v_n = \\tilde V\\tilde z_n$ is linear in $\\tilde V$ and $\\partial^2\\ell_n/\\partial v_n^2 = S_n$.'],
-    implementation: ['@hsr/numeric denseHessian'],
-    verifiedBy: ['hessian-symmetric', 'hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
-    auditQuantities: ['hessian'],
-    cost: '$O(N c^2 (h+1)^2)$',
-  },
-  {
-    id: 'hessian-wv',
-    label: 'eq:hessian-blocks',
-    title: 'Hessian block H_WV',
-    latex: ["[H_{WV}]_{(i,j),(k,l)} = \\kappa\\sum_n \\tilde x_{nj}\\,\\varphi'_{ni}\\big[(S_n V)_{ki}\\,\\tilde z_{nl} + g_{nk}\\,\\mathbb 1[l = i]\\big]"],
-    variables: [S_N, G_N, PHI_N, XT, { symbol: '(i,j), (k,l)', meaning: 'row-major indices of $\\tilde W_{ij}$ and $\\tilde V_{kl}$' }],
+    chainStep: 4,
+    displays: [show(def(C))],
     derivation: [
-      'Differentiate $\\partial\\ell_n/\\partial\\tilde V_{kl} = g_{nk}\\tilde z_{nl}$ in $\\tilde W_{ij}$: through $g_{nk}$ (the $S_nV$ term) and through $\\tilde z_{nl} = \\varphi(u_{nl})$ when $l = i$ (the $g$ term, the one most often forgotten).',
-      'With biases, $l$ runs over $h+1$ columns and the indicator never fires for the bias column.',
+      "$C_n = \\partial g_n/\\partial u_n = S_nVD_n$ with $D_n = \\mathrm{diag}(\\varphi'_n)$: the logits move with $u_n$ by $VD_n$ and $g_n$ with the logits by $S_n$. It is the Gauss–Newton part of the cross block $H_{\\tilde W\\tilde V}$.",
+    ],
+    implementation: ['@hsr/numeric sampleCurvature'],
+    verifiedBy: [...SWEPT, 'closed-form-traces-equal-dense-traces'],
+    cost: '$O(Nc^2h)$',
+  }),
+  entry({
+    id: 'hessian-blocks',
+    label: 'eq:hessian-blocks',
+    title: 'The three Hessian blocks',
+    chainStep: 5,
+    displays: [show(def(H_WW)), show(def(H_VV)), show(def(H_WV))],
+    derivation: [
+      '$u_n = \\tilde W\\tilde x_n$ is linear in $\\tilde W$, so $\\partial u_{ni}/\\partial\\tilde W_{ij} = \\tilde x_{nj}$ and the first block is $A_n$ spread over the outer product $\\tilde x_n\\tilde x_n^\\top$ ($A_n \\otimes \\tilde x_n\\tilde x_n^\\top$ in row-major order); likewise $S_n \\otimes \\tilde z_n\\tilde z_n^\\top$ for the second.',
+      'The cross block differentiates $\\partial\\ell_n/\\partial\\tilde V_{kl} = g_{nk}\\tilde z_{nl}$ in $\\tilde W_{ij}$: through $g_{nk}$ (the $C_n$ term) and through $\\tilde z_{nl} = \\varphi(u_{nl})$ when $l = i$ (the $g$-term, the one most often forgotten; Gauss–Newton drops it).',
+      'A block variant keeps the rows and columns of its layer only: the sweep compares the restriction of these blocks with the engines’ entry-wise Hessian restricted the same way.',
     ],
     implementation: ['@hsr/numeric denseHessian'],
-    verifiedBy: ['hessian-symmetric', 'hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
+    verifiedBy: [...SWEPT, 'hessian-symmetric', 'hessian-vs-gradient-central-difference', 'hessian-equals-autodiff', ...SYMBOLIC_TRACES],
     auditQuantities: ['hessian'],
-    cost: '$O(N h(d+1)c(h+1))$',
-  },
-  {
+    cost: '$O(NP^2)$ (the reference the closed forms are held to; nothing on the data path forms it)',
+  }),
+  entry({
+    id: 'gauss-newton',
+    label: 'eq:gauss-newton',
+    title: 'Gauss–Newton matrix',
+    displays: [show(def(J_W), def(J_V)), show(def(G_WW)), show(def(G_VV)), show(def(G_WV))],
+    derivation: [
+      "$G = \\kappa\\sum_n J_n^\\top S_nJ_n$ with $J_n = \\partial v_n/\\partial\\theta$: the Hessian without the curvature of the network itself. It equals the blocks of eq:hessian-blocks with $\\mathbb 1_H = 0$ (no $\\mathrm{diag}(\\delta_n\\odot\\varphi'')$ in $A_n$, no $g$-term in the cross block); the sweep checks both statements.",
+      'Not a good approximation for cross-entropy, even near zero loss: $g_n$ and $S_n$ both scale like $1 - p_{ny_n}$ (docs/mathematics.md §1).',
+    ],
+    implementation: ['@hsr/numeric denseHessian (curvature gauss-newton)', '@hsr/symbolic deriveGaussNewton'],
+    verifiedBy: [...SWEPT, 'packages/symbolic/test/gaussNewton.test.ts', 'closed-form-traces-equal-dense-traces'],
+    cost: '$O(NcP^2)$ dense; the traces use the closed forms with $\\mathbb 1_H = 0$',
+  }),
+  entry({
     id: 'trace-h',
     label: 'eq:trace-h',
     title: 'T1 = tr H in closed form',
-    latex: [
-      'T_1 = \\kappa \\sum_n \\Big[\\|\\tilde x_n\\|^2\\,\\mathrm{tr}A_n + (1 - \\|p_n\\|^2)\\,\\|\\tilde z_n\\|^2\\Big]',
-      "\\mathrm{tr}A_n = \\sum_i \\big[\\varphi'^2_{ni}\\,V_{:i}^\\top S_n V_{:i} + \\varphi''_{ni}\\,\\delta_{ni}\\big]",
+    chainStep: 6,
+    displays: [show(def(KX), def(KZ)), show(def(TR_A), def(TR_S)), show(def(T1)), captioned('$\\mathrm{tr}A_n$ written out', trAExpanded)],
+    derivation: [
+      '$\\mathrm{tr}(A \\otimes B) = \\mathrm{tr}A\\,\\mathrm{tr}B$ on the two diagonal blocks, with $\\mathrm{tr}(\\tilde x_n\\tilde x_n^\\top) = K^x_{nn}$ and $\\mathrm{tr}(\\tilde z_n\\tilde z_n^\\top) = K^z_{nn}$; the cross block has no diagonal.',
+      'The selectors keep the first layer’s part for blocks all and first, the second layer’s for all and second.',
     ],
-    variables: [XT, P_N, PHI_N, KAPPA, { symbol: 'V_{:i}', meaning: 'column i of V' }],
-    derivation: ['$\\mathrm{tr}(A\\otimes B) = \\mathrm{tr}A\\,\\mathrm{tr}B$ on the two diagonal blocks; $\\mathrm{tr}(\\tilde x\\tilde x^\\top) = \\|\\tilde x\\|^2$, $\\mathrm{tr}S_n = 1 - \\|p_n\\|^2$.'],
     implementation: ['@hsr/numeric hessianTraces'],
-    verifiedBy: ['trace-equals-eigenvalue-sum', 'closed-form-traces-equal-dense-traces', 'traces-equal-autodiff', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
+    verifiedBy: [...SWEPT, 'trace-equals-eigenvalue-sum', 'closed-form-traces-equal-dense-traces', 'traces-equal-autodiff', ...SYMBOLIC_TRACES],
     auditQuantities: ['traceH'],
-    cost: '$O(N(hd + ch))$',
-  },
-  {
-    id: 'trace-h2',
-    label: 'eq:trace-h2',
-    title: 'T2 = tr H^2 in closed form',
-    latex: ['T_2 = \\kappa^2\\sum_{n,m}\\Big[(K^x_{nm})^2\\langle A_n, A_m\\rangle + (K^z_{nm})^2 \\langle S_n, S_m\\rangle + 2K^x_{nm}\\Gamma_{nm}\\Big]'],
-    variables: [
-      { symbol: 'K^x_{nm}, K^z_{nm}', meaning: 'Gram matrices $\\tilde x_n^\\top\\tilde x_m$ and $\\tilde z_n^\\top\\tilde z_m$' },
-      { symbol: '\\langle\\cdot,\\cdot\\rangle', meaning: 'Frobenius inner product' },
-      { symbol: '\\Gamma_{nm}', meaning: 'cross-block pair term (eq:gamma-nm)' },
-      KAPPA,
-    ],
-    derivation: [
-      '$\\|H\\|_F^2 = \\|H_{WW}\\|_F^2 + \\|H_{VV}\\|_F^2 + 2\\|H_{WV}\\|_F^2$.',
-      '$\\langle A\\otimes B, C\\otimes D\\rangle = \\langle A, C\\rangle\\langle B, D\\rangle$ turns each diagonal block into a pair sum over Gram matrices.',
-      'Expanding $\\|H_{WV}\\|_F^2$ over pairs gives $K^x_{nm}\\Gamma_{nm}$.',
-    ],
-    implementation: ['@hsr/numeric hessianTraces'],
-    verifiedBy: ['trace2-equals-eigenvalue-square-sum', 'closed-form-traces-equal-dense-traces', 'traces-equal-autodiff', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
-    auditQuantities: ['traceH2'],
-    cost: '$O(N^2(h^2 + c^2 + ch))$, no eigen-decomposition',
-  },
-  {
-    id: 'gamma-nm',
-    label: 'eq:gamma-nm',
-    title: 'Cross-block pair term Gamma_nm',
-    latex: [
-      "\\Gamma_{nm} = K^z_{nm}\\,\\mathrm{tr}(C_n^\\top C_m) + g_m^\\top S_n V(\\varphi'_n\\odot\\varphi'_m\\odot z_n) + g_n^\\top S_m V(\\varphi'_n\\odot\\varphi'_m\\odot z_m) + (g_n^\\top g_m)(\\varphi'^\\top_n\\varphi'_m)",
-    ],
-    variables: [{ symbol: 'C_n', meaning: '$S_nVD_n$ (eq:c-n)' }, G_N, S_N, PHI_N],
-    derivation: [
-      'Square the two terms of $[H_{WV}]$ summed over $(i,j),(k,l)$: the $S_nV$ term squared, two mixed terms, and the $g$ term squared. The $\\tilde x_{nj}\\tilde x_{mj}$ sum gives the $K^x_{nm}$ factored outside.',
-      'Gauss–Newton keeps only the first term.',
-    ],
-    implementation: ['@hsr/numeric hessianTraces'],
-    verifiedBy: ['closed-form-traces-equal-dense-traces', 'trace2-equals-eigenvalue-square-sum', 'the per-pair reference @hsr/testkit pairSumTraceH2 (numeric hessianTrace tests)', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
-    auditQuantities: [],
-    cost: '$O(ch)$ per pair',
-  },
-  {
+    cost: '$O(N(hd + ch))$ after the per-sample curvature',
+  }),
+  entry({
     id: 'softmax-inner',
     label: 'eq:softmax-inner',
-    title: 'Inner product of softmax covariances',
-    latex: ['\\langle S_n, S_m\\rangle = \\sum_k p_{nk}p_{mk}(1 - p_{nk} - p_{mk}) + (p_n^\\top p_m)^2'],
-    variables: [P_N, S_N],
-    derivation: ['Expand $\\langle \\mathrm{diag}\\,p_n - p_np_n^\\top, \\mathrm{diag}\\,p_m - p_mp_m^\\top\\rangle$: $\\sum_k p_{nk}p_{mk} - 2\\sum_k p_{nk}p_{mk}(\\ldots)$ collects into the form above.'],
+    title: 'Inner product of the output curvatures',
+    displays: [show(def(SS)), captioned('for cross-entropy', CROSS_ENTROPY.identities[1]!)],
+    derivation: [
+      'For cross-entropy, expand $\\langle\\mathrm{diag}\\,p_n - p_np_n^\\top, \\mathrm{diag}\\,p_m - p_mp_m^\\top\\rangle$ term by term: $\\langle\\mathrm{diag}\\,a, \\mathrm{diag}\\,b\\rangle = \\sum_k a_kb_k$ gives $\\sum_k p_{nk}p_{mk}$; the two mixed terms $\\langle\\mathrm{diag}\\,a, bb^\\top\\rangle = \\sum_k a_kb_k^2$ give $-\\sum_k p_{nk}p_{mk}(p_{nk} + p_{mk})$; $\\langle aa^\\top, bb^\\top\\rangle = (a^\\top b)^2$ gives $(p_n^\\top p_m)^2$.',
+      'The code evaluates it entry-wise without cancellation (`softmaxCovarianceInner`, `softmaxCovarianceStack`): the expanded form loses all relative accuracy for over-confident samples.',
+    ],
     implementation: ['@hsr/numeric/internal softmaxCovarianceInner'],
-    verifiedBy: ['closed-form-traces-equal-dense-traces', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
-    auditQuantities: [],
-    cost: '$O(c)$',
-  },
-  {
+    verifiedBy: [...SWEPT, 'closed-form-traces-equal-dense-traces', 'packages/numeric/test/hessianTrace.test.ts'],
+    cost: '$O(c^2)$ per pair ($O(c)$ expanded)',
+  }),
+  entry({
+    id: 'gamma-nm',
+    label: 'eq:gamma-nm',
+    title: 'Cross-block pair term Γ_nm',
+    chainStep: 7,
+    displays: [show(def(CC)), show(def(GAMMA))],
+    derivation: [
+      "Write sample $n$’s share of the cross block as $H^{(n)}_{ij,kl} = \\tilde x_{nj}(C_{n,ki}\\tilde z_{nl} + \\mathbb 1_H g_{nk}\\varphi'_{ni}\\mathbb 1[l = i])$. Then $\\langle H^{(n)}, H^{(m)}\\rangle = K^x_{nm}\\Gamma_{nm}$: the sum over $j$ gives $K^x_{nm}$, the $C\\cdot C$ term the sum over $l$ gives $K^z_{nm}$, and each term with an indicator collapses $l$ onto $i$.",
+      'So $\\|H_{\\tilde W\\tilde V}\\|_F^2 = \\kappa^2\\sum_{nm}K^x_{nm}\\Gamma_{nm}$; the sweep checks each pair $(n, m)$ against the engines’ per-sample Hessians.',
+    ],
+    implementation: ['@hsr/numeric hessianTraces'],
+    verifiedBy: [...SWEPT, 'closed-form-traces-equal-dense-traces', 'the per-pair reference @hsr/testkit pairSumTraceH2 (packages/numeric/test/hessianTrace.test.ts)'],
+    cost: '$O(ch)$ per pair',
+  }),
+  entry({
+    id: 'trace-h2',
+    label: 'eq:trace-h2',
+    title: 'T2 = tr H² in closed form',
+    chainStep: 8,
+    displays: [show(def(AA)), show(def(T2))],
+    derivation: [
+      '$\\mathrm{tr}H^2 = \\|H\\|_F^2 = \\|H_{\\tilde W\\tilde W}\\|_F^2 + \\|H_{\\tilde V\\tilde V}\\|_F^2 + 2\\|H_{\\tilde W\\tilde V}\\|_F^2$ for the symmetric $H$.',
+      '$\\langle A\\otimes B, C\\otimes D\\rangle = \\langle A, C\\rangle\\langle B, D\\rangle$ turns each diagonal block into a pair sum: $\\langle A_n\\otimes\\tilde x_n\\tilde x_n^\\top, A_m\\otimes\\tilde x_m\\tilde x_m^\\top\\rangle = (K^x_{nm})^2\\langle A_n, A_m\\rangle$; the cross block gives $K^x_{nm}\\Gamma_{nm}$ (eq:gamma-nm).',
+      'The sweep checks each of the three pair terms against the engines’ per-sample Hessian blocks, pair by pair, and the sum against the engines’ $\\sum_{ab}H_{ab}^2$.',
+    ],
+    implementation: ['@hsr/numeric hessianTraces'],
+    verifiedBy: [...SWEPT, 'trace2-equals-eigenvalue-square-sum', 'closed-form-traces-equal-dense-traces', 'traces-equal-autodiff', ...SYMBOLIC_TRACES],
+    auditQuantities: ['traceH2'],
+    cost: '$O(N^2(h^2 + c^2 + ch))$, no eigen-decomposition',
+  }),
+  entry({
     id: 'ws-bounds',
     label: 'eq:ws-bounds',
     title: 'Wolkowicz–Styan eigenvalue bounds',
-    latex: [
-      'm = \\frac{T_1}{P},\\qquad s^2 = \\frac{T_2}{P} - m^2',
-      'm + \\frac{s}{\\sqrt{P-1}} \\le \\lambda_{\\max} \\le m + s\\sqrt{P-1},\\qquad m - s\\sqrt{P-1} \\le \\lambda_{\\min} \\le m - \\frac{s}{\\sqrt{P-1}}',
-      'U = \\frac{T_1}{P} + R,\\qquad R = s\\sqrt{P-1} = \\sqrt{\\tfrac{P-1}{P}\\big(T_2 - T_1^2/P\\big)}',
+    chainStep: 9,
+    displays: [
+      show(def(PB)),
+      show(def(MEAN), def(SPREAD)),
+      show(ineq(LAMBDA_MAX_LOWER.body, ref(LAMBDA_MAX), LAMBDA_MAX_UPPER.body)),
+      show(ineq(LAMBDA_MIN_LOWER.body, ref(LAMBDA_MIN), LAMBDA_MIN_UPPER.body)),
+      captioned('the bound HSR descends, and its radius (the last form while $s^2$ is not clamped)', def(LAMBDA_MAX_UPPER), def(RADIUS), radiusIdentity),
     ],
-    text: ['m = T1/P and s^2 = T2/P - m^2', 'm + s/sqrt(P-1) <= lambda_max <= m + s sqrt(P-1)', 'm - s sqrt(P-1) <= lambda_min <= m - s/sqrt(P-1)'],
-    variables: [T12, P_COUNT, { symbol: 'm, s', meaning: 'mean and standard deviation of the eigenvalues' }, { symbol: 'U', meaning: 'the upper bound on $\\lambda_{\\max}$' }],
-    derivation: ['Wolkowicz and Styan (1980), Linear Algebra Appl. 29, Thm 2.1, for any real symmetric matrix of size $P$.', '$P = 1$: $s = 0$ and every bound equals $m$.'],
+    alsoDefines: [LAMBDA_MAX_LOWER, LAMBDA_MIN_UPPER, LAMBDA_MIN_LOWER],
+    text: [[def(MEAN), def(SPREAD_SQUARED)], ineq(LAMBDA_MAX_LOWER.body, ref(LAMBDA_MAX), LAMBDA_MAX_UPPER.body), ineq(LAMBDA_MIN_LOWER.body, ref(LAMBDA_MIN), LAMBDA_MIN_UPPER.body)],
+    derivation: [
+      'Wolkowicz and Styan (1980), Linear Algebra Appl. 29, Thm 2.1, for any real symmetric matrix of size $P$ with $m = \\mathrm{tr}A/P$ and $s^2 = \\mathrm{tr}A^2/P - m^2$ (eq:s2-clamp).',
+      '$P = 1$: $s = 0$ and every bound is $m$ (the code returns $m$ for the $s/\\sqrt{P-1}$ terms; docs/mathematics.md §2).',
+      'The sweep checks the four bounds against the dense spectrum of the block (the symmetric eigensolver on the Hessian of eq:hessian-blocks).',
+    ],
     implementation: ['@hsr/numeric wolkowiczStyanBounds'],
-    verifiedBy: ['ws-bounds-enclose-spectrum', 'packages/numeric/test/wolkowiczStyan.test.ts', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
+    verifiedBy: [...SWEPT, 'ws-bounds-enclose-spectrum', 'packages/numeric/test/wolkowiczStyan.test.ts', ...SYMBOLIC_TRACES],
     auditQuantities: ['lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower'],
     cost: '$O(1)$ given $T_1, T_2$',
-  },
-  {
+  }),
+  entry({
     id: 'range-bound',
     label: 'eq:range-bound',
     title: 'Spectral range bound',
-    latex: ['\\lambda_{\\max} - \\lambda_{\\min} \\le s\\sqrt{2P}'],
-    text: ['lambda_max - lambda_min <= s sqrt(2P)'],
-    variables: [P_COUNT, { symbol: 's', meaning: 'eigenvalue standard deviation (eq:ws-bounds)' }],
-    derivation: ['Same paper: the range is largest when the eigenvalues split into two equal-size groups at $m \\pm s\\sqrt{P/2}$.'],
+    displays: [show(def(RANGE_UPPER)), show(ineq(sub(ref(LAMBDA_MAX), ref(LAMBDA_MIN)), RANGE_UPPER.body))],
+    text: [ineq(sub(ref(LAMBDA_MAX), ref(LAMBDA_MIN)), RANGE_UPPER.body)],
+    derivation: [
+      'Same paper. For eigenvalues with mean $m$ and variance $s^2$, the range is largest when one eigenvalue sits at each of $m \\pm s\\sqrt{P/2}$ and the other $P - 2$ at $m$: their variance is $2(s^2P/2)/P = s^2$ and their range $2s\\sqrt{P/2} = s\\sqrt{2P}$.',
+    ],
     implementation: ['@hsr/numeric wolkowiczStyanBounds'],
-    verifiedBy: ['ws-bounds-enclose-spectrum', ...SYMBOLIC_TRACES, SYMBOLIC_AGREEMENT],
+    verifiedBy: [...SWEPT, 'ws-bounds-enclose-spectrum', ...SYMBOLIC_TRACES],
     auditQuantities: ['rangeUpper'],
     cost: '$O(1)$',
-  },
-  {
+  }),
+  entry({
     id: 's2-clamp',
     label: 'eq:s2-clamp',
     title: 'Clamping the eigenvalue variance',
-    latex: ['s^2 = \\max\\Big(\\frac{T_2}{P} - \\frac{T_1^2}{P^2},\\; 0\\Big)'],
-    variables: [T12, P_COUNT],
+    displays: [show(def(SPREAD_SQUARED))],
     derivation: [
-      '$s^2$ is the variance of the eigenvalues, so $\\ge 0$; cancellation can make the floating-point value slightly negative when all eigenvalues are nearly equal. It is clamped and the result flags `clamped`, keeping the raw value.',
+      '$s^2$ is the variance of the eigenvalues, so $\\ge 0$; cancellation can make the floating-point value slightly negative when all eigenvalues nearly coincide. It is clamped, and the result flags `clamped` and keeps the raw value.',
     ],
     implementation: ['@hsr/numeric wolkowiczStyanBounds'],
-    verifiedBy: ['packages/numeric/test/wolkowiczStyan.test.ts'],
-    auditQuantities: [],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/wolkowiczStyan.test.ts'],
     cost: '$O(1)$',
-  },
-  {
+  }),
+  entry({
     id: 'bound-gradient',
     label: 'eq:bound-gradient',
-    title: 'Gradient of the upper bound (outer structure)',
-    latex: ['\\nabla U = \\alpha\\,\\nabla T_1 + \\beta\\,\\nabla T_2,\\qquad \\alpha = \\frac1P - \\frac{(P-1)T_1}{P^2 R},\\qquad \\beta = \\frac{P-1}{2PR}'],
-    variables: [T12, P_COUNT, { symbol: 'R', meaning: '$s\\sqrt{P-1}$; undefined gradient at $R = 0$ (all eigenvalues equal)' }],
+    title: 'Gradient of the bounds: the outer chain rule',
+    chainStep: 10,
+    displays: [
+      show(def(ALPHA), def(BETA)),
+      show(def(UPPER_GRADIENT.W), def(UPPER_GRADIENT.V)),
+      captioned('the lower bound on $\\lambda_{\\min}$ and the range', def(ALPHA_LOWER), def(BETA_LOWER), def(ALPHA_RANGE), def(BETA_RANGE)),
+      show(def(LOWER_GRADIENT.W), def(LOWER_GRADIENT.V)),
+      show(def(RANGE_GRADIENT.W), def(RANGE_GRADIENT.V)),
+    ],
     derivation: [
-      'Chain rule on $U(T_1, T_2)$ of eq:ws-bounds: $\\partial R/\\partial T = (\\partial R^2/\\partial T)/(2R)$.',
-      'The lower bound $m - R$ flips the sign of the $R$ parts; the range bound is $\\sqrt{2P/(P-1)}\\,R$.',
-      'At $R = 0$ the minimum-norm subgradient $\\nabla T_1/P$ is returned and flagged `degenerate`.',
+      'Chain rule on $U(T_1, T_2) = T_1/P + R$: $\\partial R/\\partial T = (\\partial R^2/\\partial T)/(2R)$ with $R^2 = (P-1)(T_2/P - T_1^2/P^2)$. The engines differentiate $U$ itself (mathjs) and $R^2$ with $R$ kept opaque (nerdamer, whose derivative of $\\sqrt{k S}$ is wrong, upstream #675).',
+      'The lower bound $m - R$ flips the signs of the $R$ parts; the range bound is $\\sqrt{2P/(P-1)}\\,R$.',
+      'At $R = 0$ (all eigenvalues equal) $R$ has no gradient: the code returns the minimum-norm subgradient $\\nabla T_1/P$ (0 for the range) and flags it `degenerate`.',
     ],
     implementation: ['@hsr/numeric boundGradient', '@hsr/numeric boundGradientFromTraces'],
-    verifiedBy: ['bound-gradient-vs-central-difference', 'bound-gradients-equal-autodiff', ...SYMBOLIC_GRADIENTS, SYMBOLIC_AGREEMENT],
-    auditQuantities: ['boundGradient'],
+    verifiedBy: [...SWEPT, 'bound-gradient-vs-central-difference', 'bound-gradients-equal-autodiff', ...SYMBOLIC_GRADIENTS],
+    auditQuantities: ['boundGradient', 'boundValue'],
     cost: '$O(P)$ given $\\nabla T_1, \\nabla T_2$',
-  },
-  {
-    id: 'grad-assembly',
-    label: 'eq:grad-assembly',
-    title: 'Gradients of T1 and T2 (backprop assembly)',
-    latex: [
-      "\\partial_V T = R^V + \\sum_n r^v_n z_n^\\top,\\quad \\partial_a T = \\sum_n r^v_n,\\quad q_n = r^u_n + \\varphi'_n \\odot (V^\\top r^v_n),\\quad \\partial_W T = \\sum_n q_n x_n^\\top,\\quad \\partial_b T = \\sum_n q_n",
-      '\\frac{\\partial\\,\\mathrm{tr}(S Q)}{\\partial v} = S\\big(\\mathrm{diag}\\,Q - (Q + Q^\\top)p\\big)',
-    ],
-    variables: [
-      { symbol: 'T', meaning: '$T_1$ or $T_2$' },
-      { symbol: 'r^v_n, r^u_n', meaning: 'partials of $T$ in $v_n$ and (explicit) in $u_n$' },
-      { symbol: 'R^V', meaning: 'explicit partial of $T$ in $V$' },
-      { symbol: 'Q', meaning: 'any $c\\times c$ adjoint of $S$' },
+  }),
+  entry({
+    id: 'trace-gradient',
+    label: 'eq:trace-gradient',
+    aliases: ['eq:trace-seeds'],
+    title: 'Gradients of T1 and T2, step 1: the seeds',
+    chainStep: 11,
+    displays: [
+      captioned('for $T = T_1$', def(T1_SEEDS.Abar), def(T1_SEEDS.Sbar0), def(T1_SEEDS.Kzbar)),
+      captioned('the other seeds of $T_1$ vanish', def(T1_SEEDS.Cbar), def(T1_SEEDS.gbar0), def(T1_SEEDS.phi1bar0), def(T1_SEEDS.zbar0)),
+      captioned('for $T = T_2$', def(T2_SEEDS.Abar), def(T2_SEEDS.Sbar0)),
+      show(def(T2_SEEDS.Cbar)),
+      show(def(T2_SEEDS.Kzbar)),
+      show(def(T2_SEEDS.gbar0)),
+      show(def(T2_SEEDS.phi1bar0)),
+      show(def(T2_SEEDS.zbar0)),
     ],
     derivation: [
-      'Treat $T$ as a function of $u_n$, $v_n$ and an explicit $V$; reverse-mode accumulation as in backprop.',
-      "$\\varphi'''$ enters only through $\\partial A_n/\\partial u_n$ (the $\\mathrm{diag}(\\delta_n\\odot\\varphi'')$ term).",
+      "Reverse mode, as in backprop: first the derivative of $T$ in the building blocks it is written in ($A_n$, $C_n$, $K^z_{nm}$, and $S_n$, $g_n$, $\\varphi'_n$, $z_n$ where they appear outside those blocks), each treated as independent. Each entry of a symmetric block is its own variable, so $\\bar A_n$ counts $A_{n,ii'}$ and $A_{n,i'i}$ separately.",
+      'For $T_2$ these are the derivatives of the three pair sums of eq:trace-h2; with $\\omega_{nm} = 2\\kappa^2\\mathbb 1_W\\mathbb 1_V K^x_{nm}$ and $\\Gamma$’s two mixed $g$-terms equal after the symmetric sum, each $g$-term contributes twice.',
+      'The sweep checks the seeds by letting the engines differentiate $T$ written in these blocks (as symbols), and the whole gradient against @hsr/numeric `traceGradients` and the engines’ third derivatives.',
     ],
     implementation: ['@hsr/numeric traceGradients'],
-    verifiedBy: ['trace-gradient-vs-central-difference', 'trace-gradients-equal-autodiff', ...SYMBOLIC_GRADIENTS, SYMBOLIC_AGREEMENT],
+    verifiedBy: [...SWEPT, 'trace-gradient-vs-central-difference', 'trace-gradients-equal-autodiff', ...SYMBOLIC_GRADIENTS],
     auditQuantities: ['gradTraceH', 'gradTraceH2'],
-    cost: '$O(N^2(h^2 + ch + c) + N(hd + ch^2 + c^2h))$',
+    cost: '$O(N^2(h^2 + ch))$ for the $T_2$ seeds',
+  }),
+  entry({
+    id: 'explicit-partials',
+    label: 'eq:explicit-partials',
+    title: 'Gradients of T1 and T2, step 2: push-down and the explicit partials',
+    chainStep: 12,
+    displays: [
+      captioned('through $A_n$, $C_n$ and $\\delta_n$', def(T1_GRADIENT.deltabar), def(T1_GRADIENT.phi2bar)),
+      show(def(T1_GRADIENT.Sbar)),
+      show(def(T1_GRADIENT.gbar), def(T1_GRADIENT.zbar)),
+      show(def(T1_GRADIENT.phi1bar)),
+      captioned('the explicit partials', def(T1_GRADIENT.rv)),
+      show(def(T1_GRADIENT.ru)),
+      show(def(T1_GRADIENT.RV)),
+    ],
+    derivation: [
+      "Push the seeds down through $A_n = \\varphi'\\varphi'(V^\\top S_nV) + \\mathbb 1_H\\mathbb 1[i = i']\\delta_n\\varphi''_n$, $C_n = S_nVD_n$, $\\delta_n = V^\\top g_n$ and $K^z_{nm} = \\tilde z_n^\\top\\tilde z_m$ by the product rule, term by term (symmetric $\\bar A_n$ and $S_n$).",
+      "Then $T$ is a function of $u_n$ (through $\\varphi'_n$, $\\varphi''_n$, $z_n$), of $v_n$ (through $g_n$ and $S_n$, with $\\partial g_n/\\partial v_n = S_n$ and $\\partial S_n/\\partial v_n = \\mathcal S_n$ from the loss table) and of $V$ explicitly: $r^u_n$, $r^v_n$ and $R^V$ are those three explicit partials. $\\varphi'''$ enters only through $\\bar\\varphi''_n$, i.e. through the diagonal term of $A_n$, which Gauss–Newton does not have.",
+      'Shown for either trace (the formulas are the same; the seeds differ). The sweep checks $r^u_n$, $r^v_n$, $R^V$ for $T_1$ and $T_2$ by letting the engines differentiate $T$ written out in $u_n$, $v_n$ and $V$.',
+    ],
+    implementation: ['@hsr/numeric traceGradients'],
+    verifiedBy: [...SWEPT, 'trace-gradient-vs-central-difference', 'trace-gradients-equal-autodiff'],
+    cost: '$O(N(c^2h + ch^2))$ after the seeds',
+  }),
+  entry({
+    id: 'grad-assembly',
+    label: 'eq:grad-assembly',
+    title: 'Gradients of T1 and T2, step 3: the assembly',
+    chainStep: 13,
+    displays: [show(def(T1_GRADIENT.q)), show(def(T1_GRADIENT.gradW), def(T1_GRADIENT.gradV))],
+    derivation: [
+      "The chain rule through $v_n = \\tilde V\\tilde z_n$ and $u_n = \\tilde W\\tilde x_n$, as in backprop: $r^v_n$ reaches $\\tilde V$ directly and $u_n$ through $V$ and $\\varphi'_n$; $R^V$ is added to the first $h$ columns of $\\partial_{\\tilde V}T$ (the bias column has no explicit part).",
+      'Instantiated for $T_1$ and $T_2$; $\\nabla U$ then follows by eq:bound-gradient.',
+    ],
+    implementation: ['@hsr/numeric traceGradients'],
+    verifiedBy: [...SWEPT, 'trace-gradient-vs-central-difference', 'trace-gradients-equal-autodiff', ...SYMBOLIC_GRADIENTS],
+    auditQuantities: ['gradTraceH', 'gradTraceH2'],
+    cost: '$O(N(hd + ch))$; the whole gradient $O(N^2(h^2 + ch + c) + N(hd + ch^2 + c^2h))$',
+  }),
+];
+
+const HVP: FormulaEntry[] = [
+  entry({
+    id: 'hessian-vector-product',
+    label: 'eq:hessian-vector-product',
+    title: 'Hessian-vector product',
+    displays: [show(def(HVP_R), def(HVP_RHO), def(HVP_W)), show(def(HVP_S)), show(def(HVP_Q)), show(def(HVP_OUT_W)), show(def(HVP_OUT_V))],
+    derivation: [
+      'Pearlmutter’s R-operator written out from the blocks of eq:hessian-blocks: $r_n, \\rho_n, w_n$ are the directional changes of $u_n$, $z_n$ and (from the second layer) $v_n$, $t_n$ the resulting change of $g_n$; the $\\mathbb 1_H$ terms are the diagonal term of $A_n$ and the cross block’s $g$-term.',
+      'A block variant restricts the direction and the output by the selectors; Gauss–Newton drops the $\\mathbb 1_H$ terms.',
+    ],
+    implementation: ['@hsr/numeric hessianVectorProduct', '@hsr/numeric hessianOperator'],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/hessianVectorProduct.test.ts'],
+    cost: '$O(N(h\\tilde d + c\\tilde h))$ per product after a shared forward pass; memory $O(N(h + c) + P)$',
+  }),
+  {
+    id: 'lanczos',
+    label: 'eq:lanczos',
+    aliases: [],
+    title: 'Lanczos extremes from Hessian-vector products',
+    kind: 'specification',
+    displays: [],
+    // A specification: an iteration, not a formula the notation evaluates (its output is checked).
+    latex: [String.raw`\beta_j q_{j+1} = H q_j - \alpha_j q_j - \beta_{j-1}q_{j-1},\qquad \alpha_j = q_j^\top Hq_j,\qquad T_k = Q_k^\top H Q_k = \mathrm{tridiag}(\beta, \alpha, \beta)`],
+    variables: [
+      { symbol: 'q_j', meaning: 'the Lanczos vectors, orthonormal (full reorthogonalisation, twice)' },
+      { symbol: '\\theta_i', meaning: 'Ritz values: the eigenvalues of $T_k$' },
+    ],
+    derivation: [
+      'Lanczos (1950); Golub & Van Loan, Matrix Computations, 4th ed., §10.1. The products $Hq_j$ come from eq:hessian-vector-product, so no $P \\times P$ matrix is formed.',
+      'The residual of a Ritz pair is $\\beta_k|s_{k,i}|$ and, by Weyl, an eigenvalue of $H$ lies within it: iteration stops when both extremes’ residuals are below the tolerance.',
+      'What is checked is the output: the sweep compares the extremes with the dense spectrum of the Hessian of eq:hessian-blocks.',
+    ],
+    implementation: ['@hsr/numeric extremeEigenvalues', '@hsr/numeric lanczosExtremes'],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/lanczos.test.ts'],
+    auditQuantities: [],
+    cost: 'one Hessian-vector product per iteration plus $O(jP)$ reorthogonalisation; memory $O(kP)$',
+    definitions: [],
   },
 ];
 
-/** Training and its evaluation: the updates compared, the scale-aware sharpness, the paired verdict. */
 const TRAINING: FormulaEntry[] = [
-  {
+  entry({
     id: 'training-updates',
     label: 'eq:train-updates',
+    aliases: ['eq:train-plain', 'eq:train-hsr-step', 'eq:train-hsr-penalty', 'eq:train-sam'],
     title: 'Training updates compared',
-    latex: [
-      String.raw`\begin{aligned}
-\text{plain:}\ & \theta \leftarrow \operatorname{opt}(\nabla L) \\
-\text{hsr-step:}\ & \theta \leftarrow \operatorname{opt}(\nabla L) - \rho\,\frac{\nabla U}{\|\nabla U\|} \\
-\text{hsr-penalty:}\ & \theta \leftarrow \operatorname{opt}\big(\nabla (L + \lambda U)\big) \\
-\text{sam:}\ & \theta \leftarrow \operatorname{opt}\big(\nabla L(\theta + \rho\,\nabla L/\|\nabla L\|)\big)
-\end{aligned}`,
+    displays: [
+      captioned('plain: $\\theta \\leftarrow \\mathrm{opt}(d)$ with', def(DIR_PLAIN)),
+      captioned('hsr-step: $\\theta \\leftarrow \\mathrm{opt}(d) + \\Delta$ with the plain $d$ and', def(NORM_GRAD_U), def(HSR_STEP)),
+      captioned('hsr-penalty: $\\theta \\leftarrow \\mathrm{opt}(d)$ with', def(DIR_PENALTY)),
+      captioned('SAM: $\\theta \\leftarrow \\mathrm{opt}(d)$ with', def(NORM_GRAD_L), def(SAM_EPSILON), def(DIR_SAM)),
     ],
-    variables: [
-      { symbol: 'L', meaning: 'mean cross-entropy on the batch (eq:loss)' },
-      { symbol: 'U', meaning: 'the Wolkowicz–Styan upper bound on $\\lambda_{\\max}$ on the batch (eq:ws-bounds)' },
-      { symbol: '\\operatorname{opt}', meaning: "the optimizer's update along a direction (SGD, heavy-ball momentum or Adam; decoupled weight decay)" },
-      { symbol: '\\rho, \\lambda', meaning: "hsr-step's step length and SAM's radius; hsr-penalty's weight of $U$" },
-    ],
+    variables: [{ symbol: '\\mathrm{opt}', meaning: "the optimizer's update along a direction (eq:optimizer-sgd, eq:optimizer-momentum, eq:optimizer-adam)" }],
     derivation: [
-      "hsr-step and hsr-penalty are the two readings (A) and (B) of HSR regularisation in docs/mathematics.md §6; labels eq:train-plain, eq:train-hsr-step, eq:train-hsr-penalty, eq:train-sam in numeric's train.ts.",
-      "hsr-step's normalised step has fixed length $\\rho$ and bypasses the optimizer's state; SAM is Foret et al. (2021), Algorithm 1, with the same batch for both passes.",
-      'Where $\\nabla U = 0$ or $U$ is degenerate ($s = 0$), the regulariser is skipped for that step and counted.',
+      'hsr-step and hsr-penalty are the two readings (A) and (B) of HSR regularisation (docs/mathematics.md §6): a normalised step of fixed length $\\rho$ beside the optimizer’s own step, or $U$ added to the loss with weight $\\lambda$. $U$ and $\\nabla U$ are those of the chosen variant’s Hessian on the batch; the loss is always the batch mean.',
+      'SAM is Foret et al. (2021), Algorithm 1 ($p = 2$, the second-order term dropped), with the same batch for both passes.',
+      'Where $\\nabla U = 0$ or $U$ is degenerate ($s = 0$), the regulariser is skipped for that step and counted; where $\\nabla L = 0$, SAM’s step is plain.',
+      'The sweep checks one full-batch step of @hsr/numeric `train` for each method and optimizer against these definitions.',
     ],
     implementation: ['@hsr/numeric train', '@hsr/numeric trainAsync'],
-    verifiedBy: ['packages/numeric/test/training/train.test.ts', 'packages/numeric/test/training/optimizers.test.ts'],
-    auditQuantities: [],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/training/train.test.ts'],
     cost: "$O(B(hd + ch))$ per step for $L$, twice that for SAM, plus the bound gradient's cost for the hsr methods",
-  },
-  {
+  }),
+  entry({
+    id: 'optimizer-sgd',
+    label: 'eq:optimizer-sgd',
+    title: 'SGD with decoupled weight decay',
+    displays: [show(def(SGD))],
+    derivation: ['Weight decay is decoupled (Loshchilov & Hutter 2019): $\\eta\\omega\\theta$ of the parameters before the step; for SGD this equals an $L_2$ penalty $(\\omega/2)\\|\\theta\\|^2$.'],
+    implementation: ['@hsr/numeric createOptimizer'],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/training/optimizers.test.ts'],
+    cost: '$O(P)$ per step',
+  }),
+  entry({
+    id: 'optimizer-momentum',
+    label: 'eq:optimizer-momentum',
+    title: 'Heavy-ball momentum',
+    displays: [show(def(MOMENTUM_BUFFER), def(MOMENTUM))],
+    derivation: ['PyTorch’s convention: no dampening, $m = 0$ before the first step; decoupled weight decay as for SGD.'],
+    implementation: ['@hsr/numeric createOptimizer'],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/training/optimizers.test.ts'],
+    cost: '$O(P)$ per step',
+  }),
+  entry({
+    id: 'optimizer-adam',
+    label: 'eq:optimizer-adam',
+    title: 'Adam',
+    displays: [show(def(ADAM_M), def(ADAM_V)), show(def(ADAM_M_HAT), def(ADAM_V_HAT)), show(def(ADAM))],
+    derivation: ['Kingma & Ba (2015), Algorithm 1, with $\\beta_1 = 0.9$, $\\beta_2 = 0.999$, $\\varepsilon = 10^{-8}$; decoupled weight decay (AdamW).'],
+    implementation: ['@hsr/numeric createOptimizer'],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/training/optimizers.test.ts'],
+    cost: '$O(P)$ per step',
+  }),
+  entry({
     id: 'relative-sharpness',
     label: 'eq:relative-sharpness',
     title: 'Scale-aware (relative) sharpness',
-    latex: ['\\kappa_{\\mathrm{rel}} = \\lambda_{\\max}(H)\\,\\frac{\\|\\theta\\|^2}{P}'],
-    variables: [P_COUNT, { symbol: '\\theta', meaning: "the parameters of the Hessian's block" }],
+    displays: [show(def(NORM_THETA_SQUARED), def(RELATIVE_SHARPNESS))],
     derivation: [
       'Along the top eigenvector, a perturbation of relative size $\\epsilon$ raises the loss by about $\\tfrac12\\epsilon^2\\|\\theta\\|^2\\lambda_{\\max}$; dividing by $P$ makes it comparable across widths.',
       '$\\lambda_{\\max}$ alone falls when the weights grow and predictions saturate; $\\kappa_{\\mathrm{rel}}$ charges that growth back (docs/guide-sharpness.md).',
     ],
     implementation: ['@hsr/numeric relativeSharpness'],
-    verifiedBy: ['packages/numeric/test/training/sharpness.test.ts'],
-    auditQuantities: [],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/training/sharpness.test.ts'],
     cost: '$O(P)$ given $\\lambda_{\\max}$',
-  },
+  }),
   {
     id: 'paired-verdict',
     label: 'eq:paired-verdict',
+    aliases: [],
     title: 'Paired verdict on a claim (over seeds)',
+    kind: 'specification',
+    displays: [],
+    // A specification: a decision rule, not a formula the notation evaluates (its tests check it).
     latex: [
       String.raw`r_s = \ln\frac{m_s}{b_s}\ \text{(positive quantities) or } m_s - b_s,\quad I_s = \mp r_s,\quad d_s = I_s - \beta;\qquad
 \text{holds iff } \tilde p < \alpha \text{ and } \bar d > 0;\quad \text{does not hold iff } \tilde p < \alpha \text{ and } \bar d < 0`,
@@ -385,188 +730,212 @@ const TRAINING: FormulaEntry[] = [
     verifiedBy: ['packages/cli/test/report/verdicts.test.ts', 'packages/cli/test/report/statistics.test.ts'],
     auditQuantities: [],
     cost: '$O(n)$ per data set for $n$ seeds; pooled over $n$ pairs, $O(2^n)$ exactly up to $n = 20$, else $O(nB)$ for $B = 10^5$ sampled sign patterns',
+    definitions: [],
   },
 ];
 
-const PROBE_V: FormulaVariable = { symbol: 'v_j', meaning: 'probe vectors with i.i.d. entries and $E[vv^\\top] = I$: Rademacher ($\\pm1$) or standard normal' };
-const BUDGET_M: FormulaVariable = { symbol: 'm', meaning: 'the budget: Hessian-vector products spent' };
+/** The sweep's checks of the estimators (symbolic verification/run.ts estimatorLegs). */
+const ESTIMATOR_SWEPT = [...SWEPT, 'packages/symbolic/test/verification/run.test.ts'];
 
 /**
  * The Hessian's diagonal and the stochastic estimators `hsr estimate` measures against the
- * closed forms (numeric's estimators/, docs/estimators.md), with the statistics behind their checks.
+ * closed forms (numeric's estimators/, docs/estimators.md), with the statistics behind their
+ * checks. The estimators are definitions over the block's Hessian $H$ and the probes; the sweep
+ * gives them the probes numeric draws from the same seed and holds them to numeric's estimators
+ * on the same matrix, and their moments to every Rademacher probe and to the dense spectrum.
  */
 const ESTIMATORS: FormulaEntry[] = [
-  {
+  entry({
     id: 'hessian-diagonal',
     label: 'eq:hessian-diagonal',
     title: 'Diagonal of the Hessian in closed form',
-    latex: [
-      String.raw`(H_{WW})_{(i,j),(i,j)} = \kappa\sum_n (A_n)_{ii}\,\tilde x_{nj}^2,\qquad (H_{VV})_{(k,l),(k,l)} = \kappa\sum_n (S_n)_{kk}\,\tilde z_{nl}^2`,
-      String.raw`(A_n)_{ii} = (\varphi'_{ni})^2\sum_k p_{nk}(V_{ki} - \bar v_{ni})^2 + \delta_{ni}\varphi''_{ni},\quad \bar v_{ni} = \sum_k p_{nk}V_{ki},\quad (S_n)_{kk} = p_{nk}(1 - p_{nk})`,
-    ],
-    variables: [KAPPA, XT, PHI_N, P_N, { symbol: '\\delta_n', meaning: '$V^\\top g_n$ (absent for Gauss–Newton)' }],
+    displays: [show(def(DIAG_W), def(DIAG_V)), captioned('for cross-entropy, as the code evaluates it: a weighted variance', def(VBAR), DIAG_A_WEIGHTED), show(DIAG_S), captioned('its sum is $T_1$', DIAG_SUM)],
     derivation: [
-      'The cross block $H_{WV}$ has no diagonal entries, so only the two Kronecker-sum blocks of eq:hessian-blocks contribute.',
-      'The diagonal of $V^\\top S_nV$ is the weighted variance $\\sum_k p_{nk}(V_{ki} - \\bar v_{ni})^2$ (no cancellation), and $1 - p$ for the largest probability is the sum of the others, so saturated samples keep their relative accuracy.',
-      'Its sum is $T_1$ (eq:trace-h); the sum of its squares enters the variance of Rademacher Hutchinson (eq:hutchinson-trace).',
+      "The diagonal entries of the blocks of eq:hessian-blocks: $i = i'$, $j = j'$ in $H_{\\tilde W\\tilde W}$ and $k = k'$, $l = l'$ in $H_{\\tilde V\\tilde V}$; the cross block $H_{\\tilde W\\tilde V}$ holds no diagonal entry.",
+      "For cross-entropy $(V^\\top S_nV)_{ii} = \\sum_k p_{nk}V_{ki}^2 - \\bar v_{ni}^2$, which the code evaluates as the weighted variance $\\sum_k p_{nk}(V_{ki} - \\bar v_{ni})^2$ (every term $\\ge 0$, no cancellation), and $1 - p_{nk}$ for the largest probability as the sum of the others, so saturated samples keep their relative accuracy. Gauss–Newton ($\\mathbb 1_H = 0$) drops $\\delta_{ni}\\varphi''_{ni}$.",
+      'The sum of its squares, $\\sum_a H_{aa}^2$, is the diagonal term of the variance of Rademacher Hutchinson (eq:hutchinson-trace), at any $P$.',
     ],
     implementation: ['@hsr/numeric hessianDiagonal'],
-    verifiedBy: ['packages/numeric/test/hessianDiagonal.test.ts (equals the dense diagonal, sums to T1)'],
-    auditQuantities: [],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/hessianDiagonal.test.ts'],
     cost: '$O(N(hc + h\\tilde d + c\\tilde h)) = O(NP)$',
-  },
-  {
+  }),
+  entry({
     id: 'hutchinson-trace',
     label: 'eq:hutchinson-trace',
     title: 'Girard–Hutchinson trace estimator',
-    latex: [String.raw`\widehat{T_1} = \frac1m\sum_{j=1}^m v_j^\top Hv_j,\qquad \operatorname{Var} = \frac2m\|H\|_F^2\ (\text{Gaussian}),\quad \frac2m\Big(\|H\|_F^2 - \sum_i H_{ii}^2\Big)\ (\text{Rademacher})`],
-    variables: [PROBE_V, BUDGET_M],
+    displays: [show(def(QUADRATIC), def(T1_HAT)), captioned('its variance, for Gaussian and for Rademacher probes', def(T1_HAT_VAR_GAUSS)), show(def(T1_HAT_VAR_RADEMACHER))],
     derivation: [
-      '$E[v^\\top Hv] = \\mathrm{tr}(H\\,E[vv^\\top]) = \\mathrm{tr}H$ (Girard 1989, Hutchinson 1989).',
-      'The variance of a quadratic form in independent entries (Avron & Toledo 2011); Rademacher squares $v_i^2 = 1$ carry none of it, hence the diagonal term.',
+      '$E[v^\\top Hv] = \\mathrm{tr}(H\\,E[vv^\\top]) = \\mathrm{tr}H$ (Girard 1989, Hutchinson 1989): the estimate is unbiased for any probe with $E[vv^\\top] = I$.',
+      'The variance of a quadratic form in independent entries (Avron & Toledo 2011): $\\mathrm{Var}(v^\\top Hv) = 2\\|H\\|_F^2$ for Gaussian entries; Rademacher entries have $v_a^2 = 1$, so the diagonal of $H$ carries none of it. $\\sum_{a,b}H_{ab}^2 = T_2$ and $\\sum_a H_{aa}^2$ comes from eq:hessian-diagonal, so the variances are known at any $P$.',
+      'The sweep gives the definition the probes numeric draws from the same seed and compares it with numeric `hutchinsonTrace` on the same matrix; its mean over all $2^P$ Rademacher probes with $T_1$; the Rademacher variance with the exact variance over those probes and the Gaussian one with $2\\sum\\lambda^2/m$ from the dense spectrum.',
     ],
-    implementation: ['@hsr/numeric hutchinsonTrace', '@hsr/numeric hutchinsonTraces', '@hsr/numeric hutchinsonSamples'],
-    verifiedBy: ['packages/numeric/test/estimators/hutchinson.test.ts', 'packages/numeric/test/estimators/hutchinson.slow.test.ts'],
-    auditQuantities: [],
+    implementation: ['@hsr/numeric hutchinsonTrace', '@hsr/numeric hutchinsonTraces', '@hsr/numeric hutchinsonSamples', '@hsr/numeric quadraticFormVariance'],
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/hutchinson.test.ts', 'packages/numeric/test/estimators/hutchinson.slow.test.ts'],
     cost: '$m$ Hessian-vector products plus $O(mP)$',
-  },
-  {
+  }),
+  entry({
     id: 'frobenius-estimator',
     label: 'eq:frobenius-estimator',
     title: 'Frobenius-norm estimator of T2',
-    latex: [
-      String.raw`\widehat{T_2} = \frac1m\sum_{j=1}^m \|Hv_j\|^2,\qquad \operatorname{Var} = \frac2m\operatorname{tr}H^4\ (\text{Gaussian}),\quad \frac2m\Big(\operatorname{tr}H^4 - \sum_i (H^2)_{ii}^2\Big)\ (\text{Rademacher})`,
+    displays: [show(def(H_PROBE), def(SQUARED_NORM)), show(def(T2_HAT)), captioned('its variance, for Gaussian and for Rademacher probes', def(H_SQUARED), def(T2_HAT_VAR_GAUSS)), show(def(T2_HAT_VAR_RADEMACHER))],
+    derivation: [
+      "$\\|Hv\\|^2 = v^\\top H^2v$: eq:hutchinson-trace applied to $H^2$ (curvlinops' `hutchinson_squared_fro`), so the same products give $\\widehat{T_1}$ and $\\widehat{T_2}$ and the variances are those of eq:hutchinson-trace with $H^2$ for $H$: $\\sum_{a,b}(H^2)_{ab}^2 = \\mathrm{tr}H^4$.",
+      'The sweep compares the definition with numeric `frobeniusNormSquared` on the same probes and matrix, its mean over all Rademacher probes with $T_2$, and the variances with the exact variance over those probes and with $2\\sum\\lambda^4/m$.',
     ],
-    variables: [PROBE_V, BUDGET_M],
-    derivation: ["$\\|Hv\\|^2 = v^\\top H^2v$: eq:hutchinson-trace applied to $H^2$ (curvlinops' `hutchinson_squared_fro`); the same products give $\\widehat{T_1}$ and $\\widehat{T_2}$."],
     implementation: ['@hsr/numeric frobeniusNormSquared', '@hsr/numeric hutchinsonTraces'],
-    verifiedBy: ['packages/numeric/test/estimators/hutchinson.test.ts', 'packages/numeric/test/estimators/hutchinson.slow.test.ts'],
-    auditQuantities: [],
-    cost: '$m$ Hessian-vector products plus $O(mP)$',
-  },
-  {
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/hutchinson.test.ts', 'packages/numeric/test/estimators/hutchinson.slow.test.ts'],
+    cost: '$m$ Hessian-vector products plus $O(mP)$; the variances need the dense $H$ ($O(P^3)$)',
+  }),
+  entry({
+    id: 'quadratic-form-kurtosis',
+    label: 'eq:quadratic-form-kurtosis',
+    title: "Excess kurtosis of one probe's quadratic form",
+    displays: [
+      captioned('Gaussian probes', def(KURTOSIS_GAUSS)),
+      captioned('Rademacher probes, with $B$ the off-diagonal part of $H$', def(OFF_DIAGONAL), def(OFF_DIAGONAL_SQUARED), def(ROW_SQUARES)),
+      show(def(KURTOSIS_RADEMACHER)),
+      captioned('bounds from $\\|H\\|_2$ alone, for when $H$ is too large to form', KURTOSIS_BOUND_GAUSS, KURTOSIS_BOUND_RADEMACHER),
+    ],
+    derivation: [
+      'The excess kurtosis $\\kappa_4/\\kappa_2^2$ of $X = v^\\top Hv$. Gaussian: $X = \\sum\\lambda_i z_i^2$, whose cumulants are $\\kappa_r = 2^{r-1}(r-1)!\\sum\\lambda_i^r$, so $\\kappa_2 = 2\\,\\mathrm{tr}H^2$ and $\\kappa_4 = 48\\,\\mathrm{tr}H^4$.',
+      'Rademacher (derived in numeric `statistics.ts`): $X - \\mathrm{tr}H = \\sum_{a<b} 2B_{ab}v_av_b$, and $E[v_av_bv_cv_d\\cdots]$ is 1 exactly when every index occurs an even number of times; the fourth moment counts the repeated pairs and the 4-cycles of $B$, $\\kappa_2 = 2\\|B\\|_F^2$.',
+      'The bounds: $\\mathrm{tr}H^4 \\le \\|H\\|_2^2\\,\\mathrm{tr}H^2$; $\\|B\\|_2 \\le 2\\|H\\|_2$ and $|B_{ab}| \\le \\|H\\|_2$. With $P = 1$, $B = 0$ and the Rademacher form is constant (numeric returns 0).',
+      'The sweep compares both with numeric `quadraticFormExcessKurtosis` on the same matrix, the Rademacher one with the exact kurtosis over all $2^P$ probes and the Gaussian one with $12\\sum\\lambda^4/(\\sum\\lambda^2)^2$ from the dense spectrum, and checks the bounds with $\\|H\\|_2$ from that spectrum.',
+    ],
+    implementation: ['@hsr/numeric quadraticFormExcessKurtosis', '@hsr/numeric quadraticFormExcessKurtosisBound'],
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/statistics.test.ts'],
+    cost: '$O(P^3)$ exact; the bounds $O(1)$ given $\\|H\\|_2$, $T_2$ and $\\sum_a H_{aa}^2$',
+  }),
+  entry({
     id: 'hutch-plus-plus',
     label: 'eq:hutch-plus-plus',
     title: 'Hutch++',
-    latex: [String.raw`k = \lfloor m/3\rfloor,\ Q = \operatorname{orth}(HS):\quad \widehat{T_1} = \operatorname{tr}(Q^\top HQ) + \frac{1}{m-2k}\sum_j g_j^\top (I-QQ^\top)H(I-QQ^\top)g_j`],
-    variables: [BUDGET_M, { symbol: 'S, g_j', meaning: '$k$ sketch probes and $m - 2k$ complement probes' }],
+    displays: [
+      captioned('the sketch: $k = \\lfloor m/3\\rfloor$ probes $S$, $Q$ an orthonormal basis of the span of $HS$', def(SKETCH_M), def(SKETCH_TRACE)),
+      captioned('Hutchinson on the compression of $H$, with the $m - 2k$ complement probes', def(PROJECTED_PROBE)),
+      show(def(COMPLEMENT_FORM)),
+      show(def(HUTCH_PLUS_PLUS)),
+      captioned('the form the code evaluates: one product $Hg_q$ per probe, the projections as $r$-vectors', COMPLEMENT_FORM_EXPANDED),
+    ],
     derivation: [
-      'Meyer, Musco, Musco & Woodruff (2021), Algorithm 1: unbiased for any $Q$ independent of the $g_j$, the second term being Hutchinson on the compression of $H$.',
-      'Exact when $\\mathrm{rank}\\,H \\le k$; variance at most $2\\|H\\|_F^2/(m - 2k)$; $O(1/\\epsilon)$ products give a $(1\\pm\\epsilon)$ estimate of a PSD trace.',
+      'Meyer, Musco, Musco & Woodruff (2021), Algorithm 1: unbiased for any $Q$ independent of the $g_q$, the second term being Hutchinson on the compression $(I - QQ^\\top)H(I - QQ^\\top)$, whose trace is $\\mathrm{tr}H - \\mathrm{tr}(Q^\\top HQ)$.',
+      'Exact when $\\mathrm{rank}\\,H \\le k$; variance at most $2\\|H\\|_F^2/(m - 2k)$; $O(1/\\epsilon)$ products give a $(1\\pm\\epsilon)$ estimate of a PSD trace. The orthonormalisation is an algorithm, not a formula: $Q$ is an input, and the estimate depends on its span only.',
       'Nested budgets share one set of draws: the basis of the first $k$ sketch vectors is a prefix of $Q$.',
+      'The sweep builds $Q$ from the sketch probes numeric draws from the same seed (its own Gram–Schmidt on $HS$) and compares the definition with numeric `hutchPlusPlus` on the same matrix, relative to $\\|H\\|_F$, and its mean over all $2^P$ Rademacher complement probes with $T_1$.',
     ],
     implementation: ['@hsr/numeric hutchPlusPlus', '@hsr/numeric hutchPlusPlusAtBudgets'],
-    verifiedBy: ['packages/numeric/test/estimators/hutchPlusPlus.test.ts', 'packages/numeric/test/estimators/orthonormalize.test.ts'],
-    auditQuantities: [],
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/hutchPlusPlus.test.ts', 'packages/numeric/test/estimators/orthonormalize.test.ts'],
     cost: 'at most $m$ products plus $O(Pk^2 + Pk(m - 2k))$',
-  },
-  {
+  }),
+  entry({
     id: 'xtrace',
     label: 'eq:xtrace',
     title: 'XTrace',
-    latex: [String.raw`k = \lfloor m/2\rfloor:\quad \widehat{T_1} = \frac1k\sum_{i=1}^k\Big[\operatorname{tr}(Q_i^\top HQ_i) + w_i^\top(I-Q_iQ_i^\top)H(I-Q_iQ_i^\top)w_i\Big],\quad Q_i = \operatorname{orth}(HW_{-i})`],
-    variables: [BUDGET_M, { symbol: 'w_i, W_{-i}', meaning: 'the $k$ probes, and all of them but $w_i$' }],
+    displays: [captioned('$k = \\lfloor m/2\\rfloor$ probes $w_q$; $Q_q$ an orthonormal basis of the products of the other $k - 1$', def(XTRACE_TRACE), def(XTRACE_PROJECTED)), show(def(XTRACE_FORM)), show(def(XTRACE))],
     derivation: [
-      'Epperly, Tropp & Webber (2024): each term is unbiased given the other $k - 1$ probes, on which alone $Q_i$ depends; no closed-form variance.',
-      'With $QR = HW$, $Q_iQ_i^\\top = Q(I - s_is_i^\\top)Q^\\top$ for $s_i$ the normalised $i$-th column of $R^{-\\top}$: one factorisation serves every term.',
-      'A rank-deficient sketch ($\\mathrm{rank}\\,H < k$) returns $\\mathrm{tr}(Q^\\top HQ)$, exact in exact arithmetic.',
+      'Epperly, Tropp & Webber (2024): each term is unbiased given the other $k - 1$ probes, on which alone $Q_q$ depends; no closed-form variance.',
+      'The code evaluates it from one factorisation: with $QR = HW$, $Q_qQ_q^\\top = Q(I - s_qs_q^\\top)Q^\\top$ for $s_q$ the normalised $q$-th column of $R^{-\\top}$. When $HW$ has rank $r < k$ ($R$ singular) it returns $\\mathrm{tr}(Q^\\top HQ)$ instead, which is $\\mathrm{tr}H$ when $Q$ spans the range of $H$ ($\\mathrm{rank}\\,H < k$ or $k \\ge P$), but not when the probes themselves are dependent (repeated Rademacher probes at small $P$).',
+      'The leave-one-out bases are an algorithm, not a formula: the projectors are inputs. The sweep builds them from the probes numeric draws from the same seed ($k$ Gram–Schmidt runs on the other products) and compares the definition with numeric `xtrace` on the same matrix, relative to $\\|H\\|_F$, wherever the sketch has full rank.',
     ],
     implementation: ['@hsr/numeric xtrace', '@hsr/numeric xtraceAtBudgets'],
-    verifiedBy: ['packages/numeric/test/estimators/xtrace.test.ts'],
-    auditQuantities: [],
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/xtrace.test.ts'],
     cost: '$2k$ products plus $O(Pk^2)$, and $O(k^3)$ per budget',
-  },
-  {
-    id: 'pyhessian-rules',
-    label: 'eq:pyhessian-trace-rule',
-    title: "PyHessian's adaptive stopping rules",
-    latex: [String.raw`\text{stop at the first } j:\ \frac{|\bar t_j - \bar t_{j-1}|}{|\bar t_{j-1}| + 10^{-6}} < 10^{-3},\quad j \le 100`],
-    variables: [{ symbol: '\\bar t_j', meaning: 'trace(): the running mean of Rademacher $v^\\top Hv$ ($\\bar t_0 = 0$); eigenvalues(): the Rayleigh quotient of power iteration' }],
-    derivation: [
-      "Reproduced rule for rule from PyHessian's source: trace() returns the running mean; eigenvalues() returns the previous Rayleigh quotient, as its loop breaks before updating.",
-      'The $10^{-6}$ is absolute, so neither rule is scale-invariant; $10^{-3}$ bounds a relative change of the estimate, not its error.',
-    ],
-    implementation: ['@hsr/numeric pyhessianTrace', '@hsr/numeric pyhessianTraceRule', '@hsr/numeric pyhessianTopEigenvalue'],
-    verifiedBy: ['packages/numeric/test/estimators/pyhessian.test.ts'],
-    auditQuantities: [],
-    cost: 'at most 100 products',
-  },
-  {
+  }),
+  entry({
     id: 'sample-variance-interval',
     label: 'eq:sample-variance-interval',
     title: 'Interval for a sample variance (moment-matched chi-square)',
-    latex: [String.raw`s^2 \in \Big[\sigma^2\tfrac{\chi^2_{\nu,(1-c)/2}}{\nu},\ \sigma^2\tfrac{\chi^2_{\nu,(1+c)/2}}{\nu}\Big],\quad \nu = \frac{2}{2/(n-1) + \kappa/n}`],
-    variables: [
-      { symbol: 's^2, n', meaning: 'the sample variance of $n$ i.i.d. values with variance $\\sigma^2$' },
-      { symbol: '\\kappa', meaning: "the values' excess kurtosis (for a probe's $v^\\top Hv$: exact from the dense $H$, or bounded by $\\|H\\|_2$)" },
-      { symbol: 'c', meaning: 'the confidence' },
+    displays: [
+      captioned('the exact variance of the sample variance $s^2$ of $n$ i.i.d. values', def(SAMPLE_VARIANCE_VARIANCE)),
+      captioned('the chi-square with that variance (Satterthwaite 1946)', def(DEGREES_OF_FREEDOM), MOMENT_MATCH),
+      captioned('the interval $s^2$ falls in with probability $\\approx c$', def(INTERVAL_LOW), def(INTERVAL_HIGH)),
     ],
     derivation: [
-      '$\\mathrm{Var}(s^2) = \\sigma^4\\big(2/(n-1) + \\kappa/n\\big)$ exactly; matching a scaled $\\chi^2_\\nu$ to it gives $\\nu$ (Satterthwaite 1946).',
-      'For Gaussian values $\\kappa = 0$ and this is the exact chi-square interval.',
+      '$\\mathrm{Var}(s^2) = \\mu_4/n - \\sigma^4(n-3)/(n(n-1))$ for any i.i.d. values with fourth central moment $\\mu_4 = \\sigma^4(\\gamma_2 + 3)$, which is the first line.',
+      'A scaled $\\sigma^2\\chi^2_\\nu/\\nu$ has mean $\\sigma^2$ and variance $2\\sigma^4/\\nu$; matching that to $\\mathrm{Var}(s^2)$ gives $\\nu$. For Gaussian values $\\gamma_2 = 0$, $\\nu = n - 1$ and this is the exact chi-square interval. The code clamps $\\gamma_2$ at $-2$, the smallest excess kurtosis any distribution has, against round-off.',
+      'The quantiles are inputs: numeric finds them by bisection of the regularised incomplete gamma function (checked against its defining CDF and published tables by the tests listed). The sweep compares $\\nu$ and the interval with numeric `sampleVarianceInterval` at the case’s Rademacher variance and kurtosis, and $\\mathrm{Var}(s^2)$ with the exact variance of $s^2$ over every tuple of $n = 2, 3$ Rademacher probes.',
     ],
-    implementation: ['@hsr/numeric sampleVarianceInterval', '@hsr/numeric quadraticFormExcessKurtosis', '@hsr/numeric chiSquareQuantile'],
-    verifiedBy: ['packages/numeric/test/estimators/statistics.test.ts'],
+    implementation: ['@hsr/numeric sampleVarianceInterval', '@hsr/numeric chiSquareQuantile'],
+    verifiedBy: [...ESTIMATOR_SWEPT, 'packages/numeric/test/estimators/statistics.test.ts'],
+    cost: '$O(1)$ given $\\sigma^2$ and $\\gamma_2$, and a bisection per quantile',
+  }),
+  {
+    id: 'pyhessian-rules',
+    label: 'eq:pyhessian-trace-rule',
+    aliases: [],
+    title: "PyHessian's adaptive stopping rules",
+    kind: 'specification',
+    displays: [],
+    // A specification: a rule for when to stop drawing probes, not a closed form (its output is checked).
+    latex: [String.raw`\text{stop at the first } j:\ \frac{|\bar t_j - \bar t_{j-1}|}{|\bar t_{j-1}| + 10^{-6}} < 10^{-3},\quad j \le 100,\quad \bar t_0 = 0`],
+    variables: [{ symbol: '\\bar t_j', meaning: 'trace(): the running mean of Rademacher $v^\\top Hv$ (eq:hutchinson-trace); eigenvalues(): the Rayleigh quotient of power iteration (eq:power-iteration)' }],
+    derivation: [
+      "Reproduced rule for rule from PyHessian's source: trace() returns the running mean; eigenvalues() returns the previous Rayleigh quotient, as its loop breaks before updating.",
+      'The $10^{-6}$ is absolute, so neither rule is scale-invariant; $10^{-3}$ bounds a relative change of the estimate, not its error.',
+      'What is checked on the sweep is the output of trace(): its estimate is the mean of the definition’s $v_q^\\top Hv_q$ over the probes it drew, and the rule applied to their running means stops where numeric stopped.',
+    ],
+    implementation: ['@hsr/numeric pyhessianTrace', '@hsr/numeric pyhessianTraceRule', '@hsr/numeric pyhessianTopEigenvalue'],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/estimators/pyhessian.test.ts'],
     auditQuantities: [],
-    cost: '$O(1)$ given $\\sigma^2$ and $\\kappa$; the exact $\\kappa$ costs $O(P^3)$',
+    cost: 'at most 100 products',
+    definitions: [],
+  },
+  {
+    id: 'power-iteration',
+    label: 'eq:power-iteration',
+    aliases: [],
+    title: 'Power iteration for the eigenvalue of largest magnitude',
+    kind: 'specification',
+    displays: [],
+    // A specification: an iteration, not a formula the notation evaluates (its output is checked).
+    latex: [String.raw`v_0 \sim \mathcal N(0, I)/\|\cdot\|,\qquad w_j = Hv_{j-1},\quad \theta_j = v_{j-1}^\top w_j,\quad v_j = w_j/\|w_j\|`],
+    variables: [
+      { symbol: '\\theta_j', meaning: 'the Rayleigh quotient after $j$ Hessian-vector products: the estimate at budget $j$' },
+      { symbol: '\\|w_j - \\theta_jv_{j-1}\\|', meaning: 'the residual, a bound (Weyl) on the distance from $\\theta_j$ to an eigenvalue of $H$' },
+    ],
+    derivation: [
+      'von Mises (1929); Golub & Van Loan, Matrix Computations, 4th ed., §8.2.1. It converges to the eigenvalue of largest magnitude (so to $\\lambda_{\\min}$ when $|\\lambda_{\\min}| > \\lambda_{\\max}$), with error $O((|\\lambda_2|/|\\lambda_1|)^{2j})$: set by the gap, not by sampling, so no variance formula.',
+      'Once the residual is at round-off ($64\\varepsilon|\\theta_j|$) the run stops and larger budgets report that iterate.',
+      'What is checked on the sweep is the output: $\\theta_j$ lies within its residual of an eigenvalue of the dense spectrum of the checked Hessian.',
+    ],
+    implementation: ['@hsr/numeric powerIteration', '@hsr/numeric powerIterationAtBudgets'],
+    verifiedBy: [...SWEPT, 'packages/numeric/test/estimators/extremeEigenvalue.test.ts'],
+    auditQuantities: [],
+    cost: 'one Hessian-vector product per iteration plus $O(P)$',
+    definitions: [],
   },
 ];
 
-/**
- * LaTeX of phi', phi'', phi''' per activation: the textbook identities, for reading. What is
- * checked is the numeric table they describe (against both CAS in test/activation.test.ts and
- * against five-point differences by `activation-derivatives`); the LaTeX itself is only
- * rendered by KaTeX (test/docs.test.ts).
- */
-const ACTIVATION_DERIVATIVES: { readonly [A in Activation]: { readonly derivatives: readonly [string, string, string]; readonly notation: string } } = {
-  sigmoid: {
-    notation: '\\sigma = \\varphi',
-    derivatives: ["\\varphi' = \\sigma(1-\\sigma)", "\\varphi'' = \\sigma(1-\\sigma)(1-2\\sigma)", "\\varphi''' = \\sigma(1-\\sigma)(1-6\\sigma+6\\sigma^2)"],
-  },
-  tanh: {
-    notation: 't = \\tanh u',
-    derivatives: ["\\varphi' = 1-t^2", "\\varphi'' = -2t(1-t^2)", "\\varphi''' = -2(1-t^2)(1-3t^2)"],
-  },
-  softplus: {
-    notation: '\\sigma(u) = 1/(1+e^{-u})',
-    derivatives: ["\\varphi' = \\sigma", "\\varphi'' = \\sigma(1-\\sigma)", "\\varphi''' = \\sigma(1-\\sigma)(1-2\\sigma)"],
-  },
-  silu: {
-    notation: '\\sigma(u) = 1/(1+e^{-u})',
-    derivatives: ["\\varphi' = \\sigma + u\\sigma'", "\\varphi'' = 2\\sigma' + u\\sigma''", "\\varphi''' = 3\\sigma'' + u\\sigma'''"],
-  },
-  gelu: {
-    notation: '\\phi(u) = e^{-u^2/2}/\\sqrt{2\\pi},\\ \\Phi(u) = \\tfrac12\\big(1+\\operatorname{erf}(u/\\sqrt2)\\big)',
-    derivatives: ["\\varphi' = \\Phi(u) + u\\,\\phi(u)", "\\varphi'' = \\phi(u)\\,(2 - u^2)", "\\varphi''' = \\phi(u)\\,(u^3 - 4u)"],
-  },
-};
-
 function activationEntry(name: Activation): FormulaEntry {
   const rule = ACTIVATIONS[name];
-  const d = ACTIVATION_DERIVATIVES[name];
-  return {
+  const defs = ACTIVATION_DEFINITIONS[name];
+  return entry({
     id: `activation-${name}`,
     label: `eq:activation-${name}`,
     title: `Activation ${name} and its first three derivatives`,
-    latex: [`\\varphi(u) = ${rule.latex}`, `${d.derivatives.join(',\\qquad ')}\\qquad (${d.notation})`],
-    variables: [{ symbol: 'u', meaning: 'pre-activation' }],
+    displays: [show(...defs.auxiliary.map(def)), show(def(defs.derivatives[0]), def(defs.derivatives[1])), show(def(defs.derivatives[2]), def(defs.derivatives[3]))],
     derivation: [
-      `Formula \`${rule.formula}\`; differentiated three times by nerdamer and mathjs (\`hsr derive --activation ${name}\`)${name === 'gelu' ? ' (mathjs cannot differentiate erf: nerdamer is checked against a five-point difference instead)' : ''}.`,
-      "$\\varphi', \\varphi''$ enter the Hessian; $\\varphi'''$ enters the bound's gradient.",
+      `Formula \`${rule.formula}\` (numeric's table); the two engines differentiate that text three times (\`hsr derive --activation ${name}\`)${name === 'gelu' ? '; mathjs cannot differentiate erf, so GELU is checked by nerdamer, the table and a five-point difference' : ''}.`,
+      "$\\varphi'$ and $\\varphi''$ enter the Hessian; $\\varphi'''$ enters the bound's gradient.",
     ],
     implementation: [`@hsr/numeric ACTIVATIONS.${name}`],
-    verifiedBy: ['activation-derivatives', 'packages/numeric/test/activations.test.ts', 'packages/symbolic/test/activation.test.ts'],
-    auditQuantities: [],
+    verifiedBy: [...SWEPT, 'activation-derivatives', 'packages/numeric/test/activations.test.ts', 'packages/symbolic/test/activation.test.ts'],
+    auditQuantities: ["phi'", "phi''", "phi'''"],
     cost: '$O(1)$ per unit',
-  };
+  });
 }
 
 /** Every registry entry, in document order. */
-export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...TRAINING, ...ESTIMATORS, ...ACTIVATION_NAMES.map(activationEntry)];
+export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...HVP, ...TRAINING, ...ESTIMATORS, ...ACTIVATION_NAMES.map(activationEntry)];
 
-/** The one entry carrying `label` (throws when none or several do: a label names one formula). */
+/** The one entry carrying `label` as its label or an alias (throws when none or several do: a label names one formula). */
 export function formulaByLabel(label: string): FormulaEntry {
-  const found = FORMULA_REGISTRY.filter((e) => e.label === label);
+  const found = FORMULA_REGISTRY.filter((e) => e.label === label || e.aliases.includes(label));
   if (found.length !== 1) throw new Error(`formula registry: ${found.length === 0 ? 'no entry' : `${found.length} entries`} with label ${label}`);
   return found[0]!;
+}
+
+/** The entry that owns a definition (by the definition's name). */
+export function entryOfDefinition(name: string): FormulaEntry | undefined {
+  return FORMULA_REGISTRY.find((e) => e.definitions.some((d) => d.name === name));
 }

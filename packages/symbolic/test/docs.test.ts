@@ -1,64 +1,17 @@
 /**
- * The formula registry renders, and the generated docs are deterministic, well formed and
- * committed up to date (CI fails on stale docs, as `pnpm hsr docs --check` does).
+ * The generated docs: deterministic, well formed, rendered from the registry with the sweep's
+ * record under each entry and the audit rows that report on it, and committed up to date (CI
+ * fails on stale docs, as `pnpm hsr docs --check` does).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import katex from 'katex';
 import { describe, expect, it } from 'vitest';
-import { ACTIVATION_NAMES } from '@hsr/numeric';
-import { FORMULA_REGISTRY, firstDocsDifference, generateDocsFiles, renderFormulasHtml, renderFormulasMarkdown, verificationStatus } from '../src/index.ts';
+import { auditStatus, FORMULA_REGISTRY, firstDocsDifference, generateDocsFiles, readDocsSources, renderDerivationMarkdown, renderFormulasHtml, renderFormulasMarkdown, type VerificationRecord } from '../src/index.ts';
 
 const DOCS_DIR = resolve(dirname(new URL(import.meta.url).pathname), '../../../docs');
-
-/** Every LaTeX string of an entry: displays, variable symbols and inline $...$ in prose. */
-function allLatex(): string[] {
-  const out: string[] = [];
-  const inline = (s: string) => (s.match(/\$[^$]+\$/g) ?? []).map((m) => m.slice(1, -1));
-  for (const e of FORMULA_REGISTRY) {
-    out.push(...e.latex, ...e.variables.map((v) => v.symbol));
-    for (const s of [...e.variables.map((v) => v.meaning), ...e.derivation, e.cost]) out.push(...inline(s));
-  }
-  return out;
-}
-
-describe('formula registry', () => {
-  it('has unique ids, the labels of the core closed forms and one entry per activation', () => {
-    const ids = FORMULA_REGISTRY.map((e) => e.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    const labels = new Set(FORMULA_REGISTRY.map((e) => e.label));
-    for (const l of [
-      'eq:loss',
-      'eq:hessian-blocks',
-      'eq:trace-h',
-      'eq:trace-h2',
-      'eq:ws-bounds',
-      'eq:range-bound',
-      'eq:s2-clamp',
-      'eq:bound-gradient',
-      'eq:grad-assembly',
-      'eq:gamma-nm',
-      'eq:softmax-inner',
-      'eq:softmax-covariance',
-      'eq:a-n',
-      'eq:c-n',
-    ])
-      expect(labels.has(l), l).toBe(true);
-    for (const a of ACTIVATION_NAMES) expect(labels.has(`eq:activation-${a}`)).toBe(true);
-    for (const e of FORMULA_REGISTRY) {
-      expect(e.implementation.length, e.id).toBeGreaterThan(0);
-      expect(e.verifiedBy.length, e.id).toBeGreaterThan(0);
-      expect(e.derivation.length, e.id).toBeGreaterThan(0);
-    }
-  });
-
-  it('every LaTeX string renders with KaTeX throwOnError: true', () => {
-    const all = allLatex();
-    expect(all.length).toBeGreaterThan(60);
-    for (const l of all) expect(() => katex.renderToString(l, { throwOnError: true }), l).not.toThrow();
-  });
-});
+const NONE = { audit: null, record: null };
+const displays = FORMULA_REGISTRY.reduce((s, e) => s + e.latex.length, 0);
 
 describe('generated docs', () => {
   it('are deterministic: two runs give identical bytes', () => {
@@ -69,32 +22,65 @@ describe('generated docs', () => {
   });
 
   it('HTML has no KaTeX error node, every label, and local assets only', () => {
-    const html = renderFormulasHtml(null);
+    const html = renderFormulasHtml(NONE);
     expect(html).not.toContain('katex-error');
     for (const e of FORMULA_REGISTRY) expect(html).toContain(e.label);
     expect(html).toContain('href="assets/katex.min.css"');
     expect(html).not.toMatch(/https?:\/\/[^"]*\.(css|js|woff2?)/);
-    expect((html.match(/class="katex-display"/g) ?? []).length).toBe(FORMULA_REGISTRY.reduce((s, e) => s + e.latex.length, 0));
+    expect((html.match(/class="katex-display"/g) ?? []).length).toBe(displays);
   });
 
-  it('Markdown has one $$ block per display formula and says "not yet audited" without an audit', () => {
-    const md = renderFormulasMarkdown(null);
-    expect((md.match(/^\$\$$/gm) ?? []).length).toBe(2 * FORMULA_REGISTRY.reduce((s, e) => s + e.latex.length, 0));
-    expect(md).toContain('**Status**: not yet audited');
+  it('Markdown has one $$ block per display line, rendered from the registry, and says what is not yet run', () => {
+    const md = renderFormulasMarkdown(NONE);
+    expect((md.match(/^\$\$$/gm) ?? []).length).toBe(2 * displays);
+    for (const e of FORMULA_REGISTRY) for (const l of e.latex) expect(md).toContain(`$$\n${l}\n$$`);
+    expect(md).toContain('**Checked on the sweep**: not yet run');
+    expect(md).toContain('**Audit**: not yet audited');
   });
 
-  it('reads the audit rows that match an entry', () => {
-    const audit = { generatedBy: 'hsr audit --seed 1', rows: [{ quantity: 'traceH', leg: 'dense', worstRelativeError: 3.2e-14, pass: true }] };
-    const entry = FORMULA_REGISTRY.find((e) => e.id === 'trace-h')!;
-    expect(verificationStatus(entry, audit)).toBe('traceH vs dense: worst relative error 3.20e-14 (pass) — from `hsr audit --seed 1`');
-    expect(renderFormulasMarkdown(audit)).toContain('`hsr audit --seed 1`');
+  it('matches audit rows by quantity or its prefix before a dot (boundGradient.upper reports on eq:bound-gradient)', () => {
+    const audit = {
+      generatedBy: 'hsr audit --seed 1',
+      rows: [
+        { quantity: 'traceH', leg: 'dense', worstRelativeError: 3.2e-14, pass: true },
+        { quantity: 'boundGradient.upper', leg: 'autodiff', worstRelativeError: 1e-12, pass: true },
+        { quantity: 'boundGradients', leg: 'x', worstRelativeError: 1, pass: false },
+      ],
+    };
+    const entry = (id: string) => FORMULA_REGISTRY.find((e) => e.id === id)!;
+    expect(auditStatus(entry('trace-h'), audit)).toBe('traceH vs dense: worst relative error 3.20e-14 (pass) — from `hsr audit --seed 1`');
+    expect(auditStatus(entry('bound-gradient'), audit)).toBe('boundGradient.upper vs autodiff: worst relative error 1.00e-12 (pass) — from `hsr audit --seed 1`');
+    expect(auditStatus(entry('gamma-nm'), audit)).toMatch(/^no audit row/);
+  });
+
+  it('renders the record under each entry, with a failing comparison marked as such', () => {
+    const coverage = { activation: ['tanh'], d: [1], h: [2], c: [3], N: [2], bias: [false], reduction: ['mean'], block: ['all'], curvature: ['hessian'], maxP: 8 };
+    const record: VerificationRecord = {
+      generatedBy: 'test',
+      cases: 1,
+      measurements: 1,
+      pass: false,
+      entries: [
+        {
+          entry: 'trace-h',
+          comparisons: [
+            { quantity: 'T1', leg: 'mathjs: sum of its diagonal', kind: 'engine', cases: 1, coverage, worstRelativeError: 2e-3, worstRatio: 1e7, tolerance: 'RTOL_VS_SYMBOLIC = 1e-10', pass: false, worstCase: 'c' },
+          ],
+          skipped: [],
+        },
+      ],
+    };
+    const md = renderFormulasMarkdown({ audit: null, record });
+    expect(md).toContain('| T1 | mathjs: sum of its diagonal | 1 | h 2, c 3, d 1, N 2, biases off, mean, block all, Hessian, tanh, P ≤ 8 | 2.0e-3 | ✗ FAIL RTOL_VS_SYMBOLIC = 1e-10 |');
+    expect(md).toContain('1 FAIL: trace-h: T1 vs mathjs: sum of its diagonal');
+    expect(renderDerivationMarkdown({ audit: null, record })).toContain('✗ FAIL mathjs (T1): up to 1 cases (h 2, c 3, P ≤ 8), worst error 2.0e-3');
   });
 
   it('--check logic reports the first differing line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hsr-docs-'));
     try {
-      const files = generateDocsFiles(dir);
-      expect(firstDocsDifference(dir, files)).toBe('formulas.md: missing (run pnpm hsr docs)');
+      const files = generateDocsFiles(dir, readDocsSources(DOCS_DIR));
+      expect(firstDocsDifference(dir, files)).toBe('formulas.md: missing (run pnpm run docs)');
       for (const [rel, bytes] of files) {
         mkdirSync(dirname(join(dir, rel)), { recursive: true });
         writeFileSync(join(dir, rel), bytes);
@@ -108,7 +94,7 @@ describe('generated docs', () => {
     }
   });
 
-  it('committed docs/formulas.md, formulas.html and assets are up to date (run pnpm hsr docs)', () => {
+  it('committed docs/formulas.md, formulas.html, derivation.md and assets are up to date (run pnpm run docs)', () => {
     expect(firstDocsDifference(DOCS_DIR)).toBeNull();
   });
 });

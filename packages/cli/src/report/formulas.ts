@@ -35,7 +35,20 @@ export function renderTex(tex: string): string {
   return renderLatex(tex, { display: true, mathml: true, strict: true });
 }
 
-/** Every display line of a report formula, typeset. */
+/** A display's caption (prose with inline `$...$` math), typeset inline. */
+function renderCaption(text: string): string {
+  return text
+    .split(/(\$[^$]+\$)/)
+    .map((p) => (p.startsWith('$') && p.endsWith('$') && p.length > 1 ? renderLatex(p.slice(1, -1), { display: false, mathml: true, strict: true }) : p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+    .join('');
+}
+
+/** Every display line of a report formula, typeset, each after its caption (the registry's, where it has one). */
 export function renderFormula(f: ReportFormula): string {
-  return f.entry.latex.map(renderTex).join('');
+  return f.entry.latex
+    .map((tex, q) => {
+      const caption = f.entry.displays[q]?.caption;
+      return `${caption ? `<div class="caption">${renderCaption(`${caption[0]!.toUpperCase()}${caption.slice(1)}:`)}</div>` : ''}${renderTex(tex)}`;
+    })
+    .join('');
 }

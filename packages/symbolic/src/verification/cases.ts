@@ -1,0 +1,114 @@
+/**
+ * The sweep of shapes the executable definitions are checked on: a deterministic list of small
+ * networks that covers every hidden width h in 1..4 with every class count c in 2..5, inputs
+ * d in 1..3, samples N in 1..4, biases on and off, the mean and the sum, all three blocks, the
+ * full Hessian and its Gauss–Newton part, and every activation (a covering design, not the
+ * product: each value of each factor appears, and every (h, c) pair with every activation).
+ * `SWEEP_SLICE` is the representative part the default test project runs (h >= 2, c >= 3).
+ */
+import { ACTIVATION_NAMES, BLOCKS, createRng, CURVATURES, REDUCTIONS, type Activation, type Block, type Curvature, type Dataset, type Model, type Reduction, type Variant } from '@hsr/numeric';
+
+export interface SweepCase {
+  readonly activation: Activation;
+  readonly inputDim: number;
+  readonly hiddenDim: number;
+  readonly classes: number;
+  readonly samples: number;
+  readonly bias: boolean;
+  readonly reduction: Reduction;
+  readonly block: Block;
+  readonly curvature: Curvature;
+  readonly seed: number;
+}
+
+/** A printable name that identifies the case (and rebuilds it with `sweepCaseByName`). */
+export function caseName(c: SweepCase): string {
+  return `${c.activation} d${c.inputDim} h${c.hiddenDim} c${c.classes} N${c.samples} ${c.bias ? 'bias' : 'nobias'} ${c.reduction} ${c.block} ${c.curvature} seed${c.seed}`;
+}
+
+export function variantOf(c: SweepCase): Variant {
+  return { reduction: c.reduction, block: c.block, curvature: c.curvature };
+}
+
+/** Number of parameters of the case's network (all blocks). */
+export function caseParameters(c: SweepCase): number {
+  const b = c.bias ? 1 : 0;
+  return c.hiddenDim * (c.inputDim + b) + c.classes * (c.hiddenDim + b);
+}
+
+/**
+ * The model and data of a case, from its seed: weights and biases ~ N(0, 0.8^2) (away from
+ * saturation, so no term of a formula is negligible), inputs ~ N(0, 1), labels cycling through
+ * the classes from a seeded offset (so every sample set with N >= c has every label).
+ */
+export function buildSweepCase(c: SweepCase): { model: Model; data: Dataset } {
+  const rng = createRng(1_000_003 * c.seed + 7);
+  const normal = (k: number, scale: number) => Float64Array.from({ length: k }, () => scale * rng.normal());
+  const { inputDim: d, hiddenDim: h, classes: k } = c;
+  const model: Model = {
+    activation: c.activation,
+    inputDim: d,
+    hiddenDim: h,
+    classes: k,
+    W: normal(h * d, 0.8),
+    b: c.bias ? normal(h, 0.8) : null,
+    V: normal(k * h, 0.8),
+    a: c.bias ? normal(k, 0.8) : null,
+  };
+  const X = normal(c.samples * d, 1);
+  const offset = Math.floor(rng.uniform() * k);
+  const y = Int32Array.from({ length: c.samples }, (_, n) => (n + offset) % k);
+  return { model, data: { samples: c.samples, features: d, X, y } };
+}
+
+/**
+ * The full sweep: every (h, c) pair with every activation (80 cases), the other factors cycled
+ * with coprime strides so their combinations vary, plus the smallest shapes once more with
+ * biases (the engines' third derivatives need P <= ~18).
+ */
+function fullSweep(): SweepCase[] {
+  const out: SweepCase[] = [];
+  let q = 0;
+  for (const activation of ACTIVATION_NAMES)
+    for (let h = 1; h <= 4; h++)
+      for (let c = 2; c <= 5; c++) {
+        out.push({
+          activation,
+          inputDim: 1 + (q % 3),
+          hiddenDim: h,
+          classes: c,
+          samples: 1 + ((q * 3 + 1) % 4),
+          bias: q % 2 === 0,
+          reduction: REDUCTIONS[Math.floor(q / 2) % 2]!,
+          block: BLOCKS[(q * 7) % 3]!,
+          curvature: CURVATURES[Math.floor(q / 3) % 2]!,
+          seed: 100 + q,
+        });
+        q++;
+      }
+  // Third-order shapes: small P, full Hessian, every block, biases on.
+  for (const activation of ACTIVATION_NAMES)
+    for (const block of BLOCKS) {
+      out.push({ activation, inputDim: 1, hiddenDim: 2, classes: 3, samples: 2 + (q % 3), bias: q % 2 === 0, reduction: REDUCTIONS[q % 2]!, block, curvature: 'hessian', seed: 100 + q });
+      q++;
+    }
+  return out;
+}
+
+export const FULL_SWEEP: readonly SweepCase[] = fullSweep();
+
+/**
+ * The default tests' slice: h >= 2 and c >= 3, every activation, both curvatures, all three
+ * blocks, both reductions, biases on and off, N from 1 to 4.
+ */
+export const SWEEP_SLICE: readonly SweepCase[] = [
+  { activation: 'tanh', inputDim: 1, hiddenDim: 2, classes: 3, samples: 2, bias: false, reduction: 'mean', block: 'all', curvature: 'hessian', seed: 1 },
+  { activation: 'sigmoid', inputDim: 2, hiddenDim: 2, classes: 3, samples: 3, bias: true, reduction: 'sum', block: 'all', curvature: 'hessian', seed: 2 },
+  { activation: 'softplus', inputDim: 3, hiddenDim: 3, classes: 4, samples: 4, bias: true, reduction: 'mean', block: 'first', curvature: 'gauss-newton', seed: 3 },
+  { activation: 'silu', inputDim: 2, hiddenDim: 4, classes: 5, samples: 1, bias: false, reduction: 'sum', block: 'second', curvature: 'hessian', seed: 4 },
+  { activation: 'gelu', inputDim: 1, hiddenDim: 2, classes: 4, samples: 3, bias: true, reduction: 'mean', block: 'all', curvature: 'gauss-newton', seed: 5 },
+];
+
+export function sweepCaseByName(name: string): SweepCase | undefined {
+  return [...FULL_SWEEP, ...SWEEP_SLICE].find((c) => caseName(c) === name);
+}
