@@ -155,8 +155,18 @@ export async function runReproduction(protocol: ReproductionProtocol, hooks: Rep
  * imports worker.ts; from a build, the compiled worker next to this file.
  */
 function workerUrl(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('./workerBootstrap.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
+  return FROM_SOURCE ? new URL('./workerBootstrap.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
 }
+
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+/**
+ * From source the worker must resolve the workspace packages to their `source` export too: a
+ * worker does not inherit the `--conditions=source` of `pnpm hsr` (execArgv is reset), and
+ * without it `@hsr/numeric` resolves to dist/, which a fresh clone does not have and a stale
+ * build holds old code in.
+ */
+const WORKER_EXEC_ARGV = FROM_SOURCE ? ['--conditions=source'] : [];
 
 /** Hand units to `count` worker threads, one at a time each, until all are done or the signal aborts. */
 async function runOnWorkers(
@@ -168,7 +178,7 @@ async function runOnWorkers(
   signal?: AbortSignal,
 ): Promise<void> {
   let next = 0;
-  const pool = Array.from({ length: count }, () => new Worker(workerUrl(), { workerData: { protocol }, execArgv: [] }));
+  const pool = Array.from({ length: count }, () => new Worker(workerUrl(), { workerData: { protocol }, execArgv: WORKER_EXEC_ARGV }));
   const onAbort = () => {
     for (const w of pool) w.postMessage({ type: 'abort' } satisfies ToWorker);
   };
