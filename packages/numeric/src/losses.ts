@@ -339,12 +339,6 @@ const CROSS_ENTROPY: LossRule = {
 
 export const LOSSES: { readonly [L in Loss]: LossRule } = {
   'cross-entropy': CROSS_ENTROPY,
-  'label-smoothing': {
-    ...CROSS_ENTROPY,
-    formula: 'lse(v) - sum_k ((1 - eps) [k = y] + eps/c) v[k]',
-    latex: { loss: '\\ell = \\operatorname{lse}(v) - t^\\top v,\\ t = (1-\\epsilon)y + \\epsilon/c', gradient: 'g = p - t', ...SOFTMAX_LATEX },
-    forward: labelSmoothingForward,
-  },
   mse: {
     formula: '1/2 sum_k (v[k] - [k = y])^2',
     latex: { loss: '\\ell = \\tfrac12\\|v - y\\|^2', gradient: 'g = v - y', curvature: 'S = I', third: '\\partial_v\\langle S, Q\\rangle = 0' },
@@ -360,6 +354,12 @@ export const LOSSES: { readonly [L in Loss]: LossRule } = {
     logitAdjoint: (_v, _p, _n, c, _S, _so, _Q, gb, _s, _w, _pb, rv) => {
       for (let k = 0; k < c; k++) rv[k] = gb[k]!;
     },
+  },
+  'label-smoothing': {
+    ...CROSS_ENTROPY,
+    formula: 'lse(v) - sum_k ((1 - eps) [k = y] + eps/c) v[k]',
+    latex: { loss: '\\ell = \\operatorname{lse}(v) - t^\\top v,\\ t = (1-\\epsilon)y + \\epsilon/c', gradient: 'g = p - t', ...SOFTMAX_LATEX },
+    forward: labelSmoothingForward,
   },
   'binary-cross-entropy': {
     formula: 'sum_k softplus(v[k]) - [k = y] v[k]',
