@@ -506,7 +506,11 @@ export function summarySentence(rows: readonly ClaimRow[], results: Pick<Reprodu
   if (of('does not hold').length) parts.push(`contradict that ${listOf(of('does not hold'), 'that')}`);
   if (of('inconclusive').length) parts.push(`cannot tell whether ${listOf(of('inconclusive'), 'whether')}`);
   const seeds = new Set(results.studies.flatMap((s) => s.runs.map((r) => r.seed))).size;
-  const head = `Pooled over ${results.studies.length} data set${results.studies.length === 1 ? '' : 's'} × ${seeds} seed${seeds === 1 ? '' : 's'} (Holm over ${rows.filter((r) => !Number.isNaN(r.pooled.p)).length} claims, α = ${ALPHA}), these runs`;
+  // Studies are data sets x rows of the model table (one row per loss).
+  const losses = [...new Set(results.studies.map((s) => s.study.model.loss))];
+  const datasets = results.studies.filter((s) => s.study.model.loss === losses[0]).length;
+  const over = `${datasets} data set${datasets === 1 ? '' : 's'}${losses.length > 1 ? ` × ${losses.length} losses (${losses.join(', ')})` : ''}`;
+  const head = `Pooled over ${over} × ${seeds} seed${seeds === 1 ? '' : 's'} (Holm over ${rows.filter((r) => !Number.isNaN(r.pooled.p)).length} claims, α = ${ALPHA}), these runs`;
   if (parts.length === 0) return `${head} have no data for any claim.`;
   const body = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')}, and ${parts.at(-1)}`;
   return `${head} ${body}.`;
