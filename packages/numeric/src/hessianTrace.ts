@@ -108,13 +108,8 @@ export function packedHiddenCurvature(model: Model, fp: ForwardPass, sc: SampleC
  */
 export function softmaxCovarianceStack(p: Float64Array, N: number, c: number): Float64Array {
   const out = new Float64Array(N * c * c);
-  for (let n = 0; n < N; n++) softmaxCovarianceRow(p, n, c, out, n * c * c);
+  for (let n = 0; n < N; n++) softmaxCovarianceInto(p, n, c, out, n * c * c);
   return out;
-}
-
-/** Row n of softmaxCovarianceStack (all c^2 entries of S_n, cancellation-free) written at out[r..]. */
-export function softmaxCovarianceRow(p: Float64Array, n: number, c: number, out: Float64Array, r: number): void {
-  softmaxCovarianceInto(p, n, c, out, r);
 }
 
 /**

@@ -116,7 +116,9 @@ function softmaxRow(v: Float64Array, n: number, c: number, p: Float64Array): num
  * S_n = diag(p_n) - p_n p_n^T (eq:softmax-covariance) into S[o ..], row-major c x c, entry-wise and
  * without 1 - p: S_kk = p_k(1 - p_k) but, for the largest p, 1 - p_max is the sum of the other
  * probabilities. In saturation (p_max = 1 - eps, eps below float64's resolution of 1 - p) the
- * textbook p - p^2 rounds that entry to 0 and loses half of tr S_n. O(c^2).
+ * textbook p - p^2 rounds that entry to 0 and loses half of tr S_n. The one writer of S_n for the
+ * softmax losses: sampleCurvatureIn, softmaxCovarianceStack and the trace engine's S and packed
+ * stacks all call it, so all give the same bits. O(c^2).
  */
 export function softmaxCovarianceInto(p: Float64Array, n: number, c: number, S: Float64Array, o: number): void {
   const pn = n * c;
