@@ -160,12 +160,26 @@ export async function runReproduceCommand(plan: ReproducePlan, io: { tty: boolea
         pooled: { verdict: c.pooled.verdict, effect: c.pooled.effect, lower: c.pooled.lower, upper: c.pooled.upper, p: c.pooled.p, pAdjusted: c.pooled.pAdjusted, n: c.pooled.n },
         verdicts: Object.fromEntries(c.cells.map((x) => [x.study, x.verdict])),
       })),
+      ...(report.claims.byLoss
+        ? {
+            byLoss: report.claims.byLoss.map((l) => ({
+              loss: l.loss,
+              sentence: l.sentence,
+              claims: l.rows.map((r) => ({
+                claim: r.claimId,
+                method: r.method,
+                pooled: { verdict: r.pooled.verdict, effect: r.pooled.effect, lower: r.pooled.lower, upper: r.pooled.upper, pAdjusted: r.pooled.pAdjusted, n: r.pooled.n },
+              })),
+            })),
+          }
+        : {}),
     });
   } else {
     const runs = results.studies.reduce((s, d) => s + d.runs.length, 0);
     process.stdout.write(`${results.status === 'completed' ? 'completed' : 'interrupted'}: ${runs} runs in ${results.seconds.toFixed(1)} s\n\n`);
     process.stdout.write(verdictTable(report.claims));
     process.stdout.write(`\n${report.claims.sentence}\n`);
+    for (const l of report.claims.byLoss ?? []) process.stdout.write(`\nPer loss, ${l.sentence}\n`);
     process.stdout.write(`\nreport: ${report.indexPath}\n`);
   }
   return { results, report };

@@ -32,7 +32,7 @@
  * Pure functions, no I/O. Verified by packages/cli/test/report/verdicts.test.ts on synthetic
  * results where a claim holds, fails and is inconclusive, and statistics.test.ts.
  */
-import type { MetricsRecord, TrainingMethod } from '@hsr/numeric';
+import type { Loss, MetricsRecord, TrainingMethod } from '@hsr/numeric';
 import { finalRecord, runsOf, seedsOf, type ReproductionResults, type RunResult, type StudyResult } from './results.ts';
 import { holmAdjust, pairedTTest, signFlipTest } from './statistics.ts';
 
@@ -162,6 +162,18 @@ export interface ClaimsSummary {
   readonly rowTests: number;
   /** One sentence: what the data support, what they contradict, what they cannot tell. */
   readonly sentence: string;
+  /**
+   * With studies of more than one loss: the same pooled tests over each loss's studies alone
+   * (its own Holm family), so the report says whether each claim carries over to that loss.
+   */
+  readonly byLoss?: readonly LossVerdicts[];
+}
+
+/** The pooled verdicts over one loss's studies. */
+export interface LossVerdicts {
+  readonly loss: Loss;
+  readonly sentence: string;
+  readonly rows: readonly { readonly claimId: string; readonly method: TrainingMethod; readonly pooled: PooledVerdict }[];
 }
 
 const fmt = (x: number): string => {
@@ -487,7 +499,15 @@ export function evaluateClaims(results: ReproductionResults, claims: readonly Cl
       counts,
     };
   });
-  return { rows, alpha: ALPHA, cellTests, rowTests, sentence: summarySentence(rows, results) };
+  const losses = [...new Set(results.studies.map((s) => s.study.model.loss))];
+  const byLoss =
+    losses.length > 1
+      ? losses.map((loss) => {
+          const one = evaluateClaims({ ...results, studies: results.studies.filter((s) => s.study.model.loss === loss) }, claims, methods);
+          return { loss, sentence: `${loss}: ${one.sentence}`, rows: one.rows.map((r) => ({ claimId: r.claimId, method: r.method, pooled: r.pooled })) };
+        })
+      : undefined;
+  return { rows, alpha: ALPHA, cellTests, rowTests, sentence: summarySentence(rows, results), ...(byLoss ? { byLoss } : {}) };
 }
 
 /** "hsr-step lowers λmax at the end and costs no accuracy, and that hsr-penalty ..." grouped by method. */

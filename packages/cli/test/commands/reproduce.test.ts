@@ -212,6 +212,11 @@ describe('hsr reproduce', () => {
     expect(results.claims.rows[0].pooled).toHaveProperty('pAdjusted');
     expect(r.stdout).toMatch(/^negative-mass +hsr-step/m);
     expect(r.stdout).toMatch(/^Pooled over 1 data set × 2 losses \(cross-entropy, mse\) × 2 seeds/m);
+    // and each loss's own pooled verdicts (its own Holm family), in the text and on the page
+    expect(r.stdout).toMatch(/^Per loss, cross-entropy: Pooled over 1 data set × 2 seeds/m);
+    expect(r.stdout).toMatch(/^Per loss, mse: Pooled over 1 data set × 2 seeds/m);
+    expect(readFileSync(index, 'utf8')).toContain('id="summary-mse"');
+    expect(results.claims.byLoss.map((l: { loss: string }) => l.loss)).toEqual(['cross-entropy', 'mse']);
     // Not a TTY here: one plain progress line per evaluation run on stderr, and the sweep's choices.
     expect(r.stderr.match(/^\[\d+\/16\] iris /gm)).toHaveLength(8);
     expect(r.stderr.match(/^\[\d+\/16\] iris\/tanh8-mse /gm)).toHaveLength(8);
