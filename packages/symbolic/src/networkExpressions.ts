@@ -77,17 +77,14 @@ export function lossOnLogits(loss: LossSpec, logits: readonly string[], label: n
  * second derivative of a log-sum-exp is wrong (test/defects.test.ts).
  */
 export function curvatureGenerators(loss: LossSpec, logitSymbols: readonly string[]): string[] {
-  return logitSymbols.map((vk, k) => {
-    switch (loss.name) {
-      case 'cross-entropy':
-      case 'label-smoothing':
-        return `1/(1+${logitSymbols.flatMap((vl, l) => (l === k ? [] : [`exp(${vl}-${vk})`])).join('+')})`;
-      case 'mse':
-        return vk;
-      case 'binary-cross-entropy':
-        return `1/(1+exp(-${vk}))`;
-    }
-  });
+  const softmax = (vk: string, k: number) => `1/(1+${logitSymbols.flatMap((vl, l) => (l === k ? [] : [`exp(${vl}-${vk})`])).join('+')})`;
+  const generator: { readonly [L in Loss]: (vk: string, k: number) => string } = {
+    'cross-entropy': softmax,
+    'label-smoothing': softmax,
+    mse: (vk) => vk,
+    'binary-cross-entropy': (vk) => `1/(1+exp(-${vk}))`,
+  };
+  return logitSymbols.map(generator[loss.name]);
 }
 
 /** The shape of a symbolic network. */
