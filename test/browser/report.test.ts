@@ -76,7 +76,7 @@ describe('report in chromium', () => {
     // Every claim x HSR method x data set, and one pooled verdict per claim and method.
     expect(page.claimCells).toBe(CLAIMS.length * HSR_METHODS.length * TINY.studies.length);
     expect(page.pooledCells).toBe(CLAIMS.length * HSR_METHODS.length);
-    expect(page.summary).toMatch(/^Pooled over 2 data sets × 2 seeds .* these runs /);
+    expect(page.summary).toMatch(/^Pooled over 2 data sets × 2 losses \(cross-entropy, mse\) × 2 seeds .* these runs /);
     expect(page.consoleErrors).toEqual([]);
     expect(page.pageErrors).toEqual([]);
     expect(page.failedRequests).toEqual([]);

@@ -18,7 +18,7 @@ describe('hsr bound --hvp-budget', () => {
     const r = runHsr(['bound', '--hvp-budget', '4000', '--seed', '5', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['data', 'estimated', 'model', 'parameters', 'samples', 'variant']);
+    expect(Object.keys(out).sort()).toEqual(['data', 'estimated', 'loss', 'model', 'parameters', 'samples', 'variant']);
     expect(out.estimated).toMatchObject({ hvpBudget: 4000, seed: 5, note: expect.stringMatching(/^ESTIMATED/) });
     const z = normalQuantile(1 - ALPHA / 2);
     expect(Math.abs(out.estimated.traceH - exact.traceH)).toBeLessThanOrEqual(z * out.estimated.traceHStandardError);

@@ -52,7 +52,7 @@ describe('hsr bound --json', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['bounds', 'data', 'exact', 'mean', 'model', 'parameters', 'samples', 'spread', 'traceH', 'traceH2', 'variant']);
+    expect(Object.keys(out).sort()).toEqual(['bounds', 'data', 'exact', 'loss', 'mean', 'model', 'parameters', 'samples', 'spread', 'traceH', 'traceH2', 'variant']);
     expect(Object.keys(out.bounds).sort()).toEqual(['lambdaMaxLower', 'lambdaMaxUpper', 'lambdaMinLower', 'lambdaMinUpper', 'rangeUpper']);
     expect(Object.keys(out.exact).sort()).toEqual(['holds', 'lambdaMax', 'lambdaMin', 'margins', 'traceH', 'traceH2']);
     expect(out.variant).toEqual({ reduction: 'mean', block: 'all', curvature: 'hessian' });

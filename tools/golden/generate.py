@@ -9,14 +9,19 @@ with /usr/bin/python3 (see README.md).
 Nothing here reuses the toolkit's closed forms. Every expected value comes from the loss
 definition (docs/mathematics.md §1) alone:
 
-  u_n = W x_n + b,  z_n = phi(u_n),  v_n = V z_n + a,  L = kappa * sum_n -log softmax(v_n)[y_n]
+  u_n = W x_n + b,  z_n = phi(u_n),  v_n = V z_n + a,  L = kappa * sum_n loss(v_n, y_n)
 
-with kappa = 1/N (mean) or 1 (sum), differentiated by torch.autograd:
+with kappa = 1/N (mean) or 1 (sum) and the case's loss (LOSSES below, from each definition:
+cross-entropy -log softmax(v)[y]; label smoothing -sum_k t_k log softmax(v)_k with
+t = (1 - eps) e_y + eps/c; mse 1/2 ||v - e_y||^2; binary cross-entropy torch's
+binary_cross_entropy_with_logits against e_y, summed over outputs), differentiated by torch.autograd:
 
   * Hessian:      torch.autograd.functional.hessian(L, theta, create_graph=True), then the
                   block's principal submatrix;
   * Gauss-Newton: kappa * sum_n J_n^T S_n J_n with J_n = d v_n / d theta from
-                  torch.autograd.functional.jacobian(create_graph=True), S_n = diag(p_n) - p_n p_n^T;
+                  torch.autograd.functional.jacobian(create_graph=True), S_n = diag(p_n) - p_n p_n^T
+                  for cross-entropy and, for the other losses, S_n = the autograd Hessian of
+                  the per-sample loss in v_n;
   * T1 = tr H_b, T2 = sum of squares of H_b, eigenvalues by torch.linalg.eigvalsh;
   * WS bounds (docs/mathematics.md §2) from T1, T2, P; their gradients, and those of T1 and T2, with
     respect to ALL of theta by torch.autograd.grad through the create_graph Hessian.
@@ -73,6 +78,27 @@ ACTIVATIONS = {
 }
 
 
+# ----------------------------------------------------------------------------- losses
+
+def one_hot(y, c):
+    return F.one_hot(y, c).to(torch.float64)
+
+
+def label_smoothing_loss(v, y, eps):
+    c = v.shape[1]
+    t = (1 - eps) * one_hot(y, c) + eps / c
+    return -(t * F.log_softmax(v, dim=1)).sum(1)
+
+
+# Per-sample losses l(v_n, y_n) (a vector of N), each from its definition.
+LOSSES = {
+    'cross-entropy': lambda v, y, eps: -F.log_softmax(v, dim=1)[torch.arange(v.shape[0]), y],
+    'label-smoothing': label_smoothing_loss,
+    'mse': lambda v, y, eps: 0.5 * ((v - one_hot(y, v.shape[1])) ** 2).sum(1),
+    'binary-cross-entropy': lambda v, y, eps: F.binary_cross_entropy_with_logits(v, one_hot(y, v.shape[1]), reduction='none').sum(1),
+}
+
+
 # ----------------------------------------------------------------------------- theta contract
 
 class Layout:
@@ -122,6 +148,8 @@ class Layout:
 class Problem:
     def __init__(self, model, X, y, reduction):
         self.act = ACTIVATIONS[model['activation']]
+        self.loss_name = model.get('loss', 'cross-entropy')
+        self.eps = model.get('labelSmoothing', 0.1)
         h, d, c = len(model['W']), len(model['W'][0]), len(model['V'])
         self.layout = Layout(d, h, c, 'b' in model)
         self.theta0 = self.layout.flatten(model)
@@ -141,16 +169,28 @@ class Problem:
         return v
 
     def loss(self, theta):
-        logp = F.log_softmax(self.logits(theta), dim=1)
-        return -self.kappa * logp[torch.arange(self.N), self.y].sum()
+        if self.loss_name == 'cross-entropy':
+            logp = F.log_softmax(self.logits(theta), dim=1)
+            return -self.kappa * logp[torch.arange(self.N), self.y].sum()
+        return self.kappa * LOSSES[self.loss_name](self.logits(theta), self.y, self.eps).sum()
+
+    def logit_curvature(self, v):
+        """S_n = d^2 l(v_n, y_n) / d v_n^2 (N x c x c), differentiable w.r.t. v."""
+        if self.loss_name == 'cross-entropy':
+            p = torch.softmax(v, dim=1)
+            return torch.diag_embed(p) - p.unsqueeze(2) * p.unsqueeze(1)
+        rows = []
+        for n in range(self.N):
+            f = lambda vn: LOSSES[self.loss_name](vn.unsqueeze(0), self.y[n:n + 1], self.eps).sum()
+            rows.append(torch.autograd.functional.hessian(f, v[n], create_graph=True))
+        return torch.stack(rows)
 
     def curvature(self, theta, curvature):
         """Full P x P Hessian or Gauss-Newton matrix, differentiable w.r.t. theta."""
         if curvature == 'hessian':
             return torch.autograd.functional.hessian(self.loss, theta, create_graph=True)
         J = torch.autograd.functional.jacobian(self.logits, theta, create_graph=True)  # N x c x P
-        p = torch.softmax(self.logits(theta), dim=1)
-        S = torch.diag_embed(p) - p.unsqueeze(2) * p.unsqueeze(1)
+        S = self.logit_curvature(self.logits(theta))
         return self.kappa * torch.einsum('nkp,nkl,nlq->pq', J, S, J)
 
     def block_curvature(self, theta, variant):
@@ -245,6 +285,15 @@ def self_check(name, prob, variant, exp, checks):
     Hs = prob.block_curvature(th, {**second, 'curvature': 'hessian'}).detach()
     Gs = prob.block_curvature(th, {**second, 'curvature': 'gauss-newton'}).detach()
     assert close(Hs, Gs, 1e-12), f'{name}: Hessian and Gauss-Newton differ on the second block'
+    if prob.loss_name in ('label-smoothing', 'binary-cross-entropy'):
+        # the definitions above against torch's own loss functions (and BCE against softplus(v) - y v)
+        v = prob.logits(prob.theta0)
+        mine = LOSSES[prob.loss_name](v, prob.y, prob.eps).sum()
+        if prob.loss_name == 'label-smoothing':
+            theirs = F.cross_entropy(v, prob.y, label_smoothing=prob.eps, reduction='sum')
+        else:
+            theirs = (torch.logaddexp(v, torch.zeros_like(v)) - one_hot(prob.y, v.shape[1]) * v).sum()
+        assert close(mine, theirs, 1e-13), f'{name}: loss definition disagrees with torch'
     if prob.act is ACTIVATIONS['gelu']:
         u = torch.linspace(-20, 20, 401)
         ref = 0.5 * u * (1 + torch.erf(u / math.sqrt(2)))
@@ -270,8 +319,11 @@ def self_check(name, prob, variant, exp, checks):
         g = torch.tensor(exp[field])
         analytic = (g @ direction).item()
         numeric = fd(quantity(field))
-        # truncation O(step^2) and round-off O(eps/step) relative to the gradient's size
-        tol = 1e-6 * g.norm().item() + 1e-12
+        # truncation O(step^2) relative to the gradient's size, and the round-off of the two
+        # values, O(eps |f| / step): it dominates when f is large and flat (saturated units
+        # under mse: T1 ~ 10 with a gradient ~ 1e-10)
+        f0 = quantity(field)(prob.theta0)
+        tol = 1e-6 * g.norm().item() + 1e-12 + 1e3 * 2.2e-16 * abs(f0) / step
         assert abs(analytic - numeric) <= tol, f'{name}: {field} vs central difference: {analytic} vs {numeric}'
 
 
@@ -323,7 +375,12 @@ def make_case(spec):
     else:
         W, b, V, a = randn(h, d) / math.sqrt(d), 0.5 * randn(h), randn(c, h), 0.5 * randn(c)
 
-    model = {'activation': act, 'W': rows(W)}
+    model = {'activation': act}
+    if spec.get('loss', 'cross-entropy') != 'cross-entropy':
+        model['loss'] = spec['loss']
+        if spec['loss'] == 'label-smoothing' and spec.get('eps') is not None:
+            model['labelSmoothing'] = spec['eps']
+    model['W'] = rows(W)
     if bias:
         model['b'] = [r6(x) for x in b.tolist()]
     model['V'] = rows(V)
@@ -336,8 +393,8 @@ def make_case(spec):
     return model, {'X': X, 'y': y}
 
 
-def case(activation, bias, reduction, block, curvature, c, d=3, h=4, N=6, weights='normal', inputs='normal', note=''):
-    parts = [activation, 'bias' if bias else 'nobias', reduction, block, 'gn' if curvature == 'gauss-newton' else 'hessian', f'c{c}']
+def case(activation, bias, reduction, block, curvature, c, d=3, h=4, N=6, weights='normal', inputs='normal', note='', loss='cross-entropy', eps=None):
+    parts = ([] if loss == 'cross-entropy' else [loss] + ([f'eps{eps:g}'] if eps is not None else [])) + [activation, 'bias' if bias else 'nobias', reduction, block, 'gn' if curvature == 'gauss-newton' else 'hessian', f'c{c}']
     if weights != 'normal':
         parts.append(weights)
     if inputs != 'normal':
@@ -346,7 +403,7 @@ def case(activation, bias, reduction, block, curvature, c, d=3, h=4, N=6, weight
         parts.append('n1')
     return {'name': '-'.join(parts), 'activation': activation, 'bias': bias, 'reduction': reduction,
             'block': block, 'curvature': curvature, 'c': c, 'd': d, 'h': h, 'N': N,
-            'weights': weights, 'inputs': inputs, 'note': note}
+            'weights': weights, 'inputs': inputs, 'note': note, 'loss': loss, 'eps': eps}
 
 
 H, GN = 'hessian', 'gauss-newton'
@@ -395,6 +452,23 @@ CASES = [
     # P = 1: a single first-layer weight; s = 0, every bound equals the one eigenvalue
     case('tanh', False, 'mean', 'first', H, 2, d=1, h=1, N=3, note='P = 1'),
 ]
+
+# The other losses: every activation on the default variant, then the variants spread over
+# activations (bias off, sum, blocks, Gauss-Newton, c = 2 and 4, saturated hidden units, N = 1).
+# Appended after the cross-entropy cases so that those keep their seeds and files byte for byte.
+for _loss in ('mse', 'label-smoothing', 'binary-cross-entropy'):
+    for _act in ACTIVATIONS:
+        CASES.append(case(_act, True, 'mean', 'all', H, 3, loss=_loss))
+    CASES += [
+        case('sigmoid', False, 'sum', 'first', H, 2, loss=_loss),
+        case('tanh', False, 'mean', 'second', H, 4, loss=_loss),
+        case('softplus', True, 'sum', 'all', GN, 2, loss=_loss),
+        case('silu', True, 'mean', 'all', GN, 4, loss=_loss),
+        case('gelu', True, 'mean', 'first', GN, 3, loss=_loss),
+        case('tanh', True, 'mean', 'all', H, 3, weights='saturated', loss=_loss),
+        case('gelu', False, 'sum', 'all', H, 3, N=1, loss=_loss),
+    ]
+CASES.append(case('tanh', True, 'mean', 'all', H, 3, loss='label-smoothing', eps=0.3, note='eps = 0.3'))
 
 
 def check_saturation(spec, model, data):

@@ -2,11 +2,15 @@
  * The loss of docs/mathematics.md §1, written once over a generic number type (eq:loss):
  *
  *   u_n = W x_n + b,\quad z_n = \varphi(u_n),\quad v_n = V z_n + a,\quad
- *   \ell_n = \log\sum_k e^{v_{nk} - \mu_n} + \mu_n - v_{n,y_n},\quad
+ *   \ell_n = \ell(v_n, y_n),\quad
  *   L = \tfrac1N\sum_n \ell_n \ (\text{mean})\ \text{or}\ \sum_n \ell_n \ (\text{sum}),
  *
+ * with \ell the model's loss, written here from its definition (LOSS_DEFINITIONS), never from
+ * numeric's g, S or third-derivative rows: cross-entropy \log\sum_k e^{v_{nk} - \mu_n} + \mu_n - v_{n,y_n}
  * with \mu_n = \max_k \operatorname{Re} v_{nk}, a constant (not differentiated: the identity holds
- * for any constant), so no exp overflows. Parameters come in as theta in the contract order
+ * for any constant), so no exp overflows; label smoothing the cross-entropy against
+ * (1 - \epsilon)y + \epsilon/c; mse \tfrac12\|v - y\|^2; binary cross-entropy
+ * \sum_k \mathrm{softplus}(v_k) - y_kv_k. Parameters come in as theta in the contract order
  * of `@hsr/numeric`'s parameters.ts, theta = (vec_row [W|b], vec_row [V|a]); `parametersOf`
  * re-derives that layout here and `loss.test.ts` checks it against `unflattenParameters`.
  *
@@ -19,7 +23,7 @@
  *
  * Cost: O(N(hd + ch)) algebra operations.
  */
-import type { Dataset, Model, Reduction } from '@hsr/numeric';
+import { DEFAULT_LABEL_SMOOTHING, DEFAULT_LOSS, type Dataset, type Loss, type Model, type Reduction } from '@hsr/numeric';
 import { activationOver } from './activations.ts';
 import type { Algebra } from './algebra.ts';
 
@@ -84,23 +88,59 @@ export function logitsOver<T>(A: Algebra<T>, model: Model, params: GenericParame
 
 /** lse(v) - v_y, shifted by the largest real part. */
 export function crossEntropyOver<T>(A: Algebra<T>, v: readonly T[], label: number): T {
+  return A.sub(logSumExpOver(A, v), v[label]!);
+}
+
+/** log-sum-exp shifted by the largest real part (the shift is a constant: not differentiated). */
+function logSumExpOver<T>(A: Algebra<T>, v: readonly T[]): T {
   let mu = -Infinity;
   for (const vk of v) mu = Math.max(mu, A.real(vk));
-  const lse = A.shift(A.log(A.sum(v.map((vk) => A.exp(A.shift(vk, -mu))))), mu);
-  return A.sub(lse, v[label]!);
+  return A.shift(A.log(A.sum(v.map((vk) => A.exp(A.shift(vk, -mu))))), mu);
 }
+
+/** softplus(x) = log(1 + e^x), as x + log1p(e^-x) for positive real part (same function, no overflow). */
+function softplusOver<T>(A: Algebra<T>, x: T): T {
+  return A.real(x) > 0 ? A.add(x, A.log1p(A.exp(A.neg(x)))) : A.log1p(A.exp(x));
+}
+
+/** One sample's loss l(v, y) from its definition, over any algebra (eps: label smoothing's epsilon). */
+export type LossDefinition = <T>(A: Algebra<T>, v: readonly T[], label: number, eps: number) => T;
+
+/** Each loss's definition, exhaustively (a new Loss without one is a compile error). */
+export const LOSS_DEFINITIONS: { readonly [L in Loss]: LossDefinition } = {
+  'cross-entropy': (A, v, label) => crossEntropyOver(A, v, label),
+  // -sum_k t_k log softmax(v)_k with t = (1 - eps) e_y + eps/c.
+  'label-smoothing': (A, v, label, eps) => {
+    const c = v.length;
+    const lse = logSumExpOver(A, v);
+    return A.sum(v.map((vk, k) => A.scale(A.sub(lse, vk), (k === label ? 1 - eps : 0) + eps / c)));
+  },
+  mse: (A, v, label) =>
+    A.scale(
+      A.sum(
+        v.map((vk, k) => {
+          const r = A.shift(vk, k === label ? -1 : 0);
+          return A.mul(r, r);
+        }),
+      ),
+      0.5,
+    ),
+  'binary-cross-entropy': (A, v, label) => A.sum(v.map((vk, k) => (k === label ? A.sub(softplusOver(A, vk), vk) : softplusOver(A, vk)))),
+};
 
 /** L(theta) over any algebra: the one definition every derivative here comes from. */
 export function lossOver<T>(A: Algebra<T>, model: Model, theta: readonly T[], data: Dataset, options: LossOptions): T {
   if (data.features !== model.inputDim) throw new RangeError(`data has ${data.features} features, model expects ${model.inputDim}`);
   const params = parametersOf(model, theta);
+  const definition = LOSS_DEFINITIONS[model.loss ?? DEFAULT_LOSS];
+  const eps = model.labelSmoothing ?? DEFAULT_LABEL_SMOOTHING;
   const losses: T[] = [];
   for (let n = 0; n < data.samples; n++) {
     const label = data.y[n]!;
     if (!(label >= 0 && label < model.classes)) throw new RangeError(`label ${label} of sample ${n} is outside 0..${model.classes - 1}`);
     let v = logitsOver(A, model, params, data, n);
     if (options.linearizeLogits) v = v.map((vk) => A.linearize(vk));
-    losses.push(crossEntropyOver(A, v, label));
+    losses.push(definition(A, v, label, eps));
   }
   const total = A.sum(losses);
   return options.reduction === 'mean' ? A.scale(total, 1 / data.samples) : total;

@@ -8,6 +8,7 @@ import { checkModelData, readDataFile, readModel, type ModelSource } from '@hsr/
 import type { Dataset, Model, Variant } from '@hsr/numeric';
 import { DEFAULT_CASE_NAME, DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from './defaults.ts';
 import { parsePath, UsageError } from './errors.ts';
+import { applyLossChoice, describeLoss, readLossChoice, type LossProvenance } from './lossFlags.ts';
 
 /** The model's provenance in --json output. */
 export interface ModelProvenance extends ModelSource {
@@ -19,6 +20,8 @@ export interface Provenance {
   readonly model: ModelProvenance;
   readonly data: { readonly file: string; readonly bundled: boolean; readonly samples: number };
   readonly variant: Variant;
+  /** The loss on the logits and where it came from (--loss, the model file, or the default). */
+  readonly loss: LossProvenance;
 }
 
 export interface LoadedCase {
@@ -28,15 +31,17 @@ export interface LoadedCase {
 }
 
 /** Read --model/--data (or the bundled case), check they fit, and record where they came from. */
-export function loadCase(opts: { model?: string; data?: string; activation?: string }, variant: Variant): LoadedCase {
+export function loadCase(opts: { model?: string; data?: string; activation?: string; loss?: string; labelSmoothing?: string }, variant: Variant): LoadedCase {
+  const choice = readLossChoice(opts);
   if ((opts.model === undefined) !== (opts.data === undefined)) throw new UsageError('--model and --data go together (or give neither for the bundled Iris case)');
   const bundled = opts.model === undefined;
   const modelPath = opts.model === undefined ? DEFAULT_MODEL_PATH : parsePath('--model', opts.model);
   const dataPath = opts.data === undefined ? DEFAULT_DATA_PATH : parsePath('--data', opts.data);
-  const { model, source } = readModel(modelPath, { activation: opts.activation });
+  const read = readModel(modelPath, { activation: opts.activation });
+  const { model, loss } = applyLossChoice(read.model, choice);
   const data = readDataFile(dataPath);
   checkModelData(model, modelPath, data, dataPath);
-  return { model, data, provenance: { model: { ...source, bundled }, data: { file: dataPath, bundled, samples: data.samples }, variant } };
+  return { model, data, provenance: { model: { ...read.source, bundled }, data: { file: dataPath, bundled, samples: data.samples }, variant, loss } };
 }
 
 const BLOCK_TEXT: Record<Variant['block'], string> = { all: 'all parameters', first: 'the first layer (W, b)', second: 'the second layer (V, a)' };
@@ -58,5 +63,6 @@ export function describeModel(m: ModelProvenance): string {
 /** The header lines of the text output: model, data, variant. */
 export function provenanceText(p: Provenance): string {
   const data = p.data.bundled ? `bundled Iris (${p.data.samples} samples, standardised)` : `${p.data.file} (${p.data.samples} samples)`;
-  return `model:   ${describeModel(p.model)}\ndata:    ${data}\nvariant: ${describeVariant(p.variant)}\n`;
+  const loss = p.loss ? `loss:    ${describeLoss(p.loss)}\n` : '';
+  return `model:   ${describeModel(p.model)}\ndata:    ${data}\n${loss}variant: ${describeVariant(p.variant)}\n`;
 }

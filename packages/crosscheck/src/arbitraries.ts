@@ -12,7 +12,7 @@
  * share of cases with a non-trivial spectrum.
  */
 import fc from 'fast-check';
-import { ACTIVATION_NAMES, BLOCKS, CURVATURES, REDUCTIONS, type Activation, type Dataset, type Model, type Variant } from '@hsr/numeric';
+import { ACTIVATION_NAMES, BLOCKS, CURVATURES, LOSS_NAMES, REDUCTIONS, type Activation, type Dataset, type Loss, type Model, type Variant } from '@hsr/numeric';
 import { buildCase, buildDataset, buildModel, type CaseSpec, type CheckCase, type InputStyle } from './cases.ts';
 
 export interface ShapeLimits {
@@ -25,6 +25,8 @@ export interface ShapeLimits {
 
 export interface CaseOptions extends ShapeLimits {
   activations?: readonly Activation[];
+  /** The losses to draw from (default: every loss; cross-entropy first, what shrinking converges to). */
+  losses?: readonly Loss[];
   /** Restrict the variants (default: every reduction, block and curvature). */
   variants?: readonly Variant[];
   /** Force biases on or off (default: both). */
@@ -65,6 +67,8 @@ export function caseSpecArbitrary(options: CaseOptions = {}): fc.Arbitrary<CaseS
   const scales = options.weightScales ?? DEFAULT_WEIGHT_SCALES;
   return fc.record({
     activation: fc.constantFrom(...(options.activations ?? ACTIVATION_NAMES)),
+    loss: fc.constantFrom(...(options.losses ?? LOSS_NAMES)),
+    labelSmoothing: fc.constantFrom(0.1, 0.3),
     bias: options.bias === undefined ? fc.boolean() : fc.constant(options.bias),
     inputDim: fc.integer({ min: dMin, max: dMax }),
     hiddenDim: fc.integer({ min: hMin, max: hMax }),

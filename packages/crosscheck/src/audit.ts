@@ -84,7 +84,10 @@ export function auditCase(model: Model, data: Dataset, variant: Variant, label: 
  */
 export function auditGenerated(runs: number, seed: number, options: CaseOptions = {}, impl?: Implementations, symbolicRuns = Math.min(runs, 2)): AuditReport {
   const cases = fc.sample(caseArbitrary(options), { numRuns: runs, seed });
-  const tiny = symbolicRuns > 0 ? fc.sample(caseArbitrary({ ...SYMBOLIC_CASE_OPTIONS, ...(options.activations ? { activations: options.activations } : {}) }), { numRuns: symbolicRuns, seed }) : [];
-  const description = `${runs} generated case${runs === 1 ? '' : 's'} (seed ${seed})${tiny.length ? `, plus ${tiny.length} tiny case${tiny.length === 1 ? '' : 's'} for the symbolic leg` : ''}`;
+  const tiny =
+    symbolicRuns > 0
+      ? fc.sample(caseArbitrary({ ...SYMBOLIC_CASE_OPTIONS, ...(options.activations ? { activations: options.activations } : {}), ...(options.losses ? { losses: options.losses } : {}) }), { numRuns: symbolicRuns, seed })
+      : [];
+  const description = `${runs} generated case${runs === 1 ? '' : 's'} (seed ${seed}${options.losses ? `, loss ${options.losses.join(', ')}` : ''})${tiny.length ? `, plus ${tiny.length} tiny case${tiny.length === 1 ? '' : 's'} for the symbolic leg` : ''}`;
   return auditCases([...cases, ...tiny], description, impl);
 }

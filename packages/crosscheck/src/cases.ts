@@ -9,7 +9,7 @@
  * [1e-4, 10], inputs normal draws (or orthonormal rows) times a scale in [0.1, 3], so u stays
  * below ~1e3 and every activation, softmax and log-sum-exp in @hsr/numeric is finite there.
  */
-import { ACTIVATION_NAMES, type Activation, createRng, type Dataset, initModel, type Model, type Rng, type Variant } from '@hsr/numeric';
+import { ACTIVATION_NAMES, type Activation, createRng, type Dataset, initModel, type Loss, type Model, type Rng, type Variant } from '@hsr/numeric';
 
 /** How the rows of X relate to each other (the Gram matrix K^x of docs/mathematics.md §3). */
 export type InputStyle =
@@ -22,6 +22,9 @@ export type InputStyle =
 
 export interface CaseSpec {
   activation: Activation;
+  /** The loss on the logits (absent: cross-entropy) and label smoothing's eps (absent: the default 0.1). */
+  loss?: Loss;
+  labelSmoothing?: number;
   bias: boolean;
   /** d, h, c, N. */
   inputDim: number;
@@ -74,7 +77,13 @@ export function buildModel(spec: CaseSpec): Model {
   const b = spec.bias ? Float64Array.from({ length: h }, () => spec.firstLayerScale * rng.normal()) : null;
   const V = Float64Array.from({ length: c * h }, () => spec.secondLayerScale * rng.normal());
   const a = spec.bias ? Float64Array.from({ length: c }, () => spec.secondLayerScale * rng.normal()) : null;
-  return { activation: spec.activation, inputDim: d, hiddenDim: h, classes: c, W, b, V, a };
+  return { activation: spec.activation, ...lossOfSpec(spec), inputDim: d, hiddenDim: h, classes: c, W, b, V, a };
+}
+
+/** The model fields of a spec's loss (none for cross-entropy: the model a spec without a loss always gave). */
+function lossOfSpec(spec: Pick<CaseSpec, 'loss' | 'labelSmoothing'>): Pick<Model, 'loss' | 'labelSmoothing'> {
+  if (spec.loss === undefined || spec.loss === 'cross-entropy') return {};
+  return { loss: spec.loss, ...(spec.loss === 'label-smoothing' && spec.labelSmoothing !== undefined ? { labelSmoothing: spec.labelSmoothing } : {}) };
 }
 
 /** The data set a spec describes. Labels are uniform in 0..c-1. */
@@ -95,8 +104,9 @@ export function buildDataset(spec: CaseSpec): Dataset {
 /** A short description of a spec: what a person needs to recognise the case. */
 export function describeSpec(spec: CaseSpec): string {
   const v = spec.variant;
+  const loss = spec.loss === undefined || spec.loss === 'cross-entropy' ? '' : `${spec.loss}${spec.loss === 'label-smoothing' ? `(eps=${spec.labelSmoothing ?? 0.1})` : ''} `;
   return (
-    `${spec.activation} d=${spec.inputDim} h=${spec.hiddenDim} c=${spec.classes} N=${spec.samples} ${spec.bias ? 'bias' : 'no-bias'}` +
+    `${loss}${spec.activation} d=${spec.inputDim} h=${spec.hiddenDim} c=${spec.classes} N=${spec.samples} ${spec.bias ? 'bias' : 'no-bias'}` +
     ` W~${spec.firstLayerScale} V~${spec.secondLayerScale} X:${spec.inputStyle}x${spec.inputScale} seed=${spec.seed}` +
     ` [${v.reduction}/${v.block}/${v.curvature}]`
   );
@@ -117,7 +127,7 @@ export function fixedCase(model: Model, data: Dataset, variant: Variant, label: 
 // package's tests build their fixed cases here (the generated ones come from `caseArbitrary`).
 
 /** The shape and seed of a seeded case. */
-export type SeededShape = Pick<CaseSpec, 'activation' | 'bias' | 'inputDim' | 'hiddenDim' | 'classes' | 'samples' | 'seed'>;
+export type SeededShape = Pick<CaseSpec, 'activation' | 'bias' | 'inputDim' | 'hiddenDim' | 'classes' | 'samples' | 'seed'> & Pick<CaseSpec, 'loss' | 'labelSmoothing'>;
 
 /**
  * How a seeded case draws its weights:
@@ -155,9 +165,9 @@ export function seededCase(shape: SeededShape, options: SeededCaseOptions): Seed
     const b = bias ? vec(h) : null;
     const V = vec(c * h);
     const a = bias ? vec(c) : null;
-    model = { activation, inputDim: d, hiddenDim: h, classes: c, W, b, V, a };
+    model = { activation, ...lossOfSpec(shape), inputDim: d, hiddenDim: h, classes: c, W, b, V, a };
   } else {
-    const base = initModel({ activation, inputDim: d, hiddenDim: h, classes: c, bias, seed, scale: w.scale });
+    const base = { ...initModel({ activation, inputDim: d, hiddenDim: h, classes: c, bias, seed, scale: w.scale }), ...lossOfSpec(shape) };
     rng = createRng(seed + 7919);
     const b = bias ? Float64Array.from({ length: h }, () => w.biasScale * rng.normal()) : null;
     const a = bias ? Float64Array.from({ length: c }, () => w.biasScale * rng.normal()) : null;
@@ -166,7 +176,8 @@ export function seededCase(shape: SeededShape, options: SeededCaseOptions): Seed
   const X = Float64Array.from({ length: N * d }, () => rng.normal());
   const y = Int32Array.from({ length: N }, (_, n) => (options.everyClass && n < c ? n : rng.int(c)));
   const scaleTag = w.kind === 'glorot' && w.scale !== 1 ? `-x${w.scale}` : '';
-  return { name: `${activation}-${bias ? 'bias' : 'nobias'}-d${d}h${h}c${c}N${N}${scaleTag}`, model, data: { samples: N, features: d, X, y } };
+  const lossTag = shape.loss === undefined || shape.loss === 'cross-entropy' ? '' : `${shape.loss}-`;
+  return { name: `${lossTag}${activation}-${bias ? 'bias' : 'nobias'}-d${d}h${h}c${c}N${N}${scaleTag}`, model, data: { samples: N, features: d, X, y } };
 }
 
 /** Glorot weights with biases ~ N(0, 0.3^2): the recipe of `caseSpread`. */
@@ -186,5 +197,9 @@ export function caseSpread(): SeededCase[] {
   add({ activation: 'sigmoid', bias: false, inputDim: 2, hiddenDim: 6, classes: 2, samples: 1 });
   add({ activation: 'gelu', bias: true, inputDim: 5, hiddenDim: 4, classes: 5, samples: 10 }, 3);
   add({ activation: 'silu', bias: true, inputDim: 3, hiddenDim: 8, classes: 3, samples: 16 });
+  // The other losses: their S_n, g_n and logit adjoints through the same engine paths.
+  add({ activation: 'tanh', bias: true, inputDim: 3, hiddenDim: 5, classes: 3, samples: 9, loss: 'mse' });
+  add({ activation: 'softplus', bias: false, inputDim: 4, hiddenDim: 6, classes: 4, samples: 7, loss: 'label-smoothing', labelSmoothing: 0.2 });
+  add({ activation: 'gelu', bias: true, inputDim: 2, hiddenDim: 7, classes: 3, samples: 11, loss: 'binary-cross-entropy' }, 3);
   return out;
 }

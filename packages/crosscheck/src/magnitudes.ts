@@ -10,7 +10,19 @@
  * (the first-layer part for blocks all/first, the second-layer part for all/second) bounds
  * sum_i |lambda_i| up to a constant, and M_1^2 bounds the terms of T2 = ||H||_F^2.
  */
-import { forwardPass, reductionScale, wolkowiczStyanBounds, type Variant, type Dataset, type Model } from '@hsr/numeric';
+import { forwardPass, lossOf, reductionScale, wolkowiczStyanBounds, type Variant, type Dataset, type Loss, type Model } from '@hsr/numeric';
+
+/**
+ * Bounds on tr S_n per loss, from the definitions: the softmax covariance has tr S = 1 - ||p||^2 < 1,
+ * BCE sum_k sigma(v_k)sigma(-v_k) <= c/4, mse tr I = c. (Every entry of S_n is at most 1 in
+ * size for all four, which the first-layer part relies on.)
+ */
+const CURVATURE_TRACE_BOUND: { readonly [L in Loss]: (c: number) => number } = {
+  'cross-entropy': () => 1,
+  'label-smoothing': () => 1,
+  mse: (c) => c,
+  'binary-cross-entropy': (c) => c / 4,
+};
 import { CLOSED_FORM_ROUNDOFF_UNITS, EPS } from './tolerances.ts';
 
 /**
@@ -34,6 +46,7 @@ export function traceMagnitudes(model: Model, data: Dataset, variant: Variant, o
   const fp = forwardPass(model, data);
   const { samples: N, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht } = fp;
   let m1 = 0;
+  const traceS = Math.max(1, CURVATURE_TRACE_BOUND[lossOf(model)](c));
   for (let n = 0; n < N; n++) {
     if (variant.block !== 'second') {
       let xx = 0;
@@ -56,7 +69,7 @@ export function traceMagnitudes(model: Model, data: Dataset, variant: Variant, o
     if (variant.block !== 'first') {
       let zz = 0;
       for (let l = 0; l < ht; l++) zz += hiddenMagnitude(fp, n, l, options.asWritten ?? false) ** 2;
-      m1 += zz;
+      m1 += traceS * zz;
     }
   }
   m1 *= reductionScale(variant.reduction, N);
@@ -83,7 +96,8 @@ export function boundRoundoff(traceH: number, traceH2: number, P: number, d1: nu
 }
 
 /**
- * Per-component magnitude of the loss gradient's terms (|g_nk| <= 1):
+ * Per-component magnitude of the loss gradient's terms (|g_nk| <= 1 but for mse, whose
+ * g = v - y is bounded by G_n = max(1, max_k |g_nk|), a factor of every term below):
  * |dL/dV_kl| terms <= kappa sum_n |z~_nl|, |dL/dW_ij| terms <= kappa sum_n |x~_nj| (|phi'_ni| + 1) sum_k |V_ki|.
  * The "+ 1": numeric's phi' carries an absolute error of a few eps where it cancels against 1
  * (tanh' = 1 - t^2, sigmoid' = s(1 - s) for u >> 0), so a saturated unit's gradient is only
@@ -96,17 +110,26 @@ export function gradientMagnitudes(model: Model, data: Dataset, reduction: Varia
   const kappa = reductionScale(reduction, N);
   const out = new Float64Array(h * dt + c * ht);
   let loss = 0;
+  const name = lossOf(model);
   for (let n = 0; n < N; n++) {
     let vmax = 0;
-    for (let k = 0; k < c; k++) vmax = Math.max(vmax, Math.abs(fp.v[n * c + k]!));
-    loss += 2 * vmax + 1;
+    let gmax = 1;
+    let squares = 0;
+    for (let k = 0; k < c; k++) {
+      vmax = Math.max(vmax, Math.abs(fp.v[n * c + k]!));
+      gmax = Math.max(gmax, Math.abs(fp.g[n * c + k]!));
+      squares += fp.g[n * c + k]! ** 2;
+    }
+    // mse's loss is a sum of squares and BCE's a sum of c softplus terms (no cancellation, but
+    // of size ||g||^2 and sum_k |v_k|, not max |v|).
+    loss += name === 'mse' ? squares + 1 : name === 'binary-cross-entropy' ? c * (vmax + 1) : 2 * vmax + 1;
     for (let i = 0; i < h; i++) {
       let vs = 0;
       for (let k = 0; k < c; k++) vs += Math.abs(model.V[k * h + i]!);
-      const q = (Math.abs(fp.d1[n * h + i]!) + 1) * vs;
+      const q = (Math.abs(fp.d1[n * h + i]!) + 1) * vs * gmax;
       for (let j = 0; j < dt; j++) out[i * dt + j]! += kappa * q * Math.abs(fp.xt[n * dt + j]!);
     }
-    for (let k = 0; k < c; k++) for (let l = 0; l < ht; l++) out[h * dt + k * ht + l]! += kappa * hiddenMagnitude(fp, n, l, options.asWritten ?? false);
+    for (let k = 0; k < c; k++) for (let l = 0; l < ht; l++) out[h * dt + k * ht + l]! += kappa * gmax * hiddenMagnitude(fp, n, l, options.asWritten ?? false);
     if (options.asWritten) for (let l = 0; l < h; l++) for (let k = 0; k < c; k++) loss += Math.abs(model.V[k * h + l]!) * (1 + Math.abs(fp.u[n * h + l]!));
   }
   return { loss: kappa * loss, gradient: out };

@@ -19,7 +19,7 @@
  * derivation stays within a few seconds; beyond it the leg reports "not checked" with the
  * reason rather than stalling an audit. A compiled mathjs network keeps its expression trees
  * (hundreds of MB at third order), so its limit is set by memory as much as time. Derived
- * networks are cached per shape, activation and order, a few at a time (least recently used
+ * networks are cached per shape, activation, loss and order, a few at a time (least recently used
  * first out): nerdamer derives every label, so any data of that shape reuses it; mathjs
  * derives the whole data set, so its key also holds the labels and the reduction.
  *
@@ -31,13 +31,14 @@
  * P = SYMBOLIC_LIMITS.gaussNewton, any N) and checks the matrix, T1, T2 and the bounds, not
  * their gradients.
  */
-import { blockRange, parameterCount, type Activation } from '@hsr/numeric';
+import { blockRange, labelSmoothingOf, lossOf, parameterCount, type Activation } from '@hsr/numeric';
 import {
   MATHJS_GELU_SKIP_REASON,
   deriveGaussNewton,
   deriveMathjsNetwork,
   deriveNerdamerNetwork,
   type DerivationOrder,
+  type LossSpec,
   type SymbolicBounds,
   type SymbolicGaussNewton,
   type SymbolicNetwork,
@@ -88,13 +89,23 @@ function cached<T extends SymbolicNetwork | SymbolicGaussNewton>(engine: Symboli
   return net as T;
 }
 
+/** The case's loss as the symbolic package takes it. */
+function lossSpecOf(c: CheckCase): LossSpec {
+  return { name: lossOf(c.model), labelSmoothing: labelSmoothingOf(c.model) };
+}
+
+function lossKey(loss: LossSpec): string {
+  return loss.name === 'label-smoothing' ? `${loss.name}(${loss.labelSmoothing})` : loss.name;
+}
+
 function derive(c: CheckCase, engine: SymbolicEngine, order: DerivationOrder): SymbolicNetwork {
   const shape = shapeOf(c);
   const activation: Activation = c.model.activation;
+  const loss = lossSpecOf(c);
   return engine === 'nerdamer'
-    ? cached(engine, `nerdamer|${JSON.stringify(shape)}|${activation}|${order}`, () => deriveNerdamerNetwork(shape, activation, order))
-    : cached(engine, `mathjs|${JSON.stringify(shape)}|${activation}|${order}|${c.variant.reduction}|${c.variant.block}|${Array.from(c.data.y).join(',')}`, () =>
-        deriveMathjsNetwork(shape, activation, c.data.y, c.variant.reduction, order, c.variant.block),
+    ? cached(engine, `nerdamer|${JSON.stringify(shape)}|${activation}|${lossKey(loss)}|${order}`, () => deriveNerdamerNetwork(shape, activation, order, undefined, loss))
+    : cached(engine, `mathjs|${JSON.stringify(shape)}|${activation}|${lossKey(loss)}|${order}|${c.variant.reduction}|${c.variant.block}|${Array.from(c.data.y).join(',')}`, () =>
+        deriveMathjsNetwork(shape, activation, c.data.y, c.variant.reduction, order, c.variant.block, loss),
       );
 }
 
@@ -104,7 +115,8 @@ export function symbolicGaussNewton(c: CheckCase, engine: SymbolicEngine): { siz
   const P = parameterCount(c.model);
   if (P > SYMBOLIC_LIMITS.gaussNewton) return `P = ${P} exceeds the symbolic Gauss–Newton limit ${SYMBOLIC_LIMITS.gaussNewton} (see SYMBOLIC_LIMITS)`;
   const shape = shapeOf(c);
-  const gn = cached(engine, `${engine}|gn|${JSON.stringify(shape)}|${c.model.activation}`, () => deriveGaussNewton(shape, c.model.activation, engine));
+  const loss = lossSpecOf(c);
+  const gn = cached(engine, `${engine}|gn|${JSON.stringify(shape)}|${c.model.activation}|${lossKey(loss)}`, () => deriveGaussNewton(shape, c.model.activation, engine, loss));
   return gn.evaluate(c.model, c.data, c.variant.reduction, c.variant.block);
 }
 

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { denseHessian, symmetricEigenvalues } from '@hsr/numeric';
+import { LOSS_NAMES, denseHessian, symmetricEigenvalues } from '@hsr/numeric';
 import { buildCase, caseArbitrary, caseSpecArbitrary, datasetArbitrary, traceRoundoff } from '../src/index.ts';
 
 const cases = fc.sample(caseArbitrary(), { numRuns: 300, seed: 11 });
@@ -33,6 +33,15 @@ describe('case arbitraries', () => {
     expect(seen((c) => c.spec!.firstLayerScale)).toContain(1e-4);
     expect(seen((c) => c.spec!.firstLayerScale)).toContain(10);
     expect(seen((c) => c.spec!.inputStyle).size).toBe(3);
+  });
+
+  test('every loss is drawn, each in a fair share of the cases, label smoothing at more than one eps', () => {
+    for (const loss of LOSS_NAMES) {
+      const share = cases.filter((c) => (c.model.loss ?? 'cross-entropy') === loss).length / cases.length;
+      expect(share, loss).toBeGreaterThan(0.15);
+    }
+    expect(new Set(cases.filter((c) => c.model.loss === 'label-smoothing').map((c) => c.model.labelSmoothing ?? 0.1)).size).toBeGreaterThan(1);
+    expect(fc.sample(caseArbitrary({ losses: ['mse'] }), { numRuns: 20, seed: 3 }).every((c) => c.model.loss === 'mse')).toBe(true);
   });
 
   test('orthogonal inputs have orthonormal rows (times the scale) when N <= d', () => {

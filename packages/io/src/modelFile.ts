@@ -1,10 +1,11 @@
 /**
  * The model file: {"activation": "tanh", "W": [[..d..] x h], "b": [..h..], "V": [[..h..] x c],
- * "a": [..c..]} with `b` and `a` both present or both absent (no biases); optional "source"
- * (a string) and "about": {...} (free-form notes). Read strictly (errors.ts), written in
+ * "a": [..c..]} with `b` and `a` both present or both absent (no biases); optional "loss"
+ * (cross-entropy, mse, label-smoothing or binary-cross-entropy; absent: cross-entropy) and
+ * "labelSmoothing" (eps in (0, 1)), "source" (a string) and "about": {...} (free-form notes). Read strictly (errors.ts), written in
  * shortest round-trip form and atomically.
  */
-import { type Model, ShapeError, createModel, modelToArrays, ACTIVATION_NAMES } from '@hsr/numeric';
+import { type Model, ShapeError, createModel, modelToArrays, ACTIVATION_NAMES, LOSS_NAMES, isLabelSmoothing, isLoss } from '@hsr/numeric';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { InputError, describeValue as describe, entries, fieldLocation } from './errors.ts';
 import { parseJsonText } from './json.ts';
@@ -42,8 +43,10 @@ export function parseModelJson(text: string, fileLabel: string): Model {
   if ((b === undefined) !== (a === undefined)) {
     fail(b === undefined ? 'b' : 'a', `is missing while ${b === undefined ? 'a' : 'b'} is given (biases are on for both layers or for neither)`);
   }
+  if (doc.loss !== undefined && !isLoss(doc.loss)) fail('loss', `unknown loss ${describe(doc.loss)} (expected one of ${LOSS_NAMES.join(', ')})`);
+  if (doc.labelSmoothing !== undefined && !isLabelSmoothing(doc.labelSmoothing)) fail('labelSmoothing', `must be in (0, 1), got ${describe(doc.labelSmoothing)}`);
   try {
-    return createModel({ activation: doc.activation, W: doc.W, b, V: doc.V, a });
+    return createModel({ activation: doc.activation, loss: doc.loss, labelSmoothing: doc.labelSmoothing, W: doc.W, b, V: doc.V, a });
   } catch (error) {
     if (error instanceof ShapeError) throw new InputError(fileLabel, fieldLocation(error.field), error.message.slice(error.field.length + 2));
     throw error;
@@ -69,7 +72,11 @@ export function formatModelJson(model: Model, notes: ModelNotes = {}): string {
   const arrays = modelToArrays(model);
   const row = (xs: readonly number[]) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
   const matrix = (rows: readonly (readonly number[])[]) => `[\n${rows.map((r) => `    ${row(r)}`).join(',\n')}\n  ]`;
-  const lines = [`  "activation": ${JSON.stringify(arrays.activation)}`, `  "W": ${matrix(arrays.W)}`];
+  const lines = [`  "activation": ${JSON.stringify(arrays.activation)}`];
+  // A model trained with another loss says so, so that hsr bound measures the same objective.
+  if (arrays.loss !== undefined) lines.push(`  "loss": ${JSON.stringify(arrays.loss)}`);
+  if (arrays.labelSmoothing !== undefined) lines.push(`  "labelSmoothing": ${JSON.stringify(arrays.labelSmoothing)}`);
+  lines.push(`  "W": ${matrix(arrays.W)}`);
   if (arrays.b) lines.push(`  "b": ${row(arrays.b)}`);
   lines.push(`  "V": ${matrix(arrays.V)}`);
   if (arrays.a) lines.push(`  "a": ${row(arrays.a)}`);

@@ -17,7 +17,7 @@
  * (`--activation`), and the two must agree when both are given. F32 weights are widened to
  * float64 exactly: the model is the float32 one, evaluated in float64.
  */
-import { ACTIVATION_NAMES, type Activation, type Model, ShapeError, createModel } from '@hsr/numeric';
+import { ACTIVATION_NAMES, LOSS_NAMES, type Activation, type Model, ShapeError, createModel, isLabelSmoothing, isLoss } from '@hsr/numeric';
 import { InputError, describeValue as describe, fieldLocation } from './errors.ts';
 import type { ModelNotes } from './modelFile.ts';
 import { readModelFile } from './modelFile.ts';
@@ -134,9 +134,14 @@ export function modelFromSafetensors(doc: SafetensorsDocument, file: string, opt
   const roles: Record<string, 'W' | 'b' | 'V' | 'a'> = { [first.weight]: 'W', [second.weight]: 'V' };
   if (first.bias !== undefined) roles[first.bias] = 'b';
   if (second.bias !== undefined) roles[second.bias] = 'a';
+  // The loss hsr trained it with, when it wrote the file (`__metadata__.loss`, `.labelSmoothing`).
+  const storedLoss = doc.metadata.loss;
+  if (storedLoss !== undefined && !isLoss(storedLoss)) throw new InputError(file, fieldLocation('__metadata__.loss'), `unknown loss ${describe(storedLoss)} (expected one of ${LOSS_NAMES.join(', ')})`);
+  const storedEps = doc.metadata.labelSmoothing === undefined ? undefined : Number(doc.metadata.labelSmoothing);
+  if (storedEps !== undefined && !isLabelSmoothing(storedEps)) throw new InputError(file, fieldLocation('__metadata__.labelSmoothing'), `must be a number in (0, 1), got ${describe(doc.metadata.labelSmoothing)}`);
   let model: Model;
   try {
-    model = createModel({ activation, W: matrix(first.weight), b: vector(first.bias), V: matrix(second.weight), a: vector(second.bias) });
+    model = createModel({ activation, loss: storedLoss, labelSmoothing: storedEps, W: matrix(first.weight), b: vector(first.bias), V: matrix(second.weight), a: vector(second.bias) });
   } catch (error) {
     if (error instanceof ShapeError) {
       const role = error.field.split('[')[0]!;
@@ -176,6 +181,8 @@ export function modelToSafetensors(model: Model, notes: ModelNotes = {}): { tens
   if (model.a) tensors.push({ name: '2.bias', shape: [c], data: model.a });
   // "format": "pt" is what safetensors.torch.save_file writes; some loaders look for it.
   const metadata: Record<string, string> = { format: 'pt', activation: model.activation };
+  if (model.loss !== undefined) metadata.loss = model.loss;
+  if (model.labelSmoothing !== undefined) metadata.labelSmoothing = String(model.labelSmoothing);
   if (notes.source !== undefined) metadata.source = notes.source;
   if (notes.about !== undefined) metadata.about = JSON.stringify(notes.about);
   return { tensors, metadata };

@@ -5,7 +5,7 @@
  * relies on is checked here, so a malformed or foreign file is one InputError naming the file
  * and the field, before anything is merged. Written atomically (a killed shard leaves no file).
  */
-import { PARTIAL_FORMAT, PARTIAL_VERSION, type TracePartial } from '@hsr/numeric';
+import { LOSS_NAMES, PARTIAL_FORMAT, PARTIAL_VERSION, isLoss, type TracePartial } from '@hsr/numeric';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { InputError, fieldLocation } from './errors.ts';
 import { parseJsonText } from './json.ts';
@@ -41,6 +41,8 @@ export function parsePartialJson(text: string, fileLabel: string): PartialDocume
   if (typeof o.kappa !== 'number' || !(o.kappa > 0) || !Number.isFinite(o.kappa)) fail('kappa', 'expected a positive number');
   const problem = o.problem as Record<string, unknown> | undefined;
   if (!problem || typeof problem.fingerprint !== 'string' || !Number.isInteger(problem.parameters) || !Number.isInteger(problem.samples)) fail('problem', 'missing or malformed');
+  if (typeof problem!.loss !== 'string' || !isLoss(problem!.loss)) fail('problem.loss', `expected one of ${LOSS_NAMES.join(', ')}`);
+  if (problem!.labelSmoothing !== null && typeof problem!.labelSmoothing !== 'number') fail('problem.labelSmoothing', 'expected a number or null');
   if (o.kind === 'gradients') {
     numbers('gradTraceH', o.gradTraceH);
     numbers('gradTraceH2', o.gradTraceH2);

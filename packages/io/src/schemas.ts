@@ -5,7 +5,7 @@
  * a misspelt optional field (`"bias"` for `"b"`) would otherwise be ignored silently.
  */
 import { z } from 'zod';
-import { ACTIVATION_NAMES } from '@hsr/numeric';
+import { ACTIVATION_NAMES, LOSS_NAMES } from '@hsr/numeric';
 import { InputError, describeValue as describe, fieldLocation } from './errors.ts';
 
 const finiteNumber = z.number({
@@ -33,6 +33,8 @@ export const modelFileSchema = z.strictObject({
   b: numberRow.nullable().optional(),
   V: numberMatrix,
   a: numberRow.nullable().optional(),
+  loss: z.string({ error: (issue) => `must be a string (one of ${LOSS_NAMES.join(', ')}), got ${describe(issue.input)}` }).optional(),
+  labelSmoothing: finiteNumber.optional(),
   source: sourceField.optional(),
   about: aboutField.optional(),
 });

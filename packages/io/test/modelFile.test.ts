@@ -77,12 +77,19 @@ describe('parseModelJson: every bad input names the file and the field in one li
     ['a without b', JSON.stringify({ ...GOOD_MODEL, b: undefined }), 'model.json: b: is missing while a is given (biases are on for both layers or for neither)'],
     ['unknown activation', modelText({ activation: 'relu' }), 'model.json: activation: unknown activation "relu" (expected one of sigmoid, tanh, softplus, silu, gelu)'],
     ['activation not a string', modelText({ activation: 3 }), 'model.json: activation: must be a string, got 3'],
-    ['misspelt field', modelText({ bias: [1, 2, 3] }), 'model.json: bias: unknown field "bias" (expected activation, W, b, V, a, source, about)'],
-    ['typo close to a field', JSON.stringify({ activation: 'tanh', Wt: GOOD_MODEL.W, V: GOOD_MODEL.V }), 'model.json: Wt: unknown field "Wt" (expected activation, W, b, V, a, source, about); did you mean "W"?'],
+    ['unknown loss', modelText({ loss: 'hinge' }), 'model.json: loss: unknown loss "hinge" (expected one of cross-entropy, mse, label-smoothing, binary-cross-entropy)'],
+    ['loss not a string', modelText({ loss: 2 }), 'model.json: loss: must be a string (one of cross-entropy, mse, label-smoothing, binary-cross-entropy), got 2'],
+    ['label smoothing out of (0, 1)', modelText({ loss: 'label-smoothing', labelSmoothing: 1.5 }), 'model.json: labelSmoothing: must be in (0, 1), got 1.5'],
+    ['misspelt field', modelText({ bias: [1, 2, 3] }), 'model.json: bias: unknown field "bias" (expected activation, W, b, V, a, loss, labelSmoothing, source, about)'],
+    [
+      'typo close to a field',
+      JSON.stringify({ activation: 'tanh', Wt: GOOD_MODEL.W, V: GOOD_MODEL.V }),
+      'model.json: Wt: unknown field "Wt" (expected activation, W, b, V, a, loss, labelSmoothing, source, about); did you mean "W"?',
+    ],
     [
       'wrong case',
       JSON.stringify({ Activation: 'tanh', W: GOOD_MODEL.W, V: GOOD_MODEL.V }),
-      'model.json: Activation: unknown field "Activation" (expected activation, W, b, V, a, source, about); did you mean "activation"?',
+      'model.json: Activation: unknown field "Activation" (expected activation, W, b, V, a, loss, labelSmoothing, source, about); did you mean "activation"?',
     ],
     ['top level not an object', '[[1, 2]]', 'model.json: expected a JSON object at the top level, got an array'],
     ['empty file', '  \n', 'model.json: empty file (expected a JSON object)'],
@@ -212,6 +219,16 @@ describe('writeModelFile', () => {
       const plain = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
       expect(Object.keys(plain)).toEqual(bias ? ['activation', 'W', 'b', 'V', 'a', 'source', 'about'] : ['activation', 'W', 'V', 'source', 'about']);
     }
+  });
+
+  test('a model trained with another loss writes it, and reads back with it', () => {
+    const model = initModel({ activation: 'tanh', inputDim: 2, hiddenDim: 3, classes: 2, bias: true, seed: 4, loss: 'label-smoothing', labelSmoothing: 0.05 });
+    const path = join(scratch, 'loss.json');
+    writeModelFile(path, model);
+    const back = readModelFile(path);
+    sameModel(back, model);
+    expect([back.loss, back.labelSmoothing]).toEqual(['label-smoothing', 0.05]);
+    expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')) as object)).toEqual(['activation', 'loss', 'labelSmoothing', 'W', 'b', 'V', 'a']);
   });
 
   propTest.prop([fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 4 }), fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 40, maxLength: 40 })], {

@@ -12,7 +12,7 @@ import { initModel } from './model.ts';
 import { createRng } from './random.ts';
 import { applyPca, fitPca } from './datasets/pca.ts';
 import { applyStandardizer, fitStandardizer, trainTestSplit } from './datasets/split.ts';
-import type { Activation, Dataset, Model } from './types.ts';
+import { lossFields, type Activation, type Dataset, type Loss, type Model } from './types.ts';
 
 /** The seeds an experiment needs, all drawn from one. */
 export interface ExperimentSeeds {
@@ -129,6 +129,9 @@ export interface NetworkProtocol {
   readonly bias: boolean;
   /** Multiplies the Glorot standard deviations (initModel's `scale`); absent: 1. A small value starts near the saddle at theta = 0. */
   readonly initScale?: number;
+  /** The loss the network is trained and measured with (absent: cross-entropy) and label smoothing's eps. */
+  readonly loss?: Loss;
+  readonly labelSmoothing?: number;
 }
 
 /** The seeded Glorot-normal initial model for the training data's d and c classes. */
@@ -141,5 +144,6 @@ export function initialModel(network: NetworkProtocol, inputDim: number, classes
     bias: network.bias,
     seed: seeds.init,
     ...(network.initScale === undefined ? {} : { scale: network.initScale }),
+    ...lossFields(network),
   });
 }

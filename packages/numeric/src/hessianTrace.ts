@@ -4,14 +4,17 @@
  * P x P matrix.
  *
  * eq:trace-h
- *   T_1 = \kappa\sum_n\Big[\|\tilde x_n\|^2\,\mathrm{tr}A_n + (1-\|p_n\|^2)\|\tilde z_n\|^2\Big]
+ *   T_1 = \kappa\sum_n\Big[\|\tilde x_n\|^2\,\mathrm{tr}A_n + \mathrm{tr}S_n\,\|\tilde z_n\|^2\Big]
  *
  * eq:trace-h2
  *   T_2 = \kappa^2\sum_{n,m}\Big[(K^x_{nm})^2\langle A_n,A_m\rangle + (K^z_{nm})^2\langle S_n,S_m\rangle + 2K^x_{nm}\Gamma_{nm}\Big]
  *   \Gamma_{nm} = K^z_{nm}\mathrm{tr}(C_n^\top C_m) + g_m^\top S_nV(\varphi'_n\odot\varphi'_m\odot z_n)
  *                 + g_n^\top S_mV(\varphi'_n\odot\varphi'_m\odot z_m) + (g_n^\top g_m)(\varphi'^\top_n\varphi'_m)
- *   \langle S_n,S_m\rangle = \sum_k p_{nk}p_{mk}(1-p_{nk}-p_{mk}) + (p_n^\top p_m)^2
+ *   \langle S_n,S_m\rangle = \sum_k p_{nk}p_{mk}(1-p_{nk}-p_{mk}) + (p_n^\top p_m)^2   (cross-entropy)
  *
+ * for any loss on the logits with g_n = \partial\ell/\partial v_n and S_n = \partial^2\ell/\partial v_n^2
+ * (losses.ts; tr S_n = 1 - \|p_n\|^2 for cross-entropy, c for mse): nothing else in the
+ * derivation uses the loss (docs/mathematics.md §8).
  * kappa = 1/N (mean) or 1 (sum). Block `first` keeps only the (K^x)^2 term (and the x-part of
  * T1), block `second` only the (K^z)^2 term (and the z-part of T1), `all` everything; the
  * 2 K^x Gamma term is twice the squared Frobenius norm of the cross block H_WV.
@@ -43,8 +46,9 @@
  * activation x bias x block x curvature), the autodiff oracle and the PyTorch golden fixtures.
  */
 import type { ForwardPass } from './network.ts';
+import { softmaxCovarianceInto } from './losses.ts';
 import { gemm, rowDotProducts } from './parallel/kernels.ts';
-import { softmaxCovarianceInto, type SampleCurvature } from './sampleCurvature.ts';
+import type { SampleCurvature } from './sampleCurvature.ts';
 import { evaluateTraces, packRow, tracesFromParts, type TraceOptions } from './traceEngine.ts';
 import type { Dataset, Model, Variant } from './types.ts';
 
@@ -64,72 +68,7 @@ export function gramMatrix(rows: Float64Array, N: number, w: number): Float64Arr
   return K;
 }
 
-/**
- * <S_n, S_m> = sum_k p_nk p_mk (1 - p_nk - p_mk) + (p_n . p_m)^2, O(c), evaluated entry-wise
- * without cancellation as
- *   \sum_k S_{n,kk}S_{m,kk} + \sum_{k \ne l} q_kq_l,\quad q_k = p_{nk}p_{mk},
- * with S_{kk} = p_k(1 - p_k) taking 1 - p_max as the sum of the other probabilities (see
- * softmaxCovarianceTrace) and \sum_{l \ne k}q_l taken as the sum of the others for the largest
- * q_k. The textbook form subtracts O(1) terms to get ||S||^2 ~ (1 - p_max)^2 and returns noise
- * for over-confident samples (the regime docs/mathematics.md §6 warns about); this form keeps full
- * relative accuracy there. Verified by `hessianTrace.test.ts` and, as a term of
- * T2, by the dense-Hessian reference tests.
- */
-export function softmaxCovarianceInner(p: Float64Array, n: number, m: number, c: number): number {
-  const a = n * c;
-  const b = m * c;
-  let tn = 0;
-  let tm = 0;
-  let tq = 0;
-  for (let k = 1; k < c; k++) {
-    if (p[a + k]! > p[a + tn]!) tn = k;
-    if (p[b + k]! > p[b + tm]!) tm = k;
-    if (p[a + k]! * p[b + k]! > p[a + tq]! * p[b + tq]!) tq = k;
-  }
-  let on = 0;
-  let om = 0;
-  let oq = 0;
-  for (let k = 0; k < c; k++) {
-    if (k !== tn) on += p[a + k]!;
-    if (k !== tm) om += p[b + k]!;
-    if (k !== tq) oq += p[a + k]! * p[b + k]!;
-  }
-  const qt = p[a + tq]! * p[b + tq]!;
-  let s = qt * oq;
-  for (let k = 0; k < c; k++) {
-    const pa = p[a + k]!;
-    const pb = p[b + k]!;
-    const da = k === tn ? pa * on : pa * (1 - pa);
-    const db = k === tm ? pb * om : pb * (1 - pb);
-    s += da * db;
-    if (k !== tq) {
-      const q = pa * pb;
-      s += q * (qt + oq - q);
-    }
-  }
-  return s;
-}
-
-/**
- * tr S_n = 1 - ||p_n||^2 = \sum_k p_k(1 - p_k), evaluated without cancellation: for the
- * largest probability, 1 - p_max is taken as the sum of the other probabilities (each
- * accurate to a few ulps from the softmax), so a saturated sample (p_max = 1 - 1e-10) keeps
- * its relative accuracy instead of losing ten digits to 1 - ||p||^2. O(c).
- */
-export function softmaxCovarianceTrace(p: Float64Array, n: number, c: number): number {
-  const o = n * c;
-  let top = 0;
-  for (let k = 1; k < c; k++) if (p[o + k]! > p[o + top]!) top = k;
-  let others = 0;
-  let s = 0;
-  for (let k = 0; k < c; k++) {
-    if (k === top) continue;
-    const pk = p[o + k]!;
-    others += pk;
-    s += pk * (1 - pk);
-  }
-  return s + p[o + top]! * others;
-}
+export { softmaxCovarianceInner, softmaxCovarianceTrace } from './losses.ts';
 
 /**
  * The packed stack \mathcal A (N x h(h+1)/2, upper triangles row by row, off-diagonal entries
@@ -164,7 +103,8 @@ export function packedHiddenCurvature(model: Model, fp: ForwardPass, sc: SampleC
  * \langle S_n, S_m\rangle is a plain row dot product whose c^2 terms are all non-negative
  * (diagonal entries are >= 0, off-diagonal ones <= 0 in both), so it keeps full relative
  * accuracy for over-confident samples, like softmaxCovarianceInner, at a Gram-kernel cost of
- * c^2/2 multiply-adds per pair. O(N c^2).
+ * c^2/2 multiply-adds per pair. O(N c^2). The engine fills its stack with the loss's own row
+ * (losses.ts `curvature`; for cross-entropy this one).
  */
 export function softmaxCovarianceStack(p: Float64Array, N: number, c: number): Float64Array {
   const out = new Float64Array(N * c * c);

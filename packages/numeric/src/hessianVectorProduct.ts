@@ -9,8 +9,8 @@
  *     q_n = \varphi'_n\odot V^\top S_n(V\rho_n + u_n) + e_n\odot r_n + \varphi'_n\odot(v_V^\top g_n),
  *   (Hv)_{\tilde V} = \kappa\sum_n S_n(u_n + V\rho_n)\,\tilde z_n^\top + \kappa\sum_n g_n[\rho_n; 0]^\top,
  *
- * where v_V is v_{\tilde V} without its bias column, and S_n x = p_n\odot x - p_n(p_n^\top x)
- * is applied in O(c). The three parts come from H_WW (A_n = D_nV^\top S_nVD_n + diag e_n),
+ * where v_V is v_{\tilde V} without its bias column, and S_n x is applied in O(c) by the loss's
+ * rule (losses.ts; p_n\odot x - p_n(p_n^\top x) for cross-entropy, x for mse). The three parts come from H_WW (A_n = D_nV^\top S_nVD_n + diag e_n),
  * the cross block H_WV with its g-term (the v_V^\top g_n and g_n\rho_n^\top pieces) and H_VV.
  * Block `first` keeps only the H_WW part (u = 0, no V output), block `second` only H_VV
  * (\rho = 0, no W output); Gauss–Newton drops e_n and both g-terms.
@@ -22,7 +22,8 @@
 import { forwardPass, reductionScale, type ForwardPass } from './network.ts';
 import { blockRange } from './parameters.ts';
 import { rowDotProducts, weightedRowSums } from './parallel/kernels.ts';
-import type { Dataset, Model, Variant } from './types.ts';
+import { LOSSES } from './losses.ts';
+import { lossOf, type Dataset, type Model, type Variant } from './types.ts';
 
 /** A symmetric linear operator of dimension `size`: out = H v. */
 export interface HessianOperator {
@@ -46,6 +47,7 @@ export function hessianOperator(model: Model, data: Dataset, variant: Variant, f
   const size = end - start;
   const sizeW = first ? h * dt : 0;
   const V = model.V;
+  const applyCurvature = LOSSES[lossOf(model)].applyCurvature;
   // e_n = (V^T g_n) . phi''_n (zero for Gauss-Newton).
   const e = new Float64Array(N * h);
   if (hessian && first)
@@ -85,10 +87,8 @@ export function hessianOperator(model: Model, data: Dataset, variant: Variant, f
           if (first) for (let i = 0; i < h; i++) acc += V[k * h + i]! * fp.d1[nh + i]! * R[nh + i]!;
           t[k] = acc;
         }
-        // s = S_n t = p . t - p (p . t).
-        let pt = 0;
-        for (let k = 0; k < c; k++) pt += fp.p[nc + k]! * t[k]!;
-        for (let k = 0; k < c; k++) s[k] = fp.p[nc + k]! * (t[k]! - pt);
+        // s = S_n t (for cross-entropy p . t - p (p . t)).
+        applyCurvature(fp.v, fp.p, n, c, t, s);
         if (second) {
           for (let k = 0; k < c; k++) {
             WT[k * N + n] = kappa * s[k]!;

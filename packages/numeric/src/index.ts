@@ -1,5 +1,7 @@
-export type { Activation, Block, Curvature, Dataset, Model, Reduction, Variant } from './types.ts';
-export { BLOCKS, CURVATURES, DEFAULT_VARIANT, REDUCTIONS, hasBias } from './types.ts';
+export type { Activation, Block, Curvature, Dataset, Loss, Model, Reduction, Variant } from './types.ts';
+export { BLOCKS, CURVATURES, DEFAULT_LABEL_SMOOTHING, DEFAULT_LOSS, DEFAULT_VARIANT, REDUCTIONS, hasBias, labelSmoothingOf, lossFields, lossOf } from './types.ts';
+export type { LossRule } from './losses.ts';
+export { LOSSES, LOSS_NAMES, isLabelSmoothing, isLoss } from './losses.ts';
 export type { ActivationRule } from './activations.ts';
 export { ACTIVATIONS, ACTIVATION_NAMES, erf, isActivation, normalCdf, normalPdf, sigmoid } from './activations.ts';
 export type { ParameterShapes } from './parameters.ts';

@@ -5,8 +5,9 @@
  * the file readers of @hsr/io turn those into one-line messages naming the file.
  */
 import { isActivation } from './activations.ts';
+import { LOSS_NAMES, isLabelSmoothing, isLoss } from './losses.ts';
 import { createRng } from './random.ts';
-import type { Activation, Dataset, Model } from './types.ts';
+import { lossFields, type Activation, type Dataset, type Loss, type Model } from './types.ts';
 
 /** A shape or value problem in one named field (`W[2][1]`, `y[7]`, ...). */
 export class ShapeError extends Error {
@@ -21,6 +22,10 @@ export class ShapeError extends Error {
 
 export interface ModelArrays {
   activation: string;
+  /** The loss (losses.ts); absent: cross-entropy. */
+  loss?: string | undefined;
+  /** eps of label-smoothing, in (0, 1). */
+  labelSmoothing?: number | undefined;
   W: number[][];
   b?: number[] | undefined;
   V: number[][];
@@ -67,8 +72,14 @@ export function createModel(arrays: ModelArrays): Model {
   const hasB = arrays.b !== undefined && arrays.b !== null;
   const hasA = arrays.a !== undefined && arrays.a !== null;
   if (hasB !== hasA) throw new ShapeError(hasB ? 'a' : 'b', 'biases must be given for both layers (b and a) or for neither');
+  if (arrays.loss !== undefined && !isLoss(arrays.loss)) throw new ShapeError('loss', `unknown loss "${String(arrays.loss)}" (expected ${LOSS_NAMES.join(', ')})`);
+  if (arrays.labelSmoothing !== undefined && !(typeof arrays.labelSmoothing === 'number' && isLabelSmoothing(arrays.labelSmoothing))) {
+    throw new ShapeError('labelSmoothing', `must be a number in (0, 1), got ${String(arrays.labelSmoothing)}`);
+  }
   return {
     activation: arrays.activation as Activation,
+    ...(arrays.loss !== undefined ? { loss: arrays.loss as Loss } : {}),
+    ...(arrays.labelSmoothing !== undefined ? { labelSmoothing: arrays.labelSmoothing } : {}),
     inputDim: W.cols,
     hiddenDim: h,
     classes: c,
@@ -82,7 +93,7 @@ export function createModel(arrays: ModelArrays): Model {
 /** The model-file shape of a model (what `hsr bound --model` reads). */
 export function modelToArrays(model: Model): ModelArrays {
   const rows = (x: Float64Array, r: number, cols: number) => Array.from({ length: r }, (_, i) => Array.from(x.subarray(i * cols, (i + 1) * cols)));
-  const out = { activation: model.activation, W: rows(model.W, model.hiddenDim, model.inputDim) } as ModelArrays;
+  const out = { activation: model.activation, ...lossFields(model), W: rows(model.W, model.hiddenDim, model.inputDim) } as ModelArrays;
   if (model.b) out.b = Array.from(model.b);
   out.V = rows(model.V, model.classes, model.hiddenDim);
   if (model.a) out.a = Array.from(model.a);
@@ -126,6 +137,9 @@ export interface InitOptions {
   seed: number;
   /** Multiplies the Glorot-normal standard deviation (default 1). */
   scale?: number;
+  /** The loss (default cross-entropy) and label smoothing's eps. */
+  loss?: Loss;
+  labelSmoothing?: number;
 }
 
 /** Glorot-normal weights, zero biases, from a seed. */
@@ -139,6 +153,7 @@ export function initModel(opts: InitOptions): Model {
   const V = Float64Array.from({ length: c * h }, () => sd2 * rng.normal());
   return {
     activation: opts.activation,
+    ...lossFields(opts),
     inputDim: d,
     hiddenDim: h,
     classes: c,

@@ -3,15 +3,17 @@
  * from (eq:loss):
  *
  *   u_n = W x_n + b,  z_n = \varphi(u_n),  v_n = V z_n + a,  p_n = \mathrm{softmax}(v_n),
- *   L = \frac{1}{N}\sum_n \big(\operatorname{lse}(v_n) - v_{n,y_n}\big)   (or the sum).
+ *   L = \frac{1}{N}\sum_n \ell(v_n, y_n)   (or the sum),
  *
+ * with \ell the model's loss (losses.ts; cross-entropy \operatorname{lse}(v_n) - v_{n,y_n} by default).
  * The log-sum-exp is shifted by the largest logit, so the loss is finite for any finite
- * logits and p_n never overflows; g_n is formed without 1 - p_y (see the loop). Verified by `loss-gradient-vs-central-difference` and the
- * PyTorch golden fixtures.
+ * logits and p_n never overflows; g_n is formed without 1 - p_y (losses.ts). Verified by
+ * `loss-gradient-vs-central-difference` and the PyTorch golden fixtures (every loss).
  */
 import { ACTIVATIONS } from './activations.ts';
+import { LOSSES } from './losses.ts';
 import { augmentedHiddenDim, augmentedInputDim, firstLayerSize } from './parameters.ts';
-import type { Dataset, Model, Reduction } from './types.ts';
+import { labelSmoothingOf, lossOf, type Dataset, type Model, type Reduction } from './types.ts';
 
 /** Everything the traces and gradients need about each sample, computed once: O(N(hd + ch)). */
 export interface ForwardPass {
@@ -32,12 +34,22 @@ export interface ForwardPass {
   readonly d1: Float64Array;
   readonly d2: Float64Array;
   readonly d3: Float64Array;
-  /** N x c logits, probabilities, and g_n = p_n - y_n. */
+  /** N x c logits, softmax probabilities (for every loss: the prediction's confidence), and g_n = d l/d v_n (p_n - y_n for cross-entropy). */
   readonly v: Float64Array;
   readonly p: Float64Array;
   readonly g: Float64Array;
-  /** N per-sample losses lse(v_n) - v_{n,y_n}. */
+  /** N per-sample losses l(v_n, y_n) (lse(v_n) - v_{n,y_n} for cross-entropy). */
   readonly losses: Float64Array;
+}
+
+/**
+ * The model's loss as a row function (v, n, c, y, p, g, losses): p_n = softmax(v_n), g_n and l_n of
+ * sample n (losses.ts), with the loss and its epsilon resolved once, outside the sample loop.
+ */
+export function lossForward(model: Model): (v: Float64Array, n: number, c: number, y: number, p: Float64Array, g: Float64Array, losses: Float64Array) => void {
+  const rule = LOSSES[lossOf(model)];
+  const eps = labelSmoothingOf(model);
+  return (v, n, c, y, p, g, losses) => rule.forward(v, n, c, y, eps, p, g, losses);
 }
 
 /** Run the network over every sample. Cost O(N(hd + ch)). */
@@ -48,6 +60,7 @@ export function forwardPass(model: Model, data: Dataset): ForwardPass {
   const dt = augmentedInputDim(model);
   const ht = augmentedHiddenDim(model);
   const act = ACTIVATIONS[model.activation];
+  const forwardLoss = lossForward(model);
   const xt = new Float64Array(N * dt);
   const u = new Float64Array(N * h);
   const zt = new Float64Array(N * ht);
@@ -79,42 +92,19 @@ export function forwardPass(model: Model, data: Dataset): ForwardPass {
       for (let l = 0; l < h; l++) s += V[k * h + l]! * zt[n * ht + l]!;
       v[n * c + k] = s;
     }
-    softmaxCrossEntropy(v, n, c, data.y[n]!, p, g, losses);
+    forwardLoss(v, n, c, data.y[n]!, p, g, losses);
   }
   return { samples: N, inputDim: d, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht, xt, u, zt, d1, d2, d3, v, p, g, losses };
 }
 
-/**
- * Sample n's p_n = softmax(v_n), g_n = p_n - e_y and loss lse(v_n) - v_{n,y}, from its logits,
- * with the log-sum-exp shifted by the largest logit (eq:loss). Shared by forwardPass and the
- * engine's forward pass (parallel/forwardKernel.ts), so both give the same bits. O(c).
- */
-export function softmaxCrossEntropy(v: Float64Array, n: number, c: number, y: number, p: Float64Array, g: Float64Array, losses: Float64Array): void {
-  let max = -Infinity;
-  for (let k = 0; k < c; k++) if (v[n * c + k]! > max) max = v[n * c + k]!;
-  let sumExp = 0;
-  for (let k = 0; k < c; k++) sumExp += Math.exp(v[n * c + k]! - max);
-  const lse = max + Math.log(sumExp);
-  let others = 0;
-  for (let k = 0; k < c; k++) {
-    const pk = Math.exp(v[n * c + k]! - lse);
-    p[n * c + k] = pk;
-    g[n * c + k] = pk;
-    if (k !== y) others += pk;
-  }
-  // g_y = p_y - 1 taken as minus the sum of the other probabilities: the same number, but
-  // p_y - 1 rounds to 0 once the sample is confidently right (1 - p_y below 1e-16), while
-  // the sum keeps full relative accuracy; the curvature of a saturated net is made of it.
-  g[n * c + y] = -others;
-  losses[n] = lse - v[n * c + y]!;
-}
+export { softmaxCrossEntropy } from './losses.ts';
 
 /** 1/N for the mean, 1 for the sum: the factor in front of every per-sample sum. */
 export function reductionScale(reduction: Reduction, samples: number): number {
   return reduction === 'mean' ? 1 / samples : 1;
 }
 
-/** The cross-entropy loss (eq:loss). */
+/** The model's loss L (eq:loss), mean or sum over samples. */
 export function loss(model: Model, data: Dataset, reduction: Reduction = 'mean'): number {
   const fp = forwardPass(model, data);
   let s = 0;

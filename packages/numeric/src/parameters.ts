@@ -12,7 +12,7 @@
  * theta[0 .. firstLayerSize), the second (V, a) the rest.
  */
 import { modelToArrays } from './model.ts';
-import type { Block, Model } from './types.ts';
+import { lossFields, type Block, type Model } from './types.ts';
 
 /** Width of an augmented input row: d + 1 with biases, d without. */
 export function augmentedInputDim(model: Model): number {
@@ -100,7 +100,7 @@ export function unflattenParameters(template: Model, theta: ArrayLike<number>): 
     for (let l = 0; l < h; l++) V[k * h + l] = theta[off + k * ht + l]!;
     if (a) a[k] = theta[off + k * ht + h]!;
   }
-  return { activation: template.activation, inputDim: d, hiddenDim: h, classes: c, W, b, V, a };
+  return { activation: template.activation, ...lossFields(template), inputDim: d, hiddenDim: h, classes: c, W, b, V, a };
 }
 
 /** Gradient pieces in the model's own shapes, as `hsr grad` prints them. */

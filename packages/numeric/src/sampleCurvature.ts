@@ -2,7 +2,7 @@
  * Per-sample curvature pieces (docs/mathematics.md §3), computed once and shared by the dense Hessian,
  * the closed-form traces and their gradients:
  *
- *   S_n = \mathrm{diag}(p_n) - p_n p_n^\top,\quad B_n = S_n V,\quad \delta_n = V^\top g_n,
+ *   S_n = \partial^2\ell/\partial v_n^2\ (\mathrm{diag}(p_n) - p_n p_n^\top\ \text{for cross-entropy; losses.ts}),\quad B_n = S_n V,\quad \delta_n = V^\top g_n,
  *   C_n = B_n D_n,\quad A_n = D_n V^\top S_n V D_n + \mathrm{diag}(\delta_n \odot \varphi''(u_n)),
  *
  * with D_n = diag(phi'(u_n)). For the Gauss-Newton curvature the diag(delta phi'') term of
@@ -12,31 +12,14 @@
  * the packed A_n of hessianTrace.ts (packedHiddenCurvature, traceEngine.ts) shares bit for bit.
  */
 import type { ForwardPass } from './network.ts';
-import type { Curvature, Model } from './types.ts';
+import { LOSSES } from './losses.ts';
+import { lossOf, type Curvature, type Model } from './types.ts';
 import { weightedRowSums } from './parallel/kernels.ts';
 
-/**
- * S_n = diag(p_n) - p_n p_n^T (eq:softmax-covariance) into S[o ..], row-major c x c, entry-wise and
- * without 1 - p: S_kk = p_k(1 - p_k) but, for the largest p, 1 - p_max is the sum of the other
- * probabilities. In saturation (p_max = 1 - eps, eps below float64's resolution of 1 - p) the
- * textbook p - p^2 rounds that entry to 0 and loses half of tr S_n. Shared by sampleCurvatureIn,
- * softmaxCovarianceStack and the trace engine's S and packed stacks, so all give the same bits.
- * O(c^2).
- */
-export function softmaxCovarianceInto(p: Float64Array, n: number, c: number, S: Float64Array, o: number): void {
-  const pn = n * c;
-  let top = 0;
-  for (let k = 1; k < c; k++) if (p[pn + k]! > p[pn + top]!) top = k;
-  let others = 0;
-  for (let k = 0; k < c; k++) if (k !== top) others += p[pn + k]!;
-  for (let k = 0; k < c; k++) {
-    const pk = p[pn + k]!;
-    for (let kk = 0; kk < c; kk++) S[o + k * c + kk] = k === kk ? pk * (k === top ? others : 1 - pk) : -pk * p[pn + kk]!;
-  }
-}
+export { softmaxCovarianceInto } from './losses.ts';
 
 export interface SampleCurvature {
-  /** N x c x c softmax covariances. */
+  /** N x c x c loss curvatures S_n = d^2 l/d v_n^2 (softmax covariances for cross-entropy). */
   readonly S: Float64Array;
   /** N x c x h: S_n V. */
   readonly B: Float64Array;
@@ -67,13 +50,14 @@ export function sampleCurvatureIn(model: Model, fp: ForwardPass, curvature: Curv
   const C = new Float64Array(N * c * h);
   const delta = new Float64Array(N * h);
   const A = new Float64Array(layout === 'dense' ? N * h * h : 0);
+  const curvatureRow = LOSSES[lossOf(model)].curvature;
   const VtB = new Float64Array(h * h);
   const Vt = new Float64Array(h * c);
   for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) Vt[i * c + k] = V[k * h + i]!;
   for (let n = 0; n < N; n++) {
     const pn = n * c;
     const So = n * c * c;
-    softmaxCovarianceInto(fp.p, n, c, S, So);
+    curvatureRow(fp.v, fp.p, n, c, S, So);
     const Bo = n * c * h;
     for (let k = 0; k < c; k++) {
       for (let i = 0; i < h; i++) {

@@ -19,7 +19,7 @@ import { TILE, chooseRoutes, dimensions, perSampleCost, type ProblemShape } from
 import { ExactSum } from './parallel/exactSum.ts';
 import { evaluateTraces, problemShape, tracesFromParts, type TraceOptions } from './traceEngine.ts';
 import { parameterCount } from './parameters.ts';
-import type { Activation, Dataset, Model, Variant } from './types.ts';
+import { labelSmoothingOf, lossOf, type Activation, type Dataset, type Loss, type Model, type Variant } from './types.ts';
 
 export const PARTIAL_FORMAT = 'hsr-trace-partial';
 export const PARTIAL_VERSION = 1;
@@ -42,6 +42,9 @@ export interface TracePartial {
     readonly classes: number;
     readonly bias: boolean;
     readonly activation: Activation;
+    /** The loss (a reduce of shards of different losses is refused); eps only for label-smoothing, else null. */
+    readonly loss: Loss;
+    readonly labelSmoothing: number | null;
     readonly variant: Variant;
     readonly parameters: number;
     /** A hash of the model's parameters and the data, so partials of different problems are never merged. */
@@ -135,6 +138,8 @@ export function tracePartial(model: Model, data: Dataset, variant: Variant, kind
       classes: model.classes,
       bias: model.b !== null,
       activation: model.activation,
+      loss: lossOf(model),
+      labelSmoothing: lossOf(model) === 'label-smoothing' ? labelSmoothingOf(model) : null,
       variant: { reduction: variant.reduction, block: variant.block, curvature: variant.curvature },
       parameters: parameterCount(model, variant.block),
       fingerprint: problemFingerprint(model, data),
@@ -157,7 +162,7 @@ export interface ReducedTraces {
 }
 
 function sameProblem(a: TracePartial['problem'], b: TracePartial['problem']): string | null {
-  for (const key of ['fingerprint', 'samples', 'inputDim', 'hiddenDim', 'classes', 'bias', 'activation', 'parameters'] as const) if (a[key] !== b[key]) return key;
+  for (const key of ['fingerprint', 'samples', 'inputDim', 'hiddenDim', 'classes', 'bias', 'activation', 'loss', 'labelSmoothing', 'parameters'] as const) if (a[key] !== b[key]) return key;
   for (const key of ['reduction', 'block', 'curvature'] as const) if (a.variant[key] !== b.variant[key]) return `variant.${key}`;
   return null;
 }

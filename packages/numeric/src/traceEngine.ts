@@ -37,9 +37,8 @@
  */
 // hessianTrace.ts imports this module too; the cycle is safe because neither uses the other's
 // bindings at module evaluation, only inside functions.
-import { softmaxCovarianceTrace } from './hessianTrace.ts';
+import { LOSSES, type LossRule } from './losses.ts';
 import { reductionScale, type ForwardPass } from './network.ts';
-import { softmaxCovarianceInto } from './sampleCurvature.ts';
 import { forwardPassGemm } from './parallel/forwardKernel.ts';
 import { parameterCount } from './parameters.ts';
 import { ARENA_MAX_BYTES, arenaAlloc, arenaMark, arenaRelease, arenaView } from './parallel/arena.ts';
@@ -47,7 +46,7 @@ import { BLOCK_COLUMNS, TILE, chooseRoutes, dimensions, rankRoutes, featureWidth
 import { ExactSum } from './parallel/exactSum.ts';
 import { gemm } from './parallel/kernels.ts';
 import { availableThreads, defineJob, runJob, type JobContext } from './parallel/threads.ts';
-import type { Dataset, Model, Variant } from './types.ts';
+import { lossOf, type Dataset, type Loss, type Model, type Variant } from './types.ts';
 
 /**
  * Row stride (doubles) of a stack of width w: w, padded by multiples of 8 when w * 8 bytes is
@@ -205,6 +204,7 @@ function planFor(shape: ProblemShape, variant: Variant, mode: Mode, options: Tra
     d1: N * h,
     d2: N * h,
     d3: N * h,
+    v: N * c,
     p: N * c,
     g: N * c,
     V: c * h,
@@ -336,6 +336,8 @@ interface JobArgs {
   second: boolean;
   hessian: boolean;
   activation: Model['activation'];
+  /** The loss whose g_n, S_n and third derivative the stacks and adjoints use (losses.ts). */
+  loss: Loss;
   kappa: number;
   layout: Layout;
 }
@@ -381,7 +383,7 @@ export function evaluateTraces(model: Model, data: Dataset, variant: Variant, mo
     for (let t = 0; t < plan.threads; t++) layout.scratch.push(allocate(plan.scratch));
     const v = bind(layout.shared);
     // The per-sample rows of the forward pass, written into (or copied to) the arena.
-    const storage = { xt: v.xt!, zt: v.zt!, d1: v.d1!, d2: v.d2!, d3: v.d3!, p: v.p!, g: v.g! };
+    const storage = { xt: v.xt!, zt: v.zt!, d1: v.d1!, d2: v.d2!, d3: v.d3!, v: v.v!, p: v.p!, g: v.g! };
     if (fp === undefined) forwardPassGemm(model, data, storage);
     else for (const [k, view] of Object.entries(storage)) view.set(fp[k as keyof typeof storage]);
     v.V!.set(model.V);
@@ -398,6 +400,7 @@ export function evaluateTraces(model: Model, data: Dataset, variant: Variant, mo
       second: variant.block !== 'first',
       hessian: variant.curvature === 'hessian',
       activation: model.activation,
+      loss: lossOf(model),
       kappa: reductionScale(variant.reduction, N),
       layout,
     };
@@ -459,14 +462,15 @@ const stacksJob = defineJob(import.meta.url, 'stacks', function stacksItem(a: Jo
   const { N, h, c, dt, ht, ch } = dims;
   const v = bind(a.layout.shared);
   const s = bind(a.layout.scratch[ctx.thread]!);
-  const { xt, zt, d1, d2, p, g, V, Vt, S, B, delta, kxx, kzz, trA, trS } = v as Named<'xt' | 'zt' | 'd1' | 'd2' | 'p' | 'g' | 'V' | 'Vt' | 'S' | 'B' | 'delta' | 'kxx' | 'kzz' | 'trA' | 'trS'>;
+  const { xt, zt, d1, d2, v: logits, p, g, V, Vt, S, B, delta, kxx, kzz, trA, trS } = v as Named<'xt' | 'zt' | 'd1' | 'd2' | 'v' | 'p' | 'g' | 'V' | 'Vt' | 'S' | 'B' | 'delta' | 'kxx' | 'kzz' | 'trA' | 'trS'>;
+  const rule = LOSSES[a.loss];
   const C = v.C;
   const YO = v.YO;
   const n0 = item * STACK_BLOCK;
   const n1 = Math.min(N, n0 + STACK_BLOCK);
   const VtB = s.VtB!;
   const Bcat = s.Bcat!;
-  for (let n = n0; n < n1; n++) softmaxCovarianceInto(p, n, c, S, n * c * c);
+  for (let n = n0; n < n1; n++) rule.curvature(logits, p, n, c, S, n * c * c);
   // B_n = S_n V and delta_n = V^T g_n for the whole block, one product each (the sums of
   // sampleCurvature.ts, in its order: the S and g rows of the block stacked).
   gemm(S, n0 * c * c, c, V, 0, h, B, n0 * ch, h, (n1 - n0) * c, h, c);
@@ -501,8 +505,8 @@ const stacksJob = defineJob(import.meta.url, 'stacks', function stacksItem(a: Jo
       trA[n] = packRow(VtB, q * h, wide, v.packedA!, n * a.lds.A, d1, d2, delta, n * h, h, a.hessian);
     }
     if (a.second) {
-      softmaxCovarianceInto(p, n, c, v.Sstack!, n * a.lds.S);
-      trS[n] = softmaxCovarianceTrace(p, n, c);
+      rule.curvature(logits, p, n, c, v.Sstack!, n * a.lds.S);
+      trS[n] = rule.curvatureTrace(logits, p, n, c);
     }
     if (YO) {
       const o = n * a.lds.G;
@@ -769,10 +773,11 @@ const tileJob = defineJob(import.meta.url, 'tile', function tileItem(a: JobArgs,
       gemm(PX, 0, fw, tv.H!, 0, ht, s.zb!, 0, ht, b, ht, fw);
     }
   }
+  const rule = LOSSES[a.loss];
   for (let i = 0; i < b; i++) {
     const n = n0 + i;
-    assembleRow(a, v, s, views, n, i, '2', item);
-    assembleRow(a, v, s, views, n, i, '1', item);
+    assembleRow(a, v, s, views, n, i, '2', item, rule);
+    assembleRow(a, v, s, views, n, i, '1', item, rule);
   }
 });
 
@@ -872,11 +877,11 @@ function fillWeights(Wb: Float64Array, alpha: number, beta: number, KxT: Float64
   }
 }
 
-function assembleRow(a: JobArgs, v: Views, s: Views, views: readonly TermView[], n: number, i: number, which: '1' | '2', tile: number): void {
+function assembleRow(a: JobArgs, v: Views, s: Views, views: readonly TermView[], n: number, i: number, which: '1' | '2', tile: number, rule: LossRule): void {
   const { dims, kappa } = a;
   const { N, h, c, ht, ch } = dims;
   const k2 = kappa * kappa;
-  const { d1, d2, d3, zt, g, p, V, S, B, delta } = v as Named<'d1' | 'd2' | 'd3' | 'zt' | 'g' | 'p' | 'V' | 'S' | 'B' | 'delta'>;
+  const { d1, d2, d3, zt, g, v: logits, p, V, S, B, delta } = v as Named<'d1' | 'd2' | 'd3' | 'zt' | 'g' | 'v' | 'p' | 'V' | 'S' | 'B' | 'delta'>;
   const nh = n * h;
   const nch = n * ch;
   const ncc = n * c * c;
@@ -885,7 +890,6 @@ function assembleRow(a: JobArgs, v: Views, s: Views, views: readonly TermView[],
   d2b.fill(0);
   zbar.fill(0);
   gb.fill(0);
-  pb.fill(0);
   Bb.fill(0);
   Sbar.fill(0);
   const VB = which === '1' ? v.VB1! : v.VB2!;
@@ -894,6 +898,9 @@ function assembleRow(a: JobArgs, v: Views, s: Views, views: readonly TermView[],
   let denseA = false; // the T2 A-bar has been written to s.Abar
   let Adiag = 0;
   let hasA = false;
+  // The T1 seed of tr S_n K^z_nn: its weight kappa K^z_nn, applied by the loss's logit adjoint.
+  let traceScale = 0;
+  let traceWeight = 0;
   if (which === '2') {
     for (const tv of views) {
       const { t, w, X } = tv;
@@ -946,14 +953,15 @@ function assembleRow(a: JobArgs, v: Views, s: Views, views: readonly TermView[],
     const zb = s.zb;
     if (zb) for (let j = 0; j < h; j++) zbar[j]! += k2 * zb[i * ht + j]!;
   } else {
-    // T1 seeds: A-bar = kappa K^x_nn I; d/dp (tr S_n K^z_nn) = -2 p_n K^z_nn; d/dz K^z_nn = 2 z_n.
+    // T1 seeds: A-bar = kappa K^x_nn I; d/dv (tr S_n kappa K^z_nn) (the loss's third derivative,
+    // in logitAdjoint); d/dz K^z_nn = 2 z_n.
     if (a.first) {
       hasA = true;
       Adiag = kappa * v.kxx![n]!;
     }
     if (a.second) {
-      const kz = v.kzz![n]!;
-      for (let k = 0; k < c; k++) pb[k]! += -2 * kappa * kz * p[n * c + k]!;
+      traceScale = kappa;
+      traceWeight = v.kzz![n]!;
       const w = 2 * kappa * v.trS![n]!;
       for (let j = 0; j < h; j++) zbar[j]! += w * zt[n * ht + j]!;
     }
@@ -1004,21 +1012,14 @@ function assembleRow(a: JobArgs, v: Views, s: Views, views: readonly TermView[],
     gemm(Bb, 0, h, v.Vt!, 0, c, Sbar, 0, c, c, c, h);
     gemm(S, ncc, c, Bb, 0, h, VB, vb, h, c, h, c);
   }
-  // S = diag(p) - p p^T: p-bar_k += S-bar_kk - ((S-bar + S-bar^T) p)_k; g = p - y: p-bar += g-bar.
-  for (let k = 0; k < c; k++) {
-    let acc = 0;
-    for (let l = 0; l < c; l++) acc += (Sbar[k * c + l]! + Sbar[l * c + k]!) * p[n * c + l]!;
-    pb[k]! += Sbar[k * c + k]! - acc + gb[k]!;
-  }
-  // r^v_n = S_n p-bar_n; q_n = phi'-bar phi'' + phi''-bar phi''' + z-bar phi' + phi' (V^T r^v_n).
+  // r^v_n = S_n g-bar + d<S_n, S-bar>/dv_n (+ the T1 seed): dg/dv = S for every loss, the rest is the
+  // loss's third derivative (losses.ts; for the softmax S = diag(p) - pp^T through p-bar = diag S-bar -
+  // (S-bar + S-bar^T) p + g-bar, r^v = S p-bar).
+  // q_n = phi'-bar phi'' + phi''-bar phi''' + z-bar phi' + phi' (V^T r^v_n).
+  rule.logitAdjoint(logits, p, n, c, S, ncc, Sbar, gb, traceScale, traceWeight, pb, rv);
   const QT = which === '1' ? v.QT1! : v.QT2!;
   const RT = which === '1' ? v.RT1! : v.RT2!;
-  for (let k = 0; k < c; k++) {
-    let acc = 0;
-    for (let l = 0; l < c; l++) acc += S[ncc + k * c + l]! * pb[l]!;
-    rv[k] = acc;
-    RT[k * N + n] = acc;
-  }
+  for (let k = 0; k < c; k++) RT[k * N + n] = rv[k]!;
   for (let j = 0; j < h; j++) {
     let vr = 0;
     for (let k = 0; k < c; k++) vr += V[k * h + j]! * rv[k]!;

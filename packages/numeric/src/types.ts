@@ -8,11 +8,27 @@
 export type Activation = 'sigmoid' | 'tanh' | 'softplus' | 'silu' | 'gelu';
 
 /**
- * u = W x + b, z = phi(u), v = V z + a, p = softmax(v)   (docs/mathematics.md §1).
+ * Names of the supported losses on the logits (see `losses.ts`): softmax cross-entropy (the
+ * papers' loss, the default), half the squared error to the one-hot label, cross-entropy against
+ * the smoothed label (1 - eps) y + eps/c, and an independent sigmoid cross-entropy per output.
+ */
+export type Loss = 'cross-entropy' | 'mse' | 'label-smoothing' | 'binary-cross-entropy';
+
+/** The loss a model is trained and measured with when it names none. */
+export const DEFAULT_LOSS: Loss = 'cross-entropy';
+/** eps of `label-smoothing` when none is given (PyTorch users' usual 0.1). */
+export const DEFAULT_LABEL_SMOOTHING = 0.1;
+
+/**
+ * u = W x + b, z = phi(u), v = V z + a, p = softmax(v), loss l(v, y)   (docs/mathematics.md §1).
  * `b` and `a` are both present (biases on) or both null (biases off).
  */
 export interface Model {
   readonly activation: Activation;
+  /** The loss on the logits; absent means cross-entropy (DEFAULT_LOSS). */
+  readonly loss?: Loss;
+  /** eps of `label-smoothing`, in (0, 1); absent means DEFAULT_LABEL_SMOOTHING. Ignored by the other losses. */
+  readonly labelSmoothing?: number;
   /** d: input features. */
   readonly inputDim: number;
   /** h: hidden units. */
@@ -59,4 +75,19 @@ export const CURVATURES: readonly Curvature[] = ['hessian', 'gauss-newton'];
 /** Whether the model carries biases (both `b` and `a`). */
 export function hasBias(model: Model): boolean {
   return model.b !== null;
+}
+
+/** The model's loss (DEFAULT_LOSS when it names none). */
+export function lossOf(model: Pick<Model, 'loss'>): Loss {
+  return model.loss ?? DEFAULT_LOSS;
+}
+
+/** eps of label smoothing for this model (DEFAULT_LABEL_SMOOTHING when unset). */
+export function labelSmoothingOf(model: Pick<Model, 'labelSmoothing'>): number {
+  return model.labelSmoothing ?? DEFAULT_LABEL_SMOOTHING;
+}
+
+/** The loss fields of `model`, to carry over onto a model rebuilt from its parameters. */
+export function lossFields(model: Pick<Model, 'loss' | 'labelSmoothing'>): Pick<Model, 'loss' | 'labelSmoothing'> {
+  return { ...(model.loss !== undefined ? { loss: model.loss } : {}), ...(model.labelSmoothing !== undefined ? { labelSmoothing: model.labelSmoothing } : {}) };
 }

@@ -4,12 +4,14 @@
  * eigenvalues, and the closed-form T1 and T2, against a 120-digit mpmath reference computed
  * from the loss definition (fixtures/saturated/generate.py, committed beside its output).
  * A textbook S_n = diag(p) - p p^T loses the p_max(1 - p_max) entry entirely here (the dense
- * T1 came out half the true value); so does a g_n = p_n - y_n that subtracts 1 from p_y.
+ * T1 came out half the true value); so does a g_n = p_n - y_n that subtracts 1 from p_y. The
+ * label-smoothing and binary cross-entropy cases hold the other losses' rows to the same standard
+ * (g_y = eps(1 - 1/c) - sum of the others; sigma(v)sigma(-v) without 1 - sigma, down to 1e-260).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { RTOL_SATURATED_VS_HIGH_PRECISION } from '@hsr/testkit';
-import { createDataset, createModel, denseHessian, hessianTraces, matrixTraces, symmetricEigenvalues, type ModelArrays, type Variant } from '../src/index.ts';
+import { createDataset, createModel, denseHessian, hessianDiagonal, hessianTraces, matrixTraces, symmetricEigenvalues, type ModelArrays, type Variant } from '../src/index.ts';
 
 interface SaturatedCase {
   name: string;
@@ -30,6 +32,7 @@ describe('saturated networks against a 120-digit reference', () => {
     expect(fixture.cases.length).toBeGreaterThanOrEqual(6);
     expect(new Set(fixture.cases.map((c) => c.variant.block))).toEqual(new Set(['all', 'first', 'second']));
     expect(new Set(fixture.cases.map((c) => c.variant.curvature))).toEqual(new Set(['hessian', 'gauss-newton']));
+    expect(new Set(fixture.cases.map((c) => c.model.loss ?? 'cross-entropy'))).toEqual(new Set(['cross-entropy', 'label-smoothing', 'binary-cross-entropy']));
   });
 
   for (const c of fixture.cases) {
@@ -43,6 +46,13 @@ describe('saturated networks against a 120-digit reference', () => {
         expect(t.parameters).toBe(c.parameters);
         expect(t.traceH).toBeAllClose(c.traceH, { rtol, atol: 0 });
         expect(t.traceH2).toBeAllClose(c.traceH2, { rtol, atol: 0 });
+      });
+
+      test('the closed-form diagonal sums to the reference T1', () => {
+        const diag = hessianDiagonal(model, data, c.variant);
+        let s = 0;
+        for (const x of diag) s += x;
+        expect(s).toBeAllClose(c.traceH, { rtol, atol: 0 });
       });
 
       test('the dense Hessian: T1, T2 and the extreme eigenvalues match the reference', () => {

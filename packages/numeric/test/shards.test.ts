@@ -153,5 +153,17 @@ describe('reduceTracePartials', () => {
     refuse([parts[0]!, shards(model, data, DEFAULT_VARIANT, 'traces', 4)[1]!], /does not belong to a split into 3/);
     refuse([], /^no partials to reduce$/);
     expect(parameterCount(model)).toBe(parts[0]!.problem.parameters);
+    // Same weights and data, another loss (or another eps): a different problem, refused by name.
+    refuse([parts[0]!, shards({ ...model, loss: 'mse' }, data, DEFAULT_VARIANT, 'traces', 3)[1]!, parts[2]!], /^part-1\.json: problem\.loss differs from part-0\.json's/);
+    const smooth = (eps: number) => shards({ ...model, loss: 'label-smoothing', labelSmoothing: eps }, data, DEFAULT_VARIANT, 'traces', 3);
+    refuse([smooth(0.1)[0]!, smooth(0.2)[1]!, smooth(0.1)[2]!], /^part-1\.json: problem\.labelSmoothing differs/);
+  });
+
+  it('merges the shards of another loss to the one-process traces bit for bit', () => {
+    const mse = { ...model, loss: 'mse' as const };
+    const reduced = reduceTracePartials(shards(mse, data, DEFAULT_VARIANT, 'traces', 3));
+    const one = hessianTraces(mse, data, DEFAULT_VARIANT);
+    expect([reduced.traceH, reduced.traceH2]).toEqual([one.traceH, one.traceH2]);
+    expect(reduced.problem.loss).toBe('mse');
   });
 });

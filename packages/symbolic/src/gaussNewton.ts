@@ -2,11 +2,13 @@
  * Symbolic Gauss–Newton matrix G = \kappa\sum_n J_n^\top S_n J_n (docs/mathematics.md §3, eq:gauss-newton)
  * by either engine, without any formula from @hsr/numeric:
  *   J_n = \partial v(\theta; x_n)/\partial\theta   (c x P): the engine differentiates the logit text once,
- *   S_n = \nabla^2_v \log\sum_k e^{v_k}               (c x c): mathjs differentiates the log-sum-exp of logit
- *                                                       symbols twice; nerdamer differentiates the softmax
+ *   S_n = \nabla^2_v \ell(v)                           (c x c): for cross-entropy and label smoothing mathjs
+ *                                                       differentiates the log-sum-exp of logit symbols
+ *                                                       twice; nerdamer differentiates the softmax
  *                                                       p_k = 1/(1 + \sum_{l\ne k} e^{v_l - v_k}) once (its
  *                                                       second derivative of the log-sum-exp is wrong);
- *                                                       both evaluated at v(\theta; x_n).
+ *                                                       for mse and BCE both engines differentiate g(v)
+ *                                                       (v_k, 1/(1 + e^{-v_k})) once; all at v(\theta; x_n).
  * Then T1 = tr G_b, T2 = ||G_b||_F^2 of the block's sub-matrix and the WS bounds through the
  * engine's own outer layer. Only first derivatives of the network are needed, so this runs at
  * far larger P than the Hessian derivation (c P first derivatives, not c P^3 third ones); the
@@ -18,7 +20,19 @@
  */
 import { flattenParameters, type Block, type Dataset, type Model, type Reduction } from '@hsr/numeric';
 import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer } from './engines.ts';
-import { EULER_SYMBOL, opaqueExp, opaqueSqrtConstants, parameterSymbols, reductionFactor, sampleDataSymbols, sampleLogitExpressions, type NetworkShape } from './networkExpressions.ts';
+import {
+  CROSS_ENTROPY_SPEC,
+  EULER_SYMBOL,
+  curvatureGenerators,
+  opaqueExp,
+  opaqueSqrtConstants,
+  parameterSymbols,
+  reductionFactor,
+  sampleDataSymbols,
+  sampleLogitExpressions,
+  type LossSpec,
+  type NetworkShape,
+} from './networkExpressions.ts';
 import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer, type SymbolicBounds } from './quantities.ts';
 import { activationFormula, blockSpan, checkShape } from './symbolicNetwork.ts';
 
@@ -31,7 +45,7 @@ export interface SymbolicGaussNewton {
 type Compiled = (...values: number[]) => number;
 
 /** Derive J's entries and S's entries with `engine`; see the module comment. Cost: c P + c^2 derivatives. */
-export function deriveGaussNewton(shape: NetworkShape, activation: string, engine: 'nerdamer' | 'mathjs'): SymbolicGaussNewton {
+export function deriveGaussNewton(shape: NetworkShape, activation: string, engine: 'nerdamer' | 'mathjs', loss: LossSpec = CROSS_ENTROPY_SPEC): SymbolicGaussNewton {
   const theta = parameterSymbols(shape);
   const x = sampleDataSymbols(shape);
   const P = theta.length;
@@ -51,13 +65,13 @@ export function deriveGaussNewton(shape: NetworkShape, activation: string, engin
     const exprs = texts.map((t) => nerdamer(t));
     logits = exprs.map((e) => compileNerdamer(e, args));
     jacobian = exprs.flatMap((e) => theta.map((t) => compileNerdamer(nerdamer.diff(e, t), args)));
-    // S = d p / d v with p_k = 1 / (1 + sum_{l != k} e^{v_l - v_k}): nerdamer's second derivative
-    // of log(sum e^v) itself is wrong (it merges (sum e^v)^(-1) e^{v_1} into (sum e^v)^(v_1 - 1);
-    // pinned in test/defects.test.ts), its first derivative of this softmax form is not.
+    // S = d f / d v with f the loss's curvature generators (for the softmax losses
+    // p_k = 1 / (1 + sum_{l != k} e^{v_l - v_k})): nerdamer's second derivative of log(sum e^v)
+    // itself is wrong (it merges (sum e^v)^(-1) e^{v_1} into (sum e^v)^(v_1 - 1); pinned in
+    // test/defects.test.ts), its first derivative of this softmax form is not.
     const softmaxArgs = [...logitSymbols, EULER_SYMBOL];
-    const second = logitSymbols.flatMap((vk, k) => {
-      const others = logitSymbols.filter((_, l) => l !== k).map((vl) => `exp(${vl}-${vk})`);
-      const pk = nerdamer(opaqueExp(`1/(1+${others.join('+')})`));
+    const second = curvatureGenerators(loss, logitSymbols).flatMap((text) => {
+      const pk = nerdamer(opaqueExp(text));
       return logitSymbols.map((vl) => compileNerdamer(nerdamer.diff(pk, vl), softmaxArgs));
     });
     covariance = second.map(
@@ -74,8 +88,14 @@ export function deriveGaussNewton(shape: NetworkShape, activation: string, engin
     const nodes = sampleLogitExpressions(shape, formula, x).map((t) => math.parse(t));
     logits = nodes.map((n) => compileMathjs(n, args));
     jacobian = nodes.flatMap((n) => theta.map((t) => compileMathjs(mathjsDerivative(n, t), args)));
-    const lseNode = math.parse(`log(${logitSymbols.map((v) => `exp(${v})`).join('+')})`);
-    covariance = logitSymbols.flatMap((a) => logitSymbols.map((b) => compileMathjs(mathjsDerivative(mathjsDerivative(lseNode, a), b), logitSymbols)));
+    if (loss.name === 'cross-entropy' || loss.name === 'label-smoothing') {
+      // mathjs differentiates the log-sum-exp twice correctly: S from the definition itself.
+      const lseNode = math.parse(`log(${logitSymbols.map((v) => `exp(${v})`).join('+')})`);
+      covariance = logitSymbols.flatMap((a) => logitSymbols.map((b) => compileMathjs(mathjsDerivative(mathjsDerivative(lseNode, a), b), logitSymbols)));
+    } else {
+      const generators = curvatureGenerators(loss, logitSymbols).map((t) => math.parse(t));
+      covariance = generators.flatMap((f) => logitSymbols.map((b) => compileMathjs(mathjsDerivative(f, b), logitSymbols)));
+    }
     outer = mathjsOuterLayer();
   }
   return {

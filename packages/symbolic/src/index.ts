@@ -1,7 +1,18 @@
 export type { NerdamerExpression, MathNode } from './engines.ts';
 export { compileMathjs, compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative } from './engines.ts';
-export type { NetworkShape } from './networkExpressions.ts';
-export { applyActivation, datasetDataSymbols, parameterSymbols, sampleDataSymbols, sampleLogitExpressions, sampleLossExpression } from './networkExpressions.ts';
+export type { LossSpec, NetworkShape } from './networkExpressions.ts';
+export {
+  CROSS_ENTROPY_SPEC,
+  applyActivation,
+  curvatureGenerators,
+  datasetDataSymbols,
+  lossOnLogits,
+  parameterSymbols,
+  rationalText,
+  sampleDataSymbols,
+  sampleLogitExpressions,
+  sampleLossExpression,
+} from './networkExpressions.ts';
 export type { OuterLayer, SymbolicBoundKind, SymbolicBounds, SymbolicQuantities } from './quantities.ts';
 export { mathjsOuterLayer, nerdamerOuterLayer } from './quantities.ts';
 export type { DerivationOrder, SymbolicNetwork } from './symbolicNetwork.ts';

@@ -4,7 +4,14 @@
  *
  *   u_{ni} = \sum_j W_{ij} x_{nj} + b_i,\quad z_{ni} = \varphi(u_{ni}),\quad
  *   v_{nk} = \sum_i V_{ki} z_{ni} + a_k,\quad
- *   \ell_n = \log\Big(1 + \sum_{k \ne y_n} e^{v_{nk} - v_{n y_n}}\Big).
+ *   \ell_n = \log\Big(1 + \sum_{k \ne y_n} e^{v_{nk} - v_{n y_n}}\Big)\ \text{(cross-entropy; the other losses below)}.
+ *
+ * The other losses (lossOnLogits), each from its definition: label smoothing as the
+ * cross-entropy plus (\epsilon/c)\sum_k (v_y - v_k) (the same function as -\sum_k t_k\log p_k,
+ * with \epsilon written as an exact fraction: nerdamer turns decimals into approximate ones),
+ * mse as \tfrac12\sum_k (v_k - [k = y])^2, binary cross-entropy as
+ * \sum_{k \ne y}\log(1 + e^{v_k}) + \log(1 + e^{-v_y}) (a log of 1 plus one exponential, which
+ * nerdamer differentiates correctly).
  *
  * The log-sum-exp is shifted by the label logit (docs/mathematics.md §7): nerdamer turns
  * `log(exp(a)+exp(b))` into 1, while `log(1 + exp(b - a))` is handled correctly. The same
@@ -15,6 +22,70 @@
  * `X{j}` for one sample or `X{n}q{j}` for sample n. No underscores: nerdamer splits
  * `V_1_1` into `V_1*_1`.
  */
+
+import type { Loss } from '@hsr/numeric';
+
+/** The loss of a symbolic network and label smoothing's epsilon (ignored by the others). */
+export interface LossSpec {
+  readonly name: Loss;
+  readonly labelSmoothing: number;
+}
+
+export const CROSS_ENTROPY_SPEC: LossSpec = { name: 'cross-entropy', labelSmoothing: 0.1 };
+
+/**
+ * x as an exact fraction p/q of integers (the double x itself: continued fractions until
+ * p/q rounds to x), for expressions nerdamer must not approximate. 0.1 gives 1/10.
+ */
+export function rationalText(x: number): string {
+  if (!Number.isFinite(x)) throw new RangeError(`not a finite number: ${x}`);
+  let [h0, h1, k0, k1] = [0n, 1n, 1n, 0n];
+  let r = Math.abs(x);
+  for (let i = 0; i < 64; i++) {
+    const a = BigInt(Math.floor(r));
+    [h0, h1] = [h1, a * h1 + h0];
+    [k0, k1] = [k1, a * k1 + k0];
+    if (Number(h1) / Number(k1) === Math.abs(x)) break;
+    const f = r - Math.floor(r);
+    if (f === 0) break;
+    r = 1 / f;
+  }
+  return `(${x < 0 ? '-' : ''}${h1}/${k1})`;
+}
+
+/** The per-sample loss of `logits` (texts) for label `label` (0-based), from the loss's definition (see the module comment). */
+export function lossOnLogits(loss: LossSpec, logits: readonly string[], label: number): string {
+  const c = logits.length;
+  const vy = logits[label]!;
+  const crossEntropy = () => `log(1+${logits.flatMap((vk, k) => (k === label ? [] : [`exp(${vk}-${vy})`])).join('+')})`;
+  switch (loss.name) {
+    case 'cross-entropy':
+      return crossEntropy();
+    case 'label-smoothing':
+      return `${crossEntropy()}+${rationalText(loss.labelSmoothing)}/${c}*(${logits.map((vk) => `(${vy}-${vk})`).join('+')})`;
+    case 'mse':
+      return `(1/2)*(${logits.map((vk, k) => (k === label ? `(${vk}-1)^2` : `(${vk})^2`)).join('+')})`;
+    case 'binary-cross-entropy':
+      return logits.map((vk, k) => (k === label ? `log(1+exp(-(${vk})))` : `log(1+exp(${vk}))`)).join('+');
+  }
+}
+
+/**
+ * Texts f_k(v) in the logit symbols whose first derivatives are S = d^2 l/dv^2 (the label-free
+ * part of g = dl/dv): the softmax p_k = 1/(1 + sum_{l != k} e^{v_l - v_k}) (cross-entropy and label
+ * smoothing), v_k (mse), 1/(1 + e^{-v_k}) (binary cross-entropy). First derivatives only: nerdamer's
+ * second derivative of a log-sum-exp is wrong (test/defects.test.ts).
+ */
+export function curvatureGenerators(loss: LossSpec, logitSymbols: readonly string[]): string[] {
+  const softmax = (vk: string, k: number) => `1/(1+${logitSymbols.flatMap((vl, l) => (l === k ? [] : [`exp(${vl}-${vk})`])).join('+')})`;
+  const generator: { readonly [L in Loss]: (vk: string, k: number) => string } = {
+    'cross-entropy': softmax,
+    'label-smoothing': softmax,
+    mse: (vk) => vk,
+    'binary-cross-entropy': (vk) => `1/(1+exp(-${vk}))`,
+  };
+  return logitSymbols.map(generator[loss.name]);
+}
 
 /** The shape of a symbolic network. */
 export interface NetworkShape {
@@ -58,15 +129,11 @@ export function applyActivation(formula: string, argument: string): string {
 
 /**
  * The per-sample loss for label `label` (0-based) with data symbols `x`, as text both
- * engines parse: log(1 + sum_{k != y} exp(v_k - v_y)).
+ * engines parse: log(1 + sum_{k != y} exp(v_k - v_y)) for cross-entropy (lossOnLogits).
  */
-export function sampleLossExpression(shape: NetworkShape, activation: string, label: number, x: readonly string[]): string {
+export function sampleLossExpression(shape: NetworkShape, activation: string, label: number, x: readonly string[], loss: LossSpec = CROSS_ENTROPY_SPEC): string {
   if (label < 0 || label >= shape.classes) throw new RangeError(`label ${label} outside 0..${shape.classes - 1}`);
-  const logits = sampleLogitExpressions(shape, activation, x);
-  const y = label + 1;
-  const others: string[] = [];
-  for (let k = 1; k <= shape.classes; k++) if (k !== y) others.push(`exp(${logits[k - 1]}-${logits[y - 1]})`);
-  return `log(1+${others.join('+')})`;
+  return lossOnLogits(loss, sampleLogitExpressions(shape, activation, x), label);
 }
 
 /** The logits v_1..v_c of one sample, v_k = sum_i V_ki phi(W_i . x + b_i) + a_k, as text. */

@@ -28,7 +28,19 @@
  */
 import { ACTIVATIONS, flattenParameters, isActivation, type Block, type Dataset, type Model, type Reduction } from '@hsr/numeric';
 import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type MathNode, type NerdamerExpression } from './engines.ts';
-import { EULER_SYMBOL, datasetDataSymbols, opaqueExp, opaqueSqrtConstants, parameterSymbols, reductionFactor, sampleDataSymbols, sampleLossExpression, type NetworkShape } from './networkExpressions.ts';
+import {
+  CROSS_ENTROPY_SPEC,
+  EULER_SYMBOL,
+  datasetDataSymbols,
+  opaqueExp,
+  opaqueSqrtConstants,
+  parameterSymbols,
+  reductionFactor,
+  sampleDataSymbols,
+  sampleLossExpression,
+  type LossSpec,
+  type NetworkShape,
+} from './networkExpressions.ts';
 import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer, type SymbolicBoundKind, type SymbolicQuantities } from './quantities.ts';
 
 /** How far to differentiate: 1 = gradient, 2 = Hessian and traces, 3 = trace and bound gradients. */
@@ -148,7 +160,7 @@ function assemble(
  * Derive with nerdamer (see the module comment). Cost grows like c P^3 third derivatives of
  * expressions of size O(d h c): P = 6 takes seconds, P = 12 minutes.
  */
-export function deriveNerdamerNetwork(shape: NetworkShape, activation: string, order: DerivationOrder = 3, labels?: ArrayLike<number>): SymbolicNetwork {
+export function deriveNerdamerNetwork(shape: NetworkShape, activation: string, order: DerivationOrder = 3, labels?: ArrayLike<number>, loss: LossSpec = CROSS_ENTROPY_SPEC): SymbolicNetwork {
   const started = performance.now();
   const formula = activationFormula(activation);
   const theta = parameterSymbols(shape);
@@ -169,7 +181,7 @@ export function deriveNerdamerNetwork(shape: NetworkShape, activation: string, o
       perLabel.push(undefined);
       continue;
     }
-    const lossExpr = nerdamer(opaqueExp(sampleLossExpression(shape, opaque.text, y, x)));
+    const lossExpr = nerdamer(opaqueExp(sampleLossExpression(shape, opaque.text, y, x, loss)));
     const grad: NerdamerExpression[] = theta.map((t) => nerdamer.diff(lossExpr, t));
     const hess: NerdamerExpression[] = [];
     if (order >= 2) for (let i = 0; i < P; i++) for (let j = i; j < P; j++) hess.push(nerdamer.diff(grad[i]!, theta[j]!));
@@ -264,7 +276,15 @@ function sumNodes(nodes: MathNode[]): MathNode {
  * for these labels; `evaluate` checks that the data carry them). The traces are built as
  * expressions and differentiated directly. Throws for GELU (see MATHJS_GELU_SKIP_REASON).
  */
-export function deriveMathjsNetwork(shape: NetworkShape, activation: string, labels: ArrayLike<number>, reduction: Reduction, order: DerivationOrder = 3, block: Block = 'all'): SymbolicNetwork {
+export function deriveMathjsNetwork(
+  shape: NetworkShape,
+  activation: string,
+  labels: ArrayLike<number>,
+  reduction: Reduction,
+  order: DerivationOrder = 3,
+  block: Block = 'all',
+  loss: LossSpec = CROSS_ENTROPY_SPEC,
+): SymbolicNetwork {
   const started = performance.now();
   const formula = activationFormula(activation);
   if (/\berf\s*\(/.test(formula)) throw new Error(MATHJS_GELU_SKIP_REASON);
@@ -274,7 +294,7 @@ export function deriveMathjsNetwork(shape: NetworkShape, activation: string, lab
   const args = [...theta, ...dataSymbols.flat()];
   const P = theta.length;
   const kappa = reductionFactor(reduction, N);
-  const lossText = `${kappa}*(${Array.from({ length: N }, (_, n) => sampleLossExpression(shape, formula, labels[n]!, dataSymbols[n]!)).join('+')})`;
+  const lossText = `${kappa}*(${Array.from({ length: N }, (_, n) => sampleLossExpression(shape, formula, labels[n]!, dataSymbols[n]!, loss)).join('+')})`;
   const lossNode = math.parse(lossText);
   const grad = theta.map((t) => mathjsDerivative(lossNode, t));
   const hess: MathNode[] = [];

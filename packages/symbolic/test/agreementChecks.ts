@@ -5,6 +5,7 @@
 import { expect } from 'vitest';
 import { seededCase } from '@hsr/crosscheck/cases';
 import { boundGradient, denseHessian, hessianTraces, lossGradient, traceGradients, wolkowiczStyanBounds, type Activation, type Dataset, type Model } from '@hsr/numeric';
+import { CROSS_ENTROPY_SPEC, type LossSpec } from '../src/index.ts';
 import { ATOL_FLOOR, RTOL_VS_SYMBOLIC } from '@hsr/testkit';
 import { MATHJS_GELU_SKIP_REASON, deriveMathjsNetwork, deriveNerdamerNetwork, type DerivationOrder, type NetworkShape, type SymbolicQuantities } from '../src/index.ts';
 
@@ -12,8 +13,9 @@ import { MATHJS_GELU_SKIP_REASON, deriveMathjsNetwork, deriveNerdamerNetwork, ty
  * A generated point (crosscheck's seededCase): weights and biases ~ N(0, 0.8^2), inputs
  * ~ N(0, 1), labels uniform from the seed.
  */
-export function generatedPoint(shape: NetworkShape, activation: Activation, samples: number, seed: number): { model: Model; data: Dataset } {
-  return seededCase({ ...shape, activation, samples, seed }, { weights: { kind: 'normal', scale: 0.8 } });
+export function generatedPoint(shape: NetworkShape, activation: Activation, samples: number, seed: number, loss: LossSpec = CROSS_ENTROPY_SPEC): { model: Model; data: Dataset } {
+  const lossShape = loss.name === 'cross-entropy' ? {} : { loss: loss.name, labelSmoothing: loss.labelSmoothing };
+  return seededCase({ ...shape, activation, samples, seed, ...lossShape }, { weights: { kind: 'normal', scale: 0.8 } });
 }
 
 const TOL = { rtol: RTOL_VS_SYMBOLIC, atol: ATOL_FLOOR };
@@ -62,15 +64,23 @@ export function expectLegsAgree(a: SymbolicQuantities, b: SymbolicQuantities, or
 }
 
 /** Run nerdamer, mathjs (or record its skip) and numeric on one generated case. */
-export function runAgreement(shape: NetworkShape, activation: Activation, samples: number, seed: number, order: DerivationOrder, reduction: 'mean' | 'sum'): { mathjsSkipped: string | null } {
-  const { model, data } = generatedPoint(shape, activation, samples, seed);
-  const ner = deriveNerdamerNetwork(shape, activation, order, data.y).evaluate(model, data, reduction);
+export function runAgreement(
+  shape: NetworkShape,
+  activation: Activation,
+  samples: number,
+  seed: number,
+  order: DerivationOrder,
+  reduction: 'mean' | 'sum',
+  loss: LossSpec = CROSS_ENTROPY_SPEC,
+): { mathjsSkipped: string | null } {
+  const { model, data } = generatedPoint(shape, activation, samples, seed, loss);
+  const ner = deriveNerdamerNetwork(shape, activation, order, data.y, loss).evaluate(model, data, reduction);
   expectMatchesNumeric(ner, model, data, order, reduction);
   if (activation === 'gelu') {
     expect(() => deriveMathjsNetwork(shape, activation, data.y, reduction, order)).toThrow(MATHJS_GELU_SKIP_REASON);
     return { mathjsSkipped: MATHJS_GELU_SKIP_REASON };
   }
-  const mj = deriveMathjsNetwork(shape, activation, data.y, reduction, order).evaluate(model, data, reduction);
+  const mj = deriveMathjsNetwork(shape, activation, data.y, reduction, order, 'all', loss).evaluate(model, data, reduction);
   expectMatchesNumeric(mj, model, data, order, reduction);
   expectLegsAgree(ner, mj, order);
   return { mathjsSkipped: null };

@@ -6,8 +6,8 @@
  * that rewrite to account (numeric's hessianTrace tests) and to build the "g-term dropped"
  * mutant (crosscheck's mutant list). Cost O(N^2 (h^2 + c^2 + ch)) per call.
  */
-import { type ForwardPass, forwardPass, reductionScale, type SampleCurvature, sampleCurvature, type Dataset, type Model, type Variant } from '@hsr/numeric';
-import { gramMatrix, softmaxCovarianceInner } from '@hsr/numeric/internal';
+import { type ForwardPass, forwardPass, LOSSES, lossOf, reductionScale, type SampleCurvature, sampleCurvature, type Dataset, type Model, type Variant } from '@hsr/numeric';
+import { gramMatrix } from '@hsr/numeric/internal';
 
 /**
  * Gamma_{nm} (eq:gamma-nm) before the K^x factor: (1/2) of the cross block's contribution per
@@ -58,6 +58,8 @@ export function pairSumTraceH2(model: Model, data: Dataset, variant: Variant, gT
   const Kz = gramMatrix(fp.zt, N, fp.augmentedHiddenDim);
   const first = variant.block !== 'second';
   const second = variant.block !== 'first';
+  // <S_n, S_m> per pair (for cross-entropy the cancellation-free softmaxCovarianceInner).
+  const inner = LOSSES[lossOf(model)].curvatureInner;
   let t2 = 0;
   for (let n = 0; n < N; n++)
     for (let m = 0; m < N; m++) {
@@ -68,7 +70,7 @@ export function pairSumTraceH2(model: Model, data: Dataset, variant: Variant, gT
         for (let r = 0; r < h * h; r++) aa += sc.A[n * h * h + r]! * sc.A[m * h * h + r]!;
         t2 += kx * kx * aa;
       }
-      if (second) t2 += kz * kz * softmaxCovarianceInner(fp.p, n, m, c);
+      if (second) t2 += kz * kz * inner(fp.v, fp.p, n, m, c);
       if (first && second) t2 += 2 * kx * crossTerm(fp, sc, Kz, n, m, gTerm);
     }
   const kappa = reductionScale(variant.reduction, N);

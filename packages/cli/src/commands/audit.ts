@@ -11,9 +11,11 @@ import { SYMBOLIC_LIMITS as L } from '@hsr/crosscheck';
 import { auditCase, auditGenerated, type AuditReport } from '@hsr/crosscheck/symbolic';
 import { checkModelData, readDataFile, readModel, writeFileAtomic } from '@hsr/io';
 import { DEFAULT_CASE_NAME, DEFAULT_DATA_PATH, DEFAULT_MODEL_PATH } from '../defaults.ts';
+import { lossOf } from '@hsr/numeric';
 import { CheckFailed, parseNumber, parsePath, parseSeed, runAction, UsageError } from '../errors.ts';
 import { printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { addLossOptions, applyLossChoice, readLossChoice } from '../lossFlags.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 /** The table as printed: one row per quantity x leg. */
@@ -49,6 +51,7 @@ export function registerAudit(program: Command): void {
     .option('--json', 'print the table as one JSON object', false)
     .option('--write-docs <file>', 'also write the table as a docs JSON file {generatedBy, case, rows}');
   addVariantOptions(cmd);
+  addLossOptions(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -66,7 +69,11 @@ something to check.
 Examples:
   hsr audit
   hsr audit --model net.json --data train.csv --json
-  hsr audit --runs 50 --seed 7`,
+  hsr audit --runs 50 --seed 7
+  hsr audit --runs 20 --loss mse
+
+--runs draws every loss unless --loss names one (--label-smoothing is then not used: the
+generated label-smoothing cases draw their own eps).`,
   );
   cmd.action((opts) =>
     runAction(() => {
@@ -74,20 +81,23 @@ Examples:
       if (opts.runs !== undefined && opts.model !== undefined) throw new UsageError('--runs generates its own cases: give either --runs or --model/--data');
       if (opts.runs === undefined && cmd.getOptionValueSource('symbolicRuns') === 'cli') throw new UsageError('--symbolic-runs goes with --runs');
       const variant = readVariant(opts);
+      const lossChoice = readLossChoice(opts);
       let report: AuditReport;
       if (opts.runs !== undefined) {
         const runs = parseNumber('--runs', opts.runs, { integer: true, min: 1 });
         const seed = parseSeed('--seed', opts.seed);
         const symbolicRuns = parseNumber('--symbolic-runs', opts.symbolicRuns, { integer: true, min: 0 });
-        report = auditGenerated(runs, seed, {}, undefined, symbolicRuns);
+        if (lossChoice.labelSmoothing !== undefined) throw new UsageError('--label-smoothing: not with --runs (the generated label-smoothing cases draw their own eps)');
+        report = auditGenerated(runs, seed, lossChoice.loss ? { losses: [lossChoice.loss] } : {}, undefined, symbolicRuns);
       } else {
         const modelPath: string = opts.model === undefined ? DEFAULT_MODEL_PATH : parsePath('--model', opts.model);
         const dataPath: string = opts.data === undefined ? DEFAULT_DATA_PATH : parsePath('--data', opts.data);
-        const { model } = readModel(modelPath, { activation: opts.activation });
+        const { model } = applyLossChoice(readModel(modelPath, { activation: opts.activation }).model, lossChoice);
         const data = readDataFile(dataPath);
         checkModelData(model, modelPath, data, dataPath);
         const name = opts.model ? `${modelPath} on ${dataPath}` : DEFAULT_CASE_NAME;
-        const label = `${name} [${variant.reduction}/${variant.block}/${variant.curvature}], P = ${model.hiddenDim * (model.inputDim + (model.b ? 1 : 0)) + model.classes * (model.hiddenDim + (model.a ? 1 : 0))}, N = ${data.samples}`;
+        const lossTag = lossOf(model) === 'cross-entropy' ? '' : `${lossOf(model)}, `;
+        const label = `${name} [${lossTag}${variant.reduction}/${variant.block}/${variant.curvature}], P = ${model.hiddenDim * (model.inputDim + (model.b ? 1 : 0)) + model.classes * (model.hiddenDim + (model.a ? 1 : 0))}, N = ${data.samples}`;
         report = auditCase(model, data, variant, label);
       }
       if (opts.writeDocs) {

@@ -33,6 +33,7 @@ import { formatNumber, printJson, renderTable } from '../output.ts';
 import { TERMS } from '../programInfo.ts';
 import { loadCase, provenanceText, type Provenance } from '../provenance.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { addLossOptions } from '../lossFlags.ts';
 import { addComputeOptions, readComputeOptions, runClosedForm } from './computeOptions.ts';
 import { addHvpBudgetOptions, computeEstimatedBound, readHvpBudget, renderEstimatedBound } from './boundEstimate.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
@@ -170,6 +171,7 @@ export function registerBound(program: Command): void {
     .option('--exact', 'also form the dense Hessian: its exact extreme eigenvalues and traces, and each bound minus the eigenvalue it bounds', false)
     .option('--json', 'print exactly one JSON object', false);
   addVariantOptions(cmd);
+  addLossOptions(cmd);
   addHvpBudgetOptions(cmd);
   addComputeOptions(cmd);
   cmd.addHelpText(

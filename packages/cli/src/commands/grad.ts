@@ -16,6 +16,7 @@ import { printJson, renderTable } from '../output.ts';
 import { TERMS } from '../programInfo.ts';
 import { loadCase, provenanceText, type Provenance } from '../provenance.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { addLossOptions } from '../lossFlags.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 import { addComputeOptions, readComputeOptions, runClosedForm } from './computeOptions.ts';
 
@@ -83,6 +84,7 @@ export function registerGrad(program: Command): void {
     .option('--of <upper|lower|range>', 'which bound: lambda_max upper, lambda_min lower, or the spectral range', 'upper')
     .option('--json', 'print exactly one JSON object {"value", "gradient": {"W","b","V","a"}, "of", "variant", "model", "data"}', false);
   addVariantOptions(cmd);
+  addLossOptions(cmd);
   addComputeOptions(cmd);
   cmd.addHelpText(
     'after',

@@ -32,8 +32,10 @@ import {
   parameterCount,
   trainAsync,
   validateTrainingConfig,
+  DEFAULT_LABEL_SMOOTHING,
   type Activation,
   type Dataset,
+  type Loss,
   type ExperimentSeeds,
   type MetricsRecord,
   type TrainingConfig,
@@ -44,6 +46,7 @@ import { CheckFailed, parseChoice, parseNumber, parsePath, parseSeed, runAction,
 import { onForcedExit, stoppedExitCode, withInterrupt } from '../interrupt.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
+import { addLossOptions, readLossChoice } from '../lossFlags.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 /**
@@ -63,6 +66,9 @@ export interface TrainPlan {
   samples: number | null;
   hidden: number;
   activation: Activation;
+  /** --loss (absent: cross-entropy) and --label-smoothing (label-smoothing only; default 0.1). */
+  loss?: Loss;
+  labelSmoothing?: number;
   bias: boolean;
   standardize: boolean;
   testFraction: number;
@@ -110,6 +116,9 @@ export function planTraining(opts: Record<string, unknown>): TrainPlan {
   const method = parseChoice('--method', str('method'), TRAINING_METHODS);
   const optimizer = parseChoice('--optimizer', str('optimizer'), OPTIMIZER_NAMES);
   const activation = parseChoice('--activation', str('activation'), ACTIVATION_NAMES);
+  const lossChoice = readLossChoice(opts as { loss?: string; labelSmoothing?: string });
+  if (lossChoice.labelSmoothing !== undefined && lossChoice.loss !== 'label-smoothing')
+    throw new UsageError(`--label-smoothing: applies to --loss label-smoothing only (the loss is ${lossChoice.loss ?? 'cross-entropy'})`);
   const hidden = opts.hidden === undefined ? (mnist ? MNIST_DEFAULT_HIDDEN : DEFAULT_HIDDEN) : parseNumber('--hidden', str('hidden'), { integer: true, min: 1 });
   const epochs = parseNumber('--epochs', str('epochs'), { integer: true, min: 1, max: MAX_EPOCHS });
   const seed = parseSeed('--seed', str('seed'));
@@ -143,6 +152,8 @@ export function planTraining(opts: Record<string, unknown>): TrainPlan {
     samples,
     hidden,
     activation,
+    ...(lossChoice.loss !== undefined && lossChoice.loss !== 'cross-entropy' ? { loss: lossChoice.loss } : {}),
+    ...(lossChoice.loss === 'label-smoothing' ? { labelSmoothing: lossChoice.labelSmoothing ?? DEFAULT_LABEL_SMOOTHING } : {}),
     bias: opts.bias !== false,
     // MNIST pixels are already in [0, 1]; z-scoring them divides pixels that are almost always 0
     // by a tiny sd, so a test digit with ink there gets inputs in the hundreds (measured: 1000
@@ -298,7 +309,7 @@ async function trainInto(folder: OutputFolder, plan: TrainPlan, io: { signal: Ab
       testFraction: plan.testFraction,
       standardize: plan.standardize,
     },
-    model: { activation: plan.activation, hidden: plan.hidden, bias: plan.bias, parameters },
+    model: { activation: plan.activation, loss: plan.loss ?? 'cross-entropy', ...(plan.labelSmoothing !== undefined ? { labelSmoothing: plan.labelSmoothing } : {}), hidden: plan.hidden, bias: plan.bias, parameters },
     training: plan.config,
     seeds: { seed: plan.seed, ...seeds },
     weightDecay: 'decoupled',
@@ -396,6 +407,7 @@ export function registerTrain(program: Command): void {
     .option('--force', 'replace a non-empty --out folder (the old one is removed once the new run is complete)', false)
     .option('--json', 'print one JSON summary on stdout (progress still goes to stderr)', false);
   addVariantOptions(cmd);
+  addLossOptions(cmd);
   cmd.addHelpText(
     'after',
     `

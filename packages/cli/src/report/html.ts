@@ -249,7 +249,7 @@ export function renderReportHtml(page: ReportPage): string {
   sections.push(`<h1>Does HSR do what the paper says? A reproduction</h1>
 <p class="meta">${escapeHtml(`${results.protocol.name} protocol: ${methods.join(', ')} on ${studyNames.join(', ')}; seeds ${results.protocol.seeds.join(', ')}; ${runs} evaluation runs, ${sweepRuns} sweep runs and ${escapeRuns} escape runs in ${results.seconds.toFixed(1)} s (${env.node}, ${env.platform}, ${env.cpus} CPUs, load average ${env.loadAverage.join(' ')} at the end).`)}<br>
 Reproduce with <code>${escapeHtml(command)}</code>. Every number on this page is in <a href="results.json">results.json</a>.</p>
-<p class="summary" id="summary-sentence">${escapeHtml(claims.sentence)}</p>`);
+<p class="summary" id="summary-sentence">${escapeHtml(claims.sentence)}</p>${(claims.byLoss ?? []).map((l) => `\n<p class="summary" id="summary-${escapeHtml(l.loss)}">${escapeHtml(`Per loss, ${l.sentence}`)}</p>`).join('')}`);
   if (results.status === 'aborted') sections.push(`<p class="notice">This run was interrupted: the report covers only the runs that finished.</p>`);
   if (diverged.length) sections.push(`<p class="notice">Runs that stopped early (counted as missing in the verdicts):<br>${diverged.map(escapeHtml).join('<br>')}</p>`);
 

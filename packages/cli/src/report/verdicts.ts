@@ -32,7 +32,7 @@
  * Pure functions, no I/O. Verified by packages/cli/test/report/verdicts.test.ts on synthetic
  * results where a claim holds, fails and is inconclusive, and statistics.test.ts.
  */
-import type { MetricsRecord, TrainingMethod } from '@hsr/numeric';
+import type { Loss, MetricsRecord, TrainingMethod } from '@hsr/numeric';
 import { finalRecord, runsOf, seedsOf, type ReproductionResults, type RunResult, type StudyResult } from './results.ts';
 import { holmAdjust, pairedTTest, signFlipTest } from './statistics.ts';
 
@@ -162,6 +162,18 @@ export interface ClaimsSummary {
   readonly rowTests: number;
   /** One sentence: what the data support, what they contradict, what they cannot tell. */
   readonly sentence: string;
+  /**
+   * With studies of more than one loss: the same pooled tests over each loss's studies alone
+   * (its own Holm family), so the report says whether each claim carries over to that loss.
+   */
+  readonly byLoss?: readonly LossVerdicts[];
+}
+
+/** The pooled verdicts over one loss's studies. */
+export interface LossVerdicts {
+  readonly loss: Loss;
+  readonly sentence: string;
+  readonly rows: readonly { readonly claimId: string; readonly method: TrainingMethod; readonly pooled: PooledVerdict }[];
 }
 
 const fmt = (x: number): string => {
@@ -487,7 +499,15 @@ export function evaluateClaims(results: ReproductionResults, claims: readonly Cl
       counts,
     };
   });
-  return { rows, alpha: ALPHA, cellTests, rowTests, sentence: summarySentence(rows, results) };
+  const losses = [...new Set(results.studies.map((s) => s.study.model.loss))];
+  const byLoss =
+    losses.length > 1
+      ? losses.map((loss) => {
+          const one = evaluateClaims({ ...results, studies: results.studies.filter((s) => s.study.model.loss === loss) }, claims, methods);
+          return { loss, sentence: `${loss}: ${one.sentence}`, rows: one.rows.map((r) => ({ claimId: r.claimId, method: r.method, pooled: r.pooled })) };
+        })
+      : undefined;
+  return { rows, alpha: ALPHA, cellTests, rowTests, sentence: summarySentence(rows, results), ...(byLoss ? { byLoss } : {}) };
 }
 
 /** "hsr-step lowers λmax at the end and costs no accuracy, and that hsr-penalty ..." grouped by method. */
@@ -506,7 +526,11 @@ export function summarySentence(rows: readonly ClaimRow[], results: Pick<Reprodu
   if (of('does not hold').length) parts.push(`contradict that ${listOf(of('does not hold'), 'that')}`);
   if (of('inconclusive').length) parts.push(`cannot tell whether ${listOf(of('inconclusive'), 'whether')}`);
   const seeds = new Set(results.studies.flatMap((s) => s.runs.map((r) => r.seed))).size;
-  const head = `Pooled over ${results.studies.length} data set${results.studies.length === 1 ? '' : 's'} × ${seeds} seed${seeds === 1 ? '' : 's'} (Holm over ${rows.filter((r) => !Number.isNaN(r.pooled.p)).length} claims, α = ${ALPHA}), these runs`;
+  // Studies are data sets x rows of the model table (one row per loss).
+  const losses = [...new Set(results.studies.map((s) => s.study.model.loss))];
+  const datasets = results.studies.filter((s) => s.study.model.loss === losses[0]).length;
+  const over = `${datasets} data set${datasets === 1 ? '' : 's'}${losses.length > 1 ? ` × ${losses.length} losses (${losses.join(', ')})` : ''}`;
+  const head = `Pooled over ${over} × ${seeds} seed${seeds === 1 ? '' : 's'} (Holm over ${rows.filter((r) => !Number.isNaN(r.pooled.p)).length} claims, α = ${ALPHA}), these runs`;
   if (parts.length === 0) return `${head} have no data for any claim.`;
   const body = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')}, and ${parts.at(-1)}`;
   return `${head} ${body}.`;

@@ -28,7 +28,7 @@ describe('hsr grad', () => {
     const r = await run(['--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(['value', 'gradient', 'of', 'model', 'data', 'variant']);
+    expect(Object.keys(doc)).toEqual(['value', 'gradient', 'of', 'model', 'data', 'variant', 'loss']);
     expect([doc.of, doc.model.bundled, doc.model.format, doc.data.samples]).toEqual(['upper', true, 'json', 150]);
     expect(doc.variant).toEqual(DEFAULT_VARIANT);
     expect(Object.keys(doc.gradient)).toEqual(['W', 'b', 'V', 'a']);

@@ -28,13 +28,16 @@ describe('planReproduction', () => {
   it('uses the quick protocol with --quick and the full one otherwise', () => {
     const quick = planReproduction({ quick: true });
     expect(quick.protocol.name).toBe('quick');
-    expect(quick.protocol.studies.map((d) => d.id)).toEqual(['iris', 'blobs', 'moons', 'wine']);
+    // Every data set with cross-entropy (named after the data set), then with mse.
+    expect(quick.protocol.studies.map((d) => d.id)).toEqual(['iris', 'blobs', 'moons', 'wine', 'iris/tanh8-mse', 'blobs/tanh8-mse', 'moons/tanh8-mse', 'wine/tanh8-mse']);
+    expect(quick.protocol.studies.map((d) => d.model.loss)).toEqual([...Array(4).fill('cross-entropy'), ...Array(4).fill('mse')]);
     expect(quick.protocol.seeds).toHaveLength(QUICK_SEEDS);
     expect(QUICK_SEEDS).toBeGreaterThanOrEqual(5);
     expect(quick.protocol.sweep?.budget).toBe(QUICK_SWEEP.budget);
     expect(quick.out).toBe(DEFAULT_REPORT_DIR);
     const full = planReproduction({});
-    expect(full.protocol.studies.map((d) => d.id)).toEqual(['iris', 'blobs', 'moons', 'wine', 'breast-cancer', 'digits', 'mnist-1000-pca20']);
+    expect(full.protocol.studies.filter((d) => d.model.loss === 'cross-entropy').map((d) => d.id)).toEqual(['iris', 'blobs', 'moons', 'wine', 'breast-cancer', 'digits', 'mnist-1000-pca20']);
+    expect(full.protocol.studies.filter((d) => d.model.loss === 'mse')).toHaveLength(7);
     expect(full.protocol.seeds).toHaveLength(FULL_SEEDS);
     expect(FULL_SEEDS).toBeGreaterThanOrEqual(10);
     expect(full.protocol).toEqual(protocolFor('full'));
@@ -55,11 +58,19 @@ describe('planReproduction', () => {
   });
 
   it('accepts mnist and says --no-sweep in the command', () => {
-    const plan = planReproduction({ datasets: 'iris,mnist', sweep: false, quick: true });
+    const plan = planReproduction({ datasets: 'iris,mnist', sweep: false, quick: true, loss: 'cross-entropy' });
     expect(plan.protocol.studies.map((s) => s.id)).toEqual(['iris', 'mnist-1000-pca20']);
     expect(plan.protocol.sweep).toBeNull();
     expect(plan.protocol.name).toBe('custom');
-    expect(plan.command).toBe('hsr reproduce --quick --datasets iris,mnist --no-sweep');
+    expect(plan.command).toBe('hsr reproduce --quick --datasets iris,mnist --no-sweep --loss cross-entropy');
+  });
+
+  it('--loss picks rows of the model table, and an unknown or absent loss is refused', () => {
+    const mse = planReproduction({ quick: true, loss: 'mse' });
+    expect(mse.protocol.studies.map((s) => s.id)).toEqual(['iris/tanh8-mse', 'blobs/tanh8-mse', 'moons/tanh8-mse', 'wine/tanh8-mse']);
+    expect(mse.protocol.name).toBe('custom');
+    expect(mse.command).toBe('hsr reproduce --quick --loss mse');
+    expect(() => planReproduction({ quick: true, loss: 'label-smoothing' })).toThrow('--loss: expected one of cross-entropy, mse, got "label-smoothing"');
   });
 
   const bad: [string[], RegExp][] = [
@@ -200,9 +211,15 @@ describe('hsr reproduce', () => {
     expect(results.command).toBe('hsr reproduce --seeds 2 --datasets iris --epochs 2');
     expect(results.claims.rows[0].pooled).toHaveProperty('pAdjusted');
     expect(r.stdout).toMatch(/^negative-mass +hsr-step/m);
-    expect(r.stdout).toMatch(/^Pooled over 1 data set × 2 seeds/m);
+    expect(r.stdout).toMatch(/^Pooled over 1 data set × 2 losses \(cross-entropy, mse\) × 2 seeds/m);
+    // and each loss's own pooled verdicts (its own Holm family), in the text and on the page
+    expect(r.stdout).toMatch(/^Per loss, cross-entropy: Pooled over 1 data set × 2 seeds/m);
+    expect(r.stdout).toMatch(/^Per loss, mse: Pooled over 1 data set × 2 seeds/m);
+    expect(readFileSync(index, 'utf8')).toContain('id="summary-mse"');
+    expect(results.claims.byLoss.map((l: { loss: string }) => l.loss)).toEqual(['cross-entropy', 'mse']);
     // Not a TTY here: one plain progress line per evaluation run on stderr, and the sweep's choices.
-    expect(r.stderr.match(/^\[\d+\/8\] iris /gm)).toHaveLength(8);
+    expect(r.stderr.match(/^\[\d+\/16\] iris /gm)).toHaveLength(8);
+    expect(r.stderr.match(/^\[\d+\/16\] iris\/tanh8-mse /gm)).toHaveLength(8);
     expect(r.stderr.match(/^iris seed \d: chose plain lr /gm)).toHaveLength(2);
   });
 

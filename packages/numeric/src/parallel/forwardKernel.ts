@@ -6,7 +6,7 @@
  * as U = 1 b^T + X W^T and V-logits = 1 a^T + Z V^T, each entry accumulated from the bias with
  * j ascending, which is exactly network.ts's loop order (s = b_i; s += W_ij x_nj), and
  * multiplication commutes exactly, so every field is bit-identical to `forwardPass`
- * (`parallel/forwardKernel.test.ts`). The activation, the log-sum-exp and the softmax are
+ * (`parallel/forwardKernel.test.ts`). The activation and the loss (log-sum-exp, softmax, g) are
  * network.ts's own code path, run on the rows computed here.
  *
  * Why it exists: at 784-128-10 the JavaScript products of forwardPass take ~25 ms per 128
@@ -14,14 +14,14 @@
  * Cost N(hd + ch) multiply-adds plus N(h + c) activation and exponential evaluations.
  */
 import { ACTIVATIONS } from '../activations.ts';
-import { type ForwardPass, softmaxCrossEntropy } from '../network.ts';
+import { type ForwardPass, lossForward } from '../network.ts';
 import { augmentedHiddenDim, augmentedInputDim } from '../parameters.ts';
 import type { Dataset, Model } from '../types.ts';
 import { arenaAlloc, arenaMark, arenaRelease } from './arena.ts';
 import { gemm } from './kernels.ts';
 
 /** Fields of a ForwardPass that a caller may supply storage for (e.g. arena views). */
-export type ForwardStorage = Partial<Record<'xt' | 'zt' | 'd1' | 'd2' | 'd3' | 'p' | 'g', Float64Array>>;
+export type ForwardStorage = Partial<Record<'xt' | 'zt' | 'd1' | 'd2' | 'd3' | 'v' | 'p' | 'g', Float64Array>>;
 
 /**
  * forwardPass(model, data), bit for bit, with the products on the gemm kernel. Fields given in
@@ -40,7 +40,7 @@ export function forwardPassGemm(model: Model, data: Dataset, storage: ForwardSto
   const d1 = storage.d1 ?? new Float64Array(N * h);
   const d2 = storage.d2 ?? new Float64Array(N * h);
   const d3 = storage.d3 ?? new Float64Array(N * h);
-  const v = new Float64Array(N * c);
+  const v = storage.v ?? new Float64Array(N * c);
   const p = storage.p ?? new Float64Array(N * c);
   const g = storage.g ?? new Float64Array(N * c);
   const losses = new Float64Array(N);
@@ -78,6 +78,7 @@ export function forwardPassGemm(model: Model, data: Dataset, storage: ForwardSto
   } finally {
     arenaRelease(mark);
   }
-  for (let n = 0; n < N; n++) softmaxCrossEntropy(v, n, c, data.y[n]!, p, g, losses);
+  const forwardLoss = lossForward(model);
+  for (let n = 0; n < N; n++) forwardLoss(v, n, c, data.y[n]!, p, g, losses);
   return { samples: N, inputDim: d, hiddenDim: h, classes: c, augmentedInputDim: dt, augmentedHiddenDim: ht, xt, u, zt, d1, d2, d3, v, p, g, losses };
 }

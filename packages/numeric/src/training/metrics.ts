@@ -31,11 +31,12 @@ export const METRICS_MAX_EXACT_PARAMETERS = 1500;
 
 /**
  * Relative threshold below which an eigenvalue counts as negative: lambda < -1e-10 max|lambda|.
- * The cross-entropy Hessian has exact zero eigenvalues (softmax is invariant to adding one
- * vector to every row of [V | a], so at least h~ null directions), which the assembly and the
- * O(P^3) solver return as +-(P eps max|lambda|) ~ 1e-13 relative noise; counting those as
- * negative would report spurious saddles. 1e-10 is three orders above that noise and well
- * below any genuine negative curvature we report on.
+ * The Hessian has exact zero eigenvalues — for the softmax losses (cross-entropy, label
+ * smoothing) S_n 1 = 0, so adding one vector to every row of [V | a] changes nothing: at least
+ * h~ null directions; for any loss J^T S J has rank <= N c (docs/mathematics.md §8) — which the
+ * assembly and the O(P^3) solver return as +-(P eps max|lambda|) ~ 1e-13 relative noise; counting
+ * those as negative would report spurious saddles. 1e-10 is three orders above that noise and
+ * well below any genuine negative curvature we report on.
  */
 export const NEGATIVE_EIGENVALUE_RTOL = 1e-10;
 
@@ -107,7 +108,7 @@ export interface MetricsContext {
   maxExactParameters?: number;
 }
 
-/** Mean cross-entropy over a data set (the training objective's own reduction). */
+/** Mean loss over a data set (the model's loss; the training objective's own reduction). */
 function meanLoss(fpLosses: Float64Array): number {
   let s = 0;
   for (let i = 0; i < fpLosses.length; i++) s += fpLosses[i]!;

@@ -4,7 +4,8 @@
  * Gauss–Newton matrix from the logits' Jacobian, eigenvalues by torch.linalg.eigvalsh, and
  * gradients of T1, T2 and the WS bounds by autograd through the Hessian). The fixtures cover
  * every activation, biases on/off, mean/sum, every block, Hessian and Gauss–Newton, c = 2..4,
- * saturated and tiny weights, N = 1, near-orthogonal inputs and P = 1; see
+ * saturated and tiny weights, N = 1, near-orthogonal inputs and P = 1, and every loss (the
+ * model's "loss" field: each non-default loss on every activation and the variants); see
  * fixtures/index.json. Regenerate with `pnpm fixtures`; this test never needs Python.
  *
  * The functions are imported statically: a renamed export fails to compile, it cannot turn a
@@ -95,6 +96,17 @@ describe('golden fixtures: the set itself', () => {
     expect(seen((f) => f.model.b !== undefined)).toEqual(new Set([true, false]));
     expect(seen((f) => f.model.V.length)).toEqual(new Set([2, 3, 4]));
     expect(fixtures.some((f) => f.data.X.length === 1)).toBe(true);
+  });
+
+  test('every loss x activation is covered, each loss with both curvatures and the second block', () => {
+    const lossOf = (f: Fixture) => f.model.loss ?? 'cross-entropy';
+    for (const loss of numeric.LOSS_NAMES) {
+      const mine = fixtures.filter((f) => lossOf(f) === loss);
+      expect(new Set(mine.map((f) => f.model.activation)), loss).toEqual(new Set(numeric.ACTIVATION_NAMES));
+      expect(new Set(mine.map((f) => f.variant.curvature)), loss).toEqual(new Set(['hessian', 'gauss-newton']));
+      expect(new Set(mine.map((f) => f.variant.block)), loss).toEqual(new Set(['all', 'first', 'second']));
+    }
+    expect(fixtures.some((f) => f.model.labelSmoothing !== undefined && f.model.labelSmoothing !== numeric.DEFAULT_LABEL_SMOOTHING)).toBe(true);
   });
 });
 
