@@ -123,3 +123,5 @@ export { CROSS_ENTROPY_LOSS } from './deep/outputLoss.ts';
 export type { DeepForwardPass } from './deep/forward.ts';
 export { deepForwardPass, deepLoss, deepLossGradient } from './deep/forward.ts';
 export { deepDenseHessian } from './deep/hessian.ts';
+export type { DeepHessianTraces } from './deep/traces.ts';
+export { deepHessianTraces } from './deep/traces.ts';

@@ -3,7 +3,7 @@
  * on the project's one gemm kernel (parallel/kernels.ts: WebAssembly SIMD, the textbook
  * summation order, so results do not depend on how a product is split).
  */
-import { gemm } from '../parallel/kernels.ts';
+import { gemm, rowDotProducts } from '../parallel/kernels.ts';
 
 /** A^T of an r x c matrix (c x r). */
 export function transpose(A: Float64Array, r: number, c: number, aOff = 0): Float64Array {
@@ -24,9 +24,11 @@ export function matmulAdd(A: Float64Array, aOff: number, B: Float64Array, bOff: 
   gemm(A, aOff, K, B, bOff, N, C, cOff, N, M, N, K);
 }
 
-/** The N x N Gram matrix X X^T of N rows of width w. O(N^2 w). */
+/** The N x N Gram matrix X X^T of N rows of width w (upper triangle, mirrored exactly). O(N^2 w / 2). */
 export function gram(X: Float64Array, N: number, w: number): Float64Array {
-  return matmul(X, transpose(X, N, w), N, w, N);
+  const K = new Float64Array(N * N);
+  rowDotProducts(X, X, K, N, N, w, 0, N, true);
+  return K;
 }
 
 /** sum_{nm} A_nm B_nm (C_nm ...): the entrywise product of equal-size arrays, summed. */
