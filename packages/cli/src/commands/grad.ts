@@ -18,6 +18,7 @@ import { loadCase, provenanceText, type Provenance } from '../provenance.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 import { addComputeOptions, readComputeOptions, runClosedForm } from './computeOptions.ts';
+import { isLayeredModelFile, layeredGradient, loadLayeredCaseForGradient } from './layeredCase.ts';
 
 export interface GradReport {
   value: number;
@@ -109,11 +110,14 @@ Examples:
       const variant = readVariant(opts);
       const of = parseChoice('--of', opts.of, BOUND_KINDS);
       const compute = readComputeOptions(opts);
-      const { model, data, provenance } = loadCase(opts, variant);
+      const layered = isLayeredModelFile(opts.model);
+      const { model, data, provenance } = layered ? loadLayeredCaseForGradient(opts, variant) : loadCase(opts, variant);
       const report = runClosedForm('hsr grad', compute, 'gradients', { model, data, variant, provenance }, (options) => computeGradReport(model, data, variant, of, options));
       if (report === null) return;
       checkOutputsFinite({ 'the bound': report.value, 'its gradient': Object.values(report.gradient).flat(2) as number[] }, model, provenance.model.file, data, provenance.data.file);
-      if (opts.json) printJson({ ...report, of, ...provenance } satisfies GradOutput);
+      // A layered file gets its gradient back in its own shape: {"value", "layers": [{"W", "b"?}, ...]}.
+      if (opts.json && layered) printJson({ value: report.value, layers: layeredGradient(report), ...(report.degenerate ? { degenerate: true } : {}), of, ...provenance });
+      else if (opts.json) printJson({ ...report, of, ...provenance } satisfies GradOutput);
       else process.stdout.write(renderGradReport(report, of, provenanceText(provenance), model, variant));
     }),
   );

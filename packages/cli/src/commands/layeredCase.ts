@@ -1,0 +1,149 @@
+/**
+ * Models of any depth in `hsr bound` and `hsr grad`: the layered model file
+ * {"activation", "activations"?, "layers": [{"W", "b"?}, ...]} and `--layers 1,3` (1-based)
+ * for a block of layers. `bound` computes the closed-form T1, T2 and the five bounds of any
+ * depth (numeric's deep/traces.ts) and, with --exact, the dense deep Hessian's spectrum; `grad`
+ * takes a layered file of two layers as the three-layer network it is, and refuses deeper ones
+ * in one line (the deep bound gradient is not implemented yet).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { checkDataRange, InputError, MAX_INPUT_BYTES, readDataFile, readLayeredModel } from '@hsr/io';
+import {
+  checkLayerSet,
+  type Dataset,
+  deepDenseHessian,
+  deepHessianTraces,
+  type DeepVariant,
+  depthOf,
+  type LayeredModel,
+  type ParameterShapes,
+  layersOfBlock,
+  layerWidths,
+  modelFromLayered,
+  symmetricEigenvalues,
+  type Variant,
+} from '@hsr/numeric';
+import { DEFAULT_DATA_PATH } from '../defaults.ts';
+import { parsePath, UsageError } from '../errors.ts';
+import { formatNumber } from '../output.ts';
+import type { LoadedCase } from '../provenance.ts';
+import { type BoundReport, boundReportFromTraces, exactSpectrumOf, MAX_EXACT_PARAMETERS } from './bound.ts';
+
+/** `--layers <list>` on a command. */
+export function addLayersOption(cmd: Command): Command {
+  return cmd.option('--layers <list>', 'the layers the Hessian covers, 1-based and comma-separated (e.g. 1,3), for a model of any depth (default: all)');
+}
+
+/** Whether a --model file is a layered model JSON (top-level "layers"); any read problem is left to the normal reader. */
+export function isLayeredModelFile(path: string | undefined): boolean {
+  if (path === undefined || /\.safetensors$/i.test(path)) return false;
+  try {
+    if (statSync(path).size > MAX_INPUT_BYTES) return false;
+    const doc = JSON.parse(readFileSync(path, 'utf8').replace(/^\ufeff/, '')) as unknown;
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) && Object.hasOwn(doc, 'layers');
+  } catch {
+    return false;
+  }
+}
+
+/** --layers 1,3 as 0-based layer indices, checked against the model. */
+export function parseLayers(text: string, model: LayeredModel): number[] {
+  const L = depthOf(model);
+  const items = text.split(',').map((s) => s.trim());
+  const layers = items.map((item) => {
+    if (!/^\d+$/.test(item)) throw new UsageError(`--layers: "${item}" is not a layer number (expected 1-based numbers like 1,3 for a model with layers 1..${L})`);
+    return Number(item) - 1;
+  });
+  try {
+    return checkLayerSet(model, layers);
+  } catch (error) {
+    throw new UsageError(`--layers: ${(error as Error).message}`);
+  }
+}
+
+/** The deep variant from --reduction/--block/--curvature and --layers; --block first|second beyond two layers gets a hint toward --layers. */
+export function readDeepVariant(variant: Variant, layersText: string | undefined, model: LayeredModel): DeepVariant {
+  const L = depthOf(model);
+  if (layersText !== undefined && variant.block !== 'all') throw new UsageError('--layers: not with --block first|second (say the layers with --layers alone)');
+  if (variant.block !== 'all' && L > 2) {
+    throw new UsageError(`--block ${variant.block}: means a layer of a two-layer model; this model has ${L} layers: use --layers ${variant.block === 'first' ? 1 : L} (or any list, e.g. --layers 1,${L})`);
+  }
+  const layers = layersText === undefined ? layersOfBlock(model, variant.block) : parseLayers(layersText, model);
+  return { reduction: variant.reduction, curvature: variant.curvature, layers };
+}
+
+/** Read a layered --model and its --data, checking they fit (features, labels, input range). */
+export function loadLayeredCase(opts: { model?: string; data?: string; activation?: string }): { model: LayeredModel; data: Dataset; modelPath: string; dataPath: string } {
+  if (opts.model === undefined) throw new UsageError('--layers: needs --model (the bundled Iris network has two layers: use --block)');
+  if (opts.data === undefined) throw new UsageError('--model and --data go together (or give neither for the bundled Iris case)');
+  const modelPath = parsePath('--model', opts.model);
+  const dataPath = parsePath('--data', opts.data ?? DEFAULT_DATA_PATH);
+  const model = readLayeredModel(modelPath, { activation: opts.activation });
+  const data = readDataFile(dataPath);
+  const widths = layerWidths(model);
+  const d = widths[0]!;
+  const c = widths[widths.length - 1]!;
+  if (data.features !== d) throw new InputError(dataPath, { kind: 'field', field: 'X' }, `has ${data.features} features per sample, but ${modelPath} expects d = ${d} (the columns of layers[0].W)`);
+  for (let n = 0; n < data.samples; n++) {
+    if (data.y[n]! >= c) throw new InputError(dataPath, { kind: 'field', field: `y[${n}]` }, `label ${data.y[n]} is out of range 0..${c - 1} (${modelPath} has c = ${c} classes)`);
+  }
+  checkDataRange(data, dataPath, model.layers[0]!.b !== null);
+  return { model, data, modelPath, dataPath };
+}
+
+/** T1, T2, the five bounds and (with exact) the dense deep spectrum, as `hsr bound` reports them. */
+export function computeLayeredBoundReport(model: LayeredModel, data: Dataset, variant: DeepVariant, exact: boolean): BoundReport {
+  const t = deepHessianTraces(model, data, variant);
+  const report = boundReportFromTraces(t.traceH, t.traceH2, t.parameters, data.samples);
+  if (exact) {
+    if (t.parameters > MAX_EXACT_PARAMETERS) {
+      throw new UsageError(`--exact: P = ${t.parameters} is above ${MAX_EXACT_PARAMETERS}; the dense Hessian would need ${formatNumber((t.parameters ** 2 * 8) / 2 ** 20)} MiB and an O(P^3) solve`);
+    }
+    const H = deepDenseHessian(model, data, variant);
+    report.exact = exactSpectrumOf(report, H, symmetricEigenvalues(H));
+  }
+  return report;
+}
+
+/** What `hsr bound --json` says about a layered model, beside the report. */
+export function layeredProvenance(model: LayeredModel, modelPath: string, dataPath: string, data: Dataset, variant: DeepVariant) {
+  return {
+    model: { file: modelPath, format: 'json', storage: 'float64', widenedFromFloat32: false, widths: layerWidths(model), activations: [...model.activations], activationFrom: 'file', bundled: false },
+    data: { file: dataPath, bundled: false, samples: data.samples },
+    variant: { reduction: variant.reduction, curvature: variant.curvature, layers: variant.layers.map((l) => l + 1) },
+  };
+}
+
+/** The header lines of the text output for a layered model. */
+export function layeredProvenanceText(p: ReturnType<typeof layeredProvenance>): string {
+  const matrix = p.variant.curvature === 'hessian' ? 'the Hessian' : 'the Gauss-Newton matrix J^T S J';
+  return `model:   ${p.model.file} (json, layers ${p.model.widths.join('-')}, activations ${p.model.activations.join(', ')})\ndata:    ${p.data.file} (${p.data.samples} samples)\nvariant: ${matrix} of the ${p.variant.reduction} loss over layers ${p.variant.layers.join(',')} (--reduction ${p.variant.reduction} --layers ${p.variant.layers.join(',')} --curvature ${p.variant.curvature})\n`;
+}
+
+/** `hsr grad` on a layered file: two layers are the three-layer network; deeper ones are refused in one line. */
+export function loadLayeredCaseForGradient(opts: { model?: string; data?: string; activation?: string }, variant: Variant): LoadedCase {
+  const { model, data, modelPath, dataPath } = loadLayeredCase(opts);
+  const two = modelFromLayered(model);
+  if (two === null) {
+    throw new UsageError(`${modelPath}: the bound gradient of a ${depthOf(model)}-layer network is not implemented yet (hsr grad takes two-layer models; hsr bound takes any depth)`);
+  }
+  return {
+    model: two,
+    data,
+    provenance: {
+      model: { file: modelPath, format: 'json', storage: 'float64', widenedFromFloat32: false, activation: two.activation, activationFrom: 'file', bundled: false },
+      data: { file: dataPath, bundled: false, samples: data.samples },
+      variant,
+    },
+  };
+}
+
+/** A two-layer gradient report in the layered file's shape: one {W, b?} per layer. */
+export function layeredGradient(report: { gradient: ParameterShapes<number> }): { W: number[][]; b?: number[] }[] {
+  const g = report.gradient;
+  return [
+    { W: g.W, ...(g.b ? { b: g.b } : {}) },
+    { W: g.V, ...(g.a ? { b: g.a } : {}) },
+  ];
+}
