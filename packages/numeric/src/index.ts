@@ -125,3 +125,4 @@ export { deepForwardPass, deepLoss, deepLossGradient } from './deep/forward.ts';
 export { deepDenseHessian } from './deep/hessian.ts';
 export type { DeepHessianTraces } from './deep/traces.ts';
 export { deepHessianTraces } from './deep/traces.ts';
+export { deepBoundGradient, deepTraceGradients } from './deep/traceGradient.ts';

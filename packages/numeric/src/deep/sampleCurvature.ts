@@ -34,10 +34,16 @@ export interface DeepSampleCurvature {
   readonly G: readonly (readonly (Float64Array | null)[])[];
   /** X[l][l'] (l > l'): N x m_l x m_{l'}; null where not needed. */
   readonly X: readonly (readonly (Float64Array | null)[])[];
+  /**
+   * With `keepChain`, G[l][l'] and F[l][l'] = \partial u^l/\partial u^{l'} (N x m_l x m_{l'}) for
+   * every l' in the block and l' < l <= the block's top layer (the reverse sweep of
+   * deep/traceGradient.ts walks the whole chain); otherwise F is all null.
+   */
+  readonly F: readonly (readonly (Float64Array | null)[])[];
 }
 
 /** Whether the Hessian of kappa sum_n l(v_n) or its Gauss–Newton part; the scale kappa is applied by the callers. */
-export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, curvature: Curvature, layers: readonly number[], loss: OutputLoss = CROSS_ENTROPY_LOSS): DeepSampleCurvature {
+export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, curvature: Curvature, layers: readonly number[], loss: OutputLoss = CROSS_ENTROPY_LOSS, keepChain = false): DeepSampleCurvature {
   const L = fp.depth;
   const N = fp.samples;
   const c = model.layers[L - 1]!.outputs;
@@ -86,12 +92,15 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
   }
   const G: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
   const X: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
+  const Fs: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
   const inBlock = new Set(layers);
+  // Nothing above the block's top layer is used.
+  const top = Math.max(...layers);
   for (const lp of layers) {
     const mq = model.layers[lp]!.outputs;
     // F^{lp, lp} = I; walk up: G^{l,lp} = D^{l-1} F^{l-1,lp}, F^{l,lp} = W_l G^{l,lp}.
     let F: Float64Array | null = null;
-    for (let l = lp + 1; l < L; l++) {
+    for (let l = lp + 1; l <= top; l++) {
       const layer = model.layers[l]!;
       const n_ = layer.inputs;
       const m = layer.outputs;
@@ -107,6 +116,10 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
       }
       const Fl = new Float64Array(N * m * mq);
       for (let n = 0; n < N; n++) matmulAdd(layer.W, 0, Gl, n * n_ * mq, Fl, n * m * mq, m, n_, mq);
+      if (keepChain) {
+        G[l]![lp] = Gl;
+        Fs[l]![lp] = Fl;
+      }
       if (inBlock.has(l)) {
         G[l]![lp] = Gl;
         const Xl = new Float64Array(N * m * mq);
@@ -117,5 +130,5 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
       F = Fl;
     }
   }
-  return { lambda, delta, G, X };
+  return { lambda, delta, G, X, F: Fs };
 }
