@@ -125,10 +125,4 @@ describe('hsr grad on a layered model', () => {
       { W: a.gradient.V, b: a.gradient.a },
     ]);
   });
-
-  test('deeper networks are refused in one line, exit 2 (the deep bound gradient is not implemented yet)', () => {
-    const r = runHsr(['grad', '--model', path('deep.json'), '--data', path('data.json')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^hsr: .*deep\.json: the bound gradient of a 3-layer network is not implemented yet/);
-  });
 });

@@ -18,7 +18,7 @@ import { loadCase, provenanceText, type Provenance } from '../provenance.ts';
 import { addVariantOptions, readVariant } from '../variantFlags.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 import { addComputeOptions, readComputeOptions, runClosedForm } from './computeOptions.ts';
-import { isLayeredModelFile, layeredGradient, loadLayeredCaseForGradient } from './layeredCase.ts';
+import { addLayersOption, isLayeredModelFile, layeredGradient, loadLayeredCaseForGradient, runLayeredGrad, wantsDeepGradient } from './layeredCase.ts';
 
 export interface GradReport {
   value: number;
@@ -84,6 +84,7 @@ export function registerGrad(program: Command): void {
     .option('--of <upper|lower|range>', 'which bound: lambda_max upper, lambda_min lower, or the spectral range', 'upper')
     .option('--json', 'print exactly one JSON object {"value", "gradient": {"W","b","V","a"}, "of", "variant", "model", "data"}', false);
   addVariantOptions(cmd);
+  addLayersOption(cmd);
   addComputeOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -103,13 +104,19 @@ Examples:
   hsr grad --json
   hsr grad --model net.json --data train.csv --of range --block second
   hsr grad --model model.safetensors --data train.csv --json
-  hsr grad --model net.json --data big.csv --shard 2/4 --out part-2.json`,
+  hsr grad --model net.json --data big.csv --shard 2/4 --out part-2.json
+  hsr grad --model deep.json --data train.csv --layers 1,3 --json   (a layered model of any depth:
+    {"value", "layers": [{"W", "b"?}, ...], "of", ...})`,
   );
   cmd.action((opts) =>
     runAction(() => {
       const variant = readVariant(opts);
       const of = parseChoice('--of', opts.of, BOUND_KINDS);
       const compute = readComputeOptions(opts);
+      if (wantsDeepGradient(opts)) {
+        runLayeredGrad(opts, variant, of, compute.shard !== null);
+        return;
+      }
       const layered = isLayeredModelFile(opts.model);
       const { model, data, provenance } = layered ? loadLayeredCaseForGradient(opts, variant) : loadCase(opts, variant);
       const report = runClosedForm('hsr grad', compute, 'gradients', { model, data, variant, provenance }, (options) => computeGradReport(model, data, variant, of, options));

@@ -3,15 +3,18 @@
  * {"activation", "activations"?, "layers": [{"W", "b"?}, ...]} and `--layers 1,3` (1-based)
  * for a block of layers. `bound` computes the closed-form T1, T2 and the five bounds of any
  * depth (numeric's deep/traces.ts) and, with --exact, the dense deep Hessian's spectrum; `grad`
- * takes a layered file of two layers as the three-layer network it is, and refuses deeper ones
- * in one line (the deep bound gradient is not implemented yet).
+ * takes a layered file of two layers as the three-layer network it is, and a deeper one (or any
+ * layered file with --layers) through the deep bound gradient (numeric's deep/traceGradient.ts),
+ * answering {"value", "layers": [{"W", "b"?}, ...], "of", ...} in the file's shape.
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkDataRange, InputError, MAX_INPUT_BYTES, readDataFile, readLayeredModel } from '@hsr/io';
 import {
+  type BoundKind,
   checkLayerSet,
   type Dataset,
+  deepBoundGradient,
   deepDenseHessian,
   deepHessianTraces,
   type DeepVariant,
@@ -22,11 +25,12 @@ import {
   layerWidths,
   modelFromLayered,
   symmetricEigenvalues,
+  toLayerShapes,
   type Variant,
 } from '@hsr/numeric';
 import { DEFAULT_DATA_PATH } from '../defaults.ts';
 import { parsePath, UsageError } from '../errors.ts';
-import { formatNumber } from '../output.ts';
+import { formatNumber, printJson, renderTable } from '../output.ts';
 import type { LoadedCase } from '../provenance.ts';
 import { type BoundReport, boundReportFromTraces, exactSpectrumOf, MAX_EXACT_PARAMETERS } from './bound.ts';
 
@@ -121,13 +125,11 @@ export function layeredProvenanceText(p: ReturnType<typeof layeredProvenance>): 
   return `model:   ${p.model.file} (json, layers ${p.model.widths.join('-')}, activations ${p.model.activations.join(', ')})\ndata:    ${p.data.file} (${p.data.samples} samples)\nvariant: ${matrix} of the ${p.variant.reduction} loss over layers ${p.variant.layers.join(',')} (--reduction ${p.variant.reduction} --layers ${p.variant.layers.join(',')} --curvature ${p.variant.curvature})\n`;
 }
 
-/** `hsr grad` on a layered file: two layers are the three-layer network; deeper ones are refused in one line. */
+/** `hsr grad` on a layered file of two layers, without --layers: the three-layer network it is. */
 export function loadLayeredCaseForGradient(opts: { model?: string; data?: string; activation?: string }, variant: Variant): LoadedCase {
   const { model, data, modelPath, dataPath } = loadLayeredCase(opts);
   const two = modelFromLayered(model);
-  if (two === null) {
-    throw new UsageError(`${modelPath}: the bound gradient of a ${depthOf(model)}-layer network is not implemented yet (hsr grad takes two-layer models; hsr bound takes any depth)`);
-  }
+  if (two === null) throw new Error(`${modelPath}: a ${depthOf(model)}-layer network reached the two-layer gradient path`);
   return {
     model: two,
     data,
@@ -146,4 +148,51 @@ export function layeredGradient(report: { gradient: ParameterShapes<number> }): 
     { W: g.W, ...(g.b ? { b: g.b } : {}) },
     { W: g.V, ...(g.a ? { b: g.a } : {}) },
   ];
+}
+
+/** Whether `hsr grad` takes the deep path: --layers, or a layered file deeper than two layers. */
+export function wantsDeepGradient(opts: { model?: string; layers?: string }): boolean {
+  if (opts.layers !== undefined) return true;
+  if (!isLayeredModelFile(opts.model)) return false;
+  const doc = JSON.parse(readFileSync(opts.model!, 'utf8').replace(/^\ufeff/, '')) as { layers?: unknown };
+  return !Array.isArray(doc.layers) || doc.layers.length !== 2;
+}
+
+const GRAD_LABEL: Record<BoundKind, string> = {
+  upper: 'lambda_max upper bound U = m + s sqrt(P-1)',
+  lower: 'lambda_min lower bound m - s sqrt(P-1)',
+  range: 'range bound s sqrt(2P)',
+};
+
+/**
+ * `hsr grad` on a layered model of any depth (or with --layers): the closed-form gradient of one
+ * WS bound of the block, in the file's shape. One process for now: --shard is refused in one line.
+ */
+export function runLayeredGrad(opts: { model?: string; data?: string; activation?: string; layers?: string; json?: boolean }, variant: Variant, of: BoundKind, sharded: boolean): void {
+  if (sharded) throw new UsageError('--shard: a layered model runs on one process for now (no --shard with --layers or a deeper model)');
+  const { model, data, modelPath, dataPath } = loadLayeredCase(opts);
+  const deep = readDeepVariant(variant, opts.layers, model);
+  const g = deepBoundGradient(model, data, deep, of);
+  let finite = Number.isFinite(g.value);
+  for (let i = 0; finite && i < g.gradient.length; i++) finite = Number.isFinite(g.gradient[i]!);
+  if (!finite) throw new UsageError(`${modelPath}: the closed form overflowed float64 (the bound is ${g.value}); scale the weights or the inputs of ${dataPath}`);
+  const layers = toLayerShapes(model, g.gradient);
+  const provenance = layeredProvenance(model, modelPath, dataPath, data, deep);
+  if (opts.json) {
+    printJson({ value: g.value, layers, ...(g.degenerate ? { degenerate: true } : {}), of, ...provenance });
+    return;
+  }
+  const frob = (x: readonly number[]) => Math.sqrt(x.reduce((s, v) => s + v * v, 0));
+  const rows: (string | number)[][] = [['layer', 'shape', '||grad W||', '||grad b||']];
+  let total = 0;
+  layers.forEach((layer, l) => {
+    const w = frob(layer.W.flat());
+    const b = layer.b ? frob(layer.b) : 0;
+    total += w * w + b * b;
+    rows.push([l + 1, `${model.layers[l]!.outputs} x ${model.layers[l]!.inputs}`, w, layer.b ? b : '-']);
+  });
+  rows.push(['all', '', Math.sqrt(total), '']);
+  let out = `${layeredProvenanceText(provenance)}${GRAD_LABEL[of]} (P = ${g.bounds.parameters})\n\nvalue: ${g.value}\n\n${renderTable(rows)}`;
+  if (g.degenerate) out += 'note: s = 0 (all eigenvalues equal): the bound has no gradient here; the minimum-norm subgradient is shown\n';
+  process.stdout.write(out);
 }
