@@ -31,7 +31,8 @@
  *
  * Cost: one sweep is of the order of the traces themselves, O(N^2 sum_l (m_l^2 + m_l m_{l'} +
  * n_l m_{l'}) + N sum_l m_{l+1} m_l (m_{l+1} + m_l)), every product on the gemm kernel; two sweeps
- * (seeds (1, 0) and (0, 1)) give both trace gradients, the first without the pair sums. Memory
+ * (seeds (1, 0) and (0, 1)) give both trace gradients, the first without the pair sums, and a
+ * bound's gradient takes one sweep (deepBoundGradient). Memory
  * O(N^2 max(m_{l'}) + N sum m_l^2 + N sum n_l m_{l'}), nothing of size P^2.
  * Derived here; verified by `deep/traceGradient.test.ts` (L = 2: boundGradient; L = 3, 4: central
  * differences of the deep closed-form bound and the deep autodiff oracle, every activation,
@@ -174,80 +175,72 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
           for (let n = 0; n < N; n++) for (let j = 0; j < mq; j++) Gbl[n * nIn * mq + j * mq + j]! += Y[n * mq + j]!;
         } else matmulAdd(KqGd, 0, G, 0, Gbl, 0, N, N, nIn * mq);
 
-        // The middle term 4 w2 sum_nk Kq_nk q_nk, q_nk = delta_k^T X_n G_k^T abar_n.
+        // The middle term 4 w2 sum_nk Kq_nk q_nk, q_nk = delta_k^T X_n G_k^T abar_n. Every
+        // N x N x m_{l'} stack is laid out (n, k, r), so each loop below runs along memory.
         const w = 4 * w2;
         const a = fp.inputs[l]!;
         const abar = new Float64Array(N * nIn);
         for (let n = 0; n < N; n++) for (let j = 0; j < nIn; j++) abar[n * nIn + j] = a[n * ntl + j]!;
-        const Xt = new Float64Array(N * mq * m);
-        for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Xt[(n * mq + r) * m + i] = X[n * m * mq + i * mq + r]!;
-        // Z[(n, r), k] = (X_n^T delta_k)_r.
-        const Z = matmul(Xt, transpose(delta, N, m), N * mq, m, N);
-        // RR[(n, k), r] = (G_k^T abar_n)_r.
-        const RR = new Float64Array(N * N * mq);
+        // Zs[n, k, r] = (X_n^T delta_k)_r: per n, Delta X_n.
+        const Zs = new Float64Array(N * N * mq);
+        for (let n = 0; n < N; n++) matmulAdd(delta, 0, X, n * m * mq, Zs, n * N * mq, N, m, mq);
+        // Rs[n, k, r] = (G_k^T abar_n)_r: one product A-bar [G_0 | G_1 | ...] when G is dense.
+        const Rs = new Float64Array(N * N * mq);
         if (adjacent) {
-          for (let n = 0; n < N; n++) for (let k = 0; k < N; k++) for (let r = 0; r < mq; r++) RR[(n * N + k) * mq + r] = abar[n * nIn + r]! * e1[k * mq + r]!;
-        } else
-          for (let k = 0; k < N; k++) {
-            const R = matmul(abar, G, N, nIn, mq, 0, k * nIn * mq);
-            for (let n = 0; n < N; n++) for (let r = 0; r < mq; r++) RR[(n * N + k) * mq + r] = R[n * mq + r]!;
-          }
+          for (let n = 0; n < N; n++) for (let k = 0; k < N; k++) for (let r = 0; r < mq; r++) Rs[(n * N + k) * mq + r] = abar[n * nIn + r]! * e1[k * mq + r]!;
+        } else {
+          const Gcat = new Float64Array(nIn * N * mq);
+          for (let k = 0; k < N; k++) for (let j = 0; j < nIn; j++) Gcat.set(G.subarray(k * nIn * mq + j * mq, k * nIn * mq + (j + 1) * mq), j * N * mq + k * mq);
+          matmulAdd(abar, 0, Gcat, 0, Rs, 0, N, nIn, N * mq);
+        }
+        // q_nk, then scale in place: Rs -> Y = W_nk Rs, Zs -> B = W_nk Zs (W_nk = 4 w2 Kq_nk).
         const Kbq = Kb.get(lp)!;
-        // Ystack[(n, r), k] = W_nk RR[(n, k), r]; Bstack[(k, r), n] = W_nk Z[(n, r), k].
-        const Ystack = new Float64Array(N * mq * N);
-        const Bstack = new Float64Array(N * mq * N);
         for (let n = 0; n < N; n++)
           for (let k = 0; k < N; k++) {
+            const o = (n * N + k) * mq;
             const Wnk = w * Kq[n * N + k]!;
             let q = 0;
             for (let r = 0; r < mq; r++) {
-              const z = Z[(n * mq + r) * N + k]!;
-              const rr = RR[(n * N + k) * mq + r]!;
-              q += z * rr;
-              Ystack[(n * mq + r) * N + k] = Wnk * rr;
-              Bstack[(k * mq + r) * N + n] = Wnk * z;
+              q += Zs[o + r]! * Rs[o + r]!;
+              Rs[o + r]! *= Wnk;
+              Zs[o + r]! *= Wnk;
             }
             Kbq[n * N + k]! += w * q;
           }
-        // Xbar_n += Delta^T M_n, M_n[k, r] = W_nk RR[(n, k), r] (Ystack's rows (n, .) transposed).
+        // Xbar_n += Delta^T Y_n and deltabar += Y_n X_n^T (Y_n = Y[n, ., .], N x mq).
         const deltaT = transpose(delta, N, m);
-        const Mn = new Float64Array(N * mq);
-        for (let n = 0; n < N; n++) {
-          for (let k = 0; k < N; k++) for (let r = 0; r < mq; r++) Mn[k * mq + r] = Ystack[(n * mq + r) * N + k]!;
-          matmulAdd(deltaT, 0, Mn, 0, Xbl, n * m * mq, m, N, mq);
-        }
-        // deltabar_k += sum_n X_n (W_nk G_k^T abar_n): Xp (m x N mq) times Ystack.
-        const Xp = new Float64Array(m * N * mq);
-        for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Xp[i * N * mq + n * mq + r] = X[n * m * mq + i * mq + r]!;
-        const Dk = matmul(Xp, Ystack, m, N * mq, N);
         const db = deltab[l]!;
-        for (let k = 0; k < N; k++) for (let i = 0; i < m; i++) db[k * m + i]! += Dk[i * N + k]!;
-        // Gbar_k += sum_n W_nk abar_n (X_n^T delta_k)^T and abarbar_n += sum_k W_nk G_k X_n^T delta_k.
+        for (let n = 0; n < N; n++) {
+          matmulAdd(deltaT, 0, Rs, n * N * mq, Xbl, n * m * mq, m, N, mq);
+          matmulAdd(Rs, n * N * mq, transpose(X, m, mq, n * m * mq), 0, db, 0, N, mq, m);
+        }
+        // Gbar_k += sum_n abar_n B[n, k, .]^T and abarbar_n += sum_k G_k B[n, k, .].
         const ib = inb[l]!;
         if (adjacent) {
-          for (let k = 0; k < N; k++)
-            for (let r = 0; r < mq; r++) {
-              let s = 0;
-              for (let n = 0; n < N; n++) s += Bstack[(k * mq + r) * N + n]! * abar[n * nIn + r]!;
-              Gbl[k * nIn * mq + r * mq + r]! += s;
-            }
+          // G_k = diag phi'_k: only the diagonal of Gbar_k, gathered compactly first.
+          const diag = new Float64Array(N * mq);
           for (let n = 0; n < N; n++)
-            for (let r = 0; r < mq; r++) {
-              let s = 0;
-              for (let k = 0; k < N; k++) s += Bstack[(k * mq + r) * N + n]! * e1[k * mq + r]!;
-              ib[n * ntl + r]! += s;
+            for (let k = 0; k < N; k++) {
+              const o = (n * N + k) * mq;
+              for (let r = 0; r < mq; r++) diag[k * mq + r]! += Zs[o + r]! * abar[n * nIn + r]!;
+            }
+          for (let k = 0; k < N; k++) for (let r = 0; r < mq; r++) Gbl[k * nIn * mq + r * mq + r]! += diag[k * mq + r]!;
+          for (let n = 0; n < N; n++)
+            for (let k = 0; k < N; k++) {
+              const o = (n * N + k) * mq;
+              for (let r = 0; r < mq; r++) ib[n * ntl + r]! += Zs[o + r]! * e1[k * mq + r]!;
             }
         } else {
+          // Bk[k, n, r] = B[n, k, r], so Gbar_k = A-bar^T Bk[k] is one product per k.
+          const Bk = new Float64Array(N * N * mq);
+          for (let n = 0; n < N; n++) for (let k = 0; k < N; k++) Bk.set(Zs.subarray((n * N + k) * mq, (n * N + k + 1) * mq), (k * N + n) * mq);
           const abarT = transpose(abar, N, nIn);
-          const Zk = new Float64Array(N * mq);
-          for (let k = 0; k < N; k++) {
-            for (let n = 0; n < N; n++) for (let r = 0; r < mq; r++) Zk[n * mq + r] = Bstack[(k * mq + r) * N + n]!;
-            matmulAdd(abarT, 0, Zk, 0, Gbl, k * nIn * mq, nIn, N, mq);
-          }
-          const Gp = new Float64Array(nIn * N * mq);
-          for (let k = 0; k < N; k++) for (let j = 0; j < nIn; j++) for (let r = 0; r < mq; r++) Gp[j * N * mq + k * mq + r] = G[k * nIn * mq + j * mq + r]!;
-          const A = matmul(Gp, Bstack, nIn, N * mq, N);
-          for (let n = 0; n < N; n++) for (let j = 0; j < nIn; j++) ib[n * ntl + j]! += A[j * N + n]!;
+          for (let k = 0; k < N; k++) matmulAdd(abarT, 0, Bk, k * N * mq, Gbl, k * nIn * mq, nIn, N, mq);
+          // abarbar (N x nIn) += B (N x N mq) GT, GT[(k, r), j] = G_k[j, r].
+          const GT = new Float64Array(N * mq * nIn);
+          for (let k = 0; k < N; k++) for (let j = 0; j < nIn; j++) for (let r = 0; r < mq; r++) GT[(k * mq + r) * nIn + j] = G[k * nIn * mq + j * mq + r]!;
+          const A = matmul(Zs, GT, N, N * mq, nIn);
+          for (let n = 0; n < N; n++) for (let j = 0; j < nIn; j++) ib[n * ntl + j]! += A[n * nIn + j]!;
         }
       }
   }
@@ -452,32 +445,40 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
   return grad;
 }
 
-/**
- * T1, T2 of the block `variant.layers` (deep/traces.ts, bit for bit) and their gradients in all
- * of theta (eq:deep-trace-gradient): two reverse sweeps over one forward pass and one set of
- * per-sample pieces. Cost and verification: the module comment.
- */
-export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant, loss: OutputLoss = CROSS_ENTROPY_LOSS, fp: DeepForwardPass = deepForwardPass(model, data, loss)): TraceGradients {
+/** The forward pass, the per-sample pieces with their whole chain, the Grams and T1, T2 (deep/traces.ts, bit for bit). */
+function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, loss: OutputLoss, fp: DeepForwardPass): { ctx: SweepContext; traceH: number; traceH2: number; parameters: number } {
   const layers = checkLayerSet(model, variant.layers);
-  const traces = deepHessianTraces(model, data, { ...variant, layers }, fp, loss);
   const sc = deepSampleCurvature(model, fp, variant.curvature, layers, loss, true);
+  const traces = deepHessianTraces(model, data, { ...variant, layers }, fp, loss, sc);
   const K = new Map<number, Float64Array>();
   for (const l of layers) K.set(l, gram(fp.inputs[l]!, fp.samples, augmentedLayerInputs(model, l)));
   const ctx: SweepContext = { model, fp, sc, K, layers, kappa: reductionScale(variant.reduction, fp.samples), full: variant.curvature === 'hessian', loss };
-  return {
-    traceH: traces.traceH,
-    traceH2: traces.traceH2,
-    parameters: traces.parameters,
-    gradTraceH: sweep(ctx, 1, 0),
-    gradTraceH2: sweep(ctx, 0, 1),
-  };
+  return { ctx, traceH: traces.traceH, traceH2: traces.traceH2, parameters: traces.parameters };
+}
+
+/**
+ * T1, T2 of the block `variant.layers` (deep/traces.ts, bit for bit) and their gradients in all
+ * of theta (eq:deep-trace-gradient): two reverse sweeps, seeds (1, 0) and (0, 1), over one
+ * forward pass and one set of per-sample pieces. Cost and verification: the module comment.
+ */
+export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant, loss: OutputLoss = CROSS_ENTROPY_LOSS, fp: DeepForwardPass = deepForwardPass(model, data, loss)): TraceGradients {
+  const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, loss, fp);
+  return { traceH, traceH2, parameters, gradTraceH: sweep(ctx, 1, 0), gradTraceH2: sweep(ctx, 0, 1) };
 }
 
 /**
  * The gradient of one WS bound of a layered model's block (eq:bound-gradient over
- * eq:deep-trace-gradient): boundGradientFromTraces of deepTraceGradients, so s = 0 returns the
- * minimum-norm subgradient with `degenerate: true`.
+ * eq:deep-trace-gradient) in ONE reverse sweep: the bound's gradient is alpha grad T1 + beta
+ * grad T2, and the sweep is linear in its seed, so it runs once with seed (alpha, beta).
+ * alpha and beta are read off boundGradientFromTraces itself, applied to the unit "gradients"
+ * (1, 0) and (0, 1), so the chain rule and its s = 0 case (the minimum-norm subgradient,
+ * `degenerate: true`) are exactly the two-layer code's, not a copy of it.
  */
 export function deepBoundGradient(model: LayeredModel, data: Dataset, variant: DeepVariant, of: BoundKind, loss: OutputLoss = CROSS_ENTROPY_LOSS): BoundGradient {
-  return boundGradientFromTraces(deepTraceGradients(model, data, variant, loss), of);
+  const fp = deepForwardPass(model, data, loss);
+  const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, loss, fp);
+  const unit = boundGradientFromTraces({ traceH, traceH2, parameters, gradTraceH: Float64Array.of(1, 0), gradTraceH2: Float64Array.of(0, 1) }, of);
+  const [alpha, beta] = unit.gradient as unknown as [number, number];
+  const gradient = alpha === 0 && beta === 0 ? new Float64Array(layeredParameterCount(model)) : sweep(ctx, alpha, beta);
+  return { value: unit.value, gradient, bounds: unit.bounds, degenerate: unit.degenerate };
 }
