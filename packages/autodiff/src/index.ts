@@ -11,3 +11,6 @@ export { Jet, JetAlgebra } from './jet.ts';
 export { activationOver } from './activations.ts';
 export { lossOver } from './loss.ts';
 export { erf, erfc } from './elementary.ts';
+export { autodiffDeepGradient, autodiffDeepHessian, autodiffDeepLoss, autodiffDeepTraceGradients } from './deepOracle.ts';
+export type { GenericLayer } from './deepLoss.ts';
+export { deepLossOver, layeredParametersOf } from './deepLoss.ts';

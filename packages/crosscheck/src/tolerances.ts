@@ -22,6 +22,16 @@ export const EPS = 2 ** -52;
 export const RTOL_SAME_FORMULA = 1e-12;
 
 /**
+ * The depth-general route at L = 2 against the three-layer route: the same terms of the same
+ * formula (H_WW, H_VV, H_WV; T1, T2), grouped differently (gemm products instead of loops, the
+ * reduction factor applied once instead of per sample). Each entry is a sum of O(N h) rounded
+ * products whose cancellation is measured against the largest entry (`scale`): a reordering
+ * costs a few ulps of that scale, and 1e-14 (45 ulps) leaves room for that but fails any
+ * missing or doubled term, which changes entries by O(1) relative.
+ */
+export const RTOL_DEPTH_TWO_VS_THREE_LAYER = 1e-14;
+
+/**
  * Closed form vs forward-mode AD: different summation orders over O(P^2 N) terms, so round-off
  * grows like P eps times the condition; at P <= 70 that is ~1e-13, and 1e-10 leaves three
  * orders for the condition of sums that cancel.

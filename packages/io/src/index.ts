@@ -30,3 +30,4 @@ export type { RealDatasetName } from './datasets/realData.ts';
 export { REAL_DATASET_SHAPES, loadBreastCancer, loadDigits, loadRealDataset, loadWine, realDatasetPath } from './datasets/realData.ts';
 export type { MnistOptions } from './datasets/mnist.ts';
 export { MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES, loadMnist } from './datasets/mnist.ts';
+export { formatLayeredModelJson, parseLayeredModelJson, readLayeredModel, writeLayeredModelFile } from './layeredModelFile.ts';

@@ -116,3 +116,23 @@ export function validate<T>(schema: z.ZodType<T>, value: unknown, file: string, 
   const first = issues[0]!;
   throw new InputError(file, fieldLocation(fieldPath(first.path)), first.message);
 }
+
+/** One layer of a layered model file: its weight matrix and, with biases, its bias vector. */
+export const layerSchema = z.strictObject({
+  W: numberMatrix,
+  b: numberRow.nullable().optional(),
+});
+
+/** The layered model file: `{"activation", "activations"?, "layers": [{"W", "b"?}, ...]}`. */
+export const layeredModelFileSchema = z.strictObject({
+  activation: z.string({
+    error: (issue) => (issue.input === undefined ? `is missing (one of ${ACTIVATION_NAMES.join(', ')})` : `must be a string, got ${describe(issue.input)}`),
+  }),
+  activations: stringList.optional(),
+  layers: z.array(layerSchema, { error: (issue) => (issue.input === undefined ? 'is missing' : `must be an array of layers ({"W": [[...]], "b": [...]}), got ${describe(issue.input)}`) }),
+  source: sourceField.optional(),
+  about: aboutField.optional(),
+});
+
+export const LAYERED_MODEL_FIELDS = Object.keys(layeredModelFileSchema.shape);
+export const LAYER_FIELDS = Object.keys(layerSchema.shape);

@@ -98,3 +98,33 @@ export {
   quadraticFormExcessKurtosisBound,
   sampleVarianceInterval,
 } from './estimators/statistics.ts';
+// Networks of any depth (deep/): the layered model, its forward pass, loss and gradient, dense Hessian and closed-form traces.
+export type { DeepVariant, Layer, LayeredInitOptions, LayeredModel, LayeredModelArrays } from './deep/model.ts';
+export {
+  allLayers,
+  augmentedLayerInputs,
+  checkLayerSet,
+  createLayeredModel,
+  depthOf,
+  flattenLayered,
+  initLayeredModel,
+  layeredFromModel,
+  layeredHasBias,
+  layeredModelToArrays,
+  layeredParameterCount,
+  layerOffset,
+  layerParameterCount,
+  layersOfBlock,
+  layerWidths,
+  modelFromLayered,
+  toLayerShapes,
+  unflattenLayered,
+} from './deep/model.ts';
+export type { OutputLoss, OutputLossValues } from './deep/outputLoss.ts';
+export { CROSS_ENTROPY_LOSS } from './deep/outputLoss.ts';
+export type { DeepForwardPass } from './deep/forward.ts';
+export { deepForwardPass, deepLoss, deepLossGradient } from './deep/forward.ts';
+export { deepDenseHessian } from './deep/hessian.ts';
+export type { DeepHessianTraces } from './deep/traces.ts';
+export { deepHessianTraces } from './deep/traces.ts';
+export { deepBoundGradient, deepTraceGradients } from './deep/traceGradient.ts';

@@ -10,3 +10,5 @@ export { allCloseMatchers } from './matchers.ts';
 export { crossTerm, pairSumTraceH2 } from './pairSumTraces.ts';
 export type { Exact } from './matrices.ts';
 export { enumerateRademacher, exactOf, lowRankPsd, matVec, orthonormalBasis, projectOut, randomSymmetric, square } from './matrices.ts';
+export type { DeepCase, DeepCaseSpec } from './deepCases.ts';
+export { deepCase, describeDeepVariant, layerSubsets } from './deepCases.ts';

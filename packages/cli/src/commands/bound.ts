@@ -24,6 +24,7 @@ import {
   wolkowiczStyanBounds,
   type Dataset,
   type Model,
+  type SymmetricMatrix,
   type TraceOptions,
   type Variant,
 } from '@hsr/numeric';
@@ -37,6 +38,7 @@ import { addLossOptions } from '../lossFlags.ts';
 import { addComputeOptions, readComputeOptions, runClosedForm } from './computeOptions.ts';
 import { addHvpBudgetOptions, computeEstimatedBound, readHvpBudget, renderEstimatedBound } from './boundEstimate.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
+import { addLayersOption, computeLayeredBoundReport, isLayeredModelFile, layeredProvenance, layeredProvenanceText, loadLayeredCase, readDeepVariant } from './layeredCase.ts';
 
 /**
  * The bounds as --help prints them: the registry's plain-text form of eq:ws-bounds and
@@ -95,22 +97,26 @@ export function computeBoundReport(model: Model, data: Dataset, variant: Variant
       throw new UsageError(`--exact: P = ${t.parameters} is above ${MAX_EXACT_PARAMETERS}; the dense Hessian would need ${formatNumber((t.parameters ** 2 * 8) / 2 ** 20)} MiB and an O(P^3) solve`);
     }
     const H = denseHessian(model, data, variant);
-    const ev = symmetricEigenvalues(H);
-    const mt = matrixTraces(H);
-    const lambdaMax = ev[ev.length - 1]!;
-    const lambdaMin = ev[0]!;
-    const exactOf = { lambdaMax, lambdaMin, range: lambdaMax - lambdaMin };
-    const slack = RTOL_SPECTRUM_ENCLOSURE * Math.max(Math.abs(lambdaMax), Math.abs(lambdaMin));
-    const margins = {} as Record<keyof BoundValues, number>;
-    const holds = {} as Record<keyof BoundValues, boolean>;
-    for (const key of BOUND_VALUE_KEYS) {
-      const { exact: which, side } = BOUNDED[key];
-      margins[key] = report.bounds[key] - exactOf[which];
-      holds[key] = side === 'upper' ? margins[key] >= -slack : margins[key] <= slack;
-    }
-    report.exact = { lambdaMax, lambdaMin, traceH: mt.traceH, traceH2: mt.traceH2, margins, holds };
+    report.exact = exactSpectrumOf(report, H, symmetricEigenvalues(H));
   }
   return report;
+}
+
+/** The exact spectrum's extremes and traces, and each bound's margin over what it bounds. */
+export function exactSpectrumOf(report: BoundReport, H: SymmetricMatrix, ev: ArrayLike<number>): ExactSpectrum {
+  const mt = matrixTraces(H);
+  const lambdaMax = ev[ev.length - 1]!;
+  const lambdaMin = ev[0]!;
+  const exactOf = { lambdaMax, lambdaMin, range: lambdaMax - lambdaMin };
+  const slack = RTOL_SPECTRUM_ENCLOSURE * Math.max(Math.abs(lambdaMax), Math.abs(lambdaMin));
+  const margins = {} as Record<keyof BoundValues, number>;
+  const holds = {} as Record<keyof BoundValues, boolean>;
+  for (const key of BOUND_VALUE_KEYS) {
+    const { exact: which, side } = BOUNDED[key];
+    margins[key] = report.bounds[key] - exactOf[which];
+    holds[key] = side === 'upper' ? margins[key] >= -slack : margins[key] <= slack;
+  }
+  return { lambdaMax, lambdaMin, traceH: mt.traceH, traceH2: mt.traceH2, margins, holds };
 }
 
 /** The report's fields from T1, T2 and P (shared with `hsr reduce`, so a reduced run prints the same object). */
@@ -172,6 +178,7 @@ export function registerBound(program: Command): void {
     .option('--json', 'print exactly one JSON object', false);
   addVariantOptions(cmd);
   addLossOptions(cmd);
+  addLayersOption(cmd);
   addHvpBudgetOptions(cmd);
   addComputeOptions(cmd);
   cmd.addHelpText(
@@ -194,7 +201,8 @@ Examples:
   hsr bound --exact
   hsr bound --model net.json --data train.csv --block first --json
   hsr bound --model model.safetensors --data train.csv --activation tanh
-  hsr bound --model net.json --data big.csv --shard 3/8 --out part-3.json`,
+  hsr bound --model net.json --data big.csv --shard 3/8 --out part-3.json
+  hsr bound --model deep.json --data train.csv --layers 1,3   (a layered model of any depth)`,
   );
   cmd.action((opts) =>
     runAction(() => {
@@ -203,6 +211,10 @@ Examples:
       const compute = readComputeOptions(opts);
       if (compute.shard && opts.exact) throw new UsageError('--exact: not with --shard (the dense Hessian is not a sum over sample pairs)');
       if (compute.shard && hvp) throw new UsageError('--hvp-budget: not with --shard (the estimate is not a sum over sample pairs)');
+      if (opts.layers !== undefined || isLayeredModelFile(opts.model)) {
+        runLayeredBound(opts, variant, Boolean(hvp || compute.shard));
+        return;
+      }
       const { model, data, provenance } = loadCase(opts, variant);
       if (hvp) {
         const estimated = computeEstimatedBound(model, data, variant, hvp.budget, hvp.seed);
@@ -230,4 +242,18 @@ Examples:
       else process.stdout.write(renderBoundReport(report, provenanceText(provenance)));
     }),
   );
+}
+
+/** `hsr bound` on a layered model file (any depth) or with --layers. */
+function runLayeredBound(opts: { model?: string; data?: string; activation?: string; layers?: string; exact?: boolean; json?: boolean }, variant: Variant, unsupported: boolean): void {
+  if (unsupported) throw new UsageError('--layers: a layered model runs on one process without --hvp-budget or --shard for now');
+  const { model, data, modelPath, dataPath } = loadLayeredCase(opts);
+  const deep = readDeepVariant(variant, opts.layers, model);
+  const report = computeLayeredBoundReport(model, data, deep, Boolean(opts.exact));
+  for (const x of [report.traceH, report.traceH2, ...Object.values(report.bounds)]) {
+    if (!Number.isFinite(x)) throw new UsageError(`${modelPath}: the closed form overflowed float64 (T1 = ${report.traceH}, T2 = ${report.traceH2}); scale the weights or the inputs of ${dataPath}`);
+  }
+  const provenance = layeredProvenance(model, modelPath, dataPath, data, deep);
+  if (opts.json) printJson({ ...report, ...provenance });
+  else process.stdout.write(renderBoundReport(report, layeredProvenanceText(provenance)));
 }

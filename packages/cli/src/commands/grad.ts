@@ -19,6 +19,7 @@ import { addVariantOptions, readVariant } from '../variantFlags.ts';
 import { addLossOptions } from '../lossFlags.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 import { addComputeOptions, readComputeOptions, runClosedForm } from './computeOptions.ts';
+import { addLayersOption, isLayeredModelFile, layeredGradient, loadLayeredCaseForGradient, runLayeredGrad, wantsDeepGradient } from './layeredCase.ts';
 
 export interface GradReport {
   value: number;
@@ -85,6 +86,7 @@ export function registerGrad(program: Command): void {
     .option('--json', 'print exactly one JSON object {"value", "gradient": {"W","b","V","a"}, "of", "variant", "model", "data"}', false);
   addVariantOptions(cmd);
   addLossOptions(cmd);
+  addLayersOption(cmd);
   addComputeOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -104,18 +106,27 @@ Examples:
   hsr grad --json
   hsr grad --model net.json --data train.csv --of range --block second
   hsr grad --model model.safetensors --data train.csv --json
-  hsr grad --model net.json --data big.csv --shard 2/4 --out part-2.json`,
+  hsr grad --model net.json --data big.csv --shard 2/4 --out part-2.json
+  hsr grad --model deep.json --data train.csv --layers 1,3 --json   (a layered model of any depth:
+    {"value", "layers": [{"W", "b"?}, ...], "of", ...})`,
   );
   cmd.action((opts) =>
     runAction(() => {
       const variant = readVariant(opts);
       const of = parseChoice('--of', opts.of, BOUND_KINDS);
       const compute = readComputeOptions(opts);
-      const { model, data, provenance } = loadCase(opts, variant);
+      if (wantsDeepGradient(opts)) {
+        runLayeredGrad(opts, variant, of, compute.shard !== null);
+        return;
+      }
+      const layered = isLayeredModelFile(opts.model);
+      const { model, data, provenance } = layered ? loadLayeredCaseForGradient(opts, variant) : loadCase(opts, variant);
       const report = runClosedForm('hsr grad', compute, 'gradients', { model, data, variant, provenance }, (options) => computeGradReport(model, data, variant, of, options));
       if (report === null) return;
       checkOutputsFinite({ 'the bound': report.value, 'its gradient': Object.values(report.gradient).flat(2) as number[] }, model, provenance.model.file, data, provenance.data.file);
-      if (opts.json) printJson({ ...report, of, ...provenance } satisfies GradOutput);
+      // A layered file gets its gradient back in its own shape: {"value", "layers": [{"W", "b"?}, ...]}.
+      if (opts.json && layered) printJson({ value: report.value, layers: layeredGradient(report), ...(report.degenerate ? { degenerate: true } : {}), of, ...provenance });
+      else if (opts.json) printJson({ ...report, of, ...provenance } satisfies GradOutput);
       else process.stdout.write(renderGradReport(report, of, provenanceText(provenance), model, variant));
     }),
   );
