@@ -43,7 +43,10 @@ export function addLayersOption(cmd: Command): Command {
 export function isLayeredModelFile(path: string | undefined): boolean {
   if (path === undefined || /\.safetensors$/i.test(path)) return false;
   try {
-    if (statSync(path).size > MAX_INPUT_BYTES) return false;
+    const st = statSync(path);
+    // Only a regular file is peeked at: reading a FIFO or a device here would block or never end;
+    // the reader proper then refuses it in one line.
+    if (!st.isFile() || st.size > MAX_INPUT_BYTES) return false;
     const doc = JSON.parse(readFileSync(path, 'utf8').replace(/^\ufeff/, '')) as unknown;
     return typeof doc === 'object' && doc !== null && !Array.isArray(doc) && Object.hasOwn(doc, 'layers');
   } catch {
