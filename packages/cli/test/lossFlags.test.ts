@@ -4,10 +4,9 @@
  * tools/golden/generate.py), with the loss given by the flag on a model file that names none;
  * the model file's "loss" and its override; `hsr train --loss`; and the one-line errors.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ATOL_FLOOR, RTOL_GRADIENT_VS_GOLDEN, RTOL_SAME_FORMULA, RTOL_VS_GOLDEN } from '@hsr/testkit';
 import { createModel, flattenParameters, loss, type Model } from '@hsr/numeric';
@@ -17,9 +16,8 @@ import { registerBound } from '../src/commands/bound.ts';
 import { registerGrad } from '../src/commands/grad.ts';
 import { planTraining, prepareData, registerTrain } from '../src/commands/train.ts';
 import { DEFAULT_DATA_PATH } from '../src/defaults.ts';
+import { readGoldenFixtures } from '../../numeric/test/golden/fixtures.ts';
 import { runInProcess } from './runInProcess.ts';
-
-const FIXTURES = fileURLToPath(new URL('../../numeric/test/golden/fixtures/', import.meta.url));
 
 interface Fixture {
   name: string;
@@ -29,10 +27,7 @@ interface Fixture {
   expected: Record<string, number | number[] | string>;
 }
 
-const fixtures: Fixture[] = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.json') && f !== 'index.json')
-  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Fixture)
-  .filter((f) => f.model.loss !== undefined);
+const fixtures = readGoldenFixtures<Fixture>().filter((f) => f.model.loss !== undefined);
 
 afterEach(() => {
   process.exitCode = 0;

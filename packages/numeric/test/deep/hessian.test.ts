@@ -4,10 +4,8 @@
  * on and off, mean and sum, every block of layers and both curvatures; and at L = 2 it equals
  * the three-layer denseHessian on every PyTorch golden fixture.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { readGoldenFixtures } from '../golden/fixtures.ts';
 import { autodiffDeepHessian, autodiffHessian } from '@hsr/autodiff';
 import { ACTIVATION_NAMES, createDataset, createModel, CURVATURES, deepDenseHessian, denseHessian, layeredFromModel, layersOfBlock, type ModelArrays, REDUCTIONS, type Variant } from '@hsr/numeric';
 import { ATOL_FLOOR, deepCase, describeDeepVariant, layerSubsets, RTOL_DEPTH_TWO_VS_THREE_LAYER, RTOL_VS_AUTODIFF } from '@hsr/testkit';
@@ -60,11 +58,7 @@ function rows(x: Float64Array, r: number, c: number): number[][] {
   return Array.from({ length: r }, (_, i) => Array.from(x.subarray(i * c, (i + 1) * c)));
 }
 
-const FIXTURES = fileURLToPath(new URL('../golden/fixtures/', import.meta.url));
-const fixtures = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.json') && f !== 'index.json')
-  .sort()
-  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as { name: string; model: ModelArrays; data: { X: number[][]; y: number[] }; variant: Variant })
+const fixtures = readGoldenFixtures<{ name: string; model: ModelArrays; data: { X: number[][]; y: number[] }; variant: Variant }>()
   // The deep path implements cross-entropy only (deep/outputLoss.ts): the other losses' fixtures wait for it.
   .filter((f) => (f.model.loss ?? 'cross-entropy') === 'cross-entropy');
 

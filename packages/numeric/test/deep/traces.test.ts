@@ -4,10 +4,8 @@
  * sum, every block of layers and both curvatures; at L = 2 they equal the three-layer
  * hessianTraces on every golden fixture to 1e-14 relative.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { readGoldenFixtures } from '../golden/fixtures.ts';
 import {
   ACTIVATION_NAMES,
   createDataset,
@@ -73,11 +71,7 @@ describe('deep closed-form traces against the dense deep Hessian', () => {
   });
 });
 
-const FIXTURES = fileURLToPath(new URL('../golden/fixtures/', import.meta.url));
-const fixtures = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.json') && f !== 'index.json')
-  .sort()
-  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as { name: string; model: ModelArrays; data: { X: number[][]; y: number[] }; variant: Variant })
+const fixtures = readGoldenFixtures<{ name: string; model: ModelArrays; data: { X: number[][]; y: number[] }; variant: Variant }>()
   // The deep path implements cross-entropy only (deep/outputLoss.ts): the other losses' fixtures wait for it.
   .filter((f) => (f.model.loss ?? 'cross-entropy') === 'cross-entropy');
 

@@ -13,13 +13,13 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { ATOL_FLOOR, RTOL_GRADIENT_VS_GOLDEN, RTOL_VS_GOLDEN } from '@hsr/testkit';
 import * as numeric from '../../src/index.ts';
 import type { ModelArrays, Variant } from '../../src/index.ts';
+import { GOLDEN_FIXTURES_DIR, goldenFixtureFiles, readGoldenFixtures } from './fixtures.ts';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const FIXTURES = GOLDEN_FIXTURES_DIR;
 
 type BoundKind = 'upper' | 'lower' | 'range';
 
@@ -60,10 +60,8 @@ interface IndexFile {
 }
 
 const index = JSON.parse(readFileSync(join(FIXTURES, 'index.json'), 'utf8')) as IndexFile;
-const files = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.json') && f !== 'index.json')
-  .sort();
-const fixtures: Fixture[] = files.map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Fixture);
+const files = goldenFixtureFiles();
+const fixtures = readGoldenFixtures<Fixture>();
 
 const BOUND_FIELDS = ['lambdaMaxUpper', 'lambdaMaxLower', 'lambdaMinUpper', 'lambdaMinLower', 'rangeUpper'] as const;
 const GRADIENT_OF: Record<BoundKind, 'gradUpper' | 'gradLower' | 'gradRange'> = { upper: 'gradUpper', lower: 'gradLower', range: 'gradRange' };
