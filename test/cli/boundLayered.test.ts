@@ -3,61 +3,15 @@
  * exact spectrum, --layers for blocks, --block's hint beyond two layers, and a two-layer
  * layered file meaning the same as the W, b, V, a file.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { RTOL_DEPTH_TWO_VS_THREE_LAYER, RTOL_VS_DENSE } from '@hsr/testkit';
+import { flat, writeLayeredCase } from './layeredCase.ts';
 import { runHsr } from './run.ts';
 
-let dir: string;
-const deep = {
-  activation: 'tanh',
-  activations: ['tanh', 'softplus'],
-  layers: [
-    {
-      W: [
-        [0.5, -0.3],
-        [0.2, 0.8],
-        [-0.6, 0.1],
-      ],
-      b: [0.1, -0.2, 0.05],
-    },
-    {
-      W: [
-        [0.3, -0.5, 0.2],
-        [-0.4, 0.6, 0.1],
-      ],
-      b: [0.05, -0.05],
-    },
-    {
-      W: [
-        [0.7, -0.2],
-        [-0.3, 0.9],
-      ],
-      b: [0.02, -0.01],
-    },
-  ],
-};
-const flat = { activation: 'tanh', W: deep.layers[0]!.W, b: deep.layers[0]!.b, V: deep.layers[1]!.W, a: deep.layers[1]!.b };
-const twoLayered = { activation: 'tanh', layers: [deep.layers[0]!, deep.layers[1]!] };
-const data = {
-  X: [
-    [1, 0.5],
-    [-0.3, 2],
-    [0.7, -1.2],
-    [0, 0.4],
-  ],
-  y: [0, 1, 1, 0],
-};
-
-const path = (name: string) => join(dir, name);
+let path: (name: string) => string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hsr-layered-'));
-  writeFileSync(path('deep.json'), JSON.stringify(deep));
-  writeFileSync(path('flat.json'), JSON.stringify(flat));
-  writeFileSync(path('two.json'), JSON.stringify(twoLayered));
-  writeFileSync(path('data.json'), JSON.stringify(data));
+  path = writeLayeredCase('hsr-layered-');
 });
 
 const json = (args: string[]) => {
