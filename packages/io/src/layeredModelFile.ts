@@ -6,7 +6,7 @@
  * safetensors state_dict of nn.Sequential(Linear, act, Linear) stay valid and read as L = 2.
  * Read strictly (errors.ts: one line naming the file and the field), written atomically.
  */
-import { type LayeredModel, ShapeError, createLayeredModel, layeredFromModel, layeredModelToArrays, ACTIVATION_NAMES } from '@hsr/numeric';
+import { type LayeredModel, type Model, ShapeError, createLayeredModel, layeredFromModel, layeredModelToArrays, ACTIVATION_NAMES } from '@hsr/numeric';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { InputError, describeValue as describe, fieldLocation } from './errors.ts';
 import { parseJsonText } from './json.ts';
@@ -20,10 +20,22 @@ function isLayeredDocument(doc: unknown): boolean {
   return typeof doc === 'object' && doc !== null && !Array.isArray(doc) && Object.hasOwn(doc, 'layers');
 }
 
+/**
+ * The W, b, V, a model as two layers. The layered path implements cross-entropy only for now
+ * (numeric deep/outputLoss.ts), so a file (or safetensors metadata) naming another loss is
+ * refused at its "loss" field rather than silently computed for cross-entropy.
+ */
+function twoLayers(model: Model, fileLabel: string): LayeredModel {
+  if (model.loss !== undefined && model.loss !== 'cross-entropy') {
+    throw new InputError(fileLabel, fieldLocation('loss'), `${describe(model.loss)} with a layered model (or --layers): only cross-entropy for now`);
+  }
+  return layeredFromModel(model);
+}
+
 /** A layered model from either model-file shape (layered, or W, b, V, a as L = 2). */
 export function parseLayeredModelJson(text: string, fileLabel: string): LayeredModel {
   const raw = parseJsonText(text, fileLabel);
-  if (!isLayeredDocument(raw)) return layeredFromModel(parseModelJson(text, fileLabel));
+  if (!isLayeredDocument(raw)) return twoLayers(parseModelJson(text, fileLabel), fileLabel);
   const layersRaw = (raw as { layers: unknown }).layers;
   if (Array.isArray(layersRaw)) {
     layersRaw.forEach((layer, l) => {
@@ -49,7 +61,7 @@ export function parseLayeredModelJson(text: string, fileLabel: string): LayeredM
 
 /** Read a model file of any depth (JSON in either shape, or safetensors as L = 2). Throws InputError. */
 export function readLayeredModel(path: string, options: ModelReadOptions = {}): LayeredModel {
-  if (/\.safetensors$/i.test(path)) return layeredFromModel(readModel(path, options).model);
+  if (/\.safetensors$/i.test(path)) return twoLayers(readModel(path, options).model, path);
   const model = parseLayeredModelJson(readText(path), path);
   if (options.activation !== undefined && model.activations.some((a) => a !== options.activation!.toLowerCase())) {
     throw new InputError(path, fieldLocation('activation'), `is "${model.activations.join(', ')}", but ${options.activationOption ?? '--activation'} says ${describe(options.activation)}`);

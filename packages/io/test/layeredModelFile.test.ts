@@ -122,4 +122,10 @@ describe('parseLayeredModelJson', () => {
     expect(error.message.startsWith(message), error.message).toBe(true);
     expect(error.message).not.toContain('\n');
   });
+
+  test('a W, b, V, a file naming a loss other than cross-entropy is refused at its "loss" field; cross-entropy reads', () => {
+    const error = inputError(() => parseLayeredModelJson(JSON.stringify({ ...GOOD_MODEL, loss: 'mse' }), 'm.json'));
+    expect(error.message).toBe('m.json: loss: "mse" with a layered model (or --layers): only cross-entropy for now');
+    expect(parseLayeredModelJson(JSON.stringify({ ...GOOD_MODEL, loss: 'cross-entropy' }), 'm.json').layers).toHaveLength(2);
+  });
 });

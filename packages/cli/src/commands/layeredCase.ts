@@ -88,7 +88,6 @@ export function loadLayeredCase(opts: { model?: string; data?: string; activatio
   const modelPath = parsePath('--model', opts.model);
   const dataPath = parsePath('--data', opts.data ?? DEFAULT_DATA_PATH);
   const model = readLayeredModel(modelPath, { activation: opts.activation });
-  refuseFileLoss(modelPath);
   const data = readDataFile(dataPath);
   const widths = layerWidths(model);
   const d = widths[0]!;
@@ -149,20 +148,13 @@ export function loadLayeredCaseForGradient(opts: { model?: string; data?: string
 
 /**
  * The layered path is cross-entropy only for now (deep/outputLoss.ts holds the one loss it
- * implements): any other --loss, --label-smoothing, or a "loss" in a W, b, V, a file read as
- * two layers is refused in one line rather than silently computed for cross-entropy.
+ * implements): any other --loss or --label-smoothing is refused in one line rather than silently
+ * computed for cross-entropy (a "loss" in the file is refused by the reader, readLayeredModel).
  */
 function refuseOtherLosses(opts: { model?: string; loss?: string; labelSmoothing?: string }): void {
   if (opts.loss !== undefined && opts.loss !== 'cross-entropy')
     throw new UsageError(`--loss ${opts.loss}: a layered model (or --layers) supports cross-entropy only for now; use a W, b, V, a model file without --layers`);
   if (opts.labelSmoothing !== undefined) throw new UsageError('--label-smoothing: a layered model (or --layers) supports cross-entropy only for now');
-}
-
-/** After the model file has been read (so it is a valid JSON model): a "loss" other than cross-entropy in it is refused. */
-function refuseFileLoss(modelPath: string): void {
-  if (/\.safetensors$/i.test(modelPath)) return;
-  const doc = JSON.parse(readFileSync(modelPath, 'utf8').replace(/^\ufeff/, '')) as { loss?: unknown };
-  if (doc.loss !== undefined && doc.loss !== 'cross-entropy') throw new UsageError(`${modelPath}: loss: ${JSON.stringify(doc.loss)} with a layered model (or --layers): only cross-entropy for now`);
 }
 
 /** A two-layer gradient report in the layered file's shape: one {W, b?} per layer. */
