@@ -14,6 +14,7 @@ import { RTOL_SATURATED_VS_HIGH_PRECISION } from '@hsr/testkit';
 import { afterAll, describe, expect, test } from 'vitest';
 import { BAD_DATA, BAD_FLAGS, BAD_MODELS, BAD_SAFETENSORS, csvText, extremeData, jsonMutation, MISSING_VALUES, ODD_FILES, USAGE_ERRORS } from './cases.ts';
 import { DATA, DATA_CSV, expectBadInput, expectFiniteJson, LOCATION, MODEL, type Outcome, runInProcess, runSubprocess, Scratch, tally, withScratch } from './contract.ts';
+import { SETPRIV } from './run.ts';
 
 afterAll(() => {
   console.log(`[error contract, default slice: ${tally.inProcess} in-process and ${tally.subprocess} subprocess cases; slowest ${tally.slowest.ms.toFixed(0)} ms: ${tally.slowest.label.slice(0, 120)}]`);
@@ -248,8 +249,10 @@ describe('train output folders', () => {
 /** The real process boundary: exit codes through a real exit, permissions of another user, the saturated reference. */
 describe('through a subprocess', () => {
   const asRoot = process.getuid?.() === 0;
-  // Root ignores file permissions, so the permission cases run the CLI as an unprivileged user.
-  const user = asRoot ? { uid: 65534, gid: 65534 } : {};
+  // Root ignores file permissions, so the permission cases run the CLI without that override:
+  // as root with no capabilities where setpriv exists (the checkout may sit under a folder only
+  // root can enter, such as a mktemp -d), else as the unprivileged user nobody.
+  const user = !asRoot ? {} : SETPRIV !== null ? { withoutPermissionOverride: true } : { uid: 65534, gid: 65534 };
 
   test('commander errors and a bad formula: exit 2 and one line through a real exit', () => {
     expectBadInput(runSubprocess(['bound', '--foo']), ["hsr: unknown option '--foo'"]);

@@ -5,6 +5,7 @@
  * some signals, SIGKILLing a child slow to acknowledge SIGINT, and passing no SIGKILL on).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,14 +13,22 @@ export const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', impo
 /** `node --conditions=source --import <tsx> main.ts`: the argument list before the CLI's own arguments. */
 export const NODE_ARGS: readonly string[] = ['--conditions=source', '--import', import.meta.resolve('tsx'), MAIN];
 
+/** util-linux's setpriv, where the system has it (Debian's util-linux does). */
+export const SETPRIV: string | null = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null;
+
 export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-export function runHsr(args: string[], opts: { cwd?: string; timeout?: number; uid?: number; gid?: number } = {}): RunResult {
-  const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], {
+export function runHsr(args: string[], opts: { cwd?: string; timeout?: number; uid?: number; gid?: number; withoutPermissionOverride?: boolean } = {}): RunResult {
+  // withoutPermissionOverride: the same user with an empty capability bounding set (util-linux
+  // setpriv), so root obeys file permissions like anyone else while still reading the checkout.
+  if (opts.withoutPermissionOverride && SETPRIV === null) throw new Error('withoutPermissionOverride needs setpriv (util-linux)');
+  const command = opts.withoutPermissionOverride ? SETPRIV! : process.execPath;
+  const prefix = opts.withoutPermissionOverride ? ['--inh-caps=-all', '--bounding-set=-all', '--', process.execPath] : [];
+  const r = spawnSync(command, [...prefix, ...NODE_ARGS, ...args], {
     cwd: opts.cwd ?? ROOT,
     encoding: 'utf8',
     timeout: opts.timeout ?? 120_000,
