@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { readPartialFile, type PartialDocument } from '@hsr/io';
-import { BOUND_KINDS, PartialError, boundGradientFromTraces, reduceTracePartials, type Model, type ReducedTraces } from '@hsr/numeric';
+import { BOUND_KINDS, PartialError, boundGradientFromTraces, findOutputOverflow, reduceTracePartials, type Model, type ReducedTraces } from '@hsr/numeric';
 import { parseChoice, runAction, UsageError } from '../errors.ts';
 import { printJson } from '../output.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
@@ -20,6 +20,18 @@ import { gradReportFrom, renderGradReport } from './grad.ts';
 function shapeTemplate(p: ReducedTraces['problem']): Model {
   const { inputDim: d, hiddenDim: h, classes: c, bias, activation } = p;
   return { activation, inputDim: d, hiddenDim: h, classes: c, W: new Float64Array(h * d), b: bias ? new Float64Array(h) : null, V: new Float64Array(c * h), a: bias ? new Float64Array(c) : null };
+}
+
+/**
+ * Every partial is finite (io checks each number), but their merged sum need not be: K shards
+ * of a T2 near 1.8e308 overflow together as the unsharded run would. Refuse in one line
+ * instead of printing Infinity or NaN with exit 0.
+ */
+function refuseOverflow(files: readonly string[], outputs: Readonly<Record<string, number | ArrayLike<number>>>): void {
+  const overflow = findOutputOverflow(outputs);
+  if (overflow === null) return;
+  const named = files.length > 1 ? `${files[0]} (and ${files.length - 1} more)` : files[0];
+  throw new UsageError(`${named}: merging the shards, ${overflow} overflows float64 (beyond 1.8e308), as the unsharded run would; scale the weights or the inputs down`);
 }
 
 /** Shard 1's provenance, as the unsharded run would print it (absent from partials written by the library). */
@@ -62,11 +74,13 @@ Example (GNU parallel):
         const label = `reduced from ${files.length} shard${files.length > 1 ? 's' : ''} (${problem.inputDim}-${problem.hiddenDim}-${problem.classes}, N = ${problem.samples})\n${provenance ? provenanceText(provenance) : ''}`;
         if (reduced.kind === 'traces') {
           const report = boundReportFromTraces(reduced.traceH, reduced.traceH2, reduced.parameters, problem.samples);
+          refuseOverflow(files, { 'T1 = tr H': report.traceH, 'T2 = tr H^2': report.traceH2, 'the bounds': Object.values(report.bounds) });
           if (opts.json) printJson({ ...report, ...provenance });
           else process.stdout.write(renderBoundReport(report, label));
           return;
         }
         const g = boundGradientFromTraces({ traceH: reduced.traceH, traceH2: reduced.traceH2, parameters: reduced.parameters, gradTraceH: reduced.gradTraceH!, gradTraceH2: reduced.gradTraceH2! }, of);
+        refuseOverflow(files, { 'T1 = tr H': reduced.traceH, 'T2 = tr H^2': reduced.traceH2, 'the bound': g.value, 'its gradient': g.gradient });
         const model = shapeTemplate(problem);
         const report = gradReportFrom(model, g);
         if (opts.json) printJson({ ...report, of, ...provenance });

@@ -92,6 +92,35 @@ describe('hsr reduce', () => {
   });
 });
 
+/**
+ * Shard files whose T2 components are each finite but whose exact sum is not: two copies of a
+ * component near the largest double in shard 1 (the sum is formed before kappa^2 scales it,
+ * by the same tracesFromParts the unsharded run uses). Only the components are rewritten, not
+ * the fingerprint, so the files still belong together.
+ */
+function overflowingShards(kind: 'bound' | 'grad', files: readonly string[]): string[] {
+  return files.map((f, i) => {
+    const p = JSON.parse(readFileSync(f, 'utf8'));
+    if (i === 0) p.traceH2 = [1.5e308, 1.5e308];
+    const out = join(dir, `overflow-${kind}-${i + 1}.json`);
+    writeFileSync(out, `${JSON.stringify(p)}\n`);
+    return out;
+  });
+}
+
+describe('hsr reduce of shards whose sum overflows', () => {
+  test.each([
+    ['bound', () => [1, 2, 3].map((i) => join(dir, `bound-3-${i}.json`)), [] as string[]],
+    ['grad', () => [1, 2, 3].map((i) => join(dir, `grad-${i}.json`)), ['--of', 'range']],
+  ] as const)('%s: refuses in one line naming the files, exit 2, where it printed Infinity', async (kind, files, flags) => {
+    const r = await run(['reduce', ...overflowingShards(kind, files()), ...flags, '--json']);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`^hsr: .*overflow-${kind}-1\\.json \\(and 2 more\\): merging the shards, T2 = tr H\\^2 overflows float64`));
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.code).toBe(2);
+  });
+});
+
 describe('a partial file', () => {
   test('a partial file is plain JSON with the exact-sum components of its rows', () => {
     const p = JSON.parse(readFileSync(join(dir, 'bound-3-2.json'), 'utf8'));
