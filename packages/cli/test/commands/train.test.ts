@@ -82,7 +82,7 @@ describe('hsr train', () => {
     const refused = await run(['train', '--epochs', '1', '--out', out]);
     expect([refused.code, refused.stderr]).toEqual([
       2,
-      `hsr: --out ${out}: the output folder is not empty (config.json, metrics.jsonl, model.json, model.safetensors); choose a new folder, or pass --force to replace it\n`,
+      `hsr: --out ${out}: the output folder is not empty (config.json, index.html, metrics.jsonl, model.json, ...); choose a new folder, or pass --force to replace it\n`,
     ]);
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
     expect((await run(['train', '--epochs', '1', '--metrics-every', '1', '--force', '--out', out])).code).toBe(0);
