@@ -103,9 +103,11 @@ export function trainingPlots(records: readonly MetricsRecord[]): Plot[] {
 
 /** config.json as nested definition lists. */
 function configList(value: unknown): string {
-  if (value === null || typeof value !== 'object') return escapeHtml(typeof value === 'number' ? formatValue(value) : String(value));
+  if (value === null || typeof value !== 'object') return escapeHtml(typeof value === 'number' && !Number.isInteger(value) ? formatValue(value) : String(value));
   if (Array.isArray(value)) return escapeHtml(JSON.stringify(value));
-  const rows = Object.entries(value as Record<string, unknown>).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${configList(v)}</dd>`);
+  const rows = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${configList(v)}</dd>`);
   return `<dl class="protocol">${rows.join('')}</dl>`;
 }
 
