@@ -49,7 +49,16 @@ describe('hsr train --resume', () => {
     const diverged = join(parent, 'diverged');
     const fixed = "cannot be combined with --resume (the run's config.json fixes it; --resume takes --epochs and --json)";
     const cases: [string, () => string | Promise<string>, string[], (dir: string) => string][] = [
-      ['a folder that is not a run', () => (mkdirSync(notRun), writeFileSync(join(notRun, 'notes.txt'), 'x'), notRun), [], (d) => `hsr: --resume ${d}: not a training run (no config.json)\n`],
+      [
+        'a folder that is not a run',
+        () => {
+          mkdirSync(notRun);
+          writeFileSync(join(notRun, 'notes.txt'), 'x');
+          return notRun;
+        },
+        [],
+        (d) => `hsr: --resume ${d}: not a training run (no config.json)\n`,
+      ],
       ['a path that is not a folder', () => join(parent, 'absent'), [], (d) => `hsr: --resume ${d}: not a folder\n`],
       ['a flag the run fixes', () => run, ['--lr', '0.5'], () => `hsr: --lr: ${fixed}\n`],
       ['--out beside --resume', () => run, ['--out', join(parent, 'elsewhere')], () => `hsr: --out: ${fixed}\n`],
