@@ -578,8 +578,7 @@ export function registerTrain(program: Command): void {
     'after',
     `
 U is the Wolkowicz-Styan upper bound on lambda_max of the --block/--curvature Hessian on each
-batch. --out appears only when the run has written all of
-it (a failed run leaves nothing). Ctrl-C (SIGINT) or SIGTERM stops after the current step and
+batch. --out appears only when the run has written all of it (a failed run leaves nothing). Ctrl-C (SIGINT) or SIGTERM stops after the current step and
 writes what it has, with model.json marked "status": "aborted"; a second one quits at once.
 Exit codes: 0 completed, 1 diverged (model.json holds the last finite model), 2 bad flags or
 input, 130 stopped by SIGINT, 143 stopped by SIGTERM.
