@@ -191,6 +191,7 @@ export const BAD_FLAGS: readonly FlagCase[] = [
   ...invalid('train', '--epochs', [...NOT_COUNTS, '1e12', '1000001']),
   ...invalid('train', '--seed', NOT_SEEDS),
   ...invalid('train', '--metrics-every', NOT_COUNTS),
+  ...invalid('train', '--metrics-samples', NOT_COUNTS),
   ...invalid('train', '--test-fraction', [...NOT_NUMBERS, '1', '-0.1']),
   ...invalid('train', '--hidden', NOT_COUNTS),
   ...invalid('train', '--activation', ['relu', '', 'TANH']),

@@ -228,11 +228,12 @@ describe('train output folders', () => {
     ['--hidden 100000 (too large for memory)', (s) => ({ out: s.path('run'), names: ['--hidden', 'above the limit'], extra: ['--hidden', '100000'] })],
     ['N = 1 with a test split', (s) => ({ out: s.path('run'), names: ['--test-fraction', 'cannot be split'], extra: ['--data', s.file('one.csv', 'a,label\n1,0\n')] })],
     [
-      '200,000 samples (N x N pair sums do not fit)',
+      // Full batch and curvature metrics on every sample: mini-batches and the metrics subset would fit.
+      '200,000 samples in one batch (N x N pair sums do not fit)',
       (s) => {
         const rows = Array.from({ length: 200_000 }, (_, n) => `${n % 7},${n % 2}`).join('\n');
         const data = s.file('many.csv', `a,label\n${rows}\n`);
-        return { out: s.path('run'), names: [data, 'training samples needs about'], extra: ['--data', data, '--test-fraction', '0'] };
+        return { out: s.path('run'), names: [data, 'training samples needs about'], extra: ['--data', data, '--test-fraction', '0', '--batch', 'full', '--metrics-samples', 'all'] };
       },
     ],
   ];

@@ -42,7 +42,7 @@ export async function waitForStagedLines(parent: string, name: string, lines: nu
 }
 
 export interface OutputFolderState {
-  /** config.json, metrics.jsonl, model.json and model.safetensors all present, the text ones each whole. */
+  /** config.json, index.html, metrics.jsonl, model.json, model.safetensors and training-state.json all present, the text ones each whole. */
   readonly complete: boolean;
   readonly files: readonly string[];
   readonly metricsLines: number;
@@ -57,9 +57,11 @@ export function outputFolderState(out: string): OutputFolderState {
   if (!existsSync(out)) return { complete: false, files: [], metricsLines: 0, status: null, problem: 'absent' };
   const files = readdirSync(out).sort();
   const fail = (problem: string): OutputFolderState => ({ complete: false, files, metricsLines: 0, status: null, problem });
-  if (files.join(',') !== 'config.json,metrics.jsonl,model.json,model.safetensors') return fail(`files ${files.join(', ')}`);
+  if (files.join(',') !== 'config.json,index.html,metrics.jsonl,model.json,model.safetensors,training-state.json') return fail(`files ${files.join(', ')}`);
   try {
     JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    JSON.parse(readFileSync(join(out, 'training-state.json'), 'utf8'));
+    if (!readFileSync(join(out, 'index.html'), 'utf8').trimEnd().endsWith('</html>')) return fail('index.html is not whole');
     const text = readFileSync(join(out, 'metrics.jsonl'), 'utf8');
     if (text !== '' && !text.endsWith('\n')) return fail('metrics.jsonl ends inside a line');
     const lines = text === '' ? [] : text.slice(0, -1).split('\n');

@@ -62,7 +62,7 @@ test('a second SIGINT during a long step exits 130 at once and removes the stagi
   // Full-batch hsr-step on digits (N = 1437, P = 1810, so no dense spectrum in the metrics):
   // each step's pair sums take long enough (~1 s) for the second signal to arrive while the
   // first stop still waits for the step to end.
-  const child = startTrain(['--data', 'digits', '--method', 'hsr-step', '--hidden', '24', '--epochs', '100000', '--metrics-every', '1', '--out', out]);
+  const child = startTrain(['--data', 'digits', '--method', 'hsr-step', '--hidden', '24', '--batch', 'full', '--metrics-samples', 'all', '--epochs', '100000', '--metrics-every', '1', '--out', out]);
   await waitForStagedLines(parent, 'run', 1);
   child.process.kill('SIGINT');
   await new Promise((resolve) => setTimeout(resolve, 50));

@@ -400,3 +400,16 @@ export function assertAllClose(actual: ArrayLike<number> | number, expected: Arr
   if (!c.ok) throw new Error(`not close: ${describeComparison(c, options.label)}`);
   return c;
 }
+
+/**
+ * Not a round-off slack but the constant of an a-priori bound: the error of an m-node Gauss
+ * quadrature (one probe of stochastic Lanczos quadrature, training/spectrum.ts) of
+ * q^T f(H) q, ||q|| = 1, for a 1-Lipschitz f on [lambda_min, lambda_max]. Gauss quadrature is
+ * exact for polynomials of degree 2m - 1 and its weights are positive and sum to 1, as do
+ * the spectral measure's, so the error is at most 2 E_{2m-1}(f), E_n the best uniform error
+ * of a degree-n polynomial; Jackson's theorem gives E_n(f) <= pi L (b - a) / (4 (n + 1)) on
+ * [a, b], so the error is <= (pi / 4) (lambda_max - lambda_min) / m. |x| and max(-x, 0) are
+ * 1-Lipschitz (the negative mass's threshold tau adds at most 2 tau). The bound is loose at
+ * small m (SLQ's practical error is far smaller); the test checks it holds and shrinks with m.
+ */
+export const SLQ_QUADRATURE_JACKSON = Math.PI / 4;

@@ -8,7 +8,7 @@ export type { InputLocation } from './errors.ts';
 export { InputError, formatLocation } from './errors.ts';
 export { MAX_JSON_DEPTH, parseJsonText } from './json.ts';
 export { MAX_CSV_FIELD_LENGTH } from './csv.ts';
-export { MAX_INPUT_BYTES } from './textFile.ts';
+export { MAX_INPUT_BYTES, readText } from './textFile.ts';
 export { MAX_LABEL } from './schemas.ts';
 export { writeFileAtomic } from './atomicWrite.ts';
 export type { OutputFolderOptions } from './outputFolder.ts';

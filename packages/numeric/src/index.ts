@@ -50,7 +50,7 @@ export type { SplitOptions, Standardizer, TrainTestSplit } from './datasets/spli
 export { applyStandardizer, fitStandardizer, standardizeSplit, trainTestSplit } from './datasets/split.ts';
 export type { BlobsOptions, CosineOptions, MoonsOptions, XorOptions } from './datasets/synthetic.ts';
 export { cosineInputs, gaussianBlobs, meanPairwiseCosine, twoMoons, xorData } from './datasets/synthetic.ts';
-export type { OptimizerName, OptimizerOptions, Optimizer } from './training/optimizers.ts';
+export type { OptimizerName, OptimizerOptions, Optimizer, OptimizerState } from './training/optimizers.ts';
 export { OPTIMIZER_NAMES, createOptimizer } from './training/optimizers.ts';
 export { relativeSharpness, weightNorm } from './training/sharpness.ts';
 export type { LayerNorms, MetricsRecord, MetricsContext } from './training/metrics.ts';
@@ -66,8 +66,10 @@ export {
   negativeMass,
   saturatedFraction,
 } from './training/metrics.ts';
-export type { ParameterState, StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './training/train.ts';
-export { DEFAULT_TRAINING_CONFIG, HyperparameterError, REGULARISED_BOUND, TRAINING_METHODS, train, trainAsync, validateTrainingConfig } from './training/train.ts';
+export type { ParameterState, StepInfo, StepTiming, TrainingCheckpoint, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './training/train.ts';
+export { DEFAULT_TRAINING_CONFIG, HyperparameterError, METRICS_SUBSET_SEED_MIX, REGULARISED_BOUND, TRAINING_METHODS, metricsSubsetIndices, train, trainAsync, validateTrainingConfig } from './training/train.ts';
+export type { LanczosSpectrum, LanczosSpectrumOptions, NegativeMassEstimate } from './training/spectrum.ts';
+export { METRICS_LANCZOS_MAX_STEPS, METRICS_LANCZOS_TOL, SLQ_PROBES, SLQ_STEPS, gaussQuadrature, lanczosSpectrum, probeMasses, ratioOfMeans, recordingOperator } from './training/spectrum.ts';
 export type { HessianOperator } from './hessianVectorProduct.ts';
 export { hessianOperator, hessianVectorProduct } from './hessianVectorProduct.ts';
 export type { ExtremeEigenvalues, LanczosOptions } from './lanczos.ts';

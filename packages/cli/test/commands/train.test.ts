@@ -11,7 +11,7 @@ import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { flattenParameters, loss, type Model } from '@hsr/numeric';
 import { readModel, readModelFile } from '@hsr/io';
 import { registerBound } from '../../src/commands/bound.ts';
-import { planTraining, prepareData, registerTrain, runTraining } from '../../src/commands/train.ts';
+import { AUTO_BATCH_SIZE, AUTO_FULL_BATCH_MAX, defaultBatchSize, duration, planTraining, prepareData, registerTrain, runTraining, timingText } from '../../src/commands/train.ts';
 import { DEFAULT_DATA_PATH } from '../../src/defaults.ts';
 import { runReproduction } from '../../src/report/experiment.ts';
 import { type DatasetEntry, protocolFor, QUICK_DATASETS, REPRODUCE_METHODS, studies } from '../../src/report/settings.ts';
@@ -41,6 +41,9 @@ describe('hsr train', () => {
     ['--momentum', '1'],
     ['--test-fraction', '1'],
     ['--metrics-every', '0'],
+    ['--metrics-samples', '0'],
+    ['--metrics-samples', 'some'],
+    ['--batch', 'automatic'],
     ['--activation', 'relu'],
     ['--block', 'third'],
   ];
@@ -82,7 +85,7 @@ describe('hsr train', () => {
     const refused = await run(['train', '--epochs', '1', '--out', out]);
     expect([refused.code, refused.stderr]).toEqual([
       2,
-      `hsr: --out ${out}: the output folder is not empty (config.json, metrics.jsonl, model.json, model.safetensors); choose a new folder, or pass --force to replace it\n`,
+      `hsr: --out ${out}: the output folder is not empty (config.json, index.html, metrics.jsonl, model.json, ...); choose a new folder, or pass --force to replace it\n`,
     ]);
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
     expect((await run(['train', '--epochs', '1', '--metrics-every', '1', '--force', '--out', out])).code).toBe(0);
@@ -270,5 +273,45 @@ describe('hsr train and hsr reproduce share one experiment protocol', () => {
     expect(flattenParameters(trained)).toEqual(flattenParameters(finals[0]!));
     const records = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(records).toEqual(reproduced.records.map((x) => JSON.stringify(x)));
+  });
+});
+
+describe('hsr train at scale: the batch rule, progress, timing and the page', () => {
+  it('--batch auto: full batch up to AUTO_FULL_BATCH_MAX training samples, AUTO_BATCH_SIZE above', () => {
+    expect([AUTO_FULL_BATCH_MAX, AUTO_BATCH_SIZE]).toEqual([512, 128]);
+    expect(defaultBatchSize(1)).toBeNull();
+    expect(defaultBatchSize(512)).toBeNull();
+    expect(defaultBatchSize(513)).toBe(128);
+  });
+
+  it('digits (1438 training samples) trains in batches of 128 with curvature metrics on 1000 of them; the progress shows steps/s and the time left', async () => {
+    const out = join(tmp(), 'run');
+    const r = await run(['train', '--data', 'digits', '--hidden', '4', '--method', 'hsr-step', '--epochs', '1', '--metrics-every', '1', '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.batchSize).toBe(128);
+    // ceil(1438 / 128) = 12 steps an epoch.
+    expect(summary.steps).toBe(12);
+    expect(summary.final.curvatureSamples).toBe(1000);
+    expect(summary.timing.steps).toBe(12);
+    // The plain part is a part of each step.
+    expect(summary.timing.ratioOverPlain).toBeGreaterThanOrEqual(1);
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(config.training).toMatchObject({ batchSize: 128, metricsSamples: 1000 });
+    expect(config.batchRule).toBe('--batch auto: full batch up to 512 training samples, else 128');
+    expect(r.stderr).toMatch(/^epoch 1\/1 {2}step 12 {2}.* {2}[\d.]+ steps\/s, \d+ s left$/m);
+    expect(r.stderr).toMatch(/curvature metrics on a fixed subset of 1000 of the 1438 training samples/);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html.match(/<figure class="plot"/g)).toHaveLength(7);
+    expect(html.match(/<svg /g)).toHaveLength(7);
+  });
+
+  it('prints the step time and, for a method other than plain, its ratio over the plain part', () => {
+    expect(timingText('plain', { steps: 4, stepSeconds: 0.2, plainSeconds: 0.2 })).toBe('50.0 ms per step over 4 steps.');
+    expect(timingText('hsr-step', { steps: 4, stepSeconds: 0.6, plainSeconds: 0.2 })).toBe(
+      '150 ms per step over 4 steps; step-time ratio hsr-step / plain 3.00 (the loss gradient and update, all a plain step does, take 50.0 ms of each step).',
+    );
+    expect(timingText('sam', { steps: 0, stepSeconds: 0, plainSeconds: 0 })).toBeNull();
+    expect([duration(42.4), duration(185), duration(3720)]).toEqual(['42 s', '3 min 05 s', '1 h 02 min']);
   });
 });

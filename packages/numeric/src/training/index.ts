@@ -1,5 +1,5 @@
 /** HSR training, its optimizers, metrics and the scale-aware sharpness. */
-export type { OptimizerName, OptimizerOptions, Optimizer } from './optimizers.ts';
+export type { OptimizerName, OptimizerOptions, Optimizer, OptimizerState } from './optimizers.ts';
 export { OPTIMIZER_NAMES, createOptimizer } from './optimizers.ts';
 export { relativeSharpness, weightNorm } from './sharpness.ts';
 export type { LayerNorms, MetricsRecord, MetricsContext } from './metrics.ts';
@@ -15,5 +15,7 @@ export {
   negativeMass,
   saturatedFraction,
 } from './metrics.ts';
-export type { ParameterState, StepInfo, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './train.ts';
-export { DEFAULT_TRAINING_CONFIG, HyperparameterError, REGULARISED_BOUND, TRAINING_METHODS, train, trainAsync, validateTrainingConfig } from './train.ts';
+export type { ParameterState, StepInfo, StepTiming, TrainingCheckpoint, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './train.ts';
+export { DEFAULT_TRAINING_CONFIG, HyperparameterError, METRICS_SUBSET_SEED_MIX, REGULARISED_BOUND, TRAINING_METHODS, metricsSubsetIndices, train, trainAsync, validateTrainingConfig } from './train.ts';
+export type { LanczosSpectrum, LanczosSpectrumOptions, NegativeMassEstimate } from './spectrum.ts';
+export { METRICS_LANCZOS_MAX_STEPS, METRICS_LANCZOS_TOL, SLQ_PROBES, SLQ_STEPS, gaussQuadrature, lanczosSpectrum, probeMasses, ratioOfMeans, recordingOperator } from './spectrum.ts';

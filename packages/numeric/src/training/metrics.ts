@@ -1,16 +1,21 @@
 /**
- * What training records at each metrics epoch: losses and accuracies, the closed-form
- * traces and all five Wolkowicz–Styan bounds on the FULL training set for the chosen
- * variant, and, while the block's P is at most `METRICS_MAX_EXACT_PARAMETERS`, the exact extreme
- * eigenvalues, the count of negative ones and their share of the spectrum's mass from the
- * dense Hessian. Beside the curvature, the quantities that tell flat from over-confident
+ * What training records at each metrics epoch: losses and accuracies on the full training
+ * set, the closed-form traces and all five Wolkowicz–Styan bounds for the chosen variant on
+ * the curvature set (the full training set, or the fixed, seeded metrics subset the caller
+ * passes as `curvatureData`), and the extreme eigenvalues of that Hessian at any P: while the
+ * block's P is at most `METRICS_MAX_EXACT_PARAMETERS`, from the dense Hessian (exact extremes,
+ * the count of negative eigenvalues and their share of the spectrum's mass); above it, by
+ * Lanczos on the closed-form Hessian-vector product (extremes with their residual bounds) and
+ * stochastic Lanczos quadrature for the negative mass with its standard error (spectrum.ts). Beside the curvature, the quantities that tell flat from over-confident
  * (docs/guide-sharpness.md): the gradient norm, the test set's expected calibration error,
  * per-layer weight norms and the fraction of saturated hidden units.
  *
  * Every field is a plain finite number (or null), so a record is one deterministic JSON
  * line: no timings, no NaN. Cost: O(N^2(h^2 + c^2 + ch)) for the traces, O(N(hd + ch)) for
  * the gradient norm and the test-set quantities, plus O(N P^2 + P^3)
- * for the dense spectrum when it is available (P = 67 for Iris 4-8-3: a few milliseconds).
+ * for the dense spectrum when it is available (P = 67 for Iris 4-8-3: a few milliseconds), else
+ * about 35 + 3 x 30 Hessian-vector products (spectrum.ts) of O(M(hd + ch)) each on the M curvature samples
+ * (784-128-10 on 1000 samples: about 0.1 s a product).
  */
 import { symmetricEigenvalues } from '../eigen.ts';
 import { denseHessian } from '../hessian.ts';
@@ -21,11 +26,14 @@ import { blockRange, flattenParameters } from '../parameters.ts';
 import type { Dataset, Model, Variant } from '../types.ts';
 import { boundValues, wolkowiczStyanBounds, type BoundValues } from '../wolkowiczStyan.ts';
 import { relativeSharpness, weightNorm } from './sharpness.ts';
+import { hessianOperator } from '../hessianVectorProduct.ts';
+import { lanczosSpectrum } from './spectrum.ts';
 
 /**
  * Largest block size P for which metrics form the dense P x P Hessian: 1500^2 doubles is
  * 18 MiB and the symmetric QL solve takes seconds (0.36 s at 400, cubic growth), which is
- * the most a metrics epoch should cost. Above it `exactAvailable` is false.
+ * the most a metrics epoch should cost. Above it `exactAvailable` is false and the
+ * spectrum comes from Lanczos (`spectrumMethod: "lanczos"`).
  */
 export const METRICS_MAX_EXACT_PARAMETERS = 1500;
 
@@ -70,16 +78,23 @@ export interface MetricsRecord {
   /** null when there is no test set. */
   testLoss: number | null;
   testAccuracy: number | null;
-  /** T1, T2 and P of the variant's block on the full training set. */
+  /** Samples the curvature quantities (T1, T2, bounds, spectrum) are taken on: the training set or the metrics subset. */
+  curvatureSamples: number;
+  /** T1, T2 and P of the variant's block on the curvature set. */
   traceH: number;
   traceH2: number;
   parameters: number;
   bounds: BoundValues;
-  /** False when P > METRICS_MAX_EXACT_PARAMETERS: the four fields below are then null. */
+  /** False when P > METRICS_MAX_EXACT_PARAMETERS: the spectrum is then Lanczos's, and negativeEigenvalues null. */
   exactAvailable: boolean;
+  /** Where lambdaMax, lambdaMin and negativeMass come from; null on a non-finite state. */
+  spectrumMethod: 'dense' | 'lanczos' | null;
   lambdaMax: number | null;
   lambdaMin: number | null;
-  /** Eigenvalues below -NEGATIVE_EIGENVALUE_RTOL * max|lambda|. */
+  /** Lanczos: residual bounds of the extreme Ritz pairs (an eigenvalue lies within each); dense: 0. */
+  lambdaMaxResidual: number | null;
+  lambdaMinResidual: number | null;
+  /** Eigenvalues below -NEGATIVE_EIGENVALUE_RTOL * max|lambda| (dense only). */
   negativeEigenvalues: number | null;
   /** kappa_rel = lambda_max ||theta_block||^2 / P (eq:relative-sharpness). */
   relativeSharpness: number | null;
@@ -89,8 +104,10 @@ export interface MetricsRecord {
   weightNorm: number;
   /** ||grad L|| of the mean loss on the full training set (all parameters): how far from a critical point. */
   gradientNorm: number;
-  /** Sum of |lambda| over the negative eigenvalues (as counted) / sum of |lambda| over all; null when not exact. */
+  /** Sum of |lambda| over the negative eigenvalues (as counted) / sum of |lambda| over all (dense: exact; lanczos: SLQ estimate). */
   negativeMass: number | null;
+  /** Standard error of the SLQ estimate over its probes; 0 when dense. */
+  negativeMassError: number | null;
   /** Expected calibration error of the test predictions (CALIBRATION_BINS bins); null without a test set. */
   testCalibrationError: number | null;
   /** Per-layer Frobenius norms. */
@@ -106,6 +123,10 @@ export interface MetricsContext {
   step: number;
   regulariserSkipped: number;
   maxExactParameters?: number;
+  /** The samples T1, T2, the bounds and the spectrum are taken on (default: the training set). */
+  curvatureData?: Dataset;
+  /** Seed of the Lanczos start vectors (default 0). */
+  spectrumSeed?: number;
 }
 
 /** Mean loss over a data set (the model's loss; the training objective's own reduction). */
@@ -185,7 +206,9 @@ export function layerNorms(model: Model): LayerNorms {
 /** One metrics record for `model` (see the module comment for what is in it). */
 export function computeMetrics(model: Model, train: Dataset, test: Dataset | null, variant: Variant, ctx: MetricsContext): MetricsRecord {
   const fp = forwardPass(model, train);
-  const tr = hessianTraces(model, train, variant, fp);
+  const curvatureData = ctx.curvatureData ?? train;
+  const fpc = curvatureData === train ? fp : forwardPass(model, curvatureData);
+  const tr = hessianTraces(model, curvatureData, variant, fpc);
   const b = wolkowiczStyanBounds(tr.traceH, tr.traceH2, tr.parameters);
   const theta = flattenParameters(model);
   const { start, end } = blockRange(model, variant.block);
@@ -205,18 +228,35 @@ export function computeMetrics(model: Model, train: Dataset, test: Dataset | nul
   // A non-finite state (a diverging run) must not reach the eigen-solver: report nulls and let
   // the caller's finiteness check stop training.
   const finiteState = Number.isFinite(trainLoss) && Number.isFinite(tr.traceH) && Number.isFinite(tr.traceH2);
+  let spectrumMethod: MetricsRecord['spectrumMethod'] = null;
   let lambdaMax: number | null = null;
   let lambdaMin: number | null = null;
+  let lambdaMaxResidual: number | null = null;
+  let lambdaMinResidual: number | null = null;
   let negativeEigenvalues: number | null = null;
   let negativeShare: number | null = null;
-  if (exactAvailable && finiteState) {
-    const ev = symmetricEigenvalues(denseHessian(model, train, variant, fp));
+  let negativeShareError: number | null = null;
+  if (finiteState && exactAvailable) {
+    const ev = symmetricEigenvalues(denseHessian(model, curvatureData, variant, fpc));
+    spectrumMethod = 'dense';
     lambdaMax = ev[ev.length - 1]!;
     lambdaMin = ev[0]!;
+    lambdaMaxResidual = 0;
+    lambdaMinResidual = 0;
     const threshold = -NEGATIVE_EIGENVALUE_RTOL * Math.max(Math.abs(lambdaMax), Math.abs(lambdaMin));
     negativeEigenvalues = 0;
     for (let i = 0; i < ev.length && ev[i]! < threshold; i++) negativeEigenvalues++;
     negativeShare = negativeMass(ev);
+    negativeShareError = 0;
+  } else if (finiteState) {
+    const sp = lanczosSpectrum(hessianOperator(model, curvatureData, variant, fpc), { seed: ctx.spectrumSeed ?? 0, negativeRtol: NEGATIVE_EIGENVALUE_RTOL });
+    spectrumMethod = 'lanczos';
+    lambdaMax = sp.lambdaMax;
+    lambdaMin = sp.lambdaMin;
+    lambdaMaxResidual = sp.residualMax;
+    lambdaMinResidual = sp.residualMin;
+    negativeShare = sp.negative.negativeMass;
+    negativeShareError = sp.negative.standardError;
   }
   return {
     epoch: ctx.epoch,
@@ -225,13 +265,17 @@ export function computeMetrics(model: Model, train: Dataset, test: Dataset | nul
     trainAccuracy: accuracy(model, train, fp),
     testLoss,
     testAccuracy,
+    curvatureSamples: curvatureData.samples,
     traceH: tr.traceH,
     traceH2: tr.traceH2,
     parameters: tr.parameters,
     bounds: boundValues(b),
     exactAvailable,
+    spectrumMethod,
     lambdaMax,
     lambdaMin,
+    lambdaMaxResidual,
+    lambdaMinResidual,
     negativeEigenvalues,
     relativeSharpness: lambdaMax === null ? null : relativeSharpness(lambdaMax, blockTheta),
     boundedRelativeSharpness: relativeSharpness(b.lambdaMaxUpper, blockTheta),
@@ -239,6 +283,7 @@ export function computeMetrics(model: Model, train: Dataset, test: Dataset | nul
     regulariserSkipped: ctx.regulariserSkipped,
     gradientNorm: norm2(lossGradient(model, train, 'mean', fp).gradient),
     negativeMass: negativeShare,
+    negativeMassError: negativeShareError,
     testCalibrationError,
     layerNorms: layerNorms(model),
     saturatedFraction: saturatedFraction(model, fp),

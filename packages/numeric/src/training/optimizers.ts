@@ -39,10 +39,35 @@ export interface OptimizerOptions {
 export interface Optimizer {
   /** Update theta in place along the descent direction (theta decreases along +direction). */
   step(theta: Float64Array, direction: Float64Array): void;
+  /** A copy of the state (what `createOptimizer(opts, P, state)` continues from, bit for bit). */
+  state(): OptimizerState;
 }
 
-/** A fresh optimizer with zero state for a P-dimensional theta. */
-export function createOptimizer(opts: OptimizerOptions, P: number): Optimizer {
+/**
+ * An optimizer's state after some steps: `t` the steps taken, `m` the momentum buffer
+ * (momentum, Adam), `v` Adam's second moments; arrays of length P, absent when unused.
+ */
+export interface OptimizerState {
+  readonly name: OptimizerName;
+  readonly t: number;
+  readonly m?: Float64Array;
+  readonly v?: Float64Array;
+}
+
+/** Throws RangeError when `state` cannot be the state of `name` at dimension P. */
+function checkState(name: OptimizerName, P: number, state: OptimizerState): void {
+  if (state.name !== name) throw new RangeError(`optimizer state is for ${state.name}, not ${name}`);
+  if (!Number.isInteger(state.t) || state.t < 0) throw new RangeError(`optimizer state: t must be an integer >= 0, got ${state.t}`);
+  const need = name === 'sgd' ? [] : name === 'momentum' ? ['m'] : ['m', 'v'];
+  for (const key of need) {
+    const x = state[key as 'm' | 'v'];
+    if (!x || x.length !== P) throw new RangeError(`optimizer state: ${key} must have length ${P}, got ${x ? x.length : 'none'}`);
+  }
+}
+
+/** A fresh optimizer with zero state for a P-dimensional theta, or one continuing from `from` (state()). */
+export function createOptimizer(opts: OptimizerOptions, P: number, from?: OptimizerState): Optimizer {
+  if (from) checkState(opts.name, P, from);
   const eta = opts.learningRate;
   const omega = opts.weightDecay;
   const decay = (theta: Float64Array, old: Float64Array | null) => {
@@ -51,20 +76,27 @@ export function createOptimizer(opts: OptimizerOptions, P: number): Optimizer {
   };
   const snapshot = (theta: Float64Array) => (omega === 0 ? null : theta.slice());
   switch (opts.name) {
-    case 'sgd':
+    case 'sgd': {
+      let t = from?.t ?? 0;
       return {
         step(theta, d) {
           const old = snapshot(theta);
+          t++;
           for (let i = 0; i < P; i++) theta[i]! -= eta * d[i]!;
           decay(theta, old);
         },
+        state: () => ({ name: 'sgd', t }),
       };
+    }
     case 'momentum': {
       const mu = opts.momentum;
-      const m = new Float64Array(P);
+      const m = from?.m ? Float64Array.from(from.m) : new Float64Array(P);
+      let t = from?.t ?? 0;
       return {
+        state: () => ({ name: 'momentum', t, m: m.slice() }),
         step(theta, d) {
           const old = snapshot(theta);
+          t++;
           for (let i = 0; i < P; i++) {
             m[i] = mu * m[i]! + d[i]!;
             theta[i]! -= eta * m[i]!;
@@ -77,10 +109,11 @@ export function createOptimizer(opts: OptimizerOptions, P: number): Optimizer {
       const b1 = opts.beta1 ?? 0.9;
       const b2 = opts.beta2 ?? 0.999;
       const eps = opts.epsilon ?? 1e-8;
-      const m = new Float64Array(P);
-      const v = new Float64Array(P);
-      let t = 0;
+      const m = from?.m ? Float64Array.from(from.m) : new Float64Array(P);
+      const v = from?.v ? Float64Array.from(from.v) : new Float64Array(P);
+      let t = from?.t ?? 0;
       return {
+        state: () => ({ name: 'adam', t, m: m.slice(), v: v.slice() }),
         step(theta, d) {
           const old = snapshot(theta);
           t++;

@@ -36,6 +36,17 @@
  * full-batch gradient descent with no shuffling. Same inputs and seed => bit-for-bit the same
  * parameters and records (`train.test.ts`, determinism).
  *
+ * Metrics subset: with `metricsSamples` M < N the curvature metrics (T1, T2, bounds, spectrum)
+ * are taken on one fixed subset of M training samples, drawn once (a permutation's first M,
+ * in index order) from createRng(seed XOR METRICS_SUBSET_SEED_MIX), so every record of a run
+ * sees the same samples; losses and accuracies stay on the full sets.
+ *
+ * Resuming (`hooks.resume`, a TrainingCheckpoint: theta, the optimizer state and the step,
+ * epoch and skip counts of a run stopped after any step): the shuffle RNG is advanced past the
+ * permutations of the completed epochs, the steps already taken in the current epoch are
+ * skipped, and training goes on, so the parameters and the records from there on are bit for
+ * bit those of one uninterrupted run (`train.resume.test.ts`). No epoch-0 record is made.
+ *
  * Cost per step: O(B(hd + ch)) for L, twice that for SAM, plus
  * O(B^2(h^2 + c^2 + ch) + B(ch^2 + c^2h)) for the bound gradient of the hsr methods.
  */
@@ -46,7 +57,8 @@ import { createRng } from '../random.ts';
 import { subsetDataset } from '../model.ts';
 import { BLOCKS, CURVATURES, REDUCTIONS, type Dataset, type Model, type Variant } from '../types.ts';
 import { computeMetrics, isFiniteRecord, METRICS_MAX_EXACT_PARAMETERS, type MetricsRecord } from './metrics.ts';
-import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from './optimizers.ts';
+import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerState } from './optimizers.ts';
+import { blockRange } from '../parameters.ts';
 
 export type TrainingMethod = 'plain' | 'hsr-step' | 'hsr-penalty' | 'sam';
 export const TRAINING_METHODS: readonly TrainingMethod[] = ['plain', 'hsr-step', 'hsr-penalty', 'sam'];
@@ -64,6 +76,8 @@ export interface TrainingConfig {
   readonly lambda: number;
   /** Samples per step; null = full batch. */
   readonly batchSize: number | null;
+  /** Size of the fixed, seeded subset the curvature metrics use; null (or >= N) = the full training set. */
+  readonly metricsSamples?: number | null;
   /** Decoupled weight decay omega >= 0 (optimizers.ts). */
   readonly weightDecay: number;
   /** Epochs >= 1 (passes over the training set). */
@@ -130,6 +144,7 @@ export function validateTrainingConfig(config: TrainingConfig): TrainingConfig {
   finite('weightDecay', config.weightDecay);
   if (config.weightDecay < 0) fail('weightDecay', `must be >= 0, got ${config.weightDecay}`);
   if (config.batchSize !== null) integer('batchSize', config.batchSize, 1);
+  if (config.metricsSamples !== undefined && config.metricsSamples !== null) integer('metricsSamples', config.metricsSamples, 1);
   integer('epochs', config.epochs, 1);
   integer('seed', config.seed, -(2 ** 31));
   integer('metricsEvery', config.metricsEvery, 1);
@@ -187,6 +202,30 @@ export interface TrainingHooks {
   boundGradient?(model: Model, data: Dataset, variant: Variant, of: BoundKind): BoundGradient;
   /** Override METRICS_MAX_EXACT_PARAMETERS (metrics.ts). */
   maxExactParameters?: number;
+  /** Continue a run from this checkpoint (see the module comment) instead of from `initial`'s parameters. */
+  resume?: TrainingCheckpoint;
+}
+
+/** Everything a run needs to continue after its last step, bit for bit. */
+export interface TrainingCheckpoint {
+  theta: Float64Array;
+  optimizer: OptimizerState;
+  /** Steps taken in all. */
+  steps: number;
+  /** Epochs fully completed (the current one may be part done: steps - epochsCompleted * steps per epoch). */
+  epochsCompleted: number;
+  regulariserSkipped: number;
+}
+
+/**
+ * Wall-clock time of the steps (never part of a record): `stepSeconds` in all, and
+ * `plainSeconds` of it in the loss gradient and the optimizer update, i.e. what a plain step
+ * does; stepSeconds / plainSeconds is the step-time ratio of the method over plain.
+ */
+export interface StepTiming {
+  steps: number;
+  stepSeconds: number;
+  plainSeconds: number;
 }
 
 export interface TrainingResult {
@@ -200,6 +239,21 @@ export interface TrainingResult {
   epochsCompleted: number;
   steps: number;
   regulariserSkipped: number;
+  /** Where to continue from (meaningful unless the run diverged). */
+  checkpoint: TrainingCheckpoint;
+  timing: StepTiming;
+}
+
+/** Mixed into the seed of the metrics subset so it is not the first epoch's shuffle. */
+export const METRICS_SUBSET_SEED_MIX = 0x6d657472;
+
+/** The indices (ascending) of the metrics subset of M out of N samples; null when M is null or >= N. */
+export function metricsSubsetIndices(N: number, M: number | null | undefined, seed: number): Int32Array | null {
+  if (M === null || M === undefined || M >= N) return null;
+  return createRng(seed ^ METRICS_SUBSET_SEED_MIX)
+    .permutation(N)
+    .subarray(0, M)
+    .sort();
 }
 
 function allFinite(x: Float64Array): boolean {
@@ -254,9 +308,18 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
   const gradU = hooks.boundGradient ?? closedFormBoundGradient;
   const variant = config.variant;
   const P = parameterCount(initial);
-  const theta = flattenParameters(initial);
+  const resume = hooks.resume;
+  if (resume && resume.theta.length !== P) throw new HyperparameterError('resume', `the checkpoint has ${resume.theta.length} parameters, the model ${P}`);
+  const theta = resume ? Float64Array.from(resume.theta) : flattenParameters(initial);
   const previous = theta.slice();
-  const optimizer = createOptimizer({ name: config.optimizer, learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay }, P);
+  const optimizerOptions = { name: config.optimizer, learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay };
+  let optimizer: ReturnType<typeof createOptimizer>;
+  try {
+    optimizer = createOptimizer(optimizerOptions, P, resume?.optimizer);
+  } catch (error) {
+    if (error instanceof RangeError) throw new HyperparameterError('resume', error.message);
+    throw error;
+  }
   const rng = createRng(config.seed);
   const N = trainData.samples;
   const fullBatch = config.batchSize === null || config.batchSize >= N;
@@ -264,11 +327,20 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
   const stepsPerEpoch = Math.ceil(N / B);
   const records: MetricsRecord[] = [];
   const maxExact = hooks.maxExactParameters ?? METRICS_MAX_EXACT_PARAMETERS;
-  let steps = 0;
-  let skipped = 0;
+  const subset = metricsSubsetIndices(N, config.metricsSamples, config.seed);
+  const curvatureData = subset ? subsetDataset(trainData, subset) : trainData;
+  let steps = resume?.steps ?? 0;
+  let skipped = resume?.regulariserSkipped ?? 0;
   let status: TrainingStatus = 'completed';
   let message: string | null = null;
-  let epochsCompleted = 0;
+  let epochsCompleted = resume?.epochsCompleted ?? 0;
+  const startEpoch = epochsCompleted + 1;
+  const skipInFirst = steps - epochsCompleted * stepsPerEpoch;
+  if (resume && !(Number.isInteger(skipInFirst) && skipInFirst >= 0 && skipInFirst <= stepsPerEpoch))
+    throw new HyperparameterError('resume', `${steps} steps do not fit ${epochsCompleted} completed epochs of ${stepsPerEpoch} steps`);
+  // The shuffles of the completed epochs, drawn and dropped, so epoch startEpoch gets its own.
+  if (!fullBatch) for (let e = 1; e < startEpoch; e++) rng.permutation(N);
+  const timing: StepTiming = { steps: 0, stepSeconds: 0, plainSeconds: 0 };
 
   const record = (epoch: number): MetricsRecord => {
     const r = computeMetrics(unflattenParameters(initial, theta), trainData, testData, variant, {
@@ -276,6 +348,8 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
       step: steps,
       regulariserSkipped: skipped,
       maxExactParameters: maxExact,
+      curvatureData,
+      spectrumSeed: config.seed,
     });
     return r;
   };
@@ -284,12 +358,18 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
     hooks.onMetrics?.(r);
   };
 
-  const first = record(0);
-  if (!first.exactAvailable) {
-    hooks.onNotice?.(`exact spectrum off: the ${variant.block} block has P = ${first.parameters} > ${maxExact} parameters; metrics report the closed-form bounds only (exactAvailable: false)`);
+  const { start: blockStart, end: blockEnd } = blockRange(initial, variant.block);
+  const where = subset ? `a fixed subset of ${curvatureData.samples} of the ${N} training samples` : `the ${N} training samples`;
+  if (blockEnd - blockStart > maxExact) {
+    hooks.onNotice?.(
+      `the ${variant.block} block has P = ${blockEnd - blockStart} > ${maxExact} parameters: metrics take lambda_max and lambda_min by Lanczos on Hessian-vector products (with residual bounds) and the negative mass by stochastic Lanczos quadrature (with a standard error), on ${where}`,
+    );
+  } else if (subset) hooks.onNotice?.(`curvature metrics on ${where}`);
+  if (!resume) {
+    const first = record(0);
+    if (!isFiniteRecord(first)) throw new HyperparameterError('model', 'the initial model has a non-finite loss or bound');
+    emit(first);
   }
-  if (!isFiniteRecord(first)) throw new HyperparameterError('model', 'the initial model has a non-finite loss or bound');
-  emit(first);
 
   // undo = 'counted': go back over the last counted step; 'uncounted': undo the step just
   // applied (not yet counted); 'none': theta is still the last checked one.
@@ -307,13 +387,15 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
   };
 
   let currentEpoch = 0;
-  outer: for (let epoch = 1; epoch <= config.epochs; epoch++) {
+  outer: for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
     currentEpoch = epoch;
     const order = fullBatch ? null : rng.permutation(N);
-    for (let s = 0; s < stepsPerEpoch; s++) {
+    for (let s = epoch === startEpoch ? skipInFirst : 0; s < stepsPerEpoch; s++) {
       const batch = order ? subsetDataset(trainData, order.subarray(s * B, Math.min((s + 1) * B, N))) : trainData;
+      const t0 = performance.now();
       const model = unflattenParameters(initial, theta);
       const lg = lossGradient(model, batch, 'mean');
+      let plainTime = performance.now() - t0;
       if (!Number.isFinite(lg.loss) || !allFinite(lg.gradient)) {
         // theta itself came out of the last step unchecked on this batch: go back one step.
         diverge(epoch, 'the batch loss', steps > 0 ? 'counted' : 'none');
@@ -353,13 +435,18 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
         }
       }
       previous.set(theta);
+      const t1 = performance.now();
       optimizer.step(theta, direction);
+      plainTime += performance.now() - t1;
       if (boundStep) for (let i = 0; i < P; i++) theta[i]! -= boundStep[i]!;
       if (!allFinite(theta)) {
         diverge(epoch, 'a parameter after the step', 'uncounted');
         break outer;
       }
       steps++;
+      timing.steps++;
+      timing.stepSeconds += (performance.now() - t0) / 1000;
+      timing.plainSeconds += plainTime / 1000;
       hooks.onStep?.({ epoch, stepInEpoch: s + 1, stepsPerEpoch, step: steps, batchLoss: lg.loss });
       if (hooks.signal?.aborted) {
         status = 'aborted';
@@ -383,5 +470,6 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
     const r = record(currentEpoch);
     if (isFiniteRecord(r)) emit(r);
   } else observe(epochsCompleted, null);
-  return { model: unflattenParameters(initial, theta), records, status, message, epochsCompleted, steps, regulariserSkipped: skipped };
+  const checkpoint: TrainingCheckpoint = { theta: theta.slice(), optimizer: optimizer.state(), steps, epochsCompleted, regulariserSkipped: skipped };
+  return { model: unflattenParameters(initial, theta), records, status, message, epochsCompleted, steps, regulariserSkipped: skipped, checkpoint, timing };
 }

