@@ -22,7 +22,6 @@
 import type { Curvature } from '../types.ts';
 import { backpropagate, type DeepForwardPass } from './forward.ts';
 import type { LayeredModel } from './model.ts';
-import { CROSS_ENTROPY_LOSS, type OutputLoss } from './outputLoss.ts';
 import { matmulAdd, transpose } from './tensor.ts';
 
 export interface DeepSampleCurvature {
@@ -43,7 +42,8 @@ export interface DeepSampleCurvature {
 }
 
 /** Whether the Hessian of kappa sum_n l(v_n) or its Gauss–Newton part; the scale kappa is applied by the callers. */
-export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, curvature: Curvature, layers: readonly number[], loss: OutputLoss = CROSS_ENTROPY_LOSS, keepChain = false): DeepSampleCurvature {
+export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, curvature: Curvature, layers: readonly number[], keepChain = false): DeepSampleCurvature {
+  const loss = fp.outputLoss;
   const L = fp.depth;
   const N = fp.samples;
   const c = model.layers[L - 1]!.outputs;

@@ -43,7 +43,7 @@ import { reductionScale } from '../network.ts';
 import type { Dataset } from '../types.ts';
 import { deepForwardPass, type DeepForwardPass } from './forward.ts';
 import { augmentedLayerInputs, checkLayerSet, layeredParameterCount, layerOffset, type DeepVariant, type LayeredModel } from './model.ts';
-import { CROSS_ENTROPY_LOSS, type OutputLoss } from './outputLoss.ts';
+import type { OutputLoss } from './outputLoss.ts';
 import { deepSampleCurvature, type DeepSampleCurvature } from './sampleCurvature.ts';
 import { gram, matmul, matmulAdd, transpose } from './tensor.ts';
 import { deepHessianTraces } from './traces.ts';
@@ -446,13 +446,13 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
 }
 
 /** The forward pass, the per-sample pieces with their whole chain, the Grams and T1, T2 (deep/traces.ts, bit for bit). */
-function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, loss: OutputLoss, fp: DeepForwardPass): { ctx: SweepContext; traceH: number; traceH2: number; parameters: number } {
+function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass): { ctx: SweepContext; traceH: number; traceH2: number; parameters: number } {
   const layers = checkLayerSet(model, variant.layers);
-  const sc = deepSampleCurvature(model, fp, variant.curvature, layers, loss, true);
-  const traces = deepHessianTraces(model, data, { ...variant, layers }, fp, loss, sc);
+  const sc = deepSampleCurvature(model, fp, variant.curvature, layers, true);
+  const traces = deepHessianTraces(model, data, { ...variant, layers }, fp, sc);
   const K = new Map<number, Float64Array>();
   for (const l of layers) K.set(l, gram(fp.inputs[l]!, fp.samples, augmentedLayerInputs(model, l)));
-  const ctx: SweepContext = { model, fp, sc, K, layers, kappa: reductionScale(variant.reduction, fp.samples), full: variant.curvature === 'hessian', loss };
+  const ctx: SweepContext = { model, fp, sc, K, layers, kappa: reductionScale(variant.reduction, fp.samples), full: variant.curvature === 'hessian', loss: fp.outputLoss };
   return { ctx, traceH: traces.traceH, traceH2: traces.traceH2, parameters: traces.parameters };
 }
 
@@ -461,8 +461,8 @@ function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, loss:
  * of theta (§9 deep-trace-gradient): two reverse sweeps, seeds (1, 0) and (0, 1), over one
  * forward pass and one set of per-sample pieces. Cost and verification: the module comment.
  */
-export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant, loss: OutputLoss = CROSS_ENTROPY_LOSS, fp: DeepForwardPass = deepForwardPass(model, data, loss)): TraceGradients {
-  const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, loss, fp);
+export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass = deepForwardPass(model, data)): TraceGradients {
+  const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, fp);
   return { traceH, traceH2, parameters, gradTraceH: sweep(ctx, 1, 0), gradTraceH2: sweep(ctx, 0, 1) };
 }
 
@@ -474,9 +474,8 @@ export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: 
  * (1, 0) and (0, 1), so the chain rule and its s = 0 case (the minimum-norm subgradient,
  * `degenerate: true`) are exactly the two-layer code's, not a copy of it.
  */
-export function deepBoundGradient(model: LayeredModel, data: Dataset, variant: DeepVariant, of: BoundKind, loss: OutputLoss = CROSS_ENTROPY_LOSS): BoundGradient {
-  const fp = deepForwardPass(model, data, loss);
-  const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, loss, fp);
+export function deepBoundGradient(model: LayeredModel, data: Dataset, variant: DeepVariant, of: BoundKind, fp: DeepForwardPass = deepForwardPass(model, data)): BoundGradient {
+  const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, fp);
   const unit = boundGradientFromTraces({ traceH, traceH2, parameters, gradTraceH: Float64Array.of(1, 0), gradTraceH2: Float64Array.of(0, 1) }, of);
   const [alpha, beta] = unit.gradient as unknown as [number, number];
   const gradient = alpha === 0 && beta === 0 ? new Float64Array(layeredParameterCount(model)) : sweep(ctx, alpha, beta);

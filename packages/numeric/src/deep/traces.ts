@@ -29,7 +29,6 @@ import { reductionScale } from '../network.ts';
 import type { Dataset } from '../types.ts';
 import { deepForwardPass, type DeepForwardPass } from './forward.ts';
 import { checkLayerSet, layeredParameterCount, type DeepVariant, type LayeredModel } from './model.ts';
-import { CROSS_ENTROPY_LOSS, type OutputLoss } from './outputLoss.ts';
 import { deepSampleCurvature, type DeepSampleCurvature } from './sampleCurvature.ts';
 import { gram, matmul, transpose } from './tensor.ts';
 
@@ -72,20 +71,14 @@ function pairSum(...Ks: Float64Array[]): number {
  * per-sample pieces of this model, pass and block when the caller already holds them (the
  * gradient sweep does); the result does not depend on whether they are passed.
  */
-export function deepHessianTraces(
-  model: LayeredModel,
-  data: Dataset,
-  variant: DeepVariant,
-  fp: DeepForwardPass = deepForwardPass(model, data),
-  loss: OutputLoss = CROSS_ENTROPY_LOSS,
-  pieces?: DeepSampleCurvature,
-): DeepHessianTraces {
+export function deepHessianTraces(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass = deepForwardPass(model, data), pieces?: DeepSampleCurvature): DeepHessianTraces {
   const layers = checkLayerSet(model, variant.layers);
   const L = fp.depth;
   const N = fp.samples;
   const kappa = reductionScale(variant.reduction, N);
   const full = variant.curvature === 'hessian';
-  const sc = pieces ?? deepSampleCurvature(model, fp, variant.curvature, layers, loss);
+  const loss = fp.outputLoss;
+  const sc = pieces ?? deepSampleCurvature(model, fp, variant.curvature, layers);
   const K = new Map<number, Float64Array>();
   for (const l of layers) {
     const w = model.layers[l]!.inputs + (model.layers[l]!.b ? 1 : 0);
