@@ -274,6 +274,27 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         }
       }
       let Gbl = Gb[l]![lp];
+      if (l - 1 === lp) {
+        // Adjacent: G = D^{l-1} is diagonal, so Wbar_l += Fbar G^T scales Fbar's columns, and of
+        // Gbar = W_l^T Fbar only the diagonal reaches phi' (O(m n) per sample instead of two products).
+        const eb = e1b[lp]!;
+        const e1 = fp.d1[lp]!;
+        if (Fbl) {
+          const W = model.layers[l]!.W;
+          const Wbl = Wb[l]!;
+          for (let n = 0; n < N; n++)
+            for (let i = 0; i < m; i++) {
+              const o = n * m * mq + i * mq;
+              for (let j = 0; j < n_; j++) {
+                const f = Fbl[o + j]!;
+                Wbl[i * n_ + j]! += f * e1[n * n_ + j]!;
+                eb[n * n_ + j]! += W[i * n_ + j]! * f;
+              }
+            }
+        }
+        if (Gbl) for (let n = 0; n < N; n++) for (let j = 0; j < n_; j++) eb[n * n_ + j]! += Gbl[n * n_ * mq + j * mq + j]!;
+        continue;
+      }
       if (Fbl) {
         Gbl = slot(Gb, l, lp, N * n_ * mq);
         const W = model.layers[l]!.W;
@@ -285,26 +306,22 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         }
       }
       if (!Gbl) continue;
-      if (l - 1 > lp) {
-        const Fprev = sc.F[l - 1]![lp]!;
-        const FbPrev = slot(Fb, l - 1, lp, N * n_ * mq);
-        const e1 = fp.d1[l - 1]!;
-        const eb = e1b[l - 1]!;
-        for (let n = 0; n < N; n++)
-          for (let j = 0; j < n_; j++) {
-            const o = n * n_ * mq + j * mq;
-            const dj = e1[n * n_ + j]!;
-            let s = 0;
-            for (let r = 0; r < mq; r++) {
-              s += Gbl[o + r]! * Fprev[o + r]!;
-              FbPrev[o + r]! += dj * Gbl[o + r]!;
-            }
-            eb[n * n_ + j]! += s;
+      // l - 1 > lp here: G = D^{l-1} F^{l-1,lp}.
+      const Fprev = sc.F[l - 1]![lp]!;
+      const FbPrev = slot(Fb, l - 1, lp, N * n_ * mq);
+      const e1 = fp.d1[l - 1]!;
+      const eb = e1b[l - 1]!;
+      for (let n = 0; n < N; n++)
+        for (let j = 0; j < n_; j++) {
+          const o = n * n_ * mq + j * mq;
+          const dj = e1[n * n_ + j]!;
+          let s = 0;
+          for (let r = 0; r < mq; r++) {
+            s += Gbl[o + r]! * Fprev[o + r]!;
+            FbPrev[o + r]! += dj * Gbl[o + r]!;
           }
-      } else {
-        const eb = e1b[lp]!;
-        for (let n = 0; n < N; n++) for (let j = 0; j < n_; j++) eb[n * n_ + j]! += Gbl[n * n_ * mq + j * mq + j]!;
-      }
+          eb[n * n_ + j]! += s;
+        }
     }
   }
 
