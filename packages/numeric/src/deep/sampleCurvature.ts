@@ -117,8 +117,7 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
       const Fl = new Float64Array(N * m * mq);
       if (F === null) {
         // Adjacent layers: G = D^{l-1} is diagonal, so F = W_l D^{l-1} scales W_l's columns (O(m n) per sample, not a product).
-        for (let n = 0; n < N; n++)
-          for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Fl[n * m * mq + i * mq + r] = layer.W[i * n_ + r]! * e1[n * n_ + r]!;
+        for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Fl[n * m * mq + i * mq + r] = layer.W[i * n_ + r]! * e1[n * n_ + r]!;
       } else for (let n = 0; n < N; n++) matmulAdd(layer.W, 0, Gl, n * n_ * mq, Fl, n * m * mq, m, n_, mq);
       if (keepChain) {
         G[l]![lp] = Gl;

@@ -45,14 +45,16 @@ import { deepForwardPass, type DeepForwardPass } from './forward.ts';
 import { augmentedLayerInputs, checkLayerSet, layeredParameterCount, layerOffset, type DeepVariant, type LayeredModel } from './model.ts';
 import type { OutputLoss } from './outputLoss.ts';
 import { deepSampleCurvature, type DeepSampleCurvature } from './sampleCurvature.ts';
-import { gram, matmul, matmulAdd, transpose } from './tensor.ts';
-import { deepHessianTraces } from './traces.ts';
+import { matmul, matmulAdd, transpose } from './tensor.ts';
+import { type DeepTraceGrams, deepHessianTraces, emptyTraceGrams } from './traces.ts';
 
 interface SweepContext {
   readonly model: LayeredModel;
   readonly fp: DeepForwardPass;
   readonly sc: DeepSampleCurvature;
   readonly K: Map<number, Float64Array>;
+  /** The traces' Gram matrices (deep/traces.ts), reused rather than formed again. */
+  readonly grams: DeepTraceGrams;
   readonly layers: readonly number[];
   readonly kappa: number;
   readonly full: boolean;
@@ -92,7 +94,7 @@ function scaledProduct(s: number, A: Float64Array, B: Float64Array): Float64Arra
 
 /** \nabla_\theta (c_1 T_1 + c_2 T_2), theta order, all parameters (see the module comment). */
 function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
-  const { model, fp, sc, K, layers, kappa, full, loss } = ctx;
+  const { model, fp, sc, K, grams, layers, kappa, full, loss } = ctx;
   const L = fp.depth;
   const N = fp.samples;
   const w1 = c1 * kappa;
@@ -141,7 +143,7 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
       const lam = sc.lambda[l]!;
       const Kl = K.get(l)!;
       matmulAdd(scaledProduct(2 * w2, Kl, Kl), 0, lam, 0, Lb[l]!, 0, N, N, m * m);
-      addScaledProduct(Kb.get(l)!, 2 * w2, Kl, gram(lam, N, m * m));
+      addScaledProduct(Kb.get(l)!, 2 * w2, Kl, grams.lambda.get(l)!);
     }
     // Cross blocks l > l': 2 [sum K^l K^l' <X_n, X_m> + 2 middle + sum K^l' (delta.delta) <G, G>].
     for (const l of layers)
@@ -155,7 +157,7 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         const Kq = K.get(lp)!;
         const X = sc.X[l]![lp]!;
         const Xbl = slot(Xb, l, lp, N * m * mq);
-        const gX = gram(X, N, m * mq);
+        const gX = grams.X.get(`${l},${lp}`)!;
         matmulAdd(scaledProduct(4 * w2, Ka, Kq), 0, X, 0, Xbl, 0, N, N, m * mq);
         addScaledProduct(Kb.get(l)!, 2 * w2, Kq, gX);
         addScaledProduct(Kb.get(lp)!, 2 * w2, Ka, gX);
@@ -165,8 +167,8 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         const e1 = fp.d1[lp]!;
         const delta = sc.delta[l]!;
         const Gbl = slot(Gb, l, lp, N * nIn * mq);
-        const Gd = gram(delta, N, m);
-        const GG = adjacent ? gram(e1, N, mq) : gram(G, N, nIn * mq);
+        const Gd = grams.delta.get(l)!;
+        const GG = grams.G.get(`${l},${lp}`)!;
         addScaledProduct(Kb.get(lp)!, 2 * w2, Gd, GG);
         matmulAdd(scaledProduct(4 * w2, Kq, GG), 0, delta, 0, deltab[l]!, 0, N, N, m);
         const KqGd = scaledProduct(4 * w2, Kq, Gd);
@@ -466,10 +468,9 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
 function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass): { ctx: SweepContext; traceH: number; traceH2: number; parameters: number } {
   const layers = checkLayerSet(model, variant.layers);
   const sc = deepSampleCurvature(model, fp, variant.curvature, layers, true);
-  const traces = deepHessianTraces(model, data, { ...variant, layers }, fp, sc);
-  const K = new Map<number, Float64Array>();
-  for (const l of layers) K.set(l, gram(fp.inputs[l]!, fp.samples, augmentedLayerInputs(model, l)));
-  const ctx: SweepContext = { model, fp, sc, K, layers, kappa: reductionScale(variant.reduction, fp.samples), full: variant.curvature === 'hessian', loss: fp.outputLoss };
+  const grams = emptyTraceGrams();
+  const traces = deepHessianTraces(model, data, { ...variant, layers }, fp, sc, grams);
+  const ctx: SweepContext = { model, fp, sc, K: grams.K, grams, layers, kappa: reductionScale(variant.reduction, fp.samples), full: variant.curvature === 'hessian', loss: fp.outputLoss };
   return { ctx, traceH: traces.traceH, traceH2: traces.traceH2, parameters: traces.parameters };
 }
 

@@ -39,6 +39,23 @@ export interface DeepHessianTraces {
   readonly parameters: number;
 }
 
+/**
+ * The N x N Gram matrices the traces form, kept for the gradient sweep (which needs the same
+ * ones): K^l of the inputs, <Lambda^l_n, Lambda^l_m>, and per pair "l,l'" <X_n, X_m>,
+ * delta^l_n . delta^l_m and <G_n, G_m>. Filled by deepHessianTraces when passed.
+ */
+export interface DeepTraceGrams {
+  readonly K: Map<number, Float64Array>;
+  readonly lambda: Map<number, Float64Array>;
+  readonly X: Map<string, Float64Array>;
+  readonly delta: Map<number, Float64Array>;
+  readonly G: Map<string, Float64Array>;
+}
+
+export function emptyTraceGrams(): DeepTraceGrams {
+  return { K: new Map(), lambda: new Map(), X: new Map(), delta: new Map(), G: new Map() };
+}
+
 /** N symmetric m x m matrices as their packed upper triangles, off-diagonal entries times sqrt 2. */
 function packSymmetric(stack: Float64Array, N: number, m: number): Float64Array {
   const w = (m * (m + 1)) / 2;
@@ -69,9 +86,17 @@ function pairSum(...Ks: Float64Array[]): number {
 /**
  * T1, T2 of the block of layers `variant.layers` (see the module comment). `pieces` are the
  * per-sample pieces of this model, pass and block when the caller already holds them (the
- * gradient sweep does); the result does not depend on whether they are passed.
+ * gradient sweep does); the result does not depend on whether they are passed. `grams`, when
+ * given, receives the Gram matrices formed (DeepTraceGrams).
  */
-export function deepHessianTraces(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass = deepForwardPass(model, data), pieces?: DeepSampleCurvature): DeepHessianTraces {
+export function deepHessianTraces(
+  model: LayeredModel,
+  data: Dataset,
+  variant: DeepVariant,
+  fp: DeepForwardPass = deepForwardPass(model, data),
+  pieces?: DeepSampleCurvature,
+  grams: DeepTraceGrams = emptyTraceGrams(),
+): DeepHessianTraces {
   const layers = checkLayerSet(model, variant.layers);
   const L = fp.depth;
   const N = fp.samples;
@@ -79,7 +104,7 @@ export function deepHessianTraces(model: LayeredModel, data: Dataset, variant: D
   const full = variant.curvature === 'hessian';
   const loss = fp.outputLoss;
   const sc = pieces ?? deepSampleCurvature(model, fp, variant.curvature, layers);
-  const K = new Map<number, Float64Array>();
+  const K = grams.K;
   for (const l of layers) {
     const w = model.layers[l]!.inputs + (model.layers[l]!.b ? 1 : 0);
     K.set(l, gram(fp.inputs[l]!, N, w));
@@ -97,6 +122,7 @@ export function deepHessianTraces(model: LayeredModel, data: Dataset, variant: D
       t1 += tr * Kl[n * N + n]!;
     }
     const inner = gram(packSymmetric(lam, N, m), N, (m * (m + 1)) / 2);
+    grams.lambda.set(l, inner);
     t2 += pairSum(Kl, Kl, inner);
   }
   for (const l of layers)
@@ -109,7 +135,9 @@ export function deepHessianTraces(model: LayeredModel, data: Dataset, variant: D
       const Ka = K.get(l)!;
       const Kb = K.get(lp)!;
       const X = sc.X[l]![lp]!;
-      let cross = pairSum(Ka, Kb, gram(X, N, m * mq));
+      const gX = gram(X, N, m * mq);
+      grams.X.set(`${l},${lp}`, gX);
+      let cross = pairSum(Ka, Kb, gX);
       if (full) {
         const adjacent = lp === l - 1;
         const G = sc.G[l]![lp]!;
@@ -138,7 +166,9 @@ export function deepHessianTraces(model: LayeredModel, data: Dataset, variant: D
           }
         }
         const gramG = e1 ? gram(e1, N, mq) : gram(G, N, nIn * mq);
-        cross += 2 * middle + pairSum(Kb, gram(delta, N, m), gramG);
+        if (!grams.delta.has(l)) grams.delta.set(l, gram(delta, N, m));
+        grams.G.set(`${l},${lp}`, gramG);
+        cross += 2 * middle + pairSum(Kb, grams.delta.get(l)!, gramG);
       }
       t2 += 2 * cross;
     }
