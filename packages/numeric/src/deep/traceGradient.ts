@@ -333,7 +333,6 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     const mp = next.outputs;
     const m = next.inputs;
     const W = next.W;
-    const Wt = transpose(W, mp, m);
     const up = sc.lambda[l + 1]!;
     const Lbl = Lb[l]!;
     const Lbu = Lb[l + 1]!;
@@ -344,18 +343,16 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     const eb2 = e2b[l]!;
     const Wbu = Wb[l + 1]!;
     const dbu = deltab[l + 1]!;
-    const T = new Float64Array(mp * m);
-    const Q = new Float64Array(m * m);
+    const Qall = sc.Q[l]!;
     const Qb = new Float64Array(m * m);
     const A1 = new Float64Array(mp * m);
+    const A2 = new Float64Array(mp * m);
     const tb = new Float64Array(m);
     for (let n = 0; n < N; n++) {
       const o = n * m * m;
-      T.fill(0);
-      Q.fill(0);
+      // Q_n = W^T Lambda^{l+1}_n W, kept by the forward recursion (keepChain).
+      const Q = Qall.subarray(o, o + m * m);
       A1.fill(0);
-      matmulAdd(up, n * mp * mp, W, 0, T, 0, mp, mp, m);
-      matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
       for (let i = 0; i < m; i++) {
         const di = e1[n * m + i]!;
         let s = 0;
@@ -366,12 +363,12 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         }
         eb1[n * m + i]! += 2 * s;
       }
-      // Lambda^{l+1} bar += W Qbar W^T; Wbar += 2 T Qbar.
+      // Lambda^{l+1} bar += W Qbar W^T; Wbar += 2 T Qbar = 2 Lambda^{l+1} (W Qbar), T = Lambda^{l+1} W.
       matmulAdd(W, 0, Qb, 0, A1, 0, mp, m, m);
       matmulNTAdd(A1, 0, W, 0, Lbu, n * mp * mp, mp, m, mp);
-      for (let i = 0; i < mp * m; i++) A1[i] = 0;
-      matmulAdd(T, 0, Qb, 0, A1, 0, mp, m, m);
-      for (let i = 0; i < mp * m; i++) Wbu[i]! += 2 * A1[i]!;
+      A2.fill(0);
+      matmulAdd(up, n * mp * mp, A1, 0, A2, 0, mp, mp, m);
+      for (let i = 0; i < mp * m; i++) Wbu[i]! += 2 * A2[i]!;
       if (full) {
         for (let i = 0; i < m; i++) {
           let t = 0;
