@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { RTOL_DEPTH_TWO_VS_THREE_LAYER, RTOL_VS_DENSE } from '@hsr/testkit';
-import { flat, writeLayeredCase } from './layeredCase.ts';
+import { deep, flat, writeLayeredCase } from './layeredCase.ts';
 import { runHsr } from './run.ts';
 
 let path: (name: string) => string;
@@ -59,8 +59,8 @@ describe('hsr bound on a layered model', () => {
     ['a layer listed twice', ['--layers', '2,2'], 'hsr: --layers: layer 2 is listed twice'],
     ['a layer that is no number', ['--layers', '1,x'], 'hsr: --layers: "x" is not a layer number'],
     ['--layers with --block', ['--layers', '1', '--block', 'second'], 'hsr: --layers: not with --block first|second'],
-    ['a loss the deep path does not implement', ['--loss', 'mse'], 'hsr: --loss mse: a layered model (or --layers) supports cross-entropy only for now'],
-    ['label smoothing on the deep path', ['--label-smoothing', '0.2'], 'hsr: --label-smoothing: a layered model (or --layers) supports cross-entropy only for now'],
+    ['an unknown --loss', ['--loss', 'hinge'], 'hsr: --loss: expected one of cross-entropy'],
+    ['--label-smoothing with another loss', ['--loss', 'mse', '--label-smoothing', '0.2'], 'hsr: --label-smoothing: applies to --loss label-smoothing only (the loss is mse)'],
   ];
   test.each(errors)('refuses %s in one line, exit 2', (_name, flags, message) => {
     const r = runHsr(['bound', '--model', path('deep.json'), '--data', path('data.json'), ...flags]);
@@ -71,17 +71,55 @@ describe('hsr bound on a layered model', () => {
   });
 });
 
-test('a W, b, V, a file naming another loss is refused under --layers, for bound and grad', () => {
-  writeFileSync(path('flat-mse.json'), JSON.stringify({ ...flat, loss: 'mse' }));
-  for (const command of ['bound', 'grad']) {
-    const r = runHsr([command, '--model', path('flat-mse.json'), '--data', path('data.json'), '--layers', '1,2']);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trimEnd()).toBe(`hsr: ${path('flat-mse.json')}: loss: "mse" with a layered model (or --layers): only cross-entropy for now`);
-  }
-  const r = runHsr(['grad', '--model', path('deep.json'), '--data', path('data.json'), '--loss', 'binary-cross-entropy']);
-  expect(r.code).toBe(2);
-  expect(r.stderr.startsWith('hsr: --loss binary-cross-entropy: a layered model')).toBe(true);
+describe('every loss on a layered model', () => {
+  test.each(['mse', 'label-smoothing', 'binary-cross-entropy'])('--loss %s: the closed form equals the dense traces at three layers', (loss) => {
+    const out = json(['bound', '--model', path('deep.json'), '--data', path('data.json'), '--loss', loss, '--exact', '--json']);
+    expect(out.loss).toEqual({ name: loss, ...(loss === 'label-smoothing' ? { labelSmoothing: 0.1 } : {}), from: 'option' });
+    expect(out.traceH2).toBeAllClose(out.exact.traceH2, { rtol: RTOL_VS_DENSE, atol: 0 });
+    expect(out.traceH).toBeAllClose(out.exact.traceH, { rtol: RTOL_VS_DENSE, atol: 0 });
+    expect(Object.values(out.exact.holds)).toEqual([true, true, true, true, true]);
+    const ce = json(['bound', '--model', path('deep.json'), '--data', path('data.json'), '--json']);
+    expect(out.traceH2).not.toBe(ce.traceH2);
+  });
+
+  test('a layered file\'s "loss" and "labelSmoothing" are read, and --loss overrides them', () => {
+    writeFileSync(path('deep-ls.json'), JSON.stringify({ ...deep, loss: 'label-smoothing', labelSmoothing: 0.3 }));
+    const file = json(['bound', '--model', path('deep-ls.json'), '--data', path('data.json'), '--json']);
+    const flag = json(['bound', '--model', path('deep.json'), '--data', path('data.json'), '--loss', 'label-smoothing', '--label-smoothing', '0.3', '--json']);
+    expect(file.loss).toEqual({ name: 'label-smoothing', labelSmoothing: 0.3, from: 'file' });
+    expect(file.traceH2).toBe(flag.traceH2);
+    const over = json(['bound', '--model', path('deep-ls.json'), '--data', path('data.json'), '--loss', 'cross-entropy', '--json']);
+    const ce = json(['bound', '--model', path('deep.json'), '--data', path('data.json'), '--json']);
+    expect(over.traceH2).toBe(ce.traceH2);
+    const r = runHsr(['bound', '--model', path('deep-ls.json'), '--data', path('data.json')]);
+    expect(r.stdout).toContain('loss:    label-smoothing, eps = 0.3 (from the model file)');
+  });
+
+  test('a W, b, V, a file naming another loss means the same under --layers, for bound and grad', () => {
+    writeFileSync(path('flat-mse.json'), JSON.stringify({ ...flat, loss: 'mse' }));
+    const a = json(['bound', '--model', path('flat-mse.json'), '--data', path('data.json'), '--json']);
+    const b = json(['bound', '--model', path('flat-mse.json'), '--data', path('data.json'), '--layers', '1,2', '--json']);
+    expect(b.loss).toEqual({ name: 'mse', from: 'file' });
+    expect([b.traceH, b.traceH2]).toBeAllClose([a.traceH, a.traceH2], { rtol: RTOL_DEPTH_TWO_VS_THREE_LAYER, atol: 0, scale: 0 });
+    const ga = json(['grad', '--model', path('flat-mse.json'), '--data', path('data.json'), '--json']);
+    const gb = json(['grad', '--model', path('flat-mse.json'), '--data', path('data.json'), '--layers', '1,2', '--json']);
+    expect(gb.value).toBeAllClose(ga.value, { rtol: RTOL_DEPTH_TWO_VS_THREE_LAYER, atol: 0 });
+    const ce = json(['grad', '--model', path('flat.json'), '--data', path('data.json'), '--json']);
+    expect(ga.value).not.toBe(ce.value);
+  });
+
+  test('a layered file with an unknown "loss" or a bad "labelSmoothing" is refused at that field', () => {
+    for (const [doc, message] of [
+      [{ ...deep, loss: 'hinge' }, 'loss: unknown loss "hinge"'],
+      [{ ...deep, loss: 'label-smoothing', labelSmoothing: 1.5 }, 'labelSmoothing: must be in (0, 1), got 1.5'],
+    ] as const) {
+      writeFileSync(path('deep-bad.json'), JSON.stringify(doc));
+      const r = runHsr(['bound', '--model', path('deep-bad.json'), '--data', path('data.json')]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.startsWith(`hsr: ${path('deep-bad.json')}: ${message}`), r.stderr).toBe(true);
+    }
+  });
 });
 
 describe('hsr grad on a layered model', () => {

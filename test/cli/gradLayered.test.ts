@@ -65,6 +65,28 @@ describe('hsr grad on a three-layer model', () => {
   });
 });
 
+describe('hsr grad on a three-layer model with another loss', () => {
+  test.each([
+    ['binary-cross-entropy', 'upper', '1,2,3', 'hessian'],
+    ['mse', 'range', '1,3', 'hessian'],
+    ['label-smoothing', 'lower', '2,3', 'gauss-newton'],
+  ] as const)('--loss %s --of %s --layers %s --curvature %s: the deep autodiff oracle of that loss', (loss, of, layersText, curvature) => {
+    const model = { ...createLayeredModel(deep), loss };
+    const dataset = createDataset(data.X, data.y, 2);
+    const out = json(['grad', '--model', path('deep.json'), '--data', path('data.json'), '--loss', loss, '--of', of, '--layers', layersText, '--curvature', curvature, '--json']);
+    expect(out.loss.name).toBe(loss);
+    const layers = layersText.split(',').map((x) => Number(x) - 1);
+    const oracle = autodiffDeepTraceGradients(model, dataset, { reduction: 'mean', curvature, layers });
+    const ref = autodiffBoundGradientFromTraces(
+      oracle,
+      layers.reduce((s, l) => s + [9, 8, 6][l]!, 0),
+      of,
+    );
+    expect(out.value).toBeAllClose(ref.value, { rtol: RTOL_VS_AUTODIFF, atol: 0 });
+    expect(flatten(out.layers)).toBeAllClose(ref.gradient, { rtol: RTOL_VS_AUTODIFF, atol: ATOL_FLOOR });
+  });
+});
+
 describe('hsr grad --layers on a two-layer file', () => {
   test('is the three-layer gradient', () => {
     const a = json(['grad', '--model', path('flat.json'), '--data', path('data.json'), '--block', 'first', '--of', 'range', '--json']);

@@ -483,6 +483,253 @@ def check_saturation(spec, model, data):
     return lo, hi
 
 
+# ----------------------------------------------------------------------------- networks of any depth
+
+DEEP_OUT = os.path.join(ROOT, 'packages', 'numeric', 'test', 'golden', 'fixtures', 'deep')
+
+
+class DeepLayout:
+    """theta = (vec_row [W_0 | b_0], ..., vec_row [W_{L-1} | b_{L-1}]) (deep/model.ts's
+    contract, rebuilt from its statement): layer l's slice follows layer l-1's, b_i right after
+    row i of W_l. A block of layers is the concatenation of those layers' slices."""
+
+    def __init__(self, widths, bias):
+        self.widths, self.bias = widths, bias
+        self.L = len(widths) - 1
+        self.W, self.b, self.slices = [], [], []
+        o = 0
+        for l in range(self.L):
+            n, m = widths[l], widths[l + 1]
+            nt = n + 1 if bias else n
+            self.W.append([[o + i * nt + j for j in range(n)] for i in range(m)])
+            self.b.append([o + i * nt + n for i in range(m)] if bias else None)
+            self.slices.append((o, o + m * nt))
+            o += m * nt
+        self.P = o
+        used = [i for l in range(self.L) for row in self.W[l] for i in row]
+        used += [i for l in range(self.L) for i in (self.b[l] or [])]
+        assert sorted(used) == list(range(self.P)), 'deep theta layout is not a permutation'
+
+    def indices(self, layers):
+        return [i for l in layers for i in range(*self.slices[l])]
+
+    def flatten(self, model):
+        theta = [0.0] * self.P
+        for l, layer in enumerate(model['layers']):
+            for i, row in enumerate(layer['W']):
+                for j, x in enumerate(row):
+                    theta[self.W[l][i][j]] = x
+                if self.bias:
+                    theta[self.b[l][i]] = layer['b'][i]
+        return torch.tensor(theta)
+
+
+class DeepProblem:
+    """u^l = W_l a^l + b_l, a^{l+1} = phi_l(u^l), v = u^{L-1}; the same loss and reduction as
+    Problem. Offers the interface expected_values and self_check use."""
+
+    def __init__(self, model, X, y, reduction):
+        L = len(model['layers'])
+        names = model.get('activations', [model['activation']] * (L - 1))
+        self.acts = [ACTIVATIONS[a] for a in names]
+        # self_check's erf test runs when any hidden layer is GELU
+        self.act = ACTIVATIONS['gelu'] if 'gelu' in names else self.acts[0]
+        self.loss_name = model.get('loss', 'cross-entropy')
+        self.eps = model.get('labelSmoothing', 0.1)
+        widths = [len(model['layers'][0]['W'][0])] + [len(layer['W']) for layer in model['layers']]
+        self.layout = DeepLayout(widths, 'b' in model['layers'][0])
+        self.theta0 = self.layout.flatten(model)
+        self.X = torch.tensor(X)
+        self.y = torch.tensor(y, dtype=torch.long)
+        self.N = len(X)
+        self.kappa = 1.0 / self.N if reduction == 'mean' else 1.0
+
+    def pre_activations(self, theta):
+        lay = self.layout
+        a, us = self.X, []
+        for l in range(lay.L):
+            u = a @ theta[torch.tensor(lay.W[l])].T
+            if lay.bias:
+                u = u + theta[torch.tensor(lay.b[l])]
+            us.append(u)
+            if l < lay.L - 1:
+                a = self.acts[l](u)
+        return us
+
+    def logits(self, theta):
+        return self.pre_activations(theta)[-1]
+
+    loss = Problem.loss
+    logit_curvature = Problem.logit_curvature
+    curvature = Problem.curvature
+
+    def block_curvature(self, theta, variant):
+        # self_check's "second" block is the last layer, in which v is linear
+        layers = variant['layers'] if 'layers' in variant else {'all': range(self.layout.L), 'second': [self.layout.L - 1]}[variant['block']]
+        idx = torch.tensor(self.layout.indices(layers))
+        return self.curvature(theta, variant['curvature'])[idx][:, idx]
+
+
+def deep_case(widths, activation, bias, reduction, layers, curvature, N=5, weights='normal', loss='cross-entropy', note=''):
+    """activation: one name, or a list (one per hidden layer); layers: 0-based, None = all."""
+    L = len(widths) - 1
+    layers = list(range(L)) if layers is None else layers
+    acts = activation if isinstance(activation, list) else [activation] * (L - 1)
+    block = 'all' if layers == list(range(L)) else 'layers' + ''.join(str(l + 1) for l in layers)
+    parts = ([] if loss == 'cross-entropy' else [loss]) + [f'L{L}', '+'.join(acts) if isinstance(activation, list) else activation,
+             'bias' if bias else 'nobias', reduction, block, 'gn' if curvature == 'gauss-newton' else 'hessian', f'c{widths[-1]}']
+    if weights != 'normal':
+        parts.append(weights)
+    if N == 1:
+        parts.append('n1')
+    return {'name': '-'.join(parts), 'widths': widths, 'activations': acts, 'list': isinstance(activation, list), 'bias': bias,
+            'reduction': reduction, 'layers': layers, 'curvature': curvature, 'N': N, 'weights': weights, 'loss': loss, 'note': note}
+
+
+def make_deep_case(spec):
+    g = torch.Generator().manual_seed(spec['seed'])
+    widths, N, L = spec['widths'], spec['N'], len(spec['widths']) - 1
+    d, c = widths[0], widths[-1]
+
+    def randn(*shape):
+        return torch.randn(*shape, generator=g)
+
+    def uniform(lo, hi, *shape):
+        return lo + (hi - lo) * torch.rand(*shape, generator=g)
+
+    def signs(*shape):
+        return torch.where(torch.rand(*shape, generator=g) < 0.5, -1.0, 1.0)
+
+    saturated = spec['weights'] == 'saturated'
+    X = signs(N, 1) * uniform(0.8, 1.3, N, d) if saturated else randn(N, d)
+    layers = []
+    for l in range(L):
+        n, m = widths[l], widths[l + 1]
+        if saturated and l == 0:
+            # as in the two-layer cases: |u^0| ~ 10-20 without cancellation (checked below)
+            W, b = signs(m, 1) * uniform(10.0 / (0.8 * n), 18.0 / (1.3 * n), m, n), uniform(-1.0, 1.0, m)
+        elif saturated:
+            # the layer after a saturated one: bounded activations give O(1) inputs, the others
+            # inputs up to ~20, so their weights are scaled down to keep the softmax unsaturated
+            bounded = spec['activations'][l - 1] in ('sigmoid', 'tanh')
+            W, b = randn(m, n) * ((1.0 if bounded else 0.1) / math.sqrt(n)), 0.5 * randn(m)
+        elif l == L - 1:
+            W, b = randn(m, n), 0.5 * randn(m)
+        else:
+            W, b = 1.5 * randn(m, n) / math.sqrt(n), 0.5 * randn(m)
+        layer = {'W': rows(W)}
+        if spec['bias']:
+            layer['b'] = [r6(x) for x in b.tolist()]
+        layers.append(layer)
+    model = {'activation': spec['activations'][0]}
+    if spec['list']:
+        model['activations'] = spec['activations']
+    if spec['loss'] != 'cross-entropy':
+        model['loss'] = spec['loss']
+    model['layers'] = layers
+    y = torch.randint(0, c, (N,), generator=g).tolist()
+    if N >= c:
+        y[:c] = list(range(c))
+    return model, {'X': rows(X), 'y': y}
+
+
+def check_deep_saturation(spec, model, data):
+    if spec['weights'] != 'saturated':
+        return None
+    u = torch.tensor(data['X']) @ torch.tensor(model['layers'][0]['W']).T
+    if spec['bias']:
+        u = u + torch.tensor(model['layers'][0]['b'])
+    lo, hi = u.abs().min().item(), u.abs().max().item()
+    assert 8.0 <= lo and hi <= 22.0, f"{spec['name']}: |u^0| in [{lo}, {hi}], not saturated as intended"
+    return lo, hi
+
+
+L3, L4 = [3, 3, 3, 3], [2, 3, 3, 2, 3]
+DEEP_CASES = []
+for _w in (L3, L4):
+    for _act in ACTIVATIONS:
+        DEEP_CASES.append(deep_case(_w, _act, True, 'mean', None, H))
+DEEP_CASES += [
+    # L = 3: variants spread over activations (bias off, sum, layer blocks, Gauss-Newton)
+    deep_case(L3, 'sigmoid', False, 'sum', [0], H),
+    deep_case(L3, 'tanh', True, 'mean', [1], H),
+    deep_case(L3, 'softplus', True, 'sum', [2], GN),
+    deep_case(L3, 'silu', False, 'mean', [0, 2], H),
+    deep_case(L3, 'gelu', True, 'mean', [1, 2], GN),
+    deep_case(L3, 'sigmoid', True, 'mean', None, GN),
+    deep_case(L3, 'tanh', False, 'sum', None, GN),
+    deep_case(L3, 'softplus', True, 'mean', [0, 1], H),
+    deep_case(L3, ['tanh', 'gelu'], True, 'mean', None, H, note='one activation per hidden layer'),
+    deep_case([3, 4, 3, 2], 'gelu', False, 'sum', None, H),
+    deep_case(L3, 'silu', True, 'mean', None, H, N=1),
+    deep_case(L3, 'tanh', True, 'mean', None, H, weights='saturated'),
+    deep_case(L3, 'softplus', True, 'mean', [0, 2], H, weights='saturated'),
+    deep_case(L3, 'sigmoid', False, 'sum', None, GN, weights='saturated'),
+    deep_case(L3, 'gelu', True, 'mean', None, H, weights='saturated'),
+    # L = 4
+    deep_case(L4, 'sigmoid', False, 'sum', [0, 2], H),
+    deep_case(L4, 'tanh', True, 'mean', [1, 3], H),
+    deep_case(L4, 'softplus', True, 'mean', [3], GN),
+    deep_case(L4, 'silu', True, 'sum', [0], GN),
+    deep_case(L4, 'gelu', False, 'mean', [1, 2], H),
+    deep_case(L4, 'tanh', True, 'mean', None, GN),
+    deep_case(L4, ['sigmoid', 'silu', 'gelu'], True, 'mean', None, H, note='one activation per hidden layer'),
+    deep_case(L4, 'tanh', True, 'mean', None, H, weights='saturated'),
+    deep_case(L4, 'silu', False, 'mean', [0, 3], H, weights='saturated'),
+    deep_case(L4, 'gelu', True, 'sum', None, H, N=1),
+]
+# The other losses at L = 3: every activation on the default variant, then bias off with sum,
+# a layer block under Gauss-Newton, the last layer alone and saturated units.
+for _loss in ('mse', 'label-smoothing', 'binary-cross-entropy'):
+    for _act in ACTIVATIONS:
+        DEEP_CASES.append(deep_case(L3, _act, True, 'mean', None, H, loss=_loss))
+    DEEP_CASES += [
+        deep_case(L3, 'sigmoid', False, 'sum', [0], H, loss=_loss),
+        deep_case(L3, 'gelu', True, 'mean', [1, 2], GN, loss=_loss),
+        deep_case(L3, 'silu', True, 'sum', [2], H, loss=_loss),
+        deep_case(L3, 'tanh', True, 'mean', None, H, weights='saturated', loss=_loss),
+    ]
+
+
+def write_deep():
+    os.makedirs(DEEP_OUT, exist_ok=True)
+    for f in os.listdir(DEEP_OUT):
+        if f.endswith('.json'):
+            os.remove(os.path.join(DEEP_OUT, f))
+    names = [s['name'] for s in DEEP_CASES]
+    assert len(set(names)) == len(names), 'duplicate deep case names'
+    index = []
+    for seed, spec in enumerate(DEEP_CASES, start=1):
+        spec['seed'] = 5000 + seed
+        model, data = make_deep_case(spec)
+        sat = check_deep_saturation(spec, model, data)
+        variant = {'reduction': spec['reduction'], 'curvature': spec['curvature'], 'layers': spec['layers']}
+        prob = DeepProblem(model, data['X'], data['y'], spec['reduction'])
+        exp, checks = expected_values(prob, variant)
+        self_check(spec['name'], prob, variant, exp, checks)
+        fixture = {
+            'name': spec['name'],
+            'note': spec['note'],
+            'generator': {'command': COMMAND, 'torch': torch.__version__, 'seed': spec['seed']},
+            'model': model,
+            'data': data,
+            'variant': variant,
+            'expected': exp,
+        }
+        with open(os.path.join(DEEP_OUT, spec['name'] + '.json'), 'w') as fh:
+            fh.write(dump(fixture))
+        index.append({'name': spec['name'], 'file': spec['name'] + '.json', 'P': exp['P'], 'thetaSize': prob.layout.P,
+                      'widths': spec['widths'], 'N': spec['N'], 'gradients': 'gradTraceH' in exp})
+        extra = f'  |u^0| in [{sat[0]:.1f}, {sat[1]:.1f}]' if sat else ''
+        print(f"{spec['name']:56s} P={exp['P']:3d}  T1={exp['traceH']:.6g}  eig=[{exp['eigenvalues'][0]:.3g}, {exp['eigenvalues'][-1]:.3g}]{extra}")
+    with open(os.path.join(DEEP_OUT, 'index.json'), 'w') as fh:
+        meta = {'command': COMMAND, 'python': sys.version.split()[0], 'torch': torch.__version__,
+                'dtype': 'float64', 'cases': index}
+        fh.write(json.dumps(meta, indent=1) + '\n')
+    total = sum(os.path.getsize(os.path.join(DEEP_OUT, f)) for f in os.listdir(DEEP_OUT))
+    print(f'{len(DEEP_CASES)} deep fixtures, {total} bytes in {os.path.relpath(DEEP_OUT, ROOT)}')
+
+
 # ----------------------------------------------------------------------------- output
 
 def dump(obj):
@@ -507,6 +754,14 @@ def dump(obj):
 
 
 def main():
+    # --deep: only the fixtures of networks of any depth (fixtures/deep/), leaving the
+    # two-layer files as committed (they differ in the last bits under another BLAS, README.md)
+    if '--deep' not in sys.argv[1:]:
+        write_two_layer()
+    write_deep()
+
+
+def write_two_layer():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
         if f.endswith('.json'):

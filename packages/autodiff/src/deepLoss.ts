@@ -3,19 +3,20 @@
  * number type, the definition the deep oracle differentiates:
  *
  *   a^0_n = x_n,\quad u^l_n = W_l a^l_n + b_l,\quad a^{l+1}_n = \varphi_l(u^l_n),\quad v_n = u^{L-1}_n,\quad
- *   L = \kappa\sum_n \big(\log\textstyle\sum_k e^{v_{nk}-\mu_n} + \mu_n - v_{n,y_n}\big),
+ *   L = \kappa\sum_n \ell(v_n, y_n),
  *
- * with the shift mu_n a constant, as in loss.ts. Parameters come in as theta in the layered
+ * with the model's loss from its definition (loss.ts's LOSS_DEFINITIONS: cross-entropy with the
+ * shift mu_n a constant, label smoothing, mse, binary cross-entropy), as in loss.ts. Parameters come in as theta in the layered
  * contract order of `@hsr/numeric`'s deep/model.ts, theta = (vec_row [W_0|b_0], ...,
  * vec_row [W_{L-1}|b_{L-1}]); `layeredParametersOf` re-derives that layout here and
  * `deepLoss.test.ts` checks it against `unflattenLayered`. No formula of numeric's is used.
  * With `linearizeLogits` the logits are truncated to first order (Gauss–Newton), as in loss.ts.
  * Cost O(N P) algebra operations.
  */
-import type { Dataset, LayeredModel } from '@hsr/numeric';
+import { DEFAULT_LABEL_SMOOTHING, DEFAULT_LOSS, type Dataset, type LayeredModel } from '@hsr/numeric';
 import { activationOver } from './activations.ts';
 import type { Algebra } from './algebra.ts';
-import { crossEntropyOver, type LossOptions } from './loss.ts';
+import { LOSS_DEFINITIONS, type LossOptions } from './loss.ts';
 
 /** W_l (outputs x inputs, row-major) and b_l (or null) of every layer, as generic numbers. */
 export interface GenericLayer<T> {
@@ -65,13 +66,15 @@ export function deepLossOver<T>(A: Algebra<T>, model: LayeredModel, theta: reado
   const c = model.layers[model.layers.length - 1]!.outputs;
   if (data.features !== d) throw new RangeError(`data has ${data.features} features, model expects ${d}`);
   const params = layeredParametersOf(model, theta);
+  const definition = LOSS_DEFINITIONS[model.loss ?? DEFAULT_LOSS];
+  const eps = model.labelSmoothing ?? DEFAULT_LABEL_SMOOTHING;
   const losses: T[] = [];
   for (let n = 0; n < data.samples; n++) {
     const label = data.y[n]!;
     if (!(label >= 0 && label < c)) throw new RangeError(`label ${label} of sample ${n} is outside 0..${c - 1}`);
     let v = deepLogitsOver(A, model, params, data, n);
     if (options.linearizeLogits) v = v.map((vk) => A.linearize(vk));
-    losses.push(crossEntropyOver(A, v, label));
+    losses.push(definition(A, v, label, eps));
   }
   const total = A.sum(losses);
   return options.reduction === 'mean' ? A.scale(total, 1 / data.samples) : total;

@@ -40,14 +40,14 @@ export function readLossChoice(opts: { loss?: string; labelSmoothing?: string })
   return { ...(loss !== undefined ? { loss } : {}), ...(labelSmoothing !== undefined ? { labelSmoothing } : {}) };
 }
 
-/** `model` with the chosen loss (the flags override the file); refuses --label-smoothing on another loss. */
-export function applyLossChoice(model: Model, choice: LossChoice): { model: Model; loss: LossProvenance } {
+/** `model` (two-layer or layered) with the chosen loss (the flags override the file); refuses --label-smoothing on another loss. */
+export function applyLossChoice<M extends Pick<Model, 'loss' | 'labelSmoothing'>>(model: M, choice: LossChoice): { model: M; loss: LossProvenance } {
   const name = choice.loss ?? lossOf(model);
   if (choice.labelSmoothing !== undefined && name !== 'label-smoothing') throw new UsageError(`--label-smoothing: applies to --loss label-smoothing only (the loss is ${name})`);
   const from = choice.loss !== undefined ? 'option' : model.loss !== undefined ? 'file' : 'default';
   const eps = choice.labelSmoothing ?? labelSmoothingOf(model);
   const { loss: _l, labelSmoothing: _e, ...rest } = model;
-  const out: Model = name === 'cross-entropy' && model.loss === undefined ? rest : { ...rest, loss: name, ...(name === 'label-smoothing' ? { labelSmoothing: eps } : {}) };
+  const out = (name === 'cross-entropy' && model.loss === undefined ? rest : { ...rest, loss: name, ...(name === 'label-smoothing' ? { labelSmoothing: eps } : {}) }) as M;
   return { model: out, loss: { name, ...(name === 'label-smoothing' ? { labelSmoothing: eps } : {}), from } };
 }
 

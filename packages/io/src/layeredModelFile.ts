@@ -1,16 +1,18 @@
 /**
  * The layered model file, for MLPs of any depth:
- *   {"activation": "tanh", "activations"?: ["tanh", "gelu"], "layers": [{"W": [[...]], "b": [...]}, ...]}
+ *   {"activation": "tanh", "activations"?: ["tanh", "gelu"], "loss"?: "mse", "labelSmoothing"?: 0.1,
+ *    "layers": [{"W": [[...]], "b": [...]}, ...]}
  * (the last layer gives the logits; `b` in every layer or in none; `activations`, one per
- * hidden layer, overrides `activation`). The three-layer file (W, b, V, a) and a PyTorch
+ * hidden layer, overrides `activation`; "loss" and "labelSmoothing" as in the W, b, V, a file,
+ * every loss of numeric's table). The three-layer file (W, b, V, a) and a PyTorch
  * safetensors state_dict of nn.Sequential(Linear, act, Linear) stay valid and read as L = 2.
  * Read strictly (errors.ts: one line naming the file and the field), written atomically.
  */
-import { type LayeredModel, type Model, ShapeError, createLayeredModel, layeredFromModel, layeredModelToArrays, ACTIVATION_NAMES } from '@hsr/numeric';
+import { type LayeredModel, ShapeError, createLayeredModel, layeredFromModel, layeredModelToArrays, ACTIVATION_NAMES } from '@hsr/numeric';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { InputError, describeValue as describe, fieldLocation } from './errors.ts';
 import { parseJsonText } from './json.ts';
-import { parseModelJson, type ModelNotes } from './modelFile.ts';
+import { lossFieldLines, lossFieldsOf, parseModelJson, type ModelNotes } from './modelFile.ts';
 import { readModel, type ModelReadOptions } from './modelSource.ts';
 import { LAYER_FIELDS, LAYERED_MODEL_FIELDS, layeredModelFileSchema, validate } from './schemas.ts';
 import { readText } from './textFile.ts';
@@ -20,22 +22,10 @@ function isLayeredDocument(doc: unknown): boolean {
   return typeof doc === 'object' && doc !== null && !Array.isArray(doc) && Object.hasOwn(doc, 'layers');
 }
 
-/**
- * The W, b, V, a model as two layers. The layered path implements cross-entropy only for now
- * (numeric deep/outputLoss.ts), so a file (or safetensors metadata) naming another loss is
- * refused at its "loss" field rather than silently computed for cross-entropy.
- */
-function twoLayers(model: Model, fileLabel: string): LayeredModel {
-  if (model.loss !== undefined && model.loss !== 'cross-entropy') {
-    throw new InputError(fileLabel, fieldLocation('loss'), `${describe(model.loss)} with a layered model (or --layers): only cross-entropy for now`);
-  }
-  return layeredFromModel(model);
-}
-
 /** A layered model from either model-file shape (layered, or W, b, V, a as L = 2). */
 export function parseLayeredModelJson(text: string, fileLabel: string): LayeredModel {
   const raw = parseJsonText(text, fileLabel);
-  if (!isLayeredDocument(raw)) return twoLayers(parseModelJson(text, fileLabel), fileLabel);
+  if (!isLayeredDocument(raw)) return layeredFromModel(parseModelJson(text, fileLabel));
   const layersRaw = (raw as { layers: unknown }).layers;
   if (Array.isArray(layersRaw)) {
     layersRaw.forEach((layer, l) => {
@@ -51,8 +41,9 @@ export function parseLayeredModelJson(text: string, fileLabel: string): LayeredM
   if (doc.activations === undefined && !ACTIVATION_NAMES.includes(doc.activation as never)) {
     throw new InputError(fileLabel, fieldLocation('activation'), `unknown activation ${describe(doc.activation)} (expected one of ${ACTIVATION_NAMES.join(', ')})`);
   }
+  const { loss, labelSmoothing } = lossFieldsOf(doc, fileLabel);
   try {
-    return createLayeredModel({ activation: doc.activation, activations: doc.activations, layers: doc.layers.map((layer) => ({ W: layer.W, b: layer.b ?? undefined })) });
+    return createLayeredModel({ activation: doc.activation, activations: doc.activations, loss, labelSmoothing, layers: doc.layers.map((layer) => ({ W: layer.W, b: layer.b ?? undefined })) });
   } catch (error) {
     if (error instanceof ShapeError) throw new InputError(fileLabel, fieldLocation(error.field), error.message.slice(error.field.length + 2));
     throw error;
@@ -61,7 +52,7 @@ export function parseLayeredModelJson(text: string, fileLabel: string): LayeredM
 
 /** Read a model file of any depth (JSON in either shape, or safetensors as L = 2). Throws InputError. */
 export function readLayeredModel(path: string, options: ModelReadOptions = {}): LayeredModel {
-  if (/\.safetensors$/i.test(path)) return twoLayers(readModel(path, options).model, path);
+  if (/\.safetensors$/i.test(path)) return layeredFromModel(readModel(path, options).model);
   const model = parseLayeredModelJson(readText(path), path);
   if (options.activation !== undefined && model.activations.some((a) => a !== options.activation!.toLowerCase())) {
     throw new InputError(path, fieldLocation('activation'), `is "${model.activations.join(', ')}", but ${options.activationOption ?? '--activation'} says ${describe(options.activation)}`);
@@ -76,6 +67,7 @@ export function formatLayeredModelJson(model: LayeredModel, notes: ModelNotes = 
   const matrix = (rows: readonly (readonly number[])[]) => `[\n${rows.map((r) => `        ${row(r)}`).join(',\n')}\n      ]`;
   const lines = [`  "activation": ${JSON.stringify(arrays.activation)}`];
   if (arrays.activations) lines.push(`  "activations": ${JSON.stringify(arrays.activations)}`);
+  lines.push(...lossFieldLines(arrays));
   const layers = arrays.layers.map((layer) => {
     const parts = [`      "W": ${matrix(layer.W)}`];
     if (layer.b) parts.push(`      "b": ${row(layer.b)}`);

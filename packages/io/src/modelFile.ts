@@ -5,12 +5,31 @@
  * "labelSmoothing" (eps in (0, 1)), "source" (a string) and "about": {...} (free-form notes). Read strictly (errors.ts), written in
  * shortest round-trip form and atomically.
  */
-import { type Model, ShapeError, createModel, modelToArrays, ACTIVATION_NAMES, LOSS_NAMES, isLabelSmoothing, isLoss } from '@hsr/numeric';
+import { type Loss, type Model, ShapeError, createModel, modelToArrays, ACTIVATION_NAMES, LOSS_NAMES, isLabelSmoothing, isLoss } from '@hsr/numeric';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { InputError, describeValue as describe, entries, fieldLocation } from './errors.ts';
 import { parseJsonText } from './json.ts';
 import { MODEL_FIELDS, modelFileSchema, validate } from './schemas.ts';
 import { readText } from './textFile.ts';
+
+/**
+ * The "loss" and "labelSmoothing" fields of a model file of either shape, checked against the
+ * loss table: an unknown loss or an eps outside (0, 1) is an InputError at its field.
+ */
+export function lossFieldsOf(doc: { loss?: string | undefined; labelSmoothing?: number | undefined }, fileLabel: string): { loss: Loss | undefined; labelSmoothing: number | undefined } {
+  if (doc.loss !== undefined && !isLoss(doc.loss)) throw new InputError(fileLabel, fieldLocation('loss'), `unknown loss ${describe(doc.loss)} (expected one of ${LOSS_NAMES.join(', ')})`);
+  if (doc.labelSmoothing !== undefined && !isLabelSmoothing(doc.labelSmoothing)) throw new InputError(fileLabel, fieldLocation('labelSmoothing'), `must be in (0, 1), got ${describe(doc.labelSmoothing)}`);
+  return { loss: doc.loss as Loss | undefined, labelSmoothing: doc.labelSmoothing };
+}
+
+/** The "loss" and "labelSmoothing" lines of a model file (written when the model names them). */
+export function lossFieldLines(arrays: { loss?: string | undefined; labelSmoothing?: number | undefined }): string[] {
+  const lines: string[] = [];
+  // A model trained with another loss says so, so that hsr bound measures the same objective.
+  if (arrays.loss !== undefined) lines.push(`  "loss": ${JSON.stringify(arrays.loss)}`);
+  if (arrays.labelSmoothing !== undefined) lines.push(`  "labelSmoothing": ${JSON.stringify(arrays.labelSmoothing)}`);
+  return lines;
+}
 
 /**
  * A model from model-file JSON text. `fileLabel` names the file in messages.
@@ -43,10 +62,9 @@ export function parseModelJson(text: string, fileLabel: string): Model {
   if ((b === undefined) !== (a === undefined)) {
     fail(b === undefined ? 'b' : 'a', `is missing while ${b === undefined ? 'a' : 'b'} is given (biases are on for both layers or for neither)`);
   }
-  if (doc.loss !== undefined && !isLoss(doc.loss)) fail('loss', `unknown loss ${describe(doc.loss)} (expected one of ${LOSS_NAMES.join(', ')})`);
-  if (doc.labelSmoothing !== undefined && !isLabelSmoothing(doc.labelSmoothing)) fail('labelSmoothing', `must be in (0, 1), got ${describe(doc.labelSmoothing)}`);
+  const { loss, labelSmoothing } = lossFieldsOf(doc, fileLabel);
   try {
-    return createModel({ activation: doc.activation, loss: doc.loss, labelSmoothing: doc.labelSmoothing, W: doc.W, b, V: doc.V, a });
+    return createModel({ activation: doc.activation, loss, labelSmoothing, W: doc.W, b, V: doc.V, a });
   } catch (error) {
     if (error instanceof ShapeError) throw new InputError(fileLabel, fieldLocation(error.field), error.message.slice(error.field.length + 2));
     throw error;
@@ -72,10 +90,7 @@ export function formatModelJson(model: Model, notes: ModelNotes = {}): string {
   const arrays = modelToArrays(model);
   const row = (xs: readonly number[]) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
   const matrix = (rows: readonly (readonly number[])[]) => `[\n${rows.map((r) => `    ${row(r)}`).join(',\n')}\n  ]`;
-  const lines = [`  "activation": ${JSON.stringify(arrays.activation)}`];
-  // A model trained with another loss says so, so that hsr bound measures the same objective.
-  if (arrays.loss !== undefined) lines.push(`  "loss": ${JSON.stringify(arrays.loss)}`);
-  if (arrays.labelSmoothing !== undefined) lines.push(`  "labelSmoothing": ${JSON.stringify(arrays.labelSmoothing)}`);
+  const lines = [`  "activation": ${JSON.stringify(arrays.activation)}`, ...lossFieldLines(arrays)];
   lines.push(`  "W": ${matrix(arrays.W)}`);
   if (arrays.b) lines.push(`  "b": ${row(arrays.b)}`);
   lines.push(`  "V": ${matrix(arrays.V)}`);

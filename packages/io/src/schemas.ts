@@ -25,6 +25,9 @@ const stringList = z.array(z.string({ error: (issue) => `must be a string, got $
   error: (issue) => `must be an array of strings, got ${describe(issue.input)}`,
 });
 
+/** "loss" and "labelSmoothing", in both model-file shapes (checked against the loss table by lossFieldsOf). */
+const lossField = z.string({ error: (issue) => `must be a string (one of ${LOSS_NAMES.join(', ')}), got ${describe(issue.input)}` });
+
 export const modelFileSchema = z.strictObject({
   activation: z.string({
     error: (issue) => (issue.input === undefined ? `is missing (one of ${ACTIVATION_NAMES.join(', ')})` : `must be a string, got ${describe(issue.input)}`),
@@ -33,7 +36,7 @@ export const modelFileSchema = z.strictObject({
   b: numberRow.nullable().optional(),
   V: numberMatrix,
   a: numberRow.nullable().optional(),
-  loss: z.string({ error: (issue) => `must be a string (one of ${LOSS_NAMES.join(', ')}), got ${describe(issue.input)}` }).optional(),
+  loss: lossField.optional(),
   labelSmoothing: finiteNumber.optional(),
   source: sourceField.optional(),
   about: aboutField.optional(),
@@ -123,12 +126,14 @@ export const layerSchema = z.strictObject({
   b: numberRow.nullable().optional(),
 });
 
-/** The layered model file: `{"activation", "activations"?, "layers": [{"W", "b"?}, ...]}`. */
+/** The layered model file: `{"activation", "activations"?, "loss"?, "labelSmoothing"?, "layers": [{"W", "b"?}, ...]}`. */
 export const layeredModelFileSchema = z.strictObject({
   activation: z.string({
     error: (issue) => (issue.input === undefined ? `is missing (one of ${ACTIVATION_NAMES.join(', ')})` : `must be a string, got ${describe(issue.input)}`),
   }),
   activations: stringList.optional(),
+  loss: lossField.optional(),
+  labelSmoothing: finiteNumber.optional(),
   layers: z.array(layerSchema, { error: (issue) => (issue.input === undefined ? 'is missing' : `must be an array of layers ({"W": [[...]], "b": [...]}), got ${describe(issue.input)}`) }),
   source: sourceField.optional(),
   about: aboutField.optional(),

@@ -123,9 +123,24 @@ describe('parseLayeredModelJson', () => {
     expect(error.message).not.toContain('\n');
   });
 
-  test('a W, b, V, a file naming a loss other than cross-entropy is refused at its "loss" field; cross-entropy reads', () => {
-    const error = inputError(() => parseLayeredModelJson(JSON.stringify({ ...GOOD_MODEL, loss: 'mse' }), 'm.json'));
-    expect(error.message).toBe('m.json: loss: "mse" with a layered model (or --layers): only cross-entropy for now');
-    expect(parseLayeredModelJson(JSON.stringify({ ...GOOD_MODEL, loss: 'cross-entropy' }), 'm.json').layers).toHaveLength(2);
+  test('a W, b, V, a file naming a loss keeps it as two layers; a layered file reads and writes "loss" and "labelSmoothing"', () => {
+    const two = parseLayeredModelJson(JSON.stringify({ ...GOOD_MODEL, loss: 'mse' }), 'm.json');
+    expect(two.layers).toHaveLength(2);
+    expect(two.loss).toBe('mse');
+    const model = parseLayeredModelJson(JSON.stringify({ ...LAYERED, loss: 'label-smoothing', labelSmoothing: 0.25 }), 'm.json');
+    expect([model.loss, model.labelSmoothing]).toEqual(['label-smoothing', 0.25]);
+    const back = parseLayeredModelJson(formatLayeredModelJson(model), 'again.json');
+    expect([back.loss, back.labelSmoothing]).toEqual(['label-smoothing', 0.25]);
+    expect(parseLayeredModelJson(JSON.stringify(LAYERED), 'm.json').loss).toBeUndefined();
+    expect(formatLayeredModelJson(parseLayeredModelJson(JSON.stringify(LAYERED), 'm.json'))).not.toContain('"loss"');
+  });
+
+  test.each([
+    ['an unknown loss', { ...LAYERED, loss: 'hinge' }, 'm.json: loss: unknown loss "hinge" (expected one of cross-entropy'],
+    ['a loss that is no string', { ...LAYERED, loss: 3 }, 'm.json: loss: must be a string'],
+    ['an eps outside (0, 1)', { ...LAYERED, loss: 'label-smoothing', labelSmoothing: 0 }, 'm.json: labelSmoothing: must be in (0, 1), got 0'],
+  ])('refuses %s at its field', (_name, doc, message) => {
+    const error = inputError(() => parseLayeredModelJson(JSON.stringify(doc), 'm.json'));
+    expect(error.message.startsWith(message), error.message).toBe(true);
   });
 });

@@ -123,7 +123,7 @@ export {
   unflattenLayered,
 } from './deep/model.ts';
 export type { OutputLoss, OutputLossValues } from './deep/outputLoss.ts';
-export { CROSS_ENTROPY_LOSS } from './deep/outputLoss.ts';
+export { CROSS_ENTROPY_LOSS, outputLossFor, outputLossOf } from './deep/outputLoss.ts';
 export type { DeepForwardPass } from './deep/forward.ts';
 export { deepForwardPass, deepLoss, deepLossGradient } from './deep/forward.ts';
 export { deepDenseHessian } from './deep/hessian.ts';

@@ -10,11 +10,23 @@
  *   P~10000  100-90-10 synthetic, N = 128                   (P = 10,000)
  *   mnist    784-128-10 on loadMnist({ samples: 128, seed: 0 }), one batch of 128 (P = 101,770)
  *   iris     4-8-3 on the full Iris set, N = 150            (P = 67)
+ *   mnist-deep 784-128-128-10 on the same MNIST batch (P = 118,282), for the deep rows
+ *
+ * The deep kinds (deep*) run numeric's deep/ path on the size's layered model: at mnist the
+ * two-layer network as L = 2, at mnist-deep three linear layers.
  */
 import {
   DEFAULT_VARIANT,
   boundGradient,
   createOptimizer,
+  deepBoundGradient,
+  deepHessianTraces,
+  deepLossGradient,
+  flattenLayered,
+  initLayeredModel,
+  layeredFromModel,
+  type LayeredModel,
+  unflattenLayered,
   createRng,
   denseHessian,
   flattenParameters,
@@ -34,7 +46,7 @@ import { loadIris } from '@hsr/io';
 import { autodiffBoundGradient } from '@hsr/autodiff';
 import { loadMnist } from '@hsr/io';
 
-export const SIZES = ['P~100', 'P~1000', 'P~10000', 'mnist', 'iris'] as const;
+export const SIZES = ['P~100', 'P~1000', 'P~10000', 'mnist', 'iris', 'mnist-deep'] as const;
 export type SizeName = (typeof SIZES)[number];
 
 export const VARIANT: Variant = DEFAULT_VARIANT;
@@ -55,7 +67,12 @@ export interface Setup {
   model: Model;
   data: Dataset;
   label: string;
+  /** The network the deep kinds run (mnist-deep: three layers; otherwise `model` as L = 2). */
+  layered: LayeredModel;
 }
+
+/** d, h_1, h_2, c of mnist-deep. */
+const DEEP_WIDTHS = [784, 128, 128, 10];
 
 export function sizeLabel(size: SizeName): string {
   switch (size) {
@@ -63,6 +80,8 @@ export function sizeLabel(size: SizeName): string {
       return '784-128-10, N=128 (MNIST)';
     case 'iris':
       return '4-8-3, N=150 (Iris)';
+    case 'mnist-deep':
+      return '784-128-128-10, N=128 (MNIST)';
     default: {
       const s = SYNTHETIC[size];
       return `${s.d}-${s.h}-${s.c}, N=${s.N}`;
@@ -72,12 +91,19 @@ export function sizeLabel(size: SizeName): string {
 
 /** The parameter count of a size without building it (for extrapolations in the parent). */
 export function sizeParameters(size: SizeName): { P: number; N: number } {
+  if (size === 'mnist-deep') return { P: DEEP_WIDTHS.slice(1).reduce((s, m, l) => s + m * (DEEP_WIDTHS[l]! + 1), 0), N: 128 };
   const shape = size === 'mnist' ? { d: 784, h: 128, c: 10, N: 128 } : size === 'iris' ? { d: 4, h: 8, c: 3, N: 150 } : SYNTHETIC[size];
   return { P: shape.h * (shape.d + 1) + shape.c * (shape.h + 1), N: shape.N };
 }
 
 export function setup(size: SizeName): Setup {
-  if (size === 'mnist') {
+  const s = twoLayerSetup(size);
+  const layered = size === 'mnist-deep' ? initLayeredModel({ activation: 'tanh', widths: DEEP_WIDTHS, bias: true, seed: 1 }) : layeredFromModel(s.model);
+  return { ...s, layered };
+}
+
+function twoLayerSetup(size: SizeName): Omit<Setup, 'layered'> {
+  if (size === 'mnist' || size === 'mnist-deep') {
     const data = loadMnist({ samples: 128, seed: 0 }).data;
     return { model: initModel({ activation: 'tanh', inputDim: 784, hiddenDim: 128, classes: 10, bias: true, seed: 1 }), data, label: sizeLabel(size) };
   }
@@ -92,7 +118,26 @@ export function setup(size: SizeName): Setup {
   return { model: initModel({ activation: 'tanh', inputDim: d, hiddenDim: h, classes: c, bias: true, seed: 1 }), data: { samples: N, features: d, X, y }, label: sizeLabel(size) };
 }
 
-export const KINDS = ['U-closed', 'U-dense', 'gradU-closed', 'gradU-autodiff', 'gradU-autodiff-pass', 'step-plain', 'step-hsr-step', 'step-sam', 'lanczos'] as const;
+export const KINDS = [
+  'U-closed',
+  'U-dense',
+  'gradU-closed',
+  'gradU-autodiff',
+  'gradU-autodiff-pass',
+  'step-plain',
+  'step-hsr-step',
+  'step-sam',
+  'lanczos',
+  'deepU-closed',
+  'deepGradU-closed',
+  'deepStep-plain',
+  'deepStep-hsr-step',
+] as const;
+
+/** The deep path's variant: VARIANT's reduction and curvature over every layer. */
+function deepVariant(model: LayeredModel) {
+  return { reduction: VARIANT.reduction, curvature: VARIANT.curvature, layers: model.layers.map((_, l) => l) };
+}
 export type Kind = (typeof KINDS)[number];
 
 /** A prepared, repeatable unit of work; returns a number so the work cannot be optimised away. */
@@ -117,25 +162,43 @@ function norm(x: ArrayLike<number>): number {
  * theta + rho g/||g|| or hsr-step's closed-form grad U, then the SGD update.
  */
 function trainingStep(s: Setup, method: 'plain' | 'hsr-step' | 'sam'): Work {
-  const P = parameterCount(s.model);
-  const theta = flattenParameters(s.model);
+  return stepOver(
+    flattenParameters(s.model),
+    (theta) => lossGradient(unflattenParameters(s.model, theta), s.data, 'mean'),
+    (theta) => boundGradient(unflattenParameters(s.model, theta), s.data, VARIANT, 'upper').gradient,
+    method,
+  );
+}
+
+/** The same step on the deep path (the layered model, deep/'s loss gradient and bound gradient). */
+function deepTrainingStep(s: Setup, method: 'plain' | 'hsr-step'): Work {
+  const variant = deepVariant(s.layered);
+  return stepOver(
+    flattenLayered(s.layered),
+    (theta) => deepLossGradient(unflattenLayered(s.layered, theta), s.data, 'mean'),
+    (theta) => deepBoundGradient(unflattenLayered(s.layered, theta), s.data, variant, 'upper').gradient,
+    method,
+  );
+}
+
+function stepOver(theta: Float64Array, lossGrad: (theta: Float64Array) => { loss: number; gradient: Float64Array }, boundGrad: (theta: Float64Array) => Float64Array, method: 'plain' | 'hsr-step' | 'sam'): Work {
+  const P = theta.length;
   const opt = createOptimizer({ name: 'sgd', learningRate: 0.01, momentum: 0, weightDecay: 0 }, P);
   const rho = 0.01;
   return () => {
-    const model = unflattenParameters(s.model, theta);
-    const lg = lossGradient(model, s.data, 'mean');
+    const lg = lossGrad(theta);
     let direction = lg.gradient;
     let boundStep: Float64Array | null = null;
     if (method === 'sam') {
       const gn = norm(lg.gradient);
       const perturbed = theta.slice();
       for (let i = 0; i < P; i++) perturbed[i]! += (rho * lg.gradient[i]!) / gn;
-      direction = lossGradient(unflattenParameters(s.model, perturbed), s.data, 'mean').gradient;
+      direction = lossGrad(perturbed).gradient;
     } else if (method === 'hsr-step') {
-      const bg = boundGradient(model, s.data, VARIANT, 'upper');
-      const un = norm(bg.gradient);
+      const g = boundGrad(theta);
+      const un = norm(g);
       boundStep = new Float64Array(P);
-      for (let i = 0; i < P; i++) boundStep[i] = (rho * bg.gradient[i]!) / un;
+      for (let i = 0; i < P; i++) boundStep[i] = (rho * g[i]!) / un;
     }
     opt.step(theta, direction);
     if (boundStep) for (let i = 0; i < P; i++) theta[i]! -= boundStep[i]!;
@@ -217,6 +280,24 @@ export async function prepare(kind: Kind, s: Setup): Promise<Prepared> {
       return { work: trainingStep(s, 'hsr-step') };
     case 'step-sam':
       return { work: trainingStep(s, 'sam') };
+    case 'deepU-closed': {
+      const variant = deepVariant(s.layered);
+      return {
+        work: () => {
+          const t = deepHessianTraces(s.layered, s.data, variant);
+          return wolkowiczStyanBounds(t.traceH, t.traceH2, t.parameters).lambdaMaxUpper;
+        },
+      };
+    }
+    case 'deepGradU-closed': {
+      // U and its gradient: deepBoundGradient returns both from one forward pass and one sweep.
+      const variant = deepVariant(s.layered);
+      return { work: () => deepBoundGradient(s.layered, s.data, variant, 'upper').gradient[0]! };
+    }
+    case 'deepStep-plain':
+      return { work: deepTrainingStep(s, 'plain') };
+    case 'deepStep-hsr-step':
+      return { work: deepTrainingStep(s, 'hsr-step') };
     case 'lanczos': {
       let last = '';
       return {

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--json] [--quick]`: the closed forms against the routes they replace, measured
+ * `pnpm bench [--json] [--quick | --deep]`: the closed forms against the routes they replace, measured
  * side by side in one run (issue 7). `pnpm bench --peer torch [--json]`: U + grad U against the
  * PyTorch peer and the gemm kernel against OpenBLAS (peer.ts).
  *
@@ -7,6 +7,9 @@
  *   grad U   closed form (boundGradient) vs the autodiff oracle (@hsr/autodiff autodiffBoundGradient)
  *   step     one training step: plain vs hsr-step vs sam (the work train.ts does per step)
  *   lanczos  lambda_max / lambda_min at MNIST size from closed-form Hessian-vector products
+ *   depth    U and U + grad U on the deep path (numeric deep/) at 784-128-10 (L = 2, beside the
+ *            two-layer engine) and 784-128-128-10 (L = 3), the dense side extrapolated (it needs
+ *            P^2 x 8 B), and the deep training step plain vs hsr-step (`--deep`: only these rows)
  *
  * Every case runs in a fresh child process (`--child KIND SIZE`), so its peak resident set
  * (process.resourceUsage().maxRSS) is its own; "base" is the RSS after the data and model are
@@ -239,6 +242,7 @@ function ratio(num: Measurement | undefined, den: Measurement | undefined): stri
 async function parent(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
   const quick = argv.includes('--quick');
+  const deepOnly = argv.includes('--deep');
   const log = (m: Measurement) => {
     if (!json)
       process.stderr.write(`  ${m.kind.padEnd(19)} ${m.size.padEnd(8)} ${m.status === 'measured' ? formatSeconds(m.ms!) : m.status === 'estimated' ? `${formatSeconds(m.fromPasses!.ms)} ${passesLabel(m)}` : m.note}\n`);
@@ -255,6 +259,74 @@ async function parent(argv: string[]): Promise<void> {
     return gb > 4 ? `skipped: the dense Hessian needs P^2 x 8 B = ${gb.toFixed(0)} GiB` : null;
   };
   const results: Measurement[] = [];
+  if (!deepOnly) twoLayerRows(sweepSizes, quick, results, log, autodiffGate, denseGate);
+  if (!quick) results.push(...depthRows(results, log));
+  const find = (kind: Kind, size: SizeName) => results.find((r) => r.kind === kind && r.size === size);
+
+  if (json) {
+    printJson({ started, cpus: cpus().length, loadAverage: load0, node: process.version, skipAboveMs: SKIP_ABOVE_MS, results });
+    return;
+  }
+  let out = `\nU = WS upper bound on lambda_max (tanh, biases, mean, full Hessian). Times: median wall clock per call (and CPU time, less sensitive to other load); memory: peak RSS MB (RSS after setup).\n\n`;
+  if (!deepOnly) out += twoLayerTables(sweepSizes, quick ? ['iris'] : ['iris', 'mnist'], find);
+  if (!quick) out += depthTable(find);
+  const loadEnd = loadavg()[0]!;
+  out += `\nload average ${load0.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end on ${cpus().length} CPUs (above ~1 means other work shared the cores). ${formatNumber(results.filter((r) => r.status === 'measured').length)} cases measured, each in its own process.\n`;
+  process.stdout.write(out);
+}
+
+/**
+ * The depth rows: the deep path's U and U + grad U at 784-128-10 (L = 2) and 784-128-128-10
+ * (L = 3), the two-layer engine's U + grad U at 784-128-10 beside them (measured here unless the
+ * main sweep already did), the deep training step plain and hsr-step at L = 3. The dense side
+ * does not fit (P^2 x 8 B): its time is extrapolated by N P^2 from the largest dense U measured
+ * in this run, if any.
+ */
+function depthRows(done: Measurement[], log: (m: Measurement) => void): Measurement[] {
+  const out: Measurement[] = [];
+  const run = (kind: Kind, size: SizeName) => {
+    const m = runChild(kind, size);
+    log(m);
+    out.push(m);
+  };
+  for (const kind of ['U-closed', 'gradU-closed'] as const) if (!done.some((m) => m.kind === kind && m.size === 'mnist')) run(kind, 'mnist');
+  for (const size of ['mnist', 'mnist-deep'] as const) {
+    run('deepU-closed', size);
+    run('deepGradU-closed', size);
+  }
+  run('deepStep-plain', 'mnist-deep');
+  run('deepStep-hsr-step', 'mnist-deep');
+  const basis = done.filter((m) => m.kind === 'U-dense' && m.status === 'measured').sort((a, b) => b.P - a.P)[0];
+  const { P } = sizeParameters('mnist-deep');
+  const gib = (P * P * 8) / 2 ** 30;
+  const extrapolated = basis ? basis.ms! * (P / basis.P) ** 2 : null;
+  const why = `skipped: the dense Hessian needs P^2 x 8 B = ${gib.toFixed(0)} GiB${basis ? `; EXTRAPOLATED from ${basis.size} by N P^2 at equal N` : ' (no dense U measured in this run to extrapolate from)'}`;
+  const m = skipped('U-dense', 'mnist-deep', why, extrapolated);
+  log(m);
+  out.push(m);
+  return out;
+}
+
+function depthTable(find: (kind: Kind, size: SizeName) => Measurement | undefined): string {
+  const rows: (string | number)[][] = [['config', 'path', 'P', 'U', 'U + grad U', 'cpu U', 'cpu U + grad U', 'peak MB U + grad U', 'dense U']];
+  const two = find('gradU-closed', 'mnist');
+  rows.push([sizeLabel('mnist'), 'two-layer engine', sizeParameters('mnist').P, cell(find('U-closed', 'mnist')), cell(two), cpuCell(find('U-closed', 'mnist')), cpuCell(two), mem(two), cell(find('U-dense', 'mnist'))]);
+  for (const size of ['mnist', 'mnist-deep'] as const) {
+    const u = find('deepU-closed', size);
+    const g = find('deepGradU-closed', size);
+    rows.push([sizeLabel(size), size === 'mnist' ? 'deep/, L = 2' : 'deep/, L = 3', sizeParameters(size).P, cell(u), cell(g), cpuCell(u), cpuCell(g), mem(g), size === 'mnist-deep' ? cell(find('U-dense', size)) : '']);
+  }
+  const p = find('deepStep-plain', 'mnist-deep');
+  const h = find('deepStep-hsr-step', 'mnist-deep');
+  let out = `Depth: the deep closed forms (numeric deep/; U + grad U is one deepBoundGradient call)\n${renderTable(rows)}`;
+  const dense = find('U-dense', 'mnist-deep');
+  if (dense) out += `  note: U-dense at mnist-deep: ${dense.note}\n`;
+  out += `  deep training step at ${sizeLabel('mnist-deep')}: plain ${cell(p)}, hsr-step ${cell(h)}, hsr-step / plain ${ratio(h, p)} (cpu ${cpuRatio(h, p)}); peak MB ${mem(p)}, ${mem(h)}\n`;
+  return out;
+}
+
+/** The two-layer rows: U and grad U sweeps, training steps and Lanczos. */
+function twoLayerRows(sweepSizes: SizeName[], quick: boolean, results: Measurement[], log: (m: Measurement) => void, autodiffGate: () => string | null, denseGate: (size: SizeName) => string | null): void {
   // The dense assembly costs O(N P^2) (the H_WW block: N h^2 d^2) and its memory P^2; the
   // autodiff oracle's trace gradients take P forward passes of O(N c P^2) each (its own doc
   // comment), so O(N P^3): its passes are timed at each size instead (autodiffSweep).
@@ -276,13 +348,10 @@ async function parent(argv: string[]): Promise<void> {
     log(m);
     results.push(m);
   }
-  const find = (kind: Kind, size: SizeName) => results.find((r) => r.kind === kind && r.size === size);
+}
 
-  if (json) {
-    printJson({ started, cpus: cpus().length, loadAverage: load0, node: process.version, skipAboveMs: SKIP_ABOVE_MS, results });
-    return;
-  }
-  let out = `\nU = WS upper bound on lambda_max (tanh, biases, mean, full Hessian). Times: median wall clock per call (and CPU time, less sensitive to other load); memory: peak RSS MB (RSS after setup).\n\n`;
+function twoLayerTables(sweepSizes: SizeName[], stepSizes: SizeName[], find: (kind: Kind, size: SizeName) => Measurement | undefined): string {
+  let out = '';
   const sweepTable = (title: string, a: Kind, b: Kind, nameA: string, nameB: string) => {
     const rows: (string | number)[][] = [['config', 'P', nameA, nameB, `${nameB} / ${nameA}`, `cpu ${nameA}`, `cpu ${nameB}`, 'cpu ratio', `peak MB ${nameA}`, `peak MB ${nameB}`]];
     for (const size of sweepSizes) {
@@ -315,9 +384,7 @@ async function parent(argv: string[]): Promise<void> {
   out += `One training step (what train.ts does per step: unflatten, batch loss gradient, then sam's second gradient or hsr-step's closed-form grad U, SGD update)\n${renderTable(stepRows)}\n`;
   const lz = find('lanczos', 'mnist');
   if (lz) out += `Lanczos at MNIST size (k <= 120, tol 1e-6, closed-form H v): ${cell(lz)}, peak ${mem(lz)} MB; ${lz.note}\n`;
-  const loadEnd = loadavg()[0]!;
-  out += `\nload average ${load0.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end on ${cpus().length} CPUs (above ~1 means other work shared the cores). ${formatNumber(results.filter((r) => r.status === 'measured').length)} cases measured, each in its own process.\n`;
-  process.stdout.write(out);
+  return out;
 }
 
 const argv = process.argv.slice(2);

@@ -245,15 +245,19 @@ Examples:
 }
 
 /** `hsr bound` on a layered model file (any depth) or with --layers. */
-function runLayeredBound(opts: { model?: string; data?: string; activation?: string; layers?: string; exact?: boolean; json?: boolean }, variant: Variant, unsupported: boolean): void {
+function runLayeredBound(
+  opts: { model?: string; data?: string; activation?: string; loss?: string; labelSmoothing?: string; layers?: string; exact?: boolean; json?: boolean },
+  variant: Variant,
+  unsupported: boolean,
+): void {
   if (unsupported) throw new UsageError('--layers: a layered model runs on one process without --hvp-budget or --shard for now');
-  const { model, data, modelPath, dataPath } = loadLayeredCase(opts);
+  const { model, data, modelPath, dataPath, loss } = loadLayeredCase(opts);
   const deep = readDeepVariant(variant, opts.layers, model);
   const report = computeLayeredBoundReport(model, data, deep, Boolean(opts.exact));
   for (const x of [report.traceH, report.traceH2, ...Object.values(report.bounds)]) {
     if (!Number.isFinite(x)) throw new UsageError(`${modelPath}: the closed form overflowed float64 (T1 = ${report.traceH}, T2 = ${report.traceH2}); scale the weights or the inputs of ${dataPath}`);
   }
-  const provenance = layeredProvenance(model, modelPath, dataPath, data, deep);
+  const provenance = layeredProvenance(model, modelPath, dataPath, data, deep, loss);
   if (opts.json) printJson({ ...report, ...provenance });
   else process.stdout.write(renderBoundReport(report, layeredProvenanceText(provenance)));
 }

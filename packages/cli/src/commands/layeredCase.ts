@@ -5,7 +5,9 @@
  * depth (numeric's deep/traces.ts) and, with --exact, the dense deep Hessian's spectrum; `grad`
  * takes a layered file of two layers as the three-layer network it is, and a deeper one (or any
  * layered file with --layers) through the deep bound gradient (numeric's deep/traceGradient.ts),
- * answering {"value", "layers": [{"W", "b"?}, ...], "of", ...} in the file's shape.
+ * answering {"value", "layers": [{"W", "b"?}, ...], "of", ...} in the file's shape. Every loss
+ * of numeric's table: the file's "loss" (and "labelSmoothing"), overridden by --loss and
+ * --label-smoothing exactly as for the W, b, V, a file (lossFlags.ts).
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -29,6 +31,7 @@ import {
   type Variant,
 } from '@hsr/numeric';
 import { DEFAULT_DATA_PATH } from '../defaults.ts';
+import { applyLossChoice, describeLoss, type LossProvenance, readLossChoice } from '../lossFlags.ts';
 import { parsePath, UsageError } from '../errors.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import type { LoadedCase } from '../provenance.ts';
@@ -81,13 +84,19 @@ export function readDeepVariant(variant: Variant, layersText: string | undefined
 }
 
 /** Read a layered --model and its --data, checking they fit (features, labels, input range). */
-export function loadLayeredCase(opts: { model?: string; data?: string; activation?: string; loss?: string; labelSmoothing?: string }): { model: LayeredModel; data: Dataset; modelPath: string; dataPath: string } {
-  refuseOtherLosses(opts);
+export function loadLayeredCase(opts: { model?: string; data?: string; activation?: string; loss?: string; labelSmoothing?: string }): {
+  model: LayeredModel;
+  data: Dataset;
+  modelPath: string;
+  dataPath: string;
+  loss: LossProvenance;
+} {
+  const choice = readLossChoice(opts);
   if (opts.model === undefined) throw new UsageError('--layers: needs --model (the bundled Iris network has two layers: use --block)');
   if (opts.data === undefined) throw new UsageError('--model and --data go together (or give neither for the bundled Iris case)');
   const modelPath = parsePath('--model', opts.model);
   const dataPath = parsePath('--data', opts.data ?? DEFAULT_DATA_PATH);
-  const model = readLayeredModel(modelPath, { activation: opts.activation });
+  const { model, loss } = applyLossChoice(readLayeredModel(modelPath, { activation: opts.activation }), choice);
   const data = readDataFile(dataPath);
   const widths = layerWidths(model);
   const d = widths[0]!;
@@ -97,7 +106,7 @@ export function loadLayeredCase(opts: { model?: string; data?: string; activatio
     if (data.y[n]! >= c) throw new InputError(dataPath, { kind: 'field', field: `y[${n}]` }, `label ${data.y[n]} is out of range 0..${c - 1} (${modelPath} has c = ${c} classes)`);
   }
   checkDataRange(data, dataPath, model.layers[0]!.b !== null);
-  return { model, data, modelPath, dataPath };
+  return { model, data, modelPath, dataPath, loss };
 }
 
 /** T1, T2, the five bounds and (with exact) the dense deep spectrum, as `hsr bound` reports them. */
@@ -115,8 +124,9 @@ export function computeLayeredBoundReport(model: LayeredModel, data: Dataset, va
 }
 
 /** What `hsr bound --json` says about a layered model, beside the report. */
-export function layeredProvenance(model: LayeredModel, modelPath: string, dataPath: string, data: Dataset, variant: DeepVariant) {
+export function layeredProvenance(model: LayeredModel, modelPath: string, dataPath: string, data: Dataset, variant: DeepVariant, loss: LossProvenance) {
   return {
+    loss,
     model: { file: modelPath, format: 'json', storage: 'float64', widenedFromFloat32: false, widths: layerWidths(model), activations: [...model.activations], activationFrom: 'file', bundled: false },
     data: { file: dataPath, bundled: false, samples: data.samples },
     variant: { reduction: variant.reduction, curvature: variant.curvature, layers: variant.layers.map((l) => l + 1) },
@@ -126,12 +136,12 @@ export function layeredProvenance(model: LayeredModel, modelPath: string, dataPa
 /** The header lines of the text output for a layered model. */
 export function layeredProvenanceText(p: ReturnType<typeof layeredProvenance>): string {
   const matrix = p.variant.curvature === 'hessian' ? 'the Hessian' : 'the Gauss-Newton matrix J^T S J';
-  return `model:   ${p.model.file} (json, layers ${p.model.widths.join('-')}, activations ${p.model.activations.join(', ')})\ndata:    ${p.data.file} (${p.data.samples} samples)\nvariant: ${matrix} of the ${p.variant.reduction} loss over layers ${p.variant.layers.join(',')} (--reduction ${p.variant.reduction} --layers ${p.variant.layers.join(',')} --curvature ${p.variant.curvature})\n`;
+  return `model:   ${p.model.file} (json, layers ${p.model.widths.join('-')}, activations ${p.model.activations.join(', ')})\ndata:    ${p.data.file} (${p.data.samples} samples)\nloss:    ${describeLoss(p.loss)}\nvariant: ${matrix} of the ${p.variant.reduction} loss over layers ${p.variant.layers.join(',')} (--reduction ${p.variant.reduction} --layers ${p.variant.layers.join(',')} --curvature ${p.variant.curvature})\n`;
 }
 
 /** `hsr grad` on a layered file of two layers, without --layers: the three-layer network it is. */
 export function loadLayeredCaseForGradient(opts: { model?: string; data?: string; activation?: string; loss?: string; labelSmoothing?: string }, variant: Variant): LoadedCase {
-  const { model, data, modelPath, dataPath } = loadLayeredCase(opts);
+  const { model, data, modelPath, dataPath, loss } = loadLayeredCase(opts);
   const two = modelFromLayered(model);
   if (two === null) throw new Error(`${modelPath}: a ${depthOf(model)}-layer network reached the two-layer gradient path`);
   return {
@@ -141,20 +151,9 @@ export function loadLayeredCaseForGradient(opts: { model?: string; data?: string
       model: { file: modelPath, format: 'json', storage: 'float64', widenedFromFloat32: false, activation: two.activation, activationFrom: 'file', bundled: false },
       data: { file: dataPath, bundled: false, samples: data.samples },
       variant,
-      loss: { name: 'cross-entropy', from: opts.loss === undefined ? 'default' : 'option' },
+      loss,
     },
   };
-}
-
-/**
- * The layered path is cross-entropy only for now (deep/outputLoss.ts holds the one loss it
- * implements): any other --loss or --label-smoothing is refused in one line rather than silently
- * computed for cross-entropy (a "loss" in the file is refused by the reader, readLayeredModel).
- */
-function refuseOtherLosses(opts: { model?: string; loss?: string; labelSmoothing?: string }): void {
-  if (opts.loss !== undefined && opts.loss !== 'cross-entropy')
-    throw new UsageError(`--loss ${opts.loss}: a layered model (or --layers) supports cross-entropy only for now; use a W, b, V, a model file without --layers`);
-  if (opts.labelSmoothing !== undefined) throw new UsageError('--label-smoothing: a layered model (or --layers) supports cross-entropy only for now');
 }
 
 /** A two-layer gradient report in the layered file's shape: one {W, b?} per layer. */
@@ -184,16 +183,21 @@ const GRAD_LABEL: Record<BoundKind, string> = {
  * `hsr grad` on a layered model of any depth (or with --layers): the closed-form gradient of one
  * WS bound of the block, in the file's shape. One process for now: --shard is refused in one line.
  */
-export function runLayeredGrad(opts: { model?: string; data?: string; activation?: string; layers?: string; json?: boolean }, variant: Variant, of: BoundKind, sharded: boolean): void {
+export function runLayeredGrad(
+  opts: { model?: string; data?: string; activation?: string; loss?: string; labelSmoothing?: string; layers?: string; json?: boolean },
+  variant: Variant,
+  of: BoundKind,
+  sharded: boolean,
+): void {
   if (sharded) throw new UsageError('--shard: a layered model runs on one process for now (no --shard with --layers or a deeper model)');
-  const { model, data, modelPath, dataPath } = loadLayeredCase(opts);
+  const { model, data, modelPath, dataPath, loss } = loadLayeredCase(opts);
   const deep = readDeepVariant(variant, opts.layers, model);
   const g = deepBoundGradient(model, data, deep, of);
   let finite = Number.isFinite(g.value);
   for (let i = 0; finite && i < g.gradient.length; i++) finite = Number.isFinite(g.gradient[i]!);
   if (!finite) throw new UsageError(`${modelPath}: the closed form overflowed float64 (the bound is ${g.value}); scale the weights or the inputs of ${dataPath}`);
   const layers = toLayerShapes(model, g.gradient);
-  const provenance = layeredProvenance(model, modelPath, dataPath, data, deep);
+  const provenance = layeredProvenance(model, modelPath, dataPath, data, deep, loss);
   if (opts.json) {
     printJson({ value: g.value, layers, ...(g.degenerate ? { degenerate: true } : {}), of, ...provenance });
     return;

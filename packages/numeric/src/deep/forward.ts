@@ -16,7 +16,7 @@ import { ACTIVATIONS } from '../activations.ts';
 import { reductionScale } from '../network.ts';
 import type { Dataset, Reduction } from '../types.ts';
 import { augmentedLayerInputs, depthOf, layeredParameterCount, layerOffset, type LayeredModel } from './model.ts';
-import { CROSS_ENTROPY_LOSS, type OutputLoss, type OutputLossValues } from './outputLoss.ts';
+import { type OutputLoss, type OutputLossValues, outputLossOf } from './outputLoss.ts';
 import { matmul, transpose } from './tensor.ts';
 
 export interface DeepForwardPass {
@@ -31,6 +31,8 @@ export interface DeepForwardPass {
   /** N x c logits. */
   readonly v: Float64Array;
   readonly loss: OutputLossValues;
+  /** The loss those values are of (the model's, outputLossOf); every later step reads S_n and its derivatives through it. */
+  readonly outputLoss: OutputLoss;
 }
 
 /** \tilde W_l^T as an (n_l + bias) x n_{l+1} matrix, the right operand of A~ W~^T. */
@@ -48,7 +50,7 @@ export function augmentedWeightsTransposed(model: LayeredModel, l: number): Floa
 }
 
 /** Run the network over every sample. Cost O(N P). */
-export function deepForwardPass(model: LayeredModel, data: Dataset, loss: OutputLoss = CROSS_ENTROPY_LOSS): DeepForwardPass {
+export function deepForwardPass(model: LayeredModel, data: Dataset, loss: OutputLoss = outputLossOf(model)): DeepForwardPass {
   const L = depthOf(model);
   const N = data.samples;
   const d = model.layers[0]!.inputs;
@@ -96,12 +98,12 @@ export function deepForwardPass(model: LayeredModel, data: Dataset, loss: Output
     d3.push(e3);
   }
   const c = model.layers[L - 1]!.outputs;
-  return { samples: N, depth: L, inputs, d1, d2, d3, v, loss: loss.evaluate(v, data.y, N, c) };
+  return { samples: N, depth: L, inputs, d1, d2, d3, v, loss: loss.evaluate(v, data.y, N, c), outputLoss: loss };
 }
 
 /** The loss L = kappa sum_n l(v_n). */
-export function deepLoss(model: LayeredModel, data: Dataset, reduction: Reduction = 'mean', loss: OutputLoss = CROSS_ENTROPY_LOSS): number {
-  const fp = deepForwardPass(model, data, loss);
+export function deepLoss(model: LayeredModel, data: Dataset, reduction: Reduction = 'mean'): number {
+  const fp = deepForwardPass(model, data);
   let s = 0;
   for (let n = 0; n < fp.samples; n++) s += fp.loss.losses[n]!;
   return s * reductionScale(reduction, fp.samples);

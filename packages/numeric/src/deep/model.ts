@@ -16,9 +16,10 @@
  * theta order.
  */
 import { isActivation } from '../activations.ts';
+import { isLabelSmoothing, isLoss, LOSS_NAMES } from '../losses.ts';
 import { ShapeError } from '../model.ts';
 import { createRng } from '../random.ts';
-import type { Activation, Block, Model, Reduction, Curvature } from '../types.ts';
+import { type Activation, type Block, type Curvature, type Loss, lossFields, type Model, type Reduction } from '../types.ts';
 
 /** One linear layer u = W a + b: W is outputs x inputs row-major, b has `outputs` entries or is null. */
 export interface Layer {
@@ -33,6 +34,10 @@ export interface LayeredModel {
   /** One activation per hidden layer (length L - 1). */
   readonly activations: readonly Activation[];
   readonly layers: readonly Layer[];
+  /** The loss on the logits; absent means cross-entropy (as Model's). */
+  readonly loss?: Loss;
+  /** eps of `label-smoothing`, in (0, 1); absent means DEFAULT_LABEL_SMOOTHING (as Model's). */
+  readonly labelSmoothing?: number;
 }
 
 /** Which curvature, which reduction, and which layers the Hessian covers (0-based, ascending, no repeats). */
@@ -42,10 +47,12 @@ export interface DeepVariant {
   readonly layers: readonly number[];
 }
 
-/** The model-file shape: `{"activation": ..., "activations"?: [...], "layers": [{"W", "b"?}, ...]}`. */
+/** The model-file shape: `{"activation": ..., "activations"?: [...], "loss"?, "labelSmoothing"?, "layers": [{"W", "b"?}, ...]}`. */
 export interface LayeredModelArrays {
   activation: string;
   activations?: string[] | undefined;
+  loss?: string | undefined;
+  labelSmoothing?: number | undefined;
   layers: { W: number[][]; b?: number[] | undefined }[];
 }
 
@@ -142,12 +149,13 @@ export function unflattenLayered(template: LayeredModel, theta: ArrayLike<number
     }
     return { inputs: n, outputs: m, W, b };
   });
-  return { activations: template.activations, layers };
+  return { ...lossFields(template), activations: template.activations, layers };
 }
 
 /** The two-layer model as a layered one (same arrays, same theta). */
 export function layeredFromModel(model: Model): LayeredModel {
   return {
+    ...lossFields(model),
     activations: [model.activation],
     layers: [
       { inputs: model.inputDim, outputs: model.hiddenDim, W: model.W, b: model.b },
@@ -160,7 +168,7 @@ export function layeredFromModel(model: Model): LayeredModel {
 export function modelFromLayered(model: LayeredModel): Model | null {
   if (model.layers.length !== 2) return null;
   const [first, second] = model.layers as [Layer, Layer];
-  return { activation: model.activations[0]!, inputDim: first.inputs, hiddenDim: first.outputs, classes: second.outputs, W: first.W, b: first.b, V: second.W, a: second.b };
+  return { ...lossFields(model), activation: model.activations[0]!, inputDim: first.inputs, hiddenDim: first.outputs, classes: second.outputs, W: first.W, b: first.b, V: second.W, a: second.b };
 }
 
 function flattenRows(field: string, rows: unknown, cols: number | null): { data: Float64Array; rows: number; cols: number } {
@@ -228,7 +236,9 @@ export function createLayeredModel(arrays: LayeredModelArrays): LayeredModel {
     return { inputs: W.cols, outputs: W.rows, W: W.data, b };
   });
   if (layers[L - 1]!.outputs < 2) throw new ShapeError(`layers[${L - 1}].W`, `has ${layers[L - 1]!.outputs} row, expected at least 2 classes`);
-  return { activations, layers };
+  if (arrays.loss !== undefined && !isLoss(arrays.loss)) throw new ShapeError('loss', `unknown loss "${String(arrays.loss)}" (expected one of ${LOSS_NAMES.join(', ')})`);
+  if (arrays.labelSmoothing !== undefined && !isLabelSmoothing(arrays.labelSmoothing)) throw new ShapeError('labelSmoothing', `must be in (0, 1), got ${String(arrays.labelSmoothing)}`);
+  return { ...lossFields({ loss: arrays.loss as Loss | undefined, labelSmoothing: arrays.labelSmoothing }), activations, layers };
 }
 
 /** The model-file shape of a layered model: `activations` only when the hidden layers differ. */
@@ -237,6 +247,8 @@ export function layeredModelToArrays(model: LayeredModel): LayeredModelArrays {
   const same = model.activations.every((a) => a === model.activations[0]);
   const out: LayeredModelArrays = { activation: model.activations[0]!, layers: [] };
   if (!same) out.activations = [...model.activations];
+  if (model.loss !== undefined) out.loss = model.loss;
+  if (model.labelSmoothing !== undefined) out.labelSmoothing = model.labelSmoothing;
   out.layers = model.layers.map((layer) => ({ W: rows(layer.W, layer.outputs, layer.inputs), ...(layer.b ? { b: Array.from(layer.b) } : {}) }));
   return out;
 }
@@ -257,6 +269,9 @@ export interface LayeredInitOptions {
   scale?: number;
   /** Standard deviation of the biases (default 0: zero biases, as initModel). */
   biasScale?: number;
+  /** The loss (absent: cross-entropy) and label smoothing's eps, carried onto the model. */
+  loss?: Loss;
+  labelSmoothing?: number;
 }
 
 /** Glorot-normal weights from a seed, layer by layer; biases zero unless `biasScale` is set. */
@@ -275,5 +290,5 @@ export function initLayeredModel(opts: LayeredInitOptions): LayeredModel {
     const b = opts.bias ? Float64Array.from({ length: m }, () => (opts.biasScale ?? 0) * rng.normal()) : null;
     return { inputs: n, outputs: m, W, b };
   });
-  return { activations, layers };
+  return { ...lossFields({ loss: opts.loss, labelSmoothing: opts.labelSmoothing }), activations, layers };
 }

@@ -3,16 +3,17 @@
  * \ell(v_n), g_n = \partial\ell/\partial v_n, S_n = \partial^2\ell/\partial v_n^2 (c x c, without
  * cancellation), tr S_n, and for the gradients the third-derivative contraction
  * \partial\langle S_n, Q\rangle/\partial v_n for a c x c adjoint Q. Nothing in `deep/` knows which
- * loss it is; a loss table with one rule of this shape per loss plugs in here.
+ * loss it is.
  *
- * Implemented for the softmax cross-entropy by the saturation-safe pieces of the two-layer code
- * (softmaxCrossEntropy: stable log-sum-exp and g_y without 1 - p_y; softmaxCovarianceInto and
- * softmaxCovarianceTrace: S_n and tr S_n without 1 - p_max), so the L = 2 deep path sees the
- * same per-sample numbers as the three-layer one.
+ * Every loss of numeric's table (losses.ts, eq:loss-table) is served through this door by
+ * `outputLossFor`, which only calls the table's rules (forward, curvature, curvatureTrace and
+ * logitAdjoint with \bar g = 0 and no trace seed, which is exactly \partial\langle S, Q\rangle/\partial v):
+ * no formula is written twice, and the deep path at L = 2 sees the same per-sample numbers, bit
+ * for bit, as the three-layer one. The loss of a layered model is its `loss` field (absent:
+ * cross-entropy) with `labelSmoothing`'s eps (`outputLossOf`).
  */
-import { softmaxCovarianceTrace } from '../hessianTrace.ts';
-import { softmaxCrossEntropy } from '../network.ts';
-import { softmaxCovarianceInto } from '../sampleCurvature.ts';
+import { LOSSES } from '../losses.ts';
+import { DEFAULT_LABEL_SMOOTHING, DEFAULT_LOSS, type Loss } from '../types.ts';
 
 /** Per-sample loss quantities of N samples with c outputs. */
 export interface OutputLossValues {
@@ -22,12 +23,13 @@ export interface OutputLossValues {
   readonly losses: Float64Array;
   /** N x c: g_n. */
   readonly g: Float64Array;
-  /** What the loss needs to form S_n and its derivatives (cross-entropy: p_n, N x c). */
-  readonly state: Float64Array;
+  /** N x c: the logits v_n and p_n = softmax(v_n), from which the rules form S_n and its derivatives. */
+  readonly v: Float64Array;
+  readonly p: Float64Array;
 }
 
 export interface OutputLoss {
-  readonly name: string;
+  readonly name: Loss;
   /** \ell(v_n) and g_n for every sample, from the N x c logits v and the labels y. O(Nc). */
   evaluate(v: Float64Array, y: Int32Array, N: number, c: number): OutputLossValues;
   /** S_n into S[o ..] (c x c row-major). O(c^2). */
@@ -38,42 +40,40 @@ export interface OutputLoss {
   curvatureAdjointInto(values: OutputLossValues, n: number, Q: Float64Array, qo: number, out: Float64Array, oo: number): void;
 }
 
-/**
- * Softmax cross-entropy \ell(v) = \operatorname{lse}(v) - v_y: g = p - e_y, S = diag p - p p^T and
- * \partial\langle S, Q\rangle/\partial v = S(\mathrm{diag}\,Q - (Q + Q^\top)p) (eq:loss, eq:softmax-covariance).
- */
-export const CROSS_ENTROPY_LOSS: OutputLoss = {
-  name: 'cross-entropy',
-  evaluate(v, y, N, c) {
-    const p = new Float64Array(N * c);
-    const g = new Float64Array(N * c);
-    const losses = new Float64Array(N);
-    for (let n = 0; n < N; n++) softmaxCrossEntropy(v, n, c, y[n]!, p, g, losses);
-    return { samples: N, outputs: c, losses, g, state: p };
-  },
-  curvatureInto(values, n, S, o) {
-    softmaxCovarianceInto(values.state, n, values.outputs, S, o);
-  },
-  curvatureTrace(values, n) {
-    return softmaxCovarianceTrace(values.state, n, values.outputs);
-  },
-  curvatureAdjointInto(values, n, Q, qo, out, oo) {
-    const c = values.outputs;
-    const p = values.state;
-    const pn = n * c;
-    // r = diag Q - (Q + Q^T) p, then out += S r with the cancellation-free S.
-    const r = new Float64Array(c);
-    for (let k = 0; k < c; k++) {
-      let s = 0;
-      for (let l = 0; l < c; l++) s += (Q[qo + k * c + l]! + Q[qo + l * c + k]!) * p[pn + l]!;
-      r[k] = Q[qo + k * c + k]! - s;
-    }
-    const S = new Float64Array(c * c);
-    softmaxCovarianceInto(p, n, c, S, 0);
-    for (let k = 0; k < c; k++) {
-      let s = 0;
-      for (let l = 0; l < c; l++) s += S[k * c + l]! * r[l]!;
-      out[oo + k]! += s;
-    }
-  },
-};
+/** The loss `name` of numeric's table (eps: label smoothing's epsilon, ignored by the others). */
+export function outputLossFor(name: Loss, eps: number = DEFAULT_LABEL_SMOOTHING): OutputLoss {
+  const rule = LOSSES[name];
+  return {
+    name,
+    evaluate(v, y, N, c) {
+      const p = new Float64Array(N * c);
+      const g = new Float64Array(N * c);
+      const losses = new Float64Array(N);
+      for (let n = 0; n < N; n++) rule.forward(v, n, c, y[n]!, eps, p, g, losses);
+      return { samples: N, outputs: c, losses, g, v, p };
+    },
+    curvatureInto(values, n, S, o) {
+      rule.curvature(values.v, values.p, n, values.outputs, S, o);
+    },
+    curvatureTrace(values, n) {
+      return rule.curvatureTrace(values.v, values.p, n, values.outputs);
+    },
+    curvatureAdjointInto(values, n, Q, qo, out, oo) {
+      const c = values.outputs;
+      const S = new Float64Array(c * c);
+      rule.curvature(values.v, values.p, n, c, S, 0);
+      const rv = new Float64Array(c);
+      rule.logitAdjoint(values.v, values.p, n, c, S, 0, Q.subarray(qo, qo + c * c), new Float64Array(c), 0, 0, new Float64Array(c), rv);
+      for (let k = 0; k < c; k++) out[oo + k]! += rv[k]!;
+    },
+  };
+}
+
+/** Softmax cross-entropy, the default loss. */
+export const CROSS_ENTROPY_LOSS: OutputLoss = outputLossFor(DEFAULT_LOSS);
+
+/** The loss of a layered model: its `loss` (absent: cross-entropy) with its `labelSmoothing`. */
+export function outputLossOf(model: { readonly loss?: Loss | undefined; readonly labelSmoothing?: number | undefined }): OutputLoss {
+  if (model.loss === undefined || (model.loss === DEFAULT_LOSS && model.labelSmoothing === undefined)) return CROSS_ENTROPY_LOSS;
+  return outputLossFor(model.loss, model.labelSmoothing ?? DEFAULT_LABEL_SMOOTHING);
+}

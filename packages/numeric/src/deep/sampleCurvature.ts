@@ -22,7 +22,6 @@
 import type { Curvature } from '../types.ts';
 import { backpropagate, type DeepForwardPass } from './forward.ts';
 import type { LayeredModel } from './model.ts';
-import { CROSS_ENTROPY_LOSS, type OutputLoss } from './outputLoss.ts';
 import { matmulAdd, transpose } from './tensor.ts';
 
 export interface DeepSampleCurvature {
@@ -40,10 +39,13 @@ export interface DeepSampleCurvature {
    * deep/traceGradient.ts walks the whole chain); otherwise F is all null.
    */
   readonly F: readonly (readonly (Float64Array | null)[])[];
+  /** With `keepChain`, Q[l] = W_{l+1}^T Lambda^{l+1}_n W_{l+1} (N x m_l x m_l) of every hidden l the recursion ran; otherwise all null. */
+  readonly Q: readonly (Float64Array | null)[];
 }
 
 /** Whether the Hessian of kappa sum_n l(v_n) or its Gauss–Newton part; the scale kappa is applied by the callers. */
-export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, curvature: Curvature, layers: readonly number[], loss: OutputLoss = CROSS_ENTROPY_LOSS, keepChain = false): DeepSampleCurvature {
+export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, curvature: Curvature, layers: readonly number[], keepChain = false): DeepSampleCurvature {
+  const loss = fp.outputLoss;
   const L = fp.depth;
   const N = fp.samples;
   const c = model.layers[L - 1]!.outputs;
@@ -53,6 +55,7 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
   const S = new Float64Array(N * c * c);
   for (let n = 0; n < N; n++) loss.curvatureInto(fp.loss, n, S, n * c * c);
   lambda[L - 1] = S;
+  const Qs = new Array<Float64Array | null>(L).fill(null);
   const lowest = Math.min(...layers);
   for (let l = L - 2; l >= lowest; l--) {
     const next = model.layers[l + 1]!;
@@ -63,13 +66,15 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
     const up = lambda[l + 1]!;
     const out = new Float64Array(N * m * m);
     const T = new Float64Array(mp * m);
-    const Q = new Float64Array(m * m);
+    const Qall = keepChain ? new Float64Array(N * m * m) : null;
+    let Q = new Float64Array(m * m);
     const e1 = fp.d1[l]!;
     const e2 = fp.d2[l]!;
     const dn = delta[l + 1]!;
     for (let n = 0; n < N; n++) {
       T.fill(0);
-      Q.fill(0);
+      if (Qall) Q = Qall.subarray(n * m * m, (n + 1) * m * m);
+      else Q.fill(0);
       matmulAdd(up, n * mp * mp, W, 0, T, 0, mp, mp, m);
       matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
       const o = n * m * m;
@@ -89,6 +94,7 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
       }
     }
     lambda[l] = out;
+    Qs[l] = Qall;
   }
   const G: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
   const X: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
@@ -115,7 +121,10 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
         }
       }
       const Fl = new Float64Array(N * m * mq);
-      for (let n = 0; n < N; n++) matmulAdd(layer.W, 0, Gl, n * n_ * mq, Fl, n * m * mq, m, n_, mq);
+      if (F === null) {
+        // Adjacent layers: G = D^{l-1} is diagonal, so F = W_l D^{l-1} scales W_l's columns (O(m n) per sample, not a product).
+        for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Fl[n * m * mq + i * mq + r] = layer.W[i * n_ + r]! * e1[n * n_ + r]!;
+      } else for (let n = 0; n < N; n++) matmulAdd(layer.W, 0, Gl, n * n_ * mq, Fl, n * m * mq, m, n_, mq);
       if (keepChain) {
         G[l]![lp] = Gl;
         Fs[l]![lp] = Fl;
@@ -130,5 +139,5 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
       F = Fl;
     }
   }
-  return { lambda, delta, G, X, F: Fs };
+  return { lambda, delta, G, X, F: Fs, Q: Qs };
 }

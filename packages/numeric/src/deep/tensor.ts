@@ -3,6 +3,7 @@
  * on the project's one gemm kernel (parallel/kernels.ts: WebAssembly SIMD, the textbook
  * summation order, so results do not depend on how a product is split).
  */
+import { arenaAlloc, isArenaView, withArena } from '../parallel/arena.ts';
 import { gemm, rowDotProducts } from '../parallel/kernels.ts';
 
 /** A^T of an r x c matrix (c x r). */
@@ -24,11 +25,25 @@ export function matmulAdd(A: Float64Array, aOff: number, B: Float64Array, bOff: 
   gemm(A, aOff, K, B, bOff, N, C, cOff, N, M, N, K);
 }
 
-/** The N x N Gram matrix X X^T of N rows of width w (upper triangle, mirrored exactly). O(N^2 w / 2). */
+/**
+ * The N x N Gram matrix X X^T of N rows of width w (upper triangle, mirrored exactly). O(N^2 w / 2).
+ * X and the result are staged in the arena once: rowDotProducts runs one gemm per 512-wide
+ * chunk of the rows, and each call on a plain array would copy the whole stack into the arena
+ * again (the same products on the same operands, so the same bits).
+ */
 export function gram(X: Float64Array, N: number, w: number): Float64Array {
-  const K = new Float64Array(N * N);
-  rowDotProducts(X, X, K, N, N, w, 0, N, true);
-  return K;
+  if (isArenaView(X) || N * N * w < 1 << 16) {
+    const K = new Float64Array(N * N);
+    rowDotProducts(X, X, K, N, N, w, 0, N, true);
+    return K;
+  }
+  return withArena(() => {
+    const Xa = arenaAlloc(N * w, false);
+    Xa.set(X.subarray(0, N * w));
+    const Ka = arenaAlloc(N * N);
+    rowDotProducts(Xa, Xa, Ka, N, N, w, 0, N, true);
+    return Ka.slice();
+  });
 }
 
 /** sum_{nm} A_nm B_nm (C_nm ...): the entrywise product of equal-size arrays, summed. */

@@ -43,16 +43,18 @@ import { reductionScale } from '../network.ts';
 import type { Dataset } from '../types.ts';
 import { deepForwardPass, type DeepForwardPass } from './forward.ts';
 import { augmentedLayerInputs, checkLayerSet, layeredParameterCount, layerOffset, type DeepVariant, type LayeredModel } from './model.ts';
-import { CROSS_ENTROPY_LOSS, type OutputLoss } from './outputLoss.ts';
+import type { OutputLoss } from './outputLoss.ts';
 import { deepSampleCurvature, type DeepSampleCurvature } from './sampleCurvature.ts';
-import { gram, matmul, matmulAdd, transpose } from './tensor.ts';
-import { deepHessianTraces } from './traces.ts';
+import { matmul, matmulAdd, transpose } from './tensor.ts';
+import { type DeepTraceGrams, deepHessianTraces, emptyTraceGrams } from './traces.ts';
 
 interface SweepContext {
   readonly model: LayeredModel;
   readonly fp: DeepForwardPass;
   readonly sc: DeepSampleCurvature;
   readonly K: Map<number, Float64Array>;
+  /** The traces' Gram matrices (deep/traces.ts), reused rather than formed again. */
+  readonly grams: DeepTraceGrams;
   readonly layers: readonly number[];
   readonly kappa: number;
   readonly full: boolean;
@@ -92,7 +94,7 @@ function scaledProduct(s: number, A: Float64Array, B: Float64Array): Float64Arra
 
 /** \nabla_\theta (c_1 T_1 + c_2 T_2), theta order, all parameters (see the module comment). */
 function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
-  const { model, fp, sc, K, layers, kappa, full, loss } = ctx;
+  const { model, fp, sc, K, grams, layers, kappa, full, loss } = ctx;
   const L = fp.depth;
   const N = fp.samples;
   const w1 = c1 * kappa;
@@ -141,7 +143,7 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
       const lam = sc.lambda[l]!;
       const Kl = K.get(l)!;
       matmulAdd(scaledProduct(2 * w2, Kl, Kl), 0, lam, 0, Lb[l]!, 0, N, N, m * m);
-      addScaledProduct(Kb.get(l)!, 2 * w2, Kl, gram(lam, N, m * m));
+      addScaledProduct(Kb.get(l)!, 2 * w2, Kl, grams.lambda.get(l)!);
     }
     // Cross blocks l > l': 2 [sum K^l K^l' <X_n, X_m> + 2 middle + sum K^l' (delta.delta) <G, G>].
     for (const l of layers)
@@ -155,7 +157,7 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         const Kq = K.get(lp)!;
         const X = sc.X[l]![lp]!;
         const Xbl = slot(Xb, l, lp, N * m * mq);
-        const gX = gram(X, N, m * mq);
+        const gX = grams.X.get(`${l},${lp}`)!;
         matmulAdd(scaledProduct(4 * w2, Ka, Kq), 0, X, 0, Xbl, 0, N, N, m * mq);
         addScaledProduct(Kb.get(l)!, 2 * w2, Kq, gX);
         addScaledProduct(Kb.get(lp)!, 2 * w2, Ka, gX);
@@ -165,8 +167,8 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         const e1 = fp.d1[lp]!;
         const delta = sc.delta[l]!;
         const Gbl = slot(Gb, l, lp, N * nIn * mq);
-        const Gd = gram(delta, N, m);
-        const GG = adjacent ? gram(e1, N, mq) : gram(G, N, nIn * mq);
+        const Gd = grams.delta.get(l)!;
+        const GG = grams.G.get(`${l},${lp}`)!;
         addScaledProduct(Kb.get(lp)!, 2 * w2, Gd, GG);
         matmulAdd(scaledProduct(4 * w2, Kq, GG), 0, delta, 0, deltab[l]!, 0, N, N, m);
         const KqGd = scaledProduct(4 * w2, Kq, Gd);
@@ -274,6 +276,27 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         }
       }
       let Gbl = Gb[l]![lp];
+      if (l - 1 === lp) {
+        // Adjacent: G = D^{l-1} is diagonal, so Wbar_l += Fbar G^T scales Fbar's columns, and of
+        // Gbar = W_l^T Fbar only the diagonal reaches phi' (O(m n) per sample instead of two products).
+        const eb = e1b[lp]!;
+        const e1 = fp.d1[lp]!;
+        if (Fbl) {
+          const W = model.layers[l]!.W;
+          const Wbl = Wb[l]!;
+          for (let n = 0; n < N; n++)
+            for (let i = 0; i < m; i++) {
+              const o = n * m * mq + i * mq;
+              for (let j = 0; j < n_; j++) {
+                const f = Fbl[o + j]!;
+                Wbl[i * n_ + j]! += f * e1[n * n_ + j]!;
+                eb[n * n_ + j]! += W[i * n_ + j]! * f;
+              }
+            }
+        }
+        if (Gbl) for (let n = 0; n < N; n++) for (let j = 0; j < n_; j++) eb[n * n_ + j]! += Gbl[n * n_ * mq + j * mq + j]!;
+        continue;
+      }
       if (Fbl) {
         Gbl = slot(Gb, l, lp, N * n_ * mq);
         const W = model.layers[l]!.W;
@@ -285,26 +308,22 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         }
       }
       if (!Gbl) continue;
-      if (l - 1 > lp) {
-        const Fprev = sc.F[l - 1]![lp]!;
-        const FbPrev = slot(Fb, l - 1, lp, N * n_ * mq);
-        const e1 = fp.d1[l - 1]!;
-        const eb = e1b[l - 1]!;
-        for (let n = 0; n < N; n++)
-          for (let j = 0; j < n_; j++) {
-            const o = n * n_ * mq + j * mq;
-            const dj = e1[n * n_ + j]!;
-            let s = 0;
-            for (let r = 0; r < mq; r++) {
-              s += Gbl[o + r]! * Fprev[o + r]!;
-              FbPrev[o + r]! += dj * Gbl[o + r]!;
-            }
-            eb[n * n_ + j]! += s;
+      // l - 1 > lp here: G = D^{l-1} F^{l-1,lp}.
+      const Fprev = sc.F[l - 1]![lp]!;
+      const FbPrev = slot(Fb, l - 1, lp, N * n_ * mq);
+      const e1 = fp.d1[l - 1]!;
+      const eb = e1b[l - 1]!;
+      for (let n = 0; n < N; n++)
+        for (let j = 0; j < n_; j++) {
+          const o = n * n_ * mq + j * mq;
+          const dj = e1[n * n_ + j]!;
+          let s = 0;
+          for (let r = 0; r < mq; r++) {
+            s += Gbl[o + r]! * Fprev[o + r]!;
+            FbPrev[o + r]! += dj * Gbl[o + r]!;
           }
-      } else {
-        const eb = e1b[lp]!;
-        for (let n = 0; n < N; n++) for (let j = 0; j < n_; j++) eb[n * n_ + j]! += Gbl[n * n_ * mq + j * mq + j]!;
-      }
+          eb[n * n_ + j]! += s;
+        }
     }
   }
 
@@ -314,7 +333,6 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     const mp = next.outputs;
     const m = next.inputs;
     const W = next.W;
-    const Wt = transpose(W, mp, m);
     const up = sc.lambda[l + 1]!;
     const Lbl = Lb[l]!;
     const Lbu = Lb[l + 1]!;
@@ -325,18 +343,16 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     const eb2 = e2b[l]!;
     const Wbu = Wb[l + 1]!;
     const dbu = deltab[l + 1]!;
-    const T = new Float64Array(mp * m);
-    const Q = new Float64Array(m * m);
+    const Qall = sc.Q[l]!;
     const Qb = new Float64Array(m * m);
     const A1 = new Float64Array(mp * m);
+    const A2 = new Float64Array(mp * m);
     const tb = new Float64Array(m);
     for (let n = 0; n < N; n++) {
       const o = n * m * m;
-      T.fill(0);
-      Q.fill(0);
+      // Q_n = W^T Lambda^{l+1}_n W, kept by the forward recursion (keepChain).
+      const Q = Qall.subarray(o, o + m * m);
       A1.fill(0);
-      matmulAdd(up, n * mp * mp, W, 0, T, 0, mp, mp, m);
-      matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
       for (let i = 0; i < m; i++) {
         const di = e1[n * m + i]!;
         let s = 0;
@@ -347,12 +363,12 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         }
         eb1[n * m + i]! += 2 * s;
       }
-      // Lambda^{l+1} bar += W Qbar W^T; Wbar += 2 T Qbar.
+      // Lambda^{l+1} bar += W Qbar W^T; Wbar += 2 T Qbar = 2 Lambda^{l+1} (W Qbar), T = Lambda^{l+1} W.
       matmulAdd(W, 0, Qb, 0, A1, 0, mp, m, m);
       matmulNTAdd(A1, 0, W, 0, Lbu, n * mp * mp, mp, m, mp);
-      for (let i = 0; i < mp * m; i++) A1[i] = 0;
-      matmulAdd(T, 0, Qb, 0, A1, 0, mp, m, m);
-      for (let i = 0; i < mp * m; i++) Wbu[i]! += 2 * A1[i]!;
+      A2.fill(0);
+      matmulAdd(up, n * mp * mp, A1, 0, A2, 0, mp, mp, m);
+      for (let i = 0; i < mp * m; i++) Wbu[i]! += 2 * A2[i]!;
       if (full) {
         for (let i = 0; i < m; i++) {
           let t = 0;
@@ -446,13 +462,12 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
 }
 
 /** The forward pass, the per-sample pieces with their whole chain, the Grams and T1, T2 (deep/traces.ts, bit for bit). */
-function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, loss: OutputLoss, fp: DeepForwardPass): { ctx: SweepContext; traceH: number; traceH2: number; parameters: number } {
+function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass): { ctx: SweepContext; traceH: number; traceH2: number; parameters: number } {
   const layers = checkLayerSet(model, variant.layers);
-  const sc = deepSampleCurvature(model, fp, variant.curvature, layers, loss, true);
-  const traces = deepHessianTraces(model, data, { ...variant, layers }, fp, loss, sc);
-  const K = new Map<number, Float64Array>();
-  for (const l of layers) K.set(l, gram(fp.inputs[l]!, fp.samples, augmentedLayerInputs(model, l)));
-  const ctx: SweepContext = { model, fp, sc, K, layers, kappa: reductionScale(variant.reduction, fp.samples), full: variant.curvature === 'hessian', loss };
+  const sc = deepSampleCurvature(model, fp, variant.curvature, layers, true);
+  const grams = emptyTraceGrams();
+  const traces = deepHessianTraces(model, data, { ...variant, layers }, fp, sc, grams);
+  const ctx: SweepContext = { model, fp, sc, K: grams.K, grams, layers, kappa: reductionScale(variant.reduction, fp.samples), full: variant.curvature === 'hessian', loss: fp.outputLoss };
   return { ctx, traceH: traces.traceH, traceH2: traces.traceH2, parameters: traces.parameters };
 }
 
@@ -461,8 +476,8 @@ function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, loss:
  * of theta (§9 deep-trace-gradient): two reverse sweeps, seeds (1, 0) and (0, 1), over one
  * forward pass and one set of per-sample pieces. Cost and verification: the module comment.
  */
-export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant, loss: OutputLoss = CROSS_ENTROPY_LOSS, fp: DeepForwardPass = deepForwardPass(model, data, loss)): TraceGradients {
-  const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, loss, fp);
+export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass = deepForwardPass(model, data)): TraceGradients {
+  const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, fp);
   return { traceH, traceH2, parameters, gradTraceH: sweep(ctx, 1, 0), gradTraceH2: sweep(ctx, 0, 1) };
 }
 
@@ -474,9 +489,8 @@ export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: 
  * (1, 0) and (0, 1), so the chain rule and its s = 0 case (the minimum-norm subgradient,
  * `degenerate: true`) are exactly the two-layer code's, not a copy of it.
  */
-export function deepBoundGradient(model: LayeredModel, data: Dataset, variant: DeepVariant, of: BoundKind, loss: OutputLoss = CROSS_ENTROPY_LOSS): BoundGradient {
-  const fp = deepForwardPass(model, data, loss);
-  const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, loss, fp);
+export function deepBoundGradient(model: LayeredModel, data: Dataset, variant: DeepVariant, of: BoundKind, fp: DeepForwardPass = deepForwardPass(model, data)): BoundGradient {
+  const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, fp);
   const unit = boundGradientFromTraces({ traceH, traceH2, parameters, gradTraceH: Float64Array.of(1, 0), gradTraceH2: Float64Array.of(0, 1) }, of);
   const [alpha, beta] = unit.gradient as unknown as [number, number];
   const gradient = alpha === 0 && beta === 0 ? new Float64Array(layeredParameterCount(model)) : sweep(ctx, alpha, beta);

@@ -29,7 +29,6 @@ import { reductionScale } from '../network.ts';
 import type { Dataset } from '../types.ts';
 import { deepForwardPass, type DeepForwardPass } from './forward.ts';
 import { checkLayerSet, layeredParameterCount, type DeepVariant, type LayeredModel } from './model.ts';
-import { CROSS_ENTROPY_LOSS, type OutputLoss } from './outputLoss.ts';
 import { deepSampleCurvature, type DeepSampleCurvature } from './sampleCurvature.ts';
 import { gram, matmul, transpose } from './tensor.ts';
 
@@ -38,6 +37,23 @@ export interface DeepHessianTraces {
   readonly traceH2: number;
   /** P_b: the block's parameter count. */
   readonly parameters: number;
+}
+
+/**
+ * The N x N Gram matrices the traces form, kept for the gradient sweep (which needs the same
+ * ones): K^l of the inputs, <Lambda^l_n, Lambda^l_m>, and per pair "l,l'" <X_n, X_m>,
+ * delta^l_n . delta^l_m and <G_n, G_m>. Filled by deepHessianTraces when passed.
+ */
+export interface DeepTraceGrams {
+  readonly K: Map<number, Float64Array>;
+  readonly lambda: Map<number, Float64Array>;
+  readonly X: Map<string, Float64Array>;
+  readonly delta: Map<number, Float64Array>;
+  readonly G: Map<string, Float64Array>;
+}
+
+export function emptyTraceGrams(): DeepTraceGrams {
+  return { K: new Map(), lambda: new Map(), X: new Map(), delta: new Map(), G: new Map() };
 }
 
 /** N symmetric m x m matrices as their packed upper triangles, off-diagonal entries times sqrt 2. */
@@ -70,23 +86,25 @@ function pairSum(...Ks: Float64Array[]): number {
 /**
  * T1, T2 of the block of layers `variant.layers` (see the module comment). `pieces` are the
  * per-sample pieces of this model, pass and block when the caller already holds them (the
- * gradient sweep does); the result does not depend on whether they are passed.
+ * gradient sweep does); the result does not depend on whether they are passed. `grams`, when
+ * given, receives the Gram matrices formed (DeepTraceGrams).
  */
 export function deepHessianTraces(
   model: LayeredModel,
   data: Dataset,
   variant: DeepVariant,
   fp: DeepForwardPass = deepForwardPass(model, data),
-  loss: OutputLoss = CROSS_ENTROPY_LOSS,
   pieces?: DeepSampleCurvature,
+  grams: DeepTraceGrams = emptyTraceGrams(),
 ): DeepHessianTraces {
   const layers = checkLayerSet(model, variant.layers);
   const L = fp.depth;
   const N = fp.samples;
   const kappa = reductionScale(variant.reduction, N);
   const full = variant.curvature === 'hessian';
-  const sc = pieces ?? deepSampleCurvature(model, fp, variant.curvature, layers, loss);
-  const K = new Map<number, Float64Array>();
+  const loss = fp.outputLoss;
+  const sc = pieces ?? deepSampleCurvature(model, fp, variant.curvature, layers);
+  const K = grams.K;
   for (const l of layers) {
     const w = model.layers[l]!.inputs + (model.layers[l]!.b ? 1 : 0);
     K.set(l, gram(fp.inputs[l]!, N, w));
@@ -104,6 +122,7 @@ export function deepHessianTraces(
       t1 += tr * Kl[n * N + n]!;
     }
     const inner = gram(packSymmetric(lam, N, m), N, (m * (m + 1)) / 2);
+    grams.lambda.set(l, inner);
     t2 += pairSum(Kl, Kl, inner);
   }
   for (const l of layers)
@@ -116,7 +135,9 @@ export function deepHessianTraces(
       const Ka = K.get(l)!;
       const Kb = K.get(lp)!;
       const X = sc.X[l]![lp]!;
-      let cross = pairSum(Ka, Kb, gram(X, N, m * mq));
+      const gX = gram(X, N, m * mq);
+      grams.X.set(`${l},${lp}`, gX);
+      let cross = pairSum(Ka, Kb, gX);
       if (full) {
         const adjacent = lp === l - 1;
         const G = sc.G[l]![lp]!;
@@ -145,7 +166,9 @@ export function deepHessianTraces(
           }
         }
         const gramG = e1 ? gram(e1, N, mq) : gram(G, N, nIn * mq);
-        cross += 2 * middle + pairSum(Kb, gram(delta, N, m), gramG);
+        if (!grams.delta.has(l)) grams.delta.set(l, gram(delta, N, m));
+        grams.G.set(`${l},${lp}`, gramG);
+        cross += 2 * middle + pairSum(Kb, grams.delta.get(l)!, gramG);
       }
       t2 += 2 * cross;
     }

@@ -58,9 +58,7 @@ function rows(x: Float64Array, r: number, c: number): number[][] {
   return Array.from({ length: r }, (_, i) => Array.from(x.subarray(i * c, (i + 1) * c)));
 }
 
-const fixtures = readGoldenFixtures<{ name: string; model: ModelArrays; data: { X: number[][]; y: number[] }; variant: Variant }>()
-  // The deep path implements cross-entropy only (deep/outputLoss.ts): the other losses' fixtures wait for it.
-  .filter((f) => (f.model.loss ?? 'cross-entropy') === 'cross-entropy');
+const fixtures = readGoldenFixtures<{ name: string; model: ModelArrays; data: { X: number[][]; y: number[] }; variant: Variant }>();
 
 describe('deep dense Hessian at L = 2 equals the three-layer dense Hessian on the golden fixtures', () => {
   test.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {
