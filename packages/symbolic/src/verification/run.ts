@@ -42,6 +42,7 @@ import {
   hutchinsonTrace,
   hutchPlusPlus,
   loss as numericLoss,
+  LOSSES as NUMERIC_LOSSES,
   lossGradient,
   parameterCount,
   powerIteration,
@@ -65,7 +66,7 @@ import {
   type Probe,
   type TrainingMethod,
 } from '@hsr/numeric';
-import { DEPENDENT_RTOL, gramMatrix, softmaxCovarianceInner } from '@hsr/numeric/internal';
+import { DEPENDENT_RTOL, gramMatrix } from '@hsr/numeric/internal';
 import { ACTIVATION_DEFINITIONS, U_SCALAR } from '../definitions/activations.ts';
 import {
   ALPHA,
@@ -92,7 +93,7 @@ import { LOWER_GRADIENT, RANGE_GRADIENT, T1_GRADIENT, T1_SEEDS, T2_GRADIENT, T2_
 import * as est from '../definitions/estimators.ts';
 import { DIRECTION_V, DIRECTION_W, HVP_OUT_V, HVP_OUT_W } from '../definitions/hvp.ts';
 import { LOSS_GRADIENT_V, LOSS_GRADIENT_W } from '../definitions/lossGradient.ts';
-import { CROSS_ENTROPY, type LossDefinitions } from '../definitions/losses.ts';
+import { LOSS_DEFINITIONS, lossesOfFormula } from '../definitions/losses.ts';
 import { G, LOGITS, LOSS, PHI1, S, U, V, XT, Z, ZT } from '../definitions/network.ts';
 import { AA, GAMMA, KX, KZ, SS, T1, T2 } from '../definitions/traces.ts';
 import * as training from '../definitions/training.ts';
@@ -104,6 +105,7 @@ import { differentiatePairForm, pairForm } from '../notation/engineText.ts';
 import { Evaluator, sizesOf, tensor, type ActivationFunctions, type Tensor } from '../notation/evaluate.ts';
 import { define, freeIndices, type Definition, type Expr, type TensorSymbol } from '../notation/expression.ts';
 import { renderExpression, renderFormula } from '../notation/latex.ts';
+import type { LossSpec } from '../networkExpressions.ts';
 import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer } from '../quantities.ts';
 import { FORMULA_REGISTRY } from '../registry.ts';
 import { activationFormula } from '../symbolicNetwork.ts';
@@ -189,12 +191,12 @@ const ENGINES: readonly Engine[] = ['mathjs', 'nerdamer'];
 
 const MAX_CACHED_NETWORKS = 3;
 const networks = new Map<string, EntrywiseNetwork | Error>();
-function entrywise(engine: Engine, c: SweepCase, formula: string, order: 2 | 3): EntrywiseNetwork {
-  const key = `${engine}|${c.inputDim}|${c.hiddenDim}|${c.classes}|${c.bias}|${formula}|${order}`;
+function entrywise(engine: Engine, c: SweepCase, formula: string, order: 2 | 3, loss: LossSpec): EntrywiseNetwork {
+  const key = `${engine}|${c.inputDim}|${c.hiddenDim}|${c.classes}|${c.bias}|${formula}|${order}|${loss.name}|${loss.labelSmoothing}`;
   let net = networks.get(key);
   if (!net) {
     try {
-      net = deriveEntrywise(engine, { inputDim: c.inputDim, hiddenDim: c.hiddenDim, classes: c.classes, bias: c.bias }, formula, order);
+      net = deriveEntrywise(engine, { inputDim: c.inputDim, hiddenDim: c.hiddenDim, classes: c.classes, bias: c.bias }, formula, order, loss);
     } catch (err) {
       net = err as Error;
     }
@@ -247,9 +249,8 @@ class Recorder {
   }
 }
 
-/** The value of an expression over its free indices (the identity checks). */
-function expressionValues(ev: Evaluator, e: Expr, tag: string): Float64Array {
-  const free = freeIndices(e);
+/** The value of an expression over its free indices, or over `free` (an identity's right side over its left side's: 1 = sigma + sigma-bar). */
+function expressionValues(ev: Evaluator, e: Expr, tag: string, free = freeIndices(e)): Float64Array {
   const d = define(`#identity.${tag}`, free, { latex: '', text: '' }, '', e);
   return ev.value(d).data;
 }
@@ -283,7 +284,6 @@ const gradientOf = (ev: Evaluator, W: Definition, Vd: Definition) => Float64Arra
 /** Options of one case: the engine limits and, for `hsr derive`, an activation given by formula. */
 export interface RunOptions {
   readonly limits?: EngineLimits;
-  readonly loss?: LossDefinitions;
   /** An activation formula in u instead of the case's named activation (numeric's legs then do not run). */
   readonly formula?: string;
   /** phi..phi''' of that formula, as numbers (from the verified engine derivation). */
@@ -298,7 +298,8 @@ export interface RunOptions {
 export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
   const started = performance.now();
   const limits = options.limits ?? SWEEP_LIMITS;
-  const loss = options.loss ?? CROSS_ENTROPY;
+  // The case's row of the loss table (its model carries the same loss for numeric).
+  const loss = LOSS_DEFINITIONS[c.loss ?? 'cross-entropy'];
   const userFormula = options.formula !== undefined;
   const formula = options.formula ?? activationFormula(c.activation);
   const { model, data } = buildSweepCase(c);
@@ -345,9 +346,9 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
     rec.compare('loss', 'u', 'numeric forwardPass', 'numeric', perSample(U), fp.u);
     rec.compare('loss', 'v', 'numeric forwardPass', 'numeric', perSample(LOGITS), fp.v);
     rec.compare('loss', 'L', 'numeric loss', 'numeric', [ev.scalar(LOSS)], [numericLoss(model, data, c.reduction)]);
-    rec.compare('softmax-covariance', 'ell', 'numeric forwardPass', 'numeric', ev.value(CROSS_ENTROPY.ell).data, fp.losses);
-    rec.compare('softmax-covariance', 'g', 'numeric forwardPass', 'numeric', ev.value(G).data, fp.g);
-    rec.compare('softmax-covariance', 'S', 'numeric sampleCurvature', 'numeric', ev.value(S).data, sc.S);
+    rec.compare(loss.entry, 'ell', 'numeric forwardPass', 'numeric', ev.value(loss.ell).data, fp.losses);
+    rec.compare(loss.entry, 'g', 'numeric forwardPass', 'numeric', ev.value(G).data, fp.g);
+    rec.compare(loss.entry, 'S', 'numeric sampleCurvature', 'numeric', ev.value(S).data, sc.S);
     rec.compare('loss-gradient', 'delta', 'numeric sampleCurvature', 'numeric', perSample(DELTA), sc.delta);
     rec.compare('loss-gradient', 'dL/dtheta', 'numeric lossGradient', 'numeric', gradientOf(ev, LOSS_GRADIENT_W, LOSS_GRADIENT_V), lossGradient(model, data, c.reduction).gradient);
     rec.compare('a-n', 'A', 'numeric sampleCurvature', 'numeric', perSample(A), sc.A);
@@ -362,8 +363,9 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
     rec.compare('trace-h', 'T1', 'numeric hessianTraces', 'numeric', [ev.scalar(T1)], [tr.traceH]);
     rec.compare('trace-h2', 'T2', 'numeric hessianTraces', 'numeric', [ev.scalar(T2)], [tr.traceH2]);
     const inner = new Float64Array(N * N);
-    for (let n = 0; n < N; n++) for (let m = 0; m < N; m++) inner[n * N + m] = softmaxCovarianceInner(fp.p, n, m, k);
-    rec.compare('softmax-inner', '<S,S>', 'numeric/internal softmaxCovarianceInner', 'numeric', perSample(SS), inner);
+    const rule = NUMERIC_LOSSES[loss.name];
+    for (let n = 0; n < N; n++) for (let m = 0; m < N; m++) inner[n * N + m] = rule.curvatureInner(fp.v, fp.p, n, m, k);
+    rec.compare('softmax-inner', '<S,S>', 'numeric LOSSES curvatureInner', 'numeric', perSample(SS), inner);
     const Pb = ev.scalar(PB);
     rec.compare('ws-bounds', 'P', 'numeric parameterCount', 'numeric', [Pb], [parameterCount(model, c.block)]);
     const ws = wolkowiczStyanBounds(ev.scalar(T1), ev.scalar(T2), Pb);
@@ -418,8 +420,17 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
     if (estimator && !own) continue;
     for (const [di, d] of e.displays.entries())
       for (const [fi, f] of d.formulas.entries()) {
+        // A formula about one loss's own quantities (the softmax, the sigmoid) holds for that loss only.
+        if (!lossesOfFormula(f).includes(loss)) continue;
         if (f.kind === 'identity')
-          rec.compare(e.id, renderExpression(f.lhs, 'text'), 'its expanded form', 'identity', expressionValues(own ?? ev, f.lhs, `${e.id}.${di}.${fi}.l`), expressionValues(own ?? ev, f.rhs, `${e.id}.${di}.${fi}.r`));
+          rec.compare(
+            e.id,
+            renderExpression(f.lhs, 'text'),
+            'its expanded form',
+            'identity',
+            expressionValues(own ?? ev, f.lhs, `${e.id}.${di}.${fi}.l`),
+            expressionValues(own ?? ev, f.rhs, `${e.id}.${di}.${fi}.r`, freeIndices(f.lhs)),
+          );
         if (f.kind === 'inequality') {
           const chain = f.chain.map((x, q) => expressionValues(own ?? evSpectrum, x, `${e.id}.${di}.${fi}.${q}`)[0]!);
           let violation = 0;
@@ -459,7 +470,7 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
   for (const engine of ENGINES) {
     const tag = engine;
     // The loss in the logits: g, S, S3.
-    rec.leg(['softmax-covariance', 'softmax-inner'], tag, () => {
+    rec.leg([loss.entry, 'softmax-inner'], tag, () => {
       const v = perSample(LOGITS);
       const ell = new Float64Array(N);
       const g = new Float64Array(N * k);
@@ -472,15 +483,15 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
         Sm.set(r.S, n * k * k);
         S3.set(r.S3, n * k * k * k);
       }
-      rec.compare('softmax-covariance', 'ell', `${tag}: the loss in the logits`, 'engine', ev.value(loss.ell).data, ell);
-      rec.compare('softmax-covariance', 'g', `${tag}: d ell/dv`, 'engine', ev.value(G).data, g);
-      rec.compare('softmax-covariance', 'S', `${tag}: d^2 ell/dv^2`, 'engine', ev.value(S).data, Sm);
-      rec.compare('softmax-covariance', 'S3', `${tag}: d^3 ell/dv^3`, 'engine', ev.value(loss.S3).data, S3);
+      rec.compare(loss.entry, 'ell', `${tag}: the loss in the logits`, 'engine', ev.value(loss.ell).data, ell);
+      rec.compare(loss.entry, 'g', `${tag}: d ell/dv`, 'engine', ev.value(G).data, g);
+      rec.compare(loss.entry, 'S', `${tag}: d^2 ell/dv^2`, 'engine', ev.value(S).data, Sm);
+      rec.compare(loss.entry, 'S3', `${tag}: d^3 ell/dv^3`, 'engine', ev.value(loss.S3).data, S3);
       const inner = new Float64Array(N * N);
       for (let n = 0; n < N; n++) for (let m = 0; m < N; m++) for (let q = 0; q < k * k; q++) inner[n * N + m]! += Sm[n * k * k + q]! * Sm[m * k * k + q]!;
       rec.compare('softmax-inner', '<S,S>', `${tag}: d^2 ell/dv^2`, 'engine', perSample(SS), inner);
       for (const f of loss.nerdamerForms)
-        rec.compare('softmax-covariance', `${f.name}, nerdamer's form`, `the loss's own ${f.name}`, 'identity', new Evaluator({ ...ev.context, definitions: new Map([[f.name, f]]) }).value(f).data, ev.value(f).data);
+        rec.compare(loss.entry, `${f.name}, nerdamer's form`, `the loss's own ${f.name}`, 'identity', new Evaluator({ ...ev.context, definitions: new Map([[f.name, f]]) }).value(f).data, ev.value(f).data);
     });
     // The loss in the pre-activations: A_n and C_n.
     if (h * k > limits.local[engine]) rec.skip('a-n', tag, `h c = ${h * k} above the ${engine} limit ${limits.local[engine]} for the per-sample derivation`);
@@ -502,12 +513,12 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
       });
     // Entry-wise derivatives of the per-sample loss in the parameters.
     if (hessianCurvature) {
-      if (NETWORK_ENTRIES.some(wants)) networkLegs(rec, engine, c, formula, limits, model, data, theta, ev, Hdef, direction, start, end);
+      if (NETWORK_ENTRIES.some(wants)) networkLegs(rec, engine, c, formula, limits, model, data, theta, ev, Hdef, direction, start, end, loss.spec);
     } else if (P > limits.gaussNewton[engine]) for (const e of ['gauss-newton', 'hessian-diagonal']) rec.skip(e, tag, `P = ${P} above the ${engine} limit ${limits.gaussNewton[engine]} for J^T S J`);
     else
       rec.leg(['gauss-newton', 'hessian-diagonal'], tag, () => {
         if (engine === 'mathjs' && /\berf\s*\(/.test(formula)) throw new EngineSkip('mathjs 15.2.0 cannot differentiate erf');
-        const gn = deriveGaussNewton({ inputDim: c.inputDim, hiddenDim: h, classes: k, bias: c.bias }, formula, engine).evaluate(model, data, c.reduction, c.block);
+        const gn = deriveGaussNewton({ inputDim: c.inputDim, hiddenDim: h, classes: k, bias: c.bias }, formula, engine, loss.spec).evaluate(model, data, c.reduction, c.block);
         rec.compare('gauss-newton', 'G', `${tag}: J^T S J from its derivatives of the logits`, 'engine', assembleBlocks(ev, model, c, [G_WW, G_VV, G_WV]), gn.matrix);
         rec.compare(
           'hessian-diagonal',
@@ -606,6 +617,7 @@ function networkLegs(
   direction: Float64Array,
   start: number,
   end: number,
+  lossSpec: LossSpec,
 ): void {
   const P = caseParameters(c);
   const tag = engine;
@@ -618,7 +630,7 @@ function networkLegs(
   if (order === 2) for (const e of ['grad-assembly', 'bound-gradient']) rec.skip(e, `${tag} third derivatives`, `P = ${P} above the ${engine} limit ${limits.network[engine].third} for entry-wise third derivatives`);
   rec.leg(entries, tag, () => {
     if (engine === 'mathjs' && /\berf\s*\(/.test(formula)) throw new EngineSkip('mathjs 15.2.0 cannot differentiate erf');
-    const net = entrywise(engine, c, formula, order);
+    const net = entrywise(engine, c, formula, order, lossSpec);
     const N = c.samples;
     const d = c.inputDim;
     const kappa = c.reduction === 'mean' ? 1 / N : 1;
