@@ -213,13 +213,12 @@ export const LOSS_DEFINITIONS: { readonly [L in Loss]: LossDefinitions } = {
 export const LOSSES: readonly LossDefinitions[] = Object.values(LOSS_DEFINITIONS);
 
 /**
- * The losses a registry formula holds for: those whose own identities include it, or whose
- * auxiliary definitions (the softmax, the sigmoid) it refers to, directly or through the
- * definitions it refers to; every loss when it mentions none (it is written in the slots).
+ * The losses a registry formula holds for: those whose definitions include every auxiliary
+ * definition it refers to (the softmax, the sigmoid), directly or through the definitions it
+ * refers to; else the losses whose own identities include it; else every loss (it is written in
+ * the slots).
  */
 export function lossesOfFormula(f: Formula): readonly LossDefinitions[] {
-  const own = LOSSES.filter((l) => l.identities.includes(f));
-  if (own.length) return own;
   const seen = new Set<Definition>();
   const auxiliary = new Set<Definition>();
   const isAuxiliary = (d: Definition) => LOSSES.some((l) => l.definitions.includes(d) && d !== l.ell && d !== l.g && d !== l.S && d !== l.S3);
@@ -233,8 +232,9 @@ export function lossesOfFormula(f: Formula): readonly LossDefinitions[] {
   };
   const exprs = f.kind === 'definition' ? [f.definition.body] : f.kind === 'identity' ? [f.lhs, f.rhs] : f.chain;
   exprs.forEach(walk);
-  if (!auxiliary.size) return LOSSES;
-  return LOSSES.filter((l) => [...auxiliary].every((d) => l.definitions.includes(d)));
+  if (auxiliary.size) return LOSSES.filter((l) => [...auxiliary].every((d) => l.definitions.includes(d)));
+  const own = LOSSES.filter((l) => l.identities.includes(f));
+  return own.length ? own : LOSSES;
 }
 
 /** The softmax of cross-entropy (for formulas that are about cross-entropy only). */
