@@ -224,7 +224,10 @@ class Recorder {
   /** `scale`: the reference's magnitude, by default its largest |entry| (a mean of terms passes the terms' largest). */
   compare(entry: string, quantity: string, leg: string, kind: LegKind, actual: ArrayLike<number>, expected: ArrayLike<number>, scale = maxAbs(expected)): void {
     const declined = this.declined.get(entry);
-    if (declined !== undefined) return this.skip(entry, leg, declined);
+    if (declined !== undefined) {
+      this.skip(entry, leg, declined);
+      return;
+    }
     let err = actual.length === expected.length ? 0 : Infinity;
     for (let i = 0; i < Math.min(actual.length, expected.length); i++) {
       const d = Math.abs(actual[i]! - expected[i]!);
