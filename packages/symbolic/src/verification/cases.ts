@@ -92,27 +92,43 @@ export function buildSweepCase(c: SweepCase): { model: Model; data: Dataset } {
 function fullSweep(): SweepCase[] {
   const out: SweepCase[] = [];
   let q = 0;
+  // Case q of the covering design: the factors other than the shape cycled with coprime strides.
+  const covering = (activation: Activation, h: number, c: number, loss?: Loss): SweepCase => ({
+    activation,
+    inputDim: 1 + (q % 3),
+    hiddenDim: h,
+    classes: c,
+    samples: 1 + ((q * 3 + 1) % 4),
+    bias: q % 2 === 0,
+    reduction: REDUCTIONS[Math.floor(q / 2) % 2]!,
+    block: BLOCKS[(q * 7) % 3]!,
+    curvature: CURVATURES[Math.floor(q / 3) % 2]!,
+    seed: 100 + q,
+    ...(loss ? { loss } : {}),
+  });
+  // A third-order shape: small P, full Hessian, the given block.
+  const thirdOrder = (activation: Activation, block: Block, loss?: Loss): SweepCase => ({
+    activation,
+    inputDim: 1,
+    hiddenDim: 2,
+    classes: 3,
+    samples: 2 + (q % 3),
+    bias: q % 2 === 0,
+    reduction: REDUCTIONS[q % 2]!,
+    block,
+    curvature: 'hessian',
+    seed: 100 + q,
+    ...(loss ? { loss } : {}),
+  });
   for (const activation of ACTIVATION_NAMES)
     for (let h = 1; h <= 4; h++)
       for (let c = 2; c <= 5; c++) {
-        out.push({
-          activation,
-          inputDim: 1 + (q % 3),
-          hiddenDim: h,
-          classes: c,
-          samples: 1 + ((q * 3 + 1) % 4),
-          bias: q % 2 === 0,
-          reduction: REDUCTIONS[Math.floor(q / 2) % 2]!,
-          block: BLOCKS[(q * 7) % 3]!,
-          curvature: CURVATURES[Math.floor(q / 3) % 2]!,
-          seed: 100 + q,
-        });
+        out.push(covering(activation, h, c));
         q++;
       }
-  // Third-order shapes: small P, full Hessian, every block, biases on.
   for (const activation of ACTIVATION_NAMES)
     for (const block of BLOCKS) {
-      out.push({ activation, inputDim: 1, hiddenDim: 2, classes: 3, samples: 2 + (q % 3), bias: q % 2 === 0, reduction: REDUCTIONS[q % 2]!, block, curvature: 'hessian', seed: 100 + q });
+      out.push(thirdOrder(activation, block));
       q++;
     }
   // The other losses: every (h, c) pair once each, the activations and the other factors cycled,
@@ -120,38 +136,15 @@ function fullSweep(): SweepCase[] {
   for (const loss of LOSS_NAMES) {
     if (loss === 'cross-entropy') continue;
     let r = 0;
+    const activation = () => ACTIVATION_NAMES[(q + r) % ACTIVATION_NAMES.length]!;
     for (let h = 1; h <= 4; h++)
       for (let c = 2; c <= 5; c++) {
-        out.push({
-          activation: ACTIVATION_NAMES[(q + r) % ACTIVATION_NAMES.length]!,
-          inputDim: 1 + (q % 3),
-          hiddenDim: h,
-          classes: c,
-          samples: 1 + ((q * 3 + 1) % 4),
-          bias: q % 2 === 0,
-          reduction: REDUCTIONS[Math.floor(q / 2) % 2]!,
-          block: BLOCKS[(q * 7) % 3]!,
-          curvature: CURVATURES[Math.floor(q / 3) % 2]!,
-          seed: 100 + q,
-          loss,
-        });
+        out.push(covering(activation(), h, c, loss));
         q++;
         r++;
       }
     for (const block of BLOCKS) {
-      out.push({
-        activation: ACTIVATION_NAMES[(q + r) % ACTIVATION_NAMES.length]!,
-        inputDim: 1,
-        hiddenDim: 2,
-        classes: 3,
-        samples: 2 + (q % 3),
-        bias: q % 2 === 0,
-        reduction: REDUCTIONS[q % 2]!,
-        block,
-        curvature: 'hessian',
-        seed: 100 + q,
-        loss,
-      });
+      out.push(thirdOrder(activation(), block, loss));
       q++;
       r++;
     }
