@@ -1,11 +1,13 @@
 /**
- * The formula sweep's slice (h >= 2, c >= 3, every activation, both curvatures, all blocks):
+ * The formula sweep's slice (h >= 2, c >= 3, every activation, both curvatures, all blocks, and
+ * one small case for each loss other than cross-entropy):
  * every executable definition of the registry agrees with every leg that ran, and the committed
  * verification record (docs/verification.json, the full sweep, rendered in the docs) is the full
  * sweep's, passing, with a comparison for every formula. The full sweep is formulaSweep.slow.test.ts.
  */
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LOSS_NAMES } from '@hsr/numeric';
 import { FORMULA_REGISTRY } from '@hsr/symbolic/registry';
 import { caseName, FULL_SWEEP, SWEEP_SLICE, readRecord, verifyCase, type CaseResult, type Measurement } from '@hsr/symbolic';
 import { describeFailure, judgeMeasurement } from '../src/formulaSweep.ts';
@@ -35,13 +37,16 @@ describe('formula sweep', () => {
       expect(failures).toEqual([]);
     });
 
-  it('the slice compares every formula, and the engines carry the chain on its shapes (h >= 2, c >= 3)', () => {
+  it('the slice compares every formula, and the engines carry the chain on its shapes (h >= 2, c >= 3) and with every loss', () => {
     expect(results).toHaveLength(SWEEP_SLICE.length);
     const compared = new Set(results.flatMap((r) => r.measurements.map((m) => m.entry)));
     for (const e of FORMULA_REGISTRY) if (e.kind === 'formula' || e.id === 'lanczos') expect(compared.has(e.id), e.id).toBe(true);
     const engineEntries = new Set(results.flatMap((r) => r.measurements.filter((m) => m.kind === 'engine').map((m) => m.entry)));
     for (const id of [
       'softmax-covariance',
+      'loss-mse',
+      'loss-label-smoothing',
+      'loss-binary-cross-entropy',
       'a-n',
       'c-n',
       'hessian-blocks',
@@ -57,6 +62,20 @@ describe('formula sweep', () => {
       'hessian-vector-product',
     ])
       expect(engineEntries.has(id), id).toBe(true);
+    // Every loss's case runs the engines' network legs (its Hessian entry by entry) and numeric's closed forms.
+    for (const loss of LOSS_NAMES) {
+      const own = results.filter((r) => (r.case.loss ?? 'cross-entropy') === loss);
+      expect(own.length, loss).toBeGreaterThan(0);
+      const legs = new Set(own.flatMap((r) => r.measurements.map((m) => `${m.entry} ${m.leg}`)));
+      for (const leg of [
+        'hessian-blocks mathjs: entry-wise Hessian',
+        'hessian-blocks nerdamer: entry-wise Hessian',
+        'trace-h2 numeric hessianTraces',
+        'grad-assembly numeric traceGradients',
+        'grad-assembly mathjs: third derivatives',
+      ])
+        expect(legs.has(leg), `${loss}: ${leg}`).toBe(true);
+    }
   });
 
   it('the committed record is the full sweep, passing, with every formula entry in it', () => {

@@ -4,8 +4,8 @@
  * derivative, compiled and evaluated sample by sample, so that per-sample Hessians (the pair
  * terms of T2) and block restrictions are available, not only the sums.
  *
- * - mathjs differentiates the loss with label symbols Y1..Yc,
- *   \log\sum_k e^{v_k} - \sum_k Y_k v_k, once for every label; its trees are compiled to plain
+ * - mathjs differentiates the loss with label symbols Y1..Yc (cross-entropy:
+ *   \log\sum_k e^{v_k} - \sum_k Y_k v_k; any loss of the table, lossWithLabelSymbols), once for every label; its trees are compiled to plain
  *   JavaScript (engines.ts compileMathjsArray). It carries the large shapes (P up to ~50 at
  *   second order, ~20 at third).
  * - nerdamer differentiates the loss shifted by the label logit, once per label, with e and
@@ -16,7 +16,19 @@
  * definitions. Cost: P(P+1)/2 second and P(P+1)(P+2)/6 third derivatives per label set.
  */
 import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type MathNode, type NerdamerExpression } from './engines.ts';
-import { EULER_SYMBOL, opaqueExp, opaqueSqrtConstants, parameterSymbols, sampleDataSymbols, sampleLogitExpressions, sampleLossExpression, type NetworkShape } from './networkExpressions.ts';
+import {
+  CROSS_ENTROPY_SPEC,
+  EULER_SYMBOL,
+  lossWithLabelSymbols,
+  opaqueExp,
+  opaqueSqrtConstants,
+  parameterSymbols,
+  sampleDataSymbols,
+  sampleLogitExpressions,
+  sampleLossExpression,
+  type LossSpec,
+  type NetworkShape,
+} from './networkExpressions.ts';
 
 export type Engine = 'nerdamer' | 'mathjs';
 
@@ -89,14 +101,14 @@ function unpack(P: number, c: Compiled3, values: ArrayLike<number>, order: 2 | 3
 }
 
 /** Derive with mathjs (label symbols; one derivation for every label). */
-function deriveMathjs(shape: NetworkShape, formula: string, order: 2 | 3): EntrywiseNetwork {
+function deriveMathjs(shape: NetworkShape, formula: string, order: 2 | 3, lossSpec: LossSpec): EntrywiseNetwork {
   const started = performance.now();
   if (/\berf\s*\(/.test(formula)) throw new Error('mathjs 15.2.0 cannot differentiate erf');
   const theta = parameterSymbols(shape);
   const x = sampleDataSymbols(shape);
   const labels = Array.from({ length: shape.classes }, (_, k) => `Y${k + 1}`);
   const logits = sampleLogitExpressions(shape, formula, x);
-  const text = `log(${logits.map((v) => `exp(${v})`).join('+')})-(${logits.map((v, k) => `${labels[k]}*${v}`).join('+')})`;
+  const text = lossWithLabelSymbols(lossSpec, logits, labels);
   const args = [...theta, ...x, ...labels];
   const P = theta.length;
   const root = math.parse(text);
@@ -128,7 +140,7 @@ function deriveMathjs(shape: NetworkShape, formula: string, order: 2 | 3): Entry
 }
 
 /** Derive with nerdamer (one derivation per label; e and integer square roots opaque). */
-function deriveNerdamer(shape: NetworkShape, formula: string, order: 2 | 3): EntrywiseNetwork {
+function deriveNerdamer(shape: NetworkShape, formula: string, order: 2 | 3, lossSpec: LossSpec): EntrywiseNetwork {
   const started = performance.now();
   const theta = parameterSymbols(shape);
   const x = sampleDataSymbols(shape);
@@ -139,7 +151,7 @@ function deriveNerdamer(shape: NetworkShape, formula: string, order: 2 | 3): Ent
   const P = theta.length;
   const perLabel: Compiled3[] = [];
   for (let y = 0; y < shape.classes; y++) {
-    const loss = nerdamer(opaqueExp(sampleLossExpression(shape, opaque.text, y, x)));
+    const loss = nerdamer(opaqueExp(sampleLossExpression(shape, opaque.text, y, x, lossSpec)));
     const grad: NerdamerExpression[] = theta.map((t) => nerdamer.diff(loss, t));
     const hess = new Map<string, NerdamerExpression>();
     for (const [i, j] of upper(P)) hess.set(`${i},${j}`, nerdamer.diff(grad[i]!, theta[j]!));
@@ -172,7 +184,7 @@ function deriveNerdamer(shape: NetworkShape, formula: string, order: 2 | 3): Ent
   };
 }
 
-/** Derive the per-sample loss of `shape` with activation `formula` (in u) to `order` with `engine`. */
-export function deriveEntrywise(engine: Engine, shape: NetworkShape, formula: string, order: 2 | 3): EntrywiseNetwork {
-  return engine === 'mathjs' ? deriveMathjs(shape, formula, order) : deriveNerdamer(shape, formula, order);
+/** Derive the per-sample loss (`loss`, default cross-entropy) of `shape` with activation `formula` (in u) to `order` with `engine`. */
+export function deriveEntrywise(engine: Engine, shape: NetworkShape, formula: string, order: 2 | 3, loss: LossSpec = CROSS_ENTROPY_SPEC): EntrywiseNetwork {
+  return engine === 'mathjs' ? deriveMathjs(shape, formula, order, loss) : deriveNerdamer(shape, formula, order, loss);
 }

@@ -71,6 +71,29 @@ export function lossOnLogits(loss: LossSpec, logits: readonly string[], label: n
 }
 
 /**
+ * The per-sample loss of `logits` with label symbols `labels` (Y_k = [k = y]; one text for every
+ * label), for mathjs, which differentiates the plain log-sum-exp correctly: lse(v) - y.v
+ * (cross-entropy), lse(v) - t.v with t = (1 - eps) y + eps/c (label smoothing), half the squared
+ * error (mse), sum_k log(1 + e^{v_k}) - y_k v_k (binary cross-entropy).
+ */
+export function lossWithLabelSymbols(loss: LossSpec, logits: readonly string[], labels: readonly string[]): string {
+  const c = logits.length;
+  const lse = `log(${logits.map((x) => `exp(${x})`).join('+')})`;
+  switch (loss.name) {
+    case 'cross-entropy':
+      return `${lse}-(${logits.map((x, q) => `${labels[q]}*${x}`).join('+')})`;
+    case 'label-smoothing': {
+      const eps = rationalText(loss.labelSmoothing);
+      return `${lse}-(${logits.map((x, q) => `((1-${eps})*${labels[q]}+${eps}/${c})*${x}`).join('+')})`;
+    }
+    case 'mse':
+      return `(1/2)*(${logits.map((x, q) => `(${x}-${labels[q]})^2`).join('+')})`;
+    case 'binary-cross-entropy':
+      return logits.map((x, q) => `log(1+exp(${x}))-${labels[q]}*${x}`).join('+');
+  }
+}
+
+/**
  * Texts f_k(v) in the logit symbols whose first derivatives are S = d^2 l/dv^2 (the label-free
  * part of g = dl/dv): the softmax p_k = 1/(1 + sum_{l != k} e^{v_l - v_k}) (cross-entropy and label
  * smoothing), v_k (mse), 1/(1 + e^{-v_k}) (binary cross-entropy). First derivatives only: nerdamer's

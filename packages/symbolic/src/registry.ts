@@ -45,7 +45,7 @@ import { A, C, DELTA, G_VV, G_WV, G_WW, H_VV, H_WV, H_WW, J_V, J_W, VSV } from '
 import { LOWER_GRADIENT, RANGE_GRADIENT, T1_GRADIENT, T1_SEEDS, T2_SEEDS, UPPER_GRADIENT } from './definitions/gradient.ts';
 import { HVP_OUT_V, HVP_OUT_W, HVP_Q, HVP_R, HVP_RHO, HVP_S, HVP_W } from './definitions/hvp.ts';
 import { LOSS_GRADIENT_V, LOSS_GRADIENT_W } from './definitions/lossGradient.ts';
-import { CROSS_ENTROPY } from './definitions/losses.ts';
+import { BINARY_CROSS_ENTROPY, CROSS_ENTROPY, LABEL_SMOOTHING, MSE } from './definitions/losses.ts';
 import { i, LOGITS, LOSS, n, ONE_H, PHI1, PHI2, U, XT, Z, ZT } from './definitions/network.ts';
 import { AA, CC, GAMMA, KX, KZ, SS, T1, T2, TR_A, TR_S } from './definitions/traces.ts';
 import {
@@ -326,13 +326,70 @@ const CORE: FormulaEntry[] = [
       captioned('the trace', CROSS_ENTROPY.identities[0]!),
     ],
     derivation: [
-      'Each loss supplies $\\ell_n$, $g_n$, $S_n$ and $\\mathcal S_n$; every later formula is written in these four, never in the softmax, so a new loss (mean squared error, label smoothing, binary cross-entropy) only adds a row to the loss table (`definitions/losses.ts`).',
+      'Each loss supplies $\\ell_n$, $g_n$, $S_n$ and $\\mathcal S_n$; every later formula is written in these four, never in the softmax, so each loss is a row of the loss table (`definitions/losses.ts`): cross-entropy here, mean squared error (eq:loss-mse), label smoothing (eq:loss-label-smoothing) and binary cross-entropy (eq:loss-binary-cross-entropy) below, each checked by the sweep on cases of its own through the whole chain.',
       "For cross-entropy: $\\partial p_{nk}/\\partial v_{nk'} = S_{n,kk'}$, so $g_n = p_n - y_n$ and $S_n = \\mathrm{diag}(p_n) - p_np_n^\\top$, the covariance of the softmax; differentiating $S_{n,kk'} = \\mathbb 1[k = k']p_{nk} - p_{nk}p_{nk'}$ once more with the same rule gives $\\mathcal S_n$.",
       "$S_n\\mathbf 1 = 0$: $S_n$ is singular. $\\mathrm{tr}S_n = 1 - \\|p_n\\|^2$ subtracts $O(1)$ terms for a saturated sample; the code sums $p_k(1 - p_k)$ with $1 - p_{\\max}$ taken as the sum of the other probabilities (docs/mathematics.md §4, *corrected (saturation)*). For the same reason it forms $S_{n,kk}$ with that $1 - p_{\\max}$ and $g_{ny_n} = p_{ny_n} - 1$ as $-\\sum_{k \\ne y_n} p_{nk}$: the same numbers, kept to full relative accuracy when $p_{ny_n}$ rounds to 1, on which $\\delta_n$, the $\\varphi''$ part of $A_n$ and the $g$-term of the cross block depend.",
     ],
     implementation: ['@hsr/numeric forwardPass (p, g)', '@hsr/numeric sampleCurvature (S)', '@hsr/numeric/internal softmaxCovarianceTrace'],
     verifiedBy: [...SWEPT, 'hessian-vs-gradient-central-difference', 'hessian-equals-autodiff'],
     cost: '$O(Nc^2)$ ($O(Nc^3)$ for $\\mathcal S_n$, which the code never forms: it contracts it with $\\bar S_n$ in $O(c^2)$)',
+  }),
+  entry({
+    id: 'loss-mse',
+    label: 'eq:loss-mse',
+    title: 'The loss table: mean squared error’s ℓ, g, S and its third derivative',
+    displays: [
+      captioned('half the squared error to the one-hot label, averaged or summed over the samples with $\\kappa$ like cross-entropy', def(MSE.ell)),
+      captioned('the output error $g_n = \\partial\\ell_n/\\partial v_n$', def(MSE.g)),
+      captioned('the output curvature $S_n = \\partial g_n/\\partial v_n$', def(MSE.S)),
+      captioned('its derivative $\\mathcal S_n = \\partial S_n/\\partial v_n$', def(MSE.S3)),
+      captioned('the trace and the inner products do not depend on the sample', ...MSE.identities),
+    ],
+    derivation: [
+      '$\\ell_n = \\tfrac12\\|v_n - y_n\\|^2$ is quadratic in the logits: $g_n = v_n - y_n$, $S_n = I_c$ and $\\mathcal S_n = 0$, so the bound’s gradient loses the $\\mathcal S_n$ terms and keeps those through $A_n$, $C_n$ and $K^z$.',
+      'No cancellation to avoid: $S_n$ is constant and $g_n = v_n - y_n$ has no saturated regime (it grows with the logits instead of vanishing).',
+    ],
+    implementation: ['@hsr/numeric LOSSES.mse', '@hsr/numeric forwardPass (g)', '@hsr/numeric sampleCurvature (S)'],
+    verifiedBy: [...SWEPT, 'hessian-equals-autodiff', 'PyTorch golden fixtures (packages/numeric/test/golden/golden.test.ts)'],
+    cost: '$O(Nc)$',
+  }),
+  entry({
+    id: 'loss-label-smoothing',
+    label: 'eq:loss-label-smoothing',
+    title: 'The loss table: label smoothing’s ℓ, g, S and its third derivative',
+    displays: [
+      captioned('cross-entropy against the smoothed target $t_n$ ($\\epsilon = 0.1$ unless `--label-smoothing` says otherwise)', def(LABEL_SMOOTHING.definitions[1]!), def(LABEL_SMOOTHING.ell)),
+      captioned('the output error $g_n = \\partial\\ell_n/\\partial v_n$, with the softmax $p_n$ of eq:softmax-covariance', def(LABEL_SMOOTHING.g)),
+      captioned('the output curvature and its derivative are cross-entropy’s: the target enters $\\ell_n$ linearly', def(LABEL_SMOOTHING.S), def(LABEL_SMOOTHING.S3)),
+      captioned('the output error sums to zero', ...LABEL_SMOOTHING.identities),
+    ],
+    derivation: [
+      '$\\ell_n = \\operatorname{lse}(v_n) - t_n^\\top v_n$ with $t_n = (1 - \\epsilon)y_n + \\epsilon/c$: the gradient of $\\operatorname{lse}$ is $p_n$, so $g_n = p_n - t_n$; $t_n$ is constant in $v_n$, so $S_n$ and $\\mathcal S_n$ are those of cross-entropy, and every formula written in $S_n$ (the traces, their gradients) is unchanged but for $g_n$.',
+      'The code keeps it cancellation-free: $g_{ny_n} = \\epsilon(1 - 1/c) - \\sum_{k \\ne y_n} p_{nk}$ and $\\ell_n = (1 - \\epsilon)(\\operatorname{lse} - v_{ny_n}) + (\\epsilon/c)\\sum_k(\\operatorname{lse} - v_{nk})$, a sum of non-negative terms.',
+    ],
+    implementation: ['@hsr/numeric LOSSES.label-smoothing', '@hsr/numeric forwardPass (p, g)', '@hsr/numeric sampleCurvature (S)'],
+    verifiedBy: [...SWEPT, 'hessian-equals-autodiff', 'PyTorch golden fixtures (packages/numeric/test/golden/golden.test.ts)'],
+    cost: '$O(Nc^2)$, as cross-entropy',
+  }),
+  entry({
+    id: 'loss-binary-cross-entropy',
+    label: 'eq:loss-binary-cross-entropy',
+    title: 'The loss table: binary cross-entropy’s ℓ, g, S and its third derivative',
+    displays: [
+      captioned('one logistic function per output, $\\sigma$ and $\\bar\\sigma = 1 - \\sigma$ each from its own exponential', def(BINARY_CROSS_ENTROPY.definitions[0]!), def(BINARY_CROSS_ENTROPY.definitions[1]!)),
+      captioned('independent binary cross-entropies against the one-hot label', def(BINARY_CROSS_ENTROPY.ell)),
+      captioned('the output error $g_n = \\partial\\ell_n/\\partial v_n$', def(BINARY_CROSS_ENTROPY.g)),
+      captioned('the output curvature $S_n = \\partial g_n/\\partial v_n$, diagonal', def(BINARY_CROSS_ENTROPY.S)),
+      captioned('its derivative $\\mathcal S_n = \\partial S_n/\\partial v_n$', def(BINARY_CROSS_ENTROPY.S3)),
+      captioned('the two logistic functions and the trace', ...BINARY_CROSS_ENTROPY.identities),
+    ],
+    derivation: [
+      "$\\ell_n = \\sum_k \\log(1 + e^{v_{nk}}) - y_{nk}v_{nk}$: each output is its own logistic regression, $\\partial\\log(1 + e^v)/\\partial v = \\sigma(v)$ and $\\sigma'(v) = \\sigma(v)\\sigma(-v)$, so $g_n = \\sigma(v_n) - y_n$, $S_n = \\mathrm{diag}(\\sigma(v_n)\\sigma(-v_n))$ and, since $\\partial\\sigma(-v)/\\partial v = -\\sigma(v)\\sigma(-v)$, $\\mathcal S_{n,kkk} = \\sigma\\bar\\sigma(\\bar\\sigma - \\sigma)$, zero off the diagonal.",
+      'No $1 - \\sigma$ cancellation: the code forms $\\sigma(v)\\sigma(-v) = e^{-|v|}/(1 + e^{-|v|})^2$, $\\bar\\sigma - \\sigma = -\\tanh(v/2)$, $g_{ny_n} = -\\sigma(-v_{ny_n})$ and $\\ell_n$ with $\\mathrm{softplus}(-v_{ny_n})$, never $\\mathrm{softplus}(v_{ny_n}) - v_{ny_n}$.',
+    ],
+    implementation: ['@hsr/numeric LOSSES.binary-cross-entropy', '@hsr/numeric forwardPass (g)', '@hsr/numeric sampleCurvature (S)'],
+    verifiedBy: [...SWEPT, 'hessian-equals-autodiff', 'PyTorch golden fixtures (packages/numeric/test/golden/golden.test.ts)'],
+    cost: '$O(Nc)$ ($S_n$ is diagonal)',
   }),
   entry({
     id: 'loss-gradient',
@@ -422,12 +479,12 @@ const CORE: FormulaEntry[] = [
     id: 'softmax-inner',
     label: 'eq:softmax-inner',
     title: 'Inner product of the output curvatures',
-    displays: [show(def(SS)), captioned('for cross-entropy', CROSS_ENTROPY.identities[1]!)],
+    displays: [show(def(SS)), captioned('for cross-entropy and label smoothing (the softmax covariance; the other losses: eq:loss-mse, eq:loss-binary-cross-entropy)', CROSS_ENTROPY.identities[1]!)],
     derivation: [
       'For cross-entropy, expand $\\langle\\mathrm{diag}\\,p_n - p_np_n^\\top, \\mathrm{diag}\\,p_m - p_mp_m^\\top\\rangle$ term by term: $\\langle\\mathrm{diag}\\,a, \\mathrm{diag}\\,b\\rangle = \\sum_k a_kb_k$ gives $\\sum_k p_{nk}p_{mk}$; the two mixed terms $\\langle\\mathrm{diag}\\,a, bb^\\top\\rangle = \\sum_k a_kb_k^2$ give $-\\sum_k p_{nk}p_{mk}(p_{nk} + p_{mk})$; $\\langle aa^\\top, bb^\\top\\rangle = (a^\\top b)^2$ gives $(p_n^\\top p_m)^2$.',
       'The code evaluates it entry-wise without cancellation (`softmaxCovarianceInner`, `softmaxCovarianceStack`): the expanded form loses all relative accuracy for over-confident samples.',
     ],
-    implementation: ['@hsr/numeric/internal softmaxCovarianceInner'],
+    implementation: ['@hsr/numeric LOSSES curvatureInner', '@hsr/numeric/internal softmaxCovarianceInner'],
     verifiedBy: [...SWEPT, 'closed-form-traces-equal-dense-traces', 'packages/numeric/test/hessianTrace.test.ts'],
     cost: '$O(c^2)$ per pair ($O(c)$ expanded)',
   }),
@@ -749,7 +806,12 @@ const ESTIMATORS: FormulaEntry[] = [
     id: 'hessian-diagonal',
     label: 'eq:hessian-diagonal',
     title: 'Diagonal of the Hessian in closed form',
-    displays: [show(def(DIAG_W), def(DIAG_V)), captioned('for cross-entropy, as the code evaluates it: a weighted variance', def(VBAR), DIAG_A_WEIGHTED), show(DIAG_S), captioned('its sum is $T_1$', DIAG_SUM)],
+    displays: [
+      show(def(DIAG_W), def(DIAG_V)),
+      captioned('for cross-entropy and label smoothing, as the code evaluates it: a weighted variance', def(VBAR), DIAG_A_WEIGHTED),
+      captioned('and their diagonal of $S_n$ (the softmax losses only)', DIAG_S),
+      captioned('its sum is $T_1$', DIAG_SUM),
+    ],
     derivation: [
       "The diagonal entries of the blocks of eq:hessian-blocks: $i = i'$, $j = j'$ in $H_{\\tilde W\\tilde W}$ and $k = k'$, $l = l'$ in $H_{\\tilde V\\tilde V}$; the cross block $H_{\\tilde W\\tilde V}$ holds no diagonal entry.",
       "For cross-entropy $(V^\\top S_nV)_{ii} = \\sum_k p_{nk}V_{ki}^2 - \\bar v_{ni}^2$, which the code evaluates as the weighted variance $\\sum_k p_{nk}(V_{ki} - \\bar v_{ni})^2$ (every term $\\ge 0$, no cancellation), and $1 - p_{nk}$ for the largest probability as the sum of the others, so saturated samples keep their relative accuracy. Gauss–Newton ($\\mathbb 1_H = 0$) drops $\\delta_{ni}\\varphi''_{ni}$.",

@@ -44,7 +44,7 @@ export function registerDocs(program: Command): void {
         if ((opts.slice || opts.case !== undefined) && !opts.sweep) throw new UsageError('--slice and --case go with --sweep');
         if (opts.check && opts.sweep) throw new UsageError('--check compares the committed files; it cannot be combined with --sweep');
         if (opts.sweep) {
-          const { runFormulaSweep, describeFailure } = await import('@hsr/crosscheck/symbolic');
+          const { runFormulaSweep, describeFailure, judgeMeasurement } = await import('@hsr/crosscheck/symbolic');
           const { FULL_SWEEP, SWEEP_SLICE, serializeRecord, sweepCaseByName } = await import('@hsr/symbolic');
           let cases = opts.slice ? SWEEP_SLICE : FULL_SWEEP;
           if (opts.case !== undefined) {
@@ -55,7 +55,11 @@ export function registerDocs(program: Command): void {
           const started = performance.now();
           const run = runFormulaSweep(cases, {
             generatedBy: 'pnpm hsr docs --sweep',
-            onCase: (done, total, r) => process.stderr.write(`sweep ${done}/${total} ${r.name}: ${r.measurements.length} comparisons, ${(r.milliseconds / 1000).toFixed(1)} s\n`),
+            // Failures as they happen, so a long sweep can be stopped at the first one.
+            onCase: (done, total, r) => {
+              const failing = r.measurements.filter((m) => !judgeMeasurement(m).pass).length;
+              process.stderr.write(`sweep ${done}/${total} ${r.name}: ${r.measurements.length} comparisons, ${failing} failing, ${(r.milliseconds / 1000).toFixed(1)} s\n`);
+            },
           });
           const seconds = (performance.now() - started) / 1000;
           const comparisons = run.results.reduce((s, r) => s + r.measurements.length, 0);

@@ -15,12 +15,12 @@ import type { Command } from 'commander';
 import { isDatasetName } from '@hsr/io';
 import { parseChoice, parseNumber, runAction, UsageError } from '../errors.ts';
 import { stoppedExitCode, withInterrupt } from '../interrupt.ts';
-import { formatNumber, printJson, renderTable } from '../output.ts';
+import { formatNumber, printJson } from '../output.ts';
 import { runReproduction, type ReproductionHooks } from '../report/experiment.ts';
 import { writeReport } from '../report/index.ts';
 import { finalRecord, type ReproductionResults } from '../report/results.ts';
 import { FULL_DATASETS, FULL_SEEDS, FULL_SWEEP, MODELS, QUICK_DATASETS, QUICK_SEEDS, QUICK_SWEEP, protocolFor, seedList, studies, type DatasetEntry, type ReproductionProtocol } from '../report/settings.ts';
-import { formatEffect, formatP, type ClaimsSummary } from '../report/verdicts.ts';
+import { verdictTable } from '../report/textTable.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
 export const DEFAULT_REPORT_DIR = 'hsr-report';
@@ -128,14 +128,6 @@ function progressHooks(tty: boolean, signal: AbortSignal): { hooks: Reproduction
     onNotice: (m) => process.stderr.write(`${bar ? '\n' : ''}hsr: note: ${m}\n`),
   };
   return { hooks, stop: () => bar?.stop() };
-}
-
-/** The verdicts as a plain table: one row per claim and method, one column per study, then the pooled test. */
-export function verdictTable(claims: ClaimsSummary): string {
-  const studiesOf = claims.rows[0]?.cells.map((c) => c.study) ?? [];
-  const rows: (string | number)[][] = [['claim', 'method', ...studiesOf, 'pooled', 'effect [95% CI]', 'Holm p']];
-  for (const row of claims.rows) rows.push([row.claimId, row.method, ...row.cells.map((c) => c.verdict), row.pooled.verdict, formatEffect(row.pooled, row.scale), formatP(row.pooled.pAdjusted)]);
-  return renderTable(rows);
 }
 
 export async function runReproduceCommand(plan: ReproducePlan, io: { tty: boolean; signal: AbortSignal }) {

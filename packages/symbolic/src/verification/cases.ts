@@ -4,9 +4,28 @@
  * d in 1..3, samples N in 1..4, biases on and off, the mean and the sum, all three blocks, the
  * full Hessian and its Gauss–Newton part, and every activation (a covering design, not the
  * product: each value of each factor appears, and every (h, c) pair with every activation).
- * `SWEEP_SLICE` is the representative part the default test project runs (h >= 2, c >= 3).
+ * Each other loss of the table (mse, label smoothing, binary cross-entropy) runs on every (h, c)
+ * pair and the third-order shapes, with the activation and the other factors cycled.
+ * `SWEEP_SLICE` is the representative part the default test project runs (h >= 2, c >= 3, and
+ * one small case per other loss).
  */
-import { ACTIVATION_NAMES, BLOCKS, createRng, CURVATURES, REDUCTIONS, type Activation, type Block, type Curvature, type Dataset, type Model, type Reduction, type Variant } from '@hsr/numeric';
+import {
+  ACTIVATION_NAMES,
+  BLOCKS,
+  createRng,
+  CURVATURES,
+  DEFAULT_LABEL_SMOOTHING,
+  LOSS_NAMES,
+  REDUCTIONS,
+  type Activation,
+  type Block,
+  type Curvature,
+  type Dataset,
+  type Loss,
+  type Model,
+  type Reduction,
+  type Variant,
+} from '@hsr/numeric';
 
 export interface SweepCase {
   readonly activation: Activation;
@@ -19,11 +38,14 @@ export interface SweepCase {
   readonly block: Block;
   readonly curvature: Curvature;
   readonly seed: number;
+  /** The loss on the logits (absent: cross-entropy; label smoothing with the default epsilon 0.1). */
+  readonly loss?: Loss;
 }
 
 /** A printable name that identifies the case (and rebuilds it with `sweepCaseByName`). */
 export function caseName(c: SweepCase): string {
-  return `${c.activation} d${c.inputDim} h${c.hiddenDim} c${c.classes} N${c.samples} ${c.bias ? 'bias' : 'nobias'} ${c.reduction} ${c.block} ${c.curvature} seed${c.seed}`;
+  const loss = c.loss && c.loss !== 'cross-entropy' ? ` ${c.loss}` : '';
+  return `${c.activation} d${c.inputDim} h${c.hiddenDim} c${c.classes} N${c.samples} ${c.bias ? 'bias' : 'nobias'} ${c.reduction} ${c.block} ${c.curvature} seed${c.seed}${loss}`;
 }
 
 export function variantOf(c: SweepCase): Variant {
@@ -54,6 +76,7 @@ export function buildSweepCase(c: SweepCase): { model: Model; data: Dataset } {
     b: c.bias ? normal(h, 0.8) : null,
     V: normal(k * h, 0.8),
     a: c.bias ? normal(k, 0.8) : null,
+    ...(c.loss && c.loss !== 'cross-entropy' ? { loss: c.loss, ...(c.loss === 'label-smoothing' ? { labelSmoothing: DEFAULT_LABEL_SMOOTHING } : {}) } : {}),
   };
   const X = normal(c.samples * d, 1);
   const offset = Math.floor(rng.uniform() * k);
@@ -69,29 +92,63 @@ export function buildSweepCase(c: SweepCase): { model: Model; data: Dataset } {
 function fullSweep(): SweepCase[] {
   const out: SweepCase[] = [];
   let q = 0;
+  // Case q of the covering design: the factors other than the shape cycled with coprime strides.
+  const covering = (activation: Activation, h: number, c: number, loss?: Loss): SweepCase => ({
+    activation,
+    inputDim: 1 + (q % 3),
+    hiddenDim: h,
+    classes: c,
+    samples: 1 + ((q * 3 + 1) % 4),
+    bias: q % 2 === 0,
+    reduction: REDUCTIONS[Math.floor(q / 2) % 2]!,
+    block: BLOCKS[(q * 7) % 3]!,
+    curvature: CURVATURES[Math.floor(q / 3) % 2]!,
+    seed: 100 + q,
+    ...(loss ? { loss } : {}),
+  });
+  // A third-order shape: small P, full Hessian, the given block.
+  const thirdOrder = (activation: Activation, block: Block, loss?: Loss): SweepCase => ({
+    activation,
+    inputDim: 1,
+    hiddenDim: 2,
+    classes: 3,
+    samples: 2 + (q % 3),
+    bias: q % 2 === 0,
+    reduction: REDUCTIONS[q % 2]!,
+    block,
+    curvature: 'hessian',
+    seed: 100 + q,
+    ...(loss ? { loss } : {}),
+  });
   for (const activation of ACTIVATION_NAMES)
     for (let h = 1; h <= 4; h++)
       for (let c = 2; c <= 5; c++) {
-        out.push({
-          activation,
-          inputDim: 1 + (q % 3),
-          hiddenDim: h,
-          classes: c,
-          samples: 1 + ((q * 3 + 1) % 4),
-          bias: q % 2 === 0,
-          reduction: REDUCTIONS[Math.floor(q / 2) % 2]!,
-          block: BLOCKS[(q * 7) % 3]!,
-          curvature: CURVATURES[Math.floor(q / 3) % 2]!,
-          seed: 100 + q,
-        });
+        out.push(covering(activation, h, c));
         q++;
       }
-  // Third-order shapes: small P, full Hessian, every block, biases on.
   for (const activation of ACTIVATION_NAMES)
     for (const block of BLOCKS) {
-      out.push({ activation, inputDim: 1, hiddenDim: 2, classes: 3, samples: 2 + (q % 3), bias: q % 2 === 0, reduction: REDUCTIONS[q % 2]!, block, curvature: 'hessian', seed: 100 + q });
+      out.push(thirdOrder(activation, block));
       q++;
     }
+  // The other losses: every (h, c) pair once each, the activations and the other factors cycled,
+  // and the third-order shape once per block (the engines' third derivatives of the new S).
+  for (const loss of LOSS_NAMES) {
+    if (loss === 'cross-entropy') continue;
+    let r = 0;
+    const activation = () => ACTIVATION_NAMES[(q + r) % ACTIVATION_NAMES.length]!;
+    for (let h = 1; h <= 4; h++)
+      for (let c = 2; c <= 5; c++) {
+        out.push(covering(activation(), h, c, loss));
+        q++;
+        r++;
+      }
+    for (const block of BLOCKS) {
+      out.push(thirdOrder(activation(), block, loss));
+      q++;
+      r++;
+    }
+  }
   return out;
 }
 
@@ -99,7 +156,7 @@ export const FULL_SWEEP: readonly SweepCase[] = fullSweep();
 
 /**
  * The default tests' slice: h >= 2 and c >= 3, every activation, both curvatures, all three
- * blocks, both reductions, biases on and off, N from 1 to 4.
+ * blocks, both reductions, biases on and off, N from 1 to 4; then every other loss once.
  */
 export const SWEEP_SLICE: readonly SweepCase[] = [
   { activation: 'tanh', inputDim: 1, hiddenDim: 2, classes: 3, samples: 2, bias: false, reduction: 'mean', block: 'all', curvature: 'hessian', seed: 1 },
@@ -107,6 +164,10 @@ export const SWEEP_SLICE: readonly SweepCase[] = [
   { activation: 'softplus', inputDim: 3, hiddenDim: 3, classes: 4, samples: 4, bias: true, reduction: 'mean', block: 'first', curvature: 'gauss-newton', seed: 3 },
   { activation: 'silu', inputDim: 2, hiddenDim: 4, classes: 5, samples: 1, bias: false, reduction: 'sum', block: 'second', curvature: 'hessian', seed: 4 },
   { activation: 'gelu', inputDim: 1, hiddenDim: 2, classes: 4, samples: 3, bias: true, reduction: 'mean', block: 'all', curvature: 'gauss-newton', seed: 5 },
+  // One small full-Hessian case per other loss (P = 8: the engines' third derivatives run).
+  { activation: 'sigmoid', inputDim: 1, hiddenDim: 2, classes: 3, samples: 3, bias: false, reduction: 'sum', block: 'all', curvature: 'hessian', seed: 6, loss: 'mse' },
+  { activation: 'tanh', inputDim: 1, hiddenDim: 2, classes: 3, samples: 2, bias: false, reduction: 'mean', block: 'all', curvature: 'hessian', seed: 7, loss: 'label-smoothing' },
+  { activation: 'softplus', inputDim: 1, hiddenDim: 2, classes: 3, samples: 2, bias: false, reduction: 'mean', block: 'all', curvature: 'hessian', seed: 8, loss: 'binary-cross-entropy' },
 ];
 
 export function sweepCaseByName(name: string): SweepCase | undefined {

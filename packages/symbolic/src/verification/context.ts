@@ -1,13 +1,14 @@
 /**
  * The evaluation context of one case: the inputs of the executable definitions (data,
- * parameters W~ = [W | b] and V~ = [V | a] in theta order, kappa, the variant's selectors) taken
- * from a @hsr/numeric model and data set, and the activation as numbers.
+ * parameters W~ = [W | b] and V~ = [V | a] in theta order, kappa, the variant's selectors, label
+ * smoothing's epsilon) taken from a @hsr/numeric model and data set, and the activation as
+ * numbers.
  */
-import { ACTIVATIONS, type Dataset, type Model, type Variant } from '@hsr/numeric';
+import { ACTIVATIONS, labelSmoothingOf, lossOf, type Dataset, type Model, type Variant } from '@hsr/numeric';
 import type { ActivationFunctions, EvaluationContext, Sizes, Tensor } from '../notation/evaluate.ts';
 import type { Definition } from '../notation/expression.ts';
 import { sizesOf, tensor } from '../notation/evaluate.ts';
-import { CROSS_ENTROPY, lossDefinitionMap, type LossDefinitions } from '../definitions/losses.ts';
+import { EPSILON_SMOOTHING, LOSS_DEFINITIONS, lossDefinitionMap, type LossDefinitions } from '../definitions/losses.ts';
 
 /** phi..phi''' of a named activation, from numeric's table. */
 export function namedActivation(model: Model): ActivationFunctions {
@@ -47,6 +48,7 @@ export interface CaseInputs {
   readonly variant: Variant;
   /** Default: the model's named activation from numeric's table. */
   readonly activation?: ActivationFunctions;
+  /** Default: the model's loss (its row of the loss table). */
   readonly loss?: LossDefinitions;
   /** Extra inputs (a direction for the Hessian-vector product, the spectrum's extremes, ...). */
   readonly extra?: ReadonlyMap<string, Tensor | number>;
@@ -69,9 +71,10 @@ export function caseContext(c: CaseInputs): EvaluationContext {
     ['oneW', variant.block === 'second' ? 0 : 1],
     ['oneV', variant.block === 'first' ? 0 : 1],
     ['oneH', variant.curvature === 'hessian' ? 1 : 0],
+    [EPSILON_SMOOTHING.name, labelSmoothingOf(model)],
     ...(c.extra ?? new Map()),
   ]);
-  const definitions = lossDefinitionMap(c.loss ?? CROSS_ENTROPY);
+  const definitions = lossDefinitionMap(c.loss ?? LOSS_DEFINITIONS[lossOf(model)]);
   for (const d of c.overrides ?? []) definitions.set(d.name, d);
   return { sizes, inputs, definitions, activation: c.activation ?? namedActivation(model) };
 }

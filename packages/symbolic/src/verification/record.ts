@@ -8,6 +8,7 @@
  * passes a `judge` to `buildRecord`.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { LOSS_NAMES } from '@hsr/numeric';
 import { caseParameters, type SweepCase } from './cases.ts';
 import type { CaseResult, LegKind, Measurement } from './run.ts';
 
@@ -38,6 +39,8 @@ export interface Coverage {
   readonly reduction: readonly string[];
   readonly block: readonly string[];
   readonly curvature: readonly string[];
+  /** The losses on the logits (absent in a record written before the loss table had rows of its own). */
+  readonly loss?: readonly string[];
   /** Largest parameter count. */
   readonly maxP: number;
 }
@@ -94,6 +97,7 @@ function coverageOf(cases: readonly SweepCase[]): Coverage {
     reduction: sortedUnique(cases.map((c) => c.reduction)),
     block: sortedUnique(cases.map((c) => c.block)),
     curvature: sortedUnique(cases.map((c) => c.curvature)),
+    loss: sortedUnique(cases.map((c) => c.loss ?? 'cross-entropy')),
     maxP: Math.max(...cases.map(caseParameters)),
   };
 }
@@ -183,6 +187,7 @@ export function describeCoverage(c: Coverage): string {
     c.block.length === 3 ? 'all three blocks' : `block ${c.block.join('/')}`,
     c.curvature.map((x) => (x === 'hessian' ? 'Hessian' : 'Gauss–Newton')).join('/'),
     list(c.activation, ['gelu', 'sigmoid', 'silu', 'softplus', 'tanh'], 'activations'),
+    ...(c.loss ? [list(c.loss, LOSS_NAMES, 'losses')] : []),
     `P ≤ ${c.maxP}`,
   ];
   return parts.join(', ');

@@ -42,6 +42,7 @@ import {
   hutchinsonTrace,
   hutchPlusPlus,
   loss as numericLoss,
+  LOSSES as NUMERIC_LOSSES,
   lossGradient,
   parameterCount,
   powerIteration,
@@ -65,7 +66,7 @@ import {
   type Probe,
   type TrainingMethod,
 } from '@hsr/numeric';
-import { DEPENDENT_RTOL, gramMatrix, softmaxCovarianceInner } from '@hsr/numeric/internal';
+import { DEPENDENT_RTOL, gramMatrix } from '@hsr/numeric/internal';
 import { ACTIVATION_DEFINITIONS, U_SCALAR } from '../definitions/activations.ts';
 import {
   ALPHA,
@@ -92,7 +93,7 @@ import { LOWER_GRADIENT, RANGE_GRADIENT, T1_GRADIENT, T1_SEEDS, T2_GRADIENT, T2_
 import * as est from '../definitions/estimators.ts';
 import { DIRECTION_V, DIRECTION_W, HVP_OUT_V, HVP_OUT_W } from '../definitions/hvp.ts';
 import { LOSS_GRADIENT_V, LOSS_GRADIENT_W } from '../definitions/lossGradient.ts';
-import { CROSS_ENTROPY, type LossDefinitions } from '../definitions/losses.ts';
+import { LOSS_DEFINITIONS, lossesOfFormula } from '../definitions/losses.ts';
 import { G, LOGITS, LOSS, PHI1, S, U, V, XT, Z, ZT } from '../definitions/network.ts';
 import { AA, GAMMA, KX, KZ, SS, T1, T2 } from '../definitions/traces.ts';
 import * as training from '../definitions/training.ts';
@@ -104,6 +105,7 @@ import { differentiatePairForm, pairForm } from '../notation/engineText.ts';
 import { Evaluator, sizesOf, tensor, type ActivationFunctions, type Tensor } from '../notation/evaluate.ts';
 import { define, freeIndices, type Definition, type Expr, type TensorSymbol } from '../notation/expression.ts';
 import { renderExpression, renderFormula } from '../notation/latex.ts';
+import type { LossSpec } from '../networkExpressions.ts';
 import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer } from '../quantities.ts';
 import { FORMULA_REGISTRY } from '../registry.ts';
 import { activationFormula } from '../symbolicNetwork.ts';
@@ -189,12 +191,12 @@ const ENGINES: readonly Engine[] = ['mathjs', 'nerdamer'];
 
 const MAX_CACHED_NETWORKS = 3;
 const networks = new Map<string, EntrywiseNetwork | Error>();
-function entrywise(engine: Engine, c: SweepCase, formula: string, order: 2 | 3): EntrywiseNetwork {
-  const key = `${engine}|${c.inputDim}|${c.hiddenDim}|${c.classes}|${c.bias}|${formula}|${order}`;
+function entrywise(engine: Engine, c: SweepCase, formula: string, order: 2 | 3, loss: LossSpec): EntrywiseNetwork {
+  const key = `${engine}|${c.inputDim}|${c.hiddenDim}|${c.classes}|${c.bias}|${formula}|${order}|${loss.name}|${loss.labelSmoothing}`;
   let net = networks.get(key);
   if (!net) {
     try {
-      net = deriveEntrywise(engine, { inputDim: c.inputDim, hiddenDim: c.hiddenDim, classes: c.classes, bias: c.bias }, formula, order);
+      net = deriveEntrywise(engine, { inputDim: c.inputDim, hiddenDim: c.hiddenDim, classes: c.classes, bias: c.bias }, formula, order, loss);
     } catch (err) {
       net = err as Error;
     }
@@ -216,9 +218,16 @@ function maxAbs(x: ArrayLike<number>): number {
 class Recorder {
   readonly measurements: Measurement[] = [];
   readonly skips: Skip[] = [];
+  /** Entries that do not apply to the case, with the reason: their comparisons are recorded as skips. */
+  readonly declined = new Map<string, string>();
   constructor(readonly wants: (entry: string) => boolean = () => true) {}
   /** `scale`: the reference's magnitude, by default its largest |entry| (a mean of terms passes the terms' largest). */
   compare(entry: string, quantity: string, leg: string, kind: LegKind, actual: ArrayLike<number>, expected: ArrayLike<number>, scale = maxAbs(expected)): void {
+    const declined = this.declined.get(entry);
+    if (declined !== undefined) {
+      this.skip(entry, leg, declined);
+      return;
+    }
     let err = actual.length === expected.length ? 0 : Infinity;
     for (let i = 0; i < Math.min(actual.length, expected.length); i++) {
       const d = Math.abs(actual[i]! - expected[i]!);
@@ -247,9 +256,8 @@ class Recorder {
   }
 }
 
-/** The value of an expression over its free indices (the identity checks). */
-function expressionValues(ev: Evaluator, e: Expr, tag: string): Float64Array {
-  const free = freeIndices(e);
+/** The value of an expression over its free indices, or over `free` (an identity's right side over its left side's: 1 = sigma + sigma-bar). */
+function expressionValues(ev: Evaluator, e: Expr, tag: string, free = freeIndices(e)): Float64Array {
   const d = define(`#identity.${tag}`, free, { latex: '', text: '' }, '', e);
   return ev.value(d).data;
 }
@@ -283,7 +291,6 @@ const gradientOf = (ev: Evaluator, W: Definition, Vd: Definition) => Float64Arra
 /** Options of one case: the engine limits and, for `hsr derive`, an activation given by formula. */
 export interface RunOptions {
   readonly limits?: EngineLimits;
-  readonly loss?: LossDefinitions;
   /** An activation formula in u instead of the case's named activation (numeric's legs then do not run). */
   readonly formula?: string;
   /** phi..phi''' of that formula, as numbers (from the verified engine derivation). */
@@ -298,7 +305,8 @@ export interface RunOptions {
 export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
   const started = performance.now();
   const limits = options.limits ?? SWEEP_LIMITS;
-  const loss = options.loss ?? CROSS_ENTROPY;
+  // The case's row of the loss table (its model carries the same loss for numeric).
+  const loss = LOSS_DEFINITIONS[c.loss ?? 'cross-entropy'];
   const userFormula = options.formula !== undefined;
   const formula = options.formula ?? activationFormula(c.activation);
   const { model, data } = buildSweepCase(c);
@@ -335,6 +343,10 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
   const h = c.hiddenDim;
   const k = c.classes;
   const perSample = (def: Definition) => ev.value(def).data;
+  // Every eigenvalue of the block equal (mse's second block with h~ = 1 is a multiple of I): s = 0,
+  // where the bounds are not differentiable (numeric returns its degenerate convention instead).
+  const spreadZero = ev.scalar(SPREAD_SQUARED) === 0;
+  if (spreadZero) rec.declined.set('bound-gradient', 's = 0 (every eigenvalue of the block equal): the bounds are not differentiable there');
 
   // ---- @hsr/numeric -------------------------------------------------------------------------
   if (!userFormula) {
@@ -345,9 +357,9 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
     rec.compare('loss', 'u', 'numeric forwardPass', 'numeric', perSample(U), fp.u);
     rec.compare('loss', 'v', 'numeric forwardPass', 'numeric', perSample(LOGITS), fp.v);
     rec.compare('loss', 'L', 'numeric loss', 'numeric', [ev.scalar(LOSS)], [numericLoss(model, data, c.reduction)]);
-    rec.compare('softmax-covariance', 'ell', 'numeric forwardPass', 'numeric', ev.value(CROSS_ENTROPY.ell).data, fp.losses);
-    rec.compare('softmax-covariance', 'g', 'numeric forwardPass', 'numeric', ev.value(G).data, fp.g);
-    rec.compare('softmax-covariance', 'S', 'numeric sampleCurvature', 'numeric', ev.value(S).data, sc.S);
+    rec.compare(loss.entry, 'ell', 'numeric forwardPass', 'numeric', ev.value(loss.ell).data, fp.losses);
+    rec.compare(loss.entry, 'g', 'numeric forwardPass', 'numeric', ev.value(G).data, fp.g);
+    rec.compare(loss.entry, 'S', 'numeric sampleCurvature', 'numeric', ev.value(S).data, sc.S);
     rec.compare('loss-gradient', 'delta', 'numeric sampleCurvature', 'numeric', perSample(DELTA), sc.delta);
     rec.compare('loss-gradient', 'dL/dtheta', 'numeric lossGradient', 'numeric', gradientOf(ev, LOSS_GRADIENT_W, LOSS_GRADIENT_V), lossGradient(model, data, c.reduction).gradient);
     rec.compare('a-n', 'A', 'numeric sampleCurvature', 'numeric', perSample(A), sc.A);
@@ -362,8 +374,9 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
     rec.compare('trace-h', 'T1', 'numeric hessianTraces', 'numeric', [ev.scalar(T1)], [tr.traceH]);
     rec.compare('trace-h2', 'T2', 'numeric hessianTraces', 'numeric', [ev.scalar(T2)], [tr.traceH2]);
     const inner = new Float64Array(N * N);
-    for (let n = 0; n < N; n++) for (let m = 0; m < N; m++) inner[n * N + m] = softmaxCovarianceInner(fp.p, n, m, k);
-    rec.compare('softmax-inner', '<S,S>', 'numeric/internal softmaxCovarianceInner', 'numeric', perSample(SS), inner);
+    const rule = NUMERIC_LOSSES[loss.name];
+    for (let n = 0; n < N; n++) for (let m = 0; m < N; m++) inner[n * N + m] = rule.curvatureInner(fp.v, fp.p, n, m, k);
+    rec.compare('softmax-inner', '<S,S>', 'numeric LOSSES curvatureInner', 'numeric', perSample(SS), inner);
     const Pb = ev.scalar(PB);
     rec.compare('ws-bounds', 'P', 'numeric parameterCount', 'numeric', [Pb], [parameterCount(model, c.block)]);
     const ws = wolkowiczStyanBounds(ev.scalar(T1), ev.scalar(T2), Pb);
@@ -418,8 +431,22 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
     if (estimator && !own) continue;
     for (const [di, d] of e.displays.entries())
       for (const [fi, f] of d.formulas.entries()) {
+        // A formula about one loss's own quantities (the softmax, the sigmoid) holds for that loss only.
+        if (!lossesOfFormula(f).includes(loss)) continue;
+        // The expanded radius holds while s^2 is not clamped; at s = 0 its radicand is round-off of either sign.
+        if (f.kind === 'identity' && e.id === 'ws-bounds' && spreadZero) {
+          rec.skip(e.id, 'its expanded form', 's = 0 (every eigenvalue of the block equal): the expanded radius holds while s^2 is not clamped');
+          continue;
+        }
         if (f.kind === 'identity')
-          rec.compare(e.id, renderExpression(f.lhs, 'text'), 'its expanded form', 'identity', expressionValues(own ?? ev, f.lhs, `${e.id}.${di}.${fi}.l`), expressionValues(own ?? ev, f.rhs, `${e.id}.${di}.${fi}.r`));
+          rec.compare(
+            e.id,
+            renderExpression(f.lhs, 'text'),
+            'its expanded form',
+            'identity',
+            expressionValues(own ?? ev, f.lhs, `${e.id}.${di}.${fi}.l`),
+            expressionValues(own ?? ev, f.rhs, `${e.id}.${di}.${fi}.r`, freeIndices(f.lhs)),
+          );
         if (f.kind === 'inequality') {
           const chain = f.chain.map((x, q) => expressionValues(own ?? evSpectrum, x, `${e.id}.${di}.${fi}.${q}`)[0]!);
           let violation = 0;
@@ -459,7 +486,7 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
   for (const engine of ENGINES) {
     const tag = engine;
     // The loss in the logits: g, S, S3.
-    rec.leg(['softmax-covariance', 'softmax-inner'], tag, () => {
+    rec.leg([loss.entry, 'softmax-inner'], tag, () => {
       const v = perSample(LOGITS);
       const ell = new Float64Array(N);
       const g = new Float64Array(N * k);
@@ -472,15 +499,15 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
         Sm.set(r.S, n * k * k);
         S3.set(r.S3, n * k * k * k);
       }
-      rec.compare('softmax-covariance', 'ell', `${tag}: the loss in the logits`, 'engine', ev.value(loss.ell).data, ell);
-      rec.compare('softmax-covariance', 'g', `${tag}: d ell/dv`, 'engine', ev.value(G).data, g);
-      rec.compare('softmax-covariance', 'S', `${tag}: d^2 ell/dv^2`, 'engine', ev.value(S).data, Sm);
-      rec.compare('softmax-covariance', 'S3', `${tag}: d^3 ell/dv^3`, 'engine', ev.value(loss.S3).data, S3);
+      rec.compare(loss.entry, 'ell', `${tag}: the loss in the logits`, 'engine', ev.value(loss.ell).data, ell);
+      rec.compare(loss.entry, 'g', `${tag}: d ell/dv`, 'engine', ev.value(G).data, g);
+      rec.compare(loss.entry, 'S', `${tag}: d^2 ell/dv^2`, 'engine', ev.value(S).data, Sm);
+      rec.compare(loss.entry, 'S3', `${tag}: d^3 ell/dv^3`, 'engine', ev.value(loss.S3).data, S3);
       const inner = new Float64Array(N * N);
       for (let n = 0; n < N; n++) for (let m = 0; m < N; m++) for (let q = 0; q < k * k; q++) inner[n * N + m]! += Sm[n * k * k + q]! * Sm[m * k * k + q]!;
       rec.compare('softmax-inner', '<S,S>', `${tag}: d^2 ell/dv^2`, 'engine', perSample(SS), inner);
       for (const f of loss.nerdamerForms)
-        rec.compare('softmax-covariance', `${f.name}, nerdamer's form`, `the loss's own ${f.name}`, 'identity', new Evaluator({ ...ev.context, definitions: new Map([[f.name, f]]) }).value(f).data, ev.value(f).data);
+        rec.compare(loss.entry, `${f.name}, nerdamer's form`, `the loss's own ${f.name}`, 'identity', new Evaluator({ ...ev.context, definitions: new Map([[f.name, f]]) }).value(f).data, ev.value(f).data);
     });
     // The loss in the pre-activations: A_n and C_n.
     if (h * k > limits.local[engine]) rec.skip('a-n', tag, `h c = ${h * k} above the ${engine} limit ${limits.local[engine]} for the per-sample derivation`);
@@ -502,12 +529,12 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
       });
     // Entry-wise derivatives of the per-sample loss in the parameters.
     if (hessianCurvature) {
-      if (NETWORK_ENTRIES.some(wants)) networkLegs(rec, engine, c, formula, limits, model, data, theta, ev, Hdef, direction, start, end);
+      if (NETWORK_ENTRIES.some(wants)) networkLegs(rec, engine, c, formula, limits, model, data, theta, ev, Hdef, direction, start, end, loss.spec);
     } else if (P > limits.gaussNewton[engine]) for (const e of ['gauss-newton', 'hessian-diagonal']) rec.skip(e, tag, `P = ${P} above the ${engine} limit ${limits.gaussNewton[engine]} for J^T S J`);
     else
       rec.leg(['gauss-newton', 'hessian-diagonal'], tag, () => {
         if (engine === 'mathjs' && /\berf\s*\(/.test(formula)) throw new EngineSkip('mathjs 15.2.0 cannot differentiate erf');
-        const gn = deriveGaussNewton({ inputDim: c.inputDim, hiddenDim: h, classes: k, bias: c.bias }, formula, engine).evaluate(model, data, c.reduction, c.block);
+        const gn = deriveGaussNewton({ inputDim: c.inputDim, hiddenDim: h, classes: k, bias: c.bias }, formula, engine, loss.spec).evaluate(model, data, c.reduction, c.block);
         rec.compare('gauss-newton', 'G', `${tag}: J^T S J from its derivatives of the logits`, 'engine', assembleBlocks(ev, model, c, [G_WW, G_VV, G_WV]), gn.matrix);
         rec.compare(
           'hessian-diagonal',
@@ -535,10 +562,13 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
       );
       rec.compare('range-bound', 'range', `${tag}: the bounds from T1, T2, P`, 'engine', [ev.scalar(RANGE_UPPER)], [b.rangeUpper]);
       rec.compare('ws-bounds', 'R', `${tag}: the bounds from T1, T2, P`, 'engine', [ev.scalar(RADIUS)], [b.lambdaMaxUpper - b.mean]);
-      const ab = (['upper', 'lower', 'range'] as const).flatMap((of) => {
-        const r = outer.outer(t1, t2, Pb, of);
-        return [r.alpha, r.beta];
-      });
+      // Declined (s = 0): the engine's derivative is undefined there, so it is not evaluated.
+      const ab = rec.declined.has('bound-gradient')
+        ? []
+        : (['upper', 'lower', 'range'] as const).flatMap((of) => {
+            const r = outer.outer(t1, t2, Pb, of);
+            return [r.alpha, r.beta];
+          });
       rec.compare(
         'bound-gradient',
         'alpha, beta',
@@ -606,6 +636,7 @@ function networkLegs(
   direction: Float64Array,
   start: number,
   end: number,
+  lossSpec: LossSpec,
 ): void {
   const P = caseParameters(c);
   const tag = engine;
@@ -618,7 +649,7 @@ function networkLegs(
   if (order === 2) for (const e of ['grad-assembly', 'bound-gradient']) rec.skip(e, `${tag} third derivatives`, `P = ${P} above the ${engine} limit ${limits.network[engine].third} for entry-wise third derivatives`);
   rec.leg(entries, tag, () => {
     if (engine === 'mathjs' && /\berf\s*\(/.test(formula)) throw new EngineSkip('mathjs 15.2.0 cannot differentiate erf');
-    const net = entrywise(engine, c, formula, order);
+    const net = entrywise(engine, c, formula, order, lossSpec);
     const N = c.samples;
     const d = c.inputDim;
     const kappa = c.reduction === 'mean' ? 1 / N : 1;
@@ -713,7 +744,7 @@ function networkLegs(
         ['lower', LOWER_GRADIENT],
         ['range', RANGE_GRADIENT],
       ] as const) {
-        const { alpha, beta } = outer.outer(t1, t2, size, of);
+        const { alpha, beta } = rec.declined.has('bound-gradient') ? { alpha: Number.NaN, beta: Number.NaN } : outer.outer(t1, t2, size, of);
         rec.compare(
           'bound-gradient',
           `d${of}/dtheta`,
@@ -1084,13 +1115,14 @@ function estimatorLegs(rec: Recorder, c: SweepCase, Hdef: Float64Array, eig: Flo
   rec.compare('quadratic-form-kurtosis', 'gamma2 (gaussian)', 'numeric quadraticFormExcessKurtosis', 'numeric', [gaussKurtosis], [quadraticFormExcessKurtosis('gaussian', matrix)]);
   rec.compare('quadratic-form-kurtosis', 'gamma2 (gaussian)', `${spectrumLeg}: 12 sum lambda^4 / (sum lambda^2)^2`, 'numeric', [gaussKurtosis], [(12 * power(4)) / power(2) ** 2]);
   let rademacherKurtosis = 0;
-  if (P >= 2) {
+  const offDiagonalZero = Hdef.every((x, q) => x === 0 || q % (P + 1) === 0);
+  if (P >= 2 && !offDiagonalZero) {
     rademacherKurtosis = evk.scalar(est.KURTOSIS_RADEMACHER);
     rec.compare('quadratic-form-kurtosis', 'gamma2 (rademacher)', 'numeric quadraticFormExcessKurtosis', 'numeric', [rademacherKurtosis], [quadraticFormExcessKurtosis('rademacher', matrix)]);
     if (perProbe && perProbe.variance > 0)
       rec.compare('quadratic-form-kurtosis', 'gamma2 (rademacher)', `every one of the 2^P = ${2 ** P} Rademacher probes`, 'enumeration', [rademacherKurtosis], [perProbe.fourth / perProbe.variance ** 2 - 3]);
     out.set('quadratic-form-kurtosis', evk);
-  } else rec.skip('quadratic-form-kurtosis', 'Rademacher kurtosis and the bounds', 'P = 1: B = 0, the Rademacher quadratic form is constant (numeric takes its kurtosis as 0)');
+  } else rec.skip('quadratic-form-kurtosis', 'Rademacher kurtosis and the bounds', `${P === 1 ? 'P = 1' : 'a diagonal H'}: B = 0, the Rademacher quadratic form is constant (numeric takes its kurtosis as 0)`);
 
   // Hutch++: k sketch probes then m - 2k complement probes from the seed; Q from H S by Gram–Schmidt.
   const sketch = Math.floor(BUDGET.hutchPlusPlus / 3);
@@ -1159,10 +1191,11 @@ function estimatorLegs(rec: Recorder, c: SweepCase, Hdef: Float64Array, eig: Flo
     [est.SAMPLE_COUNT.name, INTERVAL.replicates],
     [est.SAMPLE_KURTOSIS.name, gamma],
   ];
-  const nu = context({}, base).scalar(est.DEGREES_OF_FREEDOM);
-  const alpha = 1 - INTERVAL.confidence;
-  const evs = context({}, [...base, [est.QUANTILE_LOW.name, chiSquareQuantile(alpha / 2, nu)], [est.QUANTILE_HIGH.name, chiSquareQuantile(1 - alpha / 2, nu)]]);
   if (rademacherVariance > 0) {
+    // nu needs a positive variance: a diagonal H (mse's second block with h~ = 1) has none.
+    const nu = context({}, base).scalar(est.DEGREES_OF_FREEDOM);
+    const alpha = 1 - INTERVAL.confidence;
+    const evs = context({}, [...base, [est.QUANTILE_LOW.name, chiSquareQuantile(alpha / 2, nu)], [est.QUANTILE_HIGH.name, chiSquareQuantile(1 - alpha / 2, nu)]]);
     const interval = sampleVarianceInterval(rademacherVariance, INTERVAL.replicates, gamma, INTERVAL.confidence);
     rec.compare(
       'sample-variance-interval',
