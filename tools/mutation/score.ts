@@ -1,7 +1,7 @@
 /**
  * `pnpm mutation:score [--write-docs]`: the mutation score per module from Stryker's JSON
- * reports (reports/mutation/modules/*.json, one per `pnpm mutation` run, the newest report of
- * each file winning), with the equivalent mutants of equivalents.json excluded.
+ * reports (reports/mutation/modules/*.json, one per `pnpm mutation` selection, the newest
+ * result of each mutant winning), with the equivalent mutants of equivalents.json excluded.
  *
  *   score = detected / (detected + survived + no coverage - equivalent)
  *
@@ -31,6 +31,7 @@ interface FileResult {
 }
 interface Report {
   readonly files: Record<string, FileResult>;
+  readonly config?: { readonly mutate?: readonly string[] };
 }
 export interface Equivalent {
   readonly file: string;
@@ -60,29 +61,43 @@ function originalText(source: string, m: Mutant): string {
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-/** The newest result for each mutated file across the per-run reports. */
-function readReports(): Map<string, FileResult> {
-  const files = new Map<string, { result: FileResult; time: number }>();
+/**
+ * Each mutated file's mutants across the per-run reports: a mutant (same line, column, mutator
+ * and replacement) tested by several runs takes the newest run's status, so a narrow `--force`
+ * rerun after new tests updates those mutants and keeps the rest. `lines` lists the ranges
+ * the runs mutated ('all' for the whole file).
+ */
+function readReports(): Map<string, FileResult & { readonly lines: string }> {
   let names: string[] = [];
   try {
     names = readdirSync(REPORTS).filter((n) => n.endsWith('.json'));
   } catch {
     names = [];
   }
-  for (const name of names) {
-    const full = path.join(REPORTS, name);
-    const time = statSync(full).mtimeMs;
-    const report = JSON.parse(readFileSync(full, 'utf8')) as Report;
+  const runs = names.map((name) => ({ time: statSync(path.join(REPORTS, name)).mtimeMs, report: JSON.parse(readFileSync(path.join(REPORTS, name), 'utf8')) as Report })).sort((a, b) => a.time - b.time);
+  const files = new Map<string, { source: string; mutants: Map<string, Mutant>; lines: Set<string> }>();
+  for (const { report } of runs) {
     for (const [file, result] of Object.entries(report.files)) {
-      const seen = files.get(file);
-      if (seen === undefined || seen.time < time) files.set(file, { result, time });
+      const entry = files.get(file) ?? { source: result.source, mutants: new Map<string, Mutant>(), lines: new Set<string>() };
+      if (entry.source !== result.source) {
+        // The source changed since the older runs: their mutants are stale.
+        entry.source = result.source;
+        entry.mutants.clear();
+        entry.lines.clear();
+      }
+      // A `--mutate file.ts:L1-L2` run measured those lines only: the table says so.
+      const range = (report.config?.mutate ?? []).map((g) => /^(.*):(\d+(?::\d+)?-\d+(?::\d+)?)$/.exec(g)).find((m) => m?.[1] === file);
+      entry.lines.add(range?.[2] ?? 'all');
+      for (const m of result.mutants) entry.mutants.set(`${m.location.start.line}:${m.location.start.column}:${m.mutatorName}:${m.replacement ?? ''}`, m);
+      files.set(file, entry);
     }
   }
-  return new Map([...files].map(([file, { result }]) => [file, result]));
+  return new Map([...files].map(([file, e]) => [file, { source: e.source, mutants: [...e.mutants.values()], lines: e.lines.has('all') ? 'all' : [...e.lines].join(', ') }]));
 }
 
 interface Row {
   readonly file: string;
+  readonly lines: string;
   readonly mutants: number;
   readonly killed: number;
   readonly timeout: number;
@@ -102,7 +117,7 @@ const files = readReports();
 const rows: Row[] = [];
 const survivors: string[] = [];
 const used = new Set<Equivalent>();
-for (const [file, { source, mutants }] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+for (const [file, { source, mutants, lines }] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
   const count = (s: string) => mutants.filter((m) => m.status === s).length;
   let equivalent = 0;
   for (const m of mutants) {
@@ -119,14 +134,14 @@ for (const [file, { source, mutants }] of [...files].sort(([a], [b]) => a.locale
   const errors = count('CompileError') + count('RuntimeError');
   const detected = killed + timeout;
   const valid = detected + survived + noCoverage;
-  rows.push({ file, mutants: mutants.length, killed, timeout, survived, noCoverage, errors, equivalent, raw: (100 * detected) / valid, adjusted: (100 * detected) / (valid - equivalent) });
+  rows.push({ file, lines, mutants: mutants.length, killed, timeout, survived, noCoverage, errors, equivalent, raw: (100 * detected) / valid, adjusted: (100 * detected) / (valid - equivalent) });
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 const table = [
-  '| module | mutants | killed | timeout | survived | no coverage | errors | equivalent | score % | score % (equivalents excluded) |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...rows.map((r) => `| ${r.file} | ${r.mutants} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.errors} | ${r.equivalent} | ${pct(r.raw)} | ${pct(r.adjusted)} |`),
+  '| module | lines | mutants | killed | timeout | survived | no coverage | errors | equivalent | score % | score % (equivalents excluded) |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...rows.map((r) => `| ${r.file} | ${r.lines} | ${r.mutants} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.errors} | ${r.equivalent} | ${pct(r.raw)} | ${pct(r.adjusted)} |`),
 ].join('\n');
 const stale = equivalents.filter((e) => !used.has(e) && files.has(e.file));
 

@@ -49,6 +49,18 @@ describe('softmax covariance kernels against an 80-digit reference', () => {
     expect(out.subarray(3)).toBeAllClose(Float64Array.from(fixture.S.flat()), { rtol, atol: 0, scale: 0 });
   });
 
+  test('softmaxCovarianceInto writes the c^2 entries of S_n at its offset and nothing else', () => {
+    // Callers write S_n into the middle of N x c x c stacks in any order: an entry past the
+    // block would overwrite the neighbour's S (or vanish past the end of the array).
+    for (const n of [0, 3, N - 1]) {
+      const o = 2 * c * c + 1;
+      const out = new Float64Array(o + 2 * c * c).fill(Number.NaN);
+      softmaxCovarianceInto(p, n, c, out, o);
+      for (let i = 0; i < out.length; i++) if (i < o || i >= o + c * c) expect(out[i], `entry ${i} outside the block`).toBeNaN();
+      expect(out.subarray(o, o + c * c)).toBeAllClose(Float64Array.from(fixture.S[n]!), { rtol, atol: 0, scale: 0 });
+    }
+  });
+
   test('softmaxCovarianceTrace: tr S_n to full relative accuracy', () => {
     const trace = Float64Array.from({ length: N }, (_, n) => softmaxCovarianceTrace(p, n, c));
     expect(trace).toBeAllClose(Float64Array.from(fixture.trace), { rtol, atol: 0, scale: 0 });
