@@ -98,6 +98,19 @@ export const RTOL_GRADIENT_VS_GOLDEN = 1e-9;
  */
 export const RTOL_SATURATED_VS_HIGH_PRECISION = 1e-12;
 
+/**
+ * The softmax covariance kernels (losses.ts: S_n entry-wise, tr S_n, <S_n, S_m>) on float64
+ * probabilities vs an 80-digit reference from the definitions diag(p) - p p^T
+ * (fixtures/softmax/generate.py), with the kernels fed p rounded to float64: each p_k is off
+ * by at most half an ulp (1.1e-16) relative. Every term of the cancellation-free sums is a
+ * product of at most four p's (<= 4 half-ulps) and the sums have at most c^2 = 16 non-negative
+ * terms, so nothing cancels and the relative error is at most about (4 + 16) eps/2 ~ 2e-15
+ * (measured worst: 2.2e-16 for S_n and tr S_n, 2.7e-16 for <S_n, S_m>). 1e-14 leaves a margin
+ * of 5 over the bound while failing a textbook 1 - ||p||^2 (measured relative error 1), or a kernel that takes the wrong index as the largest probability,
+ * whose relative error in these rows is of order 1 (1 - p_max is 1e-11 to 1e-26).
+ */
+export const RTOL_SOFTMAX_VS_HIGH_PRECISION = 1e-14;
+
 /** Absolute floor: values below this are zero for every float64 quantity we compare. */
 export const ATOL_FLOOR = 1e-13;
 

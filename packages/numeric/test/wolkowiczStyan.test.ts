@@ -2,7 +2,7 @@ import { wsBoundsEncloseSpectrum } from '@hsr/crosscheck/properties';
 import { describeProperties } from '@hsr/testkit/properties';
 import { describe, expect, test } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
-import { wolkowiczStyanBounds } from '../src/wolkowiczStyan.ts';
+import { BOUND_VALUE_KEYS, boundValues, wolkowiczStyanBounds } from '../src/wolkowiczStyan.ts';
 
 /** Traces of a diagonal matrix with the given eigenvalues. */
 function traces(eigs: number[]) {
@@ -46,6 +46,16 @@ describe('Wolkowicz-Styan bounds', () => {
     expect(b.rangeUpper).toBe(0);
   });
 
+  test('an exact s^2 = 0 is not a clamp: clamped means spreadSquaredRaw < 0, nothing else', () => {
+    // 12/3 - (6/3)^2 = 0 exactly in float64: nothing was clamped, so a report must not say so.
+    const b = wolkowiczStyanBounds(6, 12, 3);
+    expect(b.spreadSquaredRaw).toBe(0);
+    expect(b.clamped).toBe(false);
+    const spread = wolkowiczStyanBounds(6, 14, 3); // eigenvalues with variance 2/3 > 0
+    expect(spread.spreadSquaredRaw).toBeGreaterThan(0);
+    expect(spread.clamped).toBe(false);
+  });
+
   test('negative s^2 from round-off is clamped and reported', () => {
     const P = 3;
     const t1 = 0.3;
@@ -73,6 +83,15 @@ describe('Wolkowicz-Styan bounds', () => {
     expect(b.spread).toBe(0);
     expect(b.rangeUpper).toBe(0);
     for (const v of [b.lambdaMaxUpper, b.lambdaMaxLower, b.lambdaMinUpper, b.lambdaMinLower]) expect(v).toBe(t1);
+  });
+
+  test('boundValues is the five bounds of BOUND_VALUE_KEYS and nothing else', () => {
+    const b = wolkowiczStyanBounds(-1, 30, 4);
+    const values = boundValues(b);
+    expect(Object.keys(values).sort()).toEqual([...BOUND_VALUE_KEYS].sort());
+    // Five distinct numbers, each the bound of its own name (a swap would show).
+    expect(new Set(Object.values(values)).size).toBe(5);
+    for (const key of BOUND_VALUE_KEYS) expect(values[key]).toBe(b[key]);
   });
 
   test('rejects a non-positive P', () => {

@@ -1,0 +1,37 @@
+/**
+ * The modules `pnpm mutation` mutates and, for each, the default-project test files that
+ * verify it: its mirrored tests, the crosscheck properties they run, and the PyTorch golden
+ * tests. Stryker then runs, for every mutant, only the tests that cover it (per-test coverage),
+ * so a module's list may be generous; what it must not do is omit a test that checks the
+ * module, or the score undercounts. Paths are relative to the repository root.
+ */
+export interface MutationModule {
+  /** The source file Stryker mutates (a `--mutate` glob matching it selects this entry). */
+  readonly file: string;
+  /** Test files (default vitest project) run against its mutants. */
+  readonly tests: readonly string[];
+}
+
+const GOLDEN = 'packages/numeric/test/golden/golden.test.ts';
+
+export const MUTATION_MODULES: readonly MutationModule[] = [
+  { file: 'packages/numeric/src/wolkowiczStyan.ts', tests: ['packages/numeric/test/wolkowiczStyan.test.ts', GOLDEN] },
+  {
+    file: 'packages/numeric/src/losses.ts',
+    tests: ['packages/numeric/test/losses.saturation.test.ts', 'packages/numeric/test/hessianTrace.test.ts', 'packages/numeric/test/sampleCurvature.test.ts', GOLDEN],
+  },
+  { file: 'packages/numeric/src/sampleCurvature.ts', tests: ['packages/numeric/test/sampleCurvature.test.ts', 'packages/numeric/test/hessian.test.ts', 'packages/numeric/test/hessianTrace.test.ts', GOLDEN] },
+  { file: 'packages/numeric/src/hessianTrace.ts', tests: ['packages/numeric/test/hessianTrace.test.ts', 'packages/numeric/test/traceEngine.test.ts', GOLDEN] },
+  { file: 'packages/numeric/src/traceEngine.ts', tests: ['packages/numeric/test/traceEngine.test.ts', 'packages/numeric/test/hessianTrace.test.ts', GOLDEN] },
+  {
+    file: 'packages/numeric/src/activations.ts',
+    // The formula texts are read by the symbolic engines, whose test differentiates them.
+    tests: ['packages/numeric/test/activations.test.ts', 'packages/numeric/test/activations.tails.test.ts', 'packages/autodiff/test/activations.test.ts', 'packages/symbolic/test/activation.test.ts', GOLDEN],
+  },
+  { file: 'packages/numeric/src/boundGradient.ts', tests: ['packages/numeric/test/boundGradient.test.ts', GOLDEN] },
+  { file: 'packages/numeric/src/network.ts', tests: ['packages/numeric/test/network.test.ts', GOLDEN] },
+  { file: 'packages/numeric/src/hessian.ts', tests: ['packages/numeric/test/hessian.test.ts', 'packages/numeric/test/hessian.saturation.test.ts', GOLDEN] },
+  { file: 'packages/numeric/src/hessianVectorProduct.ts', tests: ['packages/numeric/test/hessianVectorProduct.test.ts', GOLDEN] },
+  { file: 'packages/numeric/src/lanczos.ts', tests: ['packages/numeric/test/lanczos.test.ts'] },
+  { file: 'packages/autodiff/src/**/*.ts', tests: ['packages/autodiff/test/*.test.ts'] },
+];

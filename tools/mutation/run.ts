@@ -1,0 +1,49 @@
+/**
+ * `pnpm mutation [-- --mutate GLOB[,GLOB]] [other stryker flags]`: Stryker over the modules of
+ * modules.ts (all of them without --mutate), with the vitest runner limited to the test files
+ * that verify the selected modules (passed to tools/mutation/vitest.config.ts in
+ * HSR_MUTATION_TESTS). A glob that matches no listed module runs every listed module's tests.
+ * Incremental: a rerun re-tests only mutants whose code or covering tests changed
+ * (reports/incremental/, one file per selection). Report: reports/mutation/mutation.json, then
+ * `pnpm mutation:score` prints the per-module table.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { MUTATION_MODULES } from './modules.ts';
+
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const at = args.findIndex((a) => a === '--mutate' || a === '-m');
+const globs = at >= 0 ? (args[at + 1] ?? '').split(',').filter((g) => g !== '') : MUTATION_MODULES.map((m) => m.file);
+if (at >= 0 && globs.length === 0) {
+  process.stderr.write('hsr: mutation: --mutate needs a glob\n');
+  process.exit(2);
+}
+const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
+
+/** `file.ts:61-135` names lines of file.ts; the module is chosen by the file part. */
+const fileOf = (glob: string) => glob.replace(/:\d+(:\d+)?-\d+(:\d+)?$/, '');
+const selects = (glob: string, file: string) => {
+  const g = fileOf(glob);
+  return g === file || path.matchesGlob(file, g) || path.matchesGlob(g, file);
+};
+const chosen = MUTATION_MODULES.filter((m) => globs.some((g) => selects(g, m.file)));
+const tests = [...new Set((chosen.length > 0 ? chosen : MUTATION_MODULES).flatMap((m) => m.tests))];
+process.stdout.write(`mutation: mutating ${globs.join(', ')}\nmutation: with ${tests.join(', ')}\n`);
+
+// One incremental file and one kept report per selection, so runs of different modules do
+// not overwrite each other's results (score.ts reads every kept report).
+const slug = globs.join(',').replace(/[^A-Za-z0-9.]+/g, '_');
+const result = spawnSync('stryker', ['run', 'tools/mutation/stryker.config.json', '--mutate', globs.join(','), '--incrementalFile', `reports/incremental/${slug}.json`, ...rest], {
+  stdio: 'inherit',
+  // A fixed property seed (crosscheck's HSR_SEED): the fast-check test names carry the seed, and
+  // Stryker matches a mutant's covering tests by name, so a fresh seed per process would make
+  // the property tests covered by nothing; it also makes kill decisions reproducible.
+  env: { ...process.env, HSR_SEED: process.env.HSR_SEED ?? '20260101', HSR_MUTATION_TESTS: JSON.stringify(tests) },
+});
+if (result.status === 0) {
+  mkdirSync('reports/mutation/modules', { recursive: true });
+  copyFileSync('reports/mutation/mutation.json', `reports/mutation/modules/${slug}.json`);
+  process.stdout.write(`mutation: kept the report as reports/mutation/modules/${slug}.json; \`pnpm mutation:score\` prints the table\n`);
+}
+process.exit(result.status ?? 1);
