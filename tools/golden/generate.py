@@ -692,19 +692,28 @@ for _loss in ('mse', 'label-smoothing', 'binary-cross-entropy'):
 
 
 def write_deep():
-    os.makedirs(DEEP_OUT, exist_ok=True)
-    for f in os.listdir(DEEP_OUT):
+    write_fixtures(DEEP_OUT, DEEP_CASES, 5000, 'deep fixtures', make_deep_case, check_deep_saturation,
+                   lambda spec: {'reduction': spec['reduction'], 'curvature': spec['curvature'], 'layers': spec['layers']},
+                   DeepProblem, lambda spec: {'widths': spec['widths'], 'N': spec['N']}, '|u^0|', 56)
+
+
+def write_fixtures(out, cases, seed_base, label, make, saturation, variant_of, problem, shape_of, sat_label, width):
+    """Write one fixture per case (seeded seed_base + its position) and the index into out, after
+    the generator's self-check of each; the two-layer and the deep sets differ only in these
+    arguments."""
+    os.makedirs(out, exist_ok=True)
+    for f in os.listdir(out):
         if f.endswith('.json'):
-            os.remove(os.path.join(DEEP_OUT, f))
-    names = [s['name'] for s in DEEP_CASES]
-    assert len(set(names)) == len(names), 'duplicate deep case names'
+            os.remove(os.path.join(out, f))
+    names = [s['name'] for s in cases]
+    assert len(set(names)) == len(names), f'duplicate case names in {label}'
     index = []
-    for seed, spec in enumerate(DEEP_CASES, start=1):
-        spec['seed'] = 5000 + seed
-        model, data = make_deep_case(spec)
-        sat = check_deep_saturation(spec, model, data)
-        variant = {'reduction': spec['reduction'], 'curvature': spec['curvature'], 'layers': spec['layers']}
-        prob = DeepProblem(model, data['X'], data['y'], spec['reduction'])
+    for seed, spec in enumerate(cases, start=1):
+        spec['seed'] = seed_base + seed
+        model, data = make(spec)
+        sat = saturation(spec, model, data)
+        variant = variant_of(spec)
+        prob = problem(model, data['X'], data['y'], spec['reduction'])
         exp, checks = expected_values(prob, variant)
         self_check(spec['name'], prob, variant, exp, checks)
         fixture = {
@@ -716,18 +725,18 @@ def write_deep():
             'variant': variant,
             'expected': exp,
         }
-        with open(os.path.join(DEEP_OUT, spec['name'] + '.json'), 'w') as fh:
+        with open(os.path.join(out, spec['name'] + '.json'), 'w') as fh:
             fh.write(dump(fixture))
         index.append({'name': spec['name'], 'file': spec['name'] + '.json', 'P': exp['P'], 'thetaSize': prob.layout.P,
-                      'widths': spec['widths'], 'N': spec['N'], 'gradients': 'gradTraceH' in exp})
-        extra = f'  |u^0| in [{sat[0]:.1f}, {sat[1]:.1f}]' if sat else ''
-        print(f"{spec['name']:56s} P={exp['P']:3d}  T1={exp['traceH']:.6g}  eig=[{exp['eigenvalues'][0]:.3g}, {exp['eigenvalues'][-1]:.3g}]{extra}")
-    with open(os.path.join(DEEP_OUT, 'index.json'), 'w') as fh:
+                      **shape_of(spec), 'gradients': 'gradTraceH' in exp})
+        extra = f'  {sat_label} in [{sat[0]:.1f}, {sat[1]:.1f}]' if sat else ''
+        print(f"{spec['name']:{width}s} P={exp['P']:3d}  T1={exp['traceH']:.6g}  eig=[{exp['eigenvalues'][0]:.3g}, {exp['eigenvalues'][-1]:.3g}]{extra}")
+    with open(os.path.join(out, 'index.json'), 'w') as fh:
         meta = {'command': COMMAND, 'python': sys.version.split()[0], 'torch': torch.__version__,
                 'dtype': 'float64', 'cases': index}
         fh.write(json.dumps(meta, indent=1) + '\n')
-    total = sum(os.path.getsize(os.path.join(DEEP_OUT, f)) for f in os.listdir(DEEP_OUT))
-    print(f'{len(DEEP_CASES)} deep fixtures, {total} bytes in {os.path.relpath(DEEP_OUT, ROOT)}')
+    total = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out))
+    print(f'{len(cases)} {label}, {total} bytes in {os.path.relpath(out, ROOT)}')
 
 
 # ----------------------------------------------------------------------------- output
@@ -762,45 +771,9 @@ def main():
 
 
 def write_two_layer():
-    os.makedirs(OUT, exist_ok=True)
-    for f in os.listdir(OUT):
-        if f.endswith('.json'):
-            os.remove(os.path.join(OUT, f))
-    names = [s['name'] for s in CASES]
-    assert len(set(names)) == len(names), 'duplicate case names'
-    index = []
-    for seed, spec in enumerate(CASES, start=1):
-        spec['seed'] = 1000 + seed
-        model, data = make_case(spec)
-        sat = check_saturation(spec, model, data)
-        variant = {'reduction': spec['reduction'], 'block': spec['block'], 'curvature': spec['curvature']}
-        prob = Problem(model, data['X'], data['y'], spec['reduction'])
-        exp, checks = expected_values(prob, variant)
-        self_check(spec['name'], prob, variant, exp, checks)
-        fixture = {
-            'name': spec['name'],
-            'note': spec['note'],
-            'generator': {'command': COMMAND, 'torch': torch.__version__, 'seed': spec['seed']},
-            'model': model,
-            'data': data,
-            'variant': variant,
-            'expected': exp,
-        }
-        path = os.path.join(OUT, spec['name'] + '.json')
-        with open(path, 'w') as fh:
-            fh.write(dump(fixture))
-        d, h, c, N = spec['d'], spec['h'], spec['c'], spec['N']
-        index.append({'name': spec['name'], 'file': spec['name'] + '.json', 'P': exp['P'],
-                      'thetaSize': prob.layout.P, 'd': d, 'h': h, 'c': c, 'N': N,
-                      'gradients': 'gradTraceH' in exp})
-        extra = f'  |u| in [{sat[0]:.1f}, {sat[1]:.1f}]' if sat else ''
-        print(f"{spec['name']:48s} P={exp['P']:3d}  T1={exp['traceH']:.6g}  eig=[{exp['eigenvalues'][0]:.3g}, {exp['eigenvalues'][-1]:.3g}]{extra}")
-    with open(os.path.join(OUT, 'index.json'), 'w') as fh:
-        meta = {'command': COMMAND, 'python': sys.version.split()[0], 'torch': torch.__version__,
-                'dtype': 'float64', 'cases': index}
-        fh.write(json.dumps(meta, indent=1) + '\n')
-    total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
-    print(f'{len(CASES)} fixtures, {total} bytes in {os.path.relpath(OUT, ROOT)}')
+    write_fixtures(OUT, CASES, 1000, 'fixtures', make_case, check_saturation,
+                   lambda spec: {'reduction': spec['reduction'], 'block': spec['block'], 'curvature': spec['curvature']},
+                   Problem, lambda spec: {'d': spec['d'], 'h': spec['h'], 'c': spec['c'], 'N': spec['N']}, '|u|', 48)
 
 
 if __name__ == '__main__':
