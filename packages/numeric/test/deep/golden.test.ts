@@ -38,26 +38,10 @@ import {
   wolkowiczStyanBounds,
 } from '@hsr/numeric';
 import { ATOL_FLOOR, compareClose, type CompareOptions, RTOL_GRADIENT_VS_GOLDEN, RTOL_VS_GOLDEN } from '@hsr/testkit';
-import { DEEP_GOLDEN_FIXTURES_DIR, goldenFixtureFiles, readGoldenFixtures } from '../golden/fixtures.ts';
+import { DEEP_GOLDEN_FIXTURES_DIR, goldenFixtureFiles, type GoldenExpected, readGoldenFixtures } from '../golden/fixtures.ts';
 
-interface Expected {
-  loss: number;
-  gradient: number[];
-  P: number;
-  traceH: number;
-  traceH2: number;
-  eigenvalues: number[];
-  lambdaMaxUpper: number;
-  lambdaMaxLower: number;
-  lambdaMinUpper: number;
-  lambdaMinLower: number;
-  rangeUpper: number;
-  gradTraceH: number[];
-  gradTraceH2: number[];
-  gradUpper: number[];
-  gradLower: number[];
-  gradRange: number[];
-}
+/** Every deep case carries the gradients. */
+type Expected = Required<Omit<GoldenExpected, 'gradientsSkipped'>>;
 
 interface Fixture {
   name: string;

@@ -20,3 +20,28 @@ export function goldenFixtureFiles(dir: string = GOLDEN_FIXTURES_DIR): string[] 
 export function readGoldenFixtures<T>(dir: string = GOLDEN_FIXTURES_DIR): T[] {
   return goldenFixtureFiles(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as T);
 }
+
+/**
+ * What the generator's `expected` holds (its expected_values): the loss, the traces, the
+ * spectrum, the five bounds and, where the case has them, the gradients of the traces and the
+ * bounds (`gradientsSkipped` says why a two-layer case has none).
+ */
+export interface GoldenExpected {
+  loss: number;
+  gradient: number[];
+  P: number;
+  traceH: number;
+  traceH2: number;
+  eigenvalues: number[];
+  lambdaMaxUpper: number;
+  lambdaMaxLower: number;
+  lambdaMinUpper: number;
+  lambdaMinLower: number;
+  rangeUpper: number;
+  gradTraceH?: number[];
+  gradTraceH2?: number[];
+  gradUpper?: number[];
+  gradLower?: number[];
+  gradRange?: number[];
+  gradientsSkipped?: string;
+}

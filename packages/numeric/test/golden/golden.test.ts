@@ -17,31 +17,13 @@ import { describe, expect, test } from 'vitest';
 import { ATOL_FLOOR, RTOL_GRADIENT_VS_GOLDEN, RTOL_VS_GOLDEN } from '@hsr/testkit';
 import * as numeric from '../../src/index.ts';
 import type { ModelArrays, Variant } from '../../src/index.ts';
-import { GOLDEN_FIXTURES_DIR, goldenFixtureFiles, readGoldenFixtures } from './fixtures.ts';
+import { GOLDEN_FIXTURES_DIR, goldenFixtureFiles, type GoldenExpected, readGoldenFixtures } from './fixtures.ts';
 
 const FIXTURES = GOLDEN_FIXTURES_DIR;
 
 type BoundKind = 'upper' | 'lower' | 'range';
 
-interface Expected {
-  loss: number;
-  gradient: number[];
-  P: number;
-  traceH: number;
-  traceH2: number;
-  eigenvalues: number[];
-  lambdaMaxUpper: number;
-  lambdaMaxLower: number;
-  lambdaMinUpper: number;
-  lambdaMinLower: number;
-  rangeUpper: number;
-  gradTraceH?: number[];
-  gradTraceH2?: number[];
-  gradUpper?: number[];
-  gradLower?: number[];
-  gradRange?: number[];
-  gradientsSkipped?: string;
-}
+type Expected = GoldenExpected;
 
 interface Fixture {
   name: string;
