@@ -1,5 +1,5 @@
 /**
- * deep/hessianVectorProduct.ts (eq:deep-hessian-vector-product): H v equals the dense deep
+ * deep/hessianVectorProduct.ts (§9 deep-hessian-vector-product): H v equals the dense deep
  * Hessian times v at L = 2, 3, 4 for every activation, loss, bias, reduction, layer set and
  * curvature; at L = 2 it equals the two-layer hessianOperator; Lanczos on it finds the dense
  * spectrum's lambda_max and lambda_min.
