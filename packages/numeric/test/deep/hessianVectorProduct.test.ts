@@ -12,6 +12,7 @@ import {
   CURVATURES,
   deepDenseHessian,
   deepHessianOperator,
+  deepHessianVectorProduct,
   hessianOperator,
   type LayeredModel,
   lanczosExtremes,
@@ -64,6 +65,7 @@ describe('deep Hessian-vector products equal the dense deep Hessian times v', ()
         const v = Float64Array.from({ length: op.size }, () => rng.normal());
         expect(op.apply(v, out), label).toBe(out);
         expect(out, `${label} ${curvature}`).toBeAllClose(matVec(H, v), { rtol: RTOL_SAME_FORMULA });
+        expect(deepHessianVectorProduct(model, data, variant, v)).toEqual(out);
       }
     }
   });
