@@ -1,11 +1,13 @@
 /**
  * `hsr bound` and `hsr grad` on layered model files: the closed form of any depth inside the
- * exact spectrum, --layers for blocks, --block's hint beyond two layers, and a two-layer
- * layered file meaning the same as the W, b, V, a file.
+ * exact spectrum, --layers for blocks, --block's hint beyond two layers, a two-layer
+ * layered file meaning the same as the W, b, V, a file, and --hvp-budget K estimating T1, T2
+ * from deep Hessian-vector products within their standard errors of the closed form.
  */
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { RTOL_DEPTH_TWO_VS_THREE_LAYER, RTOL_VS_DENSE } from '@hsr/testkit';
+import { normalQuantile } from '@hsr/numeric';
+import { RTOL_DEPTH_TWO_VS_THREE_LAYER, RTOL_VS_DENSE, STATISTICAL_CHECK_ALPHA } from '@hsr/testkit';
 import { deep, flat, writeLayeredCase } from './layeredCase.ts';
 import { runHsr } from './run.ts';
 
@@ -59,6 +61,9 @@ describe('hsr bound on a layered model', () => {
     ['a layer listed twice', ['--layers', '2,2'], 'hsr: --layers: layer 2 is listed twice'],
     ['a layer that is no number', ['--layers', '1,x'], 'hsr: --layers: "x" is not a layer number'],
     ['--layers with --block', ['--layers', '1', '--block', 'second'], 'hsr: --layers: not with --block first|second'],
+    ['--shard (one process for now)', ['--shard', '1/2'], 'hsr: --shard: a layered model runs on one process for now'],
+    ['--hvp-budget 0', ['--hvp-budget', '0'], 'hsr: --hvp-budget: must be >= 1, got 0'],
+    ['--hvp-budget with --exact', ['--hvp-budget', '10', '--exact'], 'hsr: --hvp-budget: cannot be combined with --exact'],
     ['an unknown --loss', ['--loss', 'hinge'], 'hsr: --loss: expected one of cross-entropy'],
     ['--label-smoothing with another loss', ['--loss', 'mse', '--label-smoothing', '0.2'], 'hsr: --label-smoothing: applies to --loss label-smoothing only (the loss is mse)'],
   ];
@@ -68,6 +73,33 @@ describe('hsr bound on a layered model', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.startsWith(message), r.stderr).toBe(true);
     expect(r.stderr.trimEnd()).not.toContain('\n');
+  });
+});
+
+describe('hsr bound --hvp-budget on a layered model', () => {
+  // A correct estimate lies outside z(1 - ALPHA/2) of its standard errors with probability ~ALPHA (seeded: one fixed draw).
+  const z = normalQuantile(1 - STATISTICAL_CHECK_ALPHA / 2);
+  test.each([
+    ['hessian', '1,2,3', 'cross-entropy'],
+    ['gauss-newton', '1,3', 'mse'],
+  ])('%s over layers %s (%s): estimated T1, T2 within their standard errors of the closed form', (curvature, layers, loss) => {
+    const flags = ['--model', path('deep.json'), '--data', path('data.json'), '--layers', layers, '--curvature', curvature, '--loss', loss, '--json'];
+    const exact = json(['bound', ...flags]);
+    const out = json(['bound', ...flags, '--hvp-budget', '3000', '--seed', '4']);
+    expect(Object.keys(out).sort()).toEqual(['data', 'estimated', 'loss', 'model', 'parameters', 'samples', 'variant']);
+    expect(out.parameters).toBe(exact.parameters);
+    expect(out.variant).toEqual(exact.variant);
+    expect(out.estimated).toMatchObject({ hvpBudget: 3000, seed: 4, note: expect.stringMatching(/^ESTIMATED/) });
+    expect(Math.abs(out.estimated.traceH - exact.traceH)).toBeLessThanOrEqual(z * out.estimated.traceHStandardError);
+    expect(Math.abs(out.estimated.traceH2 - exact.traceH2)).toBeLessThanOrEqual(z * out.estimated.traceH2StandardError);
+  });
+
+  test('text: the layered header, then every number under ESTIMATED', () => {
+    const r = runHsr(['bound', '--model', path('deep.json'), '--data', path('data.json'), '--hvp-budget', '20']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^model: {3}.*layers 2-3-2-2/);
+    expect(r.stdout).toMatch(/estimated with 20 Hessian-vector products/);
+    expect(r.stdout).toMatch(/quantity\s+ESTIMATED\s+standard error/);
   });
 });
 

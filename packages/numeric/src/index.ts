@@ -127,6 +127,7 @@ export { CROSS_ENTROPY_LOSS, outputLossFor, outputLossOf } from './deep/outputLo
 export type { DeepForwardPass } from './deep/forward.ts';
 export { deepForwardPass, deepLoss, deepLossGradient } from './deep/forward.ts';
 export { deepDenseHessian } from './deep/hessian.ts';
+export { deepHessianOperator, deepHessianVectorProduct } from './deep/hessianVectorProduct.ts';
 export type { DeepHessianTraces } from './deep/traces.ts';
 export { deepHessianTraces } from './deep/traces.ts';
 export { deepBoundGradient, deepTraceGradients } from './deep/traceGradient.ts';

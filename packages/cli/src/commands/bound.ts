@@ -38,7 +38,7 @@ import { addLossOptions } from '../lossFlags.ts';
 import { addComputeOptions, readComputeOptions, runClosedForm } from './computeOptions.ts';
 import { addHvpBudgetOptions, computeEstimatedBound, readHvpBudget, renderEstimatedBound } from './boundEstimate.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
-import { addLayersOption, computeLayeredBoundReport, isLayeredModelFile, layeredProvenance, layeredProvenanceText, loadLayeredCase, readDeepVariant } from './layeredCase.ts';
+import { addLayersOption, computeLayeredBoundReport, computeLayeredEstimatedBound, isLayeredModelFile, layeredProvenance, layeredProvenanceText, loadLayeredCase, readDeepVariant } from './layeredCase.ts';
 
 /**
  * The bounds as --help prints them: the registry's plain-text form of eq:ws-bounds and
@@ -212,7 +212,7 @@ Examples:
       if (compute.shard && opts.exact) throw new UsageError('--exact: not with --shard (the dense Hessian is not a sum over sample pairs)');
       if (compute.shard && hvp) throw new UsageError('--hvp-budget: not with --shard (the estimate is not a sum over sample pairs)');
       if (opts.layers !== undefined || isLayeredModelFile(opts.model)) {
-        runLayeredBound(opts, variant, Boolean(hvp || compute.shard));
+        runLayeredBound(opts, variant, hvp, Boolean(compute.shard));
         return;
       }
       const { model, data, provenance } = loadCase(opts, variant);
@@ -248,11 +248,23 @@ Examples:
 function runLayeredBound(
   opts: { model?: string; data?: string; activation?: string; loss?: string; labelSmoothing?: string; layers?: string; exact?: boolean; json?: boolean },
   variant: Variant,
-  unsupported: boolean,
+  hvp: { budget: number; seed: number } | null,
+  sharded: boolean,
 ): void {
-  if (unsupported) throw new UsageError('--layers: a layered model runs on one process without --hvp-budget or --shard for now');
+  if (sharded) throw new UsageError('--shard: a layered model runs on one process for now (no --shard with --layers or a deeper model)');
   const { model, data, modelPath, dataPath, loss } = loadLayeredCase(opts);
   const deep = readDeepVariant(variant, opts.layers, model);
+  if (hvp) {
+    const estimated = computeLayeredEstimatedBound(model, data, deep, hvp.budget, hvp.seed);
+    const e = estimated.estimated;
+    for (const x of [e.traceH, e.traceH2, ...Object.values(e.bounds)]) {
+      if (!Number.isFinite(x)) throw new UsageError(`${modelPath}: the estimate overflowed float64 (T1 = ${e.traceH}, T2 = ${e.traceH2}); scale the weights or the inputs of ${dataPath}`);
+    }
+    const provenance = layeredProvenance(model, modelPath, dataPath, data, deep, loss);
+    if (opts.json) printJson({ ...estimated, ...provenance });
+    else process.stdout.write(renderEstimatedBound(estimated, layeredProvenanceText(provenance).trimEnd()));
+    return;
+  }
   const report = computeLayeredBoundReport(model, data, deep, Boolean(opts.exact));
   for (const x of [report.traceH, report.traceH2, ...Object.values(report.bounds)]) {
     if (!Number.isFinite(x)) throw new UsageError(`${modelPath}: the closed form overflowed float64 (T1 = ${report.traceH}, T2 = ${report.traceH2}); scale the weights or the inputs of ${dataPath}`);

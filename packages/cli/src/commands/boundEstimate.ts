@@ -5,11 +5,13 @@
  * (numeric hutchinsonTraces), each with its standard error. The result is labelled as an
  * estimate everywhere: it is not a guaranteed bound (an underestimated T2 can put the
  * estimated U below lambda_max), and `hsr estimate` measures how often that happens.
+ * A layered model (any depth) runs the same estimator on the deep R-operator products
+ * (layeredCase.ts, numeric deep/hessianVectorProduct.ts).
  * The JSON keeps no top-level traceH/traceH2/bounds, so a reader of the exact contract cannot
  * mistake an estimate for it.
  */
 import type { Command } from 'commander';
-import { boundValues, createRng, hessianOperator, hutchinsonTraces, wolkowiczStyanBounds, type BoundValues, type Dataset, type Model, type Variant } from '@hsr/numeric';
+import { boundValues, createRng, hessianOperator, hutchinsonTraces, wolkowiczStyanBounds, type BoundValues, type Dataset, type HessianOperator, type Model, type Variant } from '@hsr/numeric';
 import { parseNumber, parseSeed, UsageError } from '../errors.ts';
 import { formatNumber, renderTable } from '../output.ts';
 
@@ -48,12 +50,16 @@ export function readHvpBudget(opts: { hvpBudget?: string; seed: string; exact?: 
 }
 
 export function computeEstimatedBound(model: Model, data: Dataset, variant: Variant, budget: number, seed: number): EstimatedBoundReport {
-  const op = hessianOperator(model, data, variant);
+  return estimatedBoundOf(hessianOperator(model, data, variant), data.samples, budget, seed);
+}
+
+/** The estimated bounds from K products of any Hessian operator (the two-layer one, or deep/hessianVectorProduct.ts's for a layered model). */
+export function estimatedBoundOf(op: HessianOperator, samples: number, budget: number, seed: number): EstimatedBoundReport {
   const { traceH, traceH2 } = hutchinsonTraces(op, createRng(seed), { products: budget, probe: 'rademacher' });
   const b = wolkowiczStyanBounds(traceH.estimate, traceH2.estimate, op.size);
   return {
     parameters: op.size,
-    samples: data.samples,
+    samples,
     estimated: {
       method: 'Rademacher Hutchinson (T1) and the Frobenius estimator ||Hv||^2 (T2) on the same probes',
       hvpBudget: budget,

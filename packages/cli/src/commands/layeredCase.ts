@@ -2,7 +2,8 @@
  * Models of any depth in `hsr bound` and `hsr grad`: the layered model file
  * {"activation", "activations"?, "layers": [{"W", "b"?}, ...]} and `--layers 1,3` (1-based)
  * for a block of layers. `bound` computes the closed-form T1, T2 and the five bounds of any
- * depth (numeric's deep/traces.ts) and, with --exact, the dense deep Hessian's spectrum; `grad`
+ * depth (numeric's deep/traces.ts) and, with --exact, the dense deep Hessian's spectrum, or with
+ * --hvp-budget K the estimated bounds from K deep Hessian-vector products; `grad`
  * takes a layered file of two layers as the three-layer network it is, and a deeper one (or any
  * layered file with --layers) through the deep bound gradient (numeric's deep/traceGradient.ts),
  * answering {"value", "layers": [{"W", "b"?}, ...], "of", ...} in the file's shape. Every loss
@@ -18,6 +19,7 @@ import {
   type Dataset,
   deepBoundGradient,
   deepDenseHessian,
+  deepHessianOperator,
   deepHessianTraces,
   type DeepVariant,
   depthOf,
@@ -36,6 +38,7 @@ import { parsePath, UsageError } from '../errors.ts';
 import { formatNumber, printJson, renderTable } from '../output.ts';
 import type { LoadedCase } from '../provenance.ts';
 import { type BoundReport, boundReportFromTraces, exactSpectrumOf, MAX_EXACT_PARAMETERS } from './bound.ts';
+import { type EstimatedBoundReport, estimatedBoundOf } from './boundEstimate.ts';
 
 /** `--layers <list>` on a command. */
 export function addLayersOption(cmd: Command): Command {
@@ -121,6 +124,11 @@ export function computeLayeredBoundReport(model: LayeredModel, data: Dataset, va
     report.exact = exactSpectrumOf(report, H, symmetricEigenvalues(H));
   }
   return report;
+}
+
+/** `hsr bound --hvp-budget K` on a layered model: T1, T2 estimated from K exact deep Hessian-vector products (R-operator), never a P x P matrix. */
+export function computeLayeredEstimatedBound(model: LayeredModel, data: Dataset, variant: DeepVariant, budget: number, seed: number): EstimatedBoundReport {
+  return estimatedBoundOf(deepHessianOperator(model, data, variant), data.samples, budget, seed);
 }
 
 /** What `hsr bound --json` says about a layered model, beside the report. */

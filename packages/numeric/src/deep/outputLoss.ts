@@ -6,8 +6,8 @@
  * loss it is.
  *
  * Every loss of numeric's table (losses.ts, eq:loss-table) is served through this door by
- * `outputLossFor`, which only calls the table's rules (forward, curvature, curvatureTrace and
- * logitAdjoint with \bar g = 0 and no trace seed, which is exactly \partial\langle S, Q\rangle/\partial v):
+ * `outputLossFor`, which only calls the table's rules (forward, curvature, curvatureTrace,
+ * applyCurvature, and logitAdjoint with \bar g = 0 and no trace seed, which is exactly \partial\langle S, Q\rangle/\partial v):
  * no formula is written twice, and the deep path at L = 2 sees the same per-sample numbers, bit
  * for bit, as the three-layer one. The loss of a layered model is its `loss` field (absent:
  * cross-entropy) with `labelSmoothing`'s eps (`outputLossOf`).
@@ -36,6 +36,8 @@ export interface OutputLoss {
   curvatureInto(values: OutputLossValues, n: number, S: Float64Array, o: number): void;
   /** tr S_n. O(c). */
   curvatureTrace(values: OutputLossValues, n: number): number;
+  /** out = S_n x (c entries each), by the rule's matrix-free product. O(c). */
+  curvatureApply(values: OutputLossValues, n: number, x: Float64Array, out: Float64Array): void;
   /** out[oo ..] += \partial\langle S_n, Q\rangle/\partial v_n for Q = Q[qo ..] (c x c). O(c^2). */
   curvatureAdjointInto(values: OutputLossValues, n: number, Q: Float64Array, qo: number, out: Float64Array, oo: number): void;
 }
@@ -57,6 +59,9 @@ export function outputLossFor(name: Loss, eps: number = DEFAULT_LABEL_SMOOTHING)
     },
     curvatureTrace(values, n) {
       return rule.curvatureTrace(values.v, values.p, n, values.outputs);
+    },
+    curvatureApply(values, n, x, out) {
+      rule.applyCurvature(values.v, values.p, n, values.outputs, x, out);
     },
     curvatureAdjointInto(values, n, Q, qo, out, oo) {
       const c = values.outputs;
