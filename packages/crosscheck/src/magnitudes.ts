@@ -10,7 +10,7 @@
  * (the first-layer part for blocks all/first, the second-layer part for all/second) bounds
  * sum_i |lambda_i| up to a constant, and M_1^2 bounds the terms of T2 = ||H||_F^2.
  */
-import { forwardPass, lossOf, reductionScale, wolkowiczStyanBounds, type Variant, type Dataset, type Loss, type Model } from '@hsr/numeric';
+import { deepDenseHessian, forwardPass, lossOf, reductionScale, wolkowiczStyanBounds, type DeepVariant, type LayeredModel, type Variant, type Dataset, type Loss, type Model } from '@hsr/numeric';
 
 /**
  * Bounds on tr S_n per loss, from the definitions: the softmax covariance has tr S = 1 - ||p||^2 < 1,
@@ -133,4 +133,25 @@ export function gradientMagnitudes(model: Model, data: Dataset, reduction: Varia
     if (options.asWritten) for (let l = 0; l < h; l++) for (let k = 0; k < c; k++) loss += Math.abs(model.V[k * h + l]!) * (1 + Math.abs(fp.u[n * h + l]!));
   }
   return { loss: kappa * loss, gradient: out };
+}
+
+/**
+ * Absolute round-off floors of a layered model's closed-form T1, T2 (CLOSED_FORM_ROUNDOFF_UNITS
+ * eps M and eps M^2, as traceRoundoff), with M = sum_ij |H_ij| (>= sum_i |lambda_i| and every
+ * diagonal term; M^2 bounds every term of T2) taken over the dense block H of the case AND over
+ * the same network's block under the mse loss, whichever is larger. The second is the
+ * unsaturated scale: mse has S_n = I (every entry of S_n is at most 1 for all four losses) and
+ * g_n = v_n - y_n (at least the size of a saturated loss's g), so where a softmax or sigmoid
+ * output saturates (S_n ~ e^{-|v|}, computed without 1 - p but with absolute errors of eps
+ * times the unsaturated terms, as traceMagnitudes explains) the floor stays at eps times the
+ * terms' size instead of shrinking with H. Unlike traceMagnitudes this measures entries of H,
+ * not terms before cancellation inside Lambda^l = D Q D + diag(t phi''); measured: the
+ * layered properties hold on the default arbitrary's weight scales 1e-4 to 10
+ * (test/layeredProperties*.test.ts).
+ */
+export function layeredTraceRoundoff(model: LayeredModel, data: Dataset, variant: DeepVariant, H: { size: number; data: Float64Array } = deepDenseHessian(model, data, variant)): { traceH: number; traceH2: number } {
+  const sumAbs = (m: { data: Float64Array }) => m.data.reduce((s, x) => s + Math.abs(x), 0);
+  const unsaturated = deepDenseHessian({ activations: model.activations, layers: model.layers, loss: 'mse' }, data, variant);
+  const m = Math.max(sumAbs(H), sumAbs(unsaturated));
+  return { traceH: CLOSED_FORM_ROUNDOFF_UNITS * EPS * m, traceH2: CLOSED_FORM_ROUNDOFF_UNITS * EPS * m * m };
 }
