@@ -54,7 +54,7 @@ export type { CaseOptions, LayeredCaseOptions, ShapeLimits } from './arbitraries
 export { DEFAULT_WEIGHT_SCALES, caseArbitrary, caseSpecArbitrary, datasetArbitrary, layeredCaseArbitrary, layeredCaseSpecArbitrary, networkArbitrary, variantArbitrary } from './arbitraries.ts';
 export type { FiniteDifference, StencilOptions } from './finiteDifference.ts';
 export { fivePointGradient, fivePointJacobian, layeredParameterSteps, parameterSteps } from './finiteDifference.ts';
-export { boundRoundoff, gradientMagnitudes, layeredTraceRoundoff, traceMagnitudes, traceRoundoff } from './magnitudes.ts';
+export { boundRoundoff, gradientMagnitudes, layeredLossMagnitude, layeredTraceRoundoff, traceMagnitudes, traceRoundoff } from './magnitudes.ts';
 export type { Implementations, LayeredImplementations } from './implementations.ts';
 export { NUMERIC_IMPLEMENTATIONS, NUMERIC_LAYERED_IMPLEMENTATIONS, boundValue, withImplementations, withLayeredImplementations } from './implementations.ts';
 export type { AutodiffLeg, LayeredAutodiffLeg } from './autodiffLeg.ts';
@@ -94,6 +94,8 @@ export {
   layeredBoundGradientVsCentralDifference,
   layeredClosedFormTracesEqualDenseTraces,
   layeredHessianEqualsAutodiff,
+  layeredHessianVsGradientCentralDifference,
+  layeredLossGradientVsCentralDifference,
   layeredHessianSymmetric,
   layeredParameterName,
   layeredTrace2EqualsEigenvalueSquareSum,

@@ -20,6 +20,8 @@
  *   layered-hessian-symmetric                       dense deep H                 its transpose
  *   layered-hessian-equals-autodiff                 dense deep H                 @hsr/autodiff's deep Hessian (jets)
  *   layered-traces-equal-autodiff                   T1, T2, WS bounds            traces of the autodiff deep Hessian
+ *   layered-loss-gradient-vs-central-difference     loss gradient                five-point difference of the deep loss
+ *   layered-hessian-vs-gradient-central-difference  dense deep H (hessian)       five-point difference of the gradient
  *   layered-trace-gradient-vs-central-difference    grad T1, grad T2             five-point difference of T1, T2
  *   layered-bound-gradient-vs-central-difference    bound gradients              five-point difference of the bounds
  *   layered-trace-gradients-equal-autodiff          grad T1, grad T2             third-order autodiff
@@ -44,10 +46,9 @@ import {
 } from '@hsr/numeric';
 import { LAYERED_AUTODIFF } from './autodiffLeg.ts';
 import type { LayeredCheckCase } from './cases.ts';
-import type { FiniteDifference } from './finiteDifference.ts';
-import { layeredParameterSteps } from './finiteDifference.ts';
+import { fivePointJacobian, layeredParameterSteps, type FiniteDifference } from './finiteDifference.ts';
 import { NUMERIC_LAYERED_IMPLEMENTATIONS, type LayeredImplementations } from './implementations.ts';
-import { boundRoundoff, layeredTraceRoundoff } from './magnitudes.ts';
+import { boundRoundoff, layeredLossMagnitude, layeredTraceRoundoff } from './magnitudes.ts';
 import { comparePart, outcome, skipped, type PropertyOutcome } from './outcome.ts';
 import {
   boundGradientAutodiffParts,
@@ -67,7 +68,7 @@ import {
   traceGradientDifferenceParts,
   type TracesWithFloors,
 } from './properties.ts';
-import { FIVE_POINT_STEP, RTOL_SAME_FORMULA, RTOL_SPECTRUM_ENCLOSURE, RTOL_VS_AUTODIFF, RTOL_VS_DENSE, RTOL_VS_FINITE_DIFFERENCE } from './tolerances.ts';
+import { CLOSED_FORM_ROUNDOFF_UNITS, EPS, FIVE_POINT_STEP, RTOL_SAME_FORMULA, RTOL_SPECTRUM_ENCLOSURE, RTOL_VS_AUTODIFF, RTOL_VS_DENSE, RTOL_VS_FINITE_DIFFERENCE } from './tolerances.ts';
 
 export type LayeredProperty = NamedProperty<LayeredCheckCase, LayeredImplementations>;
 
@@ -106,8 +107,12 @@ function floors(c: LayeredCheckCase): { traceH: number; traceH2: number } {
   return memo(c, `deepFloors:${key(c.variant)}`, () => layeredTraceRoundoff(c.model, c.data, c.variant, oracleHessian(c)));
 }
 
+function steps(c: LayeredCheckCase): Float64Array {
+  return memo(c, 'deepSteps', () => layeredParameterSteps(c.model, c.data));
+}
+
 function lengthScales(c: LayeredCheckCase): Float64Array {
-  return memo(c, 'deepLengths', () => Float64Array.from(layeredParameterSteps(c.model, c.data), (h) => h / FIVE_POINT_STEP));
+  return memo(c, 'deepLengths', () => Float64Array.from(steps(c), (h) => h / FIVE_POINT_STEP));
 }
 
 /** The implementation's T1, T2, P_b and the floors. */
@@ -121,13 +126,7 @@ function traces(c: LayeredCheckCase, impl: LayeredImplementations): TracesWithFl
 
 function differences(c: LayeredCheckCase, impl: LayeredImplementations): FiniteDifference {
   return implMemoised(c, impl, `deepFd:${key(c.variant)}`, () =>
-    traceAndBoundDifferences(
-      (theta) => impl.hessianTraces(unflattenLayered(c.model, theta), c.data, c.variant),
-      impl.wolkowiczStyanBounds,
-      flattenLayered(c.model),
-      traces(c, impl),
-      Float64Array.from(lengthScales(c), (l) => l * FIVE_POINT_STEP),
-    ),
+    traceAndBoundDifferences((theta) => impl.hessianTraces(unflattenLayered(c.model, theta), c.data, c.variant), impl.wolkowiczStyanBounds, flattenLayered(c.model), traces(c, impl), steps(c)),
   );
 }
 
@@ -260,6 +259,51 @@ export const layeredBoundGradientVsCentralDifference = layered({
   },
 });
 
+export const layeredLossGradientVsCentralDifference = layered({
+  name: 'layered-loss-gradient-vs-central-difference',
+  description: 'the analytic deep loss gradient equals a five-point difference of the deep loss',
+  leg: 'central difference',
+  tolerance: { rtol: RTOL_VS_FINITE_DIFFERENCE, why: 'five-point stencil, steps layeredParameterSteps, absolute floor 64 eps times the loss terms’ size (layeredLossMagnitude) over the step; relative to max |gradient|' },
+  run(c, impl) {
+    const r = c.variant.reduction;
+    const g = impl.lossGradient(c.model, c.data, r);
+    const valueError = [CLOSED_FORM_ROUNDOFF_UNITS * EPS * layeredLossMagnitude(c.model, c.data, r)];
+    const fd = fivePointJacobian((theta) => [impl.loss(unflattenLayered(c.model, theta), c.data, r)], flattenLayered(c.model), { step: steps(c), valueError });
+    return outcome([comparePart('lossGradient', 'central difference', g, fd.jacobian, { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: fd.roundoff, name: (i) => `dL/d${layeredParameterName(c.model, i)}` })]);
+  },
+});
+
+export const layeredHessianVsGradientCentralDifference = layered({
+  name: 'layered-hessian-vs-gradient-central-difference',
+  description: 'the dense deep Hessian block (curvature forced to hessian: Gauss–Newton is no derivative) equals a five-point difference of the analytic deep gradient',
+  leg: 'central difference',
+  tolerance: {
+    rtol: RTOL_VS_FINITE_DIFFERENCE,
+    why: 'five-point stencil, steps layeredParameterSteps; each gradient entry’s evaluation error 64 eps layeredLossMagnitude over its length scale, over the step; relative to max |H|',
+  },
+  run(c, impl) {
+    const variant: DeepVariant = { ...c.variant, curvature: 'hessian' };
+    const H = impl.denseHessian(c.model, c.data, variant);
+    const theta: number[] = [];
+    for (const l of variant.layers) for (let k = 0; k < layerParameterCount(c.model, l); k++) theta.push(layerOffset(c.model, l) + k);
+    const P = theta.length;
+    const lossError = CLOSED_FORM_ROUNDOFF_UNITS * EPS * layeredLossMagnitude(c.model, c.data, variant.reduction);
+    const fd = fivePointJacobian((x) => impl.lossGradient(unflattenLayered(c.model, x), c.data, variant.reduction), flattenLayered(c.model), {
+      coordinates: theta,
+      step: steps(c),
+      valueError: Array.from(lengthScales(c), (l) => lossError / l),
+    });
+    const expected = new Float64Array(P * P);
+    const atol = new Float64Array(P * P);
+    for (let r = 0; r < P; r++)
+      for (let q = 0; q < P; q++) {
+        expected[r * P + q] = fd.jacobian[theta[r]! * fd.inputs + theta[q]!]!;
+        atol[r * P + q] = fd.roundoff[theta[r]! * fd.inputs + theta[q]!]!;
+      }
+    return outcome([comparePart('hessian', 'central difference', H.data, expected, { rtol: RTOL_VS_FINITE_DIFFERENCE, atol, name: blockEntryName(c.model, variant.layers) })]);
+  },
+});
+
 export const layeredTraceGradientsEqualAutodiff = layered({
   name: 'layered-trace-gradients-equal-autodiff',
   description: 'closed-form deep gradients of T1 and T2 equal the third-order autodiff ones',
@@ -299,7 +343,12 @@ export const LAYERED_HESSIAN_PROPERTIES: readonly LayeredProperty[] = [
   layeredHessianSymmetric,
 ];
 
-export const LAYERED_GRADIENT_PROPERTIES: readonly LayeredProperty[] = [layeredTraceGradientVsCentralDifference, layeredBoundGradientVsCentralDifference];
+export const LAYERED_GRADIENT_PROPERTIES: readonly LayeredProperty[] = [
+  layeredLossGradientVsCentralDifference,
+  layeredHessianVsGradientCentralDifference,
+  layeredTraceGradientVsCentralDifference,
+  layeredBoundGradientVsCentralDifference,
+];
 
 export const LAYERED_AUTODIFF_PROPERTIES: readonly LayeredProperty[] = [layeredHessianEqualsAutodiff, layeredTracesEqualAutodiff, layeredTraceGradientsEqualAutodiff, layeredBoundGradientsEqualAutodiff];
 

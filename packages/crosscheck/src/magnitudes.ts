@@ -161,3 +161,22 @@ export function layeredTraceRoundoff(model: LayeredModel, data: Dataset, variant
   const underflow = CLOSED_FORM_ROUNDOFF_UNITS * 2 ** -1022;
   return { traceH: CLOSED_FORM_ROUNDOFF_UNITS * EPS * m + underflow, traceH2: CLOSED_FORM_ROUNDOFF_UNITS * EPS * m * m + underflow };
 }
+
+/**
+ * A bound on the size of a layered model's loss terms, the scale of its absolute round-off:
+ * kappa sum_n c (max_k |v_nk| + 1)^2, which bounds every loss's per-sample value before the
+ * cancellation in it (cross-entropy and label smoothing: lse - v_y <= 2 max|v| + log c; BCE:
+ * sum_k softplus(+-v_k) <= c (max|v| + 1); mse: ||v - y||^2 / 2 <= c (max|v| + 1)^2). A
+ * derivative's round-off is this over the coordinate's length scale (layeredParameterSteps).
+ */
+export function layeredLossMagnitude(model: LayeredModel, data: Dataset, reduction: Variant['reduction']): number {
+  const fp = deepForwardPass(model, data);
+  const c = model.layers[model.layers.length - 1]!.outputs;
+  let s = 0;
+  for (let n = 0; n < fp.samples; n++) {
+    let vmax = 0;
+    for (let k = 0; k < c; k++) vmax = Math.max(vmax, Math.abs(fp.v[n * c + k]!));
+    s += c * (vmax + 1) ** 2;
+  }
+  return reductionScale(reduction, fp.samples) * s;
+}

@@ -15,6 +15,8 @@ import {
   layeredBoundGradientVsCentralDifference,
   layeredClosedFormTracesEqualDenseTraces,
   layeredHessianEqualsAutodiff,
+  layeredHessianVsGradientCentralDifference,
+  layeredLossGradientVsCentralDifference,
   layeredTrace2EqualsEigenvalueSquareSum,
   layeredTraceEqualsEigenvalueSum,
   layeredTraceGradientVsCentralDifference,
@@ -30,6 +32,21 @@ function withoutDerivative(model: LayeredModel, data: Dataset, table: 'd2' | 'd3
 /** T2 of each single layer's block, summed over the block's layers: tr(H_ll^2) without the cross blocks. */
 function diagonalBlockT2(model: LayeredModel, data: Dataset, variant: DeepVariant): number {
   return variant.layers.reduce((s, l) => s + numeric.deepHessianTraces(model, data, { ...variant, layers: [l] }).traceH2, 0);
+}
+
+/** theta with each layer's b_i placed first in row i of [W_l | b_l] instead of last. */
+function offByOneFlatten(model: LayeredModel, gradient: Float64Array): Float64Array {
+  const out = Float64Array.from(gradient);
+  model.layers.forEach((layer, l) => {
+    if (!layer.b) return;
+    const o = numeric.layerOffset(model, l);
+    const nt = layer.inputs + 1;
+    for (let i = 0; i < layer.outputs; i++) {
+      out[o + i * nt] = gradient[o + i * nt + layer.inputs]!;
+      for (let j = 0; j < layer.inputs; j++) out[o + i * nt + j + 1] = gradient[o + i * nt + j]!;
+    }
+  });
+  return out;
 }
 
 export interface LayeredMutant {
@@ -83,6 +100,30 @@ export const LAYERED_MUTANTS: LayeredMutant[] = [
     }),
     property: layeredHessianEqualsAutodiff,
     cases: HESSIAN,
+  },
+  {
+    name: 'dense deep Hessian without the delta term of the cross-layer blocks',
+    what: "H_ll' (l > l') taken from the Gauss–Newton block, which lacks delta^l G^{l,l'}",
+    impl: withLayeredImplementations({
+      denseHessian: (m, d, v) => {
+        const H = numeric.deepDenseHessian(m, d, v);
+        const G = numeric.deepDenseHessian(m, d, { ...v, curvature: 'gauss-newton' });
+        // Keep H's diagonal blocks, take the cross blocks from G.
+        const owner: number[] = [];
+        for (const l of v.layers) for (let k = 0; k < numeric.layerParameterCount(m, l); k++) owner.push(l);
+        const P = H.size;
+        return { size: P, data: H.data.map((x, i) => (owner[Math.floor(i / P)] === owner[i % P] ? x : G.data[i]!)) };
+      },
+    }),
+    property: layeredHessianVsGradientCentralDifference,
+    cases: { ...HESSIAN, minLayers: 2 },
+  },
+  {
+    name: 'deep loss gradient flattened off by one',
+    what: 'b_i written at the start of row i of each [W_l | b_l] instead of the end',
+    impl: withLayeredImplementations({ lossGradient: (m, d, r) => offByOneFlatten(m, numeric.deepLossGradient(m, d, r).gradient) }),
+    property: layeredLossGradientVsCentralDifference,
+    cases: { bias: true },
   },
   {
     name: "deep Gauss–Newton traces reported as the Hessian's",
