@@ -12,8 +12,8 @@
  * share of cases with a non-trivial spectrum.
  */
 import fc from 'fast-check';
-import { ACTIVATION_NAMES, BLOCKS, CURVATURES, LOSS_NAMES, REDUCTIONS, type Activation, type Dataset, type Loss, type Model, type Variant } from '@hsr/numeric';
-import { buildCase, buildDataset, buildModel, type CaseSpec, type CheckCase, type InputStyle } from './cases.ts';
+import { ACTIVATION_NAMES, BLOCKS, CURVATURES, LOSS_NAMES, REDUCTIONS, type Activation, type Curvature, type Dataset, type DeepVariant, type Loss, type Model, type Reduction, type Variant } from '@hsr/numeric';
+import { buildCase, buildDataset, buildLayeredCase, buildModel, type CaseSpec, type CheckCase, type InputStyle, type LayeredCaseSpec, type LayeredCheckCase } from './cases.ts';
 
 export interface ShapeLimits {
   /** Inclusive ranges; defaults d, h in 1..6, c in 2..4, N in 1..8. */
@@ -52,6 +52,11 @@ function scaleArbitrary(scales: readonly { weight: number; scale: number }[]): f
   return fc.oneof(...scales.map((s) => ({ weight: s.weight, arbitrary: fc.constant(s.scale) })));
 }
 
+/** Input styles, gaussian first (what shrinking converges to) and three times as likely as each other style. */
+function inputStyleArbitrary(styles: readonly InputStyle[] = INPUT_STYLES): fc.Arbitrary<InputStyle> {
+  return fc.oneof({ weight: 3, arbitrary: fc.constant<InputStyle>('gaussian') }, ...styles.filter((s) => s !== 'gaussian').map((s) => ({ weight: 1, arbitrary: fc.constant(s) })));
+}
+
 /** Variants: every reduction x block x curvature (or the listed ones). */
 export function variantArbitrary(variants?: readonly Variant[]): fc.Arbitrary<Variant> {
   if (variants) return fc.constantFrom(...variants);
@@ -76,7 +81,7 @@ export function caseSpecArbitrary(options: CaseOptions = {}): fc.Arbitrary<CaseS
     samples: fc.integer({ min: nMin, max: nMax }),
     firstLayerScale: scaleArbitrary(scales),
     secondLayerScale: scaleArbitrary(scales),
-    inputStyle: fc.oneof({ weight: 3, arbitrary: fc.constant<InputStyle>('gaussian') }, ...(options.inputStyles ?? INPUT_STYLES).filter((s) => s !== 'gaussian').map((s) => ({ weight: 1, arbitrary: fc.constant(s) }))),
+    inputStyle: inputStyleArbitrary(options.inputStyles),
     inputScale: fc.constantFrom(1, 0.1, 3),
     seed: fc.nat({ max: 0x7fffffff }),
     variant: variantArbitrary(options.variants),
@@ -106,17 +111,64 @@ export function datasetArbitrary(options: { features: number; classes: number; s
       inputScale: fc.constantFrom(...(options.inputScales ?? [1, 0.1, 3])),
       seed: fc.nat({ max: 0x7fffffff }),
     })
-    .map((r) =>
-      buildDataset({
-        activation: 'tanh',
-        bias: false,
-        inputDim: options.features,
-        hiddenDim: 1,
-        classes: options.classes,
-        firstLayerScale: 1,
-        secondLayerScale: 1,
-        variant: { reduction: 'mean', block: 'all', curvature: 'hessian' },
-        ...r,
-      }),
-    );
+    .map((r) => buildDataset({ inputDim: options.features, classes: options.classes, ...r }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Layered cases (MLPs of any depth).
+
+export interface LayeredCaseOptions extends Pick<CaseOptions, 'activations' | 'losses' | 'bias' | 'weightScales' | 'inputStyles' | 'samples'> {
+  /** L, the number of linear layers, inclusive range (default 2..4). */
+  depth?: [number, number];
+  /** Widths of the input and hidden layers, inclusive (default 1..3). */
+  width?: [number, number];
+  /** c, inclusive (default 2..3). */
+  classes?: [number, number];
+  /** Reductions and curvatures to draw from (default both of each). */
+  reductions?: readonly Reduction[];
+  curvatures?: readonly Curvature[];
+  /** Only layer sets with at least this many layers (default 1; 2 keeps a cross-layer block in every case). */
+  minLayers?: number;
+}
+
+/**
+ * Specs of layered cases: depth L, tiny widths, one activation per hidden layer (shrinking
+ * towards one activation everywhere: the first of the list), biases on/off, every loss, one
+ * weight scale per layer from the two-layer mix, the same input styles and scales, and a deep
+ * variant whose block is any non-empty set of layers (shrinking towards all of them).
+ */
+export function layeredCaseSpecArbitrary(options: LayeredCaseOptions = {}): fc.Arbitrary<LayeredCaseSpec> {
+  const [lMin, lMax] = options.depth ?? [2, 4];
+  const [wMin, wMax] = options.width ?? [1, 3];
+  const [cMin, cMax] = options.classes ?? [2, 3];
+  const [nMin, nMax] = options.samples ?? [1, 4];
+  const scales = options.weightScales ?? DEFAULT_WEIGHT_SCALES;
+  const activations = options.activations ?? ACTIVATION_NAMES;
+  return fc.integer({ min: lMin, max: lMax }).chain((L) => {
+    const all = Array.from({ length: L }, (_, l) => l);
+    const minLayers = Math.min(L, options.minLayers ?? 1);
+    return fc.record({
+      widths: fc.tuple(fc.array(fc.integer({ min: wMin, max: wMax }), { minLength: L, maxLength: L }), fc.integer({ min: cMin, max: cMax })).map(([ws, c]) => [...ws, c]),
+      activations: fc.array(fc.constantFrom(...activations), { minLength: L - 1, maxLength: L - 1 }),
+      loss: fc.constantFrom(...(options.losses ?? LOSS_NAMES)),
+      labelSmoothing: fc.constantFrom(0.1, 0.3),
+      bias: options.bias === undefined ? fc.boolean() : fc.constant(options.bias),
+      samples: fc.integer({ min: nMin, max: nMax }),
+      layerScales: fc.array(scaleArbitrary(scales), { minLength: L, maxLength: L }),
+      inputStyle: inputStyleArbitrary(options.inputStyles),
+      inputScale: fc.constantFrom(1, 0.1, 3),
+      seed: fc.nat({ max: 0x7fffffff }),
+      variant: fc.record({
+        reduction: fc.constantFrom(...(options.reductions ?? REDUCTIONS)),
+        curvature: fc.constantFrom(...(options.curvatures ?? CURVATURES)),
+        // The layers dropped from the block: shrinking drops none, the whole-model block.
+        layers: fc.subarray(all, { maxLength: L - minLayers }).map((dropped) => all.filter((l) => !dropped.includes(l))),
+      }) as fc.Arbitrary<DeepVariant>,
+    });
+  });
+}
+
+/** Whole layered check cases built from a generated spec. */
+export function layeredCaseArbitrary(options: LayeredCaseOptions = {}): fc.Arbitrary<LayeredCheckCase> {
+  return layeredCaseSpecArbitrary(options).map(buildLayeredCase);
 }

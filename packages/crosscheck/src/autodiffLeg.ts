@@ -4,8 +4,8 @@
  * Imports are static and typed: renaming an @hsr/autodiff export is a compile error here, never
  * a property that quietly stops running.
  */
-import { autodiffBoundGradient, autodiffBoundGradientFromTraces, autodiffGradient, autodiffHessian, autodiffTraceGradients, autodiffTraces } from '@hsr/autodiff';
-import type { BoundKind, Dataset, Model, Reduction, SymmetricMatrix, Variant } from '@hsr/numeric';
+import { autodiffBoundGradient, autodiffBoundGradientFromTraces, autodiffDeepHessian, autodiffDeepTraceGradients, autodiffGradient, autodiffHessian, autodiffTraceGradients, autodiffTraces } from '@hsr/autodiff';
+import type { BoundKind, Dataset, DeepVariant, LayeredModel, Model, Reduction, SymmetricMatrix, Variant } from '@hsr/numeric';
 
 export interface AutodiffLeg {
   lossGradient(model: Model, data: Dataset, reduction: Reduction): Float64Array;
@@ -25,5 +25,18 @@ export const AUTODIFF: AutodiffLeg = {
   traces: (model, data, variant) => autodiffTraces(model, data, variant),
   traceGradients: (model, data, variant) => autodiffTraceGradients(model, data, variant),
   boundGradient: (model, data, variant, of) => autodiffBoundGradient(model, data, variant, of),
+  boundGradientFromTraces: (traces, P, of) => autodiffBoundGradientFromTraces(traces, P, of),
+};
+
+/** The deep oracle (@hsr/autodiff's deepOracle.ts) seen by the layered properties. */
+export interface LayeredAutodiffLeg {
+  hessian(model: LayeredModel, data: Dataset, variant: DeepVariant): SymmetricMatrix;
+  traceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant): { traceH: number; traceH2: number; gradTraceH: Float64Array; gradTraceH2: Float64Array };
+  boundGradientFromTraces: AutodiffLeg['boundGradientFromTraces'];
+}
+
+export const LAYERED_AUTODIFF: LayeredAutodiffLeg = {
+  hessian: (model, data, variant) => autodiffDeepHessian(model, data, variant),
+  traceGradients: (model, data, variant) => autodiffDeepTraceGradients(model, data, variant),
   boundGradientFromTraces: (traces, P, of) => autodiffBoundGradientFromTraces(traces, P, of),
 };

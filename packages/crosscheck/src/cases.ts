@@ -9,7 +9,7 @@
  * [1e-4, 10], inputs normal draws (or orthonormal rows) times a scale in [0.1, 3], so u stays
  * below ~1e3 and every activation, softmax and log-sum-exp in @hsr/numeric is finite there.
  */
-import { ACTIVATION_NAMES, type Activation, createRng, type Dataset, initModel, type Loss, type Model, type Rng, type Variant } from '@hsr/numeric';
+import { ACTIVATION_NAMES, type Activation, createRng, type Dataset, type DeepVariant, initModel, type LayeredModel, type Loss, type Model, type Rng, type Variant } from '@hsr/numeric';
 
 /** How the rows of X relate to each other (the Gram matrix K^x of docs/mathematics.md §3). */
 export type InputStyle =
@@ -87,7 +87,7 @@ function lossOfSpec(spec: Pick<CaseSpec, 'loss' | 'labelSmoothing'>): Pick<Model
 }
 
 /** The data set a spec describes. Labels are uniform in 0..c-1. */
-export function buildDataset(spec: CaseSpec): Dataset {
+export function buildDataset(spec: Pick<CaseSpec, 'seed' | 'inputDim' | 'samples' | 'inputStyle' | 'inputScale' | 'classes'>): Dataset {
   // A different stream from the model's, so changing a scale does not change the inputs.
   const rng = createRng((spec.seed ^ 0x5bd1e995) | 0);
   const { inputDim: d, samples: N } = spec;
@@ -101,10 +101,15 @@ export function buildDataset(spec: CaseSpec): Dataset {
   return { samples: N, features: d, X, y };
 }
 
+/** The loss part of a case's description: empty for cross-entropy, else the name (with eps for label smoothing) and a space. */
+function lossTag(spec: Pick<CaseSpec, 'loss' | 'labelSmoothing'>): string {
+  return spec.loss === undefined || spec.loss === 'cross-entropy' ? '' : `${spec.loss}${spec.loss === 'label-smoothing' ? `(eps=${spec.labelSmoothing ?? 0.1})` : ''} `;
+}
+
 /** A short description of a spec: what a person needs to recognise the case. */
 export function describeSpec(spec: CaseSpec): string {
   const v = spec.variant;
-  const loss = spec.loss === undefined || spec.loss === 'cross-entropy' ? '' : `${spec.loss}${spec.loss === 'label-smoothing' ? `(eps=${spec.labelSmoothing ?? 0.1})` : ''} `;
+  const loss = lossTag(spec);
   return (
     `${loss}${spec.activation} d=${spec.inputDim} h=${spec.hiddenDim} c=${spec.classes} N=${spec.samples} ${spec.bias ? 'bias' : 'no-bias'}` +
     ` W~${spec.firstLayerScale} V~${spec.secondLayerScale} X:${spec.inputStyle}x${spec.inputScale} seed=${spec.seed}` +
@@ -115,6 +120,62 @@ export function describeSpec(spec: CaseSpec): string {
 /** The check case a spec describes. */
 export function buildCase(spec: CaseSpec): CheckCase {
   return { model: buildModel(spec), data: buildDataset(spec), variant: spec.variant, spec, label: describeSpec(spec) };
+}
+
+// ---------------------------------------------------------------------------------------
+// Layered cases: MLPs of any depth L >= 2 (numeric's deep/), the same data, loss and scale
+// recipe as a two-layer spec with one width, activation and weight scale per layer.
+
+/** A printable layered case: `widths` d, n_1, ..., n_{L-1}, c; one activation per hidden layer, one weight scale per layer. */
+export interface LayeredCaseSpec extends Pick<CaseSpec, 'loss' | 'labelSmoothing' | 'bias' | 'samples' | 'inputStyle' | 'inputScale' | 'seed'> {
+  widths: number[];
+  activations: Activation[];
+  /** Standard deviation of layer l's W_l (and b_l). */
+  layerScales: number[];
+  variant: DeepVariant;
+}
+
+/** One layered model, data set and deep variant to check, with the spec it was built from. */
+export interface LayeredCheckCase {
+  readonly model: LayeredModel;
+  readonly data: Dataset;
+  readonly variant: DeepVariant;
+  readonly spec?: LayeredCaseSpec;
+  readonly label: string;
+}
+
+/** The layered model a spec describes (layer by layer, weights then biases ~ N(0, scale_l^2), from createRng(seed)). */
+export function buildLayeredModel(spec: LayeredCaseSpec): LayeredModel {
+  const rng = createRng(spec.seed);
+  const layers = spec.layerScales.map((scale, l) => {
+    const n = spec.widths[l]!;
+    const m = spec.widths[l + 1]!;
+    const W = Float64Array.from({ length: m * n }, () => scale * rng.normal());
+    const b = spec.bias ? Float64Array.from({ length: m }, () => scale * rng.normal()) : null;
+    return { inputs: n, outputs: m, W, b };
+  });
+  return { activations: spec.activations, ...lossOfSpec(spec), layers };
+}
+
+/** The data set of a layered spec: buildDataset's, with d and c the first and last widths. */
+export function buildLayeredDataset(spec: LayeredCaseSpec): Dataset {
+  return buildDataset({ ...spec, inputDim: spec.widths[0]!, classes: spec.widths[spec.widths.length - 1]! });
+}
+
+/** A short description of a layered spec (layers 1-based, as the CLI's --layers). */
+export function describeLayeredSpec(spec: LayeredCaseSpec): string {
+  const v = spec.variant;
+  const loss = lossTag(spec);
+  return (
+    `${loss}L=${spec.widths.length - 1} ${spec.activations.join(',')} widths=${spec.widths.join('-')} N=${spec.samples} ${spec.bias ? 'bias' : 'no-bias'}` +
+    ` scales=${spec.layerScales.join(',')} X:${spec.inputStyle}x${spec.inputScale} seed=${spec.seed}` +
+    ` [${v.reduction}/${v.curvature}/layers ${v.layers.map((l) => l + 1).join(',')}]`
+  );
+}
+
+/** The layered check case a spec describes. */
+export function buildLayeredCase(spec: LayeredCaseSpec): LayeredCheckCase {
+  return { model: buildLayeredModel(spec), data: buildLayeredDataset(spec), variant: spec.variant, spec, label: describeLayeredSpec(spec) };
 }
 
 /** A check case for a given model and data (from files, say), labelled by the caller. */

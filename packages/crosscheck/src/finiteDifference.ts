@@ -7,7 +7,7 @@
  * actually taken is (t + h) - t, so the representation error of t + h does not leak in.
  * Cost: 4 evaluations of f per coordinate.
  */
-import { forwardPass, type Dataset, type Model } from '@hsr/numeric';
+import { augmentedLayerInputs, deepForwardPass, forwardPass, layeredParameterCount, type Dataset, type LayeredModel, type Model } from '@hsr/numeric';
 import { EPS, FINITE_DIFFERENCE_ROUNDOFF_UNITS, FIVE_POINT_STEP } from './tolerances.ts';
 
 export interface FiniteDifference {
@@ -111,6 +111,41 @@ export function parameterSteps(model: Model, data: Dataset): Float64Array {
       for (let n = 0; n < N; n++) zmax = Math.max(zmax, Math.abs(fp.zt[n * ht + l]!));
       steps[h * dt + k * ht + l] = FIVE_POINT_STEP * Math.min(1 / Math.max(1, zmax), size2);
     }
+  return steps;
+}
+
+/**
+ * parameterSteps for a layered model: layer l's W_ij moves u^l_i by a~^l_nj per unit, and the
+ * logits by at most that times prod_{k>l} max(1, max |W_k|) (the activations' slopes are <= ~1.1), so
+ *   h(W^l_ij) = 2^-10 min(1 / max(1, max_n |a~^l_nj| prod_{k>l} max(1, max |W_k|)), rms(W_l, b_l)),
+ * the two-layer rule with the product of the downstream weights in place of max |V_ki|.
+ */
+export function layeredParameterSteps(model: LayeredModel, data: Dataset): Float64Array {
+  const fp = deepForwardPass(model, data);
+  const L = model.layers.length;
+  const steps = new Float64Array(layeredParameterCount(model));
+  const downstream = new Float64Array(L + 1).fill(1);
+  for (let l = L - 1; l >= 0; l--) {
+    let wmax = 1;
+    for (const w of model.layers[l]!.W) wmax = Math.max(wmax, Math.abs(w));
+    downstream[l] = downstream[l + 1]! * wmax;
+  }
+  let o = 0;
+  for (let l = 0; l < L; l++) {
+    const { W, b, outputs: m } = model.layers[l]!;
+    const nt = augmentedLayerInputs(model, l);
+    let sq = 0;
+    for (const w of W) sq += w * w;
+    if (b) for (const w of b) sq += w * w;
+    const size = Math.min(1, Math.max(Math.sqrt(sq / (W.length + (b?.length ?? 0))), 2 ** -30));
+    const a = fp.inputs[l]!;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < nt; j++) {
+        let amax = 0;
+        for (let n = 0; n < fp.samples; n++) amax = Math.max(amax, Math.abs(a[n * nt + j]!));
+        steps[o++] = FIVE_POINT_STEP * Math.min(1 / Math.max(1, amax * downstream[l + 1]!), size);
+      }
+  }
   return steps;
 }
 

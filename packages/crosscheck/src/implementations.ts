@@ -6,7 +6,7 @@
  * taken from this object.
  */
 import * as numeric from '@hsr/numeric';
-import type { BoundKind, Dataset, Model, Reduction, SymmetricMatrix, Variant, WolkowiczStyanBounds } from '@hsr/numeric';
+import type { BoundKind, Dataset, DeepVariant, LayeredModel, Model, Reduction, SymmetricMatrix, Variant, WolkowiczStyanBounds } from '@hsr/numeric';
 
 export interface Implementations {
   /** The loss (eq:loss). */
@@ -44,4 +44,38 @@ export function withImplementations(overrides: Partial<Implementations>): Implem
 /** The value of one WS bound: upper = lambdaMaxUpper, lower = lambdaMinLower, range = rangeUpper. */
 export function boundValue(b: WolkowiczStyanBounds, of: BoundKind): number {
   return of === 'upper' ? b.lambdaMaxUpper : of === 'lower' ? b.lambdaMinLower : b.rangeUpper;
+}
+
+/**
+ * The same seam for MLPs of any depth (numeric's deep/): what the layered properties hold to
+ * account (layeredProperties.ts), and what test/layeredMutantList.ts plants its mutants in.
+ */
+export interface LayeredImplementations {
+  /** The loss and its gradient in the layered theta order (deep/model.ts). */
+  loss(model: LayeredModel, data: Dataset, reduction: Reduction): number;
+  lossGradient(model: LayeredModel, data: Dataset, reduction: Reduction): Float64Array;
+  /** The dense Hessian (or Gauss–Newton) block of `variant.layers`, P_b x P_b. */
+  denseHessian(model: LayeredModel, data: Dataset, variant: DeepVariant): SymmetricMatrix;
+  /** Closed-form T1, T2 of the block. */
+  hessianTraces(model: LayeredModel, data: Dataset, variant: DeepVariant): { traceH: number; traceH2: number };
+  wolkowiczStyanBounds(traceH: number, traceH2: number, P: number): WolkowiczStyanBounds;
+  /** Gradients of the block's T1, T2 with respect to all of theta. */
+  traceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant): { gradTraceH: Float64Array; gradTraceH2: Float64Array };
+  boundGradient(model: LayeredModel, data: Dataset, variant: DeepVariant, of: BoundKind): { value: number; gradient: Float64Array; degenerate: boolean };
+}
+
+/** @hsr/numeric's deep closed forms. */
+export const NUMERIC_LAYERED_IMPLEMENTATIONS: LayeredImplementations = {
+  loss: (model, data, reduction) => numeric.deepLoss(model, data, reduction),
+  lossGradient: (model, data, reduction) => numeric.deepLossGradient(model, data, reduction).gradient,
+  denseHessian: (model, data, variant) => numeric.deepDenseHessian(model, data, variant),
+  hessianTraces: (model, data, variant) => numeric.deepHessianTraces(model, data, variant),
+  wolkowiczStyanBounds: (t1, t2, P) => numeric.wolkowiczStyanBounds(t1, t2, P),
+  traceGradients: (model, data, variant) => numeric.deepTraceGradients(model, data, variant),
+  boundGradient: (model, data, variant, of) => numeric.deepBoundGradient(model, data, variant, of),
+};
+
+/** numeric's deep implementations with some replaced. */
+export function withLayeredImplementations(overrides: Partial<LayeredImplementations>): LayeredImplementations {
+  return { ...NUMERIC_LAYERED_IMPLEMENTATIONS, ...overrides };
 }

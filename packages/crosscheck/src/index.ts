@@ -48,19 +48,20 @@ export {
 export type { ActivationAgreement, ActivationCheck } from './activationAgreement.ts';
 export { activationAgreement } from './activationAgreement.ts';
 export type { CaseSpec, CheckCase, InputStyle, SeededCase, SeededCaseOptions, SeededShape, WeightRecipe } from './cases.ts';
-export { buildCase, buildDataset, buildModel, caseSpread, describeSpec, fixedCase, seededCase } from './cases.ts';
-export type { CaseOptions, ShapeLimits } from './arbitraries.ts';
-export { DEFAULT_WEIGHT_SCALES, caseArbitrary, caseSpecArbitrary, datasetArbitrary, networkArbitrary, variantArbitrary } from './arbitraries.ts';
+export type { LayeredCaseSpec, LayeredCheckCase } from './cases.ts';
+export { buildCase, buildDataset, buildLayeredCase, buildLayeredDataset, buildLayeredModel, buildModel, caseSpread, describeLayeredSpec, describeSpec, fixedCase, seededCase } from './cases.ts';
+export type { CaseOptions, LayeredCaseOptions, ShapeLimits } from './arbitraries.ts';
+export { DEFAULT_WEIGHT_SCALES, caseArbitrary, caseSpecArbitrary, datasetArbitrary, layeredCaseArbitrary, layeredCaseSpecArbitrary, networkArbitrary, variantArbitrary } from './arbitraries.ts';
 export type { FiniteDifference, StencilOptions } from './finiteDifference.ts';
-export { fivePointGradient, fivePointJacobian, parameterSteps } from './finiteDifference.ts';
-export { boundRoundoff, gradientMagnitudes, traceMagnitudes, traceRoundoff } from './magnitudes.ts';
-export type { Implementations } from './implementations.ts';
-export { NUMERIC_IMPLEMENTATIONS, boundValue, withImplementations } from './implementations.ts';
-export type { AutodiffLeg } from './autodiffLeg.ts';
-export { AUTODIFF } from './autodiffLeg.ts';
+export { fivePointGradient, fivePointJacobian, layeredParameterSteps, parameterSteps } from './finiteDifference.ts';
+export { boundRoundoff, gradientMagnitudes, layeredLossMagnitude, layeredTraceRoundoff, traceMagnitudes, traceRoundoff } from './magnitudes.ts';
+export type { Implementations, LayeredImplementations } from './implementations.ts';
+export { NUMERIC_IMPLEMENTATIONS, NUMERIC_LAYERED_IMPLEMENTATIONS, boundValue, withImplementations, withLayeredImplementations } from './implementations.ts';
+export type { AutodiffLeg, LayeredAutodiffLeg } from './autodiffLeg.ts';
+export { AUTODIFF, LAYERED_AUTODIFF } from './autodiffLeg.ts';
 export type { CompareSpec, Part, PropertyOutcome, PropertyTolerance, ToleranceOverride } from './outcome.ts';
 export { compareInequalities, comparePart, parameterName, withToleranceOverride } from './outcome.ts';
-export type { NamedProperty } from './properties.ts';
+export type { NamedProperty, PropertyCase } from './properties.ts';
 export {
   AUTODIFF_PROPERTIES,
   GRADIENT_PROPERTIES,
@@ -83,6 +84,27 @@ export {
   tracesEqualAutodiff,
   wsBoundsEncloseSpectrum,
 } from './properties.ts';
+export type { LayeredProperty } from './layeredProperties.ts';
+export {
+  LAYERED_AUTODIFF_PROPERTIES,
+  LAYERED_GRADIENT_PROPERTIES,
+  LAYERED_HESSIAN_PROPERTIES,
+  LAYERED_PROPERTIES,
+  layeredBoundGradientsEqualAutodiff,
+  layeredBoundGradientVsCentralDifference,
+  layeredClosedFormTracesEqualDenseTraces,
+  layeredHessianEqualsAutodiff,
+  layeredHessianVsGradientCentralDifference,
+  layeredLossGradientVsCentralDifference,
+  layeredHessianSymmetric,
+  layeredParameterName,
+  layeredTrace2EqualsEigenvalueSquareSum,
+  layeredTraceEqualsEigenvalueSum,
+  layeredTraceGradientsEqualAutodiff,
+  layeredTraceGradientVsCentralDifference,
+  layeredTracesEqualAutodiff,
+  layeredWsBoundsEncloseSpectrum,
+} from './layeredProperties.ts';
 export type { FailureContext, PropertyRun, ReplayEntry, ReplayOptions, ReplayTarget, SeedSource } from './replay.ts';
 export { failureMessage, parseReplay, predicate, propertyParameters, replayCommand, replaySettings, replayTarget, runProperty } from './replay.ts';
 export type { CheckAgainstOraclesOptions, OracleQuantity, OracleReport, UserImplementation, VariantPattern } from './checkAgainstOracles.ts';

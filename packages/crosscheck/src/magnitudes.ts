@@ -10,7 +10,7 @@
  * (the first-layer part for blocks all/first, the second-layer part for all/second) bounds
  * sum_i |lambda_i| up to a constant, and M_1^2 bounds the terms of T2 = ||H||_F^2.
  */
-import { forwardPass, lossOf, reductionScale, wolkowiczStyanBounds, type Variant, type Dataset, type Loss, type Model } from '@hsr/numeric';
+import { deepDenseHessian, deepForwardPass, forwardPass, lossOf, reductionScale, wolkowiczStyanBounds, type DeepVariant, type LayeredModel, type Variant, type Dataset, type Loss, type Model } from '@hsr/numeric';
 
 /**
  * Bounds on tr S_n per loss, from the definitions: the softmax covariance has tr S = 1 - ||p||^2 < 1,
@@ -133,4 +133,50 @@ export function gradientMagnitudes(model: Model, data: Dataset, reduction: Varia
     if (options.asWritten) for (let l = 0; l < h; l++) for (let k = 0; k < c; k++) loss += Math.abs(model.V[k * h + l]!) * (1 + Math.abs(fp.u[n * h + l]!));
   }
   return { loss: kappa * loss, gradient: out };
+}
+
+/**
+ * Absolute round-off floors of a layered model's closed-form T1, T2: CLOSED_FORM_ROUNDOFF_UNITS
+ * eps M and eps M^2, as traceRoundoff, plus CLOSED_FORM_ROUNDOFF_UNITS 2^-1022 for underflow
+ * (below the smallest normal double a product is only known absolutely). M = sum_ij |H_ij|
+ * (>= sum_i |lambda_i| and every diagonal term; M^2 bounds every term of T2), the larger of the
+ * dense block H at the case and of the same network's block in the unsaturated regime: the mse
+ * loss (S_n = I; every entry of S_n is at most 1 for all four losses; g_n = v_n - y_n) over a
+ * forward pass whose activation tables are |phi^(k)| + 1. Those are the allowances traceMagnitudes
+ * makes: where an output saturates S_n ~ e^{-|v|} is computed with absolute errors of eps times
+ * the unsaturated terms, and where a hidden unit saturates phi' = 1 - t^2 carries an absolute
+ * error of a few eps, so the floor stays at eps times the terms' unsaturated size instead of
+ * shrinking with H. Unlike traceMagnitudes it measures entries of a Hessian, not the terms
+ * before cancellation inside Lambda^l = D Q D + diag(t phi''); measured: the layered
+ * properties hold on the default arbitrary's weight scales 1e-4 to 10
+ * (test/layeredProperties*.test.ts).
+ */
+export function layeredTraceRoundoff(model: LayeredModel, data: Dataset, variant: DeepVariant, H: { size: number; data: Float64Array } = deepDenseHessian(model, data, variant)): { traceH: number; traceH2: number } {
+  const sumAbs = (m: { data: Float64Array }) => m.data.reduce((s, x) => s + Math.abs(x), 0);
+  const mse: LayeredModel = { activations: model.activations, layers: model.layers, loss: 'mse' };
+  const fp = deepForwardPass(mse, data);
+  const widened = (tables: readonly Float64Array[]) => tables.map((t) => Float64Array.from(t, (x) => Math.abs(x) + 1));
+  const unsaturated = deepDenseHessian(mse, data, variant, { ...fp, d1: widened(fp.d1), d2: widened(fp.d2), d3: widened(fp.d3) });
+  const m = Math.max(sumAbs(H), sumAbs(unsaturated));
+  const underflow = CLOSED_FORM_ROUNDOFF_UNITS * 2 ** -1022;
+  return { traceH: CLOSED_FORM_ROUNDOFF_UNITS * EPS * m + underflow, traceH2: CLOSED_FORM_ROUNDOFF_UNITS * EPS * m * m + underflow };
+}
+
+/**
+ * A bound on the size of a layered model's loss terms, the scale of its absolute round-off:
+ * kappa sum_n c (max_k |v_nk| + 1)^2, which bounds every loss's per-sample value before the
+ * cancellation in it (cross-entropy and label smoothing: lse - v_y <= 2 max|v| + log c; BCE:
+ * sum_k softplus(+-v_k) <= c (max|v| + 1); mse: ||v - y||^2 / 2 <= c (max|v| + 1)^2). A
+ * derivative's round-off is this over the coordinate's length scale (layeredParameterSteps).
+ */
+export function layeredLossMagnitude(model: LayeredModel, data: Dataset, reduction: Variant['reduction']): number {
+  const fp = deepForwardPass(model, data);
+  const c = model.layers[model.layers.length - 1]!.outputs;
+  let s = 0;
+  for (let n = 0; n < fp.samples; n++) {
+    let vmax = 0;
+    for (let k = 0; k < c; k++) vmax = Math.max(vmax, Math.abs(fp.v[n * c + k]!));
+    s += c * (vmax + 1) ** 2;
+  }
+  return reductionScale(reduction, fp.samples) * s;
 }

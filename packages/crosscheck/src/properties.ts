@@ -36,6 +36,7 @@ import {
   type BoundKind,
   type SymmetricMatrix,
   type Variant,
+  type WolkowiczStyanBounds,
 } from '@hsr/numeric';
 import { AUTODIFF, type AutodiffLeg } from './autodiffLeg.ts';
 import type { CheckCase } from './cases.ts';
@@ -56,7 +57,14 @@ import {
   RTOL_VS_FINITE_DIFFERENCE,
 } from './tolerances.ts';
 
-export interface NamedProperty {
+/** What a property's case must carry for fast-check and the failure message: a label and, when generated, its spec. */
+export interface PropertyCase {
+  readonly label: string;
+  readonly spec?: unknown;
+}
+
+/** A named property over two-layer cases (CheckCase, Implementations) or layered ones (LayeredCheckCase, LayeredImplementations). */
+export interface NamedProperty<C extends PropertyCase = CheckCase, I = Implementations> {
   readonly name: string;
   /** One sentence: what is compared with what. */
   readonly description: string;
@@ -64,16 +72,16 @@ export interface NamedProperty {
   /** The oracle family, for grouping: dense, finite-difference, autodiff, structural. */
   readonly leg: string;
   /** Compare `impl` (numeric's closed forms by default) with the oracle on one case. */
-  check(c: CheckCase, impl?: Implementations): PropertyOutcome;
+  check(c: C, impl?: I): PropertyOutcome;
 }
 
 // ---------------------------------------------------------------------------------------
 // Per-case memo: oracles are computed once per case however many properties need them.
 
-const oracleMemo = new WeakMap<CheckCase, Map<string, unknown>>();
-const implMemo = new WeakMap<CheckCase, WeakMap<Implementations, Map<string, unknown>>>();
+const oracleMemo = new WeakMap<object, Map<string, unknown>>();
+const implMemo = new WeakMap<object, WeakMap<object, Map<string, unknown>>>();
 
-export function memo<T>(c: CheckCase, key: string, compute: () => T): T {
+export function memo<T>(c: object, key: string, compute: () => T): T {
   let m = oracleMemo.get(c);
   if (!m) {
     m = new Map();
@@ -83,7 +91,7 @@ export function memo<T>(c: CheckCase, key: string, compute: () => T): T {
   return m.get(key) as T;
 }
 
-function implMemoised<T>(c: CheckCase, impl: Implementations, key: string, compute: () => T): T {
+export function implMemoised<T>(c: object, impl: object, key: string, compute: () => T): T {
   let byImpl = implMemo.get(c);
   if (!byImpl) {
     byImpl = new WeakMap();
@@ -136,31 +144,60 @@ export function implTraces(c: CheckCase, impl: Implementations, variant: Variant
 }
 
 /**
- * Five-point differences of (T1, T2, upper, lower, range) under the implementation over every
- * theta coordinate, shared by the trace-gradient and bound-gradient properties: 4P trace
- * evaluations per case, the bounds from the implementation's WS at each perturbed point.
+ * Five-point differences of (T1, T2, upper, lower, range) under an implementation over every
+ * theta coordinate, shared by the trace-gradient and bound-gradient properties (two-layer and
+ * layered): 4P trace evaluations, the bounds from the implementation's WS at each perturbed
+ * point, each output's evaluation error the closed forms' round-off floor at the case.
  */
-function traceDifferences(c: CheckCase, impl: Implementations): FiniteDifference {
-  const P = parameterCount(c.model, c.variant.block);
-  return implMemoised(c, impl, `fd:traces:${variantKey(c.variant)}`, () =>
-    fivePointJacobian(
-      (theta) => {
-        const t = impl.hessianTraces(unflattenParameters(c.model, theta), c.data, c.variant);
-        const b = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, P);
-        return [t.traceH, t.traceH2, ...BOUND_KINDS.map((k) => boundValue(b, k))];
-      },
-      flattenParameters(c.model),
-      { step: steps(c), valueError: traceValueErrors(c, impl) },
-    ),
+export function traceAndBoundDifferences(
+  traces: (theta: Float64Array) => { traceH: number; traceH2: number },
+  ws: (traceH: number, traceH2: number, P: number) => WolkowiczStyanBounds,
+  theta: Float64Array,
+  t: TracesWithFloors,
+  step: Float64Array,
+): FiniteDifference {
+  const e = boundRoundoff(t.traceH, t.traceH2, t.P, t.floors.traceH, t.floors.traceH2);
+  return fivePointJacobian(
+    (x) => {
+      const v = traces(x);
+      const b = ws(v.traceH, v.traceH2, t.P);
+      return [v.traceH, v.traceH2, ...BOUND_KINDS.map((k) => boundValue(b, k))];
+    },
+    theta,
+    { step, valueError: [t.floors.traceH, t.floors.traceH2, e, e, e] },
   );
 }
 
-/** Evaluation errors of (T1, T2, upper, lower, range) at the case: the closed forms' round-off floors. */
-function traceValueErrors(c: CheckCase, impl: Implementations): number[] {
-  const r = roundoff(c);
-  const t = implTraces(c, impl);
-  const e = boundRoundoff(t.traceH, t.traceH2, t.P, r.traceH, r.traceH2);
-  return [r.traceH, r.traceH2, e, e, e];
+function traceDifferences(c: CheckCase, impl: Implementations): FiniteDifference {
+  return implMemoised(c, impl, `fd:traces:${variantKey(c.variant)}`, () =>
+    traceAndBoundDifferences((theta) => impl.hessianTraces(unflattenParameters(c.model, theta), c.data, c.variant), impl.wolkowiczStyanBounds, flattenParameters(c.model), withFloors(c, impl), steps(c)),
+  );
+}
+
+/** Closed-form trace gradients against the rows T1, T2 of `traceAndBoundDifferences`. */
+export function traceGradientDifferenceParts(tg: { gradTraceH: Float64Array; gradTraceH2: Float64Array }, fd: FiniteDifference, parameter: (i: number) => string): Part[] {
+  const name = (q: string) => (i: number) => `d${q}/d${parameter(i)}`;
+  return [
+    comparePart('gradTraceH', 'central difference', tg.gradTraceH, row(fd, 0), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 0), name: name('T1') }),
+    comparePart('gradTraceH2', 'central difference', tg.gradTraceH2, row(fd, 1), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 1), name: name('T2') }),
+  ];
+}
+
+/** Each bound's reported value against WS of the traces and its gradient against its row of `traceAndBoundDifferences`. */
+export function boundGradientDifferenceParts(
+  t: TracesWithFloors,
+  b: WolkowiczStyanBounds,
+  fd: FiniteDifference,
+  boundGradient: (of: BoundKind) => { value: number; gradient: Float64Array },
+  parameter: (i: number) => string,
+): Part[] {
+  const parts: Part[] = [];
+  BOUND_KINDS.forEach((of, i) => {
+    const bg = boundGradient(of);
+    parts.push(comparePart(`boundValue.${of}`, 'WS of traces', bg.value, boundValue(b, of), { rtol: RTOL_SAME_FORMULA, scale: Math.abs(b.mean) + b.spread * Math.sqrt(t.P) }));
+    parts.push(comparePart(`boundGradient.${of}`, 'central difference', bg.gradient, row(fd, 2 + i), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 2 + i), name: (j) => `d${of}/d${parameter(j)}` }));
+  });
+  return parts;
 }
 
 const row = (fd: FiniteDifference, i: number) => fd.jacobian.subarray(i * fd.inputs, (i + 1) * fd.inputs);
@@ -178,14 +215,90 @@ function maxAbs(xs: ArrayLike<number>): number {
   return s;
 }
 
-export function define(p: Omit<NamedProperty, 'check'> & { run: (c: CheckCase, impl: Implementations) => PropertyOutcome }): NamedProperty {
+/** A named property from its run over (case, implementation); `impl` defaults to `defaultImpl` (numeric's two-layer closed forms). */
+export function define<C extends PropertyCase = CheckCase, I = Implementations>(
+  p: Omit<NamedProperty<C, I>, 'check'> & { run: (c: C, impl: I) => PropertyOutcome },
+  defaultImpl: I = NUMERIC_IMPLEMENTATIONS as I,
+): NamedProperty<C, I> {
   return {
     name: p.name,
     description: p.description,
     tolerance: p.tolerance,
     leg: p.leg,
-    check: (c, impl = NUMERIC_IMPLEMENTATIONS) => p.run(c, impl),
+    check: (c, impl = defaultImpl) => p.run(c, impl),
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// The comparisons of the dense-spectrum and structural legs, shared by the two-layer
+// properties below and the layered ones (layeredProperties.ts): each takes the oracle's
+// Hessian or eigenvalues, the implementation's traces and the absolute round-off floors.
+
+/** Closed-form traces, the block size and the absolute round-off floors of T1, T2. */
+export interface TracesWithFloors {
+  readonly traceH: number;
+  readonly traceH2: number;
+  readonly P: number;
+  readonly floors: { readonly traceH: number; readonly traceH2: number };
+}
+
+/** T1 against the sum of the eigenvalues, relative to sum |lambda|. */
+export function eigenvalueSumParts(ev: Float64Array, t: TracesWithFloors): Part[] {
+  let sum = 0;
+  for (const l of ev) sum += l;
+  return [comparePart('traceH', 'dense eigenvalues', t.traceH, sum, { rtol: RTOL_VS_DENSE, scale: sumAbs(ev), atol: t.floors.traceH })];
+}
+
+/** T2 against the sum of the squared eigenvalues. */
+export function eigenvalueSquareSumParts(ev: Float64Array, t: TracesWithFloors): Part[] {
+  let sum = 0;
+  for (const l of ev) sum += l * l;
+  return [comparePart('traceH2', 'dense eigenvalues', t.traceH2, sum, { rtol: RTOL_VS_DENSE, scale: sum, atol: t.floors.traceH2 })];
+}
+
+/** T1, T2 against the diagonal sum and squared Frobenius norm of the dense H. */
+export function denseTraceParts(H: SymmetricMatrix, t: TracesWithFloors): Part[] {
+  const mt = matrixTraces(H);
+  let diagAbs = 0;
+  for (let i = 0; i < H.size; i++) diagAbs += Math.abs(H.data[i * H.size + i]!);
+  return [
+    comparePart('traceH', 'dense matrix', t.traceH, mt.traceH, { rtol: RTOL_VS_DENSE, scale: diagAbs, atol: t.floors.traceH }),
+    comparePart('traceH2', 'dense matrix', t.traceH2, mt.traceH2, { rtol: RTOL_VS_DENSE, scale: mt.traceH2, atol: t.floors.traceH2 }),
+  ];
+}
+
+/** The five WS inequalities for the dense spectrum `ev`, the bounds `b` from the closed-form traces. */
+export function spectrumEnclosureParts(ev: Float64Array, t: TracesWithFloors, b: WolkowiczStyanBounds): Part[] {
+  const lmin = ev[0]!;
+  const lmax = ev[ev.length - 1]!;
+  const scale = maxAbs(ev);
+  const slack = RTOL_SPECTRUM_ENCLOSURE * scale + boundRoundoff(t.traceH, t.traceH2, t.P, t.floors.traceH, t.floors.traceH2) + Number.MIN_VALUE;
+  return compareInequalities(
+    'dense eigenvalues',
+    [
+      { quantity: 'lambdaMaxUpper', lower: lmax, upper: b.lambdaMaxUpper, text: 'lambda_max <= m + s sqrt(P-1)' },
+      { quantity: 'lambdaMaxLower', lower: b.lambdaMaxLower, upper: lmax, text: 'm + s/sqrt(P-1) <= lambda_max' },
+      { quantity: 'lambdaMinUpper', lower: lmin, upper: b.lambdaMinUpper, text: 'lambda_min <= m - s/sqrt(P-1)' },
+      { quantity: 'lambdaMinLower', lower: b.lambdaMinLower, upper: lmin, text: 'm - s sqrt(P-1) <= lambda_min' },
+      { quantity: 'rangeUpper', lower: lmax - lmin, upper: b.rangeUpper, text: 'lambda_max - lambda_min <= s sqrt(2P)' },
+    ],
+    slack,
+    scale,
+    RTOL_SPECTRUM_ENCLOSURE,
+  );
+}
+
+/** H against its transpose. */
+export function symmetryParts(H: SymmetricMatrix, name: (index: number) => string): Part[] {
+  const P = H.size;
+  const T = new Float64Array(P * P);
+  for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) T[i * P + j] = H.data[j * P + i]!;
+  return [comparePart('hessian', 'transpose', H.data, T, { rtol: RTOL_SAME_FORMULA, name })];
+}
+
+/** The implementation's T1, T2 with the case's floors, for the shared comparisons. */
+function withFloors(c: CheckCase, impl: Implementations): TracesWithFloors {
+  return { ...implTraces(c, impl), floors: roundoff(c) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -200,11 +313,7 @@ export const traceEqualsEigenvalueSum = define({
     why: 'each eigenvalue is exact for a matrix within ~P eps ||H|| of H, so their sum errs by ~P^2 eps max|lambda| <= sum|lambda|-relative 1e-12; measured against sum_i |lambda_i| (the condition of the sum), not |T1|, because an indefinite H can have T1 ~ 0 by cancellation',
   },
   run(c, impl) {
-    const ev = oracleEigenvalues(c);
-    let sum = 0;
-    for (const l of ev) sum += l;
-    const t = implTraces(c, impl);
-    return outcome([comparePart('traceH', 'dense eigenvalues', t.traceH, sum, { rtol: RTOL_VS_DENSE, scale: sumAbs(ev), atol: roundoff(c).traceH })]);
+    return outcome(eigenvalueSumParts(oracleEigenvalues(c), withFloors(c, impl)));
   },
 });
 
@@ -214,11 +323,7 @@ export const trace2EqualsEigenvalueSquareSum = define({
   leg: 'dense eigenvalues',
   tolerance: { rtol: RTOL_VS_DENSE, why: 'all terms are >= 0, so no cancellation: plain relative error against T2, whose eigenvalue round-off is ~2 P^1.5 eps relative' },
   run(c, impl) {
-    const ev = oracleEigenvalues(c);
-    let sum = 0;
-    for (const l of ev) sum += l * l;
-    const t = implTraces(c, impl);
-    return outcome([comparePart('traceH2', 'dense eigenvalues', t.traceH2, sum, { rtol: RTOL_VS_DENSE, scale: sum, atol: roundoff(c).traceH2 })]);
+    return outcome(eigenvalueSquareSumParts(oracleEigenvalues(c), withFloors(c, impl)));
   },
 });
 
@@ -228,15 +333,7 @@ export const closedFormTracesEqualDenseTraces = define({
   leg: 'dense matrix',
   tolerance: { rtol: RTOL_VS_DENSE, why: 'same sums in a different order: T1 relative to sum_i |H_ii| (diagonal entries of either sign can cancel), T2 relative to itself (a sum of squares)' },
   run(c, impl) {
-    const H = oracleHessian(c);
-    const mt = matrixTraces(H);
-    let diagAbs = 0;
-    for (let i = 0; i < H.size; i++) diagAbs += Math.abs(H.data[i * H.size + i]!);
-    const t = implTraces(c, impl);
-    return outcome([
-      comparePart('traceH', 'dense matrix', t.traceH, mt.traceH, { rtol: RTOL_VS_DENSE, scale: diagAbs, atol: roundoff(c).traceH }),
-      comparePart('traceH2', 'dense matrix', t.traceH2, mt.traceH2, { rtol: RTOL_VS_DENSE, scale: mt.traceH2, atol: roundoff(c).traceH2 }),
-    ]);
+    return outcome(denseTraceParts(oracleHessian(c), withFloors(c, impl)));
   },
 });
 
@@ -249,29 +346,8 @@ export const wsBoundsEncloseSpectrum = define({
     why: 'slack = 1e-10 max|lambda| (eigen-solver backward error ~P eps ||H||) plus sqrt(P) times the round-off of s, which the cancellation in s^2 = T2/P - m^2 inflates to ~sqrt(eps) max|lambda| when all eigenvalues nearly coincide',
   },
   run(c, impl) {
-    const ev = oracleEigenvalues(c);
-    const lmin = ev[0]!;
-    const lmax = ev[ev.length - 1]!;
-    const t = implTraces(c, impl);
-    const b = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
-    const scale = maxAbs(ev);
-    const r = roundoff(c);
-    const slack = RTOL_SPECTRUM_ENCLOSURE * scale + boundRoundoff(t.traceH, t.traceH2, t.P, r.traceH, r.traceH2) + Number.MIN_VALUE;
-    return outcome(
-      compareInequalities(
-        'dense eigenvalues',
-        [
-          { quantity: 'lambdaMaxUpper', lower: lmax, upper: b.lambdaMaxUpper, text: 'lambda_max <= m + s sqrt(P-1)' },
-          { quantity: 'lambdaMaxLower', lower: b.lambdaMaxLower, upper: lmax, text: 'm + s/sqrt(P-1) <= lambda_max' },
-          { quantity: 'lambdaMinUpper', lower: lmin, upper: b.lambdaMinUpper, text: 'lambda_min <= m - s/sqrt(P-1)' },
-          { quantity: 'lambdaMinLower', lower: b.lambdaMinLower, upper: lmin, text: 'm - s sqrt(P-1) <= lambda_min' },
-          { quantity: 'rangeUpper', lower: lmax - lmin, upper: b.rangeUpper, text: 'lambda_max - lambda_min <= s sqrt(2P)' },
-        ],
-        slack,
-        scale,
-        RTOL_SPECTRUM_ENCLOSURE,
-      ),
-    );
+    const t = withFloors(c, impl);
+    return outcome(spectrumEnclosureParts(oracleEigenvalues(c), t, impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P)));
   },
 });
 
@@ -284,11 +360,7 @@ export const hessianSymmetric = define({
   leg: 'transpose',
   tolerance: { rtol: RTOL_SAME_FORMULA, why: 'H_ij and H_ji are the same products in a different order: a few ulps, relative to max |H|' },
   run(c, impl) {
-    const H = impl.denseHessian(c.model, c.data, c.variant);
-    const P = H.size;
-    const T = new Float64Array(P * P);
-    for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) T[i * P + j] = H.data[j * P + i]!;
-    return outcome([comparePart('hessian', 'transpose', H.data, T, { rtol: RTOL_SAME_FORMULA, name: hessianEntryName(c.model, c.variant.block) })]);
+    return outcome(symmetryParts(impl.denseHessian(c.model, c.data, c.variant), hessianEntryName(c.model, c.variant.block)));
   },
 });
 
@@ -375,13 +447,7 @@ export const traceGradientVsCentralDifference = define({
   leg: 'central difference',
   tolerance: { rtol: RTOL_VS_FINITE_DIFFERENCE, why: 'five-point stencil, step 2^-10, floor 64 eps |T| / h; relative to max |gradient|' },
   run(c, impl) {
-    const tg = impl.traceGradients(c.model, c.data, c.variant);
-    const fd = traceDifferences(c, impl);
-    const name = (q: string) => (i: number) => `d${q}/d${parameterName(c.model, i)}`;
-    return outcome([
-      comparePart('gradTraceH', 'central difference', tg.gradTraceH, row(fd, 0), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 0), name: name('T1') }),
-      comparePart('gradTraceH2', 'central difference', tg.gradTraceH2, row(fd, 1), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 1), name: name('T2') }),
-    ]);
+    return outcome(traceGradientDifferenceParts(impl.traceGradients(c.model, c.data, c.variant), traceDifferences(c, impl), (i) => parameterName(c.model, i)));
   },
 });
 
@@ -410,20 +476,19 @@ export const boundGradientVsCentralDifference = define({
     why: 'five-point stencil, step 2^-10, floor 64 eps |bound| / h; only where R > 1e-3 sqrt(T2), away from the kink at R = 0; the reported value must equal WS(T1, T2) to RTOL_SAME_FORMULA',
   },
   run(c, impl) {
-    const t = implTraces(c, impl);
-    const reason = boundKinkReason(t.traceH, t.traceH2, t.P, roundoff(c).traceH, roundoff(c).traceH2);
+    const t = withFloors(c, impl);
+    const reason = boundKinkReason(t.traceH, t.traceH2, t.P, t.floors.traceH, t.floors.traceH2);
     if (reason) return skipped(reason);
-    const fd = traceDifferences(c, impl);
     const b = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
-    const parts: Part[] = [];
-    BOUND_KINDS.forEach((of, i) => {
-      const bg = impl.boundGradient(c.model, c.data, c.variant, of);
-      parts.push(comparePart(`boundValue.${of}`, 'WS of traces', bg.value, boundValue(b, of), { rtol: RTOL_SAME_FORMULA, scale: Math.abs(b.mean) + b.spread * Math.sqrt(t.P) }));
-      parts.push(
-        comparePart(`boundGradient.${of}`, 'central difference', bg.gradient, row(fd, 2 + i), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: rowRoundoff(fd, 2 + i), name: (j) => `d${of}/d${parameterName(c.model, j)}` }),
-      );
-    });
-    return outcome(parts);
+    return outcome(
+      boundGradientDifferenceParts(
+        t,
+        b,
+        traceDifferences(c, impl),
+        (of) => impl.boundGradient(c.model, c.data, c.variant, of),
+        (j) => parameterName(c.model, j),
+      ),
+    );
   },
 });
 
@@ -486,13 +551,7 @@ export const traceGradientsEqualAutodiff = define({
   tolerance: { rtol: RTOL_VS_AUTODIFF, why: AUTODIFF_WHY },
   run(c, impl) {
     const ad = autodiffOracle(c, 'traceGradients', variantKey(c.variant), (a) => a.traceGradients(c.model, c.data, c.variant));
-    const tg = impl.traceGradients(c.model, c.data, c.variant);
-    const r = roundoff(c);
-    const l = lengthScales(c);
-    return outcome([
-      comparePart('gradTraceH', 'autodiff', tg.gradTraceH, ad.gradTraceH, { rtol: RTOL_VS_AUTODIFF, atol: Float64Array.from(l, (x) => r.traceH / x), name: (i) => `dT1/d${parameterName(c.model, i)}` }),
-      comparePart('gradTraceH2', 'autodiff', tg.gradTraceH2, ad.gradTraceH2, { rtol: RTOL_VS_AUTODIFF, atol: Float64Array.from(l, (x) => r.traceH2 / x), name: (i) => `dT2/d${parameterName(c.model, i)}` }),
-    ]);
+    return outcome(traceGradientAutodiffParts(impl.traceGradients(c.model, c.data, c.variant), ad, roundoff(c), lengthScales(c), (i) => parameterName(c.model, i)));
   },
 });
 
@@ -502,23 +561,44 @@ export const boundGradientsEqualAutodiff = define({
   leg: 'autodiff',
   tolerance: { rtol: RTOL_VS_AUTODIFF, why: `${AUTODIFF_WHY}; skipped near the kink R = 0 like the finite-difference leg` },
   run(c, impl) {
-    const t = implTraces(c, impl);
-    const reason = boundKinkReason(t.traceH, t.traceH2, t.P, roundoff(c).traceH, roundoff(c).traceH2);
+    const t = withFloors(c, impl);
+    const reason = boundKinkReason(t.traceH, t.traceH2, t.P, t.floors.traceH, t.floors.traceH2);
     if (reason) return skipped(reason);
-    const parts: Part[] = [];
-    const e = boundRoundoff(t.traceH, t.traceH2, t.P, roundoff(c).traceH, roundoff(c).traceH2);
-    const atol = Float64Array.from(lengthScales(c), (x) => e / x);
     // One set of P third-order passes (shared with trace-gradients-equal-autodiff), then
     // autodiff's own chain rule per bound: the same as autodiffBoundGradient, a third the cost.
     const tg = autodiffOracle(c, 'traceGradients', variantKey(c.variant), (a) => a.traceGradients(c.model, c.data, c.variant));
-    for (const of of BOUND_KINDS as readonly BoundKind[]) {
-      const ad = autodiffOracle(c, 'boundGradientFromTraces', `${variantKey(c.variant)}:${of}`, (a) => a.boundGradientFromTraces(tg, t.P, of));
-      const bg = impl.boundGradient(c.model, c.data, c.variant, of);
-      parts.push(comparePart(`boundGradient.${of}`, 'autodiff', bg.gradient, ad.gradient, { rtol: RTOL_VS_AUTODIFF, atol, name: (j) => `d${of}/d${parameterName(c.model, j)}` }));
-    }
-    return outcome(parts);
+    return outcome(
+      boundGradientAutodiffParts(
+        t,
+        lengthScales(c),
+        (of) => autodiffOracle(c, 'boundGradientFromTraces', `${variantKey(c.variant)}:${of}`, (a) => a.boundGradientFromTraces(tg, t.P, of)).gradient,
+        (of) => impl.boundGradient(c.model, c.data, c.variant, of).gradient,
+        (j) => parameterName(c.model, j),
+      ),
+    );
   },
 });
+
+/** Closed-form trace gradients against autodiff's, with the traces' floors over each coordinate's length scale. */
+export function traceGradientAutodiffParts(
+  tg: { gradTraceH: Float64Array; gradTraceH2: Float64Array },
+  ad: { gradTraceH: Float64Array; gradTraceH2: Float64Array },
+  floors: { traceH: number; traceH2: number },
+  lengths: Float64Array,
+  parameter: (i: number) => string,
+): Part[] {
+  return [
+    comparePart('gradTraceH', 'autodiff', tg.gradTraceH, ad.gradTraceH, { rtol: RTOL_VS_AUTODIFF, atol: Float64Array.from(lengths, (x) => floors.traceH / x), name: (i) => `dT1/d${parameter(i)}` }),
+    comparePart('gradTraceH2', 'autodiff', tg.gradTraceH2, ad.gradTraceH2, { rtol: RTOL_VS_AUTODIFF, atol: Float64Array.from(lengths, (x) => floors.traceH2 / x), name: (i) => `dT2/d${parameter(i)}` }),
+  ];
+}
+
+/** Each bound's closed-form gradient against autodiff's, with the bound's floor over each coordinate's length scale. */
+export function boundGradientAutodiffParts(t: TracesWithFloors, lengths: Float64Array, autodiff: (of: BoundKind) => Float64Array, closedForm: (of: BoundKind) => Float64Array, parameter: (i: number) => string): Part[] {
+  const e = boundRoundoff(t.traceH, t.traceH2, t.P, t.floors.traceH, t.floors.traceH2);
+  const atol = Float64Array.from(lengths, (x) => e / x);
+  return (BOUND_KINDS as readonly BoundKind[]).map((of) => comparePart(`boundGradient.${of}`, 'autodiff', closedForm(of), autodiff(of), { rtol: RTOL_VS_AUTODIFF, atol, name: (j) => `d${of}/d${parameter(j)}` }));
+}
 
 /** The Hessian and its traces: spectrum, traces, bounds, symmetry, Hessian and loss gradient vs differences. */
 export const HESSIAN_PROPERTIES: readonly NamedProperty[] = [

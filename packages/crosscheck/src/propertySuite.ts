@@ -3,8 +3,8 @@
  * the symbolic leg (which loads nerdamer and mathjs), for test files that hold numeric's closed
  * forms to account.
  */
-export type { CaseOptions, ShapeLimits } from './arbitraries.ts';
-export { caseArbitrary } from './arbitraries.ts';
+export type { CaseOptions, LayeredCaseOptions, ShapeLimits } from './arbitraries.ts';
+export { caseArbitrary, layeredCaseArbitrary } from './arbitraries.ts';
 // Every named property and suite (the same names as the package index, which lists them).
 export * from './properties.ts';
 export {
@@ -27,4 +27,6 @@ export {
   tracesEqualAutodiff,
   wsBoundsEncloseSpectrum,
 } from './properties.ts';
-export { predicate, propertyParameters } from './replay.ts';
+// The layered (any-depth) properties and their suites.
+export * from './layeredProperties.ts';
+export { predicate, propertyParameters, runProperty } from './replay.ts';

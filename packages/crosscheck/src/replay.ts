@@ -21,12 +21,12 @@ import { isAbsolute, relative } from 'node:path';
 import fc from 'fast-check';
 import { caseArbitrary } from './arbitraries.ts';
 import type { CheckCase } from './cases.ts';
-import { NUMERIC_IMPLEMENTATIONS, type Implementations } from './implementations.ts';
+import type { Implementations } from './implementations.ts';
 import type { PropertyOutcome } from './outcome.ts';
-import type { NamedProperty } from './properties.ts';
+import type { NamedProperty, PropertyCase } from './properties.ts';
 import { currentVitestTest } from './vitestContext.ts';
 
-export interface ReplayOptions {
+export interface ReplayOptions<I = Implementations> {
   /** Number of generated cases (HSR_RUNS overrides it). */
   numRuns?: number;
   /** Fixed seed (HSR_REPLAY, then HSR_SEED, override it); default a fresh random one. */
@@ -40,7 +40,7 @@ export interface ReplayOptions {
   /** The name this run's seed and path are filed under in HSR_REPLAY (default: the property name). */
   key?: string;
   /** The implementation under test (default numeric's). */
-  impl?: Implementations;
+  impl?: I;
   /** Where `seed` came from when a caller drew it for several runs (default 'caller'). */
   seedSource?: SeedSource;
 }
@@ -78,7 +78,7 @@ export function parseReplay(text: string | undefined): Map<string, ReplayEntry> 
 export type SeedSource = 'replay' | 'environment' | 'caller' | 'random';
 
 /** Seed, path and run count of the run filed under `key`, after the HSR_* environment overrides. */
-export function replaySettings(opts: ReplayOptions = {}, key = opts.key): { seed: number; path: string | undefined; numRuns: number; seedSource: SeedSource } {
+export function replaySettings(opts: ReplayOptions<unknown> = {}, key = opts.key): { seed: number; path: string | undefined; numRuns: number; seedSource: SeedSource } {
   const numRuns = envInteger('HSR_RUNS') ?? opts.numRuns ?? 100;
   const entry = key === undefined ? undefined : parseReplay(process.env.HSR_REPLAY).get(key);
   if (entry) return { seed: entry.seed, path: entry.path, numRuns, seedSource: 'replay' };
@@ -125,7 +125,7 @@ export function replayCommand(entries: readonly ReplayEntry[], target: ReplayTar
 }
 
 /** A property as a fast-check predicate: inapplicable cases are preconditions, not passes. */
-export function predicate(property: NamedProperty, impl: Implementations = NUMERIC_IMPLEMENTATIONS): (c: CheckCase) => boolean {
+export function predicate<C extends PropertyCase = CheckCase, I = Implementations>(property: NamedProperty<C, I>, impl?: I): (c: C) => boolean {
   return (c) => {
     const o = property.check(c, impl);
     if (o.skipped !== undefined) fc.pre(false);
@@ -142,7 +142,7 @@ export interface FailureContext extends ReplayTarget {
 }
 
 /** The full failure text for a finished run. */
-export function failureMessage(property: NamedProperty, details: fc.RunDetails<[CheckCase]>, impl: Implementations, context: FailureContext = {}): string {
+export function failureMessage<C extends PropertyCase = CheckCase, I = Implementations>(property: NamedProperty<C, I>, details: fc.RunDetails<[C]>, impl: I | undefined, context: FailureContext = {}): string {
   const c = details.counterexample?.[0];
   let found: PropertyOutcome | undefined;
   let thrown: string | undefined;
@@ -179,11 +179,11 @@ export function failureMessage(property: NamedProperty, details: fc.RunDetails<[
  * and runs from the environment, and a reporter that throws `failureMessage` (naming the
  * running test, so its replay line runs exactly that test).
  */
-export function propertyParameters(property: NamedProperty, opts: ReplayOptions = {}): fc.Parameters<[CheckCase]> {
+export function propertyParameters<C extends PropertyCase = CheckCase, I = Implementations>(property: NamedProperty<C, I>, opts: ReplayOptions<I> = {}): fc.Parameters<[C]> {
   const key = opts.key ?? property.name;
   const { seed, path, numRuns, seedSource } = replaySettings(opts, key);
-  const impl = opts.impl ?? NUMERIC_IMPLEMENTATIONS;
-  const params: fc.Parameters<[CheckCase]> = {
+  const impl = opts.impl;
+  const params: fc.Parameters<[C]> = {
     seed,
     numRuns,
     reporter: (details) => {
@@ -194,7 +194,7 @@ export function propertyParameters(property: NamedProperty, opts: ReplayOptions 
   return params;
 }
 
-export interface PropertyRun {
+export interface PropertyRun<C extends PropertyCase = CheckCase> {
   property: string;
   /** The HSR_REPLAY key the run is filed under. */
   key: string;
@@ -208,7 +208,7 @@ export interface PropertyRun {
   numShrinks: number;
   path?: string;
   /** The shrunk counterexample, when it failed. */
-  counterexample?: CheckCase;
+  counterexample?: C;
   /** The counterexample's outcome (worst elements), when it failed without throwing. */
   outcome?: PropertyOutcome;
   /** failureMessage(...) when it failed. */
@@ -216,14 +216,16 @@ export interface PropertyRun {
 }
 
 /** Run one property over generated cases without vitest; never throws on failure. */
-export function runProperty(property: NamedProperty, opts: ReplayOptions & { arbitrary?: fc.Arbitrary<CheckCase> } = {}): PropertyRun {
+export function runProperty<C extends PropertyCase = CheckCase, I = Implementations>(property: NamedProperty<C, I>, opts: ReplayOptions<I> & { arbitrary?: fc.Arbitrary<C> } = {}): PropertyRun<C> {
   const key = opts.key ?? property.name;
   const { seed, path, numRuns, seedSource } = replaySettings(opts, key);
-  const impl = opts.impl ?? NUMERIC_IMPLEMENTATIONS;
-  const params: fc.Parameters<[CheckCase]> = { seed, numRuns };
+  const impl = opts.impl;
+  const params: fc.Parameters<[C]> = { seed, numRuns };
   if (path !== undefined) params.path = path;
-  const details = fc.check(fc.property(opts.arbitrary ?? caseArbitrary(), predicate(property, impl)), params);
-  const run: PropertyRun = { property: property.name, key, ok: !details.failed, seed, seedSource, numRuns: details.numRuns, skipped: details.numSkips, numShrinks: details.numShrinks };
+  // Without an arbitrary the cases are two-layer ones, which only a two-layer property (C = CheckCase) takes.
+  const arbitrary = opts.arbitrary ?? (caseArbitrary() as unknown as fc.Arbitrary<C>);
+  const details = fc.check(fc.property(arbitrary, predicate(property, impl)), params);
+  const run: PropertyRun<C> = { property: property.name, key, ok: !details.failed, seed, seedSource, numRuns: details.numRuns, skipped: details.numSkips, numShrinks: details.numShrinks };
   if (details.failed) {
     const c = details.counterexample?.[0];
     if (details.counterexamplePath) run.path = details.counterexamplePath;

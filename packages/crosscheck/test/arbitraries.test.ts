@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { LOSS_NAMES, denseHessian, symmetricEigenvalues } from '@hsr/numeric';
-import { buildCase, caseArbitrary, caseSpecArbitrary, datasetArbitrary, traceRoundoff } from '../src/index.ts';
+import { LOSS_NAMES, deepDenseHessian, denseHessian, layeredParameterCount, symmetricEigenvalues } from '@hsr/numeric';
+import { buildCase, buildLayeredCase, caseArbitrary, caseSpecArbitrary, datasetArbitrary, layeredCaseArbitrary, layeredCaseSpecArbitrary, layeredTraceRoundoff, traceRoundoff } from '../src/index.ts';
 
 const cases = fc.sample(caseArbitrary(), { numRuns: 300, seed: 11 });
 
@@ -76,5 +76,77 @@ describe('case arbitraries', () => {
       expect(d.X.length).toBe(3 * d.samples);
       for (const y of d.y) expect(y).toBeLessThan(4);
     }
+  });
+});
+
+const layered = fc.sample(layeredCaseArbitrary(), { numRuns: 300, seed: 13 });
+
+describe('layered case arbitraries', () => {
+  test('depth L in 2..4, widths 1..3, c in 2..3, N in 1..4, every value finite, the layer set valid', () => {
+    for (const c of layered) {
+      const { model: m, data, variant } = c;
+      const L = m.layers.length;
+      expect(L).toBeGreaterThanOrEqual(2);
+      expect(L).toBeLessThanOrEqual(4);
+      expect(m.activations.length).toBe(L - 1);
+      m.layers.forEach((layer, l) => {
+        if (l > 0) expect(layer.inputs).toBe(m.layers[l - 1]!.outputs);
+        if (l < L - 1) expect(layer.outputs).toBeLessThanOrEqual(3);
+        expect(layer.b !== null).toBe(m.layers[0]!.b !== null);
+        for (const x of [...layer.W, ...(layer.b ?? [])]) expect(Number.isFinite(x)).toBe(true);
+      });
+      expect(m.layers[L - 1]!.outputs).toBeGreaterThanOrEqual(2);
+      expect(m.layers[L - 1]!.outputs).toBeLessThanOrEqual(3);
+      expect(data.features).toBe(m.layers[0]!.inputs);
+      expect(data.samples).toBeLessThanOrEqual(4);
+      expect(variant.layers.length).toBeGreaterThan(0);
+      expect([...variant.layers].sort()).toEqual(variant.layers);
+      expect(new Set(variant.layers).size).toBe(variant.layers.length);
+      expect(variant.layers.every((l) => l >= 0 && l < L)).toBe(true);
+      for (const y of data.y) expect(y >= 0 && y < m.layers[L - 1]!.outputs).toBe(true);
+    }
+  });
+
+  test('every depth, activation, loss, bias setting, reduction, curvature and extreme scale occurs, with mixed activations and partial layer sets', () => {
+    const seen = (f: (c: (typeof layered)[number]) => unknown) => new Set(layered.map(f));
+    expect(seen((c) => c.model.layers.length)).toEqual(new Set([2, 3, 4]));
+    expect(new Set(layered.flatMap((c) => c.model.activations)).size).toBe(5);
+    expect(layered.some((c) => new Set(c.model.activations).size > 1)).toBe(true);
+    expect(seen((c) => c.model.loss ?? 'cross-entropy').size).toBe(LOSS_NAMES.length);
+    expect(seen((c) => c.model.layers[0]!.b !== null).size).toBe(2);
+    expect(seen((c) => `${c.variant.reduction}/${c.variant.curvature}`).size).toBe(4);
+    expect(layered.some((c) => c.variant.layers.length < c.model.layers.length)).toBe(true);
+    expect(layered.some((c) => c.variant.layers.length === c.model.layers.length)).toBe(true);
+    const scales = new Set(layered.flatMap((c) => c.spec!.layerScales));
+    expect(scales).toContain(1e-4);
+    expect(scales).toContain(10);
+  });
+
+  test('depth, minLayers and the other options are honoured; a spec rebuilds the same case', () => {
+    for (const c of fc.sample(layeredCaseArbitrary({ depth: [3, 3], minLayers: 2, curvatures: ['hessian'], reductions: ['sum'] }), { numRuns: 50, seed: 4 })) {
+      expect(c.model.layers.length).toBe(3);
+      expect(c.variant.layers.length).toBeGreaterThanOrEqual(2);
+      expect(c.variant.curvature).toBe('hessian');
+      expect(c.variant.reduction).toBe('sum');
+    }
+    for (const spec of fc.sample(layeredCaseSpecArbitrary(), { numRuns: 10, seed: 6 })) {
+      const a = buildLayeredCase(spec);
+      const b = buildLayeredCase(JSON.parse(JSON.stringify(spec)));
+      expect(b.label).toBe(a.label);
+      expect(b.model.layers.map((l) => Array.from(l.W))).toEqual(a.model.layers.map((l) => Array.from(l.W)));
+      expect(Array.from(b.data.X)).toEqual(Array.from(a.data.X));
+      expect(layeredParameterCount(a.model)).toBeGreaterThan(0);
+    }
+  });
+
+  test('degenerate spectra (sum |lambda| below 1e6 times the round-off floor) are a minority', () => {
+    let degenerate = 0;
+    for (const c of layered) {
+      const H = deepDenseHessian(c.model, c.data, c.variant);
+      const sumAbs = symmetricEigenvalues(H).reduce((s, l) => s + Math.abs(l), 0);
+      if (!(sumAbs > 1e6 * layeredTraceRoundoff(c.model, c.data, c.variant, H).traceH)) degenerate++;
+    }
+    console.log(`degenerate layered spectra: ${degenerate} of ${layered.length} generated cases`);
+    expect(degenerate / layered.length).toBeLessThan(0.25);
   });
 });
