@@ -338,11 +338,9 @@ def rows(t):
     return [[r6(x) for x in row] for row in t.tolist()]
 
 
-def make_case(spec):
-    g = torch.Generator().manual_seed(spec['seed'])
-    d, h, c, N = spec['d'], spec['h'], spec['c'], spec['N']
-    act, bias, weights, inputs = spec['activation'], spec['bias'], spec.get('weights', 'normal'), spec.get('inputs', 'normal')
-
+def draws(g):
+    """The three ways a case draws from its seeded generator g: normal, uniform on [lo, hi) and
+    random signs (the two-layer and the deep cases draw in the same ways)."""
     def randn(*shape):
         return torch.randn(*shape, generator=g)
 
@@ -351,6 +349,15 @@ def make_case(spec):
 
     def signs(*shape):
         return torch.where(torch.rand(*shape, generator=g) < 0.5, -1.0, 1.0)
+
+    return randn, uniform, signs
+
+
+def make_case(spec):
+    g = torch.Generator().manual_seed(spec['seed'])
+    d, h, c, N = spec['d'], spec['h'], spec['c'], spec['N']
+    act, bias, weights, inputs = spec['activation'], spec['bias'], spec.get('weights', 'normal'), spec.get('inputs', 'normal')
+    randn, uniform, signs = draws(g)
 
     if inputs == 'orthogonal':
         # N <= d rows of an orthonormal basis, scaled to norms in [1, 2], plus 1e-3 noise:
@@ -590,15 +597,7 @@ def make_deep_case(spec):
     g = torch.Generator().manual_seed(spec['seed'])
     widths, N, L = spec['widths'], spec['N'], len(spec['widths']) - 1
     d, c = widths[0], widths[-1]
-
-    def randn(*shape):
-        return torch.randn(*shape, generator=g)
-
-    def uniform(lo, hi, *shape):
-        return lo + (hi - lo) * torch.rand(*shape, generator=g)
-
-    def signs(*shape):
-        return torch.where(torch.rand(*shape, generator=g) < 0.5, -1.0, 1.0)
+    randn, uniform, signs = draws(g)
 
     saturated = spec['weights'] == 'saturated'
     X = signs(N, 1) * uniform(0.8, 1.3, N, d) if saturated else randn(N, d)
