@@ -8,22 +8,30 @@
 import * as numeric from '@hsr/numeric';
 import type { BoundKind, Dataset, DeepVariant, LayeredModel, Model, Reduction, SymmetricMatrix, Variant, WolkowiczStyanBounds } from '@hsr/numeric';
 
-export interface Implementations {
+/**
+ * The closed forms a property holds to account, for a network type M (its theta order) and
+ * the variant type V that selects a block: the two-layer network (`Implementations`) and MLPs
+ * of any depth (`LayeredImplementations`) share this shape.
+ */
+export interface ClosedForms<M, V> {
   /** The loss (eq:loss). */
-  loss(model: Model, data: Dataset, reduction: Reduction): number;
-  /** Its gradient in theta order (parameters.ts). */
-  lossGradient(model: Model, data: Dataset, reduction: Reduction): Float64Array;
+  loss(model: M, data: Dataset, reduction: Reduction): number;
+  /** Its gradient in theta order (parameters.ts; deep/model.ts for layered models). */
+  lossGradient(model: M, data: Dataset, reduction: Reduction): Float64Array;
   /** The dense Hessian (or Gauss–Newton) block, P_block x P_block. */
-  denseHessian(model: Model, data: Dataset, variant: Variant): SymmetricMatrix;
+  denseHessian(model: M, data: Dataset, variant: V): SymmetricMatrix;
   /** Closed-form T1 = tr H and T2 = tr H^2 of the block. */
-  hessianTraces(model: Model, data: Dataset, variant: Variant): { traceH: number; traceH2: number };
+  hessianTraces(model: M, data: Dataset, variant: V): { traceH: number; traceH2: number };
   /** The five WS bounds from T1, T2 and P. */
   wolkowiczStyanBounds(traceH: number, traceH2: number, P: number): WolkowiczStyanBounds;
-  /** Gradients of T1 and T2 with respect to all of theta. */
-  traceGradients(model: Model, data: Dataset, variant: Variant): { gradTraceH: Float64Array; gradTraceH2: Float64Array };
+  /** Gradients of the block's T1 and T2 with respect to all of theta. */
+  traceGradients(model: M, data: Dataset, variant: V): { gradTraceH: Float64Array; gradTraceH2: Float64Array };
   /** Gradient of one bound with respect to all of theta. */
-  boundGradient(model: Model, data: Dataset, variant: Variant, of: BoundKind): { value: number; gradient: Float64Array; degenerate: boolean };
+  boundGradient(model: M, data: Dataset, variant: V, of: BoundKind): { value: number; gradient: Float64Array; degenerate: boolean };
 }
+
+/** The two-layer network's closed forms. */
+export type Implementations = ClosedForms<Model, Variant>;
 
 /** @hsr/numeric's closed forms: what the properties check unless told otherwise. */
 export const NUMERIC_IMPLEMENTATIONS: Implementations = {
@@ -50,19 +58,7 @@ export function boundValue(b: WolkowiczStyanBounds, of: BoundKind): number {
  * The same seam for MLPs of any depth (numeric's deep/): what the layered properties hold to
  * account (layeredProperties.ts), and what test/layeredMutantList.ts plants its mutants in.
  */
-export interface LayeredImplementations {
-  /** The loss and its gradient in the layered theta order (deep/model.ts). */
-  loss(model: LayeredModel, data: Dataset, reduction: Reduction): number;
-  lossGradient(model: LayeredModel, data: Dataset, reduction: Reduction): Float64Array;
-  /** The dense Hessian (or Gauss–Newton) block of `variant.layers`, P_b x P_b. */
-  denseHessian(model: LayeredModel, data: Dataset, variant: DeepVariant): SymmetricMatrix;
-  /** Closed-form T1, T2 of the block. */
-  hessianTraces(model: LayeredModel, data: Dataset, variant: DeepVariant): { traceH: number; traceH2: number };
-  wolkowiczStyanBounds(traceH: number, traceH2: number, P: number): WolkowiczStyanBounds;
-  /** Gradients of the block's T1, T2 with respect to all of theta. */
-  traceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant): { gradTraceH: Float64Array; gradTraceH2: Float64Array };
-  boundGradient(model: LayeredModel, data: Dataset, variant: DeepVariant, of: BoundKind): { value: number; gradient: Float64Array; degenerate: boolean };
-}
+export type LayeredImplementations = ClosedForms<LayeredModel, DeepVariant>;
 
 /** @hsr/numeric's deep closed forms. */
 export const NUMERIC_LAYERED_IMPLEMENTATIONS: LayeredImplementations = {

@@ -55,7 +55,7 @@ export { DEFAULT_WEIGHT_SCALES, caseArbitrary, caseSpecArbitrary, datasetArbitra
 export type { FiniteDifference, StencilOptions } from './finiteDifference.ts';
 export { fivePointGradient, fivePointJacobian, layeredParameterSteps, parameterSteps } from './finiteDifference.ts';
 export { boundRoundoff, gradientMagnitudes, layeredLossMagnitude, layeredTraceRoundoff, traceMagnitudes, traceRoundoff } from './magnitudes.ts';
-export type { Implementations, LayeredImplementations } from './implementations.ts';
+export type { ClosedForms, Implementations, LayeredImplementations } from './implementations.ts';
 export { NUMERIC_IMPLEMENTATIONS, NUMERIC_LAYERED_IMPLEMENTATIONS, boundValue, withImplementations, withLayeredImplementations } from './implementations.ts';
 export type { AutodiffLeg, LayeredAutodiffLeg } from './autodiffLeg.ts';
 export { AUTODIFF, LAYERED_AUTODIFF } from './autodiffLeg.ts';
