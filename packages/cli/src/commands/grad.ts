@@ -19,7 +19,7 @@ import { addVariantOptions, readVariant } from '../variantFlags.ts';
 import { addLossOptions } from '../lossFlags.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 import { addComputeOptions, readComputeOptions, runClosedForm } from './computeOptions.ts';
-import { addLayersOption, isLayeredModelFile, layeredGradient, loadLayeredCaseForGradient, runLayeredGrad, wantsDeepGradient } from './layeredCase.ts';
+import { addLayersOption, layeredFileDepth, layeredGradient, loadLayeredCaseForGradient, runLayeredGrad, wantsDeepGradient } from './layeredCase.ts';
 
 export interface GradReport {
   value: number;
@@ -115,11 +115,13 @@ Examples:
       const variant = readVariant(opts);
       const of = parseChoice('--of', opts.of, BOUND_KINDS);
       const compute = readComputeOptions(opts);
-      if (wantsDeepGradient(opts)) {
+      // The model file is peeked at once: whether it is layered, and how deep.
+      const depth = layeredFileDepth(opts.model);
+      if (wantsDeepGradient(opts, depth)) {
         runLayeredGrad(opts, variant, of, compute.shard !== null);
         return;
       }
-      const layered = isLayeredModelFile(opts.model);
+      const layered = depth !== null;
       const { model, data, provenance } = layered ? loadLayeredCaseForGradient(opts, variant) : loadCase(opts, variant);
       const report = runClosedForm('hsr grad', compute, 'gradients', { model, data, variant, provenance }, (options) => computeGradReport(model, data, variant, of, options));
       if (report === null) return;

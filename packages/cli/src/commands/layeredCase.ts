@@ -45,19 +45,30 @@ export function addLayersOption(cmd: Command): Command {
   return cmd.option('--layers <list>', 'the layers the Hessian covers, 1-based and comma-separated (e.g. 1,3), for a model of any depth (default: all)');
 }
 
-/** Whether a --model file is a layered model JSON (top-level "layers"); any read problem is left to the normal reader. */
-export function isLayeredModelFile(path: string | undefined): boolean {
-  if (path === undefined || /\.safetensors$/i.test(path)) return false;
+/**
+ * The number of layers of a --model file that is layered model JSON (a top-level "layers"; -1
+ * when that is not an array, which the reader then refuses), or null for any other file. Any
+ * read problem is left to the normal reader.
+ */
+export function layeredFileDepth(path: string | undefined): number | null {
+  if (path === undefined || /\.safetensors$/i.test(path)) return null;
   try {
     const st = statSync(path);
     // Only a regular file is peeked at: reading a FIFO or a device here would block or never end;
     // the reader proper then refuses it in one line.
-    if (!st.isFile() || st.size > MAX_INPUT_BYTES) return false;
+    if (!st.isFile() || st.size > MAX_INPUT_BYTES) return null;
     const doc = JSON.parse(readFileSync(path, 'utf8').replace(/^\ufeff/, '')) as unknown;
-    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) && Object.hasOwn(doc, 'layers');
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !Object.hasOwn(doc, 'layers')) return null;
+    const layers = (doc as { layers: unknown }).layers;
+    return Array.isArray(layers) ? layers.length : -1;
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** Whether a --model file is a layered model JSON (top-level "layers"). */
+export function isLayeredModelFile(path: string | undefined): boolean {
+  return layeredFileDepth(path) !== null;
 }
 
 /** --layers 1,3 as 0-based layer indices, checked against the model. */
@@ -173,12 +184,13 @@ export function layeredGradient(report: { gradient: ParameterShapes<number> }): 
   ];
 }
 
-/** Whether `hsr grad` takes the deep path: --layers, or a layered file deeper than two layers. */
-export function wantsDeepGradient(opts: { model?: string; layers?: string }): boolean {
+/**
+ * Whether `hsr grad` takes the deep path: --layers, or a layered file (of `depth` layers, from
+ * layeredFileDepth) that is not two layers.
+ */
+export function wantsDeepGradient(opts: { layers?: string }, depth: number | null): boolean {
   if (opts.layers !== undefined) return true;
-  if (!isLayeredModelFile(opts.model)) return false;
-  const doc = JSON.parse(readFileSync(opts.model!, 'utf8').replace(/^\ufeff/, '')) as { layers?: unknown };
-  return !Array.isArray(doc.layers) || doc.layers.length !== 2;
+  return depth !== null && depth !== 2;
 }
 
 const GRAD_LABEL: Record<BoundKind, string> = {
