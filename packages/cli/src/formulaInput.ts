@@ -27,6 +27,9 @@ const FUNCTIONS: Readonly<Record<string, (x: number) => number>> = {
 };
 const CONSTANTS: Readonly<Record<string, number>> = { e: Math.E, pi: Math.PI };
 
+/** Names users reach for that have no third derivative everywhere: refused with that reason. */
+const NOT_C3 = new Set(['abs', 'max', 'min', 'relu', 'sign', 'floor', 'ceil', 'round', 'heaviside', 'step']);
+
 type Token = { kind: 'number'; value: number; at: number } | { kind: 'name'; name: string; at: number } | { kind: 'op'; op: string; at: number };
 
 function tokenize(text: string, fail: (why: string) => never): Token[] {
@@ -119,6 +122,9 @@ function parse(tokens: Token[], fail: (why: string) => never): Node {
     if (Object.hasOwn(CONSTANTS, t.name)) {
       const value = CONSTANTS[t.name]!;
       return () => value;
+    }
+    if (NOT_C3.has(t.name)) {
+      return fail(`${t.name} at position ${t.at} is not three times differentiable everywhere (the bound needs phi', phi'', phi'''); use a smooth form such as softplus or sqrt(u^2 + 0.01)`);
     }
     if (!Object.hasOwn(FUNCTIONS, t.name)) {
       return fail(`unknown name "${t.name}" at position ${t.at} (the variable is u; functions: ${Object.keys(FUNCTIONS).join(', ')}; constants: e, pi)`);

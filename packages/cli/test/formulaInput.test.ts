@@ -37,6 +37,11 @@ describe('checkActivationInput', () => {
     ['exp(u', '--activation: "exp(u" cannot be parsed: expected ")" at the end'],
     ['2u', '--activation: "2u" cannot be parsed: unexpected text at position 2'],
     ['u # 1', '--activation: "u # 1" cannot be parsed: unexpected "#" at position 3'],
+    ['abs(u)', "--activation: \"abs(u)\" cannot be parsed: abs at position 1 is not three times differentiable everywhere (the bound needs phi', phi'', phi'''); use a smooth form such as softplus or sqrt(u^2 + 0.01)"],
+    [
+      'u*max(u, 0)',
+      "--activation: \"u*max(u, 0)\" cannot be parsed: max at position 3 is not three times differentiable everywhere (the bound needs phi', phi'', phi'''); use a smooth form such as softplus or sqrt(u^2 + 0.01)",
+    ],
     ['toString(u)', '--activation: "toString(u)" cannot be parsed: unknown name "toString" at position 1 (the variable is u; functions: exp, log, sqrt, tanh, sinh, cosh, sin, cos, atan, erf; constants: e, pi)'],
   ];
   test.each(cases)('refuses %j', (value, message) => {

@@ -41,7 +41,7 @@ describe('nerdamer defects (pinned)', () => {
     expect([shifted]).toBeAllClose([1 / (1 + Math.exp(-0.7))], { rtol: RTOL_SAME_FORMULA });
   });
 
-  it('d/du of u sqrt(u^2 + 2) takes one square root too many (the formula hsr derive fails its check on)', () => {
+  it('d/du of u sqrt(u^2 + 2) takes one square root too many (why compileActivation writes roots as exponentials)', () => {
     expect(nerdamer.diff(nerdamer('u*sqrt(u^2+2)'), 'u').toString()).toBe('(2+u^2)^(-1/2)*u^2+sqrt((2+u^2)^(1/2))');
   });
 

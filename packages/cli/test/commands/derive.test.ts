@@ -37,13 +37,13 @@ describe('hsr derive --activation', () => {
     expect(j.pass).toBe(true);
   });
 
-  it('--json exits 1 when its own check fails (nerdamer is wrong on u sqrt(u^2 + 2))', async () => {
-    const r = await run(['derive', '--activation', 'u*sqrt(u^2+2)', '--json']);
+  it('--json exits 1 when its own check fails (the five-point step cannot resolve tanh(20u))', async () => {
+    const r = await run(['derive', '--activation', 'tanh(20*u)', '--json']);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
     expect(j.pass).toBe(false);
-    expect(j.checks.find((c: { against: string }) => c.against === 'nerdamer').pass).toBe(false);
-    const text = await run(['derive', '--activation', 'u*sqrt(u^2+2)']);
+    expect(j.checks.find((c: { against: string }) => c.against === 'five-point-difference').pass).toBe(false);
+    const text = await run(['derive', '--activation', 'tanh(20*u)']);
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/FAIL/);
   });
