@@ -15,6 +15,7 @@
  * Both take the loss text from networkExpressions.ts and nothing from @hsr/numeric or the
  * definitions. Cost: P(P+1)/2 second and P(P+1)(P+2)/6 third derivatives per label set.
  */
+import { rootsAsExponentials } from './activation.ts';
 import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type MathNode, type NerdamerExpression } from './engines.ts';
 import {
   CROSS_ENTROPY_SPEC,
@@ -144,7 +145,7 @@ function deriveNerdamer(shape: NetworkShape, formula: string, order: 2 | 3, loss
   const started = performance.now();
   const theta = parameterSymbols(shape);
   const x = sampleDataSymbols(shape);
-  const opaque = opaqueSqrtConstants(formula);
+  const opaque = opaqueSqrtConstants(rootsAsExponentials(formula));
   const constantNames = [EULER_SYMBOL, ...opaque.constants.keys()];
   const constantValues = [Math.E, ...opaque.constants.values()];
   const args = [...theta, ...x, ...constantNames];

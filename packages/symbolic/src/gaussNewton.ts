@@ -18,6 +18,7 @@
  * as for the Hessian; both engines evaluate the log-sum-exp as written, which is finite for
  * |v| < ~700 (the small networks this is for).
  */
+import { rootsAsExponentials } from './activation.ts';
 import { flattenParameters, type Block, type Dataset, type Model, type Reduction } from '@hsr/numeric';
 import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer } from './engines.ts';
 import {
@@ -58,7 +59,7 @@ export function deriveGaussNewton(shape: NetworkShape, activation: string, engin
   let outer: OuterLayer;
   const formula = activationFormula(activation);
   if (engine === 'nerdamer') {
-    const opaque = opaqueSqrtConstants(formula);
+    const opaque = opaqueSqrtConstants(rootsAsExponentials(formula));
     const args = [...theta, ...x, EULER_SYMBOL, ...opaque.constants.keys()];
     constantValues = [Math.E, ...opaque.constants.values()];
     const texts = sampleLogitExpressions(shape, opaque.text, x).map(opaqueExp);

@@ -90,6 +90,18 @@ describe('hsr derive --quantity', () => {
     expect(j.notRun.some((s: { against: string }) => s.against === 'numeric')).toBe(true);
   });
 
+  it('a formula with a root passes the nerdamer leg of a network quantity (roots written as exponentials)', async () => {
+    // Raw nerdamer folds (u^2+1)^(-1/2) into (u^2+1)^(1/4) when differentiating; before the
+    // roots were routed around it, every nerdamer comparison here failed (relative error 0.2-0.9).
+    const r = await run(['derive', '--d', '1', '--h', '1', '--c', '2', '--activation', 'sqrt(u^2+1)', '--quantity', 'hessian', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const nerdamerChecks = j.checks.filter((c: { against: string }) => c.against.includes('nerdamer'));
+    expect(nerdamerChecks.length).toBeGreaterThan(0);
+    expect(nerdamerChecks.every((c: { pass: boolean }) => c.pass)).toBe(true);
+    expect(j.pass).toBe(true);
+  });
+
   it('rejects a bad quantity, a bad formula and a network too big for symbolic work with exit 2', async () => {
     expect((await run(['derive', '--d', '1', '--quantity', 'eigen'])).code).toBe(2);
     const bad = await run(['derive', '--d', '1', '--quantity', 'trace', '--activation', 'abs(u)']);
