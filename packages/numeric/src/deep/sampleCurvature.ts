@@ -22,7 +22,7 @@
 import type { Curvature } from '../types.ts';
 import { backpropagate, type DeepForwardPass } from './forward.ts';
 import type { LayeredModel } from './model.ts';
-import { matmulAdd, transpose } from './tensor.ts';
+import { alloc, matmulAdd, staged, transpose } from './tensor.ts';
 
 export interface DeepSampleCurvature {
   /** lambda[l]: N x m_l x m_l, symmetric. */
@@ -44,7 +44,19 @@ export interface DeepSampleCurvature {
 }
 
 /** Whether the Hessian of kappa sum_n l(v_n) or its Gauss–Newton part; the scale kappa is applied by the callers. */
-export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, curvature: Curvature, layers: readonly number[], keepChain = false): DeepSampleCurvature {
+export interface DeepSampleCurvatureOptions {
+  /** Keep the whole chain G, F and the Q of the Lambda recursion (the reverse sweep needs them). */
+  readonly keepChain?: boolean;
+  /**
+   * Form G^{l,l-1} = D^{l-1} (diagonal) as a dense N x n_l x m_{l-1} stack (the dense Hessian
+   * reads it; the closed forms read phi' directly, so they pass false and G[l][l-1] is null).
+   */
+  readonly adjacentG?: boolean;
+}
+
+export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, curvature: Curvature, layers: readonly number[], options: DeepSampleCurvatureOptions = {}): DeepSampleCurvature {
+  const keepChain = options.keepChain ?? false;
+  const adjacentG = options.adjacentG ?? true;
   const loss = fp.outputLoss;
   const L = fp.depth;
   const N = fp.samples;
@@ -52,7 +64,7 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
   const full = curvature === 'hessian';
   const delta = backpropagate(model, fp, fp.loss.g);
   const lambda = new Array<Float64Array>(L);
-  const S = new Float64Array(N * c * c);
+  const S = alloc(N * c * c);
   for (let n = 0; n < N; n++) loss.curvatureInto(fp.loss, n, S, n * c * c);
   lambda[L - 1] = S;
   const Qs = new Array<Float64Array | null>(L).fill(null);
@@ -62,12 +74,13 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
     const mp = next.outputs;
     const m = next.inputs;
     const W = next.W;
+    const Ws = staged(W);
     const Wt = transpose(W, mp, m);
     const up = lambda[l + 1]!;
-    const out = new Float64Array(N * m * m);
-    const T = new Float64Array(mp * m);
-    const Qall = keepChain ? new Float64Array(N * m * m) : null;
-    let Q = new Float64Array(m * m);
+    const out = alloc(N * m * m);
+    const T = alloc(mp * m);
+    const Qall = keepChain ? alloc(N * m * m) : null;
+    let Q = alloc(m * m);
     const e1 = fp.d1[l]!;
     const e2 = fp.d2[l]!;
     const dn = delta[l + 1]!;
@@ -75,7 +88,7 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
       T.fill(0);
       if (Qall) Q = Qall.subarray(n * m * m, (n + 1) * m * m);
       else Q.fill(0);
-      matmulAdd(up, n * mp * mp, W, 0, T, 0, mp, mp, m);
+      matmulAdd(up, n * mp * mp, Ws, 0, T, 0, mp, mp, m);
       matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
       const o = n * m * m;
       for (let i = 0; i < m; i++) {
@@ -111,27 +124,32 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
       const n_ = layer.inputs;
       const m = layer.outputs;
       const e1 = fp.d1[l - 1]!;
-      const Gl = new Float64Array(N * n_ * mq);
-      for (let n = 0; n < N; n++) {
-        const o = n * n_ * mq;
-        for (let j = 0; j < n_; j++) {
-          const dj = e1[n * n_ + j]!;
-          if (F === null) Gl[o + j * mq + j] = dj;
-          else for (let r = 0; r < mq; r++) Gl[o + j * mq + r] = dj * F[o + j * mq + r]!;
+      // Adjacent layers: G = D^{l-1}, formed densely only when asked for (options.adjacentG).
+      const Gl = F !== null || adjacentG ? alloc(N * n_ * mq) : null;
+      if (Gl)
+        for (let n = 0; n < N; n++) {
+          const o = n * n_ * mq;
+          for (let j = 0; j < n_; j++) {
+            const dj = e1[n * n_ + j]!;
+            if (F === null) Gl[o + j * mq + j] = dj;
+            else for (let r = 0; r < mq; r++) Gl[o + j * mq + r] = dj * F[o + j * mq + r]!;
+          }
         }
-      }
-      const Fl = new Float64Array(N * m * mq);
+      const Fl = alloc(N * m * mq);
       if (F === null) {
         // Adjacent layers: G = D^{l-1} is diagonal, so F = W_l D^{l-1} scales W_l's columns (O(m n) per sample, not a product).
         for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Fl[n * m * mq + i * mq + r] = layer.W[i * n_ + r]! * e1[n * n_ + r]!;
-      } else for (let n = 0; n < N; n++) matmulAdd(layer.W, 0, Gl, n * n_ * mq, Fl, n * m * mq, m, n_, mq);
+      } else {
+        const Ws = staged(layer.W);
+        for (let n = 0; n < N; n++) matmulAdd(Ws, 0, Gl!, n * n_ * mq, Fl, n * m * mq, m, n_, mq);
+      }
       if (keepChain) {
         G[l]![lp] = Gl;
         Fs[l]![lp] = Fl;
       }
       if (inBlock.has(l)) {
         G[l]![lp] = Gl;
-        const Xl = new Float64Array(N * m * mq);
+        const Xl = alloc(N * m * mq);
         const lam = lambda[l]!;
         for (let n = 0; n < N; n++) matmulAdd(lam, n * m * m, Fl, n * m * mq, Xl, n * m * mq, m, m, mq);
         X[l]![lp] = Xl;
