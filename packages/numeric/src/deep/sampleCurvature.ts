@@ -15,7 +15,8 @@
  *
  * and X^{l,l'}_n = \Lambda^l_nF^{l,l'}_n (m_l x m_{l'}). Cost per sample: m_{l+1}m_l(m_{l+1} + m_l)
  * per Lambda^l, and n_l m_{l'}(m_l + ...) per pair; every product on the gemm kernel.
- * Memory: N m_l^2 per Lambda^l and N n_l m_{l'} per pair (the first landing keeps them all).
+ * Memory: N m_l^2 per Lambda^l and N n_l m_{l'} per pair of non-adjacent layers; adjacent pairs
+ * keep only X (their G = D^{l-1} and F = W_l D^{l-1} are formed per sample where needed).
  * Verified through the dense deep Hessian (`deep/hessian.test.ts`: against the autodiff
  * oracle at L = 2, 3, 4 and against hessian.ts at L = 2).
  */
@@ -36,16 +37,15 @@ export interface DeepSampleCurvature {
   /**
    * With `keepChain`, G[l][l'] and F[l][l'] = \partial u^l/\partial u^{l'} (N x m_l x m_{l'}) for
    * every l' in the block and l' < l <= the block's top layer (the reverse sweep of
-   * deep/traceGradient.ts walks the whole chain); otherwise F is all null.
+   * deep/traceGradient.ts walks the whole chain); otherwise F is all null. F[l][l-1] = W_l D^{l-1}
+   * is always null: adjacentJacobianInto forms it per sample (a stack of it is N m_l m_{l-1}).
    */
   readonly F: readonly (readonly (Float64Array | null)[])[];
-  /** With `keepChain`, Q[l] = W_{l+1}^T Lambda^{l+1}_n W_{l+1} (N x m_l x m_l) of every hidden l the recursion ran; otherwise all null. */
-  readonly Q: readonly (Float64Array | null)[];
 }
 
 /** Whether the Hessian of kappa sum_n l(v_n) or its Gauss–Newton part; the scale kappa is applied by the callers. */
 export interface DeepSampleCurvatureOptions {
-  /** Keep the whole chain G, F and the Q of the Lambda recursion (the reverse sweep needs them). */
+  /** Keep the whole chain G, F (the reverse sweep needs them). */
   readonly keepChain?: boolean;
   /**
    * Form G^{l,l-1} = D^{l-1} (diagonal) as a dense N x n_l x m_{l-1} stack (the dense Hessian
@@ -67,7 +67,6 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
   const S = alloc(N * c * c);
   for (let n = 0; n < N; n++) loss.curvatureInto(fp.loss, n, S, n * c * c);
   lambda[L - 1] = S;
-  const Qs = new Array<Float64Array | null>(L).fill(null);
   const lowest = Math.min(...layers);
   for (let l = L - 2; l >= lowest; l--) {
     const next = model.layers[l + 1]!;
@@ -79,15 +78,13 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
     const up = lambda[l + 1]!;
     const out = alloc(N * m * m);
     const T = alloc(mp * m);
-    const Qall = keepChain ? alloc(N * m * m) : null;
-    let Q = alloc(m * m);
+    const Q = alloc(m * m);
     const e1 = fp.d1[l]!;
     const e2 = fp.d2[l]!;
     const dn = delta[l + 1]!;
     for (let n = 0; n < N; n++) {
       T.fill(0);
-      if (Qall) Q = Qall.subarray(n * m * m, (n + 1) * m * m);
-      else Q.fill(0);
+      Q.fill(0);
       matmulAdd(up, n * mp * mp, Ws, 0, T, 0, mp, mp, m);
       matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
       const o = n * m * m;
@@ -107,7 +104,6 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
       }
     }
     lambda[l] = out;
-    Qs[l] = Qall;
   }
   const G: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
   const X: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
@@ -117,29 +113,38 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
   const top = Math.max(...layers);
   for (const lp of layers) {
     const mq = model.layers[lp]!.outputs;
-    // F^{lp, lp} = I; walk up: G^{l,lp} = D^{l-1} F^{l-1,lp}, F^{l,lp} = W_l G^{l,lp}.
+    // F^{lp, lp} = I; walk up: G^{l,lp} = D^{l-1} F^{l-1,lp}, F^{l,lp} = W_l G^{l,lp}. F^{lp+1,lp} = W D
+    // is never stored (adjacentJacobianInto forms it per sample): F stays null for it.
     let F: Float64Array | null = null;
+    const Fn = alloc(model.layers[lp + 1 <= top ? lp + 1 : lp]!.outputs * mq);
     for (let l = lp + 1; l <= top; l++) {
       const layer = model.layers[l]!;
       const n_ = layer.inputs;
       const m = layer.outputs;
       const e1 = fp.d1[l - 1]!;
+      const adjacent = l === lp + 1;
       // Adjacent layers: G = D^{l-1}, formed densely only when asked for (options.adjacentG).
-      const Gl = F !== null || adjacentG ? alloc(N * n_ * mq) : null;
-      if (Gl)
-        for (let n = 0; n < N; n++) {
-          const o = n * n_ * mq;
+      const Gl = !adjacent || adjacentG ? alloc(N * n_ * mq) : null;
+      if (Gl && adjacent) for (let n = 0; n < N; n++) for (let j = 0; j < n_; j++) Gl[n * n_ * mq + j * mq + j] = e1[n * n_ + j]!;
+      else if (Gl && F === null) {
+        // F^{l-1,lp} = W_{l-1} D^{lp} (adjacent, not stored): G_n[j, r] = phi'_j (W_{l-1}[j, r] phi'^{lp}_r).
+        const Wb = model.layers[l - 1]!.W;
+        const eb = fp.d1[lp]!;
+        for (let n = 0; n < N; n++)
           for (let j = 0; j < n_; j++) {
             const dj = e1[n * n_ + j]!;
-            if (F === null) Gl[o + j * mq + j] = dj;
-            else for (let r = 0; r < mq; r++) Gl[o + j * mq + r] = dj * F[o + j * mq + r]!;
+            for (let r = 0; r < mq; r++) Gl[n * n_ * mq + j * mq + r] = dj * (Wb[j * mq + r]! * eb[n * mq + r]!);
           }
-        }
-      const Fl = alloc(N * m * mq);
-      if (F === null) {
-        // Adjacent layers: G = D^{l-1} is diagonal, so F = W_l D^{l-1} scales W_l's columns (O(m n) per sample, not a product).
-        for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Fl[n * m * mq + i * mq + r] = layer.W[i * n_ + r]! * e1[n * n_ + r]!;
-      } else {
+      } else if (Gl && F !== null)
+        for (let n = 0; n < N; n++)
+          for (let j = 0; j < n_; j++) {
+            const o = n * n_ * mq + j * mq;
+            const dj = e1[n * n_ + j]!;
+            for (let r = 0; r < mq; r++) Gl[o + r] = dj * F[o + r]!;
+          }
+      let Fl: Float64Array | null = null;
+      if (!adjacent) {
+        Fl = alloc(N * m * mq);
         const Ws = staged(layer.W);
         for (let n = 0; n < N; n++) matmulAdd(Ws, 0, Gl!, n * n_ * mq, Fl, n * m * mq, m, n_, mq);
       }
@@ -151,11 +156,27 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
         G[l]![lp] = Gl;
         const Xl = alloc(N * m * mq);
         const lam = lambda[l]!;
-        for (let n = 0; n < N; n++) matmulAdd(lam, n * m * m, Fl, n * m * mq, Xl, n * m * mq, m, m, mq);
+        for (let n = 0; n < N; n++) {
+          if (Fl) matmulAdd(lam, n * m * m, Fl, n * m * mq, Xl, n * m * mq, m, m, mq);
+          else {
+            adjacentJacobianInto(model, fp, l, n, Fn);
+            matmulAdd(lam, n * m * m, Fn, 0, Xl, n * m * mq, m, m, mq);
+          }
+        }
         X[l]![lp] = Xl;
       }
       F = Fl;
     }
   }
-  return { lambda, delta, G, X, F: Fs, Q: Qs };
+  return { lambda, delta, G, X, F: Fs };
+}
+
+/**
+ * F^{l,l-1}_n = W_l D^{l-1}_n (m_l x m_{l-1}, W_l's columns scaled by phi'_{l-1}(u^{l-1}_n)) into
+ * out[o ..]: the adjacent Jacobian, formed per sample (O(m_l m_{l-1})) instead of kept as a stack.
+ */
+export function adjacentJacobianInto(model: LayeredModel, fp: DeepForwardPass, l: number, n: number, out: Float64Array, o = 0): void {
+  const { W, inputs: k, outputs: m } = model.layers[l]!;
+  const e = fp.d1[l - 1]!;
+  for (let i = 0; i < m; i++) for (let r = 0; r < k; r++) out[o + i * k + r] = W[i * k + r]! * e[n * k + r]!;
 }

@@ -44,7 +44,7 @@ import type { Dataset } from '../types.ts';
 import { deepForwardPass, type DeepForwardPass } from './forward.ts';
 import { augmentedLayerInputs, checkLayerSet, layeredParameterCount, layerOffset, type DeepVariant, type LayeredModel } from './model.ts';
 import type { OutputLoss } from './outputLoss.ts';
-import { deepSampleCurvature, type DeepSampleCurvature } from './sampleCurvature.ts';
+import { adjacentJacobianInto, deepSampleCurvature, type DeepSampleCurvature } from './sampleCurvature.ts';
 import { alloc, inDeepArena, matmul, matmulAdd, matmulNTAdd, matmulTNAdd, scratch, staged, transpose } from './tensor.ts';
 import { columnStack, type DeepTraceGrams, deepHessianTraces, emptyTraceGrams, scaleColumns, unaugmented } from './traces.ts';
 
@@ -307,16 +307,19 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     for (let l = top; l > lp; l--) {
       const m = out(l);
       const n_ = inn(l);
-      const F = sc.F[l]![lp]!;
-      const G = sc.G[l]![lp]!;
+      // F^{l,l-1} is not stored (adjacentJacobianInto); G^{l,l-1} = D^{l-1} is read as phi'.
+      const F = sc.F[l]![lp];
+      const G = sc.G[l]![lp];
       let Fbl = Fb[l]![lp];
       const Xbl = Xb[l]![lp];
       if (inBlock.has(l) && Xbl) {
         Fbl = slot(Fb, l, lp, N * m * mq);
         const lam = sc.lambda[l]!;
         const Lbl = Lb[l]!;
+        const Fn = F ? null : alloc(m * mq);
         for (let n = 0; n < N; n++) {
-          matmulNTAdd(Xbl, n * m * mq, F, n * m * mq, Lbl, n * m * m, m, mq, m);
+          if (Fn) adjacentJacobianInto(model, fp, l, n, Fn);
+          matmulNTAdd(Xbl, n * m * mq, Fn ?? F!, Fn ? 0 : n * m * mq, Lbl, n * m * m, m, mq, m);
           matmulAdd(lam, n * m * m, Xbl, n * m * mq, Fbl, n * m * mq, m, m, mq);
         }
       }
@@ -348,27 +351,34 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         const Wt = transpose(W, m, n_);
         const Wbl = Wb[l]!;
         for (let n = 0; n < N; n++) {
-          matmulNTAdd(Fbl, n * m * mq, G, n * n_ * mq, Wbl, 0, m, mq, n_);
+          matmulNTAdd(Fbl, n * m * mq, G!, n * n_ * mq, Wbl, 0, m, mq, n_);
           matmulAdd(Wt, 0, Fbl, n * m * mq, Gbl, n * n_ * mq, n_, m, mq);
         }
       }
       if (!Gbl) continue;
-      // l - 1 > lp here: G = D^{l-1} F^{l-1,lp}.
-      const Fprev = sc.F[l - 1]![lp]!;
-      const FbPrev = slot(Fb, l - 1, lp, N * n_ * mq);
+      // l - 1 > lp here: G = D^{l-1} F^{l-1,lp}. Fbar^{l-1,lp} is not formed yet (the walk is top
+      // down) and Gbar is not read after this step, so Fbar^{l-1,lp} = D^{l-1} Gbar takes Gbar's place.
+      const Fprev = sc.F[l - 1]![lp];
+      const Fp = Fprev ? null : alloc(n_ * mq);
       const e1 = fp.d1[l - 1]!;
       const eb = e1b[l - 1]!;
-      for (let n = 0; n < N; n++)
+      for (let n = 0; n < N; n++) {
+        if (Fp) adjacentJacobianInto(model, fp, l - 1, n, Fp);
+        const F0 = Fp ?? Fprev!;
+        const f0 = Fp ? 0 : n * n_ * mq;
         for (let j = 0; j < n_; j++) {
           const o = n * n_ * mq + j * mq;
           const dj = e1[n * n_ + j]!;
           let s = 0;
           for (let r = 0; r < mq; r++) {
-            s += Gbl[o + r]! * Fprev[o + r]!;
-            FbPrev[o + r]! += dj * Gbl[o + r]!;
+            s += Gbl[o + r]! * F0[f0 + j * mq + r]!;
+            Gbl[o + r] = dj * Gbl[o + r]!;
           }
           eb[n * n_ + j]! += s;
         }
+      }
+      if (Fb[l - 1]![lp]) throw new Error('deep sweep: Fbar formed before its G step');
+      Fb[l - 1]![lp] = Gbl;
     }
   }
 
@@ -388,15 +398,21 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     const eb2 = e2b[l]!;
     const Wbu = Wb[l + 1]!;
     const dbu = deltab[l + 1]!;
-    const Qall = sc.Q[l]!;
+    const Ws = staged(W);
+    const Wt = transpose(W, mp, m);
+    const T = alloc(mp * m);
+    const Q = alloc(m * m);
     const Qb = alloc(m * m);
     const A1 = alloc(mp * m);
     const A2 = alloc(mp * m);
     const tb = alloc(m);
     for (let n = 0; n < N; n++) {
       const o = n * m * m;
-      // Q_n = W^T Lambda^{l+1}_n W, kept by the forward recursion (keepChain).
-      const Q = Qall.subarray(o, o + m * m);
+      // Q_n = W^T Lambda^{l+1}_n W, formed again (the same products as deepSampleCurvature's, so the same bits).
+      T.fill(0);
+      Q.fill(0);
+      matmulAdd(up, n * mp * mp, Ws, 0, T, 0, mp, mp, m);
+      matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
       A1.fill(0);
       for (let i = 0; i < m; i++) {
         const di = e1[n * m + i]!;
@@ -409,8 +425,8 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         eb1[n * m + i]! += 2 * s;
       }
       // Lambda^{l+1} bar += W Qbar W^T; Wbar += 2 T Qbar = 2 Lambda^{l+1} (W Qbar), T = Lambda^{l+1} W.
-      matmulAdd(W, 0, Qb, 0, A1, 0, mp, m, m);
-      matmulNTAdd(A1, 0, W, 0, Lbu, n * mp * mp, mp, m, mp);
+      matmulAdd(Ws, 0, Qb, 0, A1, 0, mp, m, m);
+      matmulAdd(A1, 0, Wt, 0, Lbu, n * mp * mp, mp, m, mp);
       A2.fill(0);
       matmulAdd(up, n * mp * mp, A1, 0, A2, 0, mp, mp, m);
       for (let i = 0; i < mp * m; i++) Wbu[i]! += 2 * A2[i]!;
