@@ -197,6 +197,20 @@ function middleAdjointDense(
   });
 }
 
+/** Samples per block of the streamed Lambdabar (16 x m^2 doubles: 2 MB at m = 128). */
+const LAMBDA_BAR_ROWS = 16;
+
+/**
+ * Rows n0..n1 of the lowest layer's Lambdabar into buf: w1 K_nn I (T1's term, when the layer is in
+ * the T1 seed) plus sum_m Omega_nm Lambda_m (Omega = 2 w2 K o K, when w2 != 0), in the order the
+ * stacked version accumulated them (the diagonal first, then the product), so the same bits.
+ */
+function lambdaBarRows(buf: Float64Array, n0: number, n1: number, m: number, N: number, w1: number, K: Float64Array | undefined, omega: Float64Array | undefined, lam: Float64Array): void {
+  buf.fill(0);
+  if (w1 !== 0 && K) for (let n = n0; n < n1; n++) for (let i = 0; i < m; i++) buf[(n - n0) * m * m + i * m + i]! += w1 * K[n * N + n]!;
+  if (omega) matmulAdd(omega, n0 * N, lam, 0, buf, 0, n1 - n0, N, m * m);
+}
+
 /** \nabla_\theta (c_1 T_1 + c_2 T_2), theta order, all parameters (see the module comment). */
 function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
   const { model, fp, sc, K, grams, layers, kappa, full, loss } = ctx;
@@ -213,7 +227,11 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
 
   const Wb = model.layers.map((layer) => alloc(layer.outputs * layer.inputs));
   const Lb: (Float64Array | null)[] = new Array<Float64Array | null>(L).fill(null);
-  for (let l = lowest; l < L; l++) Lb[l] = alloc(N * out(l) * out(l));
+  // Lambdabar of the block's lowest layer receives only the pair-sum terms (no chain ends there), so
+  // it is never held as a stack: the Lambda recursion forms it a few samples at a time (lambdaBarRows).
+  const streamed = lowest <= L - 2 ? lowest : -1;
+  for (let l = lowest; l < L; l++) if (l !== streamed) Lb[l] = alloc(N * out(l) * out(l));
+  const Omega = new Map<number, Float64Array>();
   const Kb = new Map<number, Float64Array>();
   for (const l of layers) Kb.set(l, alloc(N * N));
   const deltab = model.layers.map((layer) => alloc(N * layer.outputs));
@@ -231,13 +249,13 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
       const lam = sc.lambda[l]!;
       const Kl = K.get(l)!;
       const Kbl = Kb.get(l)!;
-      const Lbl = Lb[l]!;
+      const Lbl = Lb[l];
       for (let n = 0; n < N; n++) {
         let tr = 0;
         if (l === L - 1) tr = loss.curvatureTrace(fp.loss, n);
         else for (let i = 0; i < m; i++) tr += lam[n * m * m + i * m + i]!;
         Kbl[n * N + n]! += w1 * tr;
-        for (let i = 0; i < m; i++) Lbl[n * m * m + i * m + i]! += w1 * Kl[n * N + n]!;
+        if (Lbl) for (let i = 0; i < m; i++) Lbl[n * m * m + i * m + i]! += w1 * Kl[n * N + n]!;
       }
     }
 
@@ -247,7 +265,9 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
       const m = out(l);
       const lam = sc.lambda[l]!;
       const Kl = K.get(l)!;
-      matmulAdd(scaledProduct(2 * w2, Kl, Kl), 0, lam, 0, Lb[l]!, 0, N, N, m * m);
+      const omega = scaledProduct(2 * w2, Kl, Kl);
+      if (l === streamed) Omega.set(l, omega);
+      else matmulAdd(omega, 0, lam, 0, Lb[l]!, 0, N, N, m * m);
       addScaledProduct(Kb.get(l)!, 2 * w2, Kl, grams.lambda.get(l)!);
     }
     // Cross blocks l > l': 2 [sum K^l K^l' <X_n, X_m> + 2 middle + sum K^l' (delta.delta) <G, G>].
@@ -389,7 +409,8 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     const m = next.inputs;
     const W = next.W;
     const up = sc.lambda[l + 1]!;
-    const Lbl = Lb[l]!;
+    const rows = l === streamed ? LAMBDA_BAR_ROWS : N;
+    const Lbl = l === streamed ? alloc(rows * m * m) : Lb[l]!;
     const Lbu = Lb[l + 1]!;
     const e1 = fp.d1[l]!;
     const e2 = fp.d2[l]!;
@@ -407,7 +428,8 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     const A2 = alloc(mp * m);
     const tb = alloc(m);
     for (let n = 0; n < N; n++) {
-      const o = n * m * m;
+      if (l === streamed && n % rows === 0) lambdaBarRows(Lbl, n, Math.min(N, n + rows), m, N, w1, K.get(l), Omega.get(l), sc.lambda[l]!);
+      const o = (n % rows) * m * m;
       // Q_n = W^T Lambda^{l+1}_n W, formed again (the same products as deepSampleCurvature's, so the same bits).
       T.fill(0);
       Q.fill(0);
