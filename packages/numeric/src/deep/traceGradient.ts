@@ -46,7 +46,7 @@ import { augmentedLayerInputs, checkLayerSet, layeredParameterCount, layerOffset
 import type { OutputLoss } from './outputLoss.ts';
 import { adjacentJacobianInto, deepSampleCurvature, type DeepSampleCurvature } from './sampleCurvature.ts';
 import { alloc, inDeepArena, matmul, matmulAdd, matmulNTAdd, matmulTNAdd, scratch, staged, transpose } from './tensor.ts';
-import { columnStack, type DeepTraceGrams, deepHessianTraces, emptyTraceGrams, scaleColumns, unaugmented } from './traces.ts';
+import { columnStack, type DeepTraceGrams, deepHessianTraces, emptyTraceGrams, unaugmented } from './traces.ts';
 
 interface SweepContext {
   readonly model: LayeredModel;
@@ -83,11 +83,11 @@ function scaledProduct(s: number, A: Float64Array, B: Float64Array): Float64Arra
 }
 
 /**
- * The adjoint of sum_nk W_nk q_nk, q_nk = delta_k^T X_n diag(e_k) a_n (adjacent layers, W = w Kq):
- * with Y_n = X_n diag(a_n) and T_n = Y_n E^T (m x N),
+ * The adjoint of sum_nk W_nk q_nk, q_nk = delta_k^T X_n diag(e_k) a_n (adjacent layers, W = w Kq),
+ * in X, a and e (its delta part, from T_n = X_n diag(a_n) E^T, is the traces' MiddleAdjointParts):
  *   Xbar_n += (Delta^T diag(W_n.) E) diag(a_n),   abar_n[r] += sum_i (Delta^T diag(W_n.) E)_{ir} X_n[i, r],
- *   deltabar_k += W_nk T_n[., k],                  ebar_k[r] += W_nk a_n[r] (Delta X_n)[k, r],
- * three m x mq x N products per n and no N x N x mq stack.
+ *   ebar_k[r] += W_nk a_n[r] (Delta X_n)[k, r],
+ * two m x mq x N products per n and no N x N x mq stack.
  */
 function middleAdjointAdjacent(
   X: Float64Array,
@@ -97,7 +97,6 @@ function middleAdjointAdjacent(
   Kq: Float64Array,
   w: number,
   Xb: Float64Array,
-  db: Float64Array,
   ab: Float64Array,
   eb: Float64Array,
   N: number,
@@ -106,24 +105,15 @@ function middleAdjointAdjacent(
 ): void {
   scratch(() => {
     const E = staged(e);
-    const Et = transpose(e, N, mq);
     const Ds = staged(delta);
-    const Y = alloc(m * mq);
-    const T = alloc(m * N);
     const Dw = alloc(m * N);
     const Yb = alloc(m * mq);
     const U = alloc(N * mq);
     for (let n = 0; n < N; n++) {
       const xo = n * m * mq;
-      scaleColumns(X, xo, a, n * mq, Y, m, mq);
-      T.fill(0);
-      matmulAdd(Y, 0, Et, 0, T, 0, m, mq, N);
       for (let k = 0; k < N; k++) {
         const wk = w * Kq[n * N + k]!;
-        for (let i = 0; i < m; i++) {
-          db[k * m + i]! += wk * T[i * N + k]!;
-          Dw[i * N + k] = wk * Ds[k * m + i]!;
-        }
+        for (let i = 0; i < m; i++) Dw[i * N + k] = wk * Ds[k * m + i]!;
       }
       Yb.fill(0);
       matmulAdd(Dw, 0, E, 0, Yb, 0, m, N, mq);
@@ -144,56 +134,27 @@ function middleAdjointAdjacent(
 }
 
 /**
- * The same adjoint for a dense G (layers not adjacent): per k, R_k = A G_k and Z_k[n, .] = X_n^T delta_k
- * (N x mq each); with Rbar_k[n, .] = W_nk Z_k[n, .] and Zbar_k[n, .] = W_nk R_k[n, .],
- *   Gbar_k += A^T Rbar_k,  abar += Rbar_k G_k^T,  deltabar_k += Xc Zbar_k,  Xc-bar += delta_k Zbar_k^T
+ * The same adjoint for a dense G (layers not adjacent), in G and a (its delta and X parts are the
+ * traces' MiddleAdjointParts): per k, Z_k[n, .] = X_n^T delta_k and Rbar_k[n, .] = W_nk Z_k[n, .],
+ *   Gbar_k += A^T Rbar_k,  abar += Rbar_k G_k^T
  * (Xc = the stack X as one m x N mq matrix, columnStack).
  */
-function middleAdjointDense(
-  X: Float64Array,
-  delta: Float64Array,
-  a: Float64Array,
-  G: Float64Array,
-  Kq: Float64Array,
-  w: number,
-  Xb: Float64Array,
-  db: Float64Array,
-  ab: Float64Array,
-  Gb: Float64Array,
-  N: number,
-  m: number,
-  n_: number,
-  mq: number,
-): void {
+function middleAdjointDense(X: Float64Array, delta: Float64Array, a: Float64Array, G: Float64Array, Kq: Float64Array, w: number, ab: Float64Array, Gb: Float64Array, N: number, m: number, n_: number, mq: number): void {
   scratch(() => {
     const Xc = columnStack(X, N, m, mq);
-    const XcT = transpose(Xc, m, N * mq);
-    const Xcb = alloc(m * N * mq);
     const At = transpose(a, N, n_);
     const Ds = staged(delta);
-    const R = alloc(N * mq);
     const Z = alloc(N * mq);
     for (let k = 0; k < N; k++) {
-      R.fill(0);
       Z.fill(0);
-      matmulAdd(a, 0, G, k * n_ * mq, R, 0, N, n_, mq);
       matmulAdd(Ds, k * m, Xc, 0, Z, 0, 1, m, N * mq);
       for (let n = 0; n < N; n++) {
         const wk = w * Kq[n * N + k]!;
-        for (let r = 0; r < mq; r++) {
-          const o = n * mq + r;
-          const z = Z[o]!;
-          Z[o] = wk * R[o]!;
-          R[o] = wk * z;
-        }
+        for (let r = 0; r < mq; r++) Z[n * mq + r]! *= wk;
       }
-      // R now holds Rbar_k, Z holds Zbar_k.
-      matmulAdd(At, 0, R, 0, Gb, k * n_ * mq, n_, N, mq);
-      matmulNTAdd(R, 0, G, k * n_ * mq, ab, 0, N, mq, n_);
-      matmulAdd(Z, 0, XcT, 0, db, k * m, 1, N * mq, m);
-      matmulAdd(Ds, k * m, Z, 0, Xcb, 0, m, 1, N * mq);
+      matmulAdd(At, 0, Z, 0, Gb, k * n_ * mq, n_, N, mq);
+      matmulNTAdd(Z, 0, G, k * n_ * mq, ab, 0, N, mq, n_);
     }
-    for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Xb[n * m * mq + i * mq + r]! += Xcb[i * N * mq + n * mq + r]!;
   });
 }
 
@@ -305,8 +266,13 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         for (let i = 0; i < N * N; i++) Kbq[i]! += 4 * w2 * q[i]!;
         const abar = unaugmented(fp.inputs[l]!, N, nIn, ntl);
         const ab = alloc(N * nIn);
-        if (adjacent) middleAdjointAdjacent(X, delta, abar, e1, Kq, 4 * w2, Xbl, deltab[l]!, ab, e1b[lp]!, N, m, mq);
-        else middleAdjointDense(X, delta, abar, G!, Kq, 4 * w2, Xbl, deltab[l]!, ab, slot(Gb, l, lp, N * nIn * mq), N, m, nIn, mq);
+        // The parts the traces formed at unit weight (MiddleAdjointParts), then the rest.
+        const parts = grams.middleAdjoint.get(`${l},${lp}`)!;
+        const db = deltab[l]!;
+        for (let i = 0; i < N * m; i++) db[i]! += 4 * w2 * parts.delta[i]!;
+        if (parts.Xc) for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Xbl[n * m * mq + i * mq + r]! += 4 * w2 * parts.Xc[i * N * mq + n * mq + r]!;
+        if (adjacent) middleAdjointAdjacent(X, delta, abar, e1, Kq, 4 * w2, Xbl, ab, e1b[lp]!, N, m, mq);
+        else middleAdjointDense(X, delta, abar, G!, Kq, 4 * w2, ab, slot(Gb, l, lp, N * nIn * mq), N, m, nIn, mq);
         const ib = inb[l]!;
         for (let n = 0; n < N; n++) for (let j = 0; j < nIn; j++) ib[n * ntl + j]! += ab[n * nIn + j]!;
       }
@@ -548,7 +514,7 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
 function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass): { ctx: SweepContext; traceH: number; traceH2: number; parameters: number } {
   const layers = checkLayerSet(model, variant.layers);
   const sc = deepSampleCurvature(model, fp, variant.curvature, layers, { keepChain: true, adjacentG: false });
-  const grams = emptyTraceGrams();
+  const grams = emptyTraceGrams(true);
   const traces = deepHessianTraces(model, data, { ...variant, layers }, fp, sc, grams);
   const ctx: SweepContext = { model, fp, sc, K: grams.K, grams, layers, kappa: reductionScale(variant.reduction, fp.samples), full: variant.curvature === 'hessian', loss: fp.outputLoss };
   return { ctx, traceH: traces.traceH, traceH2: traces.traceH2, parameters: traces.parameters };

@@ -52,10 +52,26 @@ export interface DeepTraceGrams {
   readonly G: Map<string, Float64Array>;
   /** Per pair "l,l'" of the full Hessian, q_{nk} = delta^{l\top}_k X^{l,l'}_n G^{l,l'\top}_k a^l_n (middleProducts). */
   readonly middle: Map<string, Float64Array>;
+  /**
+   * Filled only when `adjoints` is set (the gradient sweep asks): per pair "l,l'", the parts of the
+   * middle term's adjoint that need the products the traces form anyway, at unit weight
+   * (MiddleAdjointParts); the sweep scales them by its seed.
+   */
+  readonly adjoints: boolean;
+  readonly middleAdjoint: Map<string, MiddleAdjointParts>;
 }
 
-export function emptyTraceGrams(): DeepTraceGrams {
-  return { K: new Map(), lambda: new Map(), X: new Map(), delta: new Map(), G: new Map(), middle: new Map() };
+/**
+ * d(sum_nk Kq_nk q_nk)/d delta^l (N x m) and, when the layers are not adjacent, d/dX as the
+ * m x N mq column stack (columnStack's layout); with adjacent layers the X part is left to the sweep.
+ */
+export interface MiddleAdjointParts {
+  readonly delta: Float64Array;
+  readonly Xc: Float64Array | null;
+}
+
+export function emptyTraceGrams(adjoints = false): DeepTraceGrams {
+  return { K: new Map(), lambda: new Map(), X: new Map(), delta: new Map(), G: new Map(), middle: new Map(), adjoints, middleAdjoint: new Map() };
 }
 
 /** N symmetric m x m matrices as their packed upper triangles, off-diagonal entries times sqrt 2. */
@@ -100,9 +116,23 @@ export function unaugmented(a: Float64Array, N: number, n: number, nt: number): 
  * q_{nk} = \delta_k^\top(Y_nE^\top)_{\cdot k}, one m x mq x N product per n. Otherwise, per k:
  * R_k = A G_k (N x mq) and Z_k[n, .] = X_n^\top\delta_k, q_{nk} = Z_k[n, .] . R_k[n, .]. Cost
  * N^2 m mq (adjacent) or N^2 n mq + N^2 m mq; memory O(N (m + n) mq), no N x N x mq stack.
+ * With `Kq` (N x N), also MiddleAdjointParts at unit weight: the adjoint of sum_nk Kq_nk q_nk in
+ * delta (from the same T_n, or R_k) and, for a dense G, in X.
  */
-export function middleProducts(X: Float64Array, delta: Float64Array, a: Float64Array, G: Float64Array, adjacent: boolean, N: number, m: number, n: number, mq: number): Float64Array {
+export function middleProducts(
+  X: Float64Array,
+  delta: Float64Array,
+  a: Float64Array,
+  G: Float64Array,
+  adjacent: boolean,
+  N: number,
+  m: number,
+  n: number,
+  mq: number,
+  Kq?: Float64Array,
+): { q: Float64Array; adjoint: MiddleAdjointParts | null } {
   const q = alloc(N * N);
+  const adjoint: MiddleAdjointParts | null = Kq ? { delta: alloc(N * m), Xc: adjacent ? null : alloc(m * N * mq) } : null;
   scratch(() => {
     if (adjacent) {
       const Et = transpose(G, N, mq);
@@ -117,10 +147,18 @@ export function middleProducts(X: Float64Array, delta: Float64Array, a: Float64A
           for (let i = 0; i < m; i++) t += delta[k * m + i]! * T[i * N + k]!;
           q[s * N + k] = t;
         }
+        if (adjoint && Kq) {
+          const db = adjoint.delta;
+          for (let k = 0; k < N; k++) {
+            const wk = Kq[s * N + k]!;
+            for (let i = 0; i < m; i++) db[k * m + i]! += wk * T[i * N + k]!;
+          }
+        }
       }
       return;
     }
     const Xc = columnStack(X, N, m, mq);
+    const XcT = adjoint ? transpose(Xc, m, N * mq) : null;
     const R = alloc(N * mq);
     const Z = alloc(N * mq);
     for (let k = 0; k < N; k++) {
@@ -133,13 +171,22 @@ export function middleProducts(X: Float64Array, delta: Float64Array, a: Float64A
         for (let r = 0; r < mq; r++) t += Z[s * mq + r]! * R[s * mq + r]!;
         q[s * N + k] = t;
       }
+      if (adjoint && Kq) {
+        // Zbar_k[s, .] = Kq_sk R_k[s, .]: deltabar_k += Xc Zbar_k, Xc-bar += delta_k Zbar_k^T.
+        for (let s = 0; s < N; s++) {
+          const wk = Kq[s * N + k]!;
+          for (let r = 0; r < mq; r++) R[s * mq + r]! *= wk;
+        }
+        matmulAdd(R, 0, XcT!, 0, adjoint.delta, k * m, 1, N * mq, m);
+        matmulAdd(delta, k * m, R, 0, adjoint.Xc!, 0, m, 1, N * mq);
+      }
     }
   });
-  return q;
+  return { q, adjoint };
 }
 
 /** Y[i, r] = X[xOff + i mq + r] a[aOff + r]: X_n diag(a_n). */
-export function scaleColumns(X: Float64Array, xOff: number, a: Float64Array, aOff: number, Y: Float64Array, m: number, mq: number): void {
+function scaleColumns(X: Float64Array, xOff: number, a: Float64Array, aOff: number, Y: Float64Array, m: number, mq: number): void {
   for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Y[i * mq + r] = X[xOff + i * mq + r]! * a[aOff + r]!;
 }
 
@@ -160,10 +207,12 @@ export function deepHessianTraces(model: LayeredModel, data: Dataset, variant: D
   if (inDeepArenaScope()) return traces(model, variant, fp, pieces, grams ?? emptyTraceGrams());
   // Outermost call: everything in the arena, the caller's Grams (if any) copied out before it is released.
   return inDeepArena(() => {
-    const inner = emptyTraceGrams();
+    const inner = emptyTraceGrams(grams?.adjoints ?? false);
     const t = traces(model, variant, fp, pieces, inner);
-    if (grams)
-      for (const key of Object.keys(inner) as (keyof DeepTraceGrams)[]) for (const [k, v] of inner[key] as Map<number | string, Float64Array>) (grams[key] as Map<number | string, Float64Array>).set(k, v.slice());
+    if (grams) {
+      for (const key of ['K', 'lambda', 'X', 'delta', 'G', 'middle'] as const) for (const [k, v] of inner[key] as Map<number | string, Float64Array>) (grams[key] as Map<number | string, Float64Array>).set(k, v.slice());
+      for (const [k, v] of inner.middleAdjoint) grams.middleAdjoint.set(k, { delta: v.delta.slice(), Xc: v.Xc ? v.Xc.slice() : null });
+    }
     return t;
   });
 }
@@ -218,8 +267,9 @@ function traces(model: LayeredModel, variant: DeepVariant, fp: DeepForwardPass, 
         const delta = sc.delta[l]!;
         const abar = unaugmented(fp.inputs[l]!, N, nIn, nt);
         const e1 = adjacent ? fp.d1[lp]! : null;
-        const q = middleProducts(X, delta, abar, e1 ?? G!, adjacent, N, m, nIn, mq);
+        const { q, adjoint } = middleProducts(X, delta, abar, e1 ?? G!, adjacent, N, m, nIn, mq, grams.adjoints ? Kb : undefined);
         grams.middle.set(`${l},${lp}`, q);
+        if (adjoint) grams.middleAdjoint.set(`${l},${lp}`, adjoint);
         const middle = pairSum(Kb, q);
         const gramG = e1 ? gram(e1, N, mq) : gram(G!, N, nIn * mq);
         if (!grams.delta.has(l)) grams.delta.set(l, gram(delta, N, m));
