@@ -97,26 +97,37 @@ export function matmulTNAdd(A: Float64Array, aOff: number, B: Float64Array, bOff
   });
 }
 
+/** Rows per block of gram's upper triangle: blocks of 16 rows compute (N + 16) N / 2 entries, against 64's (N + 64) N / 2. */
+const GRAM_ROWS = 16;
+
 /**
- * The N x N Gram matrix X X^T of N rows of width w (upper triangle, mirrored exactly). O(N^2 w / 2).
- * X and the result are staged in the arena once: rowDotProducts runs one gemm per 512-wide
- * chunk of the rows, and each call on a plain array would copy the whole stack into the arena
- * again (the same products on the same operands, so the same bits).
+ * The N x N Gram matrix X X^T of N rows of width w: row blocks of GRAM_ROWS against the columns
+ * from the block's first row on (one gemm each, X^T staged once in the arena, tiled), then the
+ * upper triangle mirrored exactly. Every entry is the kernel's k-ascending sum, so the bits are
+ * rowDotProducts' (which blocks 64 rows). O(N^2 w / 2).
  */
 export function gram(X: Float64Array, N: number, w: number): Float64Array {
-  if (isArenaView(X) || N * N * w < 1 << 16) {
-    const K = alloc(N * N);
+  const K = alloc(N * N);
+  if (N * N * w < 1 << 16) {
     rowDotProducts(X, X, K, N, N, w, 0, N, true);
     return K;
   }
-  const K = alloc(N * N);
   withArena(() => {
-    const Xa = arenaAlloc(N * w, false);
-    Xa.set(X.subarray(0, N * w));
+    let Xa = X;
+    if (!isArenaView(X)) {
+      Xa = arenaAlloc(N * w, false);
+      Xa.set(X.subarray(0, N * w));
+    }
+    const XT = arenaAlloc(w * N, false);
+    transposeInto(Xa, 0, N, w, XT, 0);
     const Ka = isArenaView(K) ? K : arenaAlloc(N * N);
-    rowDotProducts(Xa, Xa, Ka, N, N, w, 0, N, true);
+    for (let b0 = 0; b0 < N; b0 += GRAM_ROWS) {
+      const b1 = Math.min(N, b0 + GRAM_ROWS);
+      gemm(Xa, b0 * w, w, XT, b0, N, Ka, b0 * N + b0, N, b1 - b0, N - b0, w);
+    }
     if (Ka !== K) K.set(Ka);
   });
+  for (let n = 0; n < N; n++) for (let m = n + 1; m < N; m++) K[m * N + n] = K[n * N + m]!;
   return K;
 }
 

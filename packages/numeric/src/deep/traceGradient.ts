@@ -32,8 +32,15 @@
  * Cost: one sweep is of the order of the traces themselves, O(N^2 sum_l (m_l^2 + m_l m_{l'} +
  * n_l m_{l'}) + N sum_l m_{l+1} m_l (m_{l+1} + m_l)), every product on the gemm kernel; two sweeps
  * (seeds (1, 0) and (0, 1)) give both trace gradients, the first without the pair sums, and a
- * bound's gradient takes one sweep (deepBoundGradient). Memory
- * O(N^2 max(m_{l'}) + N sum m_l^2 + N sum n_l m_{l'}), nothing of size P^2.
+ * bound's gradient takes one sweep (deepBoundGradient). The sweep takes the traces' Gram matrices
+ * and the parts of the middle term's adjoint that need the traces' own products
+ * (MiddleAdjointParts) instead of forming them again, and forms Q_n = W^T Lambda^{l+1}_n W and the
+ * adjacent Jacobians W_l D^{l-1}_n again per sample instead of holding them (2 N m_{l+1} m_l^2 and
+ * N m_l m_{l-1} multiply-adds against N m_l^2 and N m_l m_{l-1} doubles of memory). Memory
+ * O(N^2 + N sum m_l^2 + N sum_{l > l'} m_l m_{l'} + N sum_{non-adjacent} n_l m_{l'}): the adjoints
+ * of Lambda (but the block's lowest layer's, formed 16 samples at a time), X and the non-adjacent G
+ * (whose storage then holds Fbar), nothing of size P^2 and no N x N x m stack. At 784-128-128-10,
+ * N = 128, that is 144 MB of arena at the peak.
  * Derived here; verified by `deep/traceGradient.test.ts` (L = 2: boundGradient; L = 3, 4: central
  * differences of the deep closed-form bound and the deep autodiff oracle, every activation,
  * biases, reduction, several blocks, both curvatures).

@@ -19,9 +19,12 @@
  * non-negative. Evaluation: every pair sum is an entrywise product of N x N matrices, each a
  * Gram matrix of a per-sample stack on the gemm kernel (Lambda packed as its upper triangle with
  * off-diagonal entries scaled by sqrt 2, so a row dot product is a Frobenius product). Cost
- * O(N^2 sum_l (m_l^2/2 + m_l m_{l'} + n_l m_{l'})) for the pair sums plus the per-sample pieces;
- * memory O(N^2) for the Grams (the first landing holds N x N matrices; the tiled engine of
- * traceEngine.ts, which never does, serves L = 2) and the per-sample stacks.
+ * O(N^2 sum_l (m_l^2/2 + m_l m_{l'} + n_l m_{l'})) for the pair sums plus the per-sample pieces
+ * (the middle term: middleProducts, N^2 m_l m_{l'} per pair, plus N^2 n_l m_{l'} when not adjacent);
+ * memory O(N^2) for the Grams (N x N matrices; the tiled engine of traceEngine.ts, which never
+ * holds them, serves L = 2) and the per-sample stacks Lambda^l (N m_l^2), X (N m_l m_{l'}) and the
+ * non-adjacent G (N n_l m_{l'}): no N x N x m stack. Everything runs in one arena scope
+ * (tensor.ts inDeepArena), so the gemm kernel reads the stacks in place.
  * Derived here; verified by `deep/traces.test.ts` (the dense deep Hessian at L = 2, 3, 4, every
  * activation, biases, reduction, block, curvature; hessianTraces at L = 2 on the golden fixtures).
  */
