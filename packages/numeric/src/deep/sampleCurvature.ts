@@ -41,6 +41,20 @@ export interface DeepSampleCurvature {
    * is always null: adjacentJacobianInto forms it per sample (a stack of it is N m_l m_{l-1}).
    */
   readonly F: readonly (readonly (Float64Array | null)[])[];
+  /**
+   * With `keepChain`, Q[l] = W_{l+1}^T Lambda^{l+1}_n W_{l+1} (N x m_l x m_l) where forming it again
+   * would cost more than KEEP_Q_RATIO multiply-adds per stored double (keepsQ); otherwise null and
+   * the sweep forms it again, with the same products and so the same bits.
+   */
+  readonly Q: readonly (Float64Array | null)[];
+}
+
+/** Multiply-adds per double above which Q^l is kept rather than formed again (a memory-for-time choice). */
+const KEEP_Q_RATIO = 64;
+
+/** Whether Q^l (m x m per sample, m_{l+1} (m_{l+1} + m) multiply-adds per row to form) is kept. */
+export function keepsQ(m: number, mp: number): boolean {
+  return mp * (mp + m) >= KEEP_Q_RATIO * m;
 }
 
 /** Whether the Hessian of kappa sum_n l(v_n) or its Gauss–Newton part; the scale kappa is applied by the callers. */
@@ -64,6 +78,7 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
   const full = curvature === 'hessian';
   const delta = backpropagate(model, fp, fp.loss.g);
   const lambda = new Array<Float64Array>(L);
+  const Qs = new Array<Float64Array | null>(L).fill(null);
   const S = alloc(N * c * c);
   for (let n = 0; n < N; n++) loss.curvatureInto(fp.loss, n, S, n * c * c);
   lambda[L - 1] = S;
@@ -78,13 +93,15 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
     const up = lambda[l + 1]!;
     const out = alloc(N * m * m);
     const T = alloc(mp * m);
-    const Q = alloc(m * m);
+    const Qall = keepChain && keepsQ(m, mp) ? alloc(N * m * m) : null;
+    let Q = alloc(m * m);
     const e1 = fp.d1[l]!;
     const e2 = fp.d2[l]!;
     const dn = delta[l + 1]!;
     for (let n = 0; n < N; n++) {
       T.fill(0);
-      Q.fill(0);
+      if (Qall) Q = Qall.subarray(n * m * m, (n + 1) * m * m);
+      else Q.fill(0);
       matmulAdd(up, n * mp * mp, Ws, 0, T, 0, mp, mp, m);
       matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
       const o = n * m * m;
@@ -104,6 +121,7 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
       }
     }
     lambda[l] = out;
+    Qs[l] = Qall;
   }
   const G: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
   const X: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
@@ -168,7 +186,7 @@ export function deepSampleCurvature(model: LayeredModel, fp: DeepForwardPass, cu
       F = Fl;
     }
   }
-  return { lambda, delta, G, X, F: Fs };
+  return { lambda, delta, G, X, F: Fs, Q: Qs };
 }
 
 /**

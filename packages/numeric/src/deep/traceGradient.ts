@@ -34,13 +34,14 @@
  * (seeds (1, 0) and (0, 1)) give both trace gradients, the first without the pair sums, and a
  * bound's gradient takes one sweep (deepBoundGradient). The sweep takes the traces' Gram matrices
  * and the parts of the middle term's adjoint that need the traces' own products
- * (MiddleAdjointParts) instead of forming them again, and forms Q_n = W^T Lambda^{l+1}_n W and the
- * adjacent Jacobians W_l D^{l-1}_n again per sample instead of holding them (2 N m_{l+1} m_l^2 and
- * N m_l m_{l-1} multiply-adds against N m_l^2 and N m_l m_{l-1} doubles of memory). Memory
+ * (MiddleAdjointParts) instead of forming them again, and forms the adjacent Jacobians
+ * W_l D^{l-1}_n again per sample instead of holding them (N m_l m_{l-1} products against as many
+ * doubles), and Q_n = W^T Lambda^{l+1}_n W too where that is cheap (N m_{l+1} m_l (m_{l+1} + m_l)
+ * multiply-adds against N m_l^2 doubles: sampleCurvature's keepsQ). Memory
  * O(N^2 + N sum m_l^2 + N sum_{l > l'} m_l m_{l'} + N sum_{non-adjacent} n_l m_{l'}): the adjoints
  * of Lambda (but the block's lowest layer's, formed 16 samples at a time), X and the non-adjacent G
- * (whose storage then holds Fbar), nothing of size P^2 and no N x N x m stack. At 784-128-128-10,
- * N = 128, that is 144 MB of arena at the peak.
+ * (whose storage then holds Fbar), plus the kept Q, nothing of size P^2 and no N x N x m stack. At
+ * 784-128-128-10, N = 128, that is 161 MB of arena at the peak.
  * Derived here; verified by `deep/traceGradient.test.ts` (L = 2: boundGradient; L = 3, 4: central
  * differences of the deep closed-form bound and the deep autodiff oracle, every activation,
  * biases, reduction, several blocks, both curvatures).
@@ -395,7 +396,8 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     const Ws = staged(W);
     const Wt = transpose(W, mp, m);
     const T = alloc(mp * m);
-    const Q = alloc(m * m);
+    const Qkept = sc.Q[l] ?? null;
+    const Qn = alloc(m * m);
     const Qb = alloc(m * m);
     const A1 = alloc(mp * m);
     const A2 = alloc(mp * m);
@@ -403,11 +405,15 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     for (let n = 0; n < N; n++) {
       if (l === streamed && n % rows === 0) lambdaBarRows(Lbl, n, Math.min(N, n + rows), m, N, w1, K.get(l), Omega.get(l), sc.lambda[l]!);
       const o = (n % rows) * m * m;
-      // Q_n = W^T Lambda^{l+1}_n W, formed again (the same products as deepSampleCurvature's, so the same bits).
-      T.fill(0);
-      Q.fill(0);
-      matmulAdd(up, n * mp * mp, Ws, 0, T, 0, mp, mp, m);
-      matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
+      // Q_n = W^T Lambda^{l+1}_n W: kept by deepSampleCurvature where dear (keepsQ), else formed
+      // again with the same products, so the same bits.
+      const Q = Qkept ? Qkept.subarray(n * m * m, (n + 1) * m * m) : Qn;
+      if (!Qkept) {
+        T.fill(0);
+        Q.fill(0);
+        matmulAdd(up, n * mp * mp, Ws, 0, T, 0, mp, mp, m);
+        matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
+      }
       A1.fill(0);
       for (let i = 0; i < m; i++) {
         const di = e1[n * m + i]!;
