@@ -39,9 +39,9 @@
  * doubles), and Q_n = W^T Lambda^{l+1}_n W too where that is cheap (N m_{l+1} m_l (m_{l+1} + m_l)
  * multiply-adds against N m_l^2 doubles: sampleCurvature's keepsQ). Memory
  * O(N^2 + N sum m_l^2 + N sum_{l > l'} m_l m_{l'} + N sum_{non-adjacent} n_l m_{l'}): the adjoints
- * of Lambda (but the block's lowest layer's, formed 16 samples at a time), X and the non-adjacent G
+ * of Lambda (but the block's lowest layer's, formed 64 samples at a time), X and the non-adjacent G
  * (whose storage then holds Fbar), plus the kept Q, nothing of size P^2 and no N x N x m stack. At
- * 784-128-128-10, N = 128, that is 161 MB of arena at the peak.
+ * 784-128-128-10, N = 128, that is 169 MB of arena at the peak.
  * Derived here; verified by `deep/traceGradient.test.ts` (L = 2: boundGradient; L = 3, 4: central
  * differences of the deep closed-form bound and the deep autodiff oracle, every activation,
  * biases, reduction, several blocks, both curvatures).
@@ -166,8 +166,12 @@ function middleAdjointDense(X: Float64Array, delta: Float64Array, a: Float64Arra
   });
 }
 
-/** Samples per block of the streamed Lambdabar (16 x m^2 doubles: 2 MB at m = 128). */
-const LAMBDA_BAR_ROWS = 16;
+/**
+ * Samples per block of the streamed Lambdabar (64 x m^2 doubles: 8 MB at m = 128). Each block's
+ * product reads all of Lambda once: at 784-128-128-10 blocks of 16 took 94 ms, 32: 63, 64: 48,
+ * one block of 128 (the whole stack): 41 ms.
+ */
+const LAMBDA_BAR_ROWS = 64;
 
 /**
  * Rows n0..n1 of the lowest layer's Lambdabar into buf: w1 K_nn I (T1's term, when the layer is in
@@ -383,7 +387,7 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     const m = next.inputs;
     const W = next.W;
     const up = sc.lambda[l + 1]!;
-    const rows = l === streamed ? LAMBDA_BAR_ROWS : N;
+    const rows = l === streamed ? Math.min(N, LAMBDA_BAR_ROWS) : N;
     const Lbl = l === streamed ? alloc(rows * m * m) : Lb[l]!;
     const Lbu = Lb[l + 1]!;
     const e1 = fp.d1[l]!;
