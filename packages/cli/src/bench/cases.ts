@@ -11,15 +11,18 @@
  *   mnist    784-128-10 on loadMnist({ samples: 128, seed: 0 }), one batch of 128 (P = 101,770)
  *   iris     4-8-3 on the full Iris set, N = 150            (P = 67)
  *   mnist-deep 784-128-128-10 on the same MNIST batch (P = 118,282), for the deep rows
+ *   P~1000-deep 30-20-20-5 on P~1000's synthetic data (P = 1,145): the deep dense Hessian fits,
+ *            so its time is measured here and extrapolated to mnist-deep
  *
  * The deep kinds (deep*) run numeric's deep/ path on the size's layered model: at mnist the
- * two-layer network as L = 2, at mnist-deep three linear layers.
+ * two-layer network as L = 2, at mnist-deep and P~1000-deep three linear layers.
  */
 import {
   DEFAULT_VARIANT,
   boundGradient,
   createOptimizer,
   deepBoundGradient,
+  deepDenseHessian,
   deepHessianTraces,
   deepLossGradient,
   flattenLayered,
@@ -46,7 +49,7 @@ import { loadIris } from '@hsr/io';
 import { autodiffBoundGradient } from '@hsr/autodiff';
 import { loadMnist } from '@hsr/io';
 
-export const SIZES = ['P~100', 'P~1000', 'P~10000', 'mnist', 'iris', 'mnist-deep'] as const;
+export const SIZES = ['P~100', 'P~1000', 'P~10000', 'mnist', 'iris', 'mnist-deep', 'P~1000-deep'] as const;
 export type SizeName = (typeof SIZES)[number];
 
 export const VARIANT: Variant = DEFAULT_VARIANT;
@@ -71,8 +74,8 @@ export interface Setup {
   layered: LayeredModel;
 }
 
-/** d, h_1, h_2, c of mnist-deep. */
-const DEEP_WIDTHS = [784, 128, 128, 10];
+/** d, h_1, h_2, c of the three-layer sizes. */
+const DEEP_WIDTHS: Partial<Record<SizeName, number[]>> = { 'mnist-deep': [784, 128, 128, 10], 'P~1000-deep': [30, 20, 20, 5] };
 
 export function sizeLabel(size: SizeName): string {
   switch (size) {
@@ -82,6 +85,8 @@ export function sizeLabel(size: SizeName): string {
       return '4-8-3, N=150 (Iris)';
     case 'mnist-deep':
       return '784-128-128-10, N=128 (MNIST)';
+    case 'P~1000-deep':
+      return '30-20-20-5, N=128';
     default: {
       const s = SYNTHETIC[size];
       return `${s.d}-${s.h}-${s.c}, N=${s.N}`;
@@ -91,18 +96,21 @@ export function sizeLabel(size: SizeName): string {
 
 /** The parameter count of a size without building it (for extrapolations in the parent). */
 export function sizeParameters(size: SizeName): { P: number; N: number } {
-  if (size === 'mnist-deep') return { P: DEEP_WIDTHS.slice(1).reduce((s, m, l) => s + m * (DEEP_WIDTHS[l]! + 1), 0), N: 128 };
-  const shape = size === 'mnist' ? { d: 784, h: 128, c: 10, N: 128 } : size === 'iris' ? { d: 4, h: 8, c: 3, N: 150 } : SYNTHETIC[size];
+  const widths = DEEP_WIDTHS[size];
+  if (widths) return { P: widths.slice(1).reduce((s, m, l) => s + m * (widths[l]! + 1), 0), N: 128 };
+  const shape = size === 'mnist' ? { d: 784, h: 128, c: 10, N: 128 } : size === 'iris' ? { d: 4, h: 8, c: 3, N: 150 } : SYNTHETIC[size as keyof typeof SYNTHETIC];
   return { P: shape.h * (shape.d + 1) + shape.c * (shape.h + 1), N: shape.N };
 }
 
 export function setup(size: SizeName): Setup {
   const s = twoLayerSetup(size);
-  const layered = size === 'mnist-deep' ? initLayeredModel({ activation: 'tanh', widths: DEEP_WIDTHS, bias: true, seed: 1 }) : layeredFromModel(s.model);
+  const widths = DEEP_WIDTHS[size];
+  const layered = widths ? initLayeredModel({ activation: 'tanh', widths, bias: true, seed: 1 }) : layeredFromModel(s.model);
   return { ...s, layered };
 }
 
 function twoLayerSetup(size: SizeName): Omit<Setup, 'layered'> {
+  if (size === 'P~1000-deep') return { ...twoLayerSetup('P~1000'), label: sizeLabel(size) };
   if (size === 'mnist' || size === 'mnist-deep') {
     const data = loadMnist({ samples: 128, seed: 0 }).data;
     return { model: initModel({ activation: 'tanh', inputDim: 784, hiddenDim: 128, classes: 10, bias: true, seed: 1 }), data, label: sizeLabel(size) };
@@ -129,6 +137,7 @@ export const KINDS = [
   'step-sam',
   'lanczos',
   'deepU-closed',
+  'deepU-dense',
   'deepGradU-closed',
   'deepStep-plain',
   'deepStep-hsr-step',
@@ -286,6 +295,17 @@ export async function prepare(kind: Kind, s: Setup): Promise<Prepared> {
         work: () => {
           const t = deepHessianTraces(s.layered, s.data, variant);
           return wolkowiczStyanBounds(t.traceH, t.traceH2, t.parameters).lambdaMaxUpper;
+        },
+      };
+    }
+    case 'deepU-dense': {
+      // The deep dense Hessian (deepDenseHessian, O(N P^2) time, P^2 memory) and its traces.
+      const variant = deepVariant(s.layered);
+      return {
+        work: () => {
+          const H = deepDenseHessian(s.layered, s.data, variant);
+          const t = matrixTraces(H);
+          return wolkowiczStyanBounds(t.traceH, t.traceH2, H.size).lambdaMaxUpper;
         },
       };
     }

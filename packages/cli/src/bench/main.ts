@@ -8,8 +8,10 @@
  *   step     one training step: plain vs hsr-step vs sam (the work train.ts does per step)
  *   lanczos  lambda_max / lambda_min at MNIST size from closed-form Hessian-vector products
  *   depth    U and U + grad U on the deep path (numeric deep/) at 784-128-10 (L = 2, beside the
- *            two-layer engine) and 784-128-128-10 (L = 3), the dense side extrapolated (it needs
- *            P^2 x 8 B), and the deep training step plain vs hsr-step (`--deep`: only these rows)
+ *            two-layer engine) and 784-128-128-10 (L = 3), on one core (node --single-threaded);
+ *            the deep dense U measured at 30-20-20-5 and EXTRAPOLATED by N P^2 to 784-128-128-10
+ *            (it needs P^2 x 8 B there); the deep training step plain vs hsr-step (`--deep`: only
+ *            these rows)
  *
  * Every case runs in a fresh child process (`--child KIND SIZE`), so its peak resident set
  * (process.resourceUsage().maxRSS) is its own; "base" is the RSS after the data and model are
@@ -114,7 +116,10 @@ function runChild(kind: Kind, size: SizeName): Measurement {
   const base = { kind, size, label: sizeLabel(size), P, N, extrapolatedMs: null, fromPasses: null };
   const script = fileURLToPath(import.meta.url);
   const timeout = kind === 'gradU-autodiff-pass' ? PASS_CHILD_TIMEOUT_MS : CHILD_TIMEOUT_MS;
-  const r = spawnSync(process.execPath, [...process.execArgv, script, '--child', kind, size], { encoding: 'utf8', timeout, maxBuffer: 1 << 24 });
+  // The deep rows run on one core: no worker pool (the deep path has none) and no V8 helper threads
+  // (--single-threaded: garbage collection and compilation on the main thread), so cpu ~ wall.
+  const oneCore = kind.startsWith('deep') ? ['--single-threaded'] : [];
+  const r = spawnSync(process.execPath, [...oneCore, ...process.execArgv, script, '--child', kind, size], { encoding: 'utf8', timeout, maxBuffer: 1 << 24 });
   const line = r.stdout?.trim().split('\n').pop() ?? '';
   if (r.status === 0 && line.startsWith('{')) {
     const o = JSON.parse(line) as { ms: number; cpuMs: number; runs: number; peakMB: number; baseMB: number; note: string };
@@ -278,9 +283,10 @@ async function parent(argv: string[]): Promise<void> {
 /**
  * The depth rows: the deep path's U and U + grad U at 784-128-10 (L = 2) and 784-128-128-10
  * (L = 3), the two-layer engine's U + grad U at 784-128-10 beside them (measured here unless the
- * main sweep already did), the deep training step plain and hsr-step at L = 3. The dense side
- * does not fit (P^2 x 8 B): its time is extrapolated by N P^2 from the largest dense U measured
- * in this run, if any.
+ * main sweep already did), the deep training step plain and hsr-step at L = 3. The deep dense
+ * Hessian does not fit at 784-128-128-10 (P^2 x 8 B): it is measured at 30-20-20-5 (P~1000-deep,
+ * beside the closed form there) and its time EXTRAPOLATED by N P^2 at equal N, deepDenseHessian's
+ * documented cost O(N P_b^2).
  */
 function depthRows(done: Measurement[], log: (m: Measurement) => void): Measurement[] {
   const out: Measurement[] = [];
@@ -288,6 +294,7 @@ function depthRows(done: Measurement[], log: (m: Measurement) => void): Measurem
     const m = runChild(kind, size);
     log(m);
     out.push(m);
+    return m;
   };
   for (const kind of ['U-closed', 'gradU-closed'] as const) if (!done.some((m) => m.kind === kind && m.size === 'mnist')) run(kind, 'mnist');
   for (const size of ['mnist', 'mnist-deep'] as const) {
@@ -296,11 +303,15 @@ function depthRows(done: Measurement[], log: (m: Measurement) => void): Measurem
   }
   run('deepStep-plain', 'mnist-deep');
   run('deepStep-hsr-step', 'mnist-deep');
-  const basis = done.filter((m) => m.kind === 'U-dense' && m.status === 'measured').sort((a, b) => b.P - a.P)[0];
+  run('deepU-closed', 'P~1000-deep');
+  const basis = run('deepU-dense', 'P~1000-deep');
   const { P } = sizeParameters('mnist-deep');
   const gib = (P * P * 8) / 2 ** 30;
-  const extrapolated = basis ? basis.ms! * (P / basis.P) ** 2 : null;
-  const why = `skipped: the dense Hessian needs P^2 x 8 B = ${gib.toFixed(0)} GiB${basis ? `; EXTRAPOLATED from ${basis.size} by N P^2 at equal N` : ' (no dense U measured in this run to extrapolate from)'}`;
+  const measured = basis.status === 'measured';
+  const extrapolated = measured ? basis.ms! * (P / basis.P) ** 2 : null;
+  const why = `skipped: the dense Hessian needs P^2 x 8 B = ${gib.toFixed(0)} GiB; ${
+    measured ? `EXTRAPOLATED from the deep dense U measured at ${sizeLabel('P~1000-deep')} (P = ${basis.P}) by N P^2 at equal N` : `no deep dense U measured in this run to extrapolate from (${basis.note})`
+  }`;
   const m = skipped('U-dense', 'mnist-deep', why, extrapolated);
   log(m);
   out.push(m);
@@ -316,9 +327,12 @@ function depthTable(find: (kind: Kind, size: SizeName) => Measurement | undefine
     const g = find('deepGradU-closed', size);
     rows.push([sizeLabel(size), size === 'mnist' ? 'deep/, L = 2' : 'deep/, L = 3', sizeParameters(size).P, cell(u), cell(g), cpuCell(u), cpuCell(g), mem(g), size === 'mnist-deep' ? cell(find('U-dense', size)) : '']);
   }
+  const su = find('deepU-closed', 'P~1000-deep');
+  const sd = find('deepU-dense', 'P~1000-deep');
+  rows.push([sizeLabel('P~1000-deep'), 'deep/, L = 3', sizeParameters('P~1000-deep').P, cell(su), '', cpuCell(su), '', '', sd ? `${cell(sd)} (cpu ${cpuCell(sd)}, peak ${mem(sd)} MB)` : '-']);
   const p = find('deepStep-plain', 'mnist-deep');
   const h = find('deepStep-hsr-step', 'mnist-deep');
-  let out = `Depth: the deep closed forms (numeric deep/; U + grad U is one deepBoundGradient call)\n${renderTable(rows)}`;
+  let out = `Depth: the deep closed forms (numeric deep/; U + grad U is one deepBoundGradient call). Deep rows on one core: no worker pool, node --single-threaded (no V8 helper threads), so cpu is the one core's time\n${renderTable(rows)}`;
   const dense = find('U-dense', 'mnist-deep');
   if (dense) out += `  note: U-dense at mnist-deep: ${dense.note}\n`;
   out += `  deep training step at ${sizeLabel('mnist-deep')}: plain ${cell(p)}, hsr-step ${cell(h)}, hsr-step / plain ${ratio(h, p)} (cpu ${cpuRatio(h, p)}); peak MB ${mem(p)}, ${mem(h)}\n`;

@@ -32,8 +32,16 @@
  * Cost: one sweep is of the order of the traces themselves, O(N^2 sum_l (m_l^2 + m_l m_{l'} +
  * n_l m_{l'}) + N sum_l m_{l+1} m_l (m_{l+1} + m_l)), every product on the gemm kernel; two sweeps
  * (seeds (1, 0) and (0, 1)) give both trace gradients, the first without the pair sums, and a
- * bound's gradient takes one sweep (deepBoundGradient). Memory
- * O(N^2 max(m_{l'}) + N sum m_l^2 + N sum n_l m_{l'}), nothing of size P^2.
+ * bound's gradient takes one sweep (deepBoundGradient). The sweep takes the traces' Gram matrices
+ * and the parts of the middle term's adjoint that need the traces' own products
+ * (MiddleAdjointParts) instead of forming them again, and forms the adjacent Jacobians
+ * W_l D^{l-1}_n again per sample instead of holding them (N m_l m_{l-1} products against as many
+ * doubles), and Q_n = W^T Lambda^{l+1}_n W too where that is cheap (N m_{l+1} m_l (m_{l+1} + m_l)
+ * multiply-adds against N m_l^2 doubles: sampleCurvature's keepsQ). Memory
+ * O(N^2 + N sum m_l^2 + N sum_{l > l'} m_l m_{l'} + N sum_{non-adjacent} n_l m_{l'}): the adjoints
+ * of Lambda (but the block's lowest layer's, formed 64 samples at a time), X and the non-adjacent G
+ * (whose storage then holds Fbar), plus the kept Q, nothing of size P^2 and no N x N x m stack. At
+ * 784-128-128-10, N = 128, that is 169 MB of arena at the peak.
  * Derived here; verified by `deep/traceGradient.test.ts` (L = 2: boundGradient; L = 3, 4: central
  * differences of the deep closed-form bound and the deep autodiff oracle, every activation,
  * biases, reduction, several blocks, both curvatures).
@@ -44,9 +52,9 @@ import type { Dataset } from '../types.ts';
 import { deepForwardPass, type DeepForwardPass } from './forward.ts';
 import { augmentedLayerInputs, checkLayerSet, layeredParameterCount, layerOffset, type DeepVariant, type LayeredModel } from './model.ts';
 import type { OutputLoss } from './outputLoss.ts';
-import { deepSampleCurvature, type DeepSampleCurvature } from './sampleCurvature.ts';
-import { matmul, matmulAdd, transpose } from './tensor.ts';
-import { type DeepTraceGrams, deepHessianTraces, emptyTraceGrams } from './traces.ts';
+import { adjacentJacobianInto, deepSampleCurvature, type DeepSampleCurvature } from './sampleCurvature.ts';
+import { alloc, inDeepArena, matmul, matmulAdd, matmulNTAdd, matmulTNAdd, scratch, staged, transpose } from './tensor.ts';
+import { columnStack, type DeepTraceGrams, deepHessianTraces, emptyTraceGrams, unaugmented } from './traces.ts';
 
 interface SweepContext {
   readonly model: LayeredModel;
@@ -61,16 +69,6 @@ interface SweepContext {
   readonly loss: OutputLoss;
 }
 
-/** C[cOff ..] += A B^T for A (M x K) at aOff, B (N x K) at bOff. */
-function matmulNTAdd(A: Float64Array, aOff: number, B: Float64Array, bOff: number, C: Float64Array, cOff: number, M: number, K: number, N: number): void {
-  matmulAdd(A, aOff, transpose(B, N, K, bOff), 0, C, cOff, M, K, N);
-}
-
-/** C[cOff ..] += A^T B for A (K x M) at aOff, B (K x N) at bOff. */
-function matmulTNAdd(A: Float64Array, aOff: number, B: Float64Array, bOff: number, C: Float64Array, cOff: number, M: number, K: number, N: number): void {
-  matmulAdd(transpose(A, K, M, aOff), 0, B, bOff, C, cOff, M, K, N);
-}
-
 /** x += s * (A o B) entrywise. */
 function addScaledProduct(x: Float64Array, s: number, A: Float64Array, B: Float64Array): void {
   for (let i = 0; i < x.length; i++) x[i]! += s * A[i]! * B[i]!;
@@ -80,16 +78,110 @@ function addScaledProduct(x: Float64Array, s: number, A: Float64Array, B: Float6
 function slot(table: (Float64Array | null)[][], l: number, lp: number, size: number): Float64Array {
   let x = table[l]![lp];
   if (!x) {
-    x = new Float64Array(size);
+    x = alloc(size);
     table[l]![lp] = x;
   }
   return x;
 }
 
 function scaledProduct(s: number, A: Float64Array, B: Float64Array): Float64Array {
-  const out = new Float64Array(A.length);
+  const out = alloc(A.length);
   addScaledProduct(out, s, A, B);
   return out;
+}
+
+/**
+ * The adjoint of sum_nk W_nk q_nk, q_nk = delta_k^T X_n diag(e_k) a_n (adjacent layers, W = w Kq),
+ * in X, a and e (its delta part, from T_n = X_n diag(a_n) E^T, is the traces' MiddleAdjointParts):
+ *   Xbar_n += (Delta^T diag(W_n.) E) diag(a_n),   abar_n[r] += sum_i (Delta^T diag(W_n.) E)_{ir} X_n[i, r],
+ *   ebar_k[r] += W_nk a_n[r] (Delta X_n)[k, r],
+ * two m x mq x N products per n and no N x N x mq stack.
+ */
+function middleAdjointAdjacent(
+  X: Float64Array,
+  delta: Float64Array,
+  a: Float64Array,
+  e: Float64Array,
+  Kq: Float64Array,
+  w: number,
+  Xb: Float64Array,
+  ab: Float64Array,
+  eb: Float64Array,
+  N: number,
+  m: number,
+  mq: number,
+): void {
+  scratch(() => {
+    const E = staged(e);
+    const Ds = staged(delta);
+    const Dw = alloc(m * N);
+    const Yb = alloc(m * mq);
+    const U = alloc(N * mq);
+    for (let n = 0; n < N; n++) {
+      const xo = n * m * mq;
+      for (let k = 0; k < N; k++) {
+        const wk = w * Kq[n * N + k]!;
+        for (let i = 0; i < m; i++) Dw[i * N + k] = wk * Ds[k * m + i]!;
+      }
+      Yb.fill(0);
+      matmulAdd(Dw, 0, E, 0, Yb, 0, m, N, mq);
+      for (let i = 0; i < m; i++)
+        for (let r = 0; r < mq; r++) {
+          const y = Yb[i * mq + r]!;
+          Xb[xo + i * mq + r]! += y * a[n * mq + r]!;
+          ab[n * mq + r]! += y * X[xo + i * mq + r]!;
+        }
+      U.fill(0);
+      matmulAdd(Ds, 0, X, xo, U, 0, N, m, mq);
+      for (let k = 0; k < N; k++) {
+        const wk = w * Kq[n * N + k]!;
+        for (let r = 0; r < mq; r++) eb[k * mq + r]! += wk * a[n * mq + r]! * U[k * mq + r]!;
+      }
+    }
+  });
+}
+
+/**
+ * The same adjoint for a dense G (layers not adjacent), in G and a (its delta and X parts are the
+ * traces' MiddleAdjointParts): per k, Z_k[n, .] = X_n^T delta_k and Rbar_k[n, .] = W_nk Z_k[n, .],
+ *   Gbar_k += A^T Rbar_k,  abar += Rbar_k G_k^T
+ * (Xc = the stack X as one m x N mq matrix, columnStack).
+ */
+function middleAdjointDense(X: Float64Array, delta: Float64Array, a: Float64Array, G: Float64Array, Kq: Float64Array, w: number, ab: Float64Array, Gb: Float64Array, N: number, m: number, n_: number, mq: number): void {
+  scratch(() => {
+    const Xc = columnStack(X, N, m, mq);
+    const At = transpose(a, N, n_);
+    const Ds = staged(delta);
+    const Z = alloc(N * mq);
+    for (let k = 0; k < N; k++) {
+      Z.fill(0);
+      matmulAdd(Ds, k * m, Xc, 0, Z, 0, 1, m, N * mq);
+      for (let n = 0; n < N; n++) {
+        const wk = w * Kq[n * N + k]!;
+        for (let r = 0; r < mq; r++) Z[n * mq + r]! *= wk;
+      }
+      matmulAdd(At, 0, Z, 0, Gb, k * n_ * mq, n_, N, mq);
+      matmulNTAdd(Z, 0, G, k * n_ * mq, ab, 0, N, mq, n_);
+    }
+  });
+}
+
+/**
+ * Samples per block of the streamed Lambdabar (64 x m^2 doubles: 8 MB at m = 128). Each block's
+ * product reads all of Lambda once: at 784-128-128-10 blocks of 16 took 94 ms, 32: 63, 64: 48,
+ * one block of 128 (the whole stack): 41 ms.
+ */
+const LAMBDA_BAR_ROWS = 64;
+
+/**
+ * Rows n0..n1 of the lowest layer's Lambdabar into buf: w1 K_nn I (T1's term, when the layer is in
+ * the T1 seed) plus sum_m Omega_nm Lambda_m (Omega = 2 w2 K o K, when w2 != 0), in the order the
+ * stacked version accumulated them (the diagonal first, then the product), so the same bits.
+ */
+function lambdaBarRows(buf: Float64Array, n0: number, n1: number, m: number, N: number, w1: number, K: Float64Array | undefined, omega: Float64Array | undefined, lam: Float64Array): void {
+  buf.fill(0);
+  if (w1 !== 0 && K) for (let n = n0; n < n1; n++) for (let i = 0; i < m; i++) buf[(n - n0) * m * m + i * m + i]! += w1 * K[n * N + n]!;
+  if (omega) matmulAdd(omega, n0 * N, lam, 0, buf, 0, n1 - n0, N, m * m);
 }
 
 /** \nabla_\theta (c_1 T_1 + c_2 T_2), theta order, all parameters (see the module comment). */
@@ -106,15 +198,19 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
   const inn = (l: number) => model.layers[l]!.inputs;
   const nt = (l: number) => augmentedLayerInputs(model, l);
 
-  const Wb = model.layers.map((layer) => new Float64Array(layer.outputs * layer.inputs));
+  const Wb = model.layers.map((layer) => alloc(layer.outputs * layer.inputs));
   const Lb: (Float64Array | null)[] = new Array<Float64Array | null>(L).fill(null);
-  for (let l = lowest; l < L; l++) Lb[l] = new Float64Array(N * out(l) * out(l));
+  // Lambdabar of the block's lowest layer receives only the pair-sum terms (no chain ends there), so
+  // it is never held as a stack: the Lambda recursion forms it a few samples at a time (lambdaBarRows).
+  const streamed = lowest <= L - 2 ? lowest : -1;
+  for (let l = lowest; l < L; l++) if (l !== streamed) Lb[l] = alloc(N * out(l) * out(l));
+  const Omega = new Map<number, Float64Array>();
   const Kb = new Map<number, Float64Array>();
-  for (const l of layers) Kb.set(l, new Float64Array(N * N));
-  const deltab = model.layers.map((layer) => new Float64Array(N * layer.outputs));
-  const e1b = fp.d1.map((d) => new Float64Array(d.length));
-  const e2b = fp.d2.map((d) => new Float64Array(d.length));
-  const inb = model.layers.map((_, l) => new Float64Array(N * nt(l)));
+  for (const l of layers) Kb.set(l, alloc(N * N));
+  const deltab = model.layers.map((layer) => alloc(N * layer.outputs));
+  const e1b = fp.d1.map((d) => alloc(d.length));
+  const e2b = fp.d2.map((d) => alloc(d.length));
+  const inb = model.layers.map((_, l) => alloc(N * nt(l)));
   const Xb: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
   const Gb: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
   const Fb: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
@@ -126,13 +222,13 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
       const lam = sc.lambda[l]!;
       const Kl = K.get(l)!;
       const Kbl = Kb.get(l)!;
-      const Lbl = Lb[l]!;
+      const Lbl = Lb[l];
       for (let n = 0; n < N; n++) {
         let tr = 0;
         if (l === L - 1) tr = loss.curvatureTrace(fp.loss, n);
         else for (let i = 0; i < m; i++) tr += lam[n * m * m + i * m + i]!;
         Kbl[n * N + n]! += w1 * tr;
-        for (let i = 0; i < m; i++) Lbl[n * m * m + i * m + i]! += w1 * Kl[n * N + n]!;
+        if (Lbl) for (let i = 0; i < m; i++) Lbl[n * m * m + i * m + i]! += w1 * Kl[n * N + n]!;
       }
     }
 
@@ -142,7 +238,9 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
       const m = out(l);
       const lam = sc.lambda[l]!;
       const Kl = K.get(l)!;
-      matmulAdd(scaledProduct(2 * w2, Kl, Kl), 0, lam, 0, Lb[l]!, 0, N, N, m * m);
+      const omega = scaledProduct(2 * w2, Kl, Kl);
+      if (l === streamed) Omega.set(l, omega);
+      else matmulAdd(omega, 0, lam, 0, Lb[l]!, 0, N, N, m * m);
       addScaledProduct(Kb.get(l)!, 2 * w2, Kl, grams.lambda.get(l)!);
     }
     // Cross blocks l > l': 2 [sum K^l K^l' <X_n, X_m> + 2 middle + sum K^l' (delta.delta) <G, G>].
@@ -163,87 +261,32 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         addScaledProduct(Kb.get(lp)!, 2 * w2, Ka, gX);
         if (!full) continue;
         const adjacent = lp === l - 1;
-        const G = sc.G[l]![lp]!;
+        const G = sc.G[l]![lp];
         const e1 = fp.d1[lp]!;
         const delta = sc.delta[l]!;
-        const Gbl = slot(Gb, l, lp, N * nIn * mq);
         const Gd = grams.delta.get(l)!;
         const GG = grams.G.get(`${l},${lp}`)!;
         addScaledProduct(Kb.get(lp)!, 2 * w2, Gd, GG);
         matmulAdd(scaledProduct(4 * w2, Kq, GG), 0, delta, 0, deltab[l]!, 0, N, N, m);
         const KqGd = scaledProduct(4 * w2, Kq, Gd);
-        if (adjacent) {
-          const Y = matmul(KqGd, e1, N, N, mq);
-          for (let n = 0; n < N; n++) for (let j = 0; j < mq; j++) Gbl[n * nIn * mq + j * mq + j]! += Y[n * mq + j]!;
-        } else matmulAdd(KqGd, 0, G, 0, Gbl, 0, N, N, nIn * mq);
-
-        // The middle term 4 w2 sum_nk Kq_nk q_nk, q_nk = delta_k^T X_n G_k^T abar_n. Every
-        // N x N x m_{l'} stack is laid out (n, k, r), so each loop below runs along memory.
-        const w = 4 * w2;
-        const a = fp.inputs[l]!;
-        const abar = new Float64Array(N * nIn);
-        for (let n = 0; n < N; n++) for (let j = 0; j < nIn; j++) abar[n * nIn + j] = a[n * ntl + j]!;
-        // Zs[n, k, r] = (X_n^T delta_k)_r: per n, Delta X_n.
-        const Zs = new Float64Array(N * N * mq);
-        for (let n = 0; n < N; n++) matmulAdd(delta, 0, X, n * m * mq, Zs, n * N * mq, N, m, mq);
-        // Rs[n, k, r] = (G_k^T abar_n)_r: one product A-bar [G_0 | G_1 | ...] when G is dense.
-        const Rs = new Float64Array(N * N * mq);
-        if (adjacent) {
-          for (let n = 0; n < N; n++) for (let k = 0; k < N; k++) for (let r = 0; r < mq; r++) Rs[(n * N + k) * mq + r] = abar[n * nIn + r]! * e1[k * mq + r]!;
-        } else {
-          const Gcat = new Float64Array(nIn * N * mq);
-          for (let k = 0; k < N; k++) for (let j = 0; j < nIn; j++) Gcat.set(G.subarray(k * nIn * mq + j * mq, k * nIn * mq + (j + 1) * mq), j * N * mq + k * mq);
-          matmulAdd(abar, 0, Gcat, 0, Rs, 0, N, nIn, N * mq);
-        }
-        // q_nk, then scale in place: Rs -> Y = W_nk Rs, Zs -> B = W_nk Zs (W_nk = 4 w2 Kq_nk).
+        // Adjacent: G = diag phi'_{l'}, whose adjoint goes straight to phi'-bar (no dense G-bar).
+        if (adjacent) matmulAdd(KqGd, 0, staged(e1), 0, e1b[lp]!, 0, N, N, mq);
+        else matmulAdd(KqGd, 0, G!, 0, slot(Gb, l, lp, N * nIn * mq), 0, N, N, nIn * mq);
+        // The middle term 4 w2 sum_nk Kq_nk q_nk (q from the traces' middleProducts).
+        const q = grams.middle.get(`${l},${lp}`)!;
         const Kbq = Kb.get(lp)!;
-        for (let n = 0; n < N; n++)
-          for (let k = 0; k < N; k++) {
-            const o = (n * N + k) * mq;
-            const Wnk = w * Kq[n * N + k]!;
-            let q = 0;
-            for (let r = 0; r < mq; r++) {
-              q += Zs[o + r]! * Rs[o + r]!;
-              Rs[o + r]! *= Wnk;
-              Zs[o + r]! *= Wnk;
-            }
-            Kbq[n * N + k]! += w * q;
-          }
-        // Xbar_n += Delta^T Y_n and deltabar += Y_n X_n^T (Y_n = Y[n, ., .], N x mq).
-        const deltaT = transpose(delta, N, m);
+        for (let i = 0; i < N * N; i++) Kbq[i]! += 4 * w2 * q[i]!;
+        const abar = unaugmented(fp.inputs[l]!, N, nIn, ntl);
+        const ab = alloc(N * nIn);
+        // The parts the traces formed at unit weight (MiddleAdjointParts), then the rest.
+        const parts = grams.middleAdjoint.get(`${l},${lp}`)!;
         const db = deltab[l]!;
-        for (let n = 0; n < N; n++) {
-          matmulAdd(deltaT, 0, Rs, n * N * mq, Xbl, n * m * mq, m, N, mq);
-          matmulAdd(Rs, n * N * mq, transpose(X, m, mq, n * m * mq), 0, db, 0, N, mq, m);
-        }
-        // Gbar_k += sum_n abar_n B[n, k, .]^T and abarbar_n += sum_k G_k B[n, k, .].
+        for (let i = 0; i < N * m; i++) db[i]! += 4 * w2 * parts.delta[i]!;
+        if (parts.Xc) for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Xbl[n * m * mq + i * mq + r]! += 4 * w2 * parts.Xc[i * N * mq + n * mq + r]!;
+        if (adjacent) middleAdjointAdjacent(X, delta, abar, e1, Kq, 4 * w2, Xbl, ab, e1b[lp]!, N, m, mq);
+        else middleAdjointDense(X, delta, abar, G!, Kq, 4 * w2, ab, slot(Gb, l, lp, N * nIn * mq), N, m, nIn, mq);
         const ib = inb[l]!;
-        if (adjacent) {
-          // G_k = diag phi'_k: only the diagonal of Gbar_k, gathered compactly first.
-          const diag = new Float64Array(N * mq);
-          for (let n = 0; n < N; n++)
-            for (let k = 0; k < N; k++) {
-              const o = (n * N + k) * mq;
-              for (let r = 0; r < mq; r++) diag[k * mq + r]! += Zs[o + r]! * abar[n * nIn + r]!;
-            }
-          for (let k = 0; k < N; k++) for (let r = 0; r < mq; r++) Gbl[k * nIn * mq + r * mq + r]! += diag[k * mq + r]!;
-          for (let n = 0; n < N; n++)
-            for (let k = 0; k < N; k++) {
-              const o = (n * N + k) * mq;
-              for (let r = 0; r < mq; r++) ib[n * ntl + r]! += Zs[o + r]! * e1[k * mq + r]!;
-            }
-        } else {
-          // Bk[k, n, r] = B[n, k, r], so Gbar_k = A-bar^T Bk[k] is one product per k.
-          const Bk = new Float64Array(N * N * mq);
-          for (let n = 0; n < N; n++) for (let k = 0; k < N; k++) Bk.set(Zs.subarray((n * N + k) * mq, (n * N + k + 1) * mq), (k * N + n) * mq);
-          const abarT = transpose(abar, N, nIn);
-          for (let k = 0; k < N; k++) matmulAdd(abarT, 0, Bk, k * N * mq, Gbl, k * nIn * mq, nIn, N, mq);
-          // abarbar (N x nIn) += B (N x N mq) GT, GT[(k, r), j] = G_k[j, r].
-          const GT = new Float64Array(N * mq * nIn);
-          for (let k = 0; k < N; k++) for (let j = 0; j < nIn; j++) for (let r = 0; r < mq; r++) GT[(k * mq + r) * nIn + j] = G[k * nIn * mq + j * mq + r]!;
-          const A = matmul(Zs, GT, N, N * mq, nIn);
-          for (let n = 0; n < N; n++) for (let j = 0; j < nIn; j++) ib[n * ntl + j]! += A[n * nIn + j]!;
-        }
+        for (let n = 0; n < N; n++) for (let j = 0; j < nIn; j++) ib[n * ntl + j]! += ab[n * nIn + j]!;
       }
   }
 
@@ -251,7 +294,7 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
   for (const l of layers) {
     if (l === 0) continue;
     const Kbl = Kb.get(l)!;
-    const S = new Float64Array(N * N);
+    const S = alloc(N * N);
     for (let n = 0; n < N; n++) for (let k = 0; k < N; k++) S[n * N + k] = Kbl[n * N + k]! + Kbl[k * N + n]!;
     matmulAdd(S, 0, fp.inputs[l]!, 0, inb[l]!, 0, N, N, nt(l));
   }
@@ -262,16 +305,19 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     for (let l = top; l > lp; l--) {
       const m = out(l);
       const n_ = inn(l);
-      const F = sc.F[l]![lp]!;
-      const G = sc.G[l]![lp]!;
+      // F^{l,l-1} is not stored (adjacentJacobianInto); G^{l,l-1} = D^{l-1} is read as phi'.
+      const F = sc.F[l]![lp];
+      const G = sc.G[l]![lp];
       let Fbl = Fb[l]![lp];
       const Xbl = Xb[l]![lp];
       if (inBlock.has(l) && Xbl) {
         Fbl = slot(Fb, l, lp, N * m * mq);
         const lam = sc.lambda[l]!;
         const Lbl = Lb[l]!;
+        const Fn = F ? null : alloc(m * mq);
         for (let n = 0; n < N; n++) {
-          matmulNTAdd(Xbl, n * m * mq, F, n * m * mq, Lbl, n * m * m, m, mq, m);
+          if (Fn) adjacentJacobianInto(model, fp, l, n, Fn);
+          matmulNTAdd(Xbl, n * m * mq, Fn ?? F!, Fn ? 0 : n * m * mq, Lbl, n * m * m, m, mq, m);
           matmulAdd(lam, n * m * m, Xbl, n * m * mq, Fbl, n * m * mq, m, m, mq);
         }
       }
@@ -303,27 +349,34 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         const Wt = transpose(W, m, n_);
         const Wbl = Wb[l]!;
         for (let n = 0; n < N; n++) {
-          matmulNTAdd(Fbl, n * m * mq, G, n * n_ * mq, Wbl, 0, m, mq, n_);
+          matmulNTAdd(Fbl, n * m * mq, G!, n * n_ * mq, Wbl, 0, m, mq, n_);
           matmulAdd(Wt, 0, Fbl, n * m * mq, Gbl, n * n_ * mq, n_, m, mq);
         }
       }
       if (!Gbl) continue;
-      // l - 1 > lp here: G = D^{l-1} F^{l-1,lp}.
-      const Fprev = sc.F[l - 1]![lp]!;
-      const FbPrev = slot(Fb, l - 1, lp, N * n_ * mq);
+      // l - 1 > lp here: G = D^{l-1} F^{l-1,lp}. Fbar^{l-1,lp} is not formed yet (the walk is top
+      // down) and Gbar is not read after this step, so Fbar^{l-1,lp} = D^{l-1} Gbar takes Gbar's place.
+      const Fprev = sc.F[l - 1]![lp];
+      const Fp = Fprev ? null : alloc(n_ * mq);
       const e1 = fp.d1[l - 1]!;
       const eb = e1b[l - 1]!;
-      for (let n = 0; n < N; n++)
+      for (let n = 0; n < N; n++) {
+        if (Fp) adjacentJacobianInto(model, fp, l - 1, n, Fp);
+        const F0 = Fp ?? Fprev!;
+        const f0 = Fp ? 0 : n * n_ * mq;
         for (let j = 0; j < n_; j++) {
           const o = n * n_ * mq + j * mq;
           const dj = e1[n * n_ + j]!;
           let s = 0;
           for (let r = 0; r < mq; r++) {
-            s += Gbl[o + r]! * Fprev[o + r]!;
-            FbPrev[o + r]! += dj * Gbl[o + r]!;
+            s += Gbl[o + r]! * F0[f0 + j * mq + r]!;
+            Gbl[o + r] = dj * Gbl[o + r]!;
           }
           eb[n * n_ + j]! += s;
         }
+      }
+      if (Fb[l - 1]![lp]) throw new Error('deep sweep: Fbar formed before its G step');
+      Fb[l - 1]![lp] = Gbl;
     }
   }
 
@@ -334,7 +387,8 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     const m = next.inputs;
     const W = next.W;
     const up = sc.lambda[l + 1]!;
-    const Lbl = Lb[l]!;
+    const rows = l === streamed ? Math.min(N, LAMBDA_BAR_ROWS) : N;
+    const Lbl = l === streamed ? alloc(rows * m * m) : Lb[l]!;
     const Lbu = Lb[l + 1]!;
     const e1 = fp.d1[l]!;
     const e2 = fp.d2[l]!;
@@ -343,15 +397,27 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
     const eb2 = e2b[l]!;
     const Wbu = Wb[l + 1]!;
     const dbu = deltab[l + 1]!;
-    const Qall = sc.Q[l]!;
-    const Qb = new Float64Array(m * m);
-    const A1 = new Float64Array(mp * m);
-    const A2 = new Float64Array(mp * m);
-    const tb = new Float64Array(m);
+    const Ws = staged(W);
+    const Wt = transpose(W, mp, m);
+    const T = alloc(mp * m);
+    const Qkept = sc.Q[l] ?? null;
+    const Qn = alloc(m * m);
+    const Qb = alloc(m * m);
+    const A1 = alloc(mp * m);
+    const A2 = alloc(mp * m);
+    const tb = alloc(m);
     for (let n = 0; n < N; n++) {
-      const o = n * m * m;
-      // Q_n = W^T Lambda^{l+1}_n W, kept by the forward recursion (keepChain).
-      const Q = Qall.subarray(o, o + m * m);
+      if (l === streamed && n % rows === 0) lambdaBarRows(Lbl, n, Math.min(N, n + rows), m, N, w1, K.get(l), Omega.get(l), sc.lambda[l]!);
+      const o = (n % rows) * m * m;
+      // Q_n = W^T Lambda^{l+1}_n W: kept by deepSampleCurvature where dear (keepsQ), else formed
+      // again with the same products, so the same bits.
+      const Q = Qkept ? Qkept.subarray(n * m * m, (n + 1) * m * m) : Qn;
+      if (!Qkept) {
+        T.fill(0);
+        Q.fill(0);
+        matmulAdd(up, n * mp * mp, Ws, 0, T, 0, mp, mp, m);
+        matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
+      }
       A1.fill(0);
       for (let i = 0; i < m; i++) {
         const di = e1[n * m + i]!;
@@ -364,8 +430,8 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         eb1[n * m + i]! += 2 * s;
       }
       // Lambda^{l+1} bar += W Qbar W^T; Wbar += 2 T Qbar = 2 Lambda^{l+1} (W Qbar), T = Lambda^{l+1} W.
-      matmulAdd(W, 0, Qb, 0, A1, 0, mp, m, m);
-      matmulNTAdd(A1, 0, W, 0, Lbu, n * mp * mp, mp, m, mp);
+      matmulAdd(Ws, 0, Qb, 0, A1, 0, mp, m, m);
+      matmulAdd(A1, 0, Wt, 0, Lbu, n * mp * mp, mp, m, mp);
       A2.fill(0);
       matmulAdd(up, n * mp * mp, A1, 0, A2, 0, mp, mp, m);
       for (let i = 0; i < mp * m; i++) Wbu[i]! += 2 * A2[i]!;
@@ -400,7 +466,7 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
       const s = matmul(sc.delta[l + 1]!, next.W, N, mp, m);
       const e1 = fp.d1[l]!;
       const eb = e1b[l]!;
-      const wv = new Float64Array(N * m);
+      const wv = alloc(N * m);
       for (let i = 0; i < N * m; i++) {
         eb[i]! += db[i]! * s[i]!;
         wv[i] = db[i]! * e1[i]!;
@@ -411,7 +477,7 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
 
   // The loss: vbar_n = d<S_n, Lambdabar^{L-1}_n>/dv_n + S_n gbar_n.
   const c = out(L - 1);
-  let ub = new Float64Array(N * c);
+  let ub = alloc(N * c);
   const S = sc.lambda[L - 1]!;
   const Lc = Lb[L - 1]!;
   const gb = deltab[L - 1]!;
@@ -437,7 +503,7 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
       const e3 = fp.d3[l]!;
       const above = inb[l + 1]!;
       const ntu = nt(l + 1);
-      ub = new Float64Array(N * m);
+      ub = alloc(N * m);
       for (let n = 0; n < N; n++)
         for (let i = 0; i < m; i++) {
           const k = n * m + i;
@@ -445,7 +511,7 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         }
     }
     const o = layerOffset(model, l);
-    const part = new Float64Array(m * ntl);
+    const part = alloc(m * ntl);
     matmulTNAdd(ub, 0, fp.inputs[l]!, 0, part, 0, m, N, ntl);
     const Wbl = Wb[l]!;
     for (let i = 0; i < m; i++) {
@@ -464,8 +530,8 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
 /** The forward pass, the per-sample pieces with their whole chain, the Grams and T1, T2 (deep/traces.ts, bit for bit). */
 function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass): { ctx: SweepContext; traceH: number; traceH2: number; parameters: number } {
   const layers = checkLayerSet(model, variant.layers);
-  const sc = deepSampleCurvature(model, fp, variant.curvature, layers, true);
-  const grams = emptyTraceGrams();
+  const sc = deepSampleCurvature(model, fp, variant.curvature, layers, { keepChain: true, adjacentG: false });
+  const grams = emptyTraceGrams(true);
   const traces = deepHessianTraces(model, data, { ...variant, layers }, fp, sc, grams);
   const ctx: SweepContext = { model, fp, sc, K: grams.K, grams, layers, kappa: reductionScale(variant.reduction, fp.samples), full: variant.curvature === 'hessian', loss: fp.outputLoss };
   return { ctx, traceH: traces.traceH, traceH2: traces.traceH2, parameters: traces.parameters };
@@ -476,9 +542,11 @@ function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: D
  * of theta (§9 deep-trace-gradient): two reverse sweeps, seeds (1, 0) and (0, 1), over one
  * forward pass and one set of per-sample pieces. Cost and verification: the module comment.
  */
-export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass = deepForwardPass(model, data)): TraceGradients {
-  const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, fp);
-  return { traceH, traceH2, parameters, gradTraceH: sweep(ctx, 1, 0), gradTraceH2: sweep(ctx, 0, 1) };
+export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant, fp?: DeepForwardPass): TraceGradients {
+  return inDeepArena(() => {
+    const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, fp ?? deepForwardPass(model, data));
+    return { traceH, traceH2, parameters, gradTraceH: sweep(ctx, 1, 0), gradTraceH2: sweep(ctx, 0, 1) };
+  });
 }
 
 /**
@@ -489,7 +557,11 @@ export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: 
  * (1, 0) and (0, 1), so the chain rule and its s = 0 case (the minimum-norm subgradient,
  * `degenerate: true`) are exactly the two-layer code's, not a copy of it.
  */
-export function deepBoundGradient(model: LayeredModel, data: Dataset, variant: DeepVariant, of: BoundKind, fp: DeepForwardPass = deepForwardPass(model, data)): BoundGradient {
+export function deepBoundGradient(model: LayeredModel, data: Dataset, variant: DeepVariant, of: BoundKind, fp?: DeepForwardPass): BoundGradient {
+  return inDeepArena(() => boundGradientIn(model, data, variant, of, fp ?? deepForwardPass(model, data)));
+}
+
+function boundGradientIn(model: LayeredModel, data: Dataset, variant: DeepVariant, of: BoundKind, fp: DeepForwardPass): BoundGradient {
   const { ctx, traceH, traceH2, parameters } = prepare(model, data, variant, fp);
   const unit = boundGradientFromTraces({ traceH, traceH2, parameters, gradTraceH: Float64Array.of(1, 0), gradTraceH2: Float64Array.of(0, 1) }, of);
   const [alpha, beta] = unit.gradient as unknown as [number, number];

@@ -19,9 +19,12 @@
  * non-negative. Evaluation: every pair sum is an entrywise product of N x N matrices, each a
  * Gram matrix of a per-sample stack on the gemm kernel (Lambda packed as its upper triangle with
  * off-diagonal entries scaled by sqrt 2, so a row dot product is a Frobenius product). Cost
- * O(N^2 sum_l (m_l^2/2 + m_l m_{l'} + n_l m_{l'})) for the pair sums plus the per-sample pieces;
- * memory O(N^2) for the Grams (the first landing holds N x N matrices; the tiled engine of
- * traceEngine.ts, which never does, serves L = 2) and the per-sample stacks.
+ * O(N^2 sum_l (m_l^2/2 + m_l m_{l'} + n_l m_{l'})) for the pair sums plus the per-sample pieces
+ * (the middle term: middleProducts, N^2 m_l m_{l'} per pair, plus N^2 n_l m_{l'} when not adjacent);
+ * memory O(N^2) for the Grams (N x N matrices; the tiled engine of traceEngine.ts, which never
+ * holds them, serves L = 2) and the per-sample stacks Lambda^l (N m_l^2), X (N m_l m_{l'}) and the
+ * non-adjacent G (N n_l m_{l'}): no N x N x m stack. Everything runs in one arena scope
+ * (tensor.ts inDeepArena), so the gemm kernel reads the stacks in place.
  * Derived here; verified by `deep/traces.test.ts` (the dense deep Hessian at L = 2, 3, 4, every
  * activation, biases, reduction, block, curvature; hessianTraces at L = 2 on the golden fixtures).
  */
@@ -30,7 +33,7 @@ import type { Dataset } from '../types.ts';
 import { deepForwardPass, type DeepForwardPass } from './forward.ts';
 import { checkLayerSet, layeredParameterCount, type DeepVariant, type LayeredModel } from './model.ts';
 import { deepSampleCurvature, type DeepSampleCurvature } from './sampleCurvature.ts';
-import { gram, matmul, transpose } from './tensor.ts';
+import { alloc, gram, inDeepArena, inDeepArenaScope, matmulAdd, scratch, staged, transpose } from './tensor.ts';
 
 export interface DeepHessianTraces {
   readonly traceH: number;
@@ -50,16 +53,34 @@ export interface DeepTraceGrams {
   readonly X: Map<string, Float64Array>;
   readonly delta: Map<number, Float64Array>;
   readonly G: Map<string, Float64Array>;
+  /** Per pair "l,l'" of the full Hessian, q_{nk} = delta^{l\top}_k X^{l,l'}_n G^{l,l'\top}_k a^l_n (middleProducts). */
+  readonly middle: Map<string, Float64Array>;
+  /**
+   * Filled only when `adjoints` is set (the gradient sweep asks): per pair "l,l'", the parts of the
+   * middle term's adjoint that need the products the traces form anyway, at unit weight
+   * (MiddleAdjointParts); the sweep scales them by its seed.
+   */
+  readonly adjoints: boolean;
+  readonly middleAdjoint: Map<string, MiddleAdjointParts>;
 }
 
-export function emptyTraceGrams(): DeepTraceGrams {
-  return { K: new Map(), lambda: new Map(), X: new Map(), delta: new Map(), G: new Map() };
+/**
+ * d(sum_nk Kq_nk q_nk)/d delta^l (N x m) and, when the layers are not adjacent, d/dX as the
+ * m x N mq column stack (columnStack's layout); with adjacent layers the X part is left to the sweep.
+ */
+export interface MiddleAdjointParts {
+  readonly delta: Float64Array;
+  readonly Xc: Float64Array | null;
+}
+
+export function emptyTraceGrams(adjoints = false): DeepTraceGrams {
+  return { K: new Map(), lambda: new Map(), X: new Map(), delta: new Map(), G: new Map(), middle: new Map(), adjoints, middleAdjoint: new Map() };
 }
 
 /** N symmetric m x m matrices as their packed upper triangles, off-diagonal entries times sqrt 2. */
 function packSymmetric(stack: Float64Array, N: number, m: number): Float64Array {
   const w = (m * (m + 1)) / 2;
-  const out = new Float64Array(N * w);
+  const out = alloc(N * w);
   let r = 0;
   for (let n = 0; n < N; n++) {
     const o = n * m * m;
@@ -83,27 +104,130 @@ function pairSum(...Ks: Float64Array[]): number {
   return s;
 }
 
+/** The unaugmented inputs a^l (N x n) of the augmented stack (N x nt), staged for the kernel. */
+export function unaugmented(a: Float64Array, N: number, n: number, nt: number): Float64Array {
+  if (n === nt) return staged(a);
+  const out = alloc(N * n);
+  for (let i = 0; i < N; i++) for (let j = 0; j < n; j++) out[i * n + j] = a[i * nt + j]!;
+  return out;
+}
+
+/**
+ * q_{nk} = \delta_k^\top X_nG_k^\top a_n for all n, k (N x N): the middle term of Gamma^{l,l'}
+ * (X: N x m x mq, delta: N x m, a: N x n, G: N x n x mq, or when the layers are adjacent the
+ * N x mq matrix phi' of G_k = diag phi'_k). Adjacent: with Y_n = X_n diag(a_n),
+ * q_{nk} = \delta_k^\top(Y_nE^\top)_{\cdot k}, one m x mq x N product per n. Otherwise, per k:
+ * R_k = A G_k (N x mq) and Z_k[n, .] = X_n^\top\delta_k, q_{nk} = Z_k[n, .] . R_k[n, .]. Cost
+ * N^2 m mq (adjacent) or N^2 n mq + N^2 m mq; memory O(N (m + n) mq), no N x N x mq stack.
+ * With `Kq` (N x N), also MiddleAdjointParts at unit weight: the adjoint of sum_nk Kq_nk q_nk in
+ * delta (from the same T_n, or R_k) and, for a dense G, in X.
+ */
+export function middleProducts(
+  X: Float64Array,
+  delta: Float64Array,
+  a: Float64Array,
+  G: Float64Array,
+  adjacent: boolean,
+  N: number,
+  m: number,
+  n: number,
+  mq: number,
+  Kq?: Float64Array,
+): { q: Float64Array; adjoint: MiddleAdjointParts | null } {
+  const q = alloc(N * N);
+  const adjoint: MiddleAdjointParts | null = Kq ? { delta: alloc(N * m), Xc: adjacent ? null : alloc(m * N * mq) } : null;
+  scratch(() => {
+    if (adjacent) {
+      const Et = transpose(G, N, mq);
+      const Y = alloc(m * mq);
+      const T = alloc(m * N);
+      for (let s = 0; s < N; s++) {
+        scaleColumns(X, s * m * mq, a, s * mq, Y, m, mq);
+        T.fill(0);
+        matmulAdd(Y, 0, Et, 0, T, 0, m, mq, N);
+        for (let k = 0; k < N; k++) {
+          let t = 0;
+          for (let i = 0; i < m; i++) t += delta[k * m + i]! * T[i * N + k]!;
+          q[s * N + k] = t;
+        }
+        if (adjoint && Kq) {
+          const db = adjoint.delta;
+          for (let k = 0; k < N; k++) {
+            const wk = Kq[s * N + k]!;
+            for (let i = 0; i < m; i++) db[k * m + i]! += wk * T[i * N + k]!;
+          }
+        }
+      }
+      return;
+    }
+    const Xc = columnStack(X, N, m, mq);
+    const XcT = adjoint ? transpose(Xc, m, N * mq) : null;
+    const R = alloc(N * mq);
+    const Z = alloc(N * mq);
+    for (let k = 0; k < N; k++) {
+      R.fill(0);
+      Z.fill(0);
+      matmulAdd(a, 0, G, k * n * mq, R, 0, N, n, mq);
+      matmulAdd(delta, k * m, Xc, 0, Z, 0, 1, m, N * mq);
+      for (let s = 0; s < N; s++) {
+        let t = 0;
+        for (let r = 0; r < mq; r++) t += Z[s * mq + r]! * R[s * mq + r]!;
+        q[s * N + k] = t;
+      }
+      if (adjoint && Kq) {
+        // Zbar_k[s, .] = Kq_sk R_k[s, .]: deltabar_k += Xc Zbar_k, Xc-bar += delta_k Zbar_k^T.
+        for (let s = 0; s < N; s++) {
+          const wk = Kq[s * N + k]!;
+          for (let r = 0; r < mq; r++) R[s * mq + r]! *= wk;
+        }
+        matmulAdd(R, 0, XcT!, 0, adjoint.delta, k * m, 1, N * mq, m);
+        matmulAdd(delta, k * m, R, 0, adjoint.Xc!, 0, m, 1, N * mq);
+      }
+    }
+  });
+  return { q, adjoint };
+}
+
+/** Y[i, r] = X[xOff + i mq + r] a[aOff + r]: X_n diag(a_n). */
+function scaleColumns(X: Float64Array, xOff: number, a: Float64Array, aOff: number, Y: Float64Array, m: number, mq: number): void {
+  for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Y[i * mq + r] = X[xOff + i * mq + r]! * a[aOff + r]!;
+}
+
+/** The stack X (N x m x mq) as one m x (N mq) matrix: Xc[i, n mq + r] = X_n[i, r]. */
+export function columnStack(X: Float64Array, N: number, m: number, mq: number): Float64Array {
+  const Xc = alloc(m * N * mq);
+  for (let s = 0; s < N; s++) for (let i = 0; i < m; i++) Xc.set(X.subarray(s * m * mq + i * mq, s * m * mq + (i + 1) * mq), i * N * mq + s * mq);
+  return Xc;
+}
+
 /**
  * T1, T2 of the block of layers `variant.layers` (see the module comment). `pieces` are the
  * per-sample pieces of this model, pass and block when the caller already holds them (the
  * gradient sweep does); the result does not depend on whether they are passed. `grams`, when
  * given, receives the Gram matrices formed (DeepTraceGrams).
  */
-export function deepHessianTraces(
-  model: LayeredModel,
-  data: Dataset,
-  variant: DeepVariant,
-  fp: DeepForwardPass = deepForwardPass(model, data),
-  pieces?: DeepSampleCurvature,
-  grams: DeepTraceGrams = emptyTraceGrams(),
-): DeepHessianTraces {
+export function deepHessianTraces(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass = deepForwardPass(model, data), pieces?: DeepSampleCurvature, grams?: DeepTraceGrams): DeepHessianTraces {
+  if (inDeepArenaScope()) return traces(model, variant, fp, pieces, grams ?? emptyTraceGrams());
+  // Outermost call: everything in the arena, the caller's Grams (if any) copied out before it is released.
+  return inDeepArena(() => {
+    const inner = emptyTraceGrams(grams?.adjoints ?? false);
+    const t = traces(model, variant, fp, pieces, inner);
+    if (grams) {
+      for (const key of ['K', 'lambda', 'X', 'delta', 'G', 'middle'] as const) for (const [k, v] of inner[key] as Map<number | string, Float64Array>) (grams[key] as Map<number | string, Float64Array>).set(k, v.slice());
+      for (const [k, v] of inner.middleAdjoint) grams.middleAdjoint.set(k, { delta: v.delta.slice(), Xc: v.Xc ? v.Xc.slice() : null });
+    }
+    return t;
+  });
+}
+
+function traces(model: LayeredModel, variant: DeepVariant, fp: DeepForwardPass, pieces: DeepSampleCurvature | undefined, grams: DeepTraceGrams): DeepHessianTraces {
   const layers = checkLayerSet(model, variant.layers);
   const L = fp.depth;
   const N = fp.samples;
   const kappa = reductionScale(variant.reduction, N);
   const full = variant.curvature === 'hessian';
   const loss = fp.outputLoss;
-  const sc = pieces ?? deepSampleCurvature(model, fp, variant.curvature, layers);
+  const sc = pieces ?? deepSampleCurvature(model, fp, variant.curvature, layers, { adjacentG: false });
   const K = grams.K;
   for (const l of layers) {
     const w = model.layers[l]!.inputs + (model.layers[l]!.b ? 1 : 0);
@@ -121,7 +245,9 @@ export function deepHessianTraces(
       else for (let i = 0; i < m; i++) tr += lam[n * m * m + i * m + i]!;
       t1 += tr * Kl[n * N + n]!;
     }
-    const inner = gram(packSymmetric(lam, N, m), N, (m * (m + 1)) / 2);
+    // The packed stack (N m^2 / 2) is scratch; only its Gram is kept.
+    const inner = alloc(N * N);
+    scratch(() => inner.set(gram(packSymmetric(lam, N, m), N, (m * (m + 1)) / 2)));
     grams.lambda.set(l, inner);
     t2 += pairSum(Kl, Kl, inner);
   }
@@ -140,32 +266,15 @@ export function deepHessianTraces(
       let cross = pairSum(Ka, Kb, gX);
       if (full) {
         const adjacent = lp === l - 1;
-        const G = sc.G[l]![lp]!;
+        const G = sc.G[l]![lp];
         const delta = sc.delta[l]!;
-        const a = fp.inputs[l]!;
-        // Z[(n, r), k] = (X_n^T delta_k)_r: the stack of X_n^T (N mq x m) times Delta^T.
-        const Xt = new Float64Array(N * mq * m);
-        for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Xt[(n * mq + r) * m + i] = X[n * m * mq + i * mq + r]!;
-        const Z = matmul(Xt, transpose(delta, N, m), N * mq, m, N);
-        // Q[n, k] = delta_k^T X_n G_k^T a_n = sum_r Z[(n, r), k] (G_k^T a_n)_r.
-        const abar = new Float64Array(N * nIn);
-        for (let n = 0; n < N; n++) for (let j = 0; j < nIn; j++) abar[n * nIn + j] = a[n * nt + j]!;
+        const abar = unaugmented(fp.inputs[l]!, N, nIn, nt);
         const e1 = adjacent ? fp.d1[lp]! : null;
-        let middle = 0;
-        for (let k = 0; k < N; k++) {
-          // R = A-bar G_k (N x mq); diagonal G_k = D^{l-1}_k when the layers are adjacent.
-          let R: Float64Array;
-          if (e1) {
-            R = new Float64Array(N * mq);
-            for (let n = 0; n < N; n++) for (let r = 0; r < mq; r++) R[n * mq + r] = abar[n * nIn + r]! * e1[k * mq + r]!;
-          } else R = matmul(abar, G, N, nIn, mq, 0, k * nIn * mq);
-          for (let n = 0; n < N; n++) {
-            let q = 0;
-            for (let r = 0; r < mq; r++) q += Z[(n * mq + r) * N + k]! * R[n * mq + r]!;
-            middle += Kb[n * N + k]! * q;
-          }
-        }
-        const gramG = e1 ? gram(e1, N, mq) : gram(G, N, nIn * mq);
+        const { q, adjoint } = middleProducts(X, delta, abar, e1 ?? G!, adjacent, N, m, nIn, mq, grams.adjoints ? Kb : undefined);
+        grams.middle.set(`${l},${lp}`, q);
+        if (adjoint) grams.middleAdjoint.set(`${l},${lp}`, adjoint);
+        const middle = pairSum(Kb, q);
+        const gramG = e1 ? gram(e1, N, mq) : gram(G!, N, nIn * mq);
         if (!grams.delta.has(l)) grams.delta.set(l, gram(delta, N, m));
         grams.G.set(`${l},${lp}`, gramG);
         cross += 2 * middle + pairSum(Kb, grams.delta.get(l)!, gramG);

@@ -135,6 +135,27 @@ describe('at L = 3, 4 the deep trace and bound gradients are the deep autodiff o
   });
 });
 
+describe('more samples than one block of the streamed lowest-layer adjoint', () => {
+  test('N = 66 (two blocks of 64): L = 3 equals the deep autodiff oracle, L = 2 the three-layer boundGradient', () => {
+    for (const curvature of CURVATURES) {
+      const { model, data, label } = deepCase({ widths: [2, 3, 2, 2], activation: 'tanh', bias: true, samples: 66, seed: 77 });
+      const variant = { reduction: 'mean' as const, curvature, layers: [0, 1, 2] };
+      const closed = deepTraceGradients(model, data, variant);
+      const oracle = autodiffDeepTraceGradients(model, data, variant);
+      expect(closed.gradTraceH, `${label} ${curvature} T1`).toBeAllClose(oracle.gradTraceH, { rtol: RTOL_VS_AUTODIFF, atol: ATOL_FLOOR });
+      expect(closed.gradTraceH2, `${label} ${curvature} T2`).toBeAllClose(oracle.gradTraceH2, { rtol: RTOL_VS_AUTODIFF, atol: ATOL_FLOOR });
+      const two = deepCase({ widths: [3, 4, 2], activation: 'tanh', bias: true, samples: 66, seed: 78 });
+      const [l0, l1] = two.model.layers as [LayeredModel['layers'][0], LayeredModel['layers'][0]];
+      const rows = (x: Float64Array, r: number, c: number) => Array.from({ length: r }, (_, i) => Array.from(x.subarray(i * c, (i + 1) * c)));
+      const m2 = createModel({ activation: 'tanh', W: rows(l0.W, 4, 3), V: rows(l1.W, 2, 4), b: Array.from(l0.b!), a: Array.from(l1.b!) });
+      const variant2 = { reduction: 'mean' as const, curvature, layers: [0, 1] };
+      const deep = deepBoundGradient(two.model, two.data, variant2, 'upper');
+      const ref = boundGradient(m2, two.data, { reduction: 'mean', curvature, block: 'all' }, 'upper');
+      expect(deep.gradient, `L = 2 ${curvature}`).toBeAllClose(ref.gradient, { rtol: RTOL_SAME_FORMULA, atol: ATOL_FLOOR });
+    }
+  });
+});
+
 describe('s = 0', () => {
   test('a one-parameter block gives the minimum-norm subgradient, flagged degenerate', () => {
     const { model, data } = deepCase({ widths: [2, 1, 1, 2], activation: 'tanh', bias: false, samples: 3, seed: 5 });
