@@ -401,9 +401,41 @@ function twoLayerTables(sweepSizes: SizeName[], stepSizes: SizeName[], find: (ki
   return out;
 }
 
+const USAGE = `Usage: pnpm bench [--json] [--quick | --deep]
+       pnpm bench --peer torch [--json]
+
+Measures the closed forms against the routes they replace, side by side in one run, each case in
+its own child process (wall clock, CPU time, peak RSS).
+  --quick       the small sizes only (seconds)
+  --deep        only the depth rows: 784-128-10 and 784-128-128-10 on the deep path, one core
+  --peer torch  U + grad U against a PyTorch implementation, and the gemm kernel against OpenBLAS
+  --json        one JSON document instead of the tables
+`;
+
+/** The user's flags, checked before any work: one stderr line and exit 2 when they are wrong. */
+function checkFlags(args: readonly string[]): void {
+  const fail = (why: string): never => {
+    process.stderr.write(`bench: ${why} (pnpm bench --help)\n`);
+    process.exit(2);
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--peer') i++;
+    else if (!['--json', '--quick', '--deep'].includes(a)) fail(`unknown ${a.startsWith('-') ? 'flag' : 'argument'} ${JSON.stringify(a)}`);
+  }
+  if (args.includes('--quick') && args.includes('--deep')) fail('--quick and --deep choose different rows; give one');
+  if (args.includes('--peer') && (args.includes('--quick') || args.includes('--deep'))) fail('--peer runs its own rows; it takes only --json');
+}
+
 const argv = process.argv.slice(2);
 const at = argv.indexOf('--child');
 const peerAt = argv.indexOf('--peer');
+const internal = ['--child', '--peer-child', '--kernel-child'].some((f) => argv.includes(f));
+if (argv.includes('--help') || argv.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (!internal) checkFlags(argv);
 if (argv.includes('--peer-child')) {
   const i = argv.indexOf('--peer-child');
   peerChild(Number(argv[i + 1]), Number(argv[i + 2]), argv[i + 3]!);
