@@ -172,7 +172,7 @@ function deepSweep(): SweepCase[] {
         hiddenDim: hidden[0]!,
         hidden,
         classes: 2 + (q % 2),
-        samples: 1 + ((q * 3 + 2) % 3),
+        samples: 1 + (q % 3),
         bias: q % 2 === 0,
         reduction: REDUCTIONS[Math.floor(q / 2) % 2]!,
         block: 'all',

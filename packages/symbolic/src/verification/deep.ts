@@ -34,7 +34,7 @@ import {
   type DeepVariant,
   type LayeredModel,
 } from '@hsr/numeric';
-import { deepSampleCurvature } from '@hsr/numeric/internal';
+import { deepSampleCurvature, gramMatrix } from '@hsr/numeric/internal';
 import * as D from '../definitions/deep.ts';
 import { EPSILON_SMOOTHING, LOSS_DEFINITIONS, lossDefinitionMap, type LossDefinitions } from '../definitions/losses.ts';
 import { G, LOGITS, LOSS, S } from '../definitions/network.ts';
@@ -345,8 +345,8 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
   // ---- @hsr/numeric deep/ -------------------------------------------------------------------
   const fp = deepForwardPass(model, data);
   for (let l = 0; l < L - 1; l++) {
-    rec.compare('deep-forward', `a~^${l + 1}`, 'numeric deepForwardPass', 'numeric', chain.inputs[l + 1]!.data, fp.inputs[l + 1]!);
-    rec.compare('deep-forward', `phi'_${l}`, 'numeric deepForwardPass', 'numeric', chain.layer[l]!.value(D.DEEP_PHI1).data, fp.d1[l]!);
+    rec.compare('deep-forward', 'a~^(l+1)', 'numeric deepForwardPass', 'numeric', chain.inputs[l + 1]!.data, fp.inputs[l + 1]!);
+    rec.compare('deep-forward', "phi_l'", 'numeric deepForwardPass', 'numeric', chain.layer[l]!.value(D.DEEP_PHI1).data, fp.d1[l]!);
   }
   rec.compare('deep-forward', 'v = u^(L-1)', 'numeric deepForwardPass', 'numeric', chain.logits.data, fp.v);
   rec.compare('deep-forward', 'ell', 'numeric deepForwardPass', 'numeric', chain.lossEv.value(loss.ell).data, fp.loss.losses);
@@ -354,13 +354,13 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
   const gradient = Float64Array.from(chain.layer.flatMap((ev) => Array.from(ev.value(D.DEEP_LOSS_GRADIENT).data)));
   rec.compare('deep-loss-gradient', 'dL/dtheta', 'numeric deepLossGradient', 'numeric', gradient, deepLossGradient(model, data, c.reduction, fp).gradient);
   const sc = deepSampleCurvature(model, fp, c.curvature, layers, true);
-  for (let l = 0; l < L; l++) rec.compare('deep-loss-gradient', `delta^${l}`, 'numeric deepSampleCurvature', 'numeric', chain.layer[l]!.value(D.DEEP_DELTA).data, sc.delta[l]!);
-  for (let l = lowest; l < L; l++) rec.compare('deep-lambda', `Lambda^${l}`, 'numeric deepSampleCurvature', 'numeric', chain.layer[l]!.value(D.DEEP_LAMBDA).data, sc.lambda[l]!);
+  for (let l = 0; l < L; l++) rec.compare('deep-loss-gradient', 'delta^l', 'numeric deepSampleCurvature', 'numeric', chain.layer[l]!.value(D.DEEP_DELTA).data, sc.delta[l]!);
+  for (let l = lowest; l < L; l++) rec.compare('deep-lambda', 'Lambda^l', 'numeric deepSampleCurvature', 'numeric', chain.layer[l]!.value(D.DEEP_LAMBDA).data, sc.lambda[l]!);
   for (const [key, ev] of chain.pair) {
     const [l, lq] = key.split(',').map(Number) as [number, number];
-    rec.compare('deep-jacobians', `F^(${key})`, 'numeric deepSampleCurvature', 'numeric', ev.value(D.DEEP_JACOBIAN_F).data, sc.F[l]![lq]!);
-    rec.compare('deep-jacobians', `G^(${key})`, 'numeric deepSampleCurvature', 'numeric', ev.value(D.DEEP_JACOBIAN_G).data, sc.G[l]![lq]!);
-    if (inBlock.has(l)) rec.compare('deep-jacobians', `X^(${key})`, 'numeric deepSampleCurvature', 'numeric', ev.value(D.DEEP_JACOBIAN_X).data, sc.X[l]![lq]!);
+    rec.compare('deep-jacobians', "F^(l,l')", 'numeric deepSampleCurvature', 'numeric', ev.value(D.DEEP_JACOBIAN_F).data, sc.F[l]![lq]!);
+    rec.compare('deep-jacobians', "G^(l,l')", 'numeric deepSampleCurvature', 'numeric', ev.value(D.DEEP_JACOBIAN_G).data, sc.G[l]![lq]!);
+    if (inBlock.has(l)) rec.compare('deep-jacobians', "X^(l,l')", 'numeric deepSampleCurvature', 'numeric', ev.value(D.DEEP_JACOBIAN_X).data, sc.X[l]![lq]!);
   }
   const assembled = assembleDeepHessian(chain, layers);
   const dense = deepDenseHessian(model, data, variant, fp).data;
@@ -372,7 +372,7 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
   rec.compare('deep-trace-h2', 'T2', 'squared norm of numeric deepDenseHessian', 'numeric', [chain.T2], [sumSquares(dense)]);
   rec.compare('deep-trace-h', 'T1', 'trace of the Hessian blocks', 'identity', [chain.T1], [trace(assembled.H, assembled.P)]);
   rec.compare('deep-trace-h2', 'T2', 'squared norm of the Hessian blocks', 'identity', [chain.T2], [sumSquares(assembled.H)]);
-  for (const l of layers) rec.compare('deep-trace-h', 'K^l', 'numeric deepForwardPass inputs, Gram', 'numeric', chain.layer[l]!.value(D.DEEP_GRAM).data, gramOf(fp.inputs[l]!, N, widths[l]! + b));
+  for (const l of layers) rec.compare('deep-trace-h', 'K^l', 'numeric deepForwardPass inputs, Gram', 'numeric', chain.layer[l]!.value(D.DEEP_GRAM).data, gramMatrix(fp.inputs[l]!, N, widths[l]! + b));
   // The pair terms against the per-sample blocks of numeric's dense Hessian.
   const perSample = Array.from({ length: N }, (_, n) => deepDenseHessian(model, oneSample(data, n), { ...variant, reduction: 'sum' }).data);
   for (const l of layers) {
@@ -426,7 +426,7 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
       const above = widths.slice(lq + 1, L + 1).reduce((p, w) => p * w, 1);
       const entries = ['deep-loss-gradient', 'deep-lambda', 'deep-jacobians'];
       if (above > DEEP_ENGINE_LIMITS[engine].local) {
-        for (const e of entries) rec.skip(e, engine, `the widths above layer ${lq} multiply to ${above}, above the ${engine} limit ${DEEP_ENGINE_LIMITS[engine].local} for the loss written out in u^l'`);
+        for (const e of entries) rec.skip(e, engine, `the widths above a layer multiply to more than the ${engine} limit ${DEEP_ENGINE_LIMITS[engine].local} for the loss written out in its u^l`);
         continue;
       }
       rec.leg(entries, engine, () => {
@@ -469,21 +469,14 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
               }
           }
         }
-        rec.compare('deep-loss-gradient', `delta^${lq}`, `${engine}: d ell/du^l', the loss written out in u^l'`, 'engine', chain.layer[lq]!.value(D.DEEP_DELTA).data, deltaE);
+        rec.compare('deep-loss-gradient', 'delta^l', `${engine}: d ell/du^l, the loss written out in u^l`, 'engine', chain.layer[lq]!.value(D.DEEP_DELTA).data, deltaE);
         if (lq >= lowest)
-          rec.compare(
-            'deep-lambda',
-            `Lambda^${lq}`,
-            hessian ? `${engine}: d^2 ell/d(u^l')^2` : `${engine}: F^T S F from its Jacobian of the logits in u^l'`,
-            'engine',
-            chain.layer[lq]!.value(D.DEEP_LAMBDA).data,
-            lambdaE,
-          );
+          rec.compare('deep-lambda', 'Lambda^l', hessian ? `${engine}: d^2 ell/d(u^l)^2` : `${engine}: F^T S F from its Jacobian of the logits in u^l`, 'engine', chain.layer[lq]!.value(D.DEEP_LAMBDA).data, lambdaE);
         if (!inBlock.has(lq)) return;
         for (let l = lq + 1; l <= top; l++) {
           const ev = chain.pair.get(`${l},${lq}`)!;
-          rec.compare('deep-jacobians', `F^(${l},${lq})`, `${engine}: du^l/du^l'`, 'engine', ev.value(D.DEEP_JACOBIAN_F).data, Fs.get(l)!);
-          rec.compare('deep-jacobians', `G^(${l},${lq})`, `${engine}: da^l/du^l'`, 'engine', ev.value(D.DEEP_JACOBIAN_G).data, Gs.get(l)!);
+          rec.compare('deep-jacobians', "F^(l,l')", `${engine}: du^l/du^l'`, 'engine', ev.value(D.DEEP_JACOBIAN_F).data, Fs.get(l)!);
+          rec.compare('deep-jacobians', "G^(l,l')", `${engine}: da^l/du^l'`, 'engine', ev.value(D.DEEP_JACOBIAN_G).data, Gs.get(l)!);
         }
       });
     }
@@ -492,7 +485,7 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
       const ev = chain.layer[l]!;
       const ml = widths[l + 1]!;
       if (ml * ml > DEEP_ENGINE_LIMITS[engine].pairForm) {
-        rec.skip('deep-trace-gradient', engine, `m_l^2 = ${ml * ml} above the ${engine} limit ${DEEP_ENGINE_LIMITS[engine].pairForm} for tau^l written out`);
+        rec.skip('deep-trace-gradient', engine, `m_l^2 above the ${engine} limit ${DEEP_ENGINE_LIMITS[engine].pairForm} for tau^l written out`);
         continue;
       }
       rec.leg(['deep-trace-gradient'], engine, () => {
@@ -506,7 +499,7 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
             [D.DEEP_GRAM, D.DEEP_SEEDS.gram1],
           ],
           formulaOf(l),
-          `tau1^${l}`,
+          'tau1^l',
         );
         seedLeg(
           rec,
@@ -518,7 +511,7 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
             [D.DEEP_GRAM, D.DEEP_SEEDS.gram2],
           ],
           formulaOf(l),
-          `tau2^${l}`,
+          'tau2^l',
         );
       });
     }
@@ -527,7 +520,7 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
         if (lq >= l) continue;
         const size = widths[l + 1]! * widths[lq + 1]! * widths[l]!;
         if (size > DEEP_ENGINE_LIMITS[engine].pairForm) {
-          rec.skip('deep-trace-gradient', engine, `m_l m_l' n_l = ${size} above the ${engine} limit ${DEEP_ENGINE_LIMITS[engine].pairForm} for tau^(l,l') written out`);
+          rec.skip('deep-trace-gradient', engine, `m_l m_l' n_l above the ${engine} limit ${DEEP_ENGINE_LIMITS[engine].pairForm} for tau^(l,l') written out`);
           continue;
         }
         const ev = chain.pair.get(`${l},${lq}`)!;
@@ -546,7 +539,7 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
               [D.DEEP_GRAM_LOWER, D.DEEP_SEEDS.gramLower],
             ],
             formulaOf(l),
-            `tau2^(${l},${lq})`,
+            "tau2^(l,l')",
           ),
         );
       }
@@ -561,17 +554,6 @@ function seedLeg(rec: Recorder, engine: Engine, ev: Evaluator, T: Definition, pa
   const form = pairForm(engine, T, new Set(variables.map((v) => v.name)), ev, engine === 'mathjs' && /\berf\s*\(/.test(formula) ? 'u' : formula);
   const d = differentiatePairForm(form, ev, variables);
   for (const [v, seed] of pairs) rec.compare('deep-trace-gradient', `${seed.name} of ${name}`, `${engine}: d${name}/d${v.name}, written in its building blocks`, 'engine', ev.value(seed).data, d.get(v.name)!);
-}
-
-function gramOf(X: Float64Array, N: number, w: number): Float64Array {
-  const out = new Float64Array(N * N);
-  for (let n = 0; n < N; n++)
-    for (let m = 0; m < N; m++) {
-      let s = 0;
-      for (let j = 0; j < w; j++) s += X[n * w + j]! * X[m * w + j]!;
-      out[n * N + m] = s;
-    }
-  return out;
 }
 
 /** The five-point stencil (step 2e-4 (1 + |theta_a|)) of the definitions' T1 and T2 in every parameter. */
