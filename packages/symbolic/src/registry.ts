@@ -814,7 +814,7 @@ const DEEP: FormulaEntry[] = [
   entry({
     id: 'deep-trace-gradient',
     label: 'eq:deep-trace-gradient',
-    title: 'Networks of any depth: the gradients of T1 and T2, the seeds',
+    title: 'Networks of any depth: the gradients of T1, T2 and the bounds, the seeds',
     displays: [
       captioned('of $\\tau^l_1$', def(deep.DEEP_SEEDS.lambda1), def(deep.DEEP_SEEDS.gram1)),
       captioned('of $\\tau^l_2$', def(deep.DEEP_SEEDS.lambda2), def(deep.DEEP_SEEDS.gram2)),
@@ -827,7 +827,7 @@ const DEEP: FormulaEntry[] = [
     derivation: [
       "Reverse mode over the closed form's own steps: first the adjoints of each per-layer term of $T_1$, $T_2$ in the building blocks it is written in ($\\Lambda^l$, $K^l$, $X^{l,l'}$, $\\delta^l$, $G^{l,l'}$, the layer input $a^l$ where it enters outside $K^l$, $K^{l'}$), each entry its own variable; $\\nabla(c_1T_1 + c_2T_2)$ sums them over the block with weights $c_1$, $c_2$.",
       "Then the steps above in reverse order (docs/mathematics.md §9, *Gradients*): through $X = \\Lambda F$, $F = W_lG$, $G = D^{l-1}F^{l-1}$, the $\\Lambda$ recursion (whose $\\bar\\Lambda^{L-1}$ reaches $v_n$ through the loss's third derivative), backpropagation and the forward pass, where $\\bar u^l = \\bar\\varphi'\\odot\\varphi'' + \\bar\\varphi''\\odot\\varphi''' + \\bar a^{l+1}\\odot\\varphi'$. A bound's gradient is $\\alpha\\nabla T_1 + \\beta\\nabla T_2$ (eq:bound-gradient), one sweep with seed $(\\alpha, \\beta)$.",
-      "The sweep checks the seeds by letting the engines differentiate each $\\tau$ written in its building blocks (as symbols), and numeric's whole reverse sweep (`deepTraceGradients`) against the five-point stencil of the definitions' own $T_1$ and $T_2$ in every parameter. The steps of the reverse sweep after the seeds are not definitions of their own yet.",
+      "The sweep checks the seeds by letting the engines differentiate each $\\tau$ written in its building blocks (as symbols), numeric's whole reverse sweep (`deepTraceGradients`) against the five-point stencil of the definitions' own $T_1$ and $T_2$ in every parameter, and numeric's one-sweep bound gradients (`deepBoundGradient`, upper, lower and range) against eq:bound-gradient applied to that stencil. The steps of the reverse sweep after the seeds are not definitions of their own yet.",
     ],
     implementation: ['@hsr/numeric deepTraceGradients', '@hsr/numeric deepBoundGradient'],
     verifiedBy: [...SWEPT, `${DEEP_TESTS}/traceGradient.test.ts`],

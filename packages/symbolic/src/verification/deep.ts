@@ -20,6 +20,8 @@
  */
 import {
   ACTIVATIONS,
+  boundGradientFromTraces,
+  deepBoundGradient,
   deepDenseHessian,
   deepForwardPass,
   deepHessianTraces,
@@ -415,6 +417,16 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
     const fd = fivePointTraceGradients(model, data, { ...chainOptions, direction: null });
     rec.compare('deep-trace-gradient', 'dT1/dtheta', "numeric deepTraceGradients: five-point stencil of the definitions' T1", 'five-point', tg.gradTraceH, fd.T1, maxAbs(tg.gradTraceH));
     rec.compare('deep-trace-gradient', 'dT2/dtheta', "numeric deepTraceGradients: five-point stencil of the definitions' T2", 'five-point', tg.gradTraceH2, fd.T2, maxAbs(tg.gradTraceH2));
+    // A bound's gradient is one sweep with seed (alpha, beta): against the outer chain rule (eq:bound-gradient) over the stencil's gradients.
+    const fromStencil = { traceH: chain.T1, traceH2: chain.T2, parameters: assembled.P, gradTraceH: fd.T1, gradTraceH2: fd.T2 };
+    for (const of of ['upper', 'lower', 'range'] as const) {
+      const expected = boundGradientFromTraces(fromStencil, of);
+      if (expected.degenerate) rec.skip('deep-trace-gradient', `numeric deepBoundGradient (${of})`, 's = 0: the bounds are not differentiable there');
+      else {
+        const got = deepBoundGradient(model, data, variant, of, fp).gradient;
+        rec.compare('deep-trace-gradient', `d${of}/dtheta`, "numeric deepBoundGradient: eq:bound-gradient over the five-point stencil of the definitions' T1, T2", 'five-point', got, expected.gradient, maxAbs(got));
+      }
+    }
   }
 
   // ---- the engines ---------------------------------------------------------------------------
