@@ -15,11 +15,13 @@
  *   enumeration   RTOL_VS_ENUMERATION          an estimator's moment against every Rademacher probe (P <= 10)
  *   projections   RTOL_HUTCHPP_VS_PROJECTIONS  Hutch++ against numeric's, relative to ||H||_F
  *   leave-one-out RTOL_XTRACE_VS_LEAVE_ONE_OUT XTrace's leave-one-out bases against numeric's R^{-T} route, relative to ||H||_F
+ *   five-point    RTOL_CLOSED_FORM_VS_FIVE_POINT numeric's deep trace gradients against the stencil (step 2e-4 (1 + |theta|)) of the definitions' own T1, T2
  */
 import { FORMULA_REGISTRY } from '@hsr/symbolic/registry';
 import { buildRecord, FULL_SWEEP, verifyCase, type CaseResult, type Judgement, type LegKind, type Measurement, type RunOptions, type SweepCase, type VerificationRecord } from '@hsr/symbolic';
 import {
   ATOL_FLOOR,
+  RTOL_CLOSED_FORM_VS_FIVE_POINT,
   RTOL_DEFINITION_IDENTITY,
   RTOL_DEFINITION_VS_NUMERIC,
   RTOL_HUTCHPP_VS_PROJECTIONS,
@@ -41,6 +43,7 @@ export const SWEEP_TOLERANCES: { readonly [K in LegKind]: { readonly rtol: numbe
   enumeration: { rtol: RTOL_VS_ENUMERATION, atol: ATOL_FLOOR, name: 'RTOL_VS_ENUMERATION' },
   projections: { rtol: RTOL_HUTCHPP_VS_PROJECTIONS, atol: ATOL_FLOOR, name: 'RTOL_HUTCHPP_VS_PROJECTIONS' },
   'leave-one-out': { rtol: RTOL_XTRACE_VS_LEAVE_ONE_OUT, atol: ATOL_FLOOR, name: 'RTOL_XTRACE_VS_LEAVE_ONE_OUT' },
+  'five-point': { rtol: RTOL_CLOSED_FORM_VS_FIVE_POINT, atol: ATOL_FLOOR, name: 'RTOL_CLOSED_FORM_VS_FIVE_POINT' },
 };
 
 /** Pass iff max |definition - leg| <= atol + rtol * max |leg| (for `spectrum`: the violation <= rtol * scale). */

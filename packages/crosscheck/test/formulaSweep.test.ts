@@ -1,6 +1,6 @@
 /**
- * The formula sweep's slice (h >= 2, c >= 3, every activation, both curvatures, all blocks, and
- * one small case for each loss other than cross-entropy):
+ * The formula sweep's slice (h >= 2, c >= 3, every activation, both curvatures, all blocks,
+ * one small case for each loss other than cross-entropy, and one network of depth 3):
  * every executable definition of the registry agrees with every leg that ran, and the committed
  * verification record (docs/verification.json, the full sweep, rendered in the docs) is the full
  * sweep's, passing, with a comparison for every formula. The full sweep is formulaSweep.slow.test.ts.
@@ -37,7 +37,7 @@ describe('formula sweep', () => {
       expect(failures).toEqual([]);
     });
 
-  it('the slice compares every formula, and the engines carry the chain on its shapes (h >= 2, c >= 3) and with every loss', () => {
+  it('the slice compares every formula, and the engines carry the chain on its shapes (h >= 2, c >= 3), with every loss and at depth 3', () => {
     expect(results).toHaveLength(SWEEP_SLICE.length);
     const compared = new Set(results.flatMap((r) => r.measurements.map((m) => m.entry)));
     for (const e of FORMULA_REGISTRY) if (e.kind === 'formula' || e.id === 'lanczos') expect(compared.has(e.id), e.id).toBe(true);
@@ -60,6 +60,10 @@ describe('formula sweep', () => {
       'explicit-partials',
       'grad-assembly',
       'hessian-vector-product',
+      'deep-loss-gradient',
+      'deep-lambda',
+      'deep-jacobians',
+      'deep-trace-gradient',
     ])
       expect(engineEntries.has(id), id).toBe(true);
     // Every loss's case runs the engines' network legs (its Hessian entry by entry) and numeric's closed forms.
@@ -93,5 +97,9 @@ describe('formula sweep', () => {
     expect(t1.coverage.N).toEqual([1, 2, 3, 4]);
     expect(t1.coverage.block).toEqual(['all', 'first', 'second']);
     expect(t1.coverage.curvature).toEqual(['gauss-newton', 'hessian']);
+    // The general-depth definitions were checked against numeric at depths 3 and 4.
+    const deepT2 = record!.entries.find((e) => e.entry === 'deep-trace-h2')!.comparisons.find((c) => c.leg === 'numeric deepHessianTraces')!;
+    expect(deepT2.coverage.depth).toEqual([3, 4]);
+    expect(deepT2.pass).toBe(true);
   });
 });

@@ -16,3 +16,6 @@ export type { Orthonormalized } from './estimators/orthonormalize.ts';
 export { DEPENDENT_RTOL, orthonormalizeRows } from './estimators/orthonormalize.ts';
 export { meanOf } from './estimators/hutchinson.ts';
 export { logGamma, regularizedGammaP } from './estimators/statistics.ts';
+// The per-layer pieces of a network of any depth (Lambda, delta, F, G, X), for the formula sweep's deep legs.
+export type { DeepSampleCurvature } from './deep/sampleCurvature.ts';
+export { deepSampleCurvature } from './deep/sampleCurvature.ts';

@@ -21,6 +21,7 @@
  */
 import { ACTIVATION_NAMES, ACTIVATIONS, type Activation } from '@hsr/numeric';
 import { ACTIVATION_DEFINITIONS } from './definitions/activations.ts';
+import * as deep from './definitions/deep.ts';
 import {
   ALPHA,
   ALPHA_LOWER,
@@ -696,6 +697,164 @@ const HVP: FormulaEntry[] = [
   },
 ];
 
+// The general-depth formulas (docs/mathematics.md §9): one step of each recursion for a generic
+// layer l (or pair l > l'), evaluated layer by layer on networks of depth 3 and 4 (verification/deep.ts).
+const DEEP_TESTS = 'packages/numeric/test/deep';
+const DEEP: FormulaEntry[] = [
+  entry({
+    id: 'deep-forward',
+    label: 'eq:deep-forward',
+    title: 'Networks of any depth: the forward pass',
+    displays: [show(def(deep.DEEP_U), def(deep.DEEP_NEXT_INPUT)), show(def(deep.DEEP_PHI1), def(deep.DEEP_PHI2))],
+    variables: [
+      { symbol: 'l = 0, \\dots, L-1', meaning: 'the layer ($L \\ge 2$ linear layers, the last giving the logits $v_n = u^{L-1}_n$; the CLI counts from 1)' },
+      { symbol: 'n_l, m_l', meaning: 'inputs and outputs of layer $l$ ($n_{l+1} = m_l$, $n_0 = d$, $m_{L-1} = c$); $\\tilde n_l = n_l + 1$, $\\tilde m_l = m_l + 1$ with biases' },
+      { symbol: '\\varphi_l', meaning: "layer $l$'s activation (one per hidden layer)" },
+    ],
+    derivation: [
+      'Definition (docs/mathematics.md §9): $\\tilde a^0_n = [x_n; 1]$, $u^l_n = \\tilde W_l\\tilde a^l_n$, $\\tilde a^{l+1}_n = [\\varphi_l(u^l_n); 1]$ for $l < L-1$, and $L = \\kappa\\sum_n\\ell(v_n)$ with $v_n = u^{L-1}_n$ and the loss of the loss table (eq:loss-table), which enters nothing else.',
+      'Parameters are flattened as $\\theta = (\\mathrm{vec_{row}}\\tilde W_0, \\dots, \\mathrm{vec_{row}}\\tilde W_{L-1})$ (numeric `deep/model.ts`); at $L = 2$ this is eq:loss with $\\tilde W_0 = [W \\mid b]$, $\\tilde W_1 = [V \\mid a]$.',
+      'The notation has no recursion: each formula of this and the following entries is one step for a generic layer, and the sweep evaluates the steps layer by layer on networks of depth 3 and 4, each reading the values the definitions produced for the step before.',
+    ],
+    implementation: ['@hsr/numeric deepForwardPass', '@hsr/numeric deepLoss'],
+    verifiedBy: [...SWEPT, `${DEEP_TESTS}/forward.test.ts`, `${DEEP_TESTS}/golden.test.ts`],
+    cost: '$O(NP)$, one product per layer',
+  }),
+  entry({
+    id: 'deep-loss-gradient',
+    label: 'eq:deep-loss-gradient',
+    title: 'Networks of any depth: backpropagation and the loss gradient',
+    displays: [captioned('from the output error of the loss table', def(deep.DEEP_DELTA_TOP)), show(def(deep.DEEP_T), def(deep.DEEP_DELTA)), show(def(deep.DEEP_LOSS_GRADIENT))],
+    derivation: [
+      "$\\delta^l_n = \\partial\\ell_n/\\partial u^l_n$: $v_n$ depends on $u^l_n$ through $u^{l+1}_n = W_{l+1}\\varphi_l(u^l_n) + b_{l+1}$, so the chain rule gives $\\delta^l_n = \\varphi_l'\\odot W_{l+1}^\\top\\delta^{l+1}_n$ from $\\delta^{L-1}_n = g_n$; $u^l_n$ is linear in $\\tilde W_l$, so $\\partial_{\\tilde W_l}L = \\kappa\\sum_n\\delta^l_n\\tilde a^{l\\top}_n$.",
+      "At $L = 2$, $\\delta^0_n = \\varphi'_n\\odot\\delta_n$ of eq:loss-gradient and $\\delta^1_n = g_n$.",
+      'The sweep checks $\\delta^l_n$ against the engines’ gradient of the loss written out in $u^l_n$ (the network above layer $l$ with its weights as symbols) and the gradient against numeric.',
+    ],
+    implementation: ['@hsr/numeric deepLossGradient', '@hsr/numeric deepForwardPass (backpropagate)'],
+    verifiedBy: [...SWEPT, `${DEEP_TESTS}/forward.test.ts`],
+    cost: '$O(NP)$',
+  }),
+  entry({
+    id: 'deep-lambda',
+    label: 'eq:deep-lambda',
+    title: 'Networks of any depth: the curvature Λ^l in each layer',
+    displays: [captioned('from the output curvature of the loss table', def(deep.DEEP_LAMBDA_TOP)), show(def(deep.DEEP_Q)), show(def(deep.DEEP_LAMBDA))],
+    derivation: [
+      "$\\Lambda^l_n = \\partial^2\\ell_n/\\partial(u^l_n)^2$: differentiating $\\delta^l_n = \\varphi_l'\\odot W_{l+1}^\\top\\delta^{l+1}_n$ once more in $u^l_n$, through $\\delta^{l+1}_n$ (whose derivative in $u^{l+1}_n$ is $\\Lambda^{l+1}_n$) gives $D^l_nW_{l+1}^\\top\\Lambda^{l+1}_nW_{l+1}D^l_n$, through $\\varphi_l'$ the diagonal term.",
+      'Gauss–Newton ($\\mathbb 1_H = 0$) drops the diagonal term at every layer, leaving $M^\\top S_nM$ with $M = \\partial v_n/\\partial u^l_n$. At $L = 2$, $\\Lambda^0_n = A_n$ (eq:a-n) and $\\Lambda^1_n = S_n$.',
+      'The sweep checks $\\Lambda^l_n$ against the engines’ Hessian of the loss written out in $u^l_n$ (Gauss–Newton: $F^\\top S_nF$ from their Jacobian $F$ of the logits and their $S_n$) and against numeric.',
+    ],
+    implementation: ['@hsr/numeric/internal deepSampleCurvature'],
+    verifiedBy: [...SWEPT, `${DEEP_TESTS}/hessian.test.ts`],
+    cost: '$O(m_{l+1}m_l(m_{l+1} + m_l))$ per sample and layer',
+  }),
+  entry({
+    id: 'deep-jacobians',
+    label: 'eq:deep-jacobians',
+    title: 'Networks of any depth: the Jacobians between layers',
+    displays: [show(def(deep.DEEP_JACOBIAN_G), def(deep.DEEP_JACOBIAN_F)), show(def(deep.DEEP_JACOBIAN_X))],
+    derivation: [
+      "For $l > l'$, from $F^{l',l'}_n = I$ upward: $a^l_n = \\varphi_{l-1}(u^{l-1}_n)$, so $G^{l,l'}_n = D^{l-1}_nF^{l-1,l'}_n$, and $u^l_n = W_la^l_n + b_l$, so $F^{l,l'}_n = W_lG^{l,l'}_n$. For adjacent layers $G^{l,l-1}_n = D^{l-1}_n$ is diagonal.",
+      "$X^{l,l'}_n = \\Lambda^l_nF^{l,l'}_n = \\partial\\delta^l_n/\\partial u^{l'}_n$ through $u^l_n$: together with the Gauss–Newton cross term, because $\\partial v_n/\\partial u^{l'}_n = (\\partial v_n/\\partial u^l_n)F^{l,l'}_n$. At $L = 2$, $X^{1,0}_n = C_n$ (eq:c-n) and $G^{1,0}_n = D_n$.",
+      "The sweep checks $F$ and $G$ against the engines’ Jacobians of $u^l_n$ and $a^l_n$ written out in $u^{l'}_n$, and $F$, $G$, $X$ against numeric.",
+    ],
+    implementation: ['@hsr/numeric/internal deepSampleCurvature'],
+    verifiedBy: [...SWEPT, `${DEEP_TESTS}/hessian.test.ts`],
+    cost: "$O(n_lm_{l'}(m_l + m_{l-1}) + m_l^2m_{l'})$ per sample and pair; for adjacent layers $G$ is diagonal and $F$ a column scaling of $W_l$",
+  }),
+  entry({
+    id: 'deep-hessian-blocks',
+    label: 'eq:deep-hessian-blocks',
+    title: 'Networks of any depth: the Hessian blocks',
+    displays: [show(def(deep.DEEP_H_DIAGONAL)), show(def(deep.DEEP_G_AUGMENTED)), show(def(deep.DEEP_H_CROSS))],
+    derivation: [
+      "$\\partial u^l_n/\\partial\\tilde W_l[i, j] = e_i\\tilde a^l_{nj}$, so the loss gradient in layer $l$ is $\\kappa\\sum_n\\delta^l_n\\tilde a^{l\\top}_n$ (eq:deep-loss-gradient); differentiating it in $\\tilde W_l$ gives $\\Lambda^l_n\\otimes\\tilde a^l_n\\tilde a^{l\\top}_n$, and in $\\tilde W_{l'}$ ($l' < l$) two terms: through $\\delta^l_n$ ($X^{l,l'}_n$, eq:deep-jacobians) and through the layer input $a^l_n$ itself ($\\delta^l_nG^{l,l'}_n$, which only an unaugmented entry has; Gauss–Newton drops it).",
+      'At $L = 2$ these are eq:hessian-blocks’ $H_{\\tilde W\\tilde W}$, $H_{\\tilde V\\tilde V}$ and (transposed) $H_{\\tilde W\\tilde V}$.',
+      'A block of layers $B$ keeps the rows and columns of its layers; the sweep assembles the block from these definitions and compares it with numeric’s dense deep Hessian.',
+    ],
+    implementation: ['@hsr/numeric deepDenseHessian'],
+    verifiedBy: [...SWEPT, `${DEEP_TESTS}/hessian.test.ts`, `${DEEP_TESTS}/golden.test.ts`],
+    cost: '$O(NP_B^2)$ dense (the reference the closed forms are held to; nothing on the data path forms it)',
+  }),
+  entry({
+    id: 'deep-trace-h',
+    label: 'eq:deep-trace-h',
+    title: 'Networks of any depth: T1 = tr H in closed form',
+    displays: [show(def(deep.DEEP_GRAM), def(deep.DEEP_TRACE_LAMBDA)), show(def(deep.DEEP_T1_LAYER)), captioned('over the layers of the block $B$', def(deep.DEEP_T1))],
+    derivation: [
+      '$\\mathrm{tr}(\\Lambda\\otimes\\tilde a\\tilde a^\\top) = \\mathrm{tr}\\Lambda\\,\\|\\tilde a\\|^2$ on each diagonal block; the cross blocks have no diagonal. At the last layer $\\mathrm{tr}\\Lambda^{L-1}_n = \\mathrm{tr}S_n$, which the code takes from the loss table without $1 - p_{\\max}$ (eq:softmax-covariance).',
+      'At $L = 2$ this is eq:trace-h. The sweep checks $T_1$ against the trace of the blocks of eq:deep-hessian-blocks, of numeric’s dense deep Hessian, and against numeric’s closed form.',
+    ],
+    implementation: ['@hsr/numeric deepHessianTraces'],
+    verifiedBy: [...SWEPT, `${DEEP_TESTS}/traces.test.ts`, `${DEEP_TESTS}/golden.test.ts`],
+    cost: '$O(N\\sum_{l\\in B}(m_l + \\tilde n_l))$ after $\\Lambda$',
+  }),
+  entry({
+    id: 'deep-trace-h2',
+    label: 'eq:deep-trace-h2',
+    title: 'Networks of any depth: T2 = tr H² in closed form',
+    displays: [
+      show(def(deep.DEEP_LAMBDA_INNER), def(deep.DEEP_X_INNER)),
+      show(def(deep.DEEP_G_INNER), def(deep.DEEP_DELTA_INNER)),
+      show(def(deep.DEEP_GRAM_LOWER)),
+      show(def(deep.DEEP_GAMMA)),
+      show(def(deep.DEEP_T2_LAYER)),
+      show(def(deep.DEEP_T2_PAIR)),
+      captioned('over the layers of the block $B$', def(deep.DEEP_T2)),
+    ],
+    derivation: [
+      "$\\mathrm{tr}H^2 = \\|H\\|_F^2 = \\sum_{l\\in B}\\|H_{ll}\\|_F^2 + 2\\sum_{l > l'\\in B}\\|H_{ll'}\\|_F^2$. $\\langle A\\otimes B, C\\otimes D\\rangle = \\langle A, C\\rangle\\langle B, D\\rangle$ turns each diagonal block into $\\sum_{nm}(K^l_{nm})^2\\langle\\Lambda^l_n, \\Lambda^l_m\\rangle$.",
+      "Sample $n$’s share of a cross block is $(Y_n + O_n)\\otimes\\tilde a^{l'}_n$ with $Y_n[i, j, r] = X_{n,ir}\\tilde a^l_{nj}$ and $O_n[i, j, r] = \\delta^l_{ni}\\tilde G_{n,jr}$, so $\\langle H^{(n)}_{ll'}, H^{(m)}_{ll'}\\rangle = K^{l'}_{nm}\\langle Y_n + O_n, Y_m + O_m\\rangle = K^{l'}_{nm}\\Gamma^{l,l'}_{nm}$: $\\langle Y_n, Y_m\\rangle = K^l_{nm}\\langle X_n, X_m\\rangle$, the two mixed terms are $\\delta^\\top_mX_nG^\\top_ma^l_n$ and its mirror, $\\langle O_n, O_m\\rangle = (\\delta_n\\cdot\\delta_m)\\langle G_n, G_m\\rangle$. Gauss–Newton keeps the first term. At $L = 2$ this is eq:trace-h2 with eq:gamma-nm.",
+      'Nothing of size $P^2$ is formed. The sweep checks each pair term, pair by pair, against the per-sample blocks of numeric’s dense deep Hessian, and $T_2$ against the squared norm of the definitions’ blocks and of numeric’s dense Hessian and against numeric’s closed form.',
+    ],
+    implementation: ['@hsr/numeric deepHessianTraces'],
+    verifiedBy: [...SWEPT, `${DEEP_TESTS}/traces.test.ts`, `${DEEP_TESTS}/golden.test.ts`],
+    cost: "$O(N^2)$ times $m_l^2/4$ per layer and $m_lm_{l'}/2$ (plus $n_lm_{l'}/2 + m_lm_{l'}$ for non-adjacent layers) per pair of layers, after the per-sample pieces",
+  }),
+  entry({
+    id: 'deep-trace-gradient',
+    label: 'eq:deep-trace-gradient',
+    title: 'Networks of any depth: the gradients of T1, T2 and the bounds, the seeds',
+    displays: [
+      captioned('of $\\tau^l_1$', def(deep.DEEP_SEEDS.lambda1), def(deep.DEEP_SEEDS.gram1)),
+      captioned('of $\\tau^l_2$', def(deep.DEEP_SEEDS.lambda2), def(deep.DEEP_SEEDS.gram2)),
+      captioned("of $\\tau^{ll'}_2$", def(deep.DEEP_SEEDS.X)),
+      show(def(deep.DEEP_SEEDS.delta)),
+      show(def(deep.DEEP_SEEDS.G)),
+      show(def(deep.DEEP_SEEDS.input)),
+      show(def(deep.DEEP_SEEDS.gramPair), def(deep.DEEP_SEEDS.gramLower)),
+    ],
+    derivation: [
+      "Reverse mode over the closed form's own steps: first the adjoints of each per-layer term of $T_1$, $T_2$ in the building blocks it is written in ($\\Lambda^l$, $K^l$, $X^{l,l'}$, $\\delta^l$, $G^{l,l'}$, the layer input $a^l$ where it enters outside $K^l$, $K^{l'}$), each entry its own variable; $\\nabla(c_1T_1 + c_2T_2)$ sums them over the block with weights $c_1$, $c_2$.",
+      "Then the steps above in reverse order (docs/mathematics.md §9, *Gradients*): through $X = \\Lambda F$, $F = W_lG$, $G = D^{l-1}F^{l-1}$, the $\\Lambda$ recursion (whose $\\bar\\Lambda^{L-1}$ reaches $v_n$ through the loss's third derivative), backpropagation and the forward pass, where $\\bar u^l = \\bar\\varphi'\\odot\\varphi'' + \\bar\\varphi''\\odot\\varphi''' + \\bar a^{l+1}\\odot\\varphi'$. A bound's gradient is $\\alpha\\nabla T_1 + \\beta\\nabla T_2$ (eq:bound-gradient), one sweep with seed $(\\alpha, \\beta)$.",
+      "The sweep checks the seeds by letting the engines differentiate each $\\tau$ written in its building blocks (as symbols), numeric's whole reverse sweep (`deepTraceGradients`) against the five-point stencil of the definitions' own $T_1$ and $T_2$ in every parameter, and numeric's one-sweep bound gradients (`deepBoundGradient`, upper, lower and range) against eq:bound-gradient applied to that stencil. The steps of the reverse sweep after the seeds are not definitions of their own yet.",
+    ],
+    implementation: ['@hsr/numeric deepTraceGradients', '@hsr/numeric deepBoundGradient'],
+    verifiedBy: [...SWEPT, `${DEEP_TESTS}/traceGradient.test.ts`],
+    cost: "the order of the traces' own: $O(N^2\\sum_l(m_l^2 + m_lm_{l'} + n_lm_{l'}) + N\\sum_l m_{l+1}m_l(m_{l+1} + m_l))$ per sweep; memory $O(N^2\\max m_{l'} + N\\sum_l m_l^2 + N\\sum n_lm_{l'})$, nothing of size $P^2$, no pass per parameter",
+  }),
+  entry({
+    id: 'deep-hessian-vector-product',
+    label: 'eq:deep-hessian-vector-product',
+    title: 'Networks of any depth: the Hessian-vector product',
+    displays: [
+      captioned('forward, from $\\mathcal Ra^{l_0}_n = 0$ at the lowest layer of the block', def(deep.DEEP_R_U), def(deep.DEEP_R_NEXT_INPUT)),
+      captioned('backward, from the output', def(deep.DEEP_R_DELTA_TOP)),
+      show(def(deep.DEEP_R_DELTA)),
+      captioned('the product, for $l \\in B$', def(deep.DEEP_R_INPUT_AUGMENTED)),
+      show(def(deep.DEEP_HVP)),
+    ],
+    derivation: [
+      "Pearlmutter's R-operator (Neural Computation 6, 1994): $\\mathcal R$ is the directional derivative along $v = (V_l)_l$ (zero outside $B$) of the forward pass and of backpropagation, and $Hv$ is $\\mathcal R$ of the gradient $\\kappa\\sum_n\\delta^l_n\\tilde a^{l\\top}_n$. Restricting $v$ to $B$ and reading $B$'s rows gives exactly $H_{BB}v_B$.",
+      "Gauss–Newton drops the three terms that carry $\\delta$ (the $V^\\top\\delta$ and $\\varphi''$ parts of $\\mathcal R\\delta$ and $\\delta(\\mathcal R\\tilde a)^\\top$). At $L = 2$ it is eq:hessian-vector-product term for term.",
+      'The sweep checks it against the definitions’ blocks times $v$ and against numeric’s product.',
+    ],
+    implementation: ['@hsr/numeric deepHessianVectorProduct', '@hsr/numeric deepHessianOperator'],
+    verifiedBy: [...SWEPT, `${DEEP_TESTS}/hessianVectorProduct.test.ts`],
+    cost: '$O(NP)$ per product (about two forward passes) after one shared forward pass and backpropagation; memory $O(N\\sum_l m_l + P)$',
+  }),
+];
+
 const TRAINING: FormulaEntry[] = [
   entry({
     id: 'training-updates',
@@ -988,7 +1147,7 @@ function activationEntry(name: Activation): FormulaEntry {
 }
 
 /** Every registry entry, in document order. */
-export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...HVP, ...TRAINING, ...ESTIMATORS, ...ACTIVATION_NAMES.map(activationEntry)];
+export const FORMULA_REGISTRY: readonly FormulaEntry[] = [...CORE, ...HVP, ...DEEP, ...TRAINING, ...ESTIMATORS, ...ACTIVATION_NAMES.map(activationEntry)];
 
 /** The one entry carrying `label` as its label or an alias (throws when none or several do: a label names one formula). */
 export function formulaByLabel(label: string): FormulaEntry {

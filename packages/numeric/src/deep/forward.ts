@@ -1,6 +1,6 @@
 /**
  * The forward pass of an MLP of any depth, its loss and the loss gradient by backpropagation
- * (docs/mathematics.md §9, §9 deep-forward, §9 deep-loss-gradient):
+ * (docs/mathematics.md §9, eq:deep-forward, eq:deep-loss-gradient):
  *
  *   u^l_n = \tilde W_l\tilde a^l_n,\quad \tilde a^{l+1}_n = [\varphi_l(u^l_n); 1],\quad v_n = u^{L-1}_n,\quad
  *   L = \kappa\sum_n \ell(v_n),
@@ -130,7 +130,7 @@ export function backpropagate(model: LayeredModel, fp: DeepForwardPass, rho: Flo
   return deltas;
 }
 
-/** Loss and gradient in theta order (§9 deep-loss-gradient). Cost O(N P). */
+/** Loss and gradient in theta order (eq:deep-loss-gradient). Cost O(N P). */
 export function deepLossGradient(model: LayeredModel, data: Dataset, reduction: Reduction = 'mean', fp: DeepForwardPass = deepForwardPass(model, data)): { loss: number; gradient: Float64Array } {
   const N = fp.samples;
   const kappa = reductionScale(reduction, N);

@@ -1,7 +1,7 @@
 /**
  * The dense Hessian of an MLP of any depth (or its Gauss–Newton part), any block of layers,
  * assembled from the per-sample pieces of deep/sampleCurvature.ts (docs/mathematics.md §9,
- * §9 deep-hessian-blocks), in the theta order of deep/model.ts restricted to the block:
+ * eq:deep-hessian-blocks), in the theta order of deep/model.ts restricted to the block:
  *
  *   H_{ll} = \kappa\sum_n \Lambda^l_n\otimes\tilde a^l_n(\tilde a^l_n)^\top,
  *   [H_{ll'}]_{(i,j),(r,s)} = \kappa\sum_n\Big[(X^{l,l'}_n)_{ir}\,\tilde a^l_{nj} + \delta^l_{ni}\,(G^{l,l'}_n)_{jr}\,\mathbb 1[j < n_l]\Big]\tilde a^{l'}_{ns}\quad(l > l'),

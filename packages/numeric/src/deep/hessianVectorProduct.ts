@@ -1,10 +1,10 @@
 /**
  * Exact Hessian-vector products of an MLP of any depth without forming H (Pearlmutter's
  * R-operator written out by hand on the recursion of deep/forward.ts; docs/mathematics.md §9,
- * §9 deep-hessian-vector-product). With the direction V_l (the shape of \tilde W_l; zero outside
+ * eq:deep-hessian-vector-product). With the direction V_l (the shape of \tilde W_l; zero outside
  * the layer block B) and R the directional derivative along it:
  *
- * deep-hessian-vector-product:
+ * eq:deep-hessian-vector-product:
  *   \mathcal R\tilde a^{l}_n = [\mathcal Ra^l_n; 0],\quad \mathcal Ra^{l_0}_n = 0\ (l_0 = \min B),\quad
  *   \mathcal Ru^l_n = V_l\tilde a^l_n + W_l\,\mathcal Ra^l_n,\quad \mathcal Ra^{l+1}_n = \varphi_l'(u^l_n)\odot\mathcal Ru^l_n,
  *   \mathcal R\delta^{L-1}_n = S_n\,\mathcal Ru^{L-1}_n,\quad
@@ -34,7 +34,7 @@ import { transpose } from './tensor.ts';
 
 /**
  * The Hessian (or Gauss–Newton matrix) of the layers in `variant.layers` as an operator on
- * theta restricted to those layers (§9 deep-hessian-vector-product), for `lanczosExtremes`.
+ * theta restricted to those layers (eq:deep-hessian-vector-product), for `lanczosExtremes`.
  * The forward pass, delta and the phi'' weights are computed once; each `apply` costs O(N P).
  */
 export function deepHessianOperator(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: DeepForwardPass = deepForwardPass(model, data)): HessianOperator {
@@ -134,7 +134,7 @@ export function deepHessianOperator(model: LayeredModel, data: Dataset, variant:
   };
 }
 
-/** One product H v (§9 deep-hessian-vector-product); use deepHessianOperator for many. */
+/** One product H v (eq:deep-hessian-vector-product); use deepHessianOperator for many. */
 export function deepHessianVectorProduct(model: LayeredModel, data: Dataset, variant: DeepVariant, v: Float64Array): Float64Array {
   return deepHessianOperator(model, data, variant).apply(v);
 }

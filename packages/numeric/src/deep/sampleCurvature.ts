@@ -1,6 +1,6 @@
 /**
- * Per-sample curvature of an MLP of any depth (docs/mathematics.md §9, §9 deep-lambda,
- * §9 deep-jacobians), shared by the dense deep Hessian and the closed-form traces:
+ * Per-sample curvature of an MLP of any depth (docs/mathematics.md §9, eq:deep-lambda,
+ * eq:deep-jacobians), shared by the dense deep Hessian and the closed-form traces:
  *
  *   \Lambda^{L-1}_n = S_n,\qquad
  *   \Lambda^l_n = D^l_nW_{l+1}^\top\Lambda^{l+1}_nW_{l+1}D^l_n + \mathrm{diag}\big((W_{l+1}^\top\delta^{l+1}_n)\odot\varphi_l''(u^l_n)\big),

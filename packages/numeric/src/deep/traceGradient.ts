@@ -1,6 +1,6 @@
 /**
  * Closed-form gradients of T1 = tr H, T2 = tr H^2 and of the Wolkowicz–Styan bounds of an MLP
- * of any depth, for any block of layers (docs/mathematics.md §9, §9 deep-trace-gradient), by
+ * of any depth, for any block of layers (docs/mathematics.md §9, eq:deep-trace-gradient), by
  * reverse mode written out over the closed form's own tensor operations (deep/traces.ts and
  * deep/sampleCurvature.ts), step by step in reverse order. No P x P object, no pass per parameter.
  *
@@ -539,7 +539,7 @@ function prepare(model: LayeredModel, data: Dataset, variant: DeepVariant, fp: D
 
 /**
  * T1, T2 of the block `variant.layers` (deep/traces.ts, bit for bit) and their gradients in all
- * of theta (§9 deep-trace-gradient): two reverse sweeps, seeds (1, 0) and (0, 1), over one
+ * of theta (eq:deep-trace-gradient): two reverse sweeps, seeds (1, 0) and (0, 1), over one
  * forward pass and one set of per-sample pieces. Cost and verification: the module comment.
  */
 export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant, fp?: DeepForwardPass): TraceGradients {
@@ -551,7 +551,7 @@ export function deepTraceGradients(model: LayeredModel, data: Dataset, variant: 
 
 /**
  * The gradient of one WS bound of a layered model's block (eq:bound-gradient over
- * §9 deep-trace-gradient) in ONE reverse sweep: the bound's gradient is alpha grad T1 + beta
+ * eq:deep-trace-gradient) in ONE reverse sweep: the bound's gradient is alpha grad T1 + beta
  * grad T2, and the sweep is linear in its seed, so it runs once with seed (alpha, beta).
  * alpha and beta are read off boundGradientFromTraces itself, applied to the unit "gradients"
  * (1, 0) and (0, 1), so the chain rule and its s = 0 case (the minimum-norm subgradient,

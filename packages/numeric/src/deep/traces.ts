@@ -1,6 +1,6 @@
 /**
  * Closed-form T1 = tr H and T2 = tr H^2 = ||H||_F^2 of an MLP of any depth, for any block of
- * layers, without a P x P object (docs/mathematics.md §9, §9 deep-trace-h, §9 deep-trace-h2):
+ * layers, without a P x P object (docs/mathematics.md §9, eq:deep-trace-h, eq:deep-trace-h2):
  *
  *   T_1 = \kappa\sum_{l\in B}\sum_n \mathrm{tr}\Lambda^l_n\,\|\tilde a^l_n\|^2,
  *   T_2 = \kappa^2\sum_{n,m}\Big[\sum_{l\in B}(K^l_{nm})^2\langle\Lambda^l_n,\Lambda^l_m\rangle

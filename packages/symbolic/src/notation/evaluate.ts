@@ -16,7 +16,7 @@ export type Sizes = { readonly [E in Extent]: number };
 
 /** Sizes with every range not given set to 0 (a context that never sums over it). */
 export function sizesOf(given: Partial<Sizes>): Sizes {
-  return { N: 0, d: 0, dt: 0, h: 0, ht: 0, c: 0, theta: 0, probes: 0, sketch: 0, complement: 0, loo: 0, ...given };
+  return { N: 0, d: 0, dt: 0, h: 0, ht: 0, c: 0, theta: 0, probes: 0, sketch: 0, complement: 0, loo: 0, nl: 0, nlt: 0, ml: 0, mlt: 0, mu: 0, mq: 0, nq: 0, nqt: 0, layer: 0, ...given };
 }
 
 /** A dense row-major tensor (a scalar has shape [] and one entry). */

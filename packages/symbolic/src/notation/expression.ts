@@ -37,10 +37,19 @@
  * classes, parameters; and the stochastic estimators' counts: probes (m), the directions of a
  * sketch's basis (r), Hutch++'s complement probes (m - 2k) and XTrace's probes (k).
  */
-export type Extent = 'N' | 'd' | 'dt' | 'h' | 'ht' | 'c' | 'theta' | 'probes' | 'sketch' | 'complement' | 'loo';
+export type Extent = 'N' | 'd' | 'dt' | 'h' | 'ht' | 'c' | 'theta' | 'probes' | 'sketch' | 'complement' | 'loo' | DeepExtent;
+
+/**
+ * The ranges of a layer of a network of any depth (definitions/deep.ts), bound per layer (or per
+ * pair of layers l > l') when the sweep evaluates one step of the recursion: n_l inputs of layer l
+ * (augmented \tilde n_l), its m_l outputs (augmented \tilde m_l, the next layer's input), the
+ * m_{l+1} outputs of the layer above, the m_{l'} outputs of a lower layer l' and its augmented
+ * inputs \tilde n_{l'}, and the L layers themselves.
+ */
+export type DeepExtent = 'nl' | 'nlt' | 'ml' | 'mlt' | 'mu' | 'mq' | 'nq' | 'nqt' | 'layer';
 
 /** The narrower range an augmented range extends by one trailing entry (d~ = d + 1, h~ = h + 1 with biases). */
-export const AUGMENTED_FROM: Partial<Record<Extent, Extent>> = { dt: 'd', ht: 'h' };
+export const AUGMENTED_FROM: Partial<Record<Extent, Extent>> = { dt: 'd', ht: 'h', nlt: 'nl', mlt: 'ml', nqt: 'nq' };
 
 /** How each range renders (LaTeX, text). */
 export const EXTENT_NOTATION: { readonly [E in Extent]: { readonly latex: string; readonly text: string } } = {
@@ -56,6 +65,15 @@ export const EXTENT_NOTATION: { readonly [E in Extent]: { readonly latex: string
   // Parenthesised in text, where it is a denominator (1/(m-2k)); KaTeX groups it by itself.
   complement: { latex: 'm-2k', text: '(m-2k)' },
   loo: { latex: 'k', text: 'k' },
+  nl: { latex: 'n_l', text: 'n_l' },
+  nlt: { latex: '\\tilde n_l', text: 'n~_l' },
+  ml: { latex: 'm_l', text: 'm_l' },
+  mlt: { latex: '\\tilde m_l', text: 'm~_l' },
+  mu: { latex: 'm_{l+1}', text: 'm_(l+1)' },
+  mq: { latex: "m_{l'}", text: "m_l'" },
+  nq: { latex: "n_{l'}", text: "n_l'" },
+  nqt: { latex: "\\tilde n_{l'}", text: "n~_l'" },
+  layer: { latex: 'L', text: 'L' },
 };
 
 /** A named index over a range, e.g. n over N or k' over c. */

@@ -6,8 +6,9 @@
  * product: each value of each factor appears, and every (h, c) pair with every activation).
  * Each other loss of the table (mse, label smoothing, binary cross-entropy) runs on every (h, c)
  * pair and the third-order shapes, with the activation and the other factors cycled.
- * `SWEEP_SLICE` is the representative part the default test project runs (h >= 2, c >= 3, and
- * one small case per other loss).
+ * Networks of depth 3 and 4 (DEEP_SWEEP, widths 1–3) check the general-depth definitions.
+ * `SWEEP_SLICE` is the representative part the default test project runs (h >= 2, c >= 3,
+ * one small case per other loss, and one small network of depth 3).
  */
 import {
   ACTIVATION_NAMES,
@@ -21,6 +22,7 @@ import {
   type Block,
   type Curvature,
   type Dataset,
+  type LayeredModel,
   type Loss,
   type Model,
   type Reduction,
@@ -40,11 +42,45 @@ export interface SweepCase {
   readonly seed: number;
   /** The loss on the logits (absent: cross-entropy; label smoothing with the default epsilon 0.1). */
   readonly loss?: Loss;
+  /**
+   * A network of depth L = hidden.length + 1 >= 3 (docs/mathematics.md §9): the hidden widths
+   * (`hiddenDim` is the first), one activation per hidden layer (default `activation` in each),
+   * and the 0-based layers the Hessian block covers (default all; `block` is then `all`).
+   * Only the general-depth entries (definitions/deep.ts) are checked on such a case.
+   */
+  readonly hidden?: readonly number[];
+  readonly activations?: readonly Activation[];
+  readonly layers?: readonly number[];
+}
+
+/** The widths d, n_1, ..., n_{L-1}, c of a case (two layers: d, h, c). */
+export function caseWidths(c: SweepCase): number[] {
+  return [c.inputDim, ...(c.hidden ?? [c.hiddenDim]), c.classes];
+}
+
+/** The 0-based layers of a case's Hessian block (two layers: from `block`). */
+export function caseLayers(c: SweepCase): number[] {
+  const L = caseWidths(c).length - 1;
+  if (c.layers) return [...c.layers];
+  return c.block === 'all' ? Array.from({ length: L }, (_, l) => l) : c.block === 'first' ? [0] : [L - 1];
+}
+
+/** The block of a case in words: `all`, `first`, `second`, or the 1-based layer set of a deep case, `{1,3}`. */
+export function caseBlock(c: SweepCase): string {
+  return c.hidden
+    ? `{${caseLayers(c)
+        .map((l) => l + 1)
+        .join(',')}}`
+    : c.block;
 }
 
 /** A printable name that identifies the case (and rebuilds it with `sweepCaseByName`). */
 export function caseName(c: SweepCase): string {
   const loss = c.loss && c.loss !== 'cross-entropy' ? ` ${c.loss}` : '';
+  if (c.hidden) {
+    const acts = c.activations ? c.activations.join(',') : c.activation;
+    return `L${c.hidden.length + 1} ${acts} d${c.inputDim} h${c.hidden.join(',')} c${c.classes} N${c.samples} ${c.bias ? 'bias' : 'nobias'} ${c.reduction} layers${caseBlock(c)} ${c.curvature} seed${c.seed}${loss}`;
+  }
   return `${c.activation} d${c.inputDim} h${c.hiddenDim} c${c.classes} N${c.samples} ${c.bias ? 'bias' : 'nobias'} ${c.reduction} ${c.block} ${c.curvature} seed${c.seed}${loss}`;
 }
 
@@ -55,6 +91,12 @@ export function variantOf(c: SweepCase): Variant {
 /** Number of parameters of the case's network (all blocks). */
 export function caseParameters(c: SweepCase): number {
   const b = c.bias ? 1 : 0;
+  if (c.hidden) {
+    const w = caseWidths(c);
+    let P = 0;
+    for (let l = 0; l + 1 < w.length; l++) P += w[l + 1]! * (w[l]! + b);
+    return P;
+  }
   return c.hiddenDim * (c.inputDim + b) + c.classes * (c.hiddenDim + b);
 }
 
@@ -83,6 +125,68 @@ export function buildSweepCase(c: SweepCase): { model: Model; data: Dataset } {
   const y = Int32Array.from({ length: c.samples }, (_, n) => (n + offset) % k);
   return { model, data: { samples: c.samples, features: d, X, y } };
 }
+
+/**
+ * The layered model and data of a deep case, drawn like buildSweepCase's: weights and biases
+ * ~ N(0, 0.8^2) layer by layer, inputs ~ N(0, 1), labels cycling from a seeded offset.
+ */
+export function buildDeepSweepCase(c: SweepCase): { model: LayeredModel; data: Dataset } {
+  if (!c.hidden) throw new Error(`${caseName(c)}: not a deep case`);
+  const rng = createRng(1_000_003 * c.seed + 7);
+  const normal = (k: number, scale: number) => Float64Array.from({ length: k }, () => scale * rng.normal());
+  const w = caseWidths(c);
+  const layers = Array.from({ length: w.length - 1 }, (_, l) => ({ inputs: w[l]!, outputs: w[l + 1]!, W: normal(w[l + 1]! * w[l]!, 0.8), b: c.bias ? normal(w[l + 1]!, 0.8) : null }));
+  const activations = c.activations ? [...c.activations] : c.hidden.map(() => c.activation);
+  const model: LayeredModel = {
+    activations,
+    layers,
+    ...(c.loss && c.loss !== 'cross-entropy' ? { loss: c.loss, ...(c.loss === 'label-smoothing' ? { labelSmoothing: DEFAULT_LABEL_SMOOTHING } : {}) } : {}),
+  };
+  const d = c.inputDim;
+  const X = normal(c.samples * d, 1);
+  const offset = Math.floor(rng.uniform() * c.classes);
+  const y = Int32Array.from({ length: c.samples }, (_, n) => (n + offset) % c.classes);
+  return { model, data: { samples: c.samples, features: d, X, y } };
+}
+
+/**
+ * The deep part of the full sweep (docs/mathematics.md §9): depths 3 and 4 with widths 1–3, one
+ * case per activation and depth with every activation also mixed with another in the hidden
+ * layers, the other factors (biases, reduction, the layer set of the block, curvature, loss, N)
+ * cycled so that each value of each appears.
+ */
+function deepSweep(): SweepCase[] {
+  const out: SweepCase[] = [];
+  const blocks3: readonly (readonly number[])[] = [[0, 1, 2], [0, 2], [1, 2], [0, 1], [1]];
+  const blocks4: readonly (readonly number[])[] = [[0, 1, 2, 3], [0, 3], [1, 2, 3], [0, 2], [2]];
+  let q = 0;
+  for (const depth of [3, 4])
+    for (const [a, activation] of ACTIVATION_NAMES.entries()) {
+      const hidden = Array.from({ length: depth - 1 }, (_, t) => 1 + ((a + q + t) % 3));
+      const other = ACTIVATION_NAMES[(a + 2) % ACTIVATION_NAMES.length]!;
+      const blocks = depth === 3 ? blocks3 : blocks4;
+      out.push({
+        activation,
+        ...(q % 2 === 1 ? { activations: hidden.map((_, t) => (t % 2 === 0 ? activation : other)) } : {}),
+        inputDim: 1 + ((q + 1) % 3),
+        hiddenDim: hidden[0]!,
+        hidden,
+        classes: 2 + (q % 2),
+        samples: 1 + (q % 3),
+        bias: q % 2 === 0,
+        reduction: REDUCTIONS[Math.floor(q / 2) % 2]!,
+        block: 'all',
+        layers: blocks[q % blocks.length]!,
+        curvature: CURVATURES[Math.floor(q / 3) % 2]!,
+        seed: 500 + q,
+        ...(q % 4 === 3 ? { loss: LOSS_NAMES[1 + (Math.floor(q / 4) % (LOSS_NAMES.length - 1))]! } : {}),
+      });
+      q++;
+    }
+  return out;
+}
+
+export const DEEP_SWEEP: readonly SweepCase[] = deepSweep();
 
 /**
  * The full sweep: every (h, c) pair with every activation (80 cases), the other factors cycled
@@ -149,6 +253,7 @@ function fullSweep(): SweepCase[] {
       r++;
     }
   }
+  out.push(...deepSweep());
   return out;
 }
 
@@ -168,6 +273,22 @@ export const SWEEP_SLICE: readonly SweepCase[] = [
   { activation: 'sigmoid', inputDim: 1, hiddenDim: 2, classes: 3, samples: 3, bias: false, reduction: 'sum', block: 'all', curvature: 'hessian', seed: 6, loss: 'mse' },
   { activation: 'tanh', inputDim: 1, hiddenDim: 2, classes: 3, samples: 2, bias: false, reduction: 'mean', block: 'all', curvature: 'hessian', seed: 7, loss: 'label-smoothing' },
   { activation: 'softplus', inputDim: 1, hiddenDim: 2, classes: 3, samples: 2, bias: false, reduction: 'mean', block: 'all', curvature: 'hessian', seed: 8, loss: 'binary-cross-entropy' },
+  // The general-depth definitions: one small network of depth 3 (every layer, the full Hessian, two activations).
+  {
+    activation: 'tanh',
+    activations: ['tanh', 'softplus'],
+    inputDim: 2,
+    hiddenDim: 2,
+    hidden: [2, 2],
+    classes: 2,
+    samples: 2,
+    bias: true,
+    reduction: 'mean',
+    block: 'all',
+    layers: [0, 1, 2],
+    curvature: 'hessian',
+    seed: 9,
+  },
 ];
 
 export function sweepCaseByName(name: string): SweepCase | undefined {

@@ -173,3 +173,109 @@ export function curvatureLocal(engine: Engine, loss: LossDefinitions, formula: s
   for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) C[k * h + i] = d.second[(h + k) * n + i]!(values);
   return { A, C };
 }
+
+/** delta^{l'}, Lambda^{l'} and the Jacobians F^{l,l'}, G^{l,l'} (l > l') of one sample of a deep network, from the engine. */
+export interface DeepLocal {
+  readonly delta: Float64Array;
+  /** The Hessian of the loss in u^{l'} (only when asked for). */
+  readonly lambda: Float64Array | null;
+  /** F[l - l' - 1] = du^l/du^{l'} (m_l x m_{l'}), for l = l' + 1 .. L - 1 (the last is the logits'). */
+  readonly F: readonly Float64Array[];
+  /** G[l - l' - 1] = da^l/du^{l'} (n_l x m_{l'}). */
+  readonly G: readonly Float64Array[];
+}
+
+/** The weights of a layered network, layer by layer, as the engines see them (W row-major, then b). */
+interface LayeredWeights {
+  readonly activations: readonly string[];
+  readonly layers: readonly { readonly inputs: number; readonly outputs: number; readonly W: ArrayLike<number>; readonly b: ArrayLike<number> | null }[];
+}
+
+/**
+ * The engine's derivatives of one sample's loss written out in u^{l'} (symbols UL1..), the
+ * network above layer l' with its weights and biases as symbols: the gradient is delta^{l'}, the
+ * Hessian Lambda^{l'}, and the first derivatives of the written-out u^l and a^l = phi_{l-1}(u^{l-1})
+ * are F^{l,l'} and G^{l,l'}. `formulas` are the hidden layers' activation formulas in u.
+ */
+export function deepLocal(engine: Engine, loss: LossDefinitions, formulas: readonly string[], model: LayeredWeights, lower: number, u: ArrayLike<number>, label: number, hessian: boolean): DeepLocal {
+  const L = model.layers.length;
+  const mq = u.length;
+  const c = model.layers[L - 1]!.outputs;
+  const us = Array.from({ length: mq }, (_, i) => `UL${i + 1}`);
+  const weightSymbols: string[] = [];
+  const weightValues: number[] = [];
+  const constants = new Map<string, number>();
+  const activationText = (l: number) => {
+    if (engine === 'mathjs') return formulas[l]!;
+    const opaque = opaqueSqrtConstants(formulas[l]!);
+    for (const [k, v] of opaque.constants) constants.set(k, v);
+    return opaque.text;
+  };
+  let current = us;
+  const uTexts: string[][] = [];
+  const aTexts: string[][] = [];
+  for (let l = lower + 1; l < L; l++) {
+    const layer = model.layers[l]!;
+    const act = activationText(l - 1);
+    const a = current.map((x) => `(${applyActivation(act, x)})`);
+    aTexts.push(a);
+    const next: string[] = [];
+    for (let i = 0; i < layer.outputs; i++) {
+      const terms: string[] = [];
+      for (let j = 0; j < layer.inputs; j++) {
+        const w = `WLq${l}q${i + 1}q${j + 1}`;
+        weightSymbols.push(w);
+        weightValues.push(layer.W[i * layer.inputs + j]!);
+        terms.push(`${w}*${a[j]}`);
+      }
+      if (layer.b) {
+        const bs = `BLq${l}q${i + 1}`;
+        weightSymbols.push(bs);
+        weightValues.push(layer.b[i]!);
+        terms.push(bs);
+      }
+      next.push(`(${terms.join('+')})`);
+    }
+    uTexts.push(next);
+    current = next;
+  }
+  const substitute = (text: string, lv: readonly string[]) => text.replace(/\bLG(\d+)\b/g, (_, q: string) => lv[Number(q) - 1]!);
+  const logits = current;
+  const key = `deep:${engine}:${loss.name}:${formulas.join('|')}:${lower}:${model.layers.map((x) => `${x.inputs}x${x.outputs}${x.b ? 'b' : ''}`).join(',')}:${hessian}:${engine === 'nerdamer' ? label : ''}`;
+  let lossText: string;
+  let symbols: string[];
+  let values: number[];
+  if (engine === 'mathjs') {
+    const labels = Array.from({ length: c }, (_, k) => `Y${k + 1}`);
+    lossText = substitute(loss.engineText.mathjs(c), logits);
+    symbols = [...us, ...weightSymbols, ...labels];
+    values = [...Array.from(u), ...weightValues, ...Array.from({ length: c }, (_, k) => (k === label ? 1 : 0))];
+  } else {
+    lossText = opaqueExp(substitute(loss.engineText.nerdamer(c, label), logits));
+    symbols = [...us, ...weightSymbols, EULER_SYMBOL, ...constants.keys()];
+    values = [...Array.from(u), ...weightValues, Math.E, ...constants.values()];
+  }
+  const derived = cached(key, () => {
+    const ell = deriveScalar(engine, lossText, symbols, us, 2);
+    const first = (texts: readonly string[][]) =>
+      texts.map((rows) =>
+        rows.map((row) => {
+          const text = engine === 'nerdamer' ? opaqueExp(row) : row;
+          if (engine === 'mathjs') {
+            if (/\berf\s*\(/.test(text)) throw new EngineSkip('mathjs 15.2.0 cannot differentiate erf');
+            const root = math.parse(text);
+            return us.map((w) => compileMathjsArray(mathjsDerivative(root, w), symbols));
+          }
+          const root = nerdamer(text);
+          const out = us.map((w) => compile('nerdamer', nerdamer.diff(root, w), symbols));
+          flushNerdamer();
+          return out;
+        }),
+      );
+    return { ell, F: first(uTexts), G: first(aTexts) };
+  });
+  const delta = Float64Array.from(derived.ell.first, (f) => f(values));
+  const lambda = hessian ? Float64Array.from(derived.ell.second, (f) => f(values)) : null;
+  const flat = (rows: readonly Compiled[][]) => Float64Array.from(rows.flatMap((row) => row.map((f) => f(values))));
+  return { delta, lambda, F: derived.F.map(flat), G: derived.G.map(flat) };
+}

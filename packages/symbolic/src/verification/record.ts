@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { LOSS_NAMES } from '@hsr/numeric';
-import { caseParameters, type SweepCase } from './cases.ts';
+import { caseBlock, caseParameters, caseWidths, type SweepCase } from './cases.ts';
 import type { CaseResult, LegKind, Measurement } from './run.ts';
 
 export interface Judgement {
@@ -43,6 +43,8 @@ export interface Coverage {
   readonly loss?: readonly string[];
   /** Largest parameter count. */
   readonly maxP: number;
+  /** The depths L of the networks, when a case of depth 3 or more is among them (absent: all of depth 2). */
+  readonly depth?: readonly number[];
 }
 
 export interface ComparisonRecord {
@@ -95,10 +97,11 @@ function coverageOf(cases: readonly SweepCase[]): Coverage {
     N: sortedUnique(cases.map((c) => c.samples)),
     bias: sortedUnique(cases.map((c) => c.bias)),
     reduction: sortedUnique(cases.map((c) => c.reduction)),
-    block: sortedUnique(cases.map((c) => c.block)),
+    block: sortedUnique(cases.map(caseBlock)),
     curvature: sortedUnique(cases.map((c) => c.curvature)),
     loss: sortedUnique(cases.map((c) => c.loss ?? 'cross-entropy')),
     maxP: Math.max(...cases.map(caseParameters)),
+    ...(cases.some((c) => c.hidden) ? { depth: sortedUnique(cases.map((c) => caseWidths(c).length - 1)) } : {}),
   };
 }
 
@@ -178,13 +181,13 @@ const list = (xs: readonly string[], all: readonly string[], word: string) => (x
 /** The shapes of a comparison in words, e.g. "h 1–4, c 2–5, d 1–3, N 1–4, biases on/off, ...". */
 export function describeCoverage(c: Coverage): string {
   const parts = [
-    `h ${range(c.h)}`,
+    ...(c.depth ? [`L ${range(c.depth)}`, `first hidden width ${range(c.h)}`] : [`h ${range(c.h)}`]),
     `c ${range(c.c)}`,
     `d ${range(c.d)}`,
     `N ${range(c.N)}`,
     c.bias.length === 2 ? 'biases on/off' : c.bias[0] ? 'biases on' : 'biases off',
     c.reduction.join('/'),
-    c.block.length === 3 ? 'all three blocks' : `block ${c.block.join('/')}`,
+    c.depth ? `layers ${c.block.join(', ')}` : c.block.length === 3 ? 'all three blocks' : `block ${c.block.join('/')}`,
     c.curvature.map((x) => (x === 'hessian' ? 'Hessian' : 'Gauss–Newton')).join('/'),
     list(c.activation, ['gelu', 'sigmoid', 'silu', 'softplus', 'tanh'], 'activations'),
     ...(c.loss ? [list(c.loss, LOSS_NAMES, 'losses')] : []),

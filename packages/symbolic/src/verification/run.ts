@@ -112,6 +112,7 @@ import { activationFormula } from '../symbolicNetwork.ts';
 import { buildSweepCase, caseName, caseParameters, variantOf, type SweepCase } from './cases.ts';
 import { caseContext, namedActivation } from './context.ts';
 import { curvatureLocal, EngineSkip, lossLocal } from './localLegs.ts';
+import { DEEP_ENTRY_IDS, verifyDeepCase } from './deep.ts';
 
 /** What kind of reference a leg is (crosscheck picks the tolerance by kind). */
 export type LegKind =
@@ -132,7 +133,9 @@ export type LegKind =
   /** Hutch++ against numeric's, which evaluates the projections in another form; relative to ||H||_F. */
   | 'projections'
   /** XTrace against numeric's, which goes through R^{-T} instead of the leave-one-out bases; relative to ||H||_F. */
-  | 'leave-one-out';
+  | 'leave-one-out'
+  /** @hsr/numeric's gradient against the five-point stencil of the definitions' own value (step 2e-4 (1 + |theta_a|)). */
+  | 'five-point';
 
 export interface Measurement {
   /** The registry entry the comparison verifies. */
@@ -209,13 +212,13 @@ function entrywise(engine: Engine, c: SweepCase, formula: string, order: 2 | 3, 
 
 // ---------------------------------------------------------------------------------------------
 
-function maxAbs(x: ArrayLike<number>): number {
+export function maxAbs(x: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]!));
   return m;
 }
 
-class Recorder {
+export class Recorder {
   readonly measurements: Measurement[] = [];
   readonly skips: Skip[] = [];
   /** Entries that do not apply to the case, with the reason: their comparisons are recorded as skips. */
@@ -303,6 +306,7 @@ export interface RunOptions {
 
 /** Verify every definition on one case. */
 export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
+  if (c.hidden) return verifyDeepCase(c, options);
   const started = performance.now();
   const limits = options.limits ?? SWEEP_LIMITS;
   // The case's row of the loss table (its model carries the same loss for numeric).
@@ -425,6 +429,8 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
 
   // ---- identities and the spectrum ----------------------------------------------------------
   for (const e of FORMULA_REGISTRY) {
+    // The general-depth formulas are evaluated layer by layer on deep cases (deep.ts).
+    if (DEEP_ENTRY_IDS.has(e.id)) continue;
     // The estimators' formulas live in their own evaluators (their ranges are the probes').
     const estimator = ESTIMATOR_EVALUATED.has(e.id);
     const own = estimatorEvaluators.get(e.id);
@@ -602,7 +608,7 @@ export function verifyCase(c: SweepCase, options: RunOptions = {}): CaseResult {
   return { case: c, name: caseName(c), measurements: rec.measurements.filter((m) => wants(m.entry)), skips: rec.skips.filter((s) => wants(s.entry)), milliseconds: performance.now() - started };
 }
 
-function matVec(M: Float64Array, v: Float64Array): Float64Array {
+export function matVec(M: Float64Array, v: Float64Array): Float64Array {
   const n = v.length;
   const out = new Float64Array(n);
   for (let a = 0; a < n; a++) {
@@ -612,12 +618,12 @@ function matVec(M: Float64Array, v: Float64Array): Float64Array {
   }
   return out;
 }
-const trace = (M: Float64Array, n: number) => {
+export const trace = (M: Float64Array, n: number) => {
   let s = 0;
   for (let a = 0; a < n; a++) s += M[a * n + a]!;
   return s;
 };
-const sumSquares = (M: Float64Array) => M.reduce((s, x) => s + x * x, 0);
+export const sumSquares = (M: Float64Array) => M.reduce((s, x) => s + x * x, 0);
 
 const NETWORK_ENTRIES = ['loss', 'loss-gradient', 'hessian-blocks', 'hessian-diagonal', 'trace-h', 'trace-h2', 'gamma-nm', 'hessian-vector-product', 'grad-assembly', 'bound-gradient'];
 
