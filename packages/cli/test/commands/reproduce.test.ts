@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { train } from '@hsr/numeric';
+import { train, type Model } from '@hsr/numeric';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { DEFAULT_REPORT_DIR, planReproduction, registerReproduce } from '../../src/commands/reproduce.ts';
 import { prepareUnit, runReproduction, trainingConfig } from '../../src/report/experiment.ts';
@@ -134,7 +134,7 @@ describe('runReproduction', () => {
     const plainSweep = st.sweep.find((s) => s.method === 'plain' && s.seed === 1)!;
     // Candidate 0 again, by hand: plain at eta = 0.05 on the fitting part, scored on the validation part.
     const hp = { ...tiny.defaults.plain, learningRate: 0.05 };
-    const again = train(unit.model0, unit.validation.train, unit.validation.validation, trainingConfig(tiny, tiny.studies[0]!.data, 'plain', hp, unit.seeds.shuffle, 3), { maxExactParameters: 0 });
+    const again = train(unit.model0 as Model, unit.validation.train, unit.validation.validation, trainingConfig(tiny, tiny.studies[0]!.data, 'plain', hp, unit.seeds.shuffle, 3), { maxExactParameters: 0 });
     expect(plainSweep.candidates[0]!.validationLoss).toBe(again.records.at(-1)!.testLoss);
     const best = plainSweep.candidates.reduce((a, b) => (b.validationLoss! < a.validationLoss! ? b : a));
     expect(plainSweep.chosen).toBe(best.value);
