@@ -146,7 +146,7 @@ export const MODELS: readonly ModelEntry[] = [
 ];
 
 /**
- * The deeper configuration: two hidden layers, tanh d-8-8-c with cross-entropy, on the same
+ * The deeper configuration: two hidden layers, tanh d-6-6-c with cross-entropy, on the same
  * data sets, splits, seeds and methods, so the report can say per claim whether it holds
  * beyond three layers (verdicts.ts byDepth). Quick: 40 epochs with the protocol's default
  * hyperparameters, no sweep and no escape run (the deep bound gradient costs several times the
@@ -154,11 +154,11 @@ export const MODELS: readonly ModelEntry[] = [
  * escape experiment as for the three-layer network, at the data sets' epochs.
  */
 export const DEEPER_QUICK_MODEL: ModelEntry = {
-  id: 'tanh8x8-ce',
-  label: 'tanh d-8-8-c, cross-entropy',
+  id: 'tanh6x6-ce',
+  label: 'tanh d-6-6-c, cross-entropy',
   loss: 'cross-entropy',
   activation: 'tanh',
-  hidden: [8, 8],
+  hidden: [6, 6],
   bias: true,
   sweep: false,
   schedule: { epochs: 40, metricsEvery: 10 },
@@ -167,7 +167,7 @@ export const DEEPER_QUICK_MODEL: ModelEntry = {
 export function deeperModel(name: 'quick' | 'full'): ModelEntry {
   return name === 'quick' ? DEEPER_QUICK_MODEL : DEEPER_FULL_MODEL;
 }
-export const DEEPER_FULL_MODEL: ModelEntry = { id: 'tanh8x8-ce', label: 'tanh d-8-8-c, cross-entropy', loss: 'cross-entropy', activation: 'tanh', hidden: [8, 8], bias: true };
+export const DEEPER_FULL_MODEL: ModelEntry = { id: 'tanh6x6-ce', label: 'tanh d-6-6-c, cross-entropy', loss: 'cross-entropy', activation: 'tanh', hidden: [6, 6], bias: true };
 
 /** Linear layers of a model entry: 2 for the three-layer network d-h-c, one more per further hidden layer. */
 export function linearLayers(model: Pick<ModelEntry, 'hidden'>): number {

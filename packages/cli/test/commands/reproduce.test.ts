@@ -32,12 +32,12 @@ describe('planReproduction', () => {
     expect(quick.protocol.studies.map((d) => d.id)).toEqual([
       ...['iris', 'blobs', 'moons', 'wine'],
       ...['iris/tanh8-mse', 'blobs/tanh8-mse', 'moons/tanh8-mse', 'wine/tanh8-mse'],
-      ...['iris/tanh8x8-ce', 'blobs/tanh8x8-ce', 'moons/tanh8x8-ce', 'wine/tanh8x8-ce'],
+      ...['iris/tanh6x6-ce', 'blobs/tanh6x6-ce', 'moons/tanh6x6-ce', 'wine/tanh6x6-ce'],
     ]);
     expect(quick.protocol.studies.map((d) => d.model.loss)).toEqual([...Array(4).fill('cross-entropy'), ...Array(4).fill('mse'), ...Array(4).fill('cross-entropy')]);
     // The quick deeper studies: 40 epochs, metrics every 10, no sweep and no escape run.
     const deep = quick.protocol.studies.slice(8);
-    expect(deep.map((d) => [d.model.hidden, d.data.epochs, d.data.metricsEvery, sweepOf(quick.protocol, d), escapeOf(quick.protocol, d)])).toEqual(Array(4).fill([[8, 8], 40, 10, null, null]));
+    expect(deep.map((d) => [d.model.hidden, d.data.epochs, d.data.metricsEvery, sweepOf(quick.protocol, d), escapeOf(quick.protocol, d)])).toEqual(Array(4).fill([[6, 6], 40, 10, null, null]));
     expect(quick.protocol.seeds).toHaveLength(QUICK_SEEDS);
     expect(QUICK_SEEDS).toBeGreaterThanOrEqual(5);
     expect(quick.protocol.sweep?.budget).toBe(QUICK_SWEEP.budget);
@@ -46,7 +46,7 @@ describe('planReproduction', () => {
     expect(full.protocol.studies.filter((d) => d.model.id === 'tanh8-ce').map((d) => d.id)).toEqual(['iris', 'blobs', 'moons', 'wine', 'breast-cancer', 'digits', 'mnist-1000-pca20']);
     expect(full.protocol.studies.filter((d) => d.model.loss === 'mse')).toHaveLength(7);
     // The full protocol sweeps the deeper network at the data sets' own epochs.
-    const fullDeep = full.protocol.studies.filter((d) => d.model.id === 'tanh8x8-ce');
+    const fullDeep = full.protocol.studies.filter((d) => d.model.id === 'tanh6x6-ce');
     expect(fullDeep.map((d) => [d.data.epochs, sweepOf(full.protocol, d) !== null, escapeOf(full.protocol, d) !== null])).toEqual(FULL_DATASETS.map((e) => [e.epochs, true, true]));
     expect(full.protocol.seeds).toHaveLength(FULL_SEEDS);
     expect(FULL_SEEDS).toBeGreaterThanOrEqual(10);
@@ -69,7 +69,7 @@ describe('planReproduction', () => {
 
   it('accepts mnist and says --no-sweep in the command', () => {
     const plan = planReproduction({ datasets: 'iris,mnist', sweep: false, quick: true, loss: 'cross-entropy' });
-    expect(plan.protocol.studies.map((s) => s.id)).toEqual(['iris', 'mnist-1000-pca20', 'iris/tanh8x8-ce', 'mnist-1000-pca20/tanh8x8-ce']);
+    expect(plan.protocol.studies.map((s) => s.id)).toEqual(['iris', 'mnist-1000-pca20', 'iris/tanh6x6-ce', 'mnist-1000-pca20/tanh6x6-ce']);
     expect(plan.protocol.sweep).toBeNull();
     expect(plan.protocol.name).toBe('custom');
     expect(plan.command).toBe('hsr reproduce --quick --datasets iris,mnist --no-sweep --loss cross-entropy');
@@ -240,22 +240,22 @@ describe('hsr reproduce', () => {
     const r = await run(['--quick', '--datasets', 'iris', '--seeds', '2', '--epochs', '3', '--loss', 'cross-entropy', '--out', dir]);
     expect(r.code, r.stderr).toBe(0);
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
-    expect(results.studies.map((s: { name: string }) => s.name)).toEqual(['iris', 'iris/tanh8x8-ce']);
+    expect(results.studies.map((s: { name: string }) => s.name)).toEqual(['iris', 'iris/tanh6x6-ce']);
     const deep = results.studies[1];
-    // 4-8-8-3 with biases: 8 x 5 + 8 x 9 + 3 x 9 = 139 parameters, the dense spectrum, no sweep or escape.
-    expect([deep.parameters, deep.sweep.length, deep.escape.length]).toEqual([139, 0, 0]);
-    for (const run of deep.runs) expect([run.records.at(-1).parameters, run.records.at(-1).spectrumMethod, run.records.at(-1).layerNormsByLayer.length, run.finalSpectrum.length]).toEqual([139, 'dense', 3, 139]);
+    // 4-6-6-3 with biases: 6 x 5 + 6 x 7 + 3 x 7 = 93 parameters, the dense spectrum, no sweep or escape.
+    expect([deep.parameters, deep.sweep.length, deep.escape.length]).toEqual([93, 0, 0]);
+    for (const run of deep.runs) expect([run.records.at(-1).parameters, run.records.at(-1).spectrumMethod, run.records.at(-1).layerNormsByLayer.length, run.finalSpectrum.length]).toEqual([93, 'dense', 3, 93]);
     // Every method from the same initial model: the epoch-0 records agree.
     expect(new Set(deep.runs.map((run: { records: { trainLoss: number }[] }) => run.records[0]!.trainLoss)).size).toBe(2);
     expect(results.claims.rows[0].cells.map((c: { study: string }) => c.study)).toEqual(['iris']);
     expect(results.claims.byDepth.map((d: { layers: number }) => d.layers)).toEqual([4]);
-    expect(results.claims.byDepth[0].summary.rows[0].cells.map((c: { study: string }) => c.study)).toEqual(['iris/tanh8x8-ce']);
+    expect(results.claims.byDepth[0].summary.rows[0].cells.map((c: { study: string }) => c.study)).toEqual(['iris/tanh6x6-ce']);
     expect(r.stdout).toMatch(/^claim .* 4 layers +4 layers effect \[95% CI\]$/m);
-    expect(r.stdout).toMatch(/^Beyond three layers \(4 layers: tanh d-8-8-c, cross-entropy\), pooled over 1 data set × 2 seeds/m);
+    expect(r.stdout).toMatch(/^Beyond three layers \(4 layers: tanh d-6-6-c, cross-entropy\), pooled over 1 data set × 2 seeds/m);
     const html = readFileSync(join(dir, 'index.html'), 'utf8');
     expect(html).toContain('id="claims-layers-4"');
-    expect(html).toContain('tanh 4-8-8-3 with biases, P = 139');
-    expect(r.stderr.match(/^\[\d+\/16\] iris\/tanh8x8-ce /gm)).toHaveLength(8);
+    expect(html).toContain('tanh 4-6-6-3 with biases, P = 93');
+    expect(r.stderr.match(/^\[\d+\/16\] iris\/tanh6x6-ce /gm)).toHaveLength(8);
   }, 300_000);
 
   it('prints one JSON object with --json', async () => {

@@ -198,7 +198,7 @@ describe('evaluateClaims beyond three layers', () => {
     'hsr-penalty': (s) => base(plainLambda(s)),
     sam: (s) => base(plainLambda(s)),
   });
-  const deeper = study('flat/tanh8x8-ce', {
+  const deeper = study('flat/tanh6x6-ce', {
     plain: (s) => base(plainLambda(s)),
     'hsr-step': (s) => base(1.3 * plainLambda(s) * (1 + 0.001 * jitter(s))),
     'hsr-penalty': (s) => base(plainLambda(s)),
@@ -216,10 +216,10 @@ describe('evaluateClaims beyond three layers', () => {
   it('says per claim whether it holds at 4 layers, in its own Holm families', () => {
     expect(summary.byDepth).toHaveLength(1);
     const d = summary.byDepth![0]!;
-    expect([d.layers, d.models]).toEqual([4, ['tanh d-8-8-c, cross-entropy']]);
+    expect([d.layers, d.models]).toEqual([4, ['tanh d-6-6-c, cross-entropy']]);
     expect(d.summary.cellTests).toBe(CLAIMS.length * HSR_METHODS.length);
-    expect(cellOf(d.summary, 'lambda-max-final', 'hsr-step', 'flat/tanh8x8-ce').cell.verdict).toBe('does not hold');
-    expect(d.sentence).toMatch(/^Beyond three layers \(4 layers: tanh d-8-8-c, cross-entropy\), pooled over 1 data set × 5 seeds/);
+    expect(cellOf(d.summary, 'lambda-max-final', 'hsr-step', 'flat/tanh6x6-ce').cell.verdict).toBe('does not hold');
+    expect(d.sentence).toMatch(/^Beyond three layers \(4 layers: tanh d-6-6-c, cross-entropy\), pooled over 1 data set × 5 seeds/);
     const table = verdictTable(summary).split('\n');
     expect(table[0]).toMatch(/ 4 layers +4 layers effect \[95% CI\]$/);
     const row = table.find((l) => l.startsWith('lambda-max-final') && l.includes('hsr-step'))!;
