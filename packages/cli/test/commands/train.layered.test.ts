@@ -10,11 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
-import { deepLoss, layerWidths } from '@hsr/numeric';
+import { deepLoss, flattenLayered, type LayeredModel, layerWidths } from '@hsr/numeric';
 import { readLayeredModel } from '@hsr/io';
 import { registerBound } from '../../src/commands/bound.ts';
 import { parseHidden, prepareData, registerTrain } from '../../src/commands/train.ts';
 import { DEFAULT_DATA_PATH } from '../../src/defaults.ts';
+import { runReproduction } from '../../src/report/experiment.ts';
+import { type DatasetEntry, DEEPER_QUICK_MODEL, protocolFor, QUICK_DATASETS, studies } from '../../src/report/settings.ts';
 
 const run = (args: string[]) => runInProcess([registerTrain, registerBound], args);
 const tmp = () => mkdtempSync(join(tmpdir(), 'hsr-train-layered-'));
@@ -73,6 +75,7 @@ describe('hsr train --hidden with a comma list', () => {
     expect(r.stdout).toMatch(/^hsr-step on iris: 120 train \/ 30 test samples, tanh 4-4-3-3, P = 47, batch 24$/m);
     expect(r.stdout).not.toContain('model.safetensors');
     expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
+    expect(read(out, 'index.html').toString()).toMatch(/^<!doctype html>[\s\S]*tanh 4-4-3-3, P = 47/);
     const records = read(out, 'metrics.jsonl')
       .toString()
       .trim()
@@ -112,4 +115,37 @@ describe('hsr train --hidden with a comma list', () => {
     expect(r.stderr).toMatch(/^hsr: --hidden: hidden widths 100000,100000 \(P = 10000900003\) on 120 training samples needs about \d+\.\d GiB, above the limit of \d+\.\d GiB \(a quarter of this machine's memory\)\n$/);
     expect(existsSync(out)).toBe(false);
   });
+});
+
+/**
+ * `hsr train --hidden 6,6` and the deeper configuration of `hsr reproduce` share one protocol:
+ * the run a reproduction made of a deeper study (its default hyperparameters: no sweep) is the
+ * `hsr train` run with the same seed and flags, bit for bit (same split, initial model, shuffles).
+ */
+describe('hsr train --hidden 6,6 is the reproduction deeper run', () => {
+  it('final parameters and every metrics record are identical', async () => {
+    const entry: DatasetEntry = { ...QUICK_DATASETS[0]!, dataset: 'moons', epochs: 3, metricsEvery: 1, batchSize: 32 };
+    const quick = protocolFor('quick');
+    const seed = 4;
+    const method = 'hsr-penalty';
+    const models: unknown[] = [];
+    const results = await runReproduction(
+      { ...quick, name: 'custom', studies: studies([entry], [DEEPER_QUICK_MODEL]), seeds: [seed], methods: [method], escape: null },
+      { onRunEnd: (_run, _result, m) => void models.push(m) },
+      { workers: 1 },
+    );
+    const reproduced = results.studies[0]!.runs[0]!;
+    expect(results.studies[0]!.sweep).toEqual([]);
+    const { learningRate, lambda } = reproduced.hyperparameters;
+    const out = join(tmp(), 'run');
+    const r = await run([
+      'train',
+      ...['--data', entry.dataset, '--method', method, '--seed', String(seed), '--hidden', '6,6', '--activation', DEEPER_QUICK_MODEL.activation],
+      ...['--optimizer', quick.optimizer.name, '--lr', String(learningRate), '--momentum', String(quick.optimizer.momentum), '--lambda', String(lambda)],
+      ...['--batch', String(entry.batchSize), '--test-fraction', String(entry.testFraction), '--epochs', '3', '--metrics-every', '1', '--out', out],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(flattenLayered(readLayeredModel(join(out, 'model.json')))).toEqual(flattenLayered(models[0] as LayeredModel));
+    expect(read(out, 'metrics.jsonl').toString().trim().split('\n')).toEqual(reproduced.records.map((x) => JSON.stringify(x)));
+  }, 120_000);
 });
