@@ -53,21 +53,41 @@ export { cosineInputs, gaussianBlobs, meanPairwiseCosine, twoMoons, xorData } fr
 export type { OptimizerName, OptimizerOptions, Optimizer, OptimizerState } from './training/optimizers.ts';
 export { OPTIMIZER_NAMES, createOptimizer } from './training/optimizers.ts';
 export { relativeSharpness, weightNorm } from './training/sharpness.ts';
-export type { LayerNorms, MetricsRecord, MetricsContext } from './training/metrics.ts';
+export type { CalibrationInput, LayerNorms, MetricsRecord, MetricsContext } from './training/metrics.ts';
 export {
   CALIBRATION_BINS,
   METRICS_MAX_EXACT_PARAMETERS,
   NEGATIVE_EIGENVALUE_RTOL,
   SATURATION_RTOL,
+  computeLayeredMetrics,
   computeMetrics,
   expectedCalibrationError,
   isFiniteRecord,
   layerNorms,
+  layeredLayerNorms,
+  layeredSaturatedFraction,
   negativeMass,
   saturatedFraction,
 } from './training/metrics.ts';
-export type { ParameterState, StepInfo, StepTiming, TrainingCheckpoint, TrainingConfig, TrainingHooks, TrainingMethod, TrainingResult, TrainingStatus } from './training/train.ts';
-export { DEFAULT_TRAINING_CONFIG, HyperparameterError, METRICS_SUBSET_SEED_MIX, REGULARISED_BOUND, TRAINING_METHODS, metricsSubsetIndices, train, trainAsync, validateTrainingConfig } from './training/train.ts';
+export type { ParameterState, StepInfo, StepTiming, TrainingCheckpoint, TrainingConfig, TrainingHooks, TrainableModel, TrainingMethod, TrainingResult, TrainingStatus } from './training/train.ts';
+export {
+  DEFAULT_TRAINING_CONFIG,
+  HyperparameterError,
+  METRICS_SUBSET_SEED_MIX,
+  REGULARISED_BOUND,
+  TRAINING_METHODS,
+  layeredTrainable,
+  layeredVariant,
+  metricsSubsetIndices,
+  train,
+  trainAsync,
+  trainLayered,
+  trainLayeredAsync,
+  trainModel,
+  trainModelAsync,
+  twoLayerTrainable,
+  validateTrainingConfig,
+} from './training/train.ts';
 export type { LanczosSpectrum, LanczosSpectrumOptions, NegativeMassEstimate } from './training/spectrum.ts';
 export { METRICS_LANCZOS_MAX_STEPS, METRICS_LANCZOS_TOL, SLQ_PROBES, SLQ_STEPS, gaussQuadrature, lanczosSpectrum, probeMasses, ratioOfMeans, recordingOperator } from './training/spectrum.ts';
 export type { HessianOperator } from './hessianVectorProduct.ts';

@@ -19,7 +19,7 @@ import { formatNumber, printJson } from '../output.ts';
 import { runReproduction, type ReproductionHooks } from '../report/experiment.ts';
 import { writeReport } from '../report/index.ts';
 import { finalRecord, type ReproductionResults } from '../report/results.ts';
-import { FULL_DATASETS, FULL_SEEDS, FULL_SWEEP, MODELS, QUICK_DATASETS, QUICK_SEEDS, QUICK_SWEEP, protocolFor, seedList, studies, type DatasetEntry, type ReproductionProtocol } from '../report/settings.ts';
+import { deeperModel, FULL_DATASETS, FULL_SEEDS, FULL_SWEEP, MODELS, QUICK_DATASETS, QUICK_SEEDS, QUICK_SWEEP, protocolFor, seedList, studies, type DatasetEntry, type ReproductionProtocol } from '../report/settings.ts';
 import { verdictTable } from '../report/textTable.ts';
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 
@@ -56,27 +56,29 @@ export function planReproduction(opts: Record<string, unknown>): ReproducePlan {
     const epochs = parseNumber('--epochs', String(opts.epochs), { integer: true, min: 1 });
     datasets = datasets.map((p) => ({ ...p, epochs, metricsEvery: Math.max(1, Math.min(p.metricsEvery, Math.floor(epochs / 5) || 1)) }));
   }
-  // --loss: the model-table rows of these losses only (default: every row).
-  let models = [...MODELS];
+  // --loss: the model-table rows of these losses only (default: every row); --no-deeper drops the deeper configuration.
+  const table2 = opts.deeper === false ? [...MODELS] : [...MODELS, deeperModel(quick ? 'quick' : 'full')];
+  let models = table2;
   if (opts.loss !== undefined) {
     const losses = String(opts.loss)
       .split(',')
       .map((s) => s.trim());
     const known = [...new Set(MODELS.map((m) => m.loss))];
     for (const l of losses) parseChoice('--loss', l, known);
-    models = MODELS.filter((m) => losses.includes(m.loss));
+    models = table2.filter((m) => losses.includes(m.loss));
   }
   const sweep = opts.sweep === false ? null : quick ? QUICK_SWEEP : FULL_SWEEP;
   const out = opts.out === undefined ? DEFAULT_REPORT_DIR : String(opts.out);
   if (out.trim() === '') throw new UsageError('--out: expected a directory');
-  const custom = opts.datasets !== undefined || opts.epochs !== undefined || opts.seeds !== undefined || sweep === null || models.length !== MODELS.length;
+  const custom = opts.datasets !== undefined || opts.epochs !== undefined || opts.seeds !== undefined || sweep === null || models.length !== MODELS.length + 1;
   const parts = ['hsr reproduce'];
   if (quick) parts.push('--quick');
   if (opts.seeds !== undefined) parts.push(`--seeds ${seedCount}`);
   if (opts.datasets !== undefined) parts.push(`--datasets ${datasets.map((d) => d.dataset).join(',')}`);
   if (opts.epochs !== undefined) parts.push(`--epochs ${datasets[0]!.epochs}`);
   if (sweep === null) parts.push('--no-sweep');
-  if (opts.loss !== undefined) parts.push(`--loss ${models.map((m) => m.loss).join(',')}`);
+  if (opts.loss !== undefined) parts.push(`--loss ${[...new Set(models.map((m) => m.loss))].join(',')}`);
+  if (opts.deeper === false) parts.push('--no-deeper');
   return {
     protocol: { ...named, name: custom ? 'custom' : named.name, studies: studies(datasets, models), seeds: seedList(seedCount), sweep },
     out,
@@ -165,6 +167,21 @@ export async function runReproduceCommand(plan: ReproducePlan, io: { tty: boolea
             })),
           }
         : {}),
+      ...(report.claims.byDepth
+        ? {
+            byDepth: report.claims.byDepth.map((d) => ({
+              layers: d.layers,
+              models: d.models,
+              sentence: d.sentence,
+              claims: d.summary.rows.map((r) => ({
+                claim: r.claimId,
+                method: r.method,
+                pooled: { verdict: r.pooled.verdict, effect: r.pooled.effect, lower: r.pooled.lower, upper: r.pooled.upper, pAdjusted: r.pooled.pAdjusted, n: r.pooled.n },
+                verdicts: Object.fromEntries(r.cells.map((x) => [x.study, x.verdict])),
+              })),
+            })),
+          }
+        : {}),
     });
   } else {
     const runs = results.studies.reduce((s, d) => s + d.runs.length, 0);
@@ -172,6 +189,7 @@ export async function runReproduceCommand(plan: ReproducePlan, io: { tty: boolea
     process.stdout.write(verdictTable(report.claims));
     process.stdout.write(`\n${report.claims.sentence}\n`);
     for (const l of report.claims.byLoss ?? []) process.stdout.write(`\nPer loss, ${l.sentence}\n`);
+    for (const d of report.claims.byDepth ?? []) process.stdout.write(`\n${d.sentence}\n`);
     process.stdout.write(`\nreport: ${report.indexPath}\n`);
   }
   return { results, report };
@@ -188,6 +206,7 @@ export function registerReproduce(program: Command): void {
     .option('--epochs <E>', "override the protocol's epochs (for a smoke test)")
     .option('--no-sweep', 'skip the sweep: every method trains with the fixed values of the old protocol (for a smoke test)')
     .option('--loss <list>', `comma-separated losses of the model table to run (${[...new Set(MODELS.map((m) => m.loss))].join(', ')}; default: all, one column of studies each)`)
+    .option('--no-deeper', `skip the deeper configuration (${deeperModel('quick').label}: does each claim hold beyond three layers?)`)
     .option('--json', 'print one JSON summary on stdout (progress still goes to stderr)', false)
     .addHelpText(
       'after',
@@ -200,6 +219,10 @@ runs is still written).
 
 Every study runs once per row of the model table: the papers' tanh network with cross-entropy
 (its studies are named after the data sets) and with mse (iris/tanh8-mse, ...); --loss picks rows.
+The deeper configuration (${deeperModel('quick').label}, iris/${deeperModel('quick').id}, ...) trains the same
+methods from the same splits and seeds with two hidden layers; its verdicts are their own
+table ("Beyond three layers"), beside the three-layer ones. --quick: ${deeperModel('quick').schedule?.epochs} epochs,
+the default hyperparameters, no sweep and no escape run; the full protocol sweeps it too.
 
 Examples:
   hsr reproduce --quick

@@ -1,6 +1,10 @@
 /**
  * `hsr train`: train a three-layer network with plain GD/SGD, HSR (step or penalty) or SAM,
  * recording the bounds and the exact spectrum as it goes (packages/numeric/src/training).
+ * `--hidden 64,64` (a comma list of hidden widths) trains an MLP of that depth instead
+ * (numeric's trainLayered over deep/), `--layers 1,3` choosing the block U and the curvature
+ * metrics cover; one number keeps the three-layer network, and `--layers` on it means the
+ * block (--layers 1 = --block first, 2 = second, 1,2 = all).
  *
  * Writes --out DIR as one transaction (@hsr/io OutputFolder): everything goes into a hidden
  * staging folder beside DIR, which is renamed onto DIR only once the run has written it all,
@@ -34,9 +38,18 @@ import {
   deriveSeeds,
   experimentData,
   initialModel,
-  parameterCount,
-  trainAsync,
+  initLayeredModel,
+  layeredParameterCount,
+  layeredTrainable,
+  layeredVariant,
+  trainModelAsync,
+  twoLayerTrainable,
   validateTrainingConfig,
+  type DeepVariant,
+  type LayeredModel,
+  type Model,
+  type TrainableModel,
+  type Variant,
   DEFAULT_LABEL_SMOOTHING,
   type Activation,
   type Dataset,
@@ -47,7 +60,23 @@ import {
   type TrainingResult,
   type StepTiming,
 } from '@hsr/numeric';
-import { checkDataRange, DATASET_NAMES, formatModelJson, InputError, loadDataset, loadMnist, MNIST_CLASSES, MNIST_DEFAULT_SAMPLES, MNIST_FEATURES, MNIST_MAX_SAMPLES, OutputFolder, writeModelSafetensors } from '@hsr/io';
+import {
+  checkDataRange,
+  DATASET_NAMES,
+  formatLayeredModelJson,
+  formatModelJson,
+  InputError,
+  loadDataset,
+  loadMnist,
+  MNIST_CLASSES,
+  MNIST_DEFAULT_SAMPLES,
+  MNIST_FEATURES,
+  MNIST_MAX_SAMPLES,
+  OutputFolder,
+  writeModelSafetensors,
+  type ModelNotes,
+} from '@hsr/io';
+import { addLayersOption, readDeepVariant } from './layeredCase.ts';
 import { renderTrainingPage } from '../train/page.ts';
 import { readResume, type ResumePoint, stateDocument } from '../train/resume.ts';
 import { CheckFailed, parseChoice, parseNumber, parsePath, parseSeed, runAction, UsageError } from '../errors.ts';
@@ -72,7 +101,8 @@ export interface TrainPlan {
   data: string;
   /** --samples (mnist only): digits drawn, balanced over the classes; null for other data. */
   samples: number | null;
-  hidden: number;
+  /** One number: the three-layer network's hidden units; a list (two or more): the hidden widths of a layered network. */
+  hidden: number | number[];
   activation: Activation;
   /** --loss (absent: cross-entropy) and --label-smoothing (label-smoothing only; default 0.1). */
   loss?: Loss;
@@ -159,7 +189,7 @@ export function planTraining(opts: Record<string, unknown>): TrainPlan {
   const lossChoice = readLossChoice(opts as { loss?: string; labelSmoothing?: string });
   if (lossChoice.labelSmoothing !== undefined && lossChoice.loss !== 'label-smoothing')
     throw new UsageError(`--label-smoothing: applies to --loss label-smoothing only (the loss is ${lossChoice.loss ?? 'cross-entropy'})`);
-  const hidden = opts.hidden === undefined ? (mnist ? MNIST_DEFAULT_HIDDEN : DEFAULT_HIDDEN) : parseNumber('--hidden', str('hidden'), { integer: true, min: 1 });
+  const hidden = opts.hidden === undefined ? (mnist ? MNIST_DEFAULT_HIDDEN : DEFAULT_HIDDEN) : parseHidden(str('hidden'));
   const epochs = parseNumber('--epochs', str('epochs'), { integer: true, min: 1, max: MAX_EPOCHS });
   const seed = parseSeed('--seed', str('seed'));
   const metricsEvery = parseNumber('--metrics-every', str('metricsEvery'), { integer: true, min: 1 });
@@ -183,7 +213,7 @@ export function planTraining(opts: Record<string, unknown>): TrainPlan {
     epochs,
     seed,
     metricsEvery,
-    variant: readVariant(opts as { reduction: string; block: string; curvature: string }),
+    ...blockOfLayers(readVariant(opts as { reduction: string; block: string; curvature: string }), opts.layers === undefined ? undefined : str('layers'), hidden),
   };
   try {
     validateTrainingConfig(config);
@@ -211,6 +241,45 @@ export function planTraining(opts: Record<string, unknown>): TrainPlan {
     commands: [commandLine()],
     config,
   };
+}
+
+/**
+ * --hidden: one integer >= 1 (the three-layer network), or a comma list of two or more (the
+ * hidden widths of a layered network, e.g. 64,64). Throws UsageError naming the bad item.
+ */
+export function parseHidden(text: string): number | number[] {
+  if (!text.includes(',')) return parseNumber('--hidden', text, { integer: true, min: 1 });
+  return text.split(',').map((item, k) => {
+    if (!/^\d+$/.test(item)) throw new UsageError(`--hidden: width ${k + 1} of "${text}" is ${item === '' ? 'empty' : JSON.stringify(item)}; expected hidden widths >= 1 separated by commas, e.g. 64,64`);
+    const width = Number(item);
+    if (!Number.isSafeInteger(width) || width < 1) throw new UsageError(`--hidden: width ${k + 1} of "${text}" is ${item}; every hidden width must be an integer >= 1`);
+    return width;
+  });
+}
+
+/** The widths d, h_1, ..., c of a plan's network. */
+export function networkWidths(hidden: number | readonly number[], features: number, classes: number): number[] {
+  return [features, ...(typeof hidden === 'number' ? [hidden] : hidden), classes];
+}
+
+/** A shape-only layered model of L layers: what the --layers and --block checks need of a network not built yet. */
+function depthOnly(L: number): LayeredModel {
+  return { activations: [], layers: Array.from({ length: L }, () => ({ inputs: 0, outputs: 0, W: new Float64Array(0), b: null })) };
+}
+
+/**
+ * The variant and layer block of a run, by `hsr bound`'s rule (layeredCase.ts readDeepVariant):
+ * a layered network (--hidden list) takes --layers, and --block first|second gets a one-line
+ * hint toward it; the three-layer network keeps --block, and --layers on it names the block.
+ */
+function blockOfLayers(variant: Variant, layersText: string | undefined, hidden: number | number[]): Pick<TrainingConfig, 'variant' | 'layers'> {
+  if (typeof hidden !== 'number') {
+    const deep = readDeepVariant(variant, layersText, depthOnly(hidden.length + 1));
+    return layersText === undefined ? { variant } : { variant, layers: deep.layers };
+  }
+  if (layersText === undefined) return { variant };
+  const layers = readDeepVariant(variant, layersText, depthOnly(2)).layers;
+  return { variant: { ...variant, block: layers.length === 2 ? 'all' : layers[0] === 0 ? 'first' : 'second' } };
 }
 
 /** This process's command line as a user would retype it. */
@@ -319,6 +388,31 @@ export function trainingMemoryBytes(samples: number, features: number, hidden: n
   return { total: bytes(perSampleHidden + perSampleClasses + pairs + dense), hidden: bytes(perSampleHidden), classes: bytes(perSampleClasses), samples: bytes(pairs), dense: bytes(dense) };
 }
 
+/**
+ * layered networks (--hidden list): the same deliberate overestimate over the deep closed
+ * forms' pieces, per sample and layer l (outputs m_l, augmented inputs n~_l) the layer input
+ * and delta, Lambda^l (m_l x m_l) and, per pair l > l', X^{l,l'} (m_l x m_l') and G^{l,l'}
+ * (n~_l x m_l'), twice for the adjoints; N x N Gram matrices per layer and three per pair,
+ * twice; the dense block Hessian with its eigen workspace while P_block <= the limit.
+ */
+export function layeredTrainingMemoryBytes(samples: number, widths: readonly number[], blockParameters: number): { total: number; hidden: number; classes: number; samples: number; dense: number } {
+  const L = widths.length - 1;
+  let perSample = 0;
+  for (let l = 0; l < L; l++) {
+    const m = widths[l + 1]!;
+    const nt = widths[l]! + 1;
+    perSample += nt + m + m * m;
+    for (let q = 0; q < l; q++) perSample += m * widths[q + 1]! + nt * widths[q + 1]!;
+  }
+  const c = widths[L]!;
+  const perSampleHidden = 2 * samples * perSample;
+  const perSampleClasses = 2 * samples * c * c;
+  const pairs = 2 * samples * samples * (L + (3 * L * (L - 1)) / 2);
+  const dense = blockParameters <= METRICS_MAX_EXACT_PARAMETERS ? 3 * blockParameters * blockParameters : 0;
+  const bytes = (x: number) => 8 * x;
+  return { total: bytes(perSampleHidden + perSampleClasses + pairs + dense), hidden: bytes(perSampleHidden), classes: bytes(perSampleClasses), samples: bytes(pairs), dense: bytes(dense) };
+}
+
 /** The working-set limit of a run: a quarter of this machine's memory, so several runs and the system still fit. */
 export function trainingMemoryLimit(): number {
   return totalmem() / 4;
@@ -327,21 +421,25 @@ export function trainingMemoryLimit(): number {
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
 /** Refuse a run whose working set would not fit, naming what makes it large (--hidden, the classes, the samples). */
-function checkTrainingSize(plan: TrainPlan, data: PreparedData, parameters: number, batchSize: number | null, metricsSamples: number | null): void {
+function checkTrainingSize(plan: TrainPlan, data: PreparedData, parameters: number, blockParameters: number, batchSize: number | null, metricsSamples: number | null): void {
   // The pair sums hold matrices over a batch (the bound gradient) or over the curvature set (metrics), whichever is larger.
   const pairSamples = Math.min(data.train.samples, Math.max(batchSize ?? data.train.samples, metricsSamples ?? data.train.samples));
-  const m = trainingMemoryBytes(pairSamples, data.train.features, plan.hidden, data.classes, parameters);
+  const m =
+    typeof plan.hidden === 'number'
+      ? trainingMemoryBytes(pairSamples, data.train.features, plan.hidden, data.classes, parameters)
+      : layeredTrainingMemoryBytes(pairSamples, networkWidths(plan.hidden, data.train.features, data.classes), blockParameters);
   const limit = trainingMemoryLimit();
   if (m.total <= limit) return;
   const need = `needs about ${gib(m.total)}, above the limit of ${gib(limit)} (a quarter of this machine's memory)`;
   const largest = Math.max(m.hidden, m.classes, m.samples, m.dense);
-  if (largest === m.hidden || largest === m.dense) throw new UsageError(`--hidden: ${plan.hidden} hidden units (P = ${parameters}) on ${data.train.samples} training samples ${need}`);
+  const units = typeof plan.hidden === 'number' ? `${plan.hidden} hidden units` : `hidden widths ${plan.hidden.join(',')}`;
+  if (largest === m.hidden || largest === m.dense) throw new UsageError(`--hidden: ${units} (P = ${parameters}) on ${data.train.samples} training samples ${need}`);
   if (largest === m.classes) throw new InputError(plan.data, null, `${data.classes} classes (the largest label + 1) on ${data.train.samples} training samples ${need}: each sample carries a c x c softmax covariance`);
   throw new InputError(plan.data, null, `${data.train.samples} training samples ${need}: the pair sums hold N x N matrices`);
 }
 
 /** Run a validated plan: open DIR's transaction, load data, train with progress, commit the outputs. */
-export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: AbortSignal; tty: boolean }): Promise<TrainingResult> {
+export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: AbortSignal; tty: boolean }): Promise<TrainingResult<unknown>> {
   const folder = new OutputFolder(plan.out, { replace: plan.force, flag: '--out' });
   const unregister = onForcedExit(() => folder.abandon());
   try {
@@ -358,23 +456,26 @@ export async function runTraining(plan: TrainPlan, io: { json: boolean; signal: 
 }
 
 interface TrainingOutcome {
-  result: TrainingResult;
+  result: TrainingResult<unknown>;
   data: PreparedData;
   parameters: number;
   /** Every record of the run (a resumed run's earlier ones first). */
   records: MetricsRecord[];
   batchSize: number | null;
+  /** The model files written (model.json, and model.safetensors for the three-layer network). */
+  files: string[];
 }
 
 /** Everything but the commit: load, write config.json, train (metrics.jsonl), write model.json, all into the staging folder. */
 async function trainInto(folder: OutputFolder, plan: TrainPlan, io: { signal: AbortSignal; tty: boolean }): Promise<TrainingOutcome> {
   const seeds = deriveSeeds(plan.seed);
   const data = prepareData(plan, seeds);
-  const model0 = initialModel(plan, data.train.features, data.classes, seeds);
-  const parameters = parameterCount(model0);
+  const net = initialNetwork(plan, data, seeds);
+  const parameters = net.parameters;
   const batchSize = plan.autoBatch ? defaultBatchSize(data.train.samples) : plan.config.batchSize;
   const metricsSamples = plan.config.metricsSamples === null || plan.config.metricsSamples === undefined || plan.config.metricsSamples >= data.train.samples ? null : plan.config.metricsSamples;
-  checkTrainingSize(plan, data, parameters, batchSize, metricsSamples);
+  checkTrainingSize(plan, data, parameters, net.blockParameters, batchSize, metricsSamples);
+  const trainable = net.build();
   const config: TrainingConfig = { ...plan.config, batchSize, metricsSamples, seed: seeds.shuffle };
   if (plan.resume && plan.resume.checkpoint.theta.length !== parameters)
     throw new InputError(plan.resume.modelFile, null, `has ${plan.resume.checkpoint.theta.length} parameters, but the run's config.json describes a network with ${parameters}`);
@@ -426,9 +527,9 @@ async function trainInto(folder: OutputFolder, plan: TrainPlan, io: { signal: Ab
     : null;
   let lastU = '-';
   bar?.start(totalSteps, firstStep, { epoch: plan.resume?.checkpoint.epochsCompleted ?? 0, epochs: plan.config.epochs, loss: '-', U: lastU, rate: '-', left: '-' });
-  let result: TrainingResult;
+  let result: TrainingResult<unknown>;
   try {
-    result = await trainAsync(model0, data.train, data.test, config, {
+    result = await trainModelAsync(trainable, data.train, data.test, config, {
       signal: io.signal,
       ...(plan.resume ? { resume: plan.resume.checkpoint } : {}),
       onStep: (s) => {
@@ -455,11 +556,9 @@ async function trainInto(folder: OutputFolder, plan: TrainPlan, io: { signal: Ab
     source: `hsr train --method ${plan.config.method} --seed ${plan.seed} on ${data.name}`,
     about: { ...about, status: result.status, epochsCompleted: result.epochsCompleted, steps: result.steps },
   };
-  folder.writeFile('model.json', formatModelJson(result.model, notes));
-  // Written atomically inside the staging folder, which the commit then moves as a whole.
-  writeModelSafetensors(folder.file('model.safetensors'), result.model, notes);
+  net.save(folder, result.model, notes);
   folder.writeFile('training-state.json', stateDocument(result));
-  const headline = `${plan.config.method} on ${data.name}: ${data.train.samples} train / ${data.test?.samples ?? 0} test samples, ${plan.activation} ${data.train.features}-${plan.hidden}-${data.classes}, P = ${parameters}, batch ${batchSize ?? 'full'}`;
+  const headline = headlineOf(plan, data, parameters, batchSize);
   folder.writeFile(
     'index.html',
     await renderTrainingPage({
@@ -471,7 +570,82 @@ async function trainInto(folder: OutputFolder, plan: TrainPlan, io: { signal: Ab
       timing: timingText(plan.config.method, result.timing),
     }),
   );
-  return { result, data, parameters, records, batchSize };
+  return { result, data, parameters, records, batchSize, files: net.files };
+}
+
+/** One line: method, data, network widths, P and the batch. */
+function headlineOf(plan: TrainPlan, data: PreparedData, parameters: number, batchSize: number | null): string {
+  const widths = networkWidths(plan.hidden, data.train.features, data.classes).join('-');
+  return `${plan.config.method} on ${data.name}: ${data.train.samples} train / ${data.test?.samples ?? 0} test samples, ${plan.activation} ${widths}, P = ${parameters}, batch ${batchSize ?? 'full'}`;
+}
+
+/** A run's network: its size (checked before anything is allocated), what numeric's loop trains, and how its model files are written. */
+interface InitialNetwork {
+  parameters: number;
+  /** P of the block U and the curvature metrics cover. */
+  blockParameters: number;
+  build(): TrainableModel<unknown>;
+  /** The model files it writes beside metrics.jsonl. */
+  files: string[];
+  save(folder: OutputFolder, model: unknown, notes: ModelNotes): void;
+}
+
+/**
+ * The initial network of a plan from the derived init seed: the three-layer network of the
+ * experiment protocol (initialModel) for one --hidden number, written as model.json and
+ * model.safetensors; a Glorot-normal layered one (initLayeredModel, zero biases) for a list,
+ * written as layered model.json (the file `hsr bound --model` reads; safetensors holds the
+ * two-layer nn.Sequential only).
+ */
+function initialNetwork(plan: TrainPlan, data: PreparedData, seeds: ExperimentSeeds): InitialNetwork {
+  if (typeof plan.hidden === 'number') {
+    const model = initialModel({ ...plan, hidden: plan.hidden }, data.train.features, data.classes, seeds);
+    const trainable = twoLayerTrainable(model, plan.config.variant) as TrainableModel<unknown>;
+    return {
+      parameters: trainable.parameters,
+      blockParameters: trainable.block.parameters,
+      build: () => trainable,
+      files: ['model.json', 'model.safetensors'],
+      save(folder, trained, notes) {
+        folder.writeFile('model.json', formatModelJson(trained as Model, notes));
+        // Written atomically inside the staging folder, which the commit then moves as a whole.
+        writeModelSafetensors(folder.file('model.safetensors'), trained as Model, notes);
+      },
+    };
+  }
+  const widths = networkWidths(plan.hidden, data.train.features, data.classes);
+  // The shapes alone, to size the run before a weight is drawn.
+  const shape: LayeredModel = {
+    activations: [],
+    layers: widths.slice(1).map((outputs, l) => ({ inputs: widths[l]!, outputs, W: new Float64Array(0), b: plan.bias ? new Float64Array(0) : null })),
+  };
+  let variant: DeepVariant;
+  try {
+    variant = layeredVariant(shape, plan.config);
+  } catch (error) {
+    if (error instanceof HyperparameterError) throw new UsageError(`--layers: ${error.message.slice('layers: '.length)}`);
+    throw error;
+  }
+  const build = () => {
+    const model = initLayeredModel({
+      activation: plan.activation,
+      widths,
+      bias: plan.bias,
+      seed: seeds.init,
+      ...(plan.loss !== undefined ? { loss: plan.loss } : {}),
+      ...(plan.labelSmoothing !== undefined ? { labelSmoothing: plan.labelSmoothing } : {}),
+    });
+    return layeredTrainable(model, variant) as TrainableModel<unknown>;
+  };
+  return {
+    parameters: layeredParameterCount(shape),
+    blockParameters: layeredParameterCount(shape, variant.layers),
+    build,
+    files: ['model.json'],
+    save(folder, trained, notes) {
+      folder.writeFile('model.json', formatLayeredModelJson(trained as LayeredModel, notes));
+    },
+  };
 }
 
 /** Steps per second and the time left, from this process's steps (a resumed run counts its own). */
@@ -509,12 +683,11 @@ export function timingText(method: string, t: StepTiming): string | null {
 }
 
 /** The summary on stdout (paths as committed). */
-function report({ result, data, parameters, records, batchSize }: TrainingOutcome, folder: OutputFolder, plan: TrainPlan, json: boolean): void {
+function report({ result, data, parameters, records, batchSize, files }: TrainingOutcome, folder: OutputFolder, plan: TrainPlan, json: boolean): void {
   const first = records[0]!;
   const last = records.at(-1)!;
   const timing = timingText(plan.config.method, result.timing);
   const metricsPath = folder.finalPath('metrics.jsonl');
-  const modelPath = folder.finalPath('model.json');
   if (json) {
     printJson({
       status: result.status,
@@ -530,12 +703,12 @@ function report({ result, data, parameters, records, batchSize }: TrainingOutcom
       final: last,
     });
   } else {
-    let text = `${plan.config.method} on ${data.name}: ${data.train.samples} train / ${data.test?.samples ?? 0} test samples, ${plan.activation} ${data.train.features}-${plan.hidden}-${data.classes}, P = ${parameters}, batch ${batchSize ?? 'full'}\n`;
+    let text = `${headlineOf(plan, data, parameters, batchSize)}\n`;
     if (plan.resume) text += `resumed after step ${plan.resume.checkpoint.steps} (epoch ${plan.resume.checkpoint.epochsCompleted} complete)\n`;
     text += `${result.status}: ${result.epochsCompleted} epochs, ${result.steps} steps${result.regulariserSkipped ? `, regulariser skipped on ${result.regulariserSkipped} steps (grad U = 0 or s = 0)` : ''}\n`;
     if (timing) text += `${timing}\n`;
     text += `\n${renderTable(summaryRows(first, last))}`;
-    text += `\nwrote ${metricsPath}, ${modelPath}, ${folder.finalPath('model.safetensors')}, ${folder.finalPath('config.json')}, ${folder.finalPath('training-state.json')}, ${folder.finalPath('index.html')}\n`;
+    text += `\nwrote ${metricsPath}, ${files.map((f) => folder.finalPath(f)).join(', ')}, ${folder.finalPath('config.json')}, ${folder.finalPath('training-state.json')}, ${folder.finalPath('index.html')}\n`;
     process.stdout.write(text);
   }
 }
@@ -546,7 +719,7 @@ export function registerTrain(program: Command): void {
     .description(COMMAND_SUMMARIES.train)
     .option('--data <name|file>', `a built-in data set (${TRAIN_DATASET_NAMES.join(', ')}) or a JSON/CSV file`, 'iris')
     .option('--samples <N>', `mnist only: digits drawn, balanced over the ${MNIST_CLASSES} classes and chosen by --seed, ${MNIST_CLASSES}..${MNIST_MAX_SAMPLES} (default ${MNIST_DEFAULT_SAMPLES})`)
-    .option('--hidden <h>', `hidden units (default ${DEFAULT_HIDDEN}; ${MNIST_DEFAULT_HIDDEN} with --data mnist)`)
+    .option('--hidden <h|h1,h2,...>', `hidden units (default ${DEFAULT_HIDDEN}; ${MNIST_DEFAULT_HIDDEN} with --data mnist); a comma list (64,64) gives the hidden widths of a deeper network`)
     .option('--activation <name>', `hidden activation (${ACTIVATION_NAMES.join(', ')})`, 'tanh')
     .option('--no-bias', 'no biases b, a')
     .option('--method <plain|hsr-step|hsr-penalty|sam>', 'plain: -eta grad L; hsr-step: also -rho grad U/||grad U||; hsr-penalty: descend L + lambda U; sam: SAM (Foret et al. 2021)', 'plain')
@@ -573,6 +746,7 @@ export function registerTrain(program: Command): void {
     .option('--force', 'replace a non-empty --out folder (the old one is removed once the new run is complete)', false)
     .option('--json', 'print one JSON summary on stdout (progress still goes to stderr)', false);
   addVariantOptions(cmd);
+  addLayersOption(cmd);
   addLossOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -600,8 +774,15 @@ for hsr-step, hsr-penalty and sam, its ratio over the plain part of the step.
 in place, from DIR/model.json and DIR/training-state.json, with the same result, bit for bit,
 as one uninterrupted run to --epochs.
 
+--hidden 64,64 (a comma list) trains the MLP d-64-64-c of that depth with the deep closed forms;
+--layers 1,3 (1-based) picks the block U and the curvature metrics cover (default: all layers;
+--block first|second are for the three-layer network and point to --layers beyond). Its
+model.json is the layered model file {"activation", "layers": [{"W", "b"}, ...]} that
+\`hsr bound --model\` reads (no model.safetensors: that is the two-layer nn.Sequential).
+
 Examples:
   hsr train --data iris --method hsr-step --rho 0.01 --epochs 200 --out runs/hsr
+  hsr train --data moons --hidden 16,16 --method hsr-penalty --lambda 0.01 --out runs/deep
   hsr train --data moons --method sam --optimizer adam --lr 0.01 --batch 32 --out runs/sam
   hsr train --data mnist --samples 1000 --method hsr-step --rho 0.01 --batch 100 --epochs 5 --out runs/mnist
   hsr train --resume runs/mnist --epochs 10`,

@@ -6,10 +6,10 @@
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { parameterCount, initialModel, type Model, type TrainingMethod } from '@hsr/numeric';
+import type { TrainingMethod } from '@hsr/numeric';
 import { RESULTS_SCHEMA, type EscapeRun, type ReproductionResults, type RunResult, type StudyResult } from './results.ts';
 import type { Hyperparameters, ReproductionProtocol } from './settings.ts';
-import { loadEntry, runUnit, unitSteps, type UnitEvents, type UnitResult } from './unit.ts';
+import { loadEntry, runUnit, type StudyModel, unitNetwork, unitSteps, type UnitEvents, type UnitResult } from './unit.ts';
 import type { FromWorker, ToWorker } from './worker.ts';
 
 export { chooseCandidate, prepareUnit, stepsPerEpoch, trainingConfig } from './unit.ts';
@@ -30,7 +30,7 @@ export interface ReproductionHooks {
   /** Called as optimizer steps complete, with the steps done and planned over every phase (for a progress bar). */
   onProgress?(done: number, total: number): void;
   /** `model` is the run's final model (not part of results.json). */
-  onRunEnd?(run: RunStart, result: RunResult, model: Model): void;
+  onRunEnd?(run: RunStart, result: RunResult, model: StudyModel): void;
   /** After one seed's sweep of every method, with the values chosen. */
   onSweepEnd?(study: string, seed: number, chosen: Readonly<Record<string, Hyperparameters>>): void;
   onEscapeEnd?(study: string, run: EscapeRun): void;
@@ -66,7 +66,7 @@ export async function runReproduction(protocol: ReproductionProtocol, hooks: Rep
     const { kept: trainSamples, held: testSamples } = splitSizes(N, study.data.testFraction);
     const { kept: fitSamples, held: validationSamples } = splitSizes(trainSamples, study.data.validationFraction);
     const features = study.data.pcaComponents ?? named.data.features;
-    const parameters = parameterCount(initialModel(study.model, features, named.classes, { init: 0 }));
+    const parameters = unitNetwork(study.model, features, named.classes, { init: 0 }, protocol.variant).trainable.parameters;
     return { source: named.source, classes: named.classes, trainSamples, testSamples, fitSamples, validationSamples, features, parameters };
   });
   const units = protocol.studies.flatMap((_, i) => protocol.seeds.map((_, j) => ({ i, j })));

@@ -9,7 +9,7 @@ import { inlineKatexCss } from '@hsr/symbolic/katex';
 import { REPORT_FORMULAS, renderFormula } from './formulas.ts';
 import type { RenderedPlot } from './plots.ts';
 import { finalRecord, runsOf, summarise, type ReproductionResults, type RunResult, type StudyResult } from './results.ts';
-import type { Hyperparameters } from './settings.ts';
+import { type Hyperparameters, widthsText } from './settings.ts';
 import { SIGN_FLIP_DRAWS, SIGN_FLIP_EXACT_MAX } from './statistics.ts';
 import { ACCURACY_MARGIN, ALPHA, formatEffect, formatP, MIN_RELATIVE_EFFECT, SAM_FLATNESS_MARGIN, type ClaimCell, type ClaimsSummary, type Verdict } from './verdicts.ts';
 
@@ -39,6 +39,11 @@ function badge(v: Verdict): string {
 
 function cellDetail(c: Pick<ClaimCell, 'effect' | 'lower' | 'upper' | 'n' | 'p' | 'pAdjusted' | 'test'>, scale: 'log' | 'linear'): string {
   return `<div class="delta">${escapeHtml(formatEffect(c, scale))}</div><div class="pair">${escapeHtml(`p ${formatP(c.p)}, Holm ${formatP(c.pAdjusted)}, n = ${c.n}`)}</div>`;
+}
+
+/** The studies a summary's cells cover, in order. */
+function cellStudies(summary: ClaimsSummary): string[] {
+  return summary.rows[0]?.cells.map((c) => c.study) ?? [];
 }
 
 function claimsTable(summary: ClaimsSummary, studies: readonly string[]): string {
@@ -120,7 +125,10 @@ function protocolTable(results: ReproductionResults, st: StudyResult): string {
       'data',
       `${st.trainSamples} train (of which ${st.validationSamples} held out for the sweep) / ${st.testSamples} test samples, d = ${st.features}${p.pcaComponents === undefined ? '' : ` (${p.pcaComponents} principal components of the training part)`}, c = ${st.classes}; standardised on the training part`,
     ],
-    ['model', `${m.label}: ${m.activation} ${st.features}-${m.hidden}-${st.classes}${m.bias ? ' with biases' : ''}, P = ${st.parameters}`],
+    [
+      'model',
+      `${m.label}: ${m.activation} ${widthsText(m, st.features, st.classes)}${m.bias ? ' with biases' : ''}, P = ${st.parameters}${m.sweep === false ? '; no sweep (the default hyperparameters) and no escape run' : ''}`,
+    ],
     ['training', `${opt.name}, μ = ${opt.momentum}, ${p.batchSize === null ? 'full batch' : `batches of ${p.batchSize}`}, ${p.epochs} epochs, metrics every ${p.metricsEvery}`],
     ['source', st.source],
   ];
@@ -249,14 +257,19 @@ export function renderReportHtml(page: ReportPage): string {
   sections.push(`<h1>Does HSR do what the paper says? A reproduction</h1>
 <p class="meta">${escapeHtml(`${results.protocol.name} protocol: ${methods.join(', ')} on ${studyNames.join(', ')}; seeds ${results.protocol.seeds.join(', ')}; ${runs} evaluation runs, ${sweepRuns} sweep runs and ${escapeRuns} escape runs in ${results.seconds.toFixed(1)} s (${env.node}, ${env.platform}, ${env.cpus} CPUs, load average ${env.loadAverage.join(' ')} at the end).`)}<br>
 Reproduce with <code>${escapeHtml(command)}</code>. Every number on this page is in <a href="results.json">results.json</a>.</p>
-<p class="summary" id="summary-sentence">${escapeHtml(claims.sentence)}</p>${(claims.byLoss ?? []).map((l) => `\n<p class="summary" id="summary-${escapeHtml(l.loss)}">${escapeHtml(`Per loss, ${l.sentence}`)}</p>`).join('')}`);
+<p class="summary" id="summary-sentence">${escapeHtml(claims.sentence)}</p>${(claims.byLoss ?? []).map((l) => `\n<p class="summary" id="summary-${escapeHtml(l.loss)}">${escapeHtml(`Per loss, ${l.sentence}`)}</p>`).join('')}${(claims.byDepth ?? []).map((d) => `\n<p class="summary" id="summary-layers-${d.layers}">${escapeHtml(d.sentence)}</p>`).join('')}`);
   if (results.status === 'aborted') sections.push(`<p class="notice">This run was interrupted: the report covers only the runs that finished.</p>`);
   if (diverged.length) sections.push(`<p class="notice">Runs that stopped early (counted as missing in the verdicts):<br>${diverged.map(escapeHtml).join('<br>')}</p>`);
 
   sections.push(`<h2 id="claims">The claims, tested on these runs</h2>
 <p>Claims of arXiv 2606.28662 (HSR narrows the Hessian spectrum, avoids sharp minima and saddle points, reaches flatter minima comparably to SAM), and the implicit one that it costs no accuracy.</p>
 ${statisticsText(claims, results)}
-${claimsTable(claims, studyNames)}`);
+${claimsTable(claims, cellStudies(claims))}`);
+  for (const d of claims.byDepth ?? [])
+    sections.push(`<h2 id="claims-layers-${d.layers}">Beyond three layers: the claims on ${d.layers}-layer networks</h2>
+<p>${escapeHtml(`The same claims and tests on ${d.models.join('; ')}: the same data sets, splits, seeds and methods, every method from the same initial model. Their own Holm families: ${d.summary.cellTests} cell tests and ${d.summary.rowTests} pooled tests.`)}</p>
+<p class="summary">${escapeHtml(d.sentence)}</p>
+${claimsTable(d.summary, cellStudies(d.summary))}`);
 
   sections.push(`<h2 id="effects">Effects across data sets</h2>${take('summary-ratios')}${take('summary-differences')}${take('summary-lambda-max')}`);
 

@@ -29,8 +29,17 @@ export interface ModelEntry {
   readonly label: string;
   readonly loss: LossName;
   readonly activation: Activation;
-  readonly hidden: number;
+  /** One number: the papers' three-layer network d-h-c; a list: the hidden widths of a deeper one (numeric's deep/). */
+  readonly hidden: number | readonly number[];
   readonly bias: boolean;
+  /**
+   * false: no sweep for this model's studies (every method trains with the protocol's
+   * `defaults`) and no escape experiment; the deeper quick configuration, whose closed-form
+   * bound gradient costs more per step. Absent: the protocol's sweep and escape.
+   */
+  readonly sweep?: false;
+  /** At most these epochs and this metricsEvery for this model's studies (absent: the data set's). */
+  readonly schedule?: { readonly epochs: number; readonly metricsEvery: number };
 }
 
 /** The data sets a study can load: io's built-in ones, and MNIST (drawn by io's loadMnist). */
@@ -136,6 +145,40 @@ export const MODELS: readonly ModelEntry[] = [
   { id: 'tanh8-mse', label: 'tanh d-8-c, mse', loss: 'mse', activation: 'tanh', hidden: 8, bias: true },
 ];
 
+/**
+ * The deeper configuration: two hidden layers, tanh d-6-6-c with cross-entropy, on the same
+ * data sets, splits, seeds and methods, so the report can say per claim whether it holds
+ * beyond three layers (verdicts.ts byDepth). Quick: 40 epochs with the protocol's default
+ * hyperparameters, no sweep and no escape run (the deep bound gradient costs several times the
+ * three-layer one per step; this keeps the added time under a minute); full: the sweep and the
+ * escape experiment as for the three-layer network, at the data sets' epochs.
+ */
+export const DEEPER_QUICK_MODEL: ModelEntry = {
+  id: 'tanh6x6-ce',
+  label: 'tanh d-6-6-c, cross-entropy',
+  loss: 'cross-entropy',
+  activation: 'tanh',
+  hidden: [6, 6],
+  bias: true,
+  sweep: false,
+  schedule: { epochs: 40, metricsEvery: 10 },
+};
+/** The deeper entry of each protocol (model-table rows beyond MODELS, after them in the report). */
+export function deeperModel(name: 'quick' | 'full'): ModelEntry {
+  return name === 'quick' ? DEEPER_QUICK_MODEL : DEEPER_FULL_MODEL;
+}
+export const DEEPER_FULL_MODEL: ModelEntry = { id: 'tanh6x6-ce', label: 'tanh d-6-6-c, cross-entropy', loss: 'cross-entropy', activation: 'tanh', hidden: [6, 6], bias: true };
+
+/** Linear layers of a model entry: 2 for the three-layer network d-h-c, one more per further hidden layer. */
+export function linearLayers(model: Pick<ModelEntry, 'hidden'>): number {
+  return typeof model.hidden === 'number' ? 2 : model.hidden.length + 1;
+}
+
+/** d-h-c or d-h1-h2-c for a model entry on d features and c classes. */
+export function widthsText(model: Pick<ModelEntry, 'hidden'>, features: number | string, classes: number | string): string {
+  return [features, ...(typeof model.hidden === 'number' ? [model.hidden] : model.hidden), classes].join('-');
+}
+
 /** Heavy-ball momentum, full batch on the small sets: lets plain reach a low training loss within the quick budget. */
 export const OPTIMIZER: OptimizerProtocol = { name: 'momentum', momentum: 0.9 };
 
@@ -224,7 +267,23 @@ export function datasetLabel(entry: DatasetEntry): string {
  * and `label/model-id` for every other.
  */
 export function studies(datasets: readonly DatasetEntry[], models: readonly ModelEntry[] = MODELS): Study[] {
-  return models.flatMap((model) => datasets.map((data) => ({ id: model.id === MODELS[0]!.id ? datasetLabel(data) : `${datasetLabel(data)}/${model.id}`, data, model })));
+  return models.flatMap((model) =>
+    datasets.map((entry) => {
+      // A model's schedule shortens a data set's, never lengthens it (a --epochs smoke test stays short).
+      const data = model.schedule ? { ...entry, epochs: Math.min(entry.epochs, model.schedule.epochs), metricsEvery: Math.min(entry.metricsEvery, model.schedule.metricsEvery) } : entry;
+      return { id: model.id === MODELS[0]!.id ? datasetLabel(entry) : `${datasetLabel(entry)}/${model.id}`, data, model };
+    }),
+  );
+}
+
+/** The sweep a study's runs use: the protocol's, or none for a model entry with `sweep: false`. */
+export function sweepOf(protocol: Pick<ReproductionProtocol, 'sweep'>, study: Study): SweepProtocol | null {
+  return study.model.sweep === false ? null : protocol.sweep;
+}
+
+/** The escape experiment of a study: the protocol's, or none for a model entry with `sweep: false`. */
+export function escapeOf(protocol: Pick<ReproductionProtocol, 'escape'>, study: Study): EscapeProtocol | null {
+  return study.model.sweep === false ? null : protocol.escape;
 }
 
 /** A named protocol at a given size. */
@@ -232,7 +291,7 @@ export function protocolFor(name: 'quick' | 'full'): ReproductionProtocol {
   const quick = name === 'quick';
   return {
     name,
-    studies: studies(quick ? QUICK_DATASETS : FULL_DATASETS),
+    studies: studies(quick ? QUICK_DATASETS : FULL_DATASETS, [...MODELS, deeperModel(name)]),
     seeds: seedList(quick ? QUICK_SEEDS : FULL_SEEDS),
     methods: REPRODUCE_METHODS,
     variant: REPRODUCE_VARIANT,

@@ -18,21 +18,29 @@
  * order or on any thread and give the same numbers (experiment.ts schedules them).
  */
 import {
-  computeMetrics,
+  deepDenseHessian,
+  deepHessianOperator,
   denseHessian,
   deriveSeeds,
   experimentData,
   extremeEigenvalues,
   initialModel,
+  initLayeredModel,
+  lanczosExtremes,
+  layeredTrainable,
+  layeredVariant,
   METRICS_MAX_EXACT_PARAMETERS,
-  parameterCount,
   symmetricEigenvalues,
-  trainAsync,
+  trainModelAsync,
+  twoLayerTrainable,
+  unflattenLayered,
   unflattenParameters,
   type Dataset,
   type ExperimentSeeds,
+  type LayeredModel,
   type Model,
   type NamedDataset,
+  type TrainableModel,
   type TrainingConfig,
   type TrainingHooks,
   type TrainingMethod,
@@ -42,9 +50,62 @@ import {
 } from '@hsr/numeric';
 import { loadDataset, loadMnist, MNIST_DEFAULT_SAMPLES } from '@hsr/io';
 import type { Checkpoint, EscapeRun, MatchedLoss, RunResult, SweepCandidate, SweepResult } from './results.ts';
-import { withKnob, type DatasetEntry, type Hyperparameters, type ReproductionProtocol, type Study } from './settings.ts';
+import { escapeOf, REPRODUCE_VARIANT, sweepOf, withKnob, type DatasetEntry, type Hyperparameters, type ModelEntry, type ReproductionProtocol, type Study } from './settings.ts';
 
-/** One study and seed: the data and the initial model every method starts from. */
+/** A trained network of a study: the three-layer Model or, for a hidden-width list, a LayeredModel. */
+export type StudyModel = Model | LayeredModel;
+
+/**
+ * A study's network from one initialisation, as the unit uses it: what numeric's training loop
+ * trains (the two-layer or the layered TrainableModel over the protocol's variant), and the
+ * spectra at a parameter vector theta on some data.
+ */
+export interface UnitNetwork {
+  /** The initial model. */
+  readonly model0: StudyModel;
+  readonly trainable: TrainableModel<StudyModel>;
+  /** Every eigenvalue of the block's Hessian at theta, ascending; null above the dense limit. */
+  spectrum(theta: Float64Array, data: Dataset): number[] | null;
+  /** lambda_max and lambda_min by Lanczos at theta (the escape experiment's test). */
+  extremes(theta: Float64Array, data: Dataset): { lambdaMax: number; lambdaMin: number };
+}
+
+/**
+ * The network of a model entry on d features and c classes from the init seed (scaled by
+ * `initScale`, absent: 1): numeric's initialModel for one hidden width, initLayeredModel
+ * (Glorot-normal, zero biases) for a list, the block of `variant` either way.
+ */
+export function unitNetwork(model: ModelEntry, inputDim: number, classes: number, seeds: Pick<ExperimentSeeds, 'init'>, variant: Variant, initScale?: number): UnitNetwork {
+  const scale = initScale === undefined ? {} : { initScale };
+  if (typeof model.hidden === 'number') {
+    const model0 = initialModel({ ...model, hidden: model.hidden, ...scale }, inputDim, classes, seeds);
+    return {
+      model0,
+      trainable: twoLayerTrainable(model0, variant) as TrainableModel<StudyModel>,
+      spectrum: (theta, data) =>
+        twoLayerTrainable(model0, variant).block.parameters > METRICS_MAX_EXACT_PARAMETERS ? null : Array.from(symmetricEigenvalues(denseHessian(unflattenParameters(model0, theta), data, variant))),
+      extremes: (theta, data) => extremeEigenvalues(unflattenParameters(model0, theta), data, variant, { tol: 1e-6 }),
+    };
+  }
+  const layered = initLayeredModel({
+    activation: model.activation,
+    widths: [inputDim, ...model.hidden, classes],
+    bias: model.bias,
+    seed: seeds.init,
+    ...(initScale === undefined ? {} : { scale: initScale }),
+    ...(model.loss === undefined ? {} : { loss: model.loss }),
+  });
+  const deep = layeredVariant(layered, { variant });
+  const trainable = layeredTrainable(layered, deep);
+  return {
+    model0: layered,
+    trainable: trainable as TrainableModel<StudyModel>,
+    spectrum: (theta, data) => (trainable.block.parameters > METRICS_MAX_EXACT_PARAMETERS ? null : Array.from(symmetricEigenvalues(deepDenseHessian(unflattenLayered(layered, theta), data, deep)))),
+    extremes: (theta, data) => lanczosExtremes(deepHessianOperator(unflattenLayered(layered, theta), data, deep), { tol: 1e-6 }),
+  };
+}
+
+/** One study and seed: the data and the initial network every method starts from. */
 export interface PreparedUnit {
   name: string;
   source: string;
@@ -53,7 +114,9 @@ export interface PreparedUnit {
   test: Dataset;
   validation: ValidationData;
   seeds: ExperimentSeeds;
-  model0: Model;
+  network: UnitNetwork;
+  /** network.model0. */
+  model0: StudyModel;
 }
 
 /** The raw data set of an entry, generated or drawn with the data seed. */
@@ -63,7 +126,7 @@ export function loadEntry(entry: DatasetEntry, seed: number): NamedDataset {
 }
 
 /** One study and seed by the experiment protocol (numeric's experiment.ts), shared by all methods. */
-export function prepareUnit(study: Study, seed: number): PreparedUnit {
+export function prepareUnit(study: Study, seed: number, variant: Variant = REPRODUCE_VARIANT): PreparedUnit {
   const seeds = deriveSeeds(seed);
   const named = loadEntry(study.data, seeds.data);
   const { train, test, validation } = experimentData(
@@ -76,9 +139,9 @@ export function prepareUnit(study: Study, seed: number): PreparedUnit {
     },
     seeds,
   );
-  const model0 = initialModel(study.model, train.features, named.classes, seeds);
+  const network = unitNetwork(study.model, train.features, named.classes, seeds, variant);
   // Every protocol's testFraction and validationFraction are in (0, 1), so both parts exist.
-  return { name: named.name, source: named.source, classes: named.classes, train, test: test!, validation: validation!, seeds, model0 };
+  return { name: named.name, source: named.source, classes: named.classes, train, test: test!, validation: validation!, seeds, network, model0: network.model0 };
 }
 
 export function stepsPerEpoch(entry: DatasetEntry, trainSamples: number): number {
@@ -130,7 +193,7 @@ export interface UnitEvents {
   /** Optimizer steps taken since the last call (every phase counts). */
   steps?(count: number): void;
   runStart?(method: TrainingMethod): void;
-  runEnd?(run: RunResult, model: Model): void;
+  runEnd?(run: RunResult, model: StudyModel): void;
   sweepEnd?(chosen: Readonly<Record<string, Hyperparameters>>): void;
   escapeEnd?(run: EscapeRun): void;
   notice?(message: string): void;
@@ -138,9 +201,9 @@ export interface UnitEvents {
 
 /** Optimizer steps a unit plans, for the progress total. */
 export function unitSteps(protocol: ReproductionProtocol, study: Study, trainSamples: number, fitSamples: number): number {
-  const K = protocol.sweep?.budget ?? 0;
+  const K = sweepOf(protocol, study)?.budget ?? 0;
   const spe = stepsPerEpoch(study.data, trainSamples);
-  return protocol.methods.length * study.data.epochs * (K * stepsPerEpoch(study.data, fitSamples) + spe + (protocol.escape ? spe : 0));
+  return protocol.methods.length * study.data.epochs * (K * stepsPerEpoch(study.data, fitSamples) + spe + (escapeOf(protocol, study) ? spe : 0));
 }
 
 class Aborted extends Error {}
@@ -152,29 +215,24 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Every eigenvalue of the final Hessian, ascending, or null above the dense limit. */
-function finalSpectrum(model: Model, train: Dataset, variant: Variant): number[] | null {
-  if (parameterCount(model, variant.block) > METRICS_MAX_EXACT_PARAMETERS) return null;
-  return Array.from(symmetricEigenvalues(denseHessian(model, train, variant)));
-}
-
 /**
  * Run one study and seed (module comment). Stops between steps when `signal` aborts and returns
  * what finished with `aborted` set. Cost: K sweep runs per method on the fitting part, one
  * evaluation run per method, two metrics records per matched pair, one escape run per method.
  */
 export async function runUnit(protocol: ReproductionProtocol, study: Study, seed: number, events: UnitEvents = {}, signal?: AbortSignal): Promise<UnitResult> {
-  const u = prepareUnit(study, seed);
+  const u = prepareUnit(study, seed, protocol.variant);
+  const sweep = sweepOf(protocol, study);
   const sweeps: SweepResult[] = [];
   const runs: RunResult[] = [];
   const escapes: EscapeRun[] = [];
   // Evaluation runs before their matched-loss step; an abort keeps them without it.
   const kept = new Map<TrainingMethod, Kept>();
 
-  const train = async (model0: Model, data: Dataset, held: Dataset | null, config: TrainingConfig, extra: TrainingHooks = {}, localSignal?: AbortSignal): Promise<TrainingResult> => {
+  const train = async (net: UnitNetwork, data: Dataset, held: Dataset | null, config: TrainingConfig, extra: TrainingHooks = {}, localSignal?: AbortSignal): Promise<TrainingResult<StudyModel>> => {
     let reported = 0;
     const signals = [signal, localSignal].filter((s): s is AbortSignal => s !== undefined);
-    const result = await trainAsync(model0, data, held, config, {
+    const result = await trainModelAsync(net.trainable, data, held, config, {
       ...extra,
       ...(signals.length ? { signal: signals.length === 1 ? signals[0]! : AbortSignal.any(signals) } : {}),
       onStep: (s) => {
@@ -192,18 +250,18 @@ export async function runUnit(protocol: ReproductionProtocol, study: Study, seed
   try {
     // 1. The sweep.
     const chosen: Record<string, Hyperparameters> = {};
-    if (protocol.sweep === null) {
+    if (sweep === null) {
       for (const m of protocol.methods) chosen[m] = protocol.defaults[m];
     } else {
       const order = [...protocol.methods].sort((a, b) => (a === 'plain' ? -1 : b === 'plain' ? 1 : 0));
       let learningRate = protocol.defaults.plain.learningRate;
       for (const method of order) {
-        const grid = protocol.sweep.grids[method];
+        const grid = sweep.grids[method];
         const base = { ...protocol.defaults[method], learningRate };
         const candidates: SweepCandidate[] = [];
         for (const value of grid.values) {
           const cfg = trainingConfig(protocol, study.data, method, withKnob(base, grid.knob, value), u.seeds.shuffle, study.data.epochs);
-          const r = await train(u.model0, u.validation.train, u.validation.validation, cfg, { maxExactParameters: 0 });
+          const r = await train(u.network, u.validation.train, u.validation.validation, cfg, { maxExactParameters: 0 });
           const last = r.records.at(-1);
           const ok = r.status === 'completed' && last !== undefined;
           candidates.push({ value, validationLoss: ok ? last.testLoss : null, validationAccuracy: ok ? last.testAccuracy : null, status: r.status });
@@ -228,7 +286,7 @@ export async function runUnit(protocol: ReproductionProtocol, study: Study, seed
       const intervals: number[] = [];
       let lastStep = performance.now();
       const t0 = performance.now();
-      const result = await train(u.model0, u.train, u.test, trainingConfig(protocol, study.data, method, hp, u.seeds.shuffle), {
+      const result = await train(u.network, u.train, u.test, trainingConfig(protocol, study.data, method, hp, u.seeds.shuffle), {
         onParameters: (s) => {
           thetas.push(s.theta.slice());
           stepAt.push(s.step);
@@ -256,7 +314,7 @@ export async function runUnit(protocol: ReproductionProtocol, study: Study, seed
         secondsPerStep: median(intervals.slice(1)),
         records: result.records,
         history: { trainLoss, gradientNorm },
-        finalSpectrum: result.status === 'completed' ? finalSpectrum(result.model, u.train, protocol.variant) : null,
+        finalSpectrum: result.status === 'completed' ? u.network.spectrum(result.checkpoint.theta, u.train) : null,
         matched: null,
       };
       kept.set(method, { run, thetas, steps: stepAt });
@@ -267,14 +325,14 @@ export async function runUnit(protocol: ReproductionProtocol, study: Study, seed
     const plain = kept.get('plain');
     for (const method of protocol.methods) {
       const own = kept.get(method)!;
-      const matched = method === 'plain' || !plain ? null : matchedLoss(own, plain, u, protocol.variant);
+      const matched = method === 'plain' || !plain ? null : matchedLoss(own, plain, u);
       runs.push({ ...own.run, matched });
     }
 
     // 4. The escape experiment.
-    if (protocol.escape) {
-      const esc = protocol.escape;
-      const start = initialModel({ ...study.model, initScale: esc.initScale }, u.train.features, u.classes, u.seeds);
+    const esc = escapeOf(protocol, study);
+    if (esc) {
+      const start = unitNetwork(study.model, u.train.features, u.classes, u.seeds, protocol.variant, esc.initScale);
       for (const method of protocol.methods) {
         const local = new AbortController();
         const curvatureRatio: number[] = [];
@@ -290,7 +348,7 @@ export async function runUnit(protocol: ReproductionProtocol, study: Study, seed
             maxExactParameters: 0,
             onParameters: (s) => {
               if (escapedAt !== null) return;
-              const ex = extremeEigenvalues(unflattenParameters(start, s.theta), u.train, protocol.variant, { tol: 1e-6 });
+              const ex = start.extremes(s.theta, u.train);
               const ratio = ex.lambdaMax > 0 ? ex.lambdaMin / ex.lambdaMax : -1;
               curvatureRatio.push(ratio);
               gradients.push(s.gradientNorm);
@@ -336,7 +394,7 @@ function firstAtOrBelow(losses: readonly number[], target: number): number {
   return e < 0 ? losses.length - 1 : e;
 }
 
-function matchedLoss(own: Kept, plain: Kept, u: PreparedUnit, variant: Variant): MatchedLoss | null {
+function matchedLoss(own: Kept, plain: Kept, u: PreparedUnit): MatchedLoss | null {
   if (own.run.status !== 'completed' || plain.run.status !== 'completed') return null;
   const a = own.run.history.trainLoss;
   const b = plain.run.history.trainLoss;
@@ -344,8 +402,7 @@ function matchedLoss(own: Kept, plain: Kept, u: PreparedUnit, variant: Variant):
   const targetLoss = Math.max(a.at(-1)!, b.at(-1)!);
   const at = (k: Kept, losses: readonly number[]): Checkpoint => {
     const epoch = firstAtOrBelow(losses, targetLoss);
-    const model = unflattenParameters(u.model0, k.thetas[epoch]!);
-    return { epoch, record: computeMetrics(model, u.train, u.test, variant, { epoch, step: k.steps[epoch]!, regulariserSkipped: 0 }) };
+    return { epoch, record: u.network.trainable.metrics(k.thetas[epoch]!, u.train, u.test, { epoch, step: k.steps[epoch]!, regulariserSkipped: 0 }) };
   };
   return { targetLoss, method: at(own, a), baseline: at(plain, b) };
 }

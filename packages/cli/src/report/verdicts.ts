@@ -29,12 +29,16 @@
  * beside lambda_max, test loss beside accuracy, ...) get the same interval and an uncorrected p,
  * for reading only.
  *
+ * Depth: the claims are judged at each depth of network on its own (byDepth), so whether a
+ * claim holds beyond the papers' three layers is a verdict of its own, not diluted into theirs.
+ *
  * Pure functions, no I/O. Verified by packages/cli/test/report/verdicts.test.ts on synthetic
  * results where a claim holds, fails and is inconclusive, and statistics.test.ts.
  */
 import type { Loss, MetricsRecord, TrainingMethod } from '@hsr/numeric';
 import { finalRecord, runsOf, seedsOf, type ReproductionResults, type RunResult, type StudyResult } from './results.ts';
 import { holmAdjust, pairedTTest, signFlipTest } from './statistics.ts';
+import { linearLayers } from './settings.ts';
 
 export type Verdict = 'holds' | 'does not hold' | 'inconclusive' | 'no data';
 
@@ -167,6 +171,28 @@ export interface ClaimsSummary {
    * (its own Holm family), so the report says whether each claim carries over to that loss.
    */
   readonly byLoss?: readonly LossVerdicts[];
+  /**
+   * With studies of deeper networks too: the claims over each deeper depth's studies alone
+   * (their own Holm families, every cell and row), so the report says per claim whether it holds
+   * beyond three layers. The rest of this summary then covers the three-layer studies only.
+   */
+  readonly byDepth?: readonly DepthVerdicts[];
+}
+
+/** The claims over the studies of one deeper depth. */
+export interface DepthVerdicts {
+  /** Layers as the papers count them (input, hidden layers, output): 4 for two hidden layers. */
+  readonly layers: number;
+  /** The model-table rows of those studies. */
+  readonly models: readonly string[];
+  /** "Beyond three layers (4 layers: ...), pooled over ...". */
+  readonly sentence: string;
+  readonly summary: ClaimsSummary;
+}
+
+/** Layers of a study's network as the papers count them: input, each hidden layer, output. */
+export function layersOf(study: StudyResult): number {
+  return linearLayers(study.study.model) + 1;
 }
 
 /** The pooled verdicts over one loss's studies. */
@@ -423,8 +449,27 @@ function companionCell(metric: ClaimMetric, study: StudyResult, method: Training
   return { ...c, key: metric.key, label: metric.label, scale: metric.scale };
 }
 
-/** Every claim x HSR method x study verdict of a results object, the Holm corrections, and the summary sentence (pure). */
+/**
+ * Every claim x HSR method x study verdict of a results object, the Holm corrections, and the
+ * summary sentence (pure). Studies of more than one depth: the shallowest (the papers' three
+ * layers) make the summary, each deeper depth its own `byDepth` entry.
+ */
 export function evaluateClaims(results: ReproductionResults, claims: readonly ClaimSpec[] = CLAIMS, methods: readonly TrainingMethod[] = HSR_METHODS): ClaimsSummary {
+  const depths = [...new Set(results.studies.map(layersOf))].sort((a, b) => a - b);
+  if (depths.length < 2) return evaluateOneDepth(results, claims, methods);
+  const at = (layers: number) => ({ ...results, studies: results.studies.filter((s) => layersOf(s) === layers) });
+  const byDepth = depths.slice(1).map((layers): DepthVerdicts => {
+    const part = at(layers);
+    const summary = evaluateOneDepth(part, claims, methods);
+    const models = [...new Set(part.studies.map((s) => s.study.model.label))];
+    return { layers, models, sentence: `Beyond three layers (${layers} layers: ${models.join('; ')}), ${lowerFirst(summary.sentence)}`, summary };
+  });
+  return { ...evaluateOneDepth(at(depths[0]!), claims, methods), byDepth };
+}
+
+const lowerFirst = (x: string) => x.charAt(0).toLowerCase() + x.slice(1);
+
+function evaluateOneDepth(results: ReproductionResults, claims: readonly ClaimSpec[], methods: readonly TrainingMethod[]): ClaimsSummary {
   const drafts: Draft[] = [];
   for (const spec of claims) {
     for (const method of methods) {
@@ -503,7 +548,7 @@ export function evaluateClaims(results: ReproductionResults, claims: readonly Cl
   const byLoss =
     losses.length > 1
       ? losses.map((loss) => {
-          const one = evaluateClaims({ ...results, studies: results.studies.filter((s) => s.study.model.loss === loss) }, claims, methods);
+          const one = evaluateOneDepth({ ...results, studies: results.studies.filter((s) => s.study.model.loss === loss) }, claims, methods);
           return { loss, sentence: `${loss}: ${one.sentence}`, rows: one.rows.map((r) => ({ claimId: r.claimId, method: r.method, pooled: r.pooled })) };
         })
       : undefined;

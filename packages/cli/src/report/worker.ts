@@ -4,10 +4,10 @@
  * as workerData; every message is plain data (structured clone).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Model, TrainingMethod } from '@hsr/numeric';
+import type { TrainingMethod } from '@hsr/numeric';
 import type { EscapeRun, RunResult } from './results.ts';
 import type { Hyperparameters, ReproductionProtocol } from './settings.ts';
-import { runUnit, type UnitResult } from './unit.ts';
+import { runUnit, type StudyModel, type UnitResult } from './unit.ts';
 
 export type ToWorker = { type: 'unit'; study: number; seed: number } | { type: 'abort' };
 
@@ -15,7 +15,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'steps'; count: number }
   | { type: 'runStart'; method: TrainingMethod }
-  | { type: 'runEnd'; run: RunResult; model: Model }
+  | { type: 'runEnd'; run: RunResult; model: StudyModel }
   | { type: 'sweepEnd'; chosen: Readonly<Record<string, Hyperparameters>> }
   | { type: 'escapeEnd'; run: EscapeRun }
   | { type: 'notice'; message: string }

@@ -1,6 +1,7 @@
 /**
  * What `hsr train --resume DIR` continues from: DIR/config.json (the run's plan), model.json
- * (the parameters: the aborted model a stop writes, or the final one), training-state.json (the
+ * (the parameters: the aborted model a stop writes, or the final one; the layered model file
+ * for a --hidden list), training-state.json (the
  * optimizer state and step counts at those parameters, written beside model.json by every run
  * that did not diverge) and metrics.jsonl (the records kept: epoch 0 and every
  * --metrics-every epoch completed, i.e. those an uninterrupted run also has). Every number
@@ -11,8 +12,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { flattenParameters, type MetricsRecord, type OptimizerState, OPTIMIZER_NAMES, type TrainingCheckpoint, type TrainingResult } from '@hsr/numeric';
-import { InputError, parseJsonText, readModelFile, readText } from '@hsr/io';
+import { flattenLayered, flattenParameters, type MetricsRecord, type OptimizerState, OPTIMIZER_NAMES, type TrainingCheckpoint, type TrainingResult } from '@hsr/numeric';
+import { InputError, parseJsonText, readLayeredModel, readModelFile, readText } from '@hsr/io';
 import { UsageError } from '../errors.ts';
 import type { TrainPlan } from '../commands/train.ts';
 
@@ -30,7 +31,7 @@ export interface ResumePoint {
 }
 
 /** training-state.json for a run's result. */
-export function stateDocument(result: TrainingResult): string {
+export function stateDocument(result: TrainingResult<unknown>): string {
   const o = result.checkpoint.optimizer;
   return `${JSON.stringify({
     format: STATE_FORMAT,
@@ -103,10 +104,10 @@ export function readResume(dir: string): ResumePoint {
   const steps = count(state, stateFile, 'steps');
   const regulariserSkipped = count(state, stateFile, 'regulariserSkipped');
 
-  const model = readModelFile(modelFile);
+  // A layered run (--hidden list) wrote the layered model file; the three-layer one W, b, V, a.
+  const theta = Array.isArray(plan.hidden) ? flattenLayered(readLayeredModel(modelFile)) : flattenParameters(readModelFile(modelFile));
   const about = (object(readText(modelFile), modelFile).about ?? {}) as Json;
   if (about.steps !== steps) throw new InputError(modelFile, { kind: 'field', field: 'about.steps' }, `expected ${steps} (training-state.json), got ${JSON.stringify(about.steps)}: the files are from different runs`);
-  const theta = flattenParameters(model);
 
   const every = plan.config.metricsEvery;
   const records = readText(metricsFile)

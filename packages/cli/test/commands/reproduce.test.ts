@@ -9,12 +9,12 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { train } from '@hsr/numeric';
+import { train, type Model } from '@hsr/numeric';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { DEFAULT_REPORT_DIR, planReproduction, registerReproduce } from '../../src/commands/reproduce.ts';
 import { prepareUnit, runReproduction, trainingConfig } from '../../src/report/experiment.ts';
 import type { ReproductionResults } from '../../src/report/results.ts';
-import { FULL_DATASETS, FULL_SEEDS, QUICK_SEEDS, QUICK_SWEEP, REPRODUCE_METHODS, protocolFor, studies, type ReproductionProtocol } from '../../src/report/settings.ts';
+import { escapeOf, FULL_DATASETS, FULL_SEEDS, QUICK_SEEDS, QUICK_SWEEP, REPRODUCE_METHODS, protocolFor, studies, sweepOf, type ReproductionProtocol } from '../../src/report/settings.ts';
 
 function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return runInProcess([registerReproduce], ['reproduce', ...args]);
@@ -28,16 +28,26 @@ describe('planReproduction', () => {
   it('uses the quick protocol with --quick and the full one otherwise', () => {
     const quick = planReproduction({ quick: true });
     expect(quick.protocol.name).toBe('quick');
-    // Every data set with cross-entropy (named after the data set), then with mse.
-    expect(quick.protocol.studies.map((d) => d.id)).toEqual(['iris', 'blobs', 'moons', 'wine', 'iris/tanh8-mse', 'blobs/tanh8-mse', 'moons/tanh8-mse', 'wine/tanh8-mse']);
-    expect(quick.protocol.studies.map((d) => d.model.loss)).toEqual([...Array(4).fill('cross-entropy'), ...Array(4).fill('mse')]);
+    // Every data set with cross-entropy (named after the data set), then with mse, then the deeper network.
+    expect(quick.protocol.studies.map((d) => d.id)).toEqual([
+      ...['iris', 'blobs', 'moons', 'wine'],
+      ...['iris/tanh8-mse', 'blobs/tanh8-mse', 'moons/tanh8-mse', 'wine/tanh8-mse'],
+      ...['iris/tanh6x6-ce', 'blobs/tanh6x6-ce', 'moons/tanh6x6-ce', 'wine/tanh6x6-ce'],
+    ]);
+    expect(quick.protocol.studies.map((d) => d.model.loss)).toEqual([...Array(4).fill('cross-entropy'), ...Array(4).fill('mse'), ...Array(4).fill('cross-entropy')]);
+    // The quick deeper studies: 40 epochs, metrics every 10, no sweep and no escape run.
+    const deep = quick.protocol.studies.slice(8);
+    expect(deep.map((d) => [d.model.hidden, d.data.epochs, d.data.metricsEvery, sweepOf(quick.protocol, d), escapeOf(quick.protocol, d)])).toEqual(Array(4).fill([[6, 6], 40, 10, null, null]));
     expect(quick.protocol.seeds).toHaveLength(QUICK_SEEDS);
     expect(QUICK_SEEDS).toBeGreaterThanOrEqual(5);
     expect(quick.protocol.sweep?.budget).toBe(QUICK_SWEEP.budget);
     expect(quick.out).toBe(DEFAULT_REPORT_DIR);
     const full = planReproduction({});
-    expect(full.protocol.studies.filter((d) => d.model.loss === 'cross-entropy').map((d) => d.id)).toEqual(['iris', 'blobs', 'moons', 'wine', 'breast-cancer', 'digits', 'mnist-1000-pca20']);
+    expect(full.protocol.studies.filter((d) => d.model.id === 'tanh8-ce').map((d) => d.id)).toEqual(['iris', 'blobs', 'moons', 'wine', 'breast-cancer', 'digits', 'mnist-1000-pca20']);
     expect(full.protocol.studies.filter((d) => d.model.loss === 'mse')).toHaveLength(7);
+    // The full protocol sweeps the deeper network at the data sets' own epochs.
+    const fullDeep = full.protocol.studies.filter((d) => d.model.id === 'tanh6x6-ce');
+    expect(fullDeep.map((d) => [d.data.epochs, sweepOf(full.protocol, d) !== null, escapeOf(full.protocol, d) !== null])).toEqual(FULL_DATASETS.map((e) => [e.epochs, true, true]));
     expect(full.protocol.seeds).toHaveLength(FULL_SEEDS);
     expect(FULL_SEEDS).toBeGreaterThanOrEqual(10);
     expect(full.protocol).toEqual(protocolFor('full'));
@@ -59,13 +69,15 @@ describe('planReproduction', () => {
 
   it('accepts mnist and says --no-sweep in the command', () => {
     const plan = planReproduction({ datasets: 'iris,mnist', sweep: false, quick: true, loss: 'cross-entropy' });
-    expect(plan.protocol.studies.map((s) => s.id)).toEqual(['iris', 'mnist-1000-pca20']);
+    expect(plan.protocol.studies.map((s) => s.id)).toEqual(['iris', 'mnist-1000-pca20', 'iris/tanh6x6-ce', 'mnist-1000-pca20/tanh6x6-ce']);
     expect(plan.protocol.sweep).toBeNull();
     expect(plan.protocol.name).toBe('custom');
     expect(plan.command).toBe('hsr reproduce --quick --datasets iris,mnist --no-sweep --loss cross-entropy');
   });
 
   it('--loss picks rows of the model table, and an unknown or absent loss is refused', () => {
+    expect(planReproduction({ quick: true, deeper: false }).protocol.studies.map((s) => s.id)).toEqual(['iris', 'blobs', 'moons', 'wine', 'iris/tanh8-mse', 'blobs/tanh8-mse', 'moons/tanh8-mse', 'wine/tanh8-mse']);
+    expect(planReproduction({ quick: true, deeper: false }).command).toBe('hsr reproduce --quick --no-deeper');
     const mse = planReproduction({ quick: true, loss: 'mse' });
     expect(mse.protocol.studies.map((s) => s.id)).toEqual(['iris/tanh8-mse', 'blobs/tanh8-mse', 'moons/tanh8-mse', 'wine/tanh8-mse']);
     expect(mse.protocol.name).toBe('custom');
@@ -134,7 +146,7 @@ describe('runReproduction', () => {
     const plainSweep = st.sweep.find((s) => s.method === 'plain' && s.seed === 1)!;
     // Candidate 0 again, by hand: plain at eta = 0.05 on the fitting part, scored on the validation part.
     const hp = { ...tiny.defaults.plain, learningRate: 0.05 };
-    const again = train(unit.model0, unit.validation.train, unit.validation.validation, trainingConfig(tiny, tiny.studies[0]!.data, 'plain', hp, unit.seeds.shuffle, 3), { maxExactParameters: 0 });
+    const again = train(unit.model0 as Model, unit.validation.train, unit.validation.validation, trainingConfig(tiny, tiny.studies[0]!.data, 'plain', hp, unit.seeds.shuffle, 3), { maxExactParameters: 0 });
     expect(plainSweep.candidates[0]!.validationLoss).toBe(again.records.at(-1)!.testLoss);
     const best = plainSweep.candidates.reduce((a, b) => (b.validationLoss! < a.validationLoss! ? b : a));
     expect(plainSweep.chosen).toBe(best.value);
@@ -200,7 +212,7 @@ describe('runReproduction', () => {
 describe('hsr reproduce', () => {
   it('writes index.html and results.json and prints the absolute path of the report', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'hsr-repro-')), 'report');
-    const r = await run(['--datasets', 'iris', '--seeds', '2', '--epochs', '2', '--out', dir]);
+    const r = await run(['--datasets', 'iris', '--seeds', '2', '--epochs', '2', '--no-deeper', '--out', dir]);
     expect(r.code, r.stderr).toBe(0);
     const line = r.stdout.split('\n').find((l) => l.startsWith('report: '))!;
     const index = line.slice('report: '.length);
@@ -208,7 +220,7 @@ describe('hsr reproduce', () => {
     expect(index).toBe(join(dir, 'index.html'));
     expect(readFileSync(index, 'utf8')).toMatch(/^<!doctype html>/);
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
-    expect(results.command).toBe('hsr reproduce --seeds 2 --datasets iris --epochs 2');
+    expect(results.command).toBe('hsr reproduce --seeds 2 --datasets iris --epochs 2 --no-deeper');
     expect(results.claims.rows[0].pooled).toHaveProperty('pAdjusted');
     expect(r.stdout).toMatch(/^negative-mass +hsr-step/m);
     expect(r.stdout).toMatch(/^Pooled over 1 data set × 2 losses \(cross-entropy, mse\) × 2 seeds/m);
@@ -221,7 +233,30 @@ describe('hsr reproduce', () => {
     expect(r.stderr.match(/^\[\d+\/16\] iris /gm)).toHaveLength(8);
     expect(r.stderr.match(/^\[\d+\/16\] iris\/tanh8-mse /gm)).toHaveLength(8);
     expect(r.stderr.match(/^iris seed \d: chose plain lr /gm)).toHaveLength(2);
-  });
+  }, 300_000);
+
+  it('judges the deeper configuration beyond three layers in the table, the page and results.json', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'hsr-repro-deep-')), 'report');
+    const r = await run(['--quick', '--datasets', 'iris', '--seeds', '2', '--epochs', '3', '--loss', 'cross-entropy', '--out', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(results.studies.map((s: { name: string }) => s.name)).toEqual(['iris', 'iris/tanh6x6-ce']);
+    const deep = results.studies[1];
+    // 4-6-6-3 with biases: 6 x 5 + 6 x 7 + 3 x 7 = 93 parameters, the dense spectrum, no sweep or escape.
+    expect([deep.parameters, deep.sweep.length, deep.escape.length]).toEqual([93, 0, 0]);
+    for (const run of deep.runs) expect([run.records.at(-1).parameters, run.records.at(-1).spectrumMethod, run.records.at(-1).layerNormsByLayer.length, run.finalSpectrum.length]).toEqual([93, 'dense', 3, 93]);
+    // Every method from the same initial model: the epoch-0 records agree.
+    expect(new Set(deep.runs.map((run: { records: { trainLoss: number }[] }) => run.records[0]!.trainLoss)).size).toBe(2);
+    expect(results.claims.rows[0].cells.map((c: { study: string }) => c.study)).toEqual(['iris']);
+    expect(results.claims.byDepth.map((d: { layers: number }) => d.layers)).toEqual([4]);
+    expect(results.claims.byDepth[0].summary.rows[0].cells.map((c: { study: string }) => c.study)).toEqual(['iris/tanh6x6-ce']);
+    expect(r.stdout).toMatch(/^claim .* 4 layers +4 layers effect \[95% CI\]$/m);
+    expect(r.stdout).toMatch(/^Beyond three layers \(4 layers: tanh d-6-6-c, cross-entropy\), pooled over 1 data set × 2 seeds/m);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('id="claims-layers-4"');
+    expect(html).toContain('tanh 4-6-6-3 with biases, P = 93');
+    expect(r.stderr.match(/^\[\d+\/16\] iris\/tanh6x6-ce /gm)).toHaveLength(8);
+  }, 300_000);
 
   it('prints one JSON object with --json', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'hsr-repro-json-')), 'report');
@@ -236,5 +271,7 @@ describe('hsr reproduce', () => {
       expect(['inconclusive', 'no data']).toContain(c.pooled.verdict);
       for (const v of Object.values(c.verdicts)) expect(['inconclusive', 'no data']).toContain(v);
     }
-  });
+    expect(doc.byDepth.map((d: { layers: number }) => d.layers)).toEqual([4]);
+    for (const c of doc.byDepth[0].claims) expect(['inconclusive', 'no data']).toContain(c.pooled.verdict);
+  }, 300_000);
 });

@@ -253,7 +253,7 @@ describe('hsr train and hsr reproduce share one experiment protocol', () => {
     const finals: Model[] = [];
     const results = await runReproduction(
       { ...quick, name: 'custom', studies: studies([entry]), seeds: [seed], methods: [method], sweep, escape: null },
-      { onRunEnd: (_run, _result, m) => void finals.push(m) },
+      { onRunEnd: (_run, _result, m) => void finals.push(m as Model) },
       { workers: 1 },
     );
     const reproduced = results.studies[0]!.runs[0]!;

@@ -10,6 +10,8 @@ import type { TrainingMethod } from '@hsr/numeric';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { boundaryOf, CLAIMS, evaluateClaims, formatEffect, HSR_METHODS, pairedEffect, type ClaimsSummary } from '../../src/report/verdicts.ts';
 import { syntheticDataset, syntheticResults, type FinalValues } from './synthetic.ts';
+import { DEEPER_QUICK_MODEL } from '../../src/report/settings.ts';
+import { verdictTable } from '../../src/report/textTable.ts';
 
 const SEEDS = 5;
 /** Deterministic jitter in [-1, 1] by seed, so samples have a spread. */
@@ -184,5 +186,44 @@ describe('edge cases', () => {
     expect(c('none').verdict).toBe('no data');
     expect(c('bad').n).toBe(2);
     expect(c('bad').methodValues).toEqual([0.5, null, 1.5]);
+  });
+});
+
+describe('evaluateClaims beyond three layers', () => {
+  // The three-layer study: hsr-step halves lambda_max on every seed; the 4-layer one (the
+  // deeper model-table row, same data set): hsr-step raises it by 30% on every seed.
+  const three = study('flat', {
+    plain: (s) => base(plainLambda(s)),
+    'hsr-step': (s) => base(0.5 * plainLambda(s) * (1 + 0.001 * jitter(s))),
+    'hsr-penalty': (s) => base(plainLambda(s)),
+    sam: (s) => base(plainLambda(s)),
+  });
+  const deeper = study('flat/tanh6x6-ce', {
+    plain: (s) => base(plainLambda(s)),
+    'hsr-step': (s) => base(1.3 * plainLambda(s) * (1 + 0.001 * jitter(s))),
+    'hsr-penalty': (s) => base(plainLambda(s)),
+    sam: (s) => base(plainLambda(s)),
+  });
+  const summary = evaluateClaims(syntheticResults([three, { ...deeper, study: { ...deeper.study, model: DEEPER_QUICK_MODEL } }]));
+
+  it('judges the deeper studies on their own: the three-layer verdicts are those of the three-layer study alone', () => {
+    const alone = evaluateClaims(syntheticResults([three]));
+    expect(summary.rows.map((r) => r.cells.map((c) => [c.study, c.verdict, c.pAdjusted]))).toEqual(alone.rows.map((r) => r.cells.map((c) => [c.study, c.verdict, c.pAdjusted])));
+    expect(summary.sentence).toBe(alone.sentence);
+    expect(cellOf(summary, 'lambda-max-final', 'hsr-step', 'flat').cell.verdict).toBe('holds');
+  });
+
+  it('says per claim whether it holds at 4 layers, in its own Holm families', () => {
+    expect(summary.byDepth).toHaveLength(1);
+    const d = summary.byDepth![0]!;
+    expect([d.layers, d.models]).toEqual([4, ['tanh d-6-6-c, cross-entropy']]);
+    expect(d.summary.cellTests).toBe(CLAIMS.length * HSR_METHODS.length);
+    expect(cellOf(d.summary, 'lambda-max-final', 'hsr-step', 'flat/tanh6x6-ce').cell.verdict).toBe('does not hold');
+    expect(d.sentence).toMatch(/^Beyond three layers \(4 layers: tanh d-6-6-c, cross-entropy\), pooled over 1 data set × 5 seeds/);
+    const table = verdictTable(summary).split('\n');
+    expect(table[0]).toMatch(/ 4 layers +4 layers effect \[95% CI\]$/);
+    const row = table.find((l) => l.startsWith('lambda-max-final') && l.includes('hsr-step'))!;
+    // Pooled over 5 pairs the exact sign-flip p is 2/32 > 0.05: inconclusive, effect +30%.
+    expect(row).toMatch(/inconclusive +\+30% \[\+30%, \+30%\]$/);
   });
 });

@@ -16,9 +16,13 @@
  * for the dense spectrum when it is available (P = 67 for Iris 4-8-3: a few milliseconds), else
  * about 35 + 3 x 30 Hessian-vector products (spectrum.ts) of O(M(hd + ch)) each on the M curvature samples
  * (784-128-10 on 1000 samples: about 0.1 s a product).
+ *
+ * Layered models of any depth (computeLayeredMetrics) get the same record from the deep/
+ * closed forms: deepHessianTraces for T1, T2 and the bounds, deepDenseHessian or Lanczos and SLQ
+ * on deepHessianOperator for the spectrum, over the same P limit.
  */
 import { symmetricEigenvalues } from '../eigen.ts';
-import { denseHessian } from '../hessian.ts';
+import { denseHessian, type SymmetricMatrix } from '../hessian.ts';
 import { hessianTraces } from '../hessianTrace.ts';
 import { ACTIVATIONS } from '../activations.ts';
 import { accuracy, forwardPass, lossGradient, type ForwardPass } from '../network.ts';
@@ -26,8 +30,13 @@ import { blockRange, flattenParameters } from '../parameters.ts';
 import type { Dataset, Model, Variant } from '../types.ts';
 import { boundValues, wolkowiczStyanBounds, type BoundValues } from '../wolkowiczStyan.ts';
 import { relativeSharpness, weightNorm } from './sharpness.ts';
-import { hessianOperator } from '../hessianVectorProduct.ts';
+import { hessianOperator, type HessianOperator } from '../hessianVectorProduct.ts';
 import { lanczosSpectrum } from './spectrum.ts';
+import { deepForwardPass, deepLossGradient, type DeepForwardPass } from '../deep/forward.ts';
+import { deepDenseHessian } from '../deep/hessian.ts';
+import { deepHessianOperator } from '../deep/hessianVectorProduct.ts';
+import { deepHessianTraces } from '../deep/traces.ts';
+import { flattenLayered, layerOffset, layerParameterCount, type DeepVariant, type LayeredModel } from '../deep/model.ts';
 
 /**
  * Largest block size P for which metrics form the dense P x P Hessian: 1500^2 doubles is
@@ -114,6 +123,8 @@ export interface MetricsRecord {
   layerNorms: LayerNorms;
   /** Fraction of (training sample, hidden unit) pairs whose unit is saturated (SATURATION_RTOL). */
   saturatedFraction: number;
+  /** Layered models only: ||W_l||_F and ||b_l|| of every layer, first to last (layerNorms holds the first and the last). */
+  layerNormsByLayer?: { W: number; b: number | null }[];
   /** Steps, so far, on which hsr-step or hsr-penalty skipped the regulariser (grad U = 0 or s = 0). */
   regulariserSkipped: number;
 }
@@ -142,6 +153,9 @@ function norm2(x: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
+/** What the calibration error reads of a forward pass: N x c logits and softmax probabilities. */
+export type CalibrationInput = Pick<ForwardPass, 'samples' | 'classes' | 'v' | 'p'>;
+
 /**
  * Expected calibration error (Guo et al. 2017, Eq. 3):
  * $\mathrm{ECE} = \sum_{m=1}^{M} \frac{|B_m|}{N}\,\big|\mathrm{acc}(B_m) - \mathrm{conf}(B_m)\big|$,
@@ -149,7 +163,7 @@ function norm2(x: ArrayLike<number>): number {
  * and B_m the samples with conf_n in ((m-1)/M, m/M]. 0 for a perfectly calibrated model, at
  * most 1. Cost O(N c). Verified by metrics.test.ts (hand-computed bins).
  */
-export function expectedCalibrationError(fp: ForwardPass, labels: ArrayLike<number>, bins: number = CALIBRATION_BINS): number {
+export function expectedCalibrationError(fp: CalibrationInput, labels: ArrayLike<number>, bins: number = CALIBRATION_BINS): number {
   const { samples: N, classes: c } = fp;
   if (N === 0) throw new RangeError('calibration error of 0 samples');
   const count = new Float64Array(bins);
@@ -203,91 +217,222 @@ export function layerNorms(model: Model): LayerNorms {
   return { W: norm2(model.W), b: model.b ? norm2(model.b) : null, V: norm2(model.V), a: model.a ? norm2(model.a) : null };
 }
 
+/** The spectrum fields of a record (see the module comment): dense while P <= the limit, else Lanczos and SLQ. */
+type SpectrumFields = Pick<MetricsRecord, 'exactAvailable' | 'spectrumMethod' | 'lambdaMax' | 'lambdaMin' | 'lambdaMaxResidual' | 'lambdaMinResidual' | 'negativeEigenvalues' | 'negativeMass' | 'negativeMassError'>;
+
+/**
+ * The spectrum of a block of P parameters, from the dense Hessian (`dense`) while P <= `limit`,
+ * else by Lanczos and SLQ on `operator`; all null on a non-finite state, which must not reach
+ * the eigen-solver (the caller's finiteness check stops training).
+ */
+function spectrumFields(P: number, limit: number, finiteState: boolean, dense: () => SymmetricMatrix, operator: () => HessianOperator, seed: number): SpectrumFields {
+  const exactAvailable = P <= limit;
+  const none: SpectrumFields = {
+    exactAvailable,
+    spectrumMethod: null,
+    lambdaMax: null,
+    lambdaMin: null,
+    lambdaMaxResidual: null,
+    lambdaMinResidual: null,
+    negativeEigenvalues: null,
+    negativeMass: null,
+    negativeMassError: null,
+  };
+  if (!finiteState) return none;
+  if (exactAvailable) {
+    const ev = symmetricEigenvalues(dense());
+    const lambdaMax = ev[ev.length - 1]!;
+    const lambdaMin = ev[0]!;
+    const threshold = -NEGATIVE_EIGENVALUE_RTOL * Math.max(Math.abs(lambdaMax), Math.abs(lambdaMin));
+    let negativeEigenvalues = 0;
+    for (let i = 0; i < ev.length && ev[i]! < threshold; i++) negativeEigenvalues++;
+    return { exactAvailable, spectrumMethod: 'dense', lambdaMax, lambdaMin, lambdaMaxResidual: 0, lambdaMinResidual: 0, negativeEigenvalues, negativeMass: negativeMass(ev), negativeMassError: 0 };
+  }
+  const sp = lanczosSpectrum(operator(), { seed, negativeRtol: NEGATIVE_EIGENVALUE_RTOL });
+  return {
+    ...none,
+    spectrumMethod: 'lanczos',
+    lambdaMax: sp.lambdaMax,
+    lambdaMin: sp.lambdaMin,
+    lambdaMaxResidual: sp.residualMax,
+    lambdaMinResidual: sp.residualMin,
+    negativeMass: sp.negative.negativeMass,
+    negativeMassError: sp.negative.standardError,
+  };
+}
+
+/** What a network's own passes give a record; `recordOf` adds the bounds and sharpness. */
+interface RecordParts {
+  trainLoss: number;
+  trainAccuracy: number;
+  test: { loss: number; accuracy: number; calibrationError: number } | null;
+  curvatureSamples: number;
+  traces: { traceH: number; traceH2: number; parameters: number };
+  spectrum: (finiteState: boolean) => SpectrumFields;
+  theta: Float64Array;
+  blockTheta: ArrayLike<number>;
+  gradientNorm: number;
+  layerNorms: LayerNorms;
+  saturatedFraction: number;
+}
+
+function recordOf(ctx: MetricsContext, parts: RecordParts): MetricsRecord {
+  const tr = parts.traces;
+  const b = wolkowiczStyanBounds(tr.traceH, tr.traceH2, tr.parameters);
+  const finiteState = Number.isFinite(parts.trainLoss) && Number.isFinite(tr.traceH) && Number.isFinite(tr.traceH2);
+  const sp = parts.spectrum(finiteState);
+  return {
+    epoch: ctx.epoch,
+    step: ctx.step,
+    trainLoss: parts.trainLoss,
+    trainAccuracy: parts.trainAccuracy,
+    testLoss: parts.test?.loss ?? null,
+    testAccuracy: parts.test?.accuracy ?? null,
+    curvatureSamples: parts.curvatureSamples,
+    traceH: tr.traceH,
+    traceH2: tr.traceH2,
+    parameters: tr.parameters,
+    bounds: boundValues(b),
+    exactAvailable: sp.exactAvailable,
+    spectrumMethod: sp.spectrumMethod,
+    lambdaMax: sp.lambdaMax,
+    lambdaMin: sp.lambdaMin,
+    lambdaMaxResidual: sp.lambdaMaxResidual,
+    lambdaMinResidual: sp.lambdaMinResidual,
+    negativeEigenvalues: sp.negativeEigenvalues,
+    relativeSharpness: sp.lambdaMax === null ? null : relativeSharpness(sp.lambdaMax, parts.blockTheta),
+    boundedRelativeSharpness: relativeSharpness(b.lambdaMaxUpper, parts.blockTheta),
+    weightNorm: weightNorm(parts.theta),
+    regulariserSkipped: ctx.regulariserSkipped,
+    gradientNorm: parts.gradientNorm,
+    negativeMass: sp.negativeMass,
+    negativeMassError: sp.negativeMassError,
+    testCalibrationError: parts.test?.calibrationError ?? null,
+    layerNorms: parts.layerNorms,
+    saturatedFraction: parts.saturatedFraction,
+  };
+}
+
 /** One metrics record for `model` (see the module comment for what is in it). */
 export function computeMetrics(model: Model, train: Dataset, test: Dataset | null, variant: Variant, ctx: MetricsContext): MetricsRecord {
   const fp = forwardPass(model, train);
   const curvatureData = ctx.curvatureData ?? train;
   const fpc = curvatureData === train ? fp : forwardPass(model, curvatureData);
   const tr = hessianTraces(model, curvatureData, variant, fpc);
-  const b = wolkowiczStyanBounds(tr.traceH, tr.traceH2, tr.parameters);
   const theta = flattenParameters(model);
   const { start, end } = blockRange(model, variant.block);
-  const blockTheta = theta.subarray(start, end);
-  let testLoss: number | null = null;
-  let testAccuracy: number | null = null;
-  let testCalibrationError: number | null = null;
+  let testPart: RecordParts['test'] = null;
   if (test && test.samples > 0) {
     const fpt = forwardPass(model, test);
-    testLoss = meanLoss(fpt.losses);
-    testAccuracy = accuracy(model, test, fpt);
-    testCalibrationError = expectedCalibrationError(fpt, test.y);
+    testPart = { loss: meanLoss(fpt.losses), accuracy: accuracy(model, test, fpt), calibrationError: expectedCalibrationError(fpt, test.y) };
   }
-  const limit = ctx.maxExactParameters ?? METRICS_MAX_EXACT_PARAMETERS;
-  const exactAvailable = tr.parameters <= limit;
-  const trainLoss = meanLoss(fp.losses);
-  // A non-finite state (a diverging run) must not reach the eigen-solver: report nulls and let
-  // the caller's finiteness check stop training.
-  const finiteState = Number.isFinite(trainLoss) && Number.isFinite(tr.traceH) && Number.isFinite(tr.traceH2);
-  let spectrumMethod: MetricsRecord['spectrumMethod'] = null;
-  let lambdaMax: number | null = null;
-  let lambdaMin: number | null = null;
-  let lambdaMaxResidual: number | null = null;
-  let lambdaMinResidual: number | null = null;
-  let negativeEigenvalues: number | null = null;
-  let negativeShare: number | null = null;
-  let negativeShareError: number | null = null;
-  if (finiteState && exactAvailable) {
-    const ev = symmetricEigenvalues(denseHessian(model, curvatureData, variant, fpc));
-    spectrumMethod = 'dense';
-    lambdaMax = ev[ev.length - 1]!;
-    lambdaMin = ev[0]!;
-    lambdaMaxResidual = 0;
-    lambdaMinResidual = 0;
-    const threshold = -NEGATIVE_EIGENVALUE_RTOL * Math.max(Math.abs(lambdaMax), Math.abs(lambdaMin));
-    negativeEigenvalues = 0;
-    for (let i = 0; i < ev.length && ev[i]! < threshold; i++) negativeEigenvalues++;
-    negativeShare = negativeMass(ev);
-    negativeShareError = 0;
-  } else if (finiteState) {
-    const sp = lanczosSpectrum(hessianOperator(model, curvatureData, variant, fpc), { seed: ctx.spectrumSeed ?? 0, negativeRtol: NEGATIVE_EIGENVALUE_RTOL });
-    spectrumMethod = 'lanczos';
-    lambdaMax = sp.lambdaMax;
-    lambdaMin = sp.lambdaMin;
-    lambdaMaxResidual = sp.residualMax;
-    lambdaMinResidual = sp.residualMin;
-    negativeShare = sp.negative.negativeMass;
-    negativeShareError = sp.negative.standardError;
-  }
-  return {
-    epoch: ctx.epoch,
-    step: ctx.step,
-    trainLoss,
+  return recordOf(ctx, {
+    trainLoss: meanLoss(fp.losses),
     trainAccuracy: accuracy(model, train, fp),
-    testLoss,
-    testAccuracy,
+    test: testPart,
     curvatureSamples: curvatureData.samples,
-    traceH: tr.traceH,
-    traceH2: tr.traceH2,
-    parameters: tr.parameters,
-    bounds: boundValues(b),
-    exactAvailable,
-    spectrumMethod,
-    lambdaMax,
-    lambdaMin,
-    lambdaMaxResidual,
-    lambdaMinResidual,
-    negativeEigenvalues,
-    relativeSharpness: lambdaMax === null ? null : relativeSharpness(lambdaMax, blockTheta),
-    boundedRelativeSharpness: relativeSharpness(b.lambdaMaxUpper, blockTheta),
-    weightNorm: weightNorm(theta),
-    regulariserSkipped: ctx.regulariserSkipped,
+    traces: tr,
+    spectrum: (finite) =>
+      spectrumFields(
+        tr.parameters,
+        ctx.maxExactParameters ?? METRICS_MAX_EXACT_PARAMETERS,
+        finite,
+        () => denseHessian(model, curvatureData, variant, fpc),
+        () => hessianOperator(model, curvatureData, variant, fpc),
+        ctx.spectrumSeed ?? 0,
+      ),
+    theta,
+    blockTheta: theta.subarray(start, end),
     gradientNorm: norm2(lossGradient(model, train, 'mean', fp).gradient),
-    negativeMass: negativeShare,
-    negativeMassError: negativeShareError,
-    testCalibrationError,
     layerNorms: layerNorms(model),
     saturatedFraction: saturatedFraction(model, fp),
-  };
+  });
+}
+
+/** The share of correct argmax predictions (first index on ties) among N x c logits. O(N c). */
+function logitAccuracy(v: Float64Array, c: number, labels: ArrayLike<number>): number {
+  const N = labels.length;
+  let correct = 0;
+  for (let n = 0; n < N; n++) {
+    let best = 0;
+    for (let k = 1; k < c; k++) if (v[n * c + k]! > v[n * c + best]!) best = k;
+    if (best === labels[n]) correct++;
+  }
+  return correct / N;
+}
+
+/** The calibration view of a deep forward pass (its logits and softmax probabilities). */
+function calibrationView(fp: DeepForwardPass): CalibrationInput {
+  return { samples: fp.samples, classes: fp.loss.outputs, v: fp.v, p: fp.loss.p };
+}
+
+/**
+ * Per-layer norms of a layered model: ||W_l||_F and ||b_l|| (null without biases), layer by
+ * layer. `layerNorms` of its record keeps the two-layer shape: W, b of the first layer and
+ * V, a of the last.
+ */
+export function layeredLayerNorms(model: LayeredModel): { W: number; b: number | null }[] {
+  return model.layers.map((layer) => ({ W: norm2(layer.W), b: layer.b ? norm2(layer.b) : null }));
+}
+
+/** saturatedFraction over every hidden layer of a layered model (each layer's own activation). O(N sum h_l). */
+export function layeredSaturatedFraction(model: LayeredModel, fp: DeepForwardPass): number {
+  let total = 0;
+  let saturated = 0;
+  fp.d1.forEach((d1, l) => {
+    const threshold = SATURATION_RTOL * Math.abs(ACTIVATIONS[model.activations[l]!].d1(0));
+    total += d1.length;
+    for (let i = 0; i < d1.length; i++) if (Math.abs(d1[i]!) < threshold) saturated++;
+  });
+  return total === 0 ? 0 : saturated / total;
+}
+
+/**
+ * One metrics record for a layered model and the block `variant.layers` (deep/): T1, T2 from
+ * deepHessianTraces, the spectrum from deepDenseHessian while the block's P is at most the
+ * limit, else Lanczos and SLQ on deepHessianOperator; `layerNormsByLayer` lists every layer.
+ * Same fields and meaning as computeMetrics's otherwise.
+ */
+export function computeLayeredMetrics(model: LayeredModel, train: Dataset, test: Dataset | null, variant: DeepVariant, ctx: MetricsContext): MetricsRecord {
+  const fp = deepForwardPass(model, train);
+  const curvatureData = ctx.curvatureData ?? train;
+  const fpc = curvatureData === train ? fp : deepForwardPass(model, curvatureData);
+  const tr = deepHessianTraces(model, curvatureData, variant, fpc);
+  const theta = flattenLayered(model);
+  const blockTheta: number[] = [];
+  for (const l of variant.layers) {
+    const o = layerOffset(model, l);
+    for (let i = 0; i < layerParameterCount(model, l); i++) blockTheta.push(theta[o + i]!);
+  }
+  const c = model.layers[model.layers.length - 1]!.outputs;
+  let testPart: RecordParts['test'] = null;
+  if (test && test.samples > 0) {
+    const fpt = deepForwardPass(model, test);
+    testPart = { loss: meanLoss(fpt.loss.losses), accuracy: logitAccuracy(fpt.v, c, test.y), calibrationError: expectedCalibrationError(calibrationView(fpt), test.y) };
+  }
+  const norms = layeredLayerNorms(model);
+  const record = recordOf(ctx, {
+    trainLoss: meanLoss(fp.loss.losses),
+    trainAccuracy: logitAccuracy(fp.v, c, train.y),
+    test: testPart,
+    curvatureSamples: curvatureData.samples,
+    traces: tr,
+    spectrum: (finite) =>
+      spectrumFields(
+        tr.parameters,
+        ctx.maxExactParameters ?? METRICS_MAX_EXACT_PARAMETERS,
+        finite,
+        () => deepDenseHessian(model, curvatureData, variant, fpc),
+        () => deepHessianOperator(model, curvatureData, variant, fpc),
+        ctx.spectrumSeed ?? 0,
+      ),
+    theta,
+    blockTheta,
+    gradientNorm: norm2(deepLossGradient(model, train, 'mean', fp).gradient),
+    layerNorms: { W: norms[0]!.W, b: norms[0]!.b, V: norms.at(-1)!.W, a: norms.at(-1)!.b },
+    saturatedFraction: layeredSaturatedFraction(model, fp),
+  });
+  return { ...record, layerNormsByLayer: norms };
 }
 
 /** True when every number in the record is finite (nulls allowed). */

@@ -49,6 +49,12 @@
  *
  * Cost per step: O(B(hd + ch)) for L, twice that for SAM, plus
  * O(B^2(h^2 + c^2 + ch) + B(ch^2 + c^2h)) for the bound gradient of the hsr methods.
+ *
+ * Any depth. The loop sees a network only through a `TrainableModel` (flat theta, the batch
+ * loss gradient, the bound gradient, the metrics record): `twoLayerTrainable` is the three-layer
+ * network above (parameters.ts, boundGradient.ts, metrics.ts computeMetrics), `layeredTrainable`
+ * an MLP of any depth (deep/: deepLossGradient, deepBoundGradient on the block of layers
+ * `config.layers`, computeLayeredMetrics). `train` and `trainLayered` are the one loop over each.
  */
 import { boundGradient as closedFormBoundGradient, type BoundGradient, type BoundKind } from '../boundGradient.ts';
 import { lossGradient } from '../network.ts';
@@ -56,9 +62,12 @@ import { flattenParameters, parameterCount, unflattenParameters } from '../param
 import { createRng } from '../random.ts';
 import { subsetDataset } from '../model.ts';
 import { BLOCKS, CURVATURES, REDUCTIONS, type Dataset, type Model, type Variant } from '../types.ts';
-import { computeMetrics, isFiniteRecord, METRICS_MAX_EXACT_PARAMETERS, type MetricsRecord } from './metrics.ts';
+import { computeLayeredMetrics, computeMetrics, isFiniteRecord, METRICS_MAX_EXACT_PARAMETERS, type MetricsContext, type MetricsRecord } from './metrics.ts';
 import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName, type OptimizerState } from './optimizers.ts';
 import { blockRange } from '../parameters.ts';
+import { deepLossGradient } from '../deep/forward.ts';
+import { deepBoundGradient } from '../deep/traceGradient.ts';
+import { checkLayerSet, flattenLayered, layeredParameterCount, layersOfBlock, unflattenLayered, type DeepVariant, type LayeredModel } from '../deep/model.ts';
 
 export type TrainingMethod = 'plain' | 'hsr-step' | 'hsr-penalty' | 'sam';
 export const TRAINING_METHODS: readonly TrainingMethod[] = ['plain', 'hsr-step', 'hsr-penalty', 'sam'];
@@ -88,6 +97,11 @@ export interface TrainingConfig {
   readonly metricsEvery: number;
   /** The curvature U is taken of, and that metrics report. */
   readonly variant: Variant;
+  /**
+   * Layered models only: the block of layers (0-based) U and the metrics cover; absent means
+   * the layers of `variant.block` (deep/model.ts layersOfBlock: all, the first, the last).
+   */
+  readonly layers?: readonly number[];
 }
 
 export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
@@ -153,6 +167,10 @@ export function validateTrainingConfig(config: TrainingConfig): TrainingConfig {
   oneOf('reduction', v!.reduction, REDUCTIONS);
   oneOf('block', v!.block, BLOCKS);
   oneOf('curvature', v!.curvature, CURVATURES);
+  if (config.layers !== undefined) {
+    if (!Array.isArray(config.layers) || config.layers.length === 0) fail('layers', 'must be a non-empty list of layer indices');
+    for (const l of config.layers) integer('layers', l, 0);
+  }
   return config;
 }
 
@@ -228,9 +246,9 @@ export interface StepTiming {
   plainSeconds: number;
 }
 
-export interface TrainingResult {
+export interface TrainingResult<M = Model> {
   /** The final model (the last finite one if the run diverged). */
-  model: Model;
+  model: M;
   records: MetricsRecord[];
   status: TrainingStatus;
   /** Why training stopped early (null when completed). */
@@ -271,17 +289,77 @@ function norm2(x: Float64Array): number {
 export const REGULARISED_BOUND: BoundKind = 'upper';
 
 /**
+ * What the training loop needs of a network M, over its flat parameters theta: nothing else
+ * of the network reaches the loop, so one loop trains every depth.
+ */
+export interface TrainableModel<M> {
+  /** P of all of theta. */
+  readonly parameters: number;
+  /** The initial theta (a fresh copy). */
+  initialTheta(): Float64Array;
+  /** The network at theta (theta is copied). */
+  model(theta: Float64Array): M;
+  /** The MEAN loss on `batch` and its gradient in all of theta. */
+  lossGradient(theta: Float64Array, batch: Dataset): { loss: number; gradient: Float64Array };
+  /** The regularised bound (REGULARISED_BOUND) of the variant's block on `batch`, with its gradient in all of theta. */
+  boundGradient(theta: Float64Array, batch: Dataset): BoundGradient;
+  /** One metrics record at theta (metrics.ts). */
+  metrics(theta: Float64Array, train: Dataset, test: Dataset | null, ctx: MetricsContext): MetricsRecord;
+  /** The block U and the curvature metrics cover: its P and its name in notices. */
+  readonly block: { readonly parameters: number; readonly name: string };
+}
+
+/** The three-layer network as a TrainableModel (parameters.ts order; `gradU` defaults to the closed form). */
+export function twoLayerTrainable(initial: Model, variant: Variant, gradU: NonNullable<TrainingHooks['boundGradient']> = closedFormBoundGradient): TrainableModel<Model> {
+  const { start, end } = blockRange(initial, variant.block);
+  const at = (theta: Float64Array) => unflattenParameters(initial, theta);
+  return {
+    parameters: parameterCount(initial),
+    initialTheta: () => flattenParameters(initial),
+    model: at,
+    lossGradient: (theta, batch) => lossGradient(at(theta), batch, 'mean'),
+    boundGradient: (theta, batch) => gradU(at(theta), batch, variant, REGULARISED_BOUND),
+    metrics: (theta, train, test, ctx) => computeMetrics(at(theta), train, test, variant, ctx),
+    block: { parameters: end - start, name: `the ${variant.block} block` },
+  };
+}
+
+/** The deep variant of a layered run: the config's variant over `config.layers` (or the layers of its block). */
+export function layeredVariant(model: LayeredModel, config: Pick<TrainingConfig, 'variant' | 'layers'>): DeepVariant {
+  let layers: number[];
+  try {
+    layers = checkLayerSet(model, config.layers ?? layersOfBlock(model, config.variant.block));
+  } catch (error) {
+    if (error instanceof RangeError) throw new HyperparameterError('layers', error.message);
+    throw error;
+  }
+  return { reduction: config.variant.reduction, curvature: config.variant.curvature, layers };
+}
+
+/** An MLP of any depth as a TrainableModel (deep/model.ts theta order), its block the layers of `variant`. */
+export function layeredTrainable(initial: LayeredModel, variant: DeepVariant): TrainableModel<LayeredModel> {
+  const at = (theta: Float64Array) => unflattenLayered(initial, theta);
+  const oneBased = variant.layers.map((l) => l + 1).join(',');
+  return {
+    parameters: layeredParameterCount(initial),
+    initialTheta: () => flattenLayered(initial),
+    model: at,
+    lossGradient: (theta, batch) => deepLossGradient(at(theta), batch, 'mean'),
+    boundGradient: (theta, batch) => deepBoundGradient(at(theta), batch, variant, REGULARISED_BOUND),
+    metrics: (theta, train, test, ctx) => computeLayeredMetrics(at(theta), train, test, variant, ctx),
+    block: { parameters: layeredParameterCount(initial, variant.layers), name: `the block of layers ${oneBased}` },
+  };
+}
+
+/**
  * Train `initial` on `train` (metrics also on `test`, if given) with the method of
  * eq:train-plain .. eq:train-sam. Validates the config first (HyperparameterError).
  * Records metrics at epoch 0, every `metricsEvery` epochs and at the end (also on an early
  * stop, for the model kept).
  */
 export function train(initial: Model, trainData: Dataset, testData: Dataset | null, config: TrainingConfig, hooks: TrainingHooks = {}): TrainingResult {
-  const run = trainingRun(initial, trainData, testData, validateTrainingConfig(config), hooks);
-  for (;;) {
-    const next = run.next();
-    if (next.done) return next.value;
-  }
+  validateTrainingConfig(config);
+  return trainModel(twoLayerTrainable(initial, config.variant, hooks.boundGradient), trainData, testData, config, hooks);
 }
 
 /**
@@ -289,8 +367,35 @@ export function train(initial: Model, trainData: Dataset, testData: Dataset | nu
  * that a SIGINT handler or a timer can set the abort signal while training runs.
  * Same results as `train`, bit for bit: the schedule of yields does not touch the numbers.
  */
-export async function trainAsync(initial: Model, trainData: Dataset, testData: Dataset | null, config: TrainingConfig, hooks: TrainingHooks = {}, yieldMs = 20): Promise<TrainingResult> {
-  const run = trainingRun(initial, trainData, testData, validateTrainingConfig(config), hooks);
+export function trainAsync(initial: Model, trainData: Dataset, testData: Dataset | null, config: TrainingConfig, hooks: TrainingHooks = {}, yieldMs = 20): Promise<TrainingResult> {
+  validateTrainingConfig(config);
+  return trainModelAsync(twoLayerTrainable(initial, config.variant, hooks.boundGradient), trainData, testData, config, hooks, yieldMs);
+}
+
+/** `train` for a layered model of any depth, U and the metrics over the block `config.layers` (layeredVariant). */
+export function trainLayered(initial: LayeredModel, trainData: Dataset, testData: Dataset | null, config: TrainingConfig, hooks: TrainingHooks = {}): TrainingResult<LayeredModel> {
+  validateTrainingConfig(config);
+  return trainModel(layeredTrainable(initial, layeredVariant(initial, config)), trainData, testData, config, hooks);
+}
+
+/** `trainAsync` for a layered model (trainLayered, yielding between steps). */
+export function trainLayeredAsync(initial: LayeredModel, trainData: Dataset, testData: Dataset | null, config: TrainingConfig, hooks: TrainingHooks = {}, yieldMs = 20): Promise<TrainingResult<LayeredModel>> {
+  validateTrainingConfig(config);
+  return trainModelAsync(layeredTrainable(initial, layeredVariant(initial, config)), trainData, testData, config, hooks, yieldMs);
+}
+
+/** The loop over any TrainableModel (validates the config; `hooks.boundGradient` is the trainable's business). */
+export function trainModel<M>(trainable: TrainableModel<M>, trainData: Dataset, testData: Dataset | null, config: TrainingConfig, hooks: TrainingHooks = {}): TrainingResult<M> {
+  const run = trainingRun(trainable, trainData, testData, validateTrainingConfig(config), hooks);
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** trainModel, yielding to the event loop between steps (see trainAsync). */
+export async function trainModelAsync<M>(trainable: TrainableModel<M>, trainData: Dataset, testData: Dataset | null, config: TrainingConfig, hooks: TrainingHooks = {}, yieldMs = 20): Promise<TrainingResult<M>> {
+  const run = trainingRun(trainable, trainData, testData, validateTrainingConfig(config), hooks);
   let last = performance.now();
   for (;;) {
     const next = run.next();
@@ -303,14 +408,12 @@ export async function trainAsync(initial: Model, trainData: Dataset, testData: D
 }
 
 /** The training loop as a generator that yields after every step (config already validated). */
-function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | null, config: TrainingConfig, hooks: TrainingHooks): Generator<void, TrainingResult, void> {
+function* trainingRun<M>(net: TrainableModel<M>, trainData: Dataset, testData: Dataset | null, config: TrainingConfig, hooks: TrainingHooks): Generator<void, TrainingResult<M>, void> {
   if (trainData.samples < 1) throw new HyperparameterError('data', 'the training set is empty');
-  const gradU = hooks.boundGradient ?? closedFormBoundGradient;
-  const variant = config.variant;
-  const P = parameterCount(initial);
+  const P = net.parameters;
   const resume = hooks.resume;
   if (resume && resume.theta.length !== P) throw new HyperparameterError('resume', `the checkpoint has ${resume.theta.length} parameters, the model ${P}`);
-  const theta = resume ? Float64Array.from(resume.theta) : flattenParameters(initial);
+  const theta = resume ? Float64Array.from(resume.theta) : net.initialTheta();
   const previous = theta.slice();
   const optimizerOptions = { name: config.optimizer, learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay };
   let optimizer: ReturnType<typeof createOptimizer>;
@@ -343,7 +446,7 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
   const timing: StepTiming = { steps: 0, stepSeconds: 0, plainSeconds: 0 };
 
   const record = (epoch: number): MetricsRecord => {
-    const r = computeMetrics(unflattenParameters(initial, theta), trainData, testData, variant, {
+    const r = net.metrics(theta, trainData, testData, {
       epoch,
       step: steps,
       regulariserSkipped: skipped,
@@ -358,11 +461,10 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
     hooks.onMetrics?.(r);
   };
 
-  const { start: blockStart, end: blockEnd } = blockRange(initial, variant.block);
   const where = subset ? `a fixed subset of ${curvatureData.samples} of the ${N} training samples` : `the ${N} training samples`;
-  if (blockEnd - blockStart > maxExact) {
+  if (net.block.parameters > maxExact) {
     hooks.onNotice?.(
-      `the ${variant.block} block has P = ${blockEnd - blockStart} > ${maxExact} parameters: metrics take lambda_max and lambda_min by Lanczos on Hessian-vector products (with residual bounds) and the negative mass by stochastic Lanczos quadrature (with a standard error), on ${where}`,
+      `${net.block.name} has P = ${net.block.parameters} > ${maxExact} parameters: metrics take lambda_max and lambda_min by Lanczos on Hessian-vector products (with residual bounds) and the negative mass by stochastic Lanczos quadrature (with a standard error), on ${where}`,
     );
   } else if (subset) hooks.onNotice?.(`curvature metrics on ${where}`);
   if (!resume) {
@@ -382,7 +484,7 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
 
   const observe = (epoch: number, lg: { loss: number; gradient: Float64Array } | null) => {
     if (!hooks.onParameters) return;
-    const full = lg ?? lossGradient(unflattenParameters(initial, theta), trainData, 'mean');
+    const full = lg ?? net.lossGradient(theta, trainData);
     hooks.onParameters({ epoch, step: steps, trainLoss: full.loss, gradientNorm: norm2(full.gradient), theta });
   };
 
@@ -393,8 +495,7 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
     for (let s = epoch === startEpoch ? skipInFirst : 0; s < stepsPerEpoch; s++) {
       const batch = order ? subsetDataset(trainData, order.subarray(s * B, Math.min((s + 1) * B, N))) : trainData;
       const t0 = performance.now();
-      const model = unflattenParameters(initial, theta);
-      const lg = lossGradient(model, batch, 'mean');
+      const lg = net.lossGradient(theta, batch);
       let plainTime = performance.now() - t0;
       if (!Number.isFinite(lg.loss) || !allFinite(lg.gradient)) {
         // theta itself came out of the last step unchecked on this batch: go back one step.
@@ -410,7 +511,7 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
         if (gn > 0) {
           const perturbed = theta.slice();
           for (let i = 0; i < P; i++) perturbed[i]! += (config.rho * lg.gradient[i]!) / gn;
-          const g2 = lossGradient(unflattenParameters(initial, perturbed), batch, 'mean').gradient;
+          const g2 = net.lossGradient(perturbed, batch).gradient;
           if (!allFinite(g2)) {
             diverge(epoch, 'the SAM perturbed gradient', 'none');
             break outer;
@@ -418,7 +519,7 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
           direction = g2;
         }
       } else if (config.method === 'hsr-step' || config.method === 'hsr-penalty') {
-        const bg = gradU(model, batch, variant, REGULARISED_BOUND);
+        const bg = net.boundGradient(theta, batch);
         if (!Number.isFinite(bg.value) || !allFinite(bg.gradient)) {
           diverge(epoch, 'the bound U on the batch', 'none');
           break outer;
@@ -471,5 +572,5 @@ function* trainingRun(initial: Model, trainData: Dataset, testData: Dataset | nu
     if (isFiniteRecord(r)) emit(r);
   } else observe(epochsCompleted, null);
   const checkpoint: TrainingCheckpoint = { theta: theta.slice(), optimizer: optimizer.state(), steps, epochsCompleted, regulariserSkipped: skipped };
-  return { model: unflattenParameters(initial, theta), records, status, message, epochsCompleted, steps, regulariserSkipped: skipped, checkpoint, timing };
+  return { model: net.model(theta), records, status, message, epochsCompleted, steps, regulariserSkipped: skipped, checkpoint, timing };
 }
