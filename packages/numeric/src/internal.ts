@@ -18,4 +18,4 @@ export { meanOf } from './estimators/hutchinson.ts';
 export { logGamma, regularizedGammaP } from './estimators/statistics.ts';
 // The per-layer pieces of a network of any depth (Lambda, delta, F, G, X), for the formula sweep's deep legs.
 export type { DeepSampleCurvature } from './deep/sampleCurvature.ts';
-export { deepSampleCurvature } from './deep/sampleCurvature.ts';
+export { adjacentJacobianInto, deepSampleCurvature } from './deep/sampleCurvature.ts';

@@ -33,10 +33,11 @@ import {
   labelSmoothingOf,
   unflattenLayered,
   type Dataset,
+  type DeepForwardPass,
   type DeepVariant,
   type LayeredModel,
 } from '@hsr/numeric';
-import { deepSampleCurvature, gramMatrix } from '@hsr/numeric/internal';
+import { adjacentJacobianInto, deepSampleCurvature, gramMatrix } from '@hsr/numeric/internal';
 import * as D from '../definitions/deep.ts';
 import { EPSILON_SMOOTHING, LOSS_DEFINITIONS, lossDefinitionMap, type LossDefinitions } from '../definitions/losses.ts';
 import { G, LOGITS, LOSS, S } from '../definitions/network.ts';
@@ -321,6 +322,14 @@ function oneSample(data: Dataset, n: number): Dataset {
   return { samples: 1, features: d, X: data.X.slice(n * d, (n + 1) * d), y: data.y.slice(n, n + 1) };
 }
 
+/** numeric's F^{l,l-1}_n = W_l D^{l-1}_n for every sample (N x m_l x m_{l-1}). */
+function adjacentF(model: LayeredModel, fp: DeepForwardPass, l: number): Float64Array {
+  const { inputs: k, outputs: m } = model.layers[l]!;
+  const out = new Float64Array(fp.samples * m * k);
+  for (let n = 0; n < fp.samples; n++) adjacentJacobianInto(model, fp, l, n, out, n * m * k);
+  return out;
+}
+
 /** Verify every general-depth definition on one deep case. */
 export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResult {
   const started = performance.now();
@@ -355,12 +364,14 @@ export function verifyDeepCase(c: SweepCase, options: RunOptions = {}): CaseResu
   rec.compare('deep-forward', 'L', 'numeric deepLoss', 'numeric', [chain.lossEv.scalar(LOSS)], [deepLoss(model, data, c.reduction)]);
   const gradient = Float64Array.from(chain.layer.flatMap((ev) => Array.from(ev.value(D.DEEP_LOSS_GRADIENT).data)));
   rec.compare('deep-loss-gradient', 'dL/dtheta', 'numeric deepLossGradient', 'numeric', gradient, deepLossGradient(model, data, c.reduction, fp).gradient);
-  const sc = deepSampleCurvature(model, fp, c.curvature, layers, true);
+  const sc = deepSampleCurvature(model, fp, c.curvature, layers, { keepChain: true });
   for (let l = 0; l < L; l++) rec.compare('deep-loss-gradient', 'delta^l', 'numeric deepSampleCurvature', 'numeric', chain.layer[l]!.value(D.DEEP_DELTA).data, sc.delta[l]!);
   for (let l = lowest; l < L; l++) rec.compare('deep-lambda', 'Lambda^l', 'numeric deepSampleCurvature', 'numeric', chain.layer[l]!.value(D.DEEP_LAMBDA).data, sc.lambda[l]!);
   for (const [key, ev] of chain.pair) {
     const [l, lq] = key.split(',').map(Number) as [number, number];
-    rec.compare('deep-jacobians', "F^(l,l')", 'numeric deepSampleCurvature', 'numeric', ev.value(D.DEEP_JACOBIAN_F).data, sc.F[l]![lq]!);
+    // numeric stores no F for adjacent layers (F = W_l D^{l-1}, formed per sample where needed).
+    const F = sc.F[l]![lq] ?? adjacentF(model, fp, l);
+    rec.compare('deep-jacobians', "F^(l,l')", lq === l - 1 ? 'numeric adjacentJacobianInto' : 'numeric deepSampleCurvature', 'numeric', ev.value(D.DEEP_JACOBIAN_F).data, F);
     rec.compare('deep-jacobians', "G^(l,l')", 'numeric deepSampleCurvature', 'numeric', ev.value(D.DEEP_JACOBIAN_G).data, sc.G[l]![lq]!);
     if (inBlock.has(l)) rec.compare('deep-jacobians', "X^(l,l')", 'numeric deepSampleCurvature', 'numeric', ev.value(D.DEEP_JACOBIAN_X).data, sc.X[l]![lq]!);
   }
