@@ -30,9 +30,9 @@
  * `b{l}q{i}` (all 1-based), in numeric's deep theta order (deep/model.ts: vec_row [W_l | b_l],
  * layer after layer); data `X{j}`.
  *
- * Cost (measured on the 2-core machine, tanh, cross-entropy, derive and compile; see
- * crosscheck's layeredSymbolicLeg.ts for the limits drawn from it): nerdamer's third order is
- * by far the dearest, so the leg keeps it to P <= 5.
+ * Cost: P(P+1)(P+2)/6 third derivatives of texts that double with every width-2 layer; nerdamer's
+ * grows steeply with nested exponentials (measured, with the limits drawn from it, in crosscheck's
+ * layeredSymbolicLimits.ts: tanh 1-1-1-2 to third order 8.6 s in nerdamer, 0.7 s in mathjs).
  */
 import { ACTIVATIONS, flattenLayered, isActivation, type Dataset, type LayeredModel, type Reduction } from '@hsr/numeric';
 import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type MathNode, type NerdamerExpression } from './engines.ts';
