@@ -6,7 +6,8 @@
  * (test/layeredSymbolicProperties*.test.ts).
  */
 import { describe, expect, test } from 'vitest';
-import { flattenLayered, layeredFromModel } from '@hsr/numeric';
+import { flattenLayered, layeredFromModel, type LayeredModel } from '@hsr/numeric';
+import { ATOL_FLOOR, RTOL_VS_SYMBOLIC } from '@hsr/testkit';
 import { deriveLayeredNetwork, layeredBlockIndices, layeredLogitExpressions, layeredParameterSymbols, layeredShapeOf } from '../src/index.ts';
 import { expectMatchesNumeric, generatedPoint } from './agreementChecks.ts';
 
@@ -35,4 +36,17 @@ describe('at L = 2 the layered derivation is the three-layer network', () => {
       expectMatchesNumeric(net.evaluate(layered, data, 'mean'), model, data, 3, 'mean');
       expect(() => net.evaluate({ ...layered, activations: ['sigmoid'] }, data, 'mean')).toThrow(/does not have the derived shape/);
     });
+});
+
+describe('a formula activation at depth', () => {
+  test('sqrt(u^2+1) (a root nerdamer folds wrongly unless written as an exponential): both engines agree entry by entry', () => {
+    const shape = { widths: [1, 1, 1, 2], activations: ['sqrt(u^2+1)', 'tanh'], bias: false };
+    const { model, data } = generatedPoint({ inputDim: 1, hiddenDim: 1, classes: 2, bias: false }, 'tanh', 2, 7);
+    const base = layeredFromModel(model);
+    // Three layers of width 1; the model's activation names stand in for the formula, which evaluate compares as text.
+    const layered = { activations: shape.activations, layers: [base.layers[0]!, { inputs: 1, outputs: 1, W: Float64Array.of(-0.9), b: null }, base.layers[1]!] } as unknown as LayeredModel;
+    const [n, m] = (['nerdamer', 'mathjs'] as const).map((engine) => deriveLayeredNetwork(engine, shape, 2).evaluate(layered, data, 'sum'));
+    expect(n!.hessian).toBeAllClose(m!.hessian, { rtol: RTOL_VS_SYMBOLIC, atol: ATOL_FLOOR });
+    expect([n!.loss, n!.traceH2]).toBeAllClose([m!.loss, m!.traceH2], { rtol: RTOL_VS_SYMBOLIC, atol: ATOL_FLOOR });
+  });
 });
