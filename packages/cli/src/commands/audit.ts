@@ -25,7 +25,7 @@ import { addLossOptions, applyLossChoice, readLossChoice } from '../lossFlags.ts
 import { COMMAND_SUMMARIES } from '../programInfo.ts';
 import { addLayersOption, isLayeredModelFile, loadLayeredCase, readDeepVariant } from './layeredCase.ts';
 
-/** The deepest --depth: layered cases of tiny widths stay a few seconds each up to here. */
+/** The deepest --depth (measured: `--runs 1 --depth 6 --symbolic-runs 2` takes 13 s of CPU and 450 MB; the autodiff legs' cost grows with depth). */
 const MAX_DEPTH = 6;
 
 /** The closed forms `hsr audit` holds to account: numeric's, unless a test plants others (a mutant, to see the audit fail). */
