@@ -1,12 +1,17 @@
 /**
  * The audit: every available named property on one case (or many), folded into a table of
- * quantity x leg with the worst relative error and pass/fail. `hsr audit` prints it.
+ * quantity x leg with the worst relative error and pass/fail. `hsr audit` prints it. The two-layer
+ * network has its properties (AUDIT_PROPERTIES), MLPs of any depth theirs (LAYERED_AUDIT_PROPERTIES:
+ * the layered- properties, with the symbolic leg on tiny networks); one table for both.
  */
 import fc from 'fast-check';
-import type { Dataset, Model, Variant } from '@hsr/numeric';
-import { caseArbitrary, type CaseOptions } from './arbitraries.ts';
-import { fixedCase, type CheckCase } from './cases.ts';
-import { NUMERIC_IMPLEMENTATIONS, type Implementations } from './implementations.ts';
+import type { Dataset, DeepVariant, LayeredModel, Model, Variant } from '@hsr/numeric';
+import { caseArbitrary, layeredCaseArbitrary, type CaseOptions, type LayeredCaseOptions } from './arbitraries.ts';
+import { fixedCase, type CheckCase, type LayeredCheckCase } from './cases.ts';
+import { NUMERIC_IMPLEMENTATIONS, NUMERIC_LAYERED_IMPLEMENTATIONS, type Implementations, type LayeredImplementations } from './implementations.ts';
+import { LAYERED_AUTODIFF_PROPERTIES, LAYERED_GRADIENT_PROPERTIES, LAYERED_HESSIAN_PROPERTIES, type LayeredProperty } from './layeredProperties.ts';
+import { layeredSymbolicCaseOptions } from './layeredSymbolicLimits.ts';
+import { LAYERED_SYMBOLIC_PROPERTIES } from './layeredSymbolicProperties.ts';
 import { AUTODIFF_PROPERTIES, GRADIENT_PROPERTIES, HESSIAN_PROPERTIES, type NamedProperty } from './properties.ts';
 import { SYMBOLIC_CASE_OPTIONS } from './symbolicLimits.ts';
 import { SYMBOLIC_PROPERTIES } from './symbolicProperties.ts';
@@ -38,6 +43,24 @@ export const AUDIT_PROPERTIES: readonly NamedProperty[] = [...HESSIAN_PROPERTIES
 
 /** Audit the given cases. */
 export function auditCases(cases: readonly CheckCase[], description: string, impl: Implementations = NUMERIC_IMPLEMENTATIONS, properties: readonly NamedProperty[] = AUDIT_PROPERTIES): AuditReport {
+  return foldAudit(cases, description, impl, properties);
+}
+
+/** Every property of the layered audit (MLPs of any depth), in table order: dense, central differences, autodiff, symbolic. */
+export const LAYERED_AUDIT_PROPERTIES: readonly LayeredProperty[] = [...LAYERED_HESSIAN_PROPERTIES, ...LAYERED_GRADIENT_PROPERTIES, ...LAYERED_AUTODIFF_PROPERTIES, ...LAYERED_SYMBOLIC_PROPERTIES];
+
+/** Audit the given layered cases (the same table as `auditCases`, over the layered properties). */
+export function auditLayeredCases(
+  cases: readonly LayeredCheckCase[],
+  description: string,
+  impl: LayeredImplementations = NUMERIC_LAYERED_IMPLEMENTATIONS,
+  properties: readonly LayeredProperty[] = LAYERED_AUDIT_PROPERTIES,
+): AuditReport {
+  return foldAudit(cases, description, impl, properties);
+}
+
+/** Run every property on every case and fold the parts into quantity x leg rows. */
+function foldAudit<C extends { readonly label: string }, I>(cases: readonly C[], description: string, impl: I, properties: readonly NamedProperty<C, I>[]): AuditReport {
   const rows = new Map<string, AuditRow>();
   const notChecked = new Map<string, string>();
   const failures: string[] = [];
@@ -75,6 +98,25 @@ export function auditCases(cases: readonly CheckCase[], description: string, imp
 /** Audit one model and data set under one variant. */
 export function auditCase(model: Model, data: Dataset, variant: Variant, label: string, impl?: Implementations): AuditReport {
   return auditCases([fixedCase(model, data, variant, label)], label, impl);
+}
+
+/** Audit one layered model and data set under one deep variant. */
+export function auditLayeredCase(model: LayeredModel, data: Dataset, variant: DeepVariant, label: string, impl?: LayeredImplementations): AuditReport {
+  return auditLayeredCases([{ model, data, variant, label }], label, impl);
+}
+
+/**
+ * Audit `runs` generated layered cases of depth `depth` drawn with `seed` (layeredCaseArbitrary:
+ * tiny widths, per-layer activations, any block of layers, both curvatures, every loss unless
+ * `options` restrict them), plus `symbolicRuns` tiny ones (layeredSymbolicCaseOptions, same
+ * seed) that both symbolic engines can derive at that depth.
+ */
+export function auditLayeredGenerated(runs: number, seed: number, depth: number, options: LayeredCaseOptions = {}, impl?: LayeredImplementations, symbolicRuns = Math.min(runs, 2)): AuditReport {
+  const cases = fc.sample(layeredCaseArbitrary({ ...options, depth: [depth, depth] }), { numRuns: runs, seed });
+  const tinyOptions = { ...layeredSymbolicCaseOptions(depth), ...(options.activations ? { activations: options.activations } : {}), ...(options.losses ? { losses: options.losses } : {}) };
+  const tiny = symbolicRuns > 0 ? fc.sample(layeredCaseArbitrary(tinyOptions), { numRuns: symbolicRuns, seed }) : [];
+  const description = `${runs} generated case${runs === 1 ? '' : 's'} of depth L = ${depth} (seed ${seed}${options.losses ? `, loss ${options.losses.join(', ')}` : ''})${tiny.length ? `, plus ${tiny.length} tiny case${tiny.length === 1 ? '' : 's'} for the symbolic leg` : ''}`;
+  return auditLayeredCases([...cases, ...tiny], description, impl);
 }
 
 /**

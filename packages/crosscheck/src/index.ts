@@ -111,4 +111,6 @@ export type { CheckAgainstOraclesOptions, OracleQuantity, OracleReport, UserImpl
 export { ORACLE_PROPERTIES, checkAgainstOracles, expandVariants, implementationsFor } from './checkAgainstOracles.ts';
 export type { SymbolicEngine } from './symbolicLimits.ts';
 export { SYMBOLIC_CASE_OPTIONS, SYMBOLIC_ENGINES, SYMBOLIC_LIMITS } from './symbolicLimits.ts';
+export type { DerivationLimit, LayeredSymbolicLimits } from './layeredSymbolicLimits.ts';
+export { LAYERED_SYMBOLIC_LIMITS, LAYERED_SYMBOLIC_SLOW_LIMITS, layeredSymbolicCaseOptions, nerdamerLimit } from './layeredSymbolicLimits.ts';
 // The symbolic leg, its properties, the audit and the formula sweep load nerdamer and mathjs: `@hsr/crosscheck/symbolic`.

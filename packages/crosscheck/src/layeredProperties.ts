@@ -72,7 +72,8 @@ import { CLOSED_FORM_ROUNDOFF_UNITS, EPS, FIVE_POINT_STEP, RTOL_SAME_FORMULA, RT
 
 export type LayeredProperty = NamedProperty<LayeredCheckCase, LayeredImplementations>;
 
-const key = (v: DeepVariant) => `${v.reduction}/${v.curvature}/${v.layers.join(',')}`;
+/** A deep variant as a memo key. */
+export const deepVariantKey = (v: DeepVariant) => `${v.reduction}/${v.curvature}/${v.layers.join(',')}`;
 
 /** theta_i by name, layers 1-based as the CLI's --layers: `W2[i][j]`, `b2[i]`. */
 export function layeredParameterName(model: LayeredModel, index: number): string {
@@ -87,59 +88,61 @@ export function layeredParameterName(model: LayeredModel, index: number): string
 }
 
 /** Entry names of the block Hessian of `layers` (its rows are those layers' slices in theta order). */
-function blockEntryName(model: LayeredModel, layers: readonly number[]): (index: number) => string {
+export function layeredBlockEntryName(model: LayeredModel, layers: readonly number[]): (index: number) => string {
   const theta: number[] = [];
   for (const l of layers) for (let k = 0; k < layerParameterCount(model, l); k++) theta.push(layerOffset(model, l) + k);
   const P = theta.length;
   return (index) => `H[${layeredParameterName(model, theta[Math.floor(index / P)]!)}, ${layeredParameterName(model, theta[index % P]!)}]`;
 }
 
-function oracleHessian(c: LayeredCheckCase): SymmetricMatrix {
-  return memo(c, `deepH:${key(c.variant)}`, () => deepDenseHessian(c.model, c.data, c.variant));
+/** numeric's dense deep Hessian block at the case (the oracle of the dense legs), memoised. */
+export function layeredOracleHessian(c: LayeredCheckCase): SymmetricMatrix {
+  return memo(c, `deepH:${deepVariantKey(c.variant)}`, () => deepDenseHessian(c.model, c.data, c.variant));
 }
 
 function oracleEigenvalues(c: LayeredCheckCase): Float64Array {
-  return memo(c, `deepEig:${key(c.variant)}`, () => symmetricEigenvalues(oracleHessian(c)));
+  return memo(c, `deepEig:${deepVariantKey(c.variant)}`, () => symmetricEigenvalues(layeredOracleHessian(c)));
 }
 
 /** The closed forms' round-off floors at the case (magnitudes.ts layeredTraceRoundoff). */
-function floors(c: LayeredCheckCase): { traceH: number; traceH2: number } {
-  return memo(c, `deepFloors:${key(c.variant)}`, () => layeredTraceRoundoff(c.model, c.data, c.variant, oracleHessian(c)));
+export function layeredFloors(c: LayeredCheckCase): { traceH: number; traceH2: number } {
+  return memo(c, `deepFloors:${deepVariantKey(c.variant)}`, () => layeredTraceRoundoff(c.model, c.data, c.variant, layeredOracleHessian(c)));
 }
 
 function steps(c: LayeredCheckCase): Float64Array {
   return memo(c, 'deepSteps', () => layeredParameterSteps(c.model, c.data));
 }
 
-function lengthScales(c: LayeredCheckCase): Float64Array {
+/** Each coordinate's length scale: its five-point step over FIVE_POINT_STEP. */
+export function layeredLengthScales(c: LayeredCheckCase): Float64Array {
   return memo(c, 'deepLengths', () => Float64Array.from(steps(c), (h) => h / FIVE_POINT_STEP));
 }
 
 /** The implementation's T1, T2, P_b and the floors. */
-function traces(c: LayeredCheckCase, impl: LayeredImplementations): TracesWithFloors {
-  return implMemoised(c, impl, `deepTraces:${key(c.variant)}`, () => {
+export function layeredTraces(c: LayeredCheckCase, impl: LayeredImplementations): TracesWithFloors {
+  return implMemoised(c, impl, `deepTraces:${deepVariantKey(c.variant)}`, () => {
     const t = impl.hessianTraces(c.model, c.data, c.variant);
     const P = c.variant.layers.reduce((s, l) => s + layerParameterCount(c.model, l), 0);
-    return { traceH: t.traceH, traceH2: t.traceH2, P, floors: floors(c) };
+    return { traceH: t.traceH, traceH2: t.traceH2, P, floors: layeredFloors(c) };
   });
 }
 
 function differences(c: LayeredCheckCase, impl: LayeredImplementations): FiniteDifference {
-  return implMemoised(c, impl, `deepFd:${key(c.variant)}`, () =>
-    traceAndBoundDifferences((theta) => impl.hessianTraces(unflattenLayered(c.model, theta), c.data, c.variant), impl.wolkowiczStyanBounds, flattenLayered(c.model), traces(c, impl), steps(c)),
+  return implMemoised(c, impl, `deepFd:${deepVariantKey(c.variant)}`, () =>
+    traceAndBoundDifferences((theta) => impl.hessianTraces(unflattenLayered(c.model, theta), c.data, c.variant), impl.wolkowiczStyanBounds, flattenLayered(c.model), layeredTraces(c, impl), steps(c)),
   );
 }
 
 function autodiffTraceGradients(c: LayeredCheckCase) {
-  return memo(c, `deepAdTg:${key(c.variant)}`, () => LAYERED_AUTODIFF.traceGradients(c.model, c.data, c.variant));
+  return memo(c, `deepAdTg:${deepVariantKey(c.variant)}`, () => LAYERED_AUTODIFF.traceGradients(c.model, c.data, c.variant));
 }
 
 function autodiffHessian(c: LayeredCheckCase): SymmetricMatrix {
-  return memo(c, `deepAdH:${key(c.variant)}`, () => LAYERED_AUTODIFF.hessian(c.model, c.data, c.variant));
+  return memo(c, `deepAdH:${deepVariantKey(c.variant)}`, () => LAYERED_AUTODIFF.hessian(c.model, c.data, c.variant));
 }
 
 /** Why a bound's gradient is not checked here (boundKinkReason at the case's traces and floors), or null. */
-function kink(t: TracesWithFloors): string | null {
+export function layeredKink(t: TracesWithFloors): string | null {
   return boundKinkReason(t.traceH, t.traceH2, t.P, t.floors.traceH, t.floors.traceH2);
 }
 
@@ -155,7 +158,7 @@ export const layeredTraceEqualsEigenvalueSum = layered({
   description: 'closed-form deep T1 equals the sum of the eigenvalues of the dense deep Hessian block',
   leg: 'dense eigenvalues',
   tolerance: { rtol: RTOL_VS_DENSE, why: `${DENSE_WHY}; relative to sum |lambda|` },
-  run: (c, impl) => outcome(eigenvalueSumParts(oracleEigenvalues(c), traces(c, impl))),
+  run: (c, impl) => outcome(eigenvalueSumParts(oracleEigenvalues(c), layeredTraces(c, impl))),
 });
 
 export const layeredTrace2EqualsEigenvalueSquareSum = layered({
@@ -163,7 +166,7 @@ export const layeredTrace2EqualsEigenvalueSquareSum = layered({
   description: 'closed-form deep T2 equals the sum of the squared eigenvalues of the dense deep Hessian block',
   leg: 'dense eigenvalues',
   tolerance: { rtol: RTOL_VS_DENSE, why: `${DENSE_WHY}; relative to T2 (a sum of squares)` },
-  run: (c, impl) => outcome(eigenvalueSquareSumParts(oracleEigenvalues(c), traces(c, impl))),
+  run: (c, impl) => outcome(eigenvalueSquareSumParts(oracleEigenvalues(c), layeredTraces(c, impl))),
 });
 
 export const layeredClosedFormTracesEqualDenseTraces = layered({
@@ -171,7 +174,7 @@ export const layeredClosedFormTracesEqualDenseTraces = layered({
   description: 'closed-form deep T1, T2 equal the diagonal sum and squared Frobenius norm of the dense deep Hessian block',
   leg: 'dense matrix',
   tolerance: { rtol: RTOL_VS_DENSE, why: `${DENSE_WHY}; T1 relative to sum_i |H_ii|, T2 to itself` },
-  run: (c, impl) => outcome(denseTraceParts(oracleHessian(c), traces(c, impl))),
+  run: (c, impl) => outcome(denseTraceParts(layeredOracleHessian(c), layeredTraces(c, impl))),
 });
 
 export const layeredWsBoundsEncloseSpectrum = layered({
@@ -180,7 +183,7 @@ export const layeredWsBoundsEncloseSpectrum = layered({
   leg: 'dense eigenvalues',
   tolerance: { rtol: RTOL_SPECTRUM_ENCLOSURE, why: 'slack 1e-10 max|lambda| plus the bounds’ round-off from the traces’ floors (boundRoundoff), as ws-bounds-enclose-spectrum' },
   run(c, impl) {
-    const t = traces(c, impl);
+    const t = layeredTraces(c, impl);
     return outcome(spectrumEnclosureParts(oracleEigenvalues(c), t, impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P)));
   },
 });
@@ -190,7 +193,7 @@ export const layeredHessianSymmetric = layered({
   description: 'the dense deep Hessian block equals its transpose',
   leg: 'transpose',
   tolerance: { rtol: RTOL_SAME_FORMULA, why: 'the cross blocks are mirrored and the diagonal blocks are sums of symmetric Kronecker terms: a few ulps, relative to max |H|' },
-  run: (c, impl) => outcome(symmetryParts(impl.denseHessian(c.model, c.data, c.variant), blockEntryName(c.model, c.variant.layers))),
+  run: (c, impl) => outcome(symmetryParts(impl.denseHessian(c.model, c.data, c.variant), layeredBlockEntryName(c.model, c.variant.layers))),
 });
 
 const AUTODIFF_WHY =
@@ -203,7 +206,7 @@ export const layeredHessianEqualsAutodiff = layered({
   tolerance: { rtol: RTOL_VS_AUTODIFF, why: AUTODIFF_WHY },
   run(c, impl) {
     const H = impl.denseHessian(c.model, c.data, c.variant);
-    return outcome([comparePart('hessian', 'autodiff', H.data, autodiffHessian(c).data, { rtol: RTOL_VS_AUTODIFF, atol: floors(c).traceH, name: blockEntryName(c.model, c.variant.layers) })]);
+    return outcome([comparePart('hessian', 'autodiff', H.data, autodiffHessian(c).data, { rtol: RTOL_VS_AUTODIFF, atol: layeredFloors(c).traceH, name: layeredBlockEntryName(c.model, c.variant.layers) })]);
   },
 });
 
@@ -213,7 +216,7 @@ export const layeredTracesEqualAutodiff = layered({
   leg: 'autodiff',
   tolerance: { rtol: RTOL_VS_AUTODIFF, why: `${AUTODIFF_WHY}; T1 relative to |T1| + sqrt(P T2), bounds relative to |m| + s sqrt(P)` },
   run(c, impl) {
-    const t = traces(c, impl);
+    const t = layeredTraces(c, impl);
     const ad = matrixTraces(autodiffHessian(c));
     const mine = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
     const theirs = wolkowiczStyanBounds(ad.traceH, ad.traceH2, t.P);
@@ -243,8 +246,8 @@ export const layeredBoundGradientVsCentralDifference = layered({
   leg: 'central difference',
   tolerance: { rtol: RTOL_VS_FINITE_DIFFERENCE, why: 'as bound-gradient-vs-central-difference: only where R > 1e-3 sqrt(T2), away from the kink at R = 0; the value to RTOL_SAME_FORMULA' },
   run(c, impl) {
-    const t = traces(c, impl);
-    const reason = kink(t);
+    const t = layeredTraces(c, impl);
+    const reason = layeredKink(t);
     if (reason) return skipped(reason);
     const b = impl.wolkowiczStyanBounds(t.traceH, t.traceH2, t.P);
     return outcome(
@@ -291,7 +294,7 @@ export const layeredHessianVsGradientCentralDifference = layered({
     const fd = fivePointJacobian((x) => impl.lossGradient(unflattenLayered(c.model, x), c.data, variant.reduction), flattenLayered(c.model), {
       coordinates: theta,
       step: steps(c),
-      valueError: Array.from(lengthScales(c), (l) => lossError / l),
+      valueError: Array.from(layeredLengthScales(c), (l) => lossError / l),
     });
     const expected = new Float64Array(P * P);
     const atol = new Float64Array(P * P);
@@ -300,7 +303,7 @@ export const layeredHessianVsGradientCentralDifference = layered({
         expected[r * P + q] = fd.jacobian[theta[r]! * fd.inputs + theta[q]!]!;
         atol[r * P + q] = fd.roundoff[theta[r]! * fd.inputs + theta[q]!]!;
       }
-    return outcome([comparePart('hessian', 'central difference', H.data, expected, { rtol: RTOL_VS_FINITE_DIFFERENCE, atol, name: blockEntryName(c.model, variant.layers) })]);
+    return outcome([comparePart('hessian', 'central difference', H.data, expected, { rtol: RTOL_VS_FINITE_DIFFERENCE, atol, name: layeredBlockEntryName(c.model, variant.layers) })]);
   },
 });
 
@@ -309,7 +312,7 @@ export const layeredTraceGradientsEqualAutodiff = layered({
   description: 'closed-form deep gradients of T1 and T2 equal the third-order autodiff ones',
   leg: 'autodiff',
   tolerance: { rtol: RTOL_VS_AUTODIFF, why: AUTODIFF_WHY },
-  run: (c, impl) => outcome(traceGradientAutodiffParts(impl.traceGradients(c.model, c.data, c.variant), autodiffTraceGradients(c), floors(c), lengthScales(c), (i) => layeredParameterName(c.model, i))),
+  run: (c, impl) => outcome(traceGradientAutodiffParts(impl.traceGradients(c.model, c.data, c.variant), autodiffTraceGradients(c), layeredFloors(c), layeredLengthScales(c), (i) => layeredParameterName(c.model, i))),
 });
 
 export const layeredBoundGradientsEqualAutodiff = layered({
@@ -318,15 +321,15 @@ export const layeredBoundGradientsEqualAutodiff = layered({
   leg: 'autodiff',
   tolerance: { rtol: RTOL_VS_AUTODIFF, why: `${AUTODIFF_WHY}; skipped near the kink R = 0 like the finite-difference leg` },
   run(c, impl) {
-    const t = traces(c, impl);
-    const reason = kink(t);
+    const t = layeredTraces(c, impl);
+    const reason = layeredKink(t);
     if (reason) return skipped(reason);
     const tg = autodiffTraceGradients(c);
     return outcome(
       boundGradientAutodiffParts(
         t,
-        lengthScales(c),
-        (of: BoundKind) => memo(c, `deepAdBg:${key(c.variant)}:${of}`, () => LAYERED_AUTODIFF.boundGradientFromTraces(tg, t.P, of)).gradient,
+        layeredLengthScales(c),
+        (of: BoundKind) => memo(c, `deepAdBg:${deepVariantKey(c.variant)}:${of}`, () => LAYERED_AUTODIFF.boundGradientFromTraces(tg, t.P, of)).gradient,
         (of) => impl.boundGradient(c.model, c.data, c.variant, of).gradient,
         (j) => layeredParameterName(c.model, j),
       ),

@@ -8,6 +8,17 @@ export type { SymbolicEvaluation } from './symbolicLeg.ts';
 export { symbolicBlock, symbolicEvaluation, symbolicGaussNewton, symbolicOrder } from './symbolicLeg.ts';
 export { SYMBOLIC_PROPERTIES, traceGradientsEqualMathjs, traceGradientsEqualNerdamer, tracesEqualMathjs, tracesEqualNerdamer } from './symbolicProperties.ts';
 export type { AuditReport, AuditRow } from './audit.ts';
-export { AUDIT_PROPERTIES, auditCase, auditCases, auditGenerated } from './audit.ts';
+export { AUDIT_PROPERTIES, LAYERED_AUDIT_PROPERTIES, auditCase, auditCases, auditGenerated, auditLayeredCase, auditLayeredCases, auditLayeredGenerated } from './audit.ts';
 export type { SweepRun } from './formulaSweep.ts';
 export { SWEEP_TOLERANCES, describeFailure, judgeMeasurement, runFormulaSweep } from './formulaSweep.ts';
+export type { LayeredSymbolicEvaluation } from './layeredSymbolicProperties.ts';
+export {
+  LAYERED_SYMBOLIC_PROPERTIES,
+  layeredSymbolicEvaluation,
+  layeredSymbolicOrder,
+  layeredSymbolicProperties,
+  layeredSymbolicTraceGradientsEqualMathjs,
+  layeredSymbolicTraceGradientsEqualNerdamer,
+  layeredSymbolicTracesEqualMathjs,
+  layeredSymbolicTracesEqualNerdamer,
+} from './layeredSymbolicProperties.ts';

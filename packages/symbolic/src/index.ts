@@ -41,3 +41,5 @@ export { SWEEP_LIMITS, verifyCase } from './verification/run.ts';
 export type { ComparisonRecord, Coverage, EntryRecord, Judge, Judgement, SkipRecord, VerificationRecord } from './verification/record.ts';
 export { buildRecord, describeCoverage, readRecord, serializeRecord } from './verification/record.ts';
 export { caseContext, namedActivation } from './verification/context.ts';
+export type { LayeredShape, SymbolicLayeredNetwork } from './symbolicLayered.ts';
+export { deriveLayeredNetwork, layeredBlockIndices, layeredLogitExpressions, layeredParameterSymbols, layeredShapeOf } from './symbolicLayered.ts';

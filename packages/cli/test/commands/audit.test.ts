@@ -46,6 +46,8 @@ const data = {
 // d = h = 1, c = 2, no biases: P = 3, small enough for both symbolic engines to third order.
 const tinyModel = { activation: 'sigmoid', W: [[0.8]], V: [[1.1], [-0.6]] };
 const tinyData = { X: [[0.5], [-1.3]], y: [0, 1] };
+// Three linear layers of width 1, c = 2, no biases: P = 4.
+const tinyLayered = { activation: 'tanh', layers: [{ W: [[0.8]] }, { W: [[-1.1]] }, { W: [[0.9], [-0.6]] }] };
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hsr-audit-'));
@@ -53,6 +55,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'data.json'), JSON.stringify(data));
   writeFileSync(join(dir, 'tiny.model.json'), JSON.stringify(tinyModel));
   writeFileSync(join(dir, 'tiny.data.json'), JSON.stringify(tinyData));
+  writeFileSync(join(dir, 'tiny.layered.json'), JSON.stringify(tinyLayered));
   writeFileSync(join(dir, 'bad.model.json'), '{"activation": "tanh", "W": [[1, 2], [3]], "V": [[1, 2]]}');
 });
 
@@ -140,5 +143,16 @@ describe('hsr audit', () => {
     expect(runAudit(['--symbolic-runs', '3']).code).toBe(2);
     expect(runAudit(['--runs', '1', '--symbolic-runs', '-1']).code).toBe(2);
     expect(runAudit(['--model', join(dir, 'saturated.model.json')]).code).toBe(2);
+  });
+
+  test('a planted deep mutant makes the audit of a layered model exit 1, naming the failing rows', () => {
+    const args = ['--model', join(dir, 'tiny.layered.json'), '--data', join(dir, 'tiny.data.json')];
+    const r = runAudit(args, { layeredMutant: 'deep T2 without the cross-layer pair terms' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/traceH2\s+dense matrix\s+\S+\s+1e-10\s+FAIL/);
+    expect(r.stdout).toMatch(/traceH2\s+symbolic \(mathjs\)\s+\S+\s+1e-10\s+FAIL/);
+    expect(r.stdout).toMatch(/failure: layered-closed-form-traces-equal-dense-traces on /);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^hsr: audit failed: /);
   });
 });
