@@ -1,9 +1,9 @@
 import { activationDerivatives } from '@hsr/crosscheck/properties';
 import { describeProperties } from '@hsr/testkit/properties';
 import { describe, expect, test } from 'vitest';
-import { ACTIVATIONS, ACTIVATION_NAMES, erf, normalCdf, normalPdf } from '../src/activations.ts';
+import { ACTIVATIONS, ACTIVATION_NAMES, erf, normalCdf, normalPdf, sigmoid } from '../src/activations.ts';
 import type { Activation } from '../src/types.ts';
-import { RTOL_ACTIVATION_VS_FIVE_POINT, RTOL_ACTIVATION_VS_TEXTBOOK, RTOL_ERF, RTOL_PHI_CANCELLATION } from '@hsr/testkit';
+import { RTOL_ACTIVATION_TAIL, RTOL_ACTIVATION_VS_FIVE_POINT, RTOL_ACTIVATION_VS_TEXTBOOK, RTOL_ERF, RTOL_PHI_CANCELLATION } from '@hsr/testkit';
 
 const ERF_REFERENCE: [number, number][] = [
   [0.1, 0.1124629160182849],
@@ -40,6 +40,49 @@ describe('erf and the normal CDF', () => {
   });
   test('Phi(-1) in the cancellation zone keeps its documented accuracy', () => {
     expect(normalCdf(-1)).toBeAllClose(0.15865525393145707, { rtol: RTOL_PHI_CANCELLATION, atol: 0 });
+  });
+});
+
+/**
+ * The Gaussian at non-integer u deep in the tail, and Phi at the threshold u = -2 sqrt 2 where
+ * normalCdf switches to the continued fraction, from mpmath 1.2.1 at mp.dps = 60 (the float64 u
+ * exactly). Generator, run once:
+ *
+ *   import math, mpmath as mp
+ *   mp.mp.dps = 60
+ *   for u in [-37.318, -36.015, -35.341, -34.022, -33.217, -32.543, 33.74]: print(u, repr(float(mp.npdf(mp.mpf(u)))))
+ *   print(repr(float(mp.ncdf(mp.mpf(-2 * math.sqrt(2))))))
+ *
+ * Integer u (the tails test's rows) have an exact u^2, so they cannot tell whether e^{-u^2/2}
+ * rounds u^2 first; at these u the rounding moves the result by a relative 0.5 u^2 eps ~ 6e-14.
+ */
+const PDF_TAIL_REFERENCE: [number, number][] = [
+  [-37.318, 1.5648385316289408e-303],
+  [-36.015, 8.78047304808995e-283],
+  [-35.341, 2.4377275202521556e-272],
+  [-34.022, 1.7936683876112334e-252],
+  [-33.217, 1.0170835685943061e-240],
+  [-32.543, 4.283598590161759e-231],
+  [33.74, 2.530367449926379e-248],
+];
+const PHI_AT_THRESHOLD = 0.0023388674905236314;
+
+describe('the Gaussian tail and the continued-fraction threshold', () => {
+  test.each(PDF_TAIL_REFERENCE)('normalPdf(%d) keeps its relative accuracy: u^2 is not rounded before the exponential', (u, expected) => {
+    expect(normalPdf(u)).toBeAllClose(expected, { rtol: RTOL_ACTIVATION_TAIL, atol: 0, scale: expected });
+  });
+
+  test('Phi at u/sqrt 2 = -2 exactly is already the continued fraction: relative accuracy, not the 1 + erf cancellation', () => {
+    const u = -2 * Math.SQRT2;
+    expect(u / Math.SQRT2).toBe(-2);
+    expect(normalCdf(u)).toBeAllClose(PHI_AT_THRESHOLD, { rtol: RTOL_ERF, atol: 0, scale: PHI_AT_THRESHOLD });
+  });
+
+  test('sigmoid(u) is e^u exactly once 1 + e^u rounds to 1, down to the subnormals (1/(1 + e^-u) overflows to 0 below u = -709.78)', () => {
+    for (const u of [-40, -100, -700, -709, -720, -740, -745]) {
+      expect(sigmoid(u), `sigmoid(${u})`).toBe(Math.exp(u));
+      expect(sigmoid(u), `sigmoid(${u})`).toBeGreaterThan(0);
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { caseSpread } from '@hsr/crosscheck/cases';
 import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { describe, expect, test } from 'vitest';
 import { forwardPass } from '../src/network.ts';
-import { sampleCurvature } from '../src/sampleCurvature.ts';
+import { sampleCurvature, sampleCurvatureIn } from '../src/sampleCurvature.ts';
 
 describe.each(caseSpread().slice(0, 4))('$name', ({ model, data }) => {
   const fp = forwardPass(model, data);
@@ -56,5 +56,11 @@ describe.each(caseSpread().slice(0, 4))('$name', ({ model, data }) => {
           expect(sc.A[n * h * h + i * h + j]!).toBeAllClose(full, { rtol: RTOL_SAME_FORMULA, scale: 1 });
           expect(gn.A[n * h * h + i * h + j]!).toBeAllClose(gauss, { rtol: RTOL_SAME_FORMULA, scale: 1 });
         }
+  });
+
+  test("layout 'none' holds no N x h x h array and gives the same S, B, C and delta bits", () => {
+    const none = sampleCurvatureIn(model, fp, 'hessian', 'none');
+    expect(none.A.length).toBe(0);
+    for (const key of ['S', 'B', 'C', 'delta'] as const) expect(Array.from(none[key]), key).toEqual(Array.from(sc[key]));
   });
 });
