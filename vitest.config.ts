@@ -1,4 +1,5 @@
 import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `default` is what CI runs on every change (keep it under 15 minutes on
@@ -13,6 +14,10 @@ export default defineConfig({
   resolve: { conditions: ['source', ...defaultClientConditions] },
   ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   test: {
+    // Vitest's default is one worker fewer than the CPUs: one worker on CI's 2 cores, so test
+    // files ran one after another while most CLI tests sat waiting on their child process.
+    // Two workers keep both cores busy (the default on larger machines is unchanged).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     setupFiles: ['./packages/testkit/src/setup.ts'],
     reporters: ['default', './test/support/summaryReporter.ts'],
     projects: [
