@@ -193,7 +193,8 @@ export const BAD_FLAGS: readonly FlagCase[] = [
   ...invalid('train', '--metrics-every', NOT_COUNTS),
   ...invalid('train', '--metrics-samples', NOT_COUNTS),
   ...invalid('train', '--test-fraction', [...NOT_NUMBERS, '1', '-0.1']),
-  ...invalid('train', '--hidden', NOT_COUNTS),
+  // '1,5' is a valid --hidden (two hidden layers); the list forms have their own wrong values.
+  ...invalid('train', '--hidden', [...NOT_COUNTS.filter((v) => v !== '1,5'), '64,', ',64', '0,3', '4,x', '1,,2', '2,1.5']),
   ...invalid('train', '--activation', ['relu', '', 'TANH']),
   ...invalid('train', '--method', ['adamw', '']),
   ...invalid('train', '--loss', ['hinge', '']),
@@ -206,6 +207,7 @@ export const BAD_FLAGS: readonly FlagCase[] = [
   ...invalid('audit', '--seed', NOT_SEEDS, ['--runs', '1']),
   ...invalid('audit', '--symbolic-runs', ['-1', 'abc', '1.5'], ['--runs', '1']),
   { command: 'audit', args: ['--symbolic-runs', '2'], names: ['--symbolic-runs goes with --runs'] },
+  ...invalid('audit', '--depth', ['1', '7', 'abc', '1.5', ''], ['--runs', '1']),
   ...invalid('derive', '--activation', ['', 'u+', ')(', 'x', 'log(u)', 'relu', 'sqrt(-1)', 'constructor', '__proto__', 'exp(u', 'u**', '1/0+u'.replace('u', 'x'), 'u'.repeat(300)]),
   ...invalid('derive', '--d', [...NOT_COUNTS], ['--quantity', 'trace']),
   ...invalid('derive', '--c', ['1', 'abc'], ['--d', '1', '--quantity', 'trace']),
