@@ -22,8 +22,8 @@
  * to about a second).
  */
 import { ACTIVATION_NAMES } from '@hsr/numeric';
-import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type MathNode } from './engines.ts';
-import { EULER_SYMBOL, opaqueExp, opaqueSqrtConstants } from './networkExpressions.ts';
+import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, nerdamerActivationText, type MathNode } from './engines.ts';
+import { EULER_SYMBOL, opaqueExp } from './networkExpressions.ts';
 
 /** Points where the printed derivatives are compared: both signs, near and away from 0, not saturated. */
 export const ACTIVATION_SAMPLE_POINTS: readonly number[] = [-2.1, -0.7, 0.05, 0.9, 2.6];
@@ -186,37 +186,9 @@ export function deriveActivation(formula: string, reference?: (order: number, u:
   return { formula: text[0], printed: { text, latex }, functions, comparisons };
 }
 
-/**
- * The formula with every root of a non-constant and every non-integer constant power written as
- * exp(p log(x)). nerdamer 1.1.13 differentiates (u^2+1)^(-1/2) u into
- * -(1+u^2)^(-3/2) u^2 + sqrt((1+u^2)^(-1/2))^(-1), whose second term is (1+u^2)^(1/4) where
- * (1+u^2)^(-1/2) is meant, so sqrt(u^2+1)'' came out wrong and a correct printed derivative
- * failed against it. With exp kept opaque (opaqueExp) no fractional power is left for nerdamer to
- * fold. Integer square roots stay (opaqueSqrtConstants keeps them exact).
- */
-export function rootsAsExponentials(formula: string): string {
-  const constantExponent = (n: MathNode): number | null => {
-    if (n.filter((m) => (m as MathNode & { type: string }).type === 'SymbolNode').length > 0) return null;
-    const v = n.evaluate() as unknown;
-    return typeof v === 'number' ? v : null;
-  };
-  return math
-    .parse(formula)
-    .transform((n) => {
-      const x = n as MathNode & { type: string; fn?: { name?: string }; op?: string; args?: MathNode[] };
-      if (x.type === 'FunctionNode' && x.fn?.name === 'sqrt' && (x.args![0] as MathNode & { type: string }).type !== 'ConstantNode') return math.parse(`exp(log(${x.args![0]!.toString()}) / 2)`);
-      if (x.type === 'OperatorNode' && x.op === '^') {
-        const p = constantExponent(x.args![1]!);
-        if (p !== null && !Number.isInteger(p)) return math.parse(`exp((${x.args![1]!.toString()}) * log(${x.args![0]!.toString()}))`);
-      }
-      return n;
-    })
-    .toString();
-}
-
 /** Compiled phi..phi''' from nerdamer (e, roots and integer square roots kept opaque), for evaluating a formula. */
 export function compileActivation(formula: string): [(u: number) => number, (u: number) => number, (u: number) => number, (u: number) => number] {
-  const opaque = opaqueSqrtConstants(rootsAsExponentials(formula));
+  const opaque = nerdamerActivationText(formula);
   const names = ['u', EULER_SYMBOL, ...opaque.constants.keys()];
   const constants = [Math.E, ...opaque.constants.values()];
   const e0 = nerdamer(opaqueExp(opaque.text));

@@ -18,6 +18,7 @@ import nerdamerModule from 'nerdamer';
 import 'nerdamer/Calculus.js';
 import * as mathjs from 'mathjs';
 import { erf } from '@hsr/numeric';
+import { opaqueSqrtConstants } from './networkExpressions.ts';
 
 export const nerdamer = nerdamerModule;
 export const math = mathjs;
@@ -156,4 +157,42 @@ export function compileMathjsArray(node: MathNode, args: readonly string[]): (va
     const slow = compileMathjs(node, args);
     return (values) => slow(...Array.from(values));
   }
+}
+
+/**
+ * The formula with every root of a non-constant and every non-integer constant power written as
+ * exp(p log(x)). nerdamer 1.1.13 differentiates (u^2+1)^(-1/2) u into
+ * -(1+u^2)^(-3/2) u^2 + sqrt((1+u^2)^(-1/2))^(-1), whose second term is (1+u^2)^(1/4) where
+ * (1+u^2)^(-1/2) is meant, so sqrt(u^2+1)'' came out wrong and a correct printed derivative
+ * failed against it. With exp kept opaque (opaqueExp) no fractional power is left for nerdamer to
+ * fold. Integer square roots stay (opaqueSqrtConstants keeps them exact).
+ */
+function rootsAsExponentials(formula: string): string {
+  const constantExponent = (n: MathNode): number | null => {
+    if (n.filter((m) => (m as MathNode & { type: string }).type === 'SymbolNode').length > 0) return null;
+    const v = n.evaluate() as unknown;
+    return typeof v === 'number' ? v : null;
+  };
+  return math
+    .parse(formula)
+    .transform((n) => {
+      const x = n as MathNode & { type: string; fn?: { name?: string }; op?: string; args?: MathNode[] };
+      if (x.type === 'FunctionNode' && x.fn?.name === 'sqrt' && (x.args![0] as MathNode & { type: string }).type !== 'ConstantNode') return math.parse(`exp(log(${x.args![0]!.toString()}) / 2)`);
+      if (x.type === 'OperatorNode' && x.op === '^') {
+        const p = constantExponent(x.args![1]!);
+        if (p !== null && !Number.isInteger(p)) return math.parse(`exp((${x.args![1]!.toString()}) * log(${x.args![0]!.toString()}))`);
+      }
+      return n;
+    })
+    .toString();
+}
+
+/**
+ * An activation formula in u as nerdamer is given it, at every site that derives with it: roots
+ * and fractional powers as exponentials (rootsAsExponentials), then integer square roots as
+ * opaque constants (networkExpressions.ts opaqueSqrtConstants), returned with their values.
+ * Exp itself is made opaque by the caller (opaqueExp) once the formula sits in its expression.
+ */
+export function nerdamerActivationText(formula: string): { text: string; constants: Map<string, number> } {
+  return opaqueSqrtConstants(rootsAsExponentials(formula));
 }

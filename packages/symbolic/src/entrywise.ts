@@ -15,14 +15,12 @@
  * Both take the loss text from networkExpressions.ts and nothing from @hsr/numeric or the
  * definitions. Cost: P(P+1)/2 second and P(P+1)(P+2)/6 third derivatives per label set.
  */
-import { rootsAsExponentials } from './activation.ts';
-import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type MathNode, type NerdamerExpression } from './engines.ts';
+import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, nerdamerActivationText, type MathNode, type NerdamerExpression } from './engines.ts';
 import {
   CROSS_ENTROPY_SPEC,
   EULER_SYMBOL,
   lossWithLabelSymbols,
   opaqueExp,
-  opaqueSqrtConstants,
   parameterSymbols,
   sampleDataSymbols,
   sampleLogitExpressions,
@@ -145,7 +143,7 @@ function deriveNerdamer(shape: NetworkShape, formula: string, order: 2 | 3, loss
   const started = performance.now();
   const theta = parameterSymbols(shape);
   const x = sampleDataSymbols(shape);
-  const opaque = opaqueSqrtConstants(rootsAsExponentials(formula));
+  const opaque = nerdamerActivationText(formula);
   const constantNames = [EULER_SYMBOL, ...opaque.constants.keys()];
   const constantValues = [Math.E, ...opaque.constants.values()];
   const args = [...theta, ...x, ...constantNames];

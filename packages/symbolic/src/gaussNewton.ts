@@ -18,22 +18,9 @@
  * as for the Hessian; both engines evaluate the log-sum-exp as written, which is finite for
  * |v| < ~700 (the small networks this is for).
  */
-import { rootsAsExponentials } from './activation.ts';
 import { flattenParameters, type Block, type Dataset, type Model, type Reduction } from '@hsr/numeric';
-import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer } from './engines.ts';
-import {
-  CROSS_ENTROPY_SPEC,
-  EULER_SYMBOL,
-  curvatureGenerators,
-  opaqueExp,
-  opaqueSqrtConstants,
-  parameterSymbols,
-  reductionFactor,
-  sampleDataSymbols,
-  sampleLogitExpressions,
-  type LossSpec,
-  type NetworkShape,
-} from './networkExpressions.ts';
+import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, nerdamerActivationText } from './engines.ts';
+import { CROSS_ENTROPY_SPEC, EULER_SYMBOL, curvatureGenerators, opaqueExp, parameterSymbols, reductionFactor, sampleDataSymbols, sampleLogitExpressions, type LossSpec, type NetworkShape } from './networkExpressions.ts';
 import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer, type SymbolicBounds } from './quantities.ts';
 import { activationFormula, blockSpan, checkShape } from './symbolicNetwork.ts';
 
@@ -59,7 +46,7 @@ export function deriveGaussNewton(shape: NetworkShape, activation: string, engin
   let outer: OuterLayer;
   const formula = activationFormula(activation);
   if (engine === 'nerdamer') {
-    const opaque = opaqueSqrtConstants(rootsAsExponentials(formula));
+    const opaque = nerdamerActivationText(formula);
     const args = [...theta, ...x, EULER_SYMBOL, ...opaque.constants.keys()];
     constantValues = [Math.E, ...opaque.constants.values()];
     const texts = sampleLogitExpressions(shape, opaque.text, x).map(opaqueExp);

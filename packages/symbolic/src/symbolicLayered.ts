@@ -16,7 +16,7 @@
  * second and, at order 3, P(P+1)(P+2)/6 third derivatives (symmetry of mixed partials). nerdamer
  * derives once per label, with e and integer square roots opaque and other roots as exponentials
  * (its nested-exponential, sqrt(2) and fractional-power defects: networkExpressions.ts opaqueExp,
- * opaqueSqrtConstants, activation.ts rootsAsExponentials); mathjs derives once
+ * engines.ts nerdamerActivationText); mathjs derives once
  * with label symbols Y1..Yc and cannot differentiate erf (GELU: MATHJS_GELU_SKIP_REASON). Then,
  * exactly by linearity and the product rule, over a block B of parameter indices,
  *
@@ -36,9 +36,8 @@
  * layeredSymbolicLimits.ts: tanh 1-1-1-2 to third order 8.6 s in nerdamer, 0.7 s in mathjs).
  */
 import { ACTIVATIONS, flattenLayered, isActivation, type Dataset, type LayeredModel, type Reduction } from '@hsr/numeric';
-import { rootsAsExponentials } from './activation.ts';
-import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type MathNode, type NerdamerExpression } from './engines.ts';
-import { CROSS_ENTROPY_SPEC, EULER_SYMBOL, applyActivation, lossOnLogits, lossWithLabelSymbols, opaqueExp, opaqueSqrtConstants, reductionFactor, type LossSpec } from './networkExpressions.ts';
+import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, nerdamerActivationText, type MathNode, type NerdamerExpression } from './engines.ts';
+import { CROSS_ENTROPY_SPEC, EULER_SYMBOL, applyActivation, lossOnLogits, lossWithLabelSymbols, opaqueExp, reductionFactor, type LossSpec } from './networkExpressions.ts';
 import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer, type SymbolicBoundKind, type SymbolicQuantities } from './quantities.ts';
 import { MATHJS_GELU_SKIP_REASON, type DerivationOrder } from './symbolicNetwork.ts';
 
@@ -170,7 +169,7 @@ export function deriveLayeredNetwork(engine: 'nerdamer' | 'mathjs', shape: Layer
     const constants = new Map<string, number>();
     // Roots of non-constants as exponentials (activation.ts: nerdamer's fractional-power defect), as the other nerdamer legs.
     const opaque = formulas.map((f) => {
-      const o = opaqueSqrtConstants(rootsAsExponentials(f));
+      const o = nerdamerActivationText(f);
       for (const [k, v] of o.constants) constants.set(k, v);
       return o.text;
     });

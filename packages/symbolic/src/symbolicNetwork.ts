@@ -27,20 +27,8 @@
  * with N P. Keep d, h, c, N <= 3 (tests: d = h <= 2, c = 2, N <= 2 by default).
  */
 import { ACTIVATIONS, flattenParameters, isActivation, type Block, type Dataset, type Model, type Reduction } from '@hsr/numeric';
-import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type MathNode, type NerdamerExpression } from './engines.ts';
-import {
-  CROSS_ENTROPY_SPEC,
-  EULER_SYMBOL,
-  datasetDataSymbols,
-  opaqueExp,
-  opaqueSqrtConstants,
-  parameterSymbols,
-  reductionFactor,
-  sampleDataSymbols,
-  sampleLossExpression,
-  type LossSpec,
-  type NetworkShape,
-} from './networkExpressions.ts';
+import { compileMathjs, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, nerdamerActivationText, type MathNode, type NerdamerExpression } from './engines.ts';
+import { CROSS_ENTROPY_SPEC, EULER_SYMBOL, datasetDataSymbols, opaqueExp, parameterSymbols, reductionFactor, sampleDataSymbols, sampleLossExpression, type LossSpec, type NetworkShape } from './networkExpressions.ts';
 import { mathjsOuterLayer, nerdamerOuterLayer, type OuterLayer, type SymbolicBoundKind, type SymbolicQuantities } from './quantities.ts';
 
 /** How far to differentiate: 1 = gradient, 2 = Hessian and traces, 3 = trace and bound gradients. */
@@ -166,8 +154,8 @@ export function deriveNerdamerNetwork(shape: NetworkShape, activation: string, o
   const theta = parameterSymbols(shape);
   const x = sampleDataSymbols(shape);
   // Euler's number and integer square roots stay opaque symbols (see opaqueExp,
-  // opaqueSqrtConstants); they are the last arguments of every compiled function.
-  const opaque = opaqueSqrtConstants(formula);
+  // engines.ts nerdamerActivationText); they are the last arguments of every compiled function.
+  const opaque = nerdamerActivationText(formula);
   const constantNames = [EULER_SYMBOL, ...opaque.constants.keys()];
   const constantValues = [Math.E, ...opaque.constants.values()];
   const args = [...theta, ...x, ...constantNames];

@@ -14,6 +14,7 @@
  */
 import { add, apply, augment, define, index, indicator, input, mul, num, pow, ref, sum, type Definition } from '../notation/expression.ts';
 import { KAPPA, m, n, notation, ONE_H } from './network.ts';
+import { inner } from './traces.ts';
 
 // Indices of a layer step (each letter keeps its range within this file).
 const i = index('i', 'ml');
@@ -205,17 +206,6 @@ export const DEEP_T1_LAYER = define(
 export const DEEP_T1 = define('DT1', [], notation('T_1', 'T1'), '$\\mathrm{tr}H$ of the block $B$', sum(l, mul(ref(DEEP_BLOCK, l), ref(DEEP_TAU1, l))));
 
 // ---- eq:deep-trace-h2 --------------------------------------------------------------------------
-const inner = (name: string, latexSym: string, textSym: string, meaning: string, body: ReturnType<typeof sum>): Definition =>
-  define(
-    name,
-    [n, m],
-    notation(
-      (ix) => `\\langle ${latexSym}_{${ix[0]}}, ${latexSym}_{${ix[1]}}\\rangle`,
-      (ix) => `<${textSym}[${ix[0]}],${textSym}[${ix[1]}]>`,
-    ),
-    meaning,
-    body,
-  );
 export const DEEP_LAMBDA_INNER = inner('DLL', '\\Lambda^l', 'Lambda^l', 'Frobenius inner product of $\\Lambda^l_n$ and $\\Lambda^l_m$', sum([i, ip], mul(ref(DEEP_LAMBDA, n, i, ip), ref(DEEP_LAMBDA, m, i, ip))));
 export const DEEP_X_INNER = inner('DXX', 'X', 'X', "Frobenius inner product of $X^{l,l'}_n$ and $X^{l,l'}_m$", sum([i, r], mul(ref(DEEP_JACOBIAN_X, n, i, r), ref(DEEP_JACOBIAN_X, m, i, r))));
 export const DEEP_G_INNER = inner('DGG', 'G', 'G', "Frobenius inner product of $G^{l,l'}_n$ and $G^{l,l'}_m$", sum([jn, r], mul(ref(DEEP_JACOBIAN_G, n, jn, r), ref(DEEP_JACOBIAN_G, m, jn, r))));

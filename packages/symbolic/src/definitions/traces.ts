@@ -34,7 +34,8 @@ export const TR_S = define(
 
 export const T1 = define('T1', [], notation('T_1', 'T1'), '$\\mathrm{tr}H$ of the block', mul(ref(KAPPA), sum(n, add(mul(ref(ONE_W), ref(KX, n, n), ref(TR_A, n)), mul(ref(ONE_V), ref(KZ, n, n), ref(TR_S, n))))));
 
-const inner = (name: string, latexSym: string, textSym: string, meaning: string, body: Expr) =>
+/** A definition over the sample pair (n, m) written <X_n, X_m> (a Frobenius inner product); shared with deep.ts. */
+export const inner = (name: string, latexSym: string, textSym: string, meaning: string, body: Expr) =>
   define(
     name,
     [n, m],

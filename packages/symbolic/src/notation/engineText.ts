@@ -18,8 +18,8 @@
  * `forms` replaces definitions by equivalent ones the engine differentiates correctly (the loss
  * table's `nerdamerForms`).
  */
-import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type NerdamerExpression } from '../engines.ts';
-import { applyActivation, EULER_SYMBOL, opaqueExp, opaqueSqrtConstants } from '../networkExpressions.ts';
+import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, nerdamerActivationText, type NerdamerExpression } from '../engines.ts';
+import { applyActivation, EULER_SYMBOL, opaqueExp } from '../networkExpressions.ts';
 import type { Engine } from '../entrywise.ts';
 import type { Evaluator } from './evaluate.ts';
 import { referencedTensors, type Definition, type Expr, type Index, type TensorSymbol } from './expression.ts';
@@ -62,7 +62,7 @@ function activationTexts(engine: Engine, formula: string): { texts: readonly str
     }
     return { texts: out, constants: [] };
   }
-  const opaque = opaqueSqrtConstants(formula);
+  const opaque = nerdamerActivationText(formula);
   const out: string[] = [];
   let e: NerdamerExpression = nerdamer(opaqueExp(opaque.text));
   for (let k = 0; k <= 3; k++) {

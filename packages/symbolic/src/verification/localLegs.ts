@@ -12,10 +12,9 @@
  * nerdamer derives once per label with e and integer square roots opaque; mathjs once with label
  * symbols, and cannot differentiate erf (GELU), for which its leg reports why it did not run.
  */
-import { rootsAsExponentials } from '../activation.ts';
-import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, type MathNode, type NerdamerExpression } from '../engines.ts';
+import { compileMathjsArray, compileNerdamer, flushNerdamer, math, mathjsDerivative, nerdamer, nerdamerActivationText, type MathNode, type NerdamerExpression } from '../engines.ts';
 import type { LossDefinitions } from '../definitions/losses.ts';
-import { applyActivation, EULER_SYMBOL, opaqueExp, opaqueSqrtConstants } from '../networkExpressions.ts';
+import { applyActivation, EULER_SYMBOL, opaqueExp } from '../networkExpressions.ts';
 import type { Engine } from '../entrywise.ts';
 
 type Compiled = (values: ArrayLike<number>) => number;
@@ -148,7 +147,7 @@ export function curvatureLocal(engine: Engine, loss: LossDefinitions, formula: s
   const us = Array.from({ length: h }, (_, i) => `UU${i + 1}`);
   const as = Array.from({ length: c }, (_, k) => `AA${k + 1}`);
   const vs = Array.from({ length: c * h }, (_, r) => `VV${Math.floor(r / h) + 1}q${(r % h) + 1}`);
-  const opaque = opaqueSqrtConstants(rootsAsExponentials(formula));
+  const opaque = nerdamerActivationText(formula);
   const logits = (act: string) => Array.from({ length: c }, (_, k) => `(${us.map((ui, i) => `${vs[k * h + i]}*${applyActivation(act, ui)}`).join('+')}+${as[k]})`);
   // ell(v) with the logits substituted (whole-word LGk), in the engine's own form of the loss.
   const substitute = (text: string, lv: readonly string[]) => text.replace(/\bLG(\d+)\b/g, (_, q: string) => lv[Number(q) - 1]!);
@@ -207,7 +206,7 @@ export function deepLocal(engine: Engine, loss: LossDefinitions, formulas: reado
   const constants = new Map<string, number>();
   const activationText = (l: number) => {
     if (engine === 'mathjs') return formulas[l]!;
-    const opaque = opaqueSqrtConstants(formulas[l]!);
+    const opaque = nerdamerActivationText(formulas[l]!);
     for (const [k, v] of opaque.constants) constants.set(k, v);
     return opaque.text;
   };
