@@ -4,13 +4,16 @@
  * that verify the selected modules (passed to tools/mutation/vitest.config.ts in
  * HSR_MUTATION_TESTS). A glob that matches no listed module runs every listed module's tests.
  * Incremental: a rerun re-tests only mutants whose code or covering tests changed
- * (reports/incremental/, one file per selection). Report: reports/mutation/mutation.json, then
- * `pnpm mutation:score` prints the per-module table.
+ * (reports/incremental/, one file per selection). Stryker's report: reports/mutation/mutation.json;
+ * the committed record of the run (results.ts): tools/mutation/results/<selection>.json, from
+ * which `pnpm mutation:score` prints the per-module table.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { MUTATION_MODULES } from './modules.ts';
+import { RESULTS, formatRecord, recordRun, type StrykerReport } from './results.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const at = args.findIndex((a) => a === '--mutate' || a === '-m');
@@ -34,6 +37,8 @@ process.stdout.write(`mutation: mutating ${globs.join(', ')}\nmutation: with ${t
 // One incremental file and one kept report per selection, so runs of different modules do
 // not overwrite each other's results (score.ts reads every kept report).
 const slug = globs.join(',').replace(/[^A-Za-z0-9.]+/g, '_');
+const started = performance.now();
+const loadAtStart = loadavg()[0]!;
 const result = spawnSync('stryker', ['run', 'tools/mutation/stryker.config.json', '--mutate', globs.join(','), '--incrementalFile', `reports/incremental/${slug}.json`, ...rest], {
   stdio: 'inherit',
   // A fixed property seed (crosscheck's HSR_SEED): the fast-check test names carry the seed, and
@@ -44,6 +49,15 @@ const result = spawnSync('stryker', ['run', 'tools/mutation/stryker.config.json'
 if (result.status === 0) {
   mkdirSync('reports/mutation/modules', { recursive: true });
   copyFileSync('reports/mutation/mutation.json', `reports/mutation/modules/${slug}.json`);
-  process.stdout.write(`mutation: kept the report as reports/mutation/modules/${slug}.json; \`pnpm mutation:score\` prints the table\n`);
+  const report = JSON.parse(readFileSync('reports/mutation/mutation.json', 'utf8')) as StrykerReport;
+  const record = recordRun(report, globs, {
+    command: ['pnpm mutation', ...(args.length > 0 ? ['--', ...args] : [])].join(' '),
+    finishedAt: new Date().toISOString(),
+    wallSeconds: Math.round((performance.now() - started) / 1000),
+    loadAverage: [Number(loadAtStart.toFixed(1)), Number(loadavg()[0]!.toFixed(1))],
+  });
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(`${RESULTS}/${slug}.json`, formatRecord(record));
+  process.stdout.write(`mutation: kept the report as reports/mutation/modules/${slug}.json and its record as tools/mutation/results/${slug}.json (commit it); \`pnpm mutation:score\` prints the table\n`);
 }
 process.exit(result.status ?? 1);

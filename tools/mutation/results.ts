@@ -1,0 +1,143 @@
+/**
+ * The committed record of a `pnpm mutation` run (tools/mutation/results/<selection>.json).
+ *
+ * Stryker's own JSON report (reports/mutation/) embeds every mutated file's source and every
+ * test's name, a few MB per module, and reports/ is not committed: a fresh clone would have no
+ * measurement behind the table in docs/verification.md. run.ts therefore keeps, per run, only
+ * what the score needs: each mutant's place, mutator, original text, replacement and status,
+ * the SHA-256 of the source it was made from (so a result measured on an older version of a
+ * file is reported as such), the command, its wall time and the load average. score.ts reads
+ * these records, not Stryker's report.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const RESULTS = path.join(import.meta.dirname, 'results');
+export const EQUIVALENTS = path.join(import.meta.dirname, 'equivalents');
+
+export interface RecordedMutant {
+  readonly line: number;
+  readonly column: number;
+  readonly mutator: string;
+  /** The source text the mutant replaces (past ORIGINAL_CAP characters: cut, with its hash). */
+  readonly original: string;
+  readonly replacement: string;
+  /** Stryker's status: Killed, Survived, Timeout, NoCoverage, CompileError, RuntimeError, Ignored. */
+  readonly status: string;
+}
+
+export interface RecordedFile {
+  /** SHA-256 (hex) of the source the mutants were made from. */
+  readonly sourceSha256: string;
+  /** The lines the run mutated, as `--mutate file.ts:L1-L2` gave them, or 'all'. */
+  readonly lines: string;
+  readonly mutants: readonly RecordedMutant[];
+}
+
+export interface RunRecord {
+  /** The command as a user types it. */
+  readonly command: string;
+  /** ISO time the run ended; records are applied in this order, the newest result winning. */
+  readonly finishedAt: string;
+  readonly wallSeconds: number;
+  /** One-minute load average at the start and at the end of the run. */
+  readonly loadAverage: readonly [number, number];
+  readonly files: Readonly<Record<string, RecordedFile>>;
+}
+
+export interface Equivalent {
+  readonly file: string;
+  readonly mutator: string;
+  readonly line: number;
+  readonly original: string;
+  readonly replacement: string;
+  readonly reason: string;
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Stryker's report, the parts read here. */
+interface StrykerMutant {
+  readonly mutatorName: string;
+  readonly replacement?: string;
+  readonly status: string;
+  readonly location: { readonly start: { line: number; column: number }; readonly end: { line: number; column: number } };
+}
+export interface StrykerReport {
+  readonly files: Record<string, { readonly source: string; readonly mutants: readonly StrykerMutant[] }>;
+}
+
+/** The source text a mutant replaces (Stryker's lines and columns are 1-based). */
+function originalText(source: string, m: StrykerMutant): string {
+  const lines = source.split('\n');
+  const { start, end } = m.location;
+  if (start.line === end.line) return lines[start.line - 1]!.slice(start.column - 1, end.column - 1);
+  const first = lines[start.line - 1]!.slice(start.column - 1);
+  const last = lines[end.line - 1]!.slice(0, end.column - 1);
+  return [first, ...lines.slice(start.line, end.line - 1), last].join('\n');
+}
+
+/**
+ * A removed block's original text is the whole block, and blocks nest: kept in full, a long
+ * function's record would grow with the square of its length. Past this many characters the
+ * text is cut and ends with the SHA-256 prefix of the whole, which keeps it unique for matching.
+ */
+export const ORIGINAL_CAP = 200;
+const capped = (text: string) => (text.length <= ORIGINAL_CAP ? text : `${text.slice(0, ORIGINAL_CAP)}… (${text.length} chars, sha256 ${sha256(text).slice(0, 12)})`);
+
+/** The record of one run from Stryker's report and the globs it mutated. */
+export function recordRun(report: StrykerReport, globs: readonly string[], meta: Omit<RunRecord, 'files'>): RunRecord {
+  const files: Record<string, RecordedFile> = {};
+  for (const [file, result] of Object.entries(report.files)) {
+    const ranges = globs.map((g) => /^(.*):(\d+(?::\d+)?-\d+(?::\d+)?)$/.exec(g)).filter((m) => m?.[1] === file);
+    files[file] = {
+      sourceSha256: sha256(result.source),
+      lines: ranges.length === 0 ? 'all' : ranges.map((m) => m![2]).join(', '),
+      mutants: result.mutants.map((m) => ({
+        line: m.location.start.line,
+        column: m.location.start.column,
+        mutator: m.mutatorName,
+        original: capped(originalText(result.source, m)),
+        replacement: m.replacement ?? '',
+        status: m.status,
+      })),
+    };
+  }
+  return { ...meta, files };
+}
+
+/** A record as committed: one mutant per line, so a rerun's diff shows which statuses changed. */
+export function formatRecord(r: RunRecord): string {
+  const files = Object.entries(r.files).map(
+    ([file, f]) =>
+      `    ${JSON.stringify(file)}: {\n      "sourceSha256": ${JSON.stringify(f.sourceSha256)},\n      "lines": ${JSON.stringify(f.lines)},\n      "mutants": [\n${f.mutants.map((m) => `        ${JSON.stringify(m)}`).join(',\n')}\n      ]\n    }`,
+  );
+  const head = (['command', 'finishedAt', 'wallSeconds', 'loadAverage'] as const).map((k) => `  ${JSON.stringify(k)}: ${JSON.stringify(r[k])}`);
+  return `{\n${head.join(',\n')},\n  "files": {\n${files.join(',\n')}\n  }\n}\n`;
+}
+
+/** Every committed run record, oldest first. */
+export function readRecords(dir = RESULTS): RunRecord[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return names.map((n) => JSON.parse(readFileSync(path.join(dir, n), 'utf8')) as RunRecord).sort((a, b) => a.finishedAt.localeCompare(b.finishedAt));
+}
+
+/** Every committed equivalent entry (one file per module in tools/mutation/equivalents/). */
+export function readEquivalents(dir = EQUIVALENTS): Equivalent[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
+  } catch {
+    return [];
+  }
+  return names.flatMap((n) => JSON.parse(readFileSync(path.join(dir, n), 'utf8')) as Equivalent[]);
+}
