@@ -111,6 +111,20 @@ export const RTOL_SATURATED_VS_HIGH_PRECISION = 1e-12;
  */
 export const RTOL_SOFTMAX_VS_HIGH_PRECISION = 1e-14;
 
+/**
+ * The loss table (losses.ts: p, the loss, g, S, tr S, <S_n, S_m>, S x and the logit adjoint of
+ * every loss) from float64 logits vs an 80-digit reference from the definitions
+ * (fixtures/losses/generate.py), entry by entry against max(|reference|, the sum of the
+ * magnitudes of the entry's terms). Per row the tolerance is this constant times
+ * 1 + max_k |v_k|: p_k = exp(v_k - lse) takes its argument with an absolute rounding of up to
+ * eps (|v_k| + |lse|) / 2, which exp turns into that much relative error (1.8e-13 at |v| = 800);
+ * the rest are sums of at most c^2 = 16 terms of at most four such factors, about 20 eps
+ * (4.4e-15) relative to their term magnitudes. 1e-14 (1 + max|v|) is above both (measured:
+ * every entry is within 5e-16 (1 + max|v|), a twentieth of it) and fails a dropped term, a wrong sign or a lost 1 - p, which are errors
+ * of order 1 relative to their entry.
+ */
+export const RTOL_LOSS_TABLE_VS_HIGH_PRECISION = 1e-14;
+
 /** Absolute floor: values below this are zero for every float64 quantity we compare. */
 export const ATOL_FLOOR = 1e-13;
 

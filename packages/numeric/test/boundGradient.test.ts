@@ -7,7 +7,21 @@ import { boundGradientVsCentralDifference, boundGradientsEqualAutodiff, traceGra
 import { AUTODIFF_CASES, describeProperties } from '@hsr/testkit/properties';
 import { describe, expect, it } from 'vitest';
 import { RTOL_CLOSED_FORM_VS_FIVE_POINT, RTOL_SAME_FORMULA } from '@hsr/testkit';
-import { BLOCKS, CURVATURES, boundGradient, flattenParameters, hessianTraces, traceGradients, unflattenParameters, wolkowiczStyanBounds, type Dataset, type Model, type Variant } from '@hsr/numeric';
+import {
+  BLOCKS,
+  BOUND_KINDS,
+  CURVATURES,
+  boundGradient,
+  boundGradientFromTraces,
+  flattenParameters,
+  hessianTraces,
+  traceGradients,
+  unflattenParameters,
+  wolkowiczStyanBounds,
+  type Dataset,
+  type Model,
+  type Variant,
+} from '@hsr/numeric';
 import { caseSpread, seededCase } from '@hsr/crosscheck/cases';
 
 function fivePoint(model: Model, f: (m: Model) => number): Float64Array {
@@ -70,6 +84,21 @@ describe('the degenerate bound (s = 0)', () => {
     expect(bg.value).toBe(of === 'range' ? 0 : tg.traceH);
     const want = of === 'range' ? new Float64Array(tg.gradTraceH.length) : tg.gradTraceH;
     expect(bg.gradient).toBeAllClose(want, { rtol: RTOL_SAME_FORMULA });
+  });
+});
+
+describe('the degenerate bound with P > 1 (all eigenvalues equal)', () => {
+  // P = 3 eigenvalues equal to 2: T1 = 6, T2 = 12, so s^2 = 12/3 - 2^2 = 0 exactly and the bound
+  // is m = T1 / P; its minimum-norm subgradient is grad T1 / P (here exact: a power of two apart).
+  const tg = { traceH: 6, traceH2: 12, parameters: 3, gradTraceH: Float64Array.of(3, -6, 1.5), gradTraceH2: Float64Array.of(5, 7, -1) };
+  it.each(BOUND_KINDS)('%s: grad T1 / P, not grad T1 (nor grad T1 P)', (of) => {
+    const bg = boundGradientFromTraces(tg, of);
+    expect(bg.degenerate).toBe(true);
+    expect(bg.value).toBe(of === 'range' ? 0 : 2);
+    expect([...bg.gradient]).toEqual(of === 'range' ? [0, 0, 0] : [1, -2, 0.5]);
+  });
+  it('BOUND_KINDS lists every bound kind once (the tests above and the oracle tests iterate it)', () => {
+    expect([...BOUND_KINDS].sort()).toEqual(['lower', 'range', 'upper']);
   });
 });
 
