@@ -1,6 +1,7 @@
 /**
  * hessianVectorProduct.ts (eq:hessian-vector-product): H v equals the assembled dense Hessian
- * times v on every activation x bias x block x curvature of the shared case spread.
+ * times v on every activation x bias x block x curvature of the shared case spread; the
+ * operator overwrites the buffer it is given and rejects a vector of the wrong length.
  */
 import { describe, expect, it } from 'vitest';
 import { matVec, RTOL_VS_DENSE } from '@hsr/testkit';
@@ -22,5 +23,25 @@ describe.each(caseSpread())('Hessian-vector products on $name', ({ model, data }
       const v = Float64Array.from({ length: H.size }, () => rng.normal());
       expect(op.apply(v)).toBeAllClose(matVec(H, v), { rtol: RTOL_VS_DENSE });
     }
+  });
+});
+
+describe('hessianOperator.apply', () => {
+  const { model, data } = caseSpread()[1]!;
+  const variant: Variant = { reduction: 'mean', block: 'all', curvature: 'hessian' };
+
+  it('overwrites the output buffer it is given (Lanczos reuses one)', () => {
+    const op = hessianOperator(model, data, variant);
+    const rng = createRng(6);
+    const v = Float64Array.from({ length: op.size }, () => rng.normal());
+    const fresh = op.apply(v);
+    const out = new Float64Array(op.size).fill(Number.NaN);
+    expect(op.apply(v, out)).toBe(out);
+    expect(out).toEqual(fresh);
+  });
+
+  it('rejects a vector whose length is not the block size, naming both', () => {
+    const op = hessianOperator(model, data, { ...variant, block: 'second' });
+    expect(() => op.apply(new Float64Array(op.size + 1))).toThrow(new RangeError(`vector has length ${op.size + 1}, the second block has ${op.size}`));
   });
 });

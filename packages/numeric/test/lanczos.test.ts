@@ -1,11 +1,15 @@
 /**
  * lanczos.ts (eq:lanczos): the extreme Ritz values equal the dense solver's extreme eigenvalues;
- * the tridiagonal eigen-solver equals the dense one.
+ * the tridiagonal eigen-solver equals the dense one; on diagonal operators with a known spectrum,
+ * the Ritz values interlace it, each lies within its reported residual of an eigenvalue, an
+ * invariant Krylov space stops the iteration with zero residuals, and the documented defaults
+ * (seed 0, at most 120 vectors, tol 1e-8) and argument checks hold.
  */
 import { describe, expect, it } from 'vitest';
 import { RTOL_LANCZOS_VS_DENSE, RTOL_VS_DENSE } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, createRng, denseHessian, symmetricEigenvalues, type Dataset, type Model, type Variant } from '@hsr/numeric';
-import { extremeEigenvalues, tridiagonalEigen } from '../src/lanczos.ts';
+import { extremeEigenvalues, lanczosExtremes, tridiagonalEigen } from '../src/lanczos.ts';
+import type { HessianOperator } from '../src/hessianVectorProduct.ts';
 import { caseSpread, seededCase } from '@hsr/crosscheck/cases';
 
 const GLOROT = { weights: { kind: 'glorot', scale: 1, biasScale: 0.3 } } as const;
@@ -59,5 +63,85 @@ describe('tridiagonalEigen', () => {
     let s = 0;
     for (const z of lastRow) s += z * z;
     expect(s).toBeAllClose(1, { rtol: RTOL_VS_DENSE });
+  });
+});
+
+/** diag(values) as an operator: its spectrum is known exactly. */
+function diagonalOperator(values: readonly number[]): HessianOperator {
+  return {
+    size: values.length,
+    apply(v, out = new Float64Array(values.length)) {
+      for (let i = 0; i < values.length; i++) out[i] = values[i]! * v[i]!;
+      return out;
+    },
+  };
+}
+
+/** 200 eigenvalues: -3 and 5 well separated from the rest, spread over [-1, 1]. */
+const SPECTRUM = [5, -3, ...Array.from({ length: 198 }, (_, i) => -1 + (2 * i) / 197)];
+
+describe('lanczosExtremes on diagonal operators', () => {
+  it('Ritz values interlace the spectrum and lie within their residual bounds of an eigenvalue', () => {
+    // A cluster of eigenvalues near each end keeps 4 steps far from convergence.
+    const values = Array.from({ length: 60 }, (_, i) => Math.cos((Math.PI * i) / 59));
+    const r = lanczosExtremes(diagonalOperator(values), { k: 4, tol: 1e-14, seed: 2 });
+    expect(r.iterations).toBe(4);
+    expect(r.converged).toBe(false);
+    expect(r.lambdaMax).toBeLessThanOrEqual(1);
+    expect(r.lambdaMin).toBeGreaterThanOrEqual(-1);
+    expect(r.lambdaMax).toBeGreaterThan(r.lambdaMin);
+    const distance = (theta: number) => Math.min(...values.map((x) => Math.abs(x - theta)));
+    expect(distance(r.lambdaMax)).toBeLessThanOrEqual(r.residualMax);
+    expect(distance(r.lambdaMin)).toBeLessThanOrEqual(r.residualMin);
+    // Not converged at tol 1e-14: both residuals are real, positive bounds.
+    expect(r.residualMax).toBeGreaterThan(1e-14);
+    expect(r.residualMin).toBeGreaterThan(1e-14);
+  });
+
+  it('stop with exact extremes and zero residuals when the Krylov space is invariant', () => {
+    // Two distinct eigenvalues: the Krylov space of any start vector has dimension 2.
+    const r = lanczosExtremes(diagonalOperator([1, 1, 1, 5, 5, 5, 5]), { tol: 0 });
+    expect(r.iterations).toBe(2);
+    expect(r.converged).toBe(true);
+    expect([r.lambdaMax, r.lambdaMin]).toBeAllClose([5, 1], { rtol: RTOL_VS_DENSE });
+    expect(r.residualMax).toBe(0);
+    expect(r.residualMin).toBe(0);
+  });
+
+  it('converge at the default tol 1e-8 with residuals below it, well before the default 120 vectors', () => {
+    const r = lanczosExtremes(diagonalOperator(SPECTRUM));
+    expect(r.converged).toBe(true);
+    expect(r.iterations).toBeLessThan(120);
+    expect([r.lambdaMax, r.lambdaMin]).toBeAllClose([5, -3], { rtol: RTOL_LANCZOS_VS_DENSE });
+    expect(r.residualMax).toBeLessThanOrEqual(1e-8 * 5);
+    expect(r.residualMin).toBeLessThanOrEqual(1e-8 * 5);
+    // The loop stopped at the first step that met tol: one step fewer did not.
+    const before = lanczosExtremes(diagonalOperator(SPECTRUM), { k: r.iterations - 1 });
+    expect(before.converged).toBe(false);
+    expect(Math.max(before.residualMax, before.residualMin)).toBeGreaterThan(1e-8 * 5);
+  });
+
+  it('use at most 120 vectors and the start vector of seed 0 by default', () => {
+    const op = diagonalOperator(SPECTRUM);
+    const r = lanczosExtremes(op, { tol: 0 });
+    expect(r.iterations).toBe(120);
+    expect(r.converged).toBe(false);
+    const short = lanczosExtremes(op, { k: 3 });
+    expect(short).toEqual(lanczosExtremes(op, { k: 3, seed: 0 }));
+    expect(short.lambdaMax).not.toBe(lanczosExtremes(op, { k: 3, seed: 1 }).lambdaMax);
+  });
+
+  it('count the step that exhausts the dimension as converged', () => {
+    // P = 3 distinct eigenvalues: the third step spans the whole space.
+    const r = lanczosExtremes(diagonalOperator([2, -1, 0.5]), { tol: 0, seed: 4 });
+    expect(r.iterations).toBe(3);
+    expect(r.converged).toBe(true);
+    expect([r.lambdaMax, r.lambdaMin]).toBeAllClose([2, -1], { rtol: RTOL_VS_DENSE });
+  });
+
+  it('reject an empty operator and a vector budget below 1', () => {
+    expect(() => lanczosExtremes(diagonalOperator([]))).toThrow(new RangeError('the operator has dimension 0'));
+    expect(() => lanczosExtremes(diagonalOperator([1, 2]), { k: 0 })).toThrow(new RangeError('k must be >= 1, got 0'));
+    expect(() => lanczosExtremes(diagonalOperator([1, 2]), { k: Number.NaN })).toThrow(new RangeError('k must be >= 1, got NaN'));
   });
 });
