@@ -448,6 +448,7 @@ if (argv.includes('--peer-child')) {
   }
   const json = argv.includes('--json');
   const r = peerBench(json);
+  if (r.failed) process.exitCode = 1;
   if (json) printJson(r.results);
   else process.stdout.write(r.text);
 } else if (at >= 0) {

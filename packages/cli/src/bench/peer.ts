@@ -1,8 +1,9 @@
 /**
  * `pnpm bench --peer torch`: hsr's U + grad U against the PyTorch peer (tools/peer/torch_peer.py:
- * the same closed form written with batched matmul and autograd) on the four cases of the
- * docs/performance.md table, in one run, each side in its own process; and the G multiply-adds/s of
- * hsr's gemm kernel against torch.mm and numpy.dot (OpenBLAS) on the shapes the closed forms use.
+ * the same closed form written with batched matmul and autograd) on the four two-layer cases and
+ * the two deep cases of the docs/performance.md table, in one run, each side in its own process;
+ * and the G multiply-adds/s of hsr's gemm kernel against torch.mm and numpy.dot (OpenBLAS) on the
+ * shapes the closed forms use.
  *
  * Protocol: seeded tanh networks with biases, mean loss, full Hessian; a warm-up
  * (at least 3 calls and 1 s on both sides: V8 needs tens of calls to compile a small case's hot
@@ -11,7 +12,15 @@
  * median (other load only ever slows a round down). hsr runs its public
  * API (`boundGradient(..., 'upper', { threads })`) with one thread and with two; the peer with
  * OPENBLAS_NUM_THREADS=1 and torch.set_num_threads(1). U and grad U are compared between the
- * two sides, and hsr's one- and two-thread gradients bit for bit.
+ * two sides, and hsr's one- and two-thread gradients bit for bit. The deep rows (three linear
+ * layers) run `deepBoundGradient(..., 'upper')`, which has one thread only, against the peer's
+ * depth-general closed form (deep_traces: per-layer Grams and per-sample Lambda, X, G stacks,
+ * never a P x P matrix). A U or grad U that differs from the peer's by more than RTOL_VS_PEER
+ * marks the row FAIL and the run exits 1. Before the deep rows the peer checks itself against
+ * torch's own dense Hessian (torch_peer.py --self-check, tiny nets at L = 2, 3, 4): the deep
+ * rows are only timed when that check passes (RTOL_VS_DENSE for T1, T2, U, RTOL_GRADIENT_VS_GOLDEN
+ * for grad U). The check lives here rather than in a vitest test because only the bench needs
+ * torch: CI has none, and a test that skips there would never run where it matters.
  * The peer needs Debian's /usr/bin/python3 with torch (override with HSR_PEER_PYTHON); without
  * it the section says so and is skipped.
  */
@@ -20,26 +29,33 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_VARIANT, boundGradient, createRng, initModel, parameterCount, type Dataset, type Model } from '@hsr/numeric';
+import { RTOL_GRADIENT_VS_GOLDEN, RTOL_VS_DENSE, RTOL_VS_PEER } from '@hsr/crosscheck/tolerances';
+import { DEFAULT_VARIANT, allLayers, boundGradient, createRng, deepBoundGradient, initLayeredModel, initModel, layeredParameterCount, parameterCount, type Dataset, type LayeredModel, type Model } from '@hsr/numeric';
 import { arenaAlloc, arenaMark, arenaRelease, gemm, gemmJs } from '@hsr/numeric/internal';
 import { loadMnist } from '@hsr/io';
 import { renderTable } from '../output.ts';
 
 export interface PeerCase {
   readonly name: string;
-  readonly d: number;
-  readonly h: number;
-  readonly c: number;
+  /** d, the hidden widths, c: three entries = the two-layer network (boundGradient), more = deep/. */
+  readonly widths: readonly number[];
   readonly N: number;
   readonly mnist: boolean;
 }
 
 export const PEER_CASES: readonly PeerCase[] = [
-  { name: '30-28-5, N = 128', d: 30, h: 28, c: 5, N: 128, mnist: false },
-  { name: '100-90-10, N = 128', d: 100, h: 90, c: 10, N: 128, mnist: false },
-  { name: '784-128-10, N = 128 (MNIST)', d: 784, h: 128, c: 10, N: 128, mnist: true },
-  { name: '784-128-10, N = 512 (MNIST)', d: 784, h: 128, c: 10, N: 512, mnist: true },
+  { name: '30-28-5, N = 128', widths: [30, 28, 5], N: 128, mnist: false },
+  { name: '100-90-10, N = 128', widths: [100, 90, 10], N: 128, mnist: false },
+  { name: '784-128-10, N = 128 (MNIST)', widths: [784, 128, 10], N: 128, mnist: true },
+  { name: '784-128-10, N = 512 (MNIST)', widths: [784, 128, 10], N: 512, mnist: true },
+  // The deep rows: bench/cases.ts's P~1000-deep and mnist-deep (same weights, same data).
+  { name: '30-20-20-5, N = 128 (deep)', widths: [30, 20, 20, 5], N: 128, mnist: false },
+  { name: '784-128-128-10, N = 128 (MNIST, deep)', widths: [784, 128, 128, 10], N: 128, mnist: true },
 ];
+
+export function isDeepCase(pc: PeerCase): boolean {
+  return pc.widths.length > 3;
+}
 const REPEATS = 5;
 /** Alternating rounds of the three sides per case; each side reports its smallest median. */
 const ROUNDS = 2;
@@ -52,14 +68,99 @@ const GEMM_SHAPES: readonly [number, number, number][] = [
 ];
 const PEER_SCRIPT = fileURLToPath(new URL('../../../../tools/peer/torch_peer.py', import.meta.url));
 
+export type PeerSetup = { deep: false; model: Model; data: Dataset } | { deep: true; model: LayeredModel; data: Dataset };
+
 /** The case's model and data, built as bench/cases.ts builds its configurations. */
-export function peerSetup(pc: PeerCase): { model: Model; data: Dataset } {
-  const model = initModel({ activation: 'tanh', inputDim: pc.d, hiddenDim: pc.h, classes: pc.c, bias: true, seed: 1 });
-  if (pc.mnist) return { model, data: loadMnist({ samples: pc.N, seed: 0 }).data };
-  const rng = createRng(2);
-  const X = Float64Array.from({ length: pc.N * pc.d }, () => rng.normal());
-  const y = Int32Array.from({ length: pc.N }, (_, n) => n % pc.c);
-  return { model, data: { samples: pc.N, features: pc.d, X, y } };
+export function peerSetup(pc: PeerCase): PeerSetup {
+  const d = pc.widths[0]!;
+  const c = pc.widths[pc.widths.length - 1]!;
+  let data: Dataset;
+  if (pc.mnist) data = loadMnist({ samples: pc.N, seed: 0 }).data;
+  else {
+    const rng = createRng(2);
+    const X = Float64Array.from({ length: pc.N * d }, () => rng.normal());
+    const y = Int32Array.from({ length: pc.N }, (_, n) => n % c);
+    data = { samples: pc.N, features: d, X, y };
+  }
+  if (isDeepCase(pc)) return { deep: true, model: initLayeredModel({ activation: 'tanh', widths: pc.widths, bias: true, seed: 1 }), data };
+  return { deep: false, model: initModel({ activation: 'tanh', inputDim: d, hiddenDim: pc.widths[1]!, classes: c, bias: true, seed: 1 }), data };
+}
+
+/** What torch_peer.py reads: the two-layer W, b, V, a, or the deep `layers` (each [W | b] row-major), and the data. */
+export function peerCaseJson(s: PeerSetup): string {
+  const { data } = s;
+  const common = { activation: 'tanh', d: data.features, X: Array.from(data.X), y: Array.from(data.y) };
+  if (s.deep) {
+    if (s.model.activations.some((a) => a !== 'tanh')) throw new Error('the peer is written for tanh');
+    return JSON.stringify({ ...common, layers: s.model.layers.map((layer) => ({ inputs: layer.inputs, outputs: layer.outputs, W: Array.from(layer.W), b: Array.from(layer.b!) })) });
+  }
+  const m = s.model;
+  return JSON.stringify({ ...common, h: m.hiddenDim, c: m.classes, W: Array.from(m.W), b: Array.from(m.b!), V: Array.from(m.V), a: Array.from(m.a!) });
+}
+
+/** P of the case's network. */
+export function peerParameters(s: PeerSetup): number {
+  return s.deep ? layeredParameterCount(s.model) : parameterCount(s.model);
+}
+
+/**
+ * U and grad U of the two sides compared: |U - U_peer| / |U|, and the largest |g - g_peer| over the
+ * largest |g| (an entry that is small only by cancellation is judged on the gradient's scale);
+ * `ok` when both are within RTOL_VS_PEER.
+ */
+export function comparePeer(U: number, gradient: ArrayLike<number>, peerU: number, peerGradient: ArrayLike<number>): { uRel: number; gradRel: number; ok: boolean } {
+  if (gradient.length !== peerGradient.length) return { uRel: Number.NaN, gradRel: Number.NaN, ok: false };
+  const uRel = Math.abs(peerU - U) / Math.abs(U);
+  let worst = 0;
+  let scale = 0;
+  for (let j = 0; j < gradient.length; j++) {
+    worst = Math.max(worst, Math.abs(peerGradient[j]! - gradient[j]!));
+    scale = Math.max(scale, Math.abs(gradient[j]!));
+  }
+  const gradRel = worst / scale;
+  // Written so that NaN fails.
+  return { uRel, gradRel, ok: uRel <= RTOL_VS_PEER && gradRel <= RTOL_VS_PEER };
+}
+
+/** One row of torch_peer.py --self-check: relative errors of the deep peer against torch's dense Hessian. */
+export interface SelfCheckRow {
+  widths: number[];
+  N: number;
+  P: number;
+  T1: number;
+  T2: number;
+  U: number;
+  gradient: number;
+  twoLayerU?: number;
+}
+
+/**
+ * The self-check judged: T1, T2, U (and at L = 2 the two-layer peer's U) within RTOL_VS_DENSE of
+ * the dense Hessian's, grad U within RTOL_GRADIENT_VS_GOLDEN (a third derivative through
+ * autograd); every depth 2, 3, 4 present. Returns the worst errors and what failed.
+ */
+export function judgeSelfCheck(rows: readonly SelfCheckRow[]): { worst: { value: number; gradient: number }; failures: string[] } {
+  const failures: string[] = [];
+  let value = 0;
+  let gradient = 0;
+  for (const depth of [2, 3, 4]) if (!rows.some((r) => r.widths.length - 1 === depth)) failures.push(`no L = ${depth} net`);
+  for (const r of rows) {
+    const net = r.widths.join('-');
+    const values: [string, number | undefined][] = [
+      ['T1', r.T1],
+      ['T2', r.T2],
+      ['U', r.U],
+      ['two-layer U', r.twoLayerU],
+    ];
+    for (const [name, e] of values) {
+      if (e === undefined) continue;
+      value = Math.max(value, e);
+      if (!(e <= RTOL_VS_DENSE)) failures.push(`${net}: ${name} off by ${e.toExponential(1)} > RTOL_VS_DENSE`);
+    }
+    gradient = Math.max(gradient, r.gradient);
+    if (!(r.gradient <= RTOL_GRADIENT_VS_GOLDEN)) failures.push(`${net}: grad U off by ${r.gradient.toExponential(1)} > RTOL_GRADIENT_VS_GOLDEN`);
+  }
+  return { worst: { value, gradient }, failures };
 }
 
 function median(xs: number[]): number {
@@ -82,8 +183,13 @@ const WARM_UP_MS = 1000;
 
 /** Child process: time hsr's U + grad U on one case; write the gradient to `gradPath`. */
 export function peerChild(caseIndex: number, threads: number, gradPath: string): void {
-  const { model, data } = peerSetup(PEER_CASES[caseIndex]!);
-  const run = () => boundGradient(model, data, DEFAULT_VARIANT, 'upper', { threads });
+  const s = peerSetup(PEER_CASES[caseIndex]!);
+  let run: () => { value: number; gradient: Float64Array };
+  if (s.deep) {
+    if (threads !== 1) throw new Error('the deep path runs on one thread');
+    const variant = { reduction: DEFAULT_VARIANT.reduction, curvature: DEFAULT_VARIANT.curvature, layers: allLayers(s.model) };
+    run = () => deepBoundGradient(s.model, s.data, variant, 'upper');
+  } else run = () => boundGradient(s.model, s.data, DEFAULT_VARIANT, 'upper', { threads });
   warmUp(run);
   const wall: number[] = [];
   const cpu: number[] = [];
@@ -167,8 +273,11 @@ function fmtMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : `${ms.toPrecision(3)} ms`;
 }
 
-/** The whole `--peer torch` section: its text (and the measurements for --json). */
-export function peerBench(json: boolean): { text: string; results: unknown } {
+/**
+ * The whole `--peer torch` section: its text, the measurements for --json, and whether a check
+ * failed (hsr and the peer disagreeing beyond RTOL_VS_PEER, or the peer's self-check).
+ */
+export function peerBench(json: boolean): { text: string; results: unknown; failed: boolean } {
   const log = (s: string) => {
     if (!json) process.stderr.write(s);
   };
@@ -182,31 +291,40 @@ export function peerBench(json: boolean): { text: string; results: unknown } {
   ];
   const results: unknown[] = [];
   const notes: string[] = [];
+  let failed = false;
+  let selfCheckLine = '';
+  // The deep peer against torch's dense Hessian, once, before any deep row is timed.
+  let deepPeerOk = false;
   try {
+    if (typeof py !== 'string') {
+      log('  peer self-check against torch.autograd.functional.hessian ...\n');
+      const out = join(dir, 'self-check.json');
+      const r = runPython(py, ['--self-check', out]);
+      if (r.ok) {
+        const rows = JSON.parse(readFileSync(out, 'utf8')) as SelfCheckRow[];
+        const judged = judgeSelfCheck(rows);
+        deepPeerOk = judged.failures.length === 0;
+        selfCheckLine = `Peer self-check (torch_peer.py --self-check): deep_traces and its autograd gradient against torch.autograd.functional.hessian of F.cross_entropy on ${rows.map((r) => r.widths.join('-')).join(', ')} (N = 6, tanh, biases, mean): worst T1 / T2 / U rel. error ${judged.worst.value.toExponential(1)} (RTOL_VS_DENSE = ${RTOL_VS_DENSE}), grad U ${judged.worst.gradient.toExponential(1)} (RTOL_GRADIENT_VS_GOLDEN = ${RTOL_GRADIENT_VS_GOLDEN}): ${deepPeerOk ? 'ok' : `FAIL (${judged.failures.join('; ')})`}\n`;
+        results.push({ selfCheck: rows, ok: deepPeerOk });
+      } else {
+        selfCheckLine = `Peer self-check (torch_peer.py --self-check): FAIL (${r.why})\n`;
+        results.push({ selfCheck: null, ok: false, why: r.why });
+      }
+      if (!deepPeerOk) {
+        failed = true;
+        notes.push('the deep rows were not run against the peer: its self-check failed');
+      }
+    }
     PEER_CASES.forEach((pc, i) => {
-      const P = pc.h * (pc.d + 1) + pc.c * (pc.h + 1);
       type Side = { ms: number; cpuMs: number; U: number; peakMB: number };
       type PeerSide = Side & { gradient: number[] };
+      const deep = isDeepCase(pc);
+      const setup = peerSetup(pc);
+      const P = peerParameters(setup);
       let casePath: string | null = null;
-      if (typeof py !== 'string') {
-        const { model, data } = peerSetup(pc);
-        if (parameterCount(model) !== P) throw new Error('parameter count mismatch');
+      if (typeof py !== 'string' && (!deep || deepPeerOk)) {
         casePath = join(dir, `case${i}.json`);
-        writeFileSync(
-          casePath,
-          JSON.stringify({
-            activation: model.activation,
-            d: pc.d,
-            h: pc.h,
-            c: pc.c,
-            W: Array.from(model.W),
-            b: Array.from(model.b!),
-            V: Array.from(model.V),
-            a: Array.from(model.a!),
-            X: Array.from(data.X),
-            y: Array.from(data.y),
-          }),
-        );
+        writeFileSync(casePath, peerCaseJson(setup));
       }
       // ROUNDS alternating rounds of (hsr 1 thread, hsr 2 threads, peer); each side keeps its
       // smallest median: other load on the machine only ever slows a round down.
@@ -215,7 +333,8 @@ export function peerBench(json: boolean): { text: string; results: unknown } {
         if (r && (best[k] === null || r.ms < best[k]!.ms)) (best as (Side | null)[])[k] = r;
       };
       for (let round = 0; round < ROUNDS; round++) {
-        for (const threads of [1, 2] as const) {
+        // deepBoundGradient has no threads option: the deep rows have one hsr column.
+        for (const threads of deep ? ([1] as const) : ([1, 2] as const)) {
           log(`  round ${round + 1}: hsr ${pc.name}, ${threads} thread${threads > 1 ? 's' : ''} ...\n`);
           const r = runNode(['--peer-child', String(i), String(threads), join(dir, `g${i}-${threads}-${round}.bin`)]);
           if (r.ok) keep(threads === 1 ? 0 : 1, r.value as Side);
@@ -238,22 +357,23 @@ export function peerBench(json: boolean): { text: string; results: unknown } {
       let uDiff = '-';
       let gDiff = '-';
       if (peer && hsr[0] && g1) {
-        uDiff = (Math.abs(peer.U - hsr[0].U) / Math.abs(hsr[0].U)).toExponential(1);
-        let worst = 0;
-        let scale = 0;
-        for (let j = 0; j < g1.length; j++) {
-          worst = Math.max(worst, Math.abs(peer.gradient[j]! - g1[j]!));
-          scale = Math.max(scale, Math.abs(g1[j]!));
+        const cmp = comparePeer(hsr[0].U, g1, peer.U, peer.gradient);
+        const mark = cmp.ok ? '' : ' FAIL';
+        uDiff = `${cmp.uRel.toExponential(1)}${cmp.uRel <= RTOL_VS_PEER ? '' : mark}`;
+        gDiff = `${cmp.gradRel.toExponential(1)}${cmp.gradRel <= RTOL_VS_PEER ? '' : mark}`;
+        if (!cmp.ok) {
+          failed = true;
+          notes.push(`${pc.name}: hsr and the peer disagree beyond RTOL_VS_PEER = ${RTOL_VS_PEER} (U ${cmp.uRel.toExponential(1)}, grad U ${cmp.gradRel.toExponential(1)})`);
         }
-        gDiff = (worst / scale).toExponential(1);
       }
       const same = g1 && g2 ? (g1.every((x, j) => Object.is(x, g2[j]!)) ? 'yes' : 'NO') : '-';
+      if (same === 'NO') failed = true;
       const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}x` : '-');
       rows.push([
         pc.name,
         P,
         hsr[0] ? fmtMs(hsr[0].ms) : 'failed',
-        hsr[1] ? fmtMs(hsr[1].ms) : 'failed',
+        hsr[1] ? fmtMs(hsr[1].ms) : deep ? '-' : 'failed',
         peer ? fmtMs(peer.ms) : typeof py === 'string' ? 'skipped' : 'failed',
         ratio(hsr[0]?.ms, peer?.ms),
         ratio(hsr[1]?.ms, peer?.ms),
@@ -269,6 +389,7 @@ export function peerBench(json: boolean): { text: string; results: unknown } {
         hsr1: hsr[0],
         hsr2: hsr[1],
         peer: peer ? { ms: peer.ms, cpuMs: peer.cpuMs, U: peer.U, peakMB: peer.peakMB } : null,
+        deep,
         uRelDiff: uDiff,
         gradMaxRelDiff: gDiff,
         bitIdenticalThreads: same,
@@ -289,12 +410,12 @@ export function peerBench(json: boolean): { text: string; results: unknown } {
       kernelRows.push([kr.shape.join(' x '), kr.wasm.toFixed(1), kr.js.toFixed(2), blas ? blas.torch.toFixed(1) : '-', blas ? blas.numpy.toFixed(1) : '-', blas ? `${(kr.wasm / blas.torch).toFixed(2)}` : '-']);
     }
     results.push({ kernels });
-    let text = `\n${head}U + grad U (tanh, biases, mean loss, full Hessian): median of ${REPEATS} calls after a warm-up of >= ${WARM_UP_CALLS} calls and ${WARM_UP_MS / 1000} s, wall clock; each side in its own process, the smaller median of ${ROUNDS} alternating rounds\n${renderTable(rows)}`;
+    let text = `\n${head}${selfCheckLine}U + grad U (tanh, biases, mean loss, full Hessian): median of ${REPEATS} calls after a warm-up of >= ${WARM_UP_CALLS} calls and ${WARM_UP_MS / 1000} s, wall clock; each side in its own process, the smaller median of ${ROUNDS} alternating rounds; (deep) rows: deepBoundGradient, one thread; U and grad U must agree to RTOL_VS_PEER = ${RTOL_VS_PEER}\n${renderTable(rows)}`;
     text += `\nKernels: G multiply-adds per second, one thread, float64 C += A B (hsr: gemmKernel.ts; torch.mm and numpy.dot on OpenBLAS)\n${renderTable(kernelRows)}`;
     if (typeof py === 'string') text += `  note: the PyTorch peer was skipped: ${py}\n`;
     for (const n of notes) text += `  note: ${n}\n`;
     text += `\nload average ${load0.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end on ${cpus().length} CPUs (above ~1 means other work shared the cores)\n`;
-    return { text, results };
+    return { text, results, failed };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
