@@ -22,7 +22,11 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   },
   { file: 'packages/numeric/src/sampleCurvature.ts', tests: ['packages/numeric/test/sampleCurvature.test.ts', 'packages/numeric/test/hessian.test.ts', 'packages/numeric/test/hessianTrace.test.ts', GOLDEN] },
   { file: 'packages/numeric/src/hessianTrace.ts', tests: ['packages/numeric/test/hessianTrace.test.ts', 'packages/numeric/test/traceEngine.test.ts', GOLDEN] },
-  { file: 'packages/numeric/src/traceEngine.ts', tests: ['packages/numeric/test/traceEngine.test.ts', 'packages/numeric/test/hessianTrace.test.ts', GOLDEN] },
+  {
+    file: 'packages/numeric/src/traceEngine.ts',
+    // The gradient mode is checked against autodiff and differences there; shards run row subsets.
+    tests: ['packages/numeric/test/traceEngine.test.ts', 'packages/numeric/test/hessianTrace.test.ts', 'packages/numeric/test/boundGradient.test.ts', 'packages/numeric/test/shards.test.ts', GOLDEN],
+  },
   {
     file: 'packages/numeric/src/activations.ts',
     // The formula texts are read by the symbolic engines, whose test differentiates them.
