@@ -184,303 +184,418 @@ function lambdaBarRows(buf: Float64Array, n0: number, n1: number, m: number, N: 
   if (omega) matmulAdd(omega, n0 * N, lam, 0, buf, 0, n1 - n0, N, m * m);
 }
 
-/** \nabla_\theta (c_1 T_1 + c_2 T_2), theta order, all parameters (see the module comment). */
-function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
-  const { model, fp, sc, K, grams, layers, kappa, full, loss } = ctx;
+/**
+ * The adjoints one sweep accumulates (every array in the arena) and the seed's weights
+ * w_1 = c_1 kappa, w_2 = c_2 kappa^2. The sweep is split into one function per step (and the
+ * per-sample loops into their own small functions) so that V8 optimises each on its own: as one
+ * function, the sweep was recompiled whole for every hot loop it entered (on-stack replacement),
+ * on the main thread under --single-threaded, for 100-200 ms of a call in the first runs.
+ */
+interface SweepState {
+  readonly ctx: SweepContext;
+  readonly w1: number;
+  readonly w2: number;
+  /** The block's lowest layer when its Lambdabar is formed a few samples at a time (lambdaBarRows), else -1. */
+  readonly streamed: number;
+  readonly Wb: Float64Array[];
+  readonly Lb: (Float64Array | null)[];
+  readonly Omega: Map<number, Float64Array>;
+  readonly Kb: Map<number, Float64Array>;
+  readonly deltab: Float64Array[];
+  readonly e1b: Float64Array[];
+  readonly e2b: Float64Array[];
+  readonly inb: Float64Array[];
+  readonly Xb: (Float64Array | null)[][];
+  readonly Gb: (Float64Array | null)[][];
+  readonly Fb: (Float64Array | null)[][];
+}
+
+function pairTable(L: number): (Float64Array | null)[][] {
+  return Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
+}
+
+function sweepState(ctx: SweepContext, c1: number, c2: number): SweepState {
+  const { model, fp, layers, kappa } = ctx;
   const L = fp.depth;
   const N = fp.samples;
-  const w1 = c1 * kappa;
-  const w2 = c2 * kappa * kappa;
   const lowest = layers[0]!;
-  const top = layers[layers.length - 1]!;
-  const inBlock = new Set(layers);
-  const out = (l: number) => model.layers[l]!.outputs;
-  const inn = (l: number) => model.layers[l]!.inputs;
-  const nt = (l: number) => augmentedLayerInputs(model, l);
-
   const Wb = model.layers.map((layer) => alloc(layer.outputs * layer.inputs));
   const Lb: (Float64Array | null)[] = new Array<Float64Array | null>(L).fill(null);
   // Lambdabar of the block's lowest layer receives only the pair-sum terms (no chain ends there), so
   // it is never held as a stack: the Lambda recursion forms it a few samples at a time (lambdaBarRows).
   const streamed = lowest <= L - 2 ? lowest : -1;
-  for (let l = lowest; l < L; l++) if (l !== streamed) Lb[l] = alloc(N * out(l) * out(l));
-  const Omega = new Map<number, Float64Array>();
+  for (let l = lowest; l < L; l++) if (l !== streamed) Lb[l] = alloc(N * model.layers[l]!.outputs * model.layers[l]!.outputs);
   const Kb = new Map<number, Float64Array>();
   for (const l of layers) Kb.set(l, alloc(N * N));
-  const deltab = model.layers.map((layer) => alloc(N * layer.outputs));
-  const e1b = fp.d1.map((d) => alloc(d.length));
-  const e2b = fp.d2.map((d) => alloc(d.length));
-  const inb = model.layers.map((_, l) => alloc(N * nt(l)));
-  const Xb: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
-  const Gb: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
-  const Fb: (Float64Array | null)[][] = Array.from({ length: L }, () => new Array<Float64Array | null>(L).fill(null));
+  return {
+    ctx,
+    w1: c1 * kappa,
+    w2: c2 * kappa * kappa,
+    streamed,
+    Wb,
+    Lb,
+    Omega: new Map(),
+    Kb,
+    deltab: model.layers.map((layer) => alloc(N * layer.outputs)),
+    e1b: fp.d1.map((d) => alloc(d.length)),
+    e2b: fp.d2.map((d) => alloc(d.length)),
+    inb: model.layers.map((_, l) => alloc(N * augmentedLayerInputs(model, l))),
+    Xb: pairTable(L),
+    Gb: pairTable(L),
+    Fb: pairTable(L),
+  };
+}
 
-  // T1 = kappa sum_l sum_n tr Lambda^l_n K^l_nn.
-  if (w1 !== 0)
-    for (const l of layers) {
-      const m = out(l);
-      const lam = sc.lambda[l]!;
-      const Kl = K.get(l)!;
-      const Kbl = Kb.get(l)!;
-      const Lbl = Lb[l];
-      for (let n = 0; n < N; n++) {
-        let tr = 0;
-        if (l === L - 1) tr = loss.curvatureTrace(fp.loss, n);
-        else for (let i = 0; i < m; i++) tr += lam[n * m * m + i * m + i]!;
-        Kbl[n * N + n]! += w1 * tr;
-        if (Lbl) for (let i = 0; i < m; i++) Lbl[n * m * m + i * m + i]! += w1 * Kl[n * N + n]!;
-      }
-    }
-
-  if (w2 !== 0) {
-    // Diagonal blocks: sum_nm (K_nm)^2 <Lambda_n, Lambda_m>.
-    for (const l of layers) {
-      const m = out(l);
-      const lam = sc.lambda[l]!;
-      const Kl = K.get(l)!;
-      const omega = scaledProduct(2 * w2, Kl, Kl);
-      if (l === streamed) Omega.set(l, omega);
-      else matmulAdd(omega, 0, lam, 0, Lb[l]!, 0, N, N, m * m);
-      addScaledProduct(Kb.get(l)!, 2 * w2, Kl, grams.lambda.get(l)!);
-    }
-    // Cross blocks l > l': 2 [sum K^l K^l' <X_n, X_m> + 2 middle + sum K^l' (delta.delta) <G, G>].
+/** \nabla_\theta (c_1 T_1 + c_2 T_2), theta order, all parameters (see the module comment). */
+function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
+  const st = sweepState(ctx, c1, c2);
+  const { layers, fp, full } = ctx;
+  if (st.w1 !== 0) for (const l of layers) traceHAdjoint(st, l);
+  if (st.w2 !== 0) {
+    for (const l of layers) diagonalBlockAdjoint(st, l);
     for (const l of layers)
       for (const lp of layers) {
         if (lp >= l) continue;
-        const m = out(l);
-        const nIn = inn(l);
-        const ntl = nt(l);
-        const mq = out(lp);
-        const Ka = K.get(l)!;
-        const Kq = K.get(lp)!;
-        const X = sc.X[l]![lp]!;
-        const Xbl = slot(Xb, l, lp, N * m * mq);
-        const gX = grams.X.get(`${l},${lp}`)!;
-        matmulAdd(scaledProduct(4 * w2, Ka, Kq), 0, X, 0, Xbl, 0, N, N, m * mq);
-        addScaledProduct(Kb.get(l)!, 2 * w2, Kq, gX);
-        addScaledProduct(Kb.get(lp)!, 2 * w2, Ka, gX);
-        if (!full) continue;
-        const adjacent = lp === l - 1;
-        const G = sc.G[l]![lp];
-        const e1 = fp.d1[lp]!;
-        const delta = sc.delta[l]!;
-        const Gd = grams.delta.get(l)!;
-        const GG = grams.G.get(`${l},${lp}`)!;
-        addScaledProduct(Kb.get(lp)!, 2 * w2, Gd, GG);
-        matmulAdd(scaledProduct(4 * w2, Kq, GG), 0, delta, 0, deltab[l]!, 0, N, N, m);
-        const KqGd = scaledProduct(4 * w2, Kq, Gd);
-        // Adjacent: G = diag phi'_{l'}, whose adjoint goes straight to phi'-bar (no dense G-bar).
-        if (adjacent) matmulAdd(KqGd, 0, staged(e1), 0, e1b[lp]!, 0, N, N, mq);
-        else matmulAdd(KqGd, 0, G!, 0, slot(Gb, l, lp, N * nIn * mq), 0, N, N, nIn * mq);
-        // The middle term 4 w2 sum_nk Kq_nk q_nk (q from the traces' middleProducts).
-        const q = grams.middle.get(`${l},${lp}`)!;
-        const Kbq = Kb.get(lp)!;
-        for (let i = 0; i < N * N; i++) Kbq[i]! += 4 * w2 * q[i]!;
-        const abar = unaugmented(fp.inputs[l]!, N, nIn, ntl);
-        const ab = alloc(N * nIn);
-        // The parts the traces formed at unit weight (MiddleAdjointParts), then the rest.
-        const parts = grams.middleAdjoint.get(`${l},${lp}`)!;
-        const db = deltab[l]!;
-        for (let i = 0; i < N * m; i++) db[i]! += 4 * w2 * parts.delta[i]!;
-        if (parts.Xc) for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Xbl[n * m * mq + i * mq + r]! += 4 * w2 * parts.Xc[i * N * mq + n * mq + r]!;
-        if (adjacent) middleAdjointAdjacent(X, delta, abar, e1, Kq, 4 * w2, Xbl, ab, e1b[lp]!, N, m, mq);
-        else middleAdjointDense(X, delta, abar, G!, Kq, 4 * w2, ab, slot(Gb, l, lp, N * nIn * mq), N, m, nIn, mq);
-        const ib = inb[l]!;
-        for (let n = 0; n < N; n++) for (let j = 0; j < nIn; j++) ib[n * ntl + j]! += ab[n * nIn + j]!;
+        crossBlockAdjoint(st, l, lp);
       }
   }
-
   // K^l = A~ A~^T: A~bar += (Kbar + Kbar^T) A~ (layer 0's input is data).
-  for (const l of layers) {
-    if (l === 0) continue;
-    const Kbl = Kb.get(l)!;
-    const S = alloc(N * N);
-    for (let n = 0; n < N; n++) for (let k = 0; k < N; k++) S[n * N + k] = Kbl[n * N + k]! + Kbl[k * N + n]!;
-    matmulAdd(S, 0, fp.inputs[l]!, 0, inb[l]!, 0, N, N, nt(l));
-  }
-
+  for (const l of layers) if (l !== 0) gramAdjoint(st, l);
   // The chain X = Lambda F, F^{l,l'} = W_l G^{l,l'}, G^{l,l'} = D^{l-1} F^{l-1,l'} (diag phi' when adjacent), top down.
-  for (const lp of layers) {
-    const mq = out(lp);
-    for (let l = top; l > lp; l--) {
-      const m = out(l);
-      const n_ = inn(l);
-      // F^{l,l-1} is not stored (adjacentJacobianInto); G^{l,l-1} = D^{l-1} is read as phi'.
-      const F = sc.F[l]![lp];
-      const G = sc.G[l]![lp];
-      let Fbl = Fb[l]![lp];
-      const Xbl = Xb[l]![lp];
-      if (inBlock.has(l) && Xbl) {
-        Fbl = slot(Fb, l, lp, N * m * mq);
-        const lam = sc.lambda[l]!;
-        const Lbl = Lb[l]!;
-        const Fn = F ? null : alloc(m * mq);
-        for (let n = 0; n < N; n++) {
-          if (Fn) adjacentJacobianInto(model, fp, l, n, Fn);
-          matmulNTAdd(Xbl, n * m * mq, Fn ?? F!, Fn ? 0 : n * m * mq, Lbl, n * m * m, m, mq, m);
-          matmulAdd(lam, n * m * m, Xbl, n * m * mq, Fbl, n * m * mq, m, m, mq);
-        }
-      }
-      let Gbl = Gb[l]![lp];
-      if (l - 1 === lp) {
-        // Adjacent: G = D^{l-1} is diagonal, so Wbar_l += Fbar G^T scales Fbar's columns, and of
-        // Gbar = W_l^T Fbar only the diagonal reaches phi' (O(m n) per sample instead of two products).
-        const eb = e1b[lp]!;
-        const e1 = fp.d1[lp]!;
-        if (Fbl) {
-          const W = model.layers[l]!.W;
-          const Wbl = Wb[l]!;
-          for (let n = 0; n < N; n++)
-            for (let i = 0; i < m; i++) {
-              const o = n * m * mq + i * mq;
-              for (let j = 0; j < n_; j++) {
-                const f = Fbl[o + j]!;
-                Wbl[i * n_ + j]! += f * e1[n * n_ + j]!;
-                eb[n * n_ + j]! += W[i * n_ + j]! * f;
-              }
-            }
-        }
-        if (Gbl) for (let n = 0; n < N; n++) for (let j = 0; j < n_; j++) eb[n * n_ + j]! += Gbl[n * n_ * mq + j * mq + j]!;
-        continue;
-      }
-      if (Fbl) {
-        Gbl = slot(Gb, l, lp, N * n_ * mq);
-        const W = model.layers[l]!.W;
-        const Wt = transpose(W, m, n_);
-        const Wbl = Wb[l]!;
-        for (let n = 0; n < N; n++) {
-          matmulNTAdd(Fbl, n * m * mq, G!, n * n_ * mq, Wbl, 0, m, mq, n_);
-          matmulAdd(Wt, 0, Fbl, n * m * mq, Gbl, n * n_ * mq, n_, m, mq);
-        }
-      }
-      if (!Gbl) continue;
-      // l - 1 > lp here: G = D^{l-1} F^{l-1,lp}. Fbar^{l-1,lp} is not formed yet (the walk is top
-      // down) and Gbar is not read after this step, so Fbar^{l-1,lp} = D^{l-1} Gbar takes Gbar's place.
-      const Fprev = sc.F[l - 1]![lp];
-      const Fp = Fprev ? null : alloc(n_ * mq);
-      const e1 = fp.d1[l - 1]!;
-      const eb = e1b[l - 1]!;
-      for (let n = 0; n < N; n++) {
-        if (Fp) adjacentJacobianInto(model, fp, l - 1, n, Fp);
-        const F0 = Fp ?? Fprev!;
-        const f0 = Fp ? 0 : n * n_ * mq;
-        for (let j = 0; j < n_; j++) {
-          const o = n * n_ * mq + j * mq;
-          const dj = e1[n * n_ + j]!;
-          let s = 0;
-          for (let r = 0; r < mq; r++) {
-            s += Gbl[o + r]! * F0[f0 + j * mq + r]!;
-            Gbl[o + r] = dj * Gbl[o + r]!;
-          }
-          eb[n * n_ + j]! += s;
-        }
-      }
-      if (Fb[l - 1]![lp]) throw new Error('deep sweep: Fbar formed before its G step');
-      Fb[l - 1]![lp] = Gbl;
-    }
-  }
-
+  const top = layers[layers.length - 1]!;
+  for (const lp of layers) for (let l = top; l > lp; l--) chainStep(st, l, lp);
   // Lambda^l = D Q D + diag(t o phi''), Q = W^T Lambda^{l+1} W, t = W^T delta^{l+1}; bottom up.
-  for (let l = lowest; l <= L - 2; l++) {
-    const next = model.layers[l + 1]!;
-    const mp = next.outputs;
-    const m = next.inputs;
-    const W = next.W;
-    const up = sc.lambda[l + 1]!;
-    const rows = l === streamed ? Math.min(N, LAMBDA_BAR_ROWS) : N;
-    const Lbl = l === streamed ? alloc(rows * m * m) : Lb[l]!;
-    const Lbu = Lb[l + 1]!;
-    const e1 = fp.d1[l]!;
-    const e2 = fp.d2[l]!;
-    const dn = sc.delta[l + 1]!;
-    const eb1 = e1b[l]!;
-    const eb2 = e2b[l]!;
-    const Wbu = Wb[l + 1]!;
-    const dbu = deltab[l + 1]!;
-    const Ws = staged(W);
-    const Wt = transpose(W, mp, m);
-    const T = alloc(mp * m);
-    const Qkept = sc.Q[l] ?? null;
-    const Qn = alloc(m * m);
-    const Qb = alloc(m * m);
-    const A1 = alloc(mp * m);
-    const A2 = alloc(mp * m);
-    const tb = alloc(m);
+  for (let l = layers[0]!; l <= fp.depth - 2; l++) lambdaAdjoint(st, l);
+  // Backpropagation delta^l = phi' o (delta^{l+1} W_{l+1}), bottom up.
+  if (full) for (let l = 0; l <= fp.depth - 2; l++) backpropagationAdjoint(st, l);
+  return forwardAdjoint(st, lossAdjoint(st));
+}
+
+/** T1 = kappa sum_l sum_n tr Lambda^l_n K^l_nn: its adjoints in K^l_nn and Lambda^l_n. */
+function traceHAdjoint(st: SweepState, l: number): void {
+  const { model, fp, sc, K, loss } = st.ctx;
+  const N = fp.samples;
+  const L = fp.depth;
+  const w1 = st.w1;
+  const m = model.layers[l]!.outputs;
+  const lam = sc.lambda[l]!;
+  const Kl = K.get(l)!;
+  const Kbl = st.Kb.get(l)!;
+  const Lbl = st.Lb[l];
+  for (let n = 0; n < N; n++) {
+    let tr = 0;
+    if (l === L - 1) tr = loss.curvatureTrace(fp.loss, n);
+    else for (let i = 0; i < m; i++) tr += lam[n * m * m + i * m + i]!;
+    Kbl[n * N + n]! += w1 * tr;
+    if (Lbl) for (let i = 0; i < m; i++) Lbl[n * m * m + i * m + i]! += w1 * Kl[n * N + n]!;
+  }
+}
+
+/** Diagonal block: sum_nm (K_nm)^2 <Lambda_n, Lambda_m>. */
+function diagonalBlockAdjoint(st: SweepState, l: number): void {
+  const { model, fp, sc, K, grams } = st.ctx;
+  const N = fp.samples;
+  const w2 = st.w2;
+  const m = model.layers[l]!.outputs;
+  const lam = sc.lambda[l]!;
+  const Kl = K.get(l)!;
+  const omega = scaledProduct(2 * w2, Kl, Kl);
+  if (l === st.streamed) st.Omega.set(l, omega);
+  else matmulAdd(omega, 0, lam, 0, st.Lb[l]!, 0, N, N, m * m);
+  addScaledProduct(st.Kb.get(l)!, 2 * w2, Kl, grams.lambda.get(l)!);
+}
+
+/** x[i] += s y[i] for i < x.length. */
+function addScaled(x: Float64Array, s: number, y: Float64Array): void {
+  for (let i = 0; i < x.length; i++) x[i]! += s * y[i]!;
+}
+
+/** Xb[n, i, r] += s Xc[i, n mq + r]: a column stack (columnStack's layout) added back onto its N x m x mq stack. */
+function addColumnStack(Xb: Float64Array, s: number, Xc: Float64Array, N: number, m: number, mq: number): void {
+  for (let n = 0; n < N; n++) for (let i = 0; i < m; i++) for (let r = 0; r < mq; r++) Xb[n * m * mq + i * mq + r]! += s * Xc[i * N * mq + n * mq + r]!;
+}
+
+/** The unaugmented adjoint ab (N x n) added onto the augmented one ib (N x nt). */
+function addUnaugmented(ib: Float64Array, ab: Float64Array, N: number, n: number, nt: number): void {
+  for (let i = 0; i < N; i++) for (let j = 0; j < n; j++) ib[i * nt + j]! += ab[i * n + j]!;
+}
+
+/** Cross block l > l': 2 [sum K^l K^l' <X_n, X_m> + 2 middle + sum K^l' (delta.delta) <G, G>]. */
+function crossBlockAdjoint(st: SweepState, l: number, lp: number): void {
+  const { model, fp, sc, K, grams, full } = st.ctx;
+  const N = fp.samples;
+  const w2 = st.w2;
+  const { Kb, Xb, Gb } = st;
+  const m = model.layers[l]!.outputs;
+  const nIn = model.layers[l]!.inputs;
+  const ntl = augmentedLayerInputs(model, l);
+  const mq = model.layers[lp]!.outputs;
+  const Ka = K.get(l)!;
+  const Kq = K.get(lp)!;
+  const X = sc.X[l]![lp]!;
+  const Xbl = slot(Xb, l, lp, N * m * mq);
+  const gX = grams.X.get(`${l},${lp}`)!;
+  matmulAdd(scaledProduct(4 * w2, Ka, Kq), 0, X, 0, Xbl, 0, N, N, m * mq);
+  addScaledProduct(Kb.get(l)!, 2 * w2, Kq, gX);
+  addScaledProduct(Kb.get(lp)!, 2 * w2, Ka, gX);
+  if (!full) return;
+  const adjacent = lp === l - 1;
+  const G = sc.G[l]![lp];
+  const e1 = fp.d1[lp]!;
+  const delta = sc.delta[l]!;
+  const Gd = grams.delta.get(l)!;
+  const GG = grams.G.get(`${l},${lp}`)!;
+  addScaledProduct(Kb.get(lp)!, 2 * w2, Gd, GG);
+  matmulAdd(scaledProduct(4 * w2, Kq, GG), 0, delta, 0, st.deltab[l]!, 0, N, N, m);
+  const KqGd = scaledProduct(4 * w2, Kq, Gd);
+  // Adjacent: G = diag phi'_{l'}, whose adjoint goes straight to phi'-bar (no dense G-bar).
+  if (adjacent) matmulAdd(KqGd, 0, staged(e1), 0, st.e1b[lp]!, 0, N, N, mq);
+  else matmulAdd(KqGd, 0, G!, 0, slot(Gb, l, lp, N * nIn * mq), 0, N, N, nIn * mq);
+  // The middle term 4 w2 sum_nk Kq_nk q_nk (q from the traces' middleProducts).
+  addScaled(Kb.get(lp)!, 4 * w2, grams.middle.get(`${l},${lp}`)!);
+  const abar = unaugmented(fp.inputs[l]!, N, nIn, ntl);
+  const ab = alloc(N * nIn);
+  // The parts the traces formed at unit weight (MiddleAdjointParts), then the rest.
+  const parts = grams.middleAdjoint.get(`${l},${lp}`)!;
+  addScaled(st.deltab[l]!, 4 * w2, parts.delta);
+  if (parts.Xc) addColumnStack(Xbl, 4 * w2, parts.Xc, N, m, mq);
+  if (adjacent) middleAdjointAdjacent(X, delta, abar, e1, Kq, 4 * w2, Xbl, ab, st.e1b[lp]!, N, m, mq);
+  else middleAdjointDense(X, delta, abar, G!, Kq, 4 * w2, ab, slot(Gb, l, lp, N * nIn * mq), N, m, nIn, mq);
+  addUnaugmented(st.inb[l]!, ab, N, nIn, ntl);
+}
+
+/** K^l = A~ A~^T: A~bar += (Kbar + Kbar^T) A~. */
+function gramAdjoint(st: SweepState, l: number): void {
+  const { model, fp } = st.ctx;
+  const N = fp.samples;
+  const Kbl = st.Kb.get(l)!;
+  const S = alloc(N * N);
+  for (let n = 0; n < N; n++) for (let k = 0; k < N; k++) S[n * N + k] = Kbl[n * N + k]! + Kbl[k * N + n]!;
+  matmulAdd(S, 0, fp.inputs[l]!, 0, st.inb[l]!, 0, N, N, augmentedLayerInputs(model, l));
+}
+
+/** One step (l, l') of the chain, top down (see sweep). */
+function chainStep(st: SweepState, l: number, lp: number): void {
+  const { model, fp, sc, layers } = st.ctx;
+  const N = fp.samples;
+  const mq = model.layers[lp]!.outputs;
+  const m = model.layers[l]!.outputs;
+  const n_ = model.layers[l]!.inputs;
+  const { Fb, Gb, Wb } = st;
+  // F^{l,l-1} is not stored (adjacentJacobianInto); G^{l,l-1} = D^{l-1} is read as phi'.
+  const F = sc.F[l]![lp];
+  const G = sc.G[l]![lp];
+  let Fbl = Fb[l]![lp];
+  const Xbl = st.Xb[l]![lp];
+  if (layers.includes(l) && Xbl) {
+    Fbl = slot(Fb, l, lp, N * m * mq);
+    chainXAdjoint(model, fp, l, sc.lambda[l]!, st.Lb[l]!, Xbl, F ?? null, Fbl, N, m, mq);
+  }
+  let Gbl = Gb[l]![lp];
+  if (l - 1 === lp) {
+    // Adjacent: G = D^{l-1} is diagonal, so Wbar_l += Fbar G^T scales Fbar's columns, and of
+    // Gbar = W_l^T Fbar only the diagonal reaches phi' (O(m n) per sample instead of two products).
+    const eb = st.e1b[lp]!;
+    if (Fbl) adjacentJacobianAdjoint(Fbl, fp.d1[lp]!, model.layers[l]!.W, Wb[l]!, eb, N, m, n_, mq);
+    if (Gbl) for (let n = 0; n < N; n++) for (let j = 0; j < n_; j++) eb[n * n_ + j]! += Gbl[n * n_ * mq + j * mq + j]!;
+    return;
+  }
+  if (Fbl) {
+    Gbl = slot(Gb, l, lp, N * n_ * mq);
+    const W = model.layers[l]!.W;
+    const Wt = transpose(W, m, n_);
+    const Wbl = Wb[l]!;
     for (let n = 0; n < N; n++) {
-      if (l === streamed && n % rows === 0) lambdaBarRows(Lbl, n, Math.min(N, n + rows), m, N, w1, K.get(l), Omega.get(l), sc.lambda[l]!);
-      const o = (n % rows) * m * m;
-      // Q_n = W^T Lambda^{l+1}_n W: kept by deepSampleCurvature where dear (keepsQ), else formed
-      // again with the same products, so the same bits.
-      const Q = Qkept ? Qkept.subarray(n * m * m, (n + 1) * m * m) : Qn;
-      if (!Qkept) {
-        T.fill(0);
-        Q.fill(0);
-        matmulAdd(up, n * mp * mp, Ws, 0, T, 0, mp, mp, m);
-        matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
-      }
-      A1.fill(0);
-      for (let i = 0; i < m; i++) {
-        const di = e1[n * m + i]!;
-        let s = 0;
-        for (let j = 0; j < m; j++) {
-          const lbs = 0.5 * (Lbl[o + i * m + j]! + Lbl[o + j * m + i]!);
-          Qb[i * m + j] = di * lbs * e1[n * m + j]!;
-          s += lbs * Q[i * m + j]! * e1[n * m + j]!;
-        }
-        eb1[n * m + i]! += 2 * s;
-      }
-      // Lambda^{l+1} bar += W Qbar W^T; Wbar += 2 T Qbar = 2 Lambda^{l+1} (W Qbar), T = Lambda^{l+1} W.
-      matmulAdd(Ws, 0, Qb, 0, A1, 0, mp, m, m);
-      matmulAdd(A1, 0, Wt, 0, Lbu, n * mp * mp, mp, m, mp);
-      A2.fill(0);
-      matmulAdd(up, n * mp * mp, A1, 0, A2, 0, mp, mp, m);
-      for (let i = 0; i < mp * m; i++) Wbu[i]! += 2 * A2[i]!;
-      if (full) {
-        for (let i = 0; i < m; i++) {
-          let t = 0;
-          for (let k = 0; k < mp; k++) t += W[k * m + i]! * dn[n * mp + k]!;
-          const lii = Lbl[o + i * m + i]!;
-          tb[i] = lii * e2[n * m + i]!;
-          eb2[n * m + i]! += lii * t;
-        }
-        for (let k = 0; k < mp; k++) {
-          let s = 0;
-          const dk = dn[n * mp + k]!;
-          for (let i = 0; i < m; i++) {
-            s += W[k * m + i]! * tb[i]!;
-            Wbu[k * m + i]! += dk * tb[i]!;
-          }
-          dbu[n * mp + k]! += s;
-        }
-      }
+      matmulNTAdd(Fbl, n * m * mq, G!, n * n_ * mq, Wbl, 0, m, mq, n_);
+      matmulAdd(Wt, 0, Fbl, n * m * mq, Gbl, n * n_ * mq, n_, m, mq);
     }
   }
+  if (!Gbl) return;
+  // l - 1 > lp here: G = D^{l-1} F^{l-1,lp}. Fbar^{l-1,lp} is not formed yet (the walk is top
+  // down) and Gbar is not read after this step, so Fbar^{l-1,lp} = D^{l-1} Gbar takes Gbar's place.
+  const Fprev = sc.F[l - 1]![lp];
+  const Fp = Fprev ? null : alloc(n_ * mq);
+  const e1 = fp.d1[l - 1]!;
+  const eb = st.e1b[l - 1]!;
+  for (let n = 0; n < N; n++) {
+    if (Fp) adjacentJacobianInto(model, fp, l - 1, n, Fp);
+    diagonalFactorAdjoint(Gbl, n * n_ * mq, Fp ?? Fprev!, Fp ? 0 : n * n_ * mq, e1, eb, n * n_, n_, mq);
+  }
+  if (Fb[l - 1]![lp]) throw new Error('deep sweep: Fbar formed before its G step');
+  Fb[l - 1]![lp] = Gbl;
+}
 
-  // Backpropagation delta^l = phi' o (delta^{l+1} W_{l+1}), bottom up.
-  if (full)
-    for (let l = 0; l <= L - 2; l++) {
-      const next = model.layers[l + 1]!;
-      const mp = next.outputs;
-      const m = next.inputs;
-      const db = deltab[l]!;
-      const s = matmul(sc.delta[l + 1]!, next.W, N, mp, m);
-      const e1 = fp.d1[l]!;
-      const eb = e1b[l]!;
-      const wv = alloc(N * m);
-      for (let i = 0; i < N * m; i++) {
-        eb[i]! += db[i]! * s[i]!;
-        wv[i] = db[i]! * e1[i]!;
+/** X = Lambda F per sample: Lambdabar += Xbar F^T, Fbar += Lambda Xbar (F null: the adjacent Jacobian, formed per sample). */
+function chainXAdjoint(model: LayeredModel, fp: DeepForwardPass, l: number, lam: Float64Array, Lbl: Float64Array, Xbl: Float64Array, F: Float64Array | null, Fbl: Float64Array, N: number, m: number, mq: number): void {
+  const Fn = F ? null : alloc(m * mq);
+  for (let n = 0; n < N; n++) {
+    if (Fn) adjacentJacobianInto(model, fp, l, n, Fn);
+    matmulNTAdd(Xbl, n * m * mq, Fn ?? F!, Fn ? 0 : n * m * mq, Lbl, n * m * m, m, mq, m);
+    matmulAdd(lam, n * m * m, Xbl, n * m * mq, Fbl, n * m * mq, m, m, mq);
+  }
+}
+
+/** F = W D (D = diag e per sample): Wbar += Fbar D, ebar[j] += sum_i W[i, j] Fbar[i, j]. */
+function adjacentJacobianAdjoint(Fbl: Float64Array, e1: Float64Array, W: Float64Array, Wbl: Float64Array, eb: Float64Array, N: number, m: number, n_: number, mq: number): void {
+  for (let n = 0; n < N; n++)
+    for (let i = 0; i < m; i++) {
+      const o = n * m * mq + i * mq;
+      for (let j = 0; j < n_; j++) {
+        const f = Fbl[o + j]!;
+        Wbl[i * n_ + j]! += f * e1[n * n_ + j]!;
+        eb[n * n_ + j]! += W[i * n_ + j]! * f;
       }
-      matmulNTAdd(wv, 0, next.W, 0, deltab[l + 1]!, 0, N, m, mp);
-      matmulTNAdd(sc.delta[l + 1]!, 0, wv, 0, Wb[l + 1]!, 0, mp, N, m);
     }
+}
 
-  // The loss: vbar_n = d<S_n, Lambdabar^{L-1}_n>/dv_n + S_n gbar_n.
-  const c = out(L - 1);
-  let ub = alloc(N * c);
+/** G = D F0 for one sample (D = diag e): ebar_j += Gbar[j, .] . F0[j, .], then Gbar := D Gbar in place (it becomes F0bar). */
+function diagonalFactorAdjoint(Gbl: Float64Array, go: number, F0: Float64Array, f0: number, e1: Float64Array, eb: Float64Array, eo: number, n_: number, mq: number): void {
+  for (let j = 0; j < n_; j++) {
+    const o = go + j * mq;
+    const dj = e1[eo + j]!;
+    let s = 0;
+    for (let r = 0; r < mq; r++) {
+      s += Gbl[o + r]! * F0[f0 + j * mq + r]!;
+      Gbl[o + r] = dj * Gbl[o + r]!;
+    }
+    eb[eo + j]! += s;
+  }
+}
+
+/** Lambda^l = D Q D + diag(t o phi''), Q = W^T Lambda^{l+1} W, t = W^T delta^{l+1}: the adjoints of one layer's recursion. */
+function lambdaAdjoint(st: SweepState, l: number): void {
+  const { model, fp, sc, K, full } = st.ctx;
+  const N = fp.samples;
+  const next = model.layers[l + 1]!;
+  const mp = next.outputs;
+  const m = next.inputs;
+  const W = next.W;
+  const up = sc.lambda[l + 1]!;
+  const streamed = l === st.streamed;
+  const rows = streamed ? Math.min(N, LAMBDA_BAR_ROWS) : N;
+  const Lbl = streamed ? alloc(rows * m * m) : st.Lb[l]!;
+  const Lbu = st.Lb[l + 1]!;
+  const e1 = fp.d1[l]!;
+  const e2 = fp.d2[l]!;
+  const dn = sc.delta[l + 1]!;
+  const eb1 = st.e1b[l]!;
+  const eb2 = st.e2b[l]!;
+  const Wbu = st.Wb[l + 1]!;
+  const dbu = st.deltab[l + 1]!;
+  const Ws = staged(W);
+  const Wt = transpose(W, mp, m);
+  const T = alloc(mp * m);
+  const Qkept = sc.Q[l] ?? null;
+  const Qn = alloc(m * m);
+  const Qb = alloc(m * m);
+  const A1 = alloc(mp * m);
+  const A2 = alloc(mp * m);
+  const tb = alloc(m);
+  for (let n = 0; n < N; n++) {
+    if (streamed && n % rows === 0) lambdaBarRows(Lbl, n, Math.min(N, n + rows), m, N, st.w1, K.get(l), st.Omega.get(l), sc.lambda[l]!);
+    const o = (n % rows) * m * m;
+    // Q_n = W^T Lambda^{l+1}_n W: kept by deepSampleCurvature where dear (keepsQ), else formed
+    // again with the same products, so the same bits.
+    const Q = Qkept ? Qkept.subarray(n * m * m, (n + 1) * m * m) : Qn;
+    if (!Qkept) {
+      T.fill(0);
+      Q.fill(0);
+      matmulAdd(up, n * mp * mp, Ws, 0, T, 0, mp, mp, m);
+      matmulAdd(Wt, 0, T, 0, Q, 0, m, mp, m);
+    }
+    A1.fill(0);
+    symmetricQAdjoint(Lbl, o, Q, e1, n * m, Qb, eb1, m);
+    // Lambda^{l+1} bar += W Qbar W^T; Wbar += 2 T Qbar = 2 Lambda^{l+1} (W Qbar), T = Lambda^{l+1} W.
+    matmulAdd(Ws, 0, Qb, 0, A1, 0, mp, m, m);
+    matmulAdd(A1, 0, Wt, 0, Lbu, n * mp * mp, mp, m, mp);
+    A2.fill(0);
+    matmulAdd(up, n * mp * mp, A1, 0, A2, 0, mp, mp, m);
+    addScaled(Wbu, 2, A2);
+    if (full) diagonalTermAdjoint(Lbl, o, W, dn, n * mp, e2, n * m, tb, eb2, Wbu, dbu, m, mp);
+  }
+}
+
+/**
+ * Of Lambda = D Q D (D = diag e at sample offset eo), with Lambdabar symmetrised:
+ * Qbar = D Lambdabar^s D and ebar_i += 2 sum_j Lambdabar^s_ij Q_ij e_j.
+ */
+function symmetricQAdjoint(Lbl: Float64Array, o: number, Q: Float64Array, e1: Float64Array, eo: number, Qb: Float64Array, eb1: Float64Array, m: number): void {
+  for (let i = 0; i < m; i++) {
+    const di = e1[eo + i]!;
+    let s = 0;
+    for (let j = 0; j < m; j++) {
+      const lbs = 0.5 * (Lbl[o + i * m + j]! + Lbl[o + j * m + i]!);
+      Qb[i * m + j] = di * lbs * e1[eo + j]!;
+      s += lbs * Q[i * m + j]! * e1[eo + j]!;
+    }
+    eb1[eo + i]! += 2 * s;
+  }
+}
+
+/** Of the diag term diag(t o phi''), t = W^T delta^{l+1}, for one sample: phi''bar, Wbar and delta^{l+1}bar. */
+function diagonalTermAdjoint(
+  Lbl: Float64Array,
+  o: number,
+  W: Float64Array,
+  dn: Float64Array,
+  dOff: number,
+  e2: Float64Array,
+  eo: number,
+  tb: Float64Array,
+  eb2: Float64Array,
+  Wbu: Float64Array,
+  dbu: Float64Array,
+  m: number,
+  mp: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    let t = 0;
+    for (let k = 0; k < mp; k++) t += W[k * m + i]! * dn[dOff + k]!;
+    const lii = Lbl[o + i * m + i]!;
+    tb[i] = lii * e2[eo + i]!;
+    eb2[eo + i]! += lii * t;
+  }
+  for (let k = 0; k < mp; k++) {
+    let s = 0;
+    const dk = dn[dOff + k]!;
+    for (let i = 0; i < m; i++) {
+      s += W[k * m + i]! * tb[i]!;
+      Wbu[k * m + i]! += dk * tb[i]!;
+    }
+    dbu[dOff + k]! += s;
+  }
+}
+
+/** delta^l = phi' o (delta^{l+1} W_{l+1}): its adjoints in phi', delta^{l+1} and W_{l+1}. */
+function backpropagationAdjoint(st: SweepState, l: number): void {
+  const { model, fp, sc } = st.ctx;
+  const N = fp.samples;
+  const next = model.layers[l + 1]!;
+  const mp = next.outputs;
+  const m = next.inputs;
+  const db = st.deltab[l]!;
+  const s = matmul(sc.delta[l + 1]!, next.W, N, mp, m);
+  const e1 = fp.d1[l]!;
+  const eb = st.e1b[l]!;
+  const wv = alloc(N * m);
+  for (let i = 0; i < N * m; i++) {
+    eb[i]! += db[i]! * s[i]!;
+    wv[i] = db[i]! * e1[i]!;
+  }
+  matmulNTAdd(wv, 0, next.W, 0, st.deltab[l + 1]!, 0, N, m, mp);
+  matmulTNAdd(sc.delta[l + 1]!, 0, wv, 0, st.Wb[l + 1]!, 0, mp, N, m);
+}
+
+/** The loss: vbar_n = d<S_n, Lambdabar^{L-1}_n>/dv_n + S_n gbar_n (N x c). */
+function lossAdjoint(st: SweepState): Float64Array {
+  const { model, fp, sc, loss, full } = st.ctx;
+  const N = fp.samples;
+  const L = fp.depth;
+  const c = model.layers[L - 1]!.outputs;
+  const ub = alloc(N * c);
   const S = sc.lambda[L - 1]!;
-  const Lc = Lb[L - 1]!;
-  const gb = deltab[L - 1]!;
+  const Lc = st.Lb[L - 1]!;
+  const gb = st.deltab[L - 1]!;
   for (let n = 0; n < N; n++) {
     loss.curvatureAdjointInto(fp.loss, n, Lc, n * c * c, ub, n * c);
     if (full)
@@ -490,41 +605,56 @@ function sweep(ctx: SweepContext, c1: number, c2: number): Float64Array {
         ub[n * c + i]! += s;
       }
   }
+  return ub;
+}
 
-  // The forward pass, top down: u^l = A~^l W~_l^T, a^{l+1} = phi(u^l).
+/** The forward pass, top down: u^l = A~^l W~_l^T, a^{l+1} = phi(u^l), from the logits' adjoint `top`; the gradient in theta order. */
+function forwardAdjoint(st: SweepState, top: Float64Array): Float64Array {
+  const { model, fp } = st.ctx;
+  const N = fp.samples;
+  const L = fp.depth;
   const grad = new Float64Array(layeredParameterCount(model));
+  let ub = top;
   for (let l = L - 1; l >= 0; l--) {
-    const m = out(l);
-    const n_ = inn(l);
-    const ntl = nt(l);
-    if (l < L - 1) {
-      const e1 = fp.d1[l]!;
-      const e2 = fp.d2[l]!;
-      const e3 = fp.d3[l]!;
-      const above = inb[l + 1]!;
-      const ntu = nt(l + 1);
-      ub = alloc(N * m);
-      for (let n = 0; n < N; n++)
-        for (let i = 0; i < m; i++) {
-          const k = n * m + i;
-          ub[k] = e1b[l]![k]! * e2[k]! + e2b[l]![k]! * e3[k]! + above[n * ntu + i]! * e1[k]!;
-        }
-    }
+    const m = model.layers[l]!.outputs;
+    const n_ = model.layers[l]!.inputs;
+    const ntl = augmentedLayerInputs(model, l);
+    if (l < L - 1) ub = preActivationAdjoint(st, l);
     const o = layerOffset(model, l);
     const part = alloc(m * ntl);
     matmulTNAdd(ub, 0, fp.inputs[l]!, 0, part, 0, m, N, ntl);
-    const Wbl = Wb[l]!;
+    const Wbl = st.Wb[l]!;
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < ntl; j++) grad[o + i * ntl + j] = part[i * ntl + j]!;
       for (let j = 0; j < n_; j++) grad[o + i * ntl + j]! += Wbl[i * n_ + j]!;
     }
     if (l > 0) {
       const back = matmul(ub, model.layers[l]!.W, N, m, n_);
-      const ib = inb[l]!;
-      for (let n = 0; n < N; n++) for (let j = 0; j < n_; j++) ib[n * ntl + j]! += back[n * n_ + j]!;
+      addUnaugmented(st.inb[l]!, back, N, n_, ntl);
     }
   }
   return grad;
+}
+
+/** ubar^l = phi'bar o phi'' + phi''bar o phi''' + abar^{l+1} o phi' (N x m_l). */
+function preActivationAdjoint(st: SweepState, l: number): Float64Array {
+  const { model, fp } = st.ctx;
+  const N = fp.samples;
+  const m = model.layers[l]!.outputs;
+  const e1 = fp.d1[l]!;
+  const e2 = fp.d2[l]!;
+  const e3 = fp.d3[l]!;
+  const eb1 = st.e1b[l]!;
+  const eb2 = st.e2b[l]!;
+  const above = st.inb[l + 1]!;
+  const ntu = augmentedLayerInputs(model, l + 1);
+  const ub = alloc(N * m);
+  for (let n = 0; n < N; n++)
+    for (let i = 0; i < m; i++) {
+      const k = n * m + i;
+      ub[k] = eb1[k]! * e2[k]! + eb2[k]! * e3[k]! + above[n * ntu + i]! * e1[k]!;
+    }
+  return ub;
 }
 
 /** The forward pass, the per-sample pieces with their whole chain, the Grams and T1, T2 (deep/traces.ts, bit for bit). */
