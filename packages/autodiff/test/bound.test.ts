@@ -51,6 +51,28 @@ describe('the bound as a function of T1, T2', () => {
       expect(Array.from(denseGradientOf(r.bound, 2))).toEqual(of === 'range' ? [0, 0] : [1 / P, 0]);
     }
   });
+
+  test('s^2 = 0 exactly is degenerate too: the square root of 0 is never differentiated', () => {
+    // P = 4, T1 = 2, T2 = 1: m = 1/2 and s^2 = 1/4 - 1/4 = 0 with no rounding anywhere.
+    const A = new JetAlgebra({ order: 1, tangent: false });
+    for (const of of KINDS) {
+      const r = boundOver(A, jet(2, [1, 0]), jet(1, [0, 1]), 4, of);
+      expect(r.degenerate, of).toBe(true);
+      expect(r.bound.value).toBe(of === 'range' ? 0 : 0.5);
+      expect(Array.from(denseGradientOf(r.bound, 2))).toEqual(of === 'range' ? [0, 0] : [1 / 4, 0]);
+    }
+  });
+
+  test('P = 1 is degenerate whatever T2 says: the one eigenvalue is T1', () => {
+    // Traces that no 1 x 1 Hessian has (T2 > T1^2): s must still be taken as 0, as
+    // wolkowiczStyanBounds does at P = 1, not from the round-off or the caller's T2.
+    const A = new JetAlgebra({ order: 1, tangent: false });
+    for (const of of KINDS) {
+      const r = boundOver(A, jet(3, [1, 0]), jet(10, [0, 1]), 1, of);
+      expect(r.degenerate, of).toBe(true);
+      expect(Array.from(denseGradientOf(r.bound, 2))).toEqual(of === 'range' ? [0, 0] : [1, 0]);
+    }
+  });
 });
 
 describe('bound gradient', () => {
