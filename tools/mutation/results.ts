@@ -69,14 +69,19 @@ export interface StrykerReport {
   readonly files: Record<string, { readonly source: string; readonly mutants: readonly StrykerMutant[] }>;
 }
 
-/** The source text a mutant replaces (Stryker's lines and columns are 1-based). */
-function originalText(source: string, m: StrykerMutant): string {
-  const lines = source.split('\n');
+/** The source text a mutant replaces, from the source's lines (Stryker's lines and columns are 1-based). */
+function originalText(lines: readonly string[], m: StrykerMutant): string {
   const { start, end } = m.location;
   if (start.line === end.line) return lines[start.line - 1]!.slice(start.column - 1, end.column - 1);
   const first = lines[start.line - 1]!.slice(start.column - 1);
   const last = lines[end.line - 1]!.slice(0, end.column - 1);
   return [first, ...lines.slice(start.line, end.line - 1), last].join('\n');
+}
+
+/** A `--mutate` glob split into its file part and its line range (`file.ts:61-135`), if any. */
+export function splitRange(glob: string): { file: string; range: string | undefined } {
+  const m = /^(.*):(\d+(?::\d+)?-\d+(?::\d+)?)$/.exec(glob);
+  return m === null ? { file: glob, range: undefined } : { file: m[1]!, range: m[2]! };
 }
 
 /**
@@ -91,15 +96,16 @@ const capped = (text: string) => (text.length <= ORIGINAL_CAP ? text : `${text.s
 export function recordRun(report: StrykerReport, globs: readonly string[], meta: Omit<RunRecord, 'files'>): RunRecord {
   const files: Record<string, RecordedFile> = {};
   for (const [file, result] of Object.entries(report.files)) {
-    const ranges = globs.map((g) => /^(.*):(\d+(?::\d+)?-\d+(?::\d+)?)$/.exec(g)).filter((m) => m?.[1] === file);
+    const ranges = globs.map(splitRange).flatMap((g) => (g.file === file && g.range !== undefined ? [g.range] : []));
+    const lines = result.source.split('\n');
     files[file] = {
       sourceSha256: sha256(result.source),
-      lines: ranges.length === 0 ? 'all' : ranges.map((m) => m![2]).join(', '),
+      lines: ranges.length === 0 ? 'all' : ranges.join(', '),
       mutants: result.mutants.map((m) => ({
         line: m.location.start.line,
         column: m.location.start.column,
         mutator: m.mutatorName,
-        original: capped(originalText(result.source, m)),
+        original: capped(originalText(lines, m)),
         replacement: m.replacement ?? '',
         status: m.status,
       })),
@@ -118,26 +124,23 @@ export function formatRecord(r: RunRecord): string {
   return `{\n${head.join(',\n')},\n  "files": {\n${files.join(',\n')}\n  }\n}\n`;
 }
 
-/** Every committed run record, oldest first. */
-export function readRecords(dir = RESULTS): RunRecord[] {
+/** The parsed JSON files of a directory, by file name; none if the directory is absent. */
+function readJsonDir<T>(dir: string): T[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.json'));
   } catch {
     return [];
   }
-  return names.map((n) => JSON.parse(readFileSync(path.join(dir, n), 'utf8')) as RunRecord).sort((a, b) => a.finishedAt.localeCompare(b.finishedAt));
+  return names.sort().map((n) => JSON.parse(readFileSync(path.join(dir, n), 'utf8')) as T);
+}
+
+/** Every committed run record, oldest first. */
+export function readRecords(dir = RESULTS): RunRecord[] {
+  return readJsonDir<RunRecord>(dir).sort((a, b) => a.finishedAt.localeCompare(b.finishedAt));
 }
 
 /** Every committed equivalent entry (one file per module in tools/mutation/equivalents/). */
 export function readEquivalents(dir = EQUIVALENTS): Equivalent[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir)
-      .filter((n) => n.endsWith('.json'))
-      .sort();
-  } catch {
-    return [];
-  }
-  return names.flatMap((n) => JSON.parse(readFileSync(path.join(dir, n), 'utf8')) as Equivalent[]);
+  return readJsonDir<Equivalent[]>(dir).flat();
 }

@@ -13,7 +13,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { MUTATION_MODULES } from './modules.ts';
-import { RESULTS, formatRecord, recordRun, type StrykerReport } from './results.ts';
+import { RESULTS, formatRecord, recordRun, splitRange, type StrykerReport } from './results.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const at = args.findIndex((a) => a === '--mutate' || a === '-m');
@@ -25,9 +25,8 @@ if (at >= 0 && globs.length === 0) {
 const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
 
 /** `file.ts:61-135` names lines of file.ts; the module is chosen by the file part. */
-const fileOf = (glob: string) => glob.replace(/:\d+(:\d+)?-\d+(:\d+)?$/, '');
 const selects = (glob: string, file: string) => {
-  const g = fileOf(glob);
+  const g = splitRange(glob).file;
   return g === file || path.matchesGlob(file, g) || path.matchesGlob(g, file);
 };
 const chosen = MUTATION_MODULES.filter((m) => globs.some((g) => selects(g, m.file)));
