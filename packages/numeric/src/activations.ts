@@ -16,10 +16,12 @@
 import type { Activation } from './types.ts';
 
 export interface ActivationRule {
-  /** The defining formula, as text (for docs and the symbolic package). */
+  /**
+   * The defining formula, as text: the symbolic package differentiates it (nerdamer and mathjs)
+   * and the formula registry quotes it; it is the one source of the definition (the docs' LaTeX is
+   * rendered by the registry, not stored here).
+   */
   readonly formula: string;
-  /** LaTeX of the defining formula. */
-  readonly latex: string;
   readonly phi: (u: number) => number;
   readonly d1: (u: number) => number;
   readonly d2: (u: number) => number;
@@ -32,8 +34,8 @@ export interface ActivationRule {
 }
 
 /** A rule whose d1, d2, d3 are read off `all` (for callers that need only one of them). */
-function fromAll(formula: string, latex: string, phi: (u: number) => number, all: (u: number) => [number, number, number, number]): ActivationRule {
-  return { formula, latex, phi, d1: (u) => all(u)[1], d2: (u) => all(u)[2], d3: (u) => all(u)[3], all };
+function fromAll(formula: string, phi: (u: number) => number, all: (u: number) => [number, number, number, number]): ActivationRule {
+  return { formula, phi, d1: (u) => all(u)[1], d2: (u) => all(u)[2], d3: (u) => all(u)[3], all };
 }
 
 /** Logistic sigmoid, evaluated without overflow for either sign. */
@@ -166,11 +168,10 @@ function tanhDerivatives(u: number): [number, number, number, number] {
 }
 
 export const ACTIVATIONS: { readonly [A in Activation]: ActivationRule } = {
-  sigmoid: fromAll('1/(1+exp(-u))', '\\frac{1}{1+e^{-u}}', sigmoid, sigmoidDerivatives),
-  tanh: fromAll('tanh(u)', '\\tanh u', Math.tanh, tanhDerivatives),
+  sigmoid: fromAll('1/(1+exp(-u))', sigmoid, sigmoidDerivatives),
+  tanh: fromAll('tanh(u)', Math.tanh, tanhDerivatives),
   softplus: fromAll(
     'log(1+exp(u))',
-    '\\log\\left(1+e^{u}\\right)',
     // max(u, 0) + log1p(exp(-|u|)) never overflows and keeps full accuracy for u << 0.
     softplus,
     (u) => {
@@ -180,7 +181,6 @@ export const ACTIVATIONS: { readonly [A in Activation]: ActivationRule } = {
   ),
   silu: fromAll(
     'u/(1+exp(-u))',
-    '\\frac{u}{1+e^{-u}}',
     (u) => u * sigmoid(u),
     // (u s)' = s + u s',  (u s)'' = 2 s' + u s'',  (u s)''' = 3 s'' + u s'''.
     (u) => {
@@ -190,7 +190,6 @@ export const ACTIVATIONS: { readonly [A in Activation]: ActivationRule } = {
   ),
   gelu: fromAll(
     'u*(1+erf(u/sqrt(2)))/2',
-    'u\\,\\Phi(u) = \\frac{u}{2}\\left(1+\\operatorname{erf}\\frac{u}{\\sqrt2}\\right)',
     (u) => u * normalCdf(u),
     // (u Phi)' = Phi + u pdf,  pdf' = -u pdf  =>  '' = pdf (2 - u^2),  ''' = pdf (u^3 - 4u).
     (u) => {
