@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { lossGradientEqualsAutodiff, lossGradientVsCentralDifference } from '@hsr/crosscheck/properties';
-import { RTOL_SAME_FORMULA } from '@hsr/testkit';
+import { RTOL_ACTIVATION_VS_TEXTBOOK, RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { AUTODIFF_CASES, describeProperties } from '@hsr/testkit/properties';
 import { seededCase } from '@hsr/crosscheck/cases';
 import { accuracy, createDataset, createModel, forwardPass, loss, lossGradient, reductionScale } from '../src/index.ts';
@@ -21,6 +21,59 @@ describe('forwardPass', () => {
     const { model } = seededCase({ activation: 'tanh', bias: true, inputDim: 3, hiddenDim: 2, classes: 2, samples: 4, seed: 1 }, GLOROT);
     const data = createDataset([[1, 2]], [0], 2);
     expect(() => forwardPass(model, data)).toThrow(new RangeError('data has 2 features, model expects 3'));
+  });
+});
+
+describe('forwardPass per-sample arrays', () => {
+  // A 2-3-2 tanh network with biases on three samples, every quantity written out by hand:
+  // u_n = W x_n + b, and phi', phi'', phi''' from the textbook tanh derivatives
+  // 1 - t^2, -2t(1 - t^2), (1 - t^2)(6t^2 - 2), which share no code with the activation table.
+  // The pass's outputs u and d1..d3 have no consumer inside network.ts, so only a test that
+  // reads them sample by sample can tell whether each sample's row is where it belongs.
+  const W = [
+    [0.5, -1],
+    [0.25, 0.75],
+    [-1.5, 0.125],
+  ];
+  const b = [0.125, -0.25, 0.375];
+  const X = [
+    [1, 2],
+    [-0.5, 0.25],
+    [2, -1],
+  ];
+  const model = createModel({
+    activation: 'tanh',
+    W,
+    b,
+    V: [
+      [1, 0, -1],
+      [0.5, 0.5, 0.5],
+    ],
+    a: [0, 0.125],
+  });
+  const fp = forwardPass(model, createDataset(X, [0, 1, 0], 2));
+  const u = X.flatMap((x) => W.map((w, i) => w[0]! * x[0]! + w[1]! * x[1]! + b[i]!));
+
+  it('stores each sample pre-activation u_n = W x_n + b in its own row', () => {
+    expect(fp.u).toHaveLength(9);
+    // Sums of three exact binary fractions: exact in float64.
+    expect(Array.from(fp.u)).toEqual(u);
+  });
+
+  it("stores phi', phi'', phi''' of u_n in each sample's row", () => {
+    const t = u.map(Math.tanh);
+    const d1 = t.map((x) => 1 - x * x);
+    // The textbook forms against the table's sigmoid route: a few roundings each at |u| <= 3.
+    expect(fp.d1).toBeAllClose(d1, { rtol: RTOL_ACTIVATION_VS_TEXTBOOK });
+    expect(fp.d2).toBeAllClose(
+      t.map((x, k) => -2 * x * d1[k]!),
+      { rtol: RTOL_ACTIVATION_VS_TEXTBOOK },
+    );
+    expect(fp.d3).toBeAllClose(
+      t.map((x, k) => d1[k]! * (6 * x * x - 2)),
+      { rtol: RTOL_ACTIVATION_VS_TEXTBOOK },
+    );
+    for (const a of [fp.d1, fp.d2, fp.d3]) expect(a).toHaveLength(9);
   });
 });
 
