@@ -1,7 +1,6 @@
 /**
- * Setup file of tools/mutation/vitest.config.ts (it runs after Stryker's own, which the vitest
- * runner puts first): give numeric's worker threads (packages/numeric/src/parallel/threads.ts)
- * the mutant the test's thread runs.
+ * Give numeric's worker threads (packages/numeric/src/parallel/threads.ts) the Stryker mutant
+ * the test's thread runs; workerMutantSetup.ts calls this before each test of a mutation run.
  *
  * Stryker switches a mutant on through `globalThis.__stryker__.activeMutant` of the test's
  * thread (set by @stryker-mutator/vitest-runner's stryker-setup.js in a beforeAll, or at load
@@ -10,31 +9,22 @@
  * then "killed" any mutant of the threaded job functions that changed a bit. The instrumented
  * preamble (stryNS_9fa48) falls back to `process.env.__STRYKER_ACTIVE_MUTANT__` when the global
  * is unset, once, when the module loads, and a new Worker starts with a copy of its creator's
- * process.env. So before each test the active mutant is copied into this thread's
- * process.env, and when it changed the pool is stopped: the next parallel job starts fresh
- * workers, which load the instrumented modules with that mutant on (and with none in the dry
- * run, where Stryker clears it).
- *
- * `HSR_MUTATION_PROBE_LOG=file pnpm mutation ...` also runs a probe job on a worker after
- * each change and appends `test-thread-mutant worker-mutant` to the file (workerProbe.ts), the
- * check that workers see what the test sees.
+ * process.env. So the active mutant is copied into this thread's process.env, and when it
+ * changed the pool is stopped: the next parallel job starts fresh workers, which load the
+ * instrumented modules with that mutant on (and with none in the dry run, where Stryker
+ * clears it).
  */
-import { appendFileSync } from 'node:fs';
-import { beforeEach, inject } from 'vitest';
 import { stopPool } from '../../packages/numeric/src/parallel/threads.ts';
 
-const ENV = '__STRYKER_ACTIVE_MUTANT__';
-const namespace = (inject as (key: string) => unknown)('globalNamespace');
-const NS = typeof namespace === 'string' ? namespace : '__stryker__';
-const probeLog = process.env.HSR_MUTATION_PROBE_LOG;
-const probe = probeLog ? (await import('./workerProbe.ts')).probeWorkerMutant : null;
+export const ACTIVE_MUTANT_ENV = '__STRYKER_ACTIVE_MUTANT__';
 
-beforeEach(() => {
-  const ns = (globalThis as Record<string, { activeMutant?: string } | undefined>)[NS];
+/** Copy the active mutant of `globalThis[namespace]` into process.env; true (and the pool stopped) when it changed. */
+export function shareActiveMutant(namespace = '__stryker__'): boolean {
+  const ns = (globalThis as Record<string, { activeMutant?: string } | undefined>)[namespace];
   const active = ns?.activeMutant;
-  if (active === process.env[ENV]) return;
-  if (active === undefined) delete process.env[ENV];
-  else process.env[ENV] = active;
+  if (active === process.env[ACTIVE_MUTANT_ENV]) return false;
+  if (active === undefined) delete process.env[ACTIVE_MUTANT_ENV];
+  else process.env[ACTIVE_MUTANT_ENV] = active;
   stopPool();
-  if (probe !== null && probeLog) appendFileSync(probeLog, `${active ?? 'none'} ${probe()}\n`);
-});
+  return true;
+}

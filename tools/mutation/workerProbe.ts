@@ -1,6 +1,6 @@
 /**
  * A job that reports which Stryker mutant a worker thread of threads.ts has switched on (used
- * by workerMutant.ts when HSR_MUTATION_PROBE_LOG is set). It imports nothing but threads.ts,
+ * by workerMutantSetup.ts when HSR_MUTATION_PROBE_LOG is set, and by test/mutation/workerMutant.test.ts). It imports nothing but threads.ts,
  * because every worker imports each module that defines a job.
  */
 import { defineJob, runJob } from '../../packages/numeric/src/parallel/threads.ts';
