@@ -49,6 +49,8 @@ export default defineConfig({
     projects: undefined,
     include,
     exclude: ['**/*.slow.test.ts', '**/node_modules/**'],
+    // After Stryker's setup (which the runner puts first): worker threads run the active mutant.
+    setupFiles: [root.test?.setupFiles ?? [], './tools/mutation/workerMutantSetup.ts'].flat(),
     // The mutated file is instrumented (every expression checks which mutant is active), and the
     // 2 cores are shared: the autodiff property tests (5-6 s in the default run) took over 60 s
     // in Stryker's initial run at load 20, which then refused to start.

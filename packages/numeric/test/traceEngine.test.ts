@@ -5,16 +5,20 @@
  *   dense Hessian, gradients against the cost model's routes;
  * - hessianTraces and traceGradients see the same T1, T2 bits on every route;
  * - memory grows linearly in N (no N^2 object), and a plan over the limit is refused before
- *   anything is allocated or computed.
+ *   anything is allocated or computed;
+ * - past the first block of BLOCK_COLUMNS columns (N > 512), the pairs routes' gradients equal
+ *   the autodiff oracle's (the other tests there compare the engine only with itself).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { RTOL_SAME_FORMULA, RTOL_VS_DENSE } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, DEFAULT_VARIANT, denseHessian, hessianTraces, matrixTraces, traceGradients, type Variant } from '@hsr/numeric';
 import { arenaInUse } from '../src/parallel/arena.ts';
-import { pairTerms, type Route } from '../src/parallel/costModel.ts';
+import { BLOCK_COLUMNS, TILE, pairTerms, type Route } from '../src/parallel/costModel.ts';
 import { stopPool } from '../src/parallel/threads.ts';
 import { MemoryLimitError, evaluateTraces, planTraces, problemShape, tracesFromParts } from '../src/traceEngine.ts';
-import { caseSpread, seededCase } from '@hsr/crosscheck/cases';
+import { withImplementations } from '@hsr/crosscheck';
+import { caseSpread, fixedCase, seededCase } from '@hsr/crosscheck/cases';
+import { traceGradientsEqualAutodiff } from '@hsr/crosscheck/properties';
 
 /** crosscheck's seeded-case recipe for these tests: Glorot weights, biases ~ N(0, 0.3^2). */
 const GLOROT = { weights: { kind: 'glorot', scale: 1, biasScale: 0.3 } } as const;
@@ -108,5 +112,26 @@ describe('memory', () => {
     // The same plan under a limit it fits runs and equals the unlimited run.
     const fits = evaluateTraces(model, data, DEFAULT_VARIANT, 'traces', undefined, { maxMemoryBytes: e.neededBytes });
     expect(tracesFromParts(fits).traceH2).toBe(hessianTraces(model, data, DEFAULT_VARIANT).traceH2);
+  });
+});
+
+describe('gradients past the first column block', () => {
+  // A tile's column blocks [m0, m0 + BLOCK_COLUMNS) start past 0 only when N > BLOCK_COLUMNS,
+  // and one lies partly below the tile's rows (l1 = min(m1, n0) > m0 > 0) only for a tile with
+  // n0 > BLOCK_COLUMNS, so N = BLOCK_COLUMNS + 3 TILE has both: tiles n0 = 544, 576 in the block
+  // [512, 608). Every term on the pairs route (the cost model picks features for some at this
+  // width), the hessian curvature (all four terms; S and C have beta > 0, so the K^z adjoint
+  // runs too). A 2-3-2 network keeps autodiff's P = 17 third-order passes fast.
+  const N = BLOCK_COLUMNS + 3 * TILE;
+  const { name, model, data } = seededCase({ activation: 'tanh', bias: true, inputDim: 2, hiddenDim: 3, classes: 2, samples: N, seed: 83 }, GLOROT);
+  const variant: Variant = { reduction: 'mean', block: 'all', curvature: 'hessian' };
+  const routes = pairTerms(problemShape(model, data), variant).map((): Route => 'pairs');
+
+  it('every pairs route gives the autodiff gradients of T1 and T2 (rtol RTOL_VS_AUTODIFF over round-off floors)', () => {
+    expect(routes).toHaveLength(4);
+    const pairs = withImplementations({ traceGradients: (m, d, v) => traceGradients(m, d, v, undefined, { routes }) });
+    const outcome = traceGradientsEqualAutodiff.check(fixedCase(model, data, variant, name), pairs);
+    expect(outcome.skipped).toBeUndefined();
+    expect(outcome.parts.map((p) => [p.quantity, p.ok, p.worstRelativeError])).toEqual(outcome.parts.map((p) => [p.quantity, true, p.worstRelativeError]));
   });
 });
