@@ -9,7 +9,7 @@
  * shift mu_n a constant, label smoothing, mse, binary cross-entropy), as in loss.ts. Parameters come in as theta in the layered
  * contract order of `@hsr/numeric`'s deep/model.ts, theta = (vec_row [W_0|b_0], ...,
  * vec_row [W_{L-1}|b_{L-1}]); `layeredParametersOf` re-derives that layout here and
- * `deepLoss.test.ts` checks it against `unflattenLayered`. No formula of numeric's is used.
+ * `deepOracle.test.ts` checks it against the layers `flattenLayered` read. No formula of numeric's is used.
  * With `linearizeLogits` the logits are truncated to first order (Gauss–Newton), as in loss.ts.
  * Cost O(N P) algebra operations.
  */

@@ -12,7 +12,7 @@
  * (1 - \epsilon)y + \epsilon/c; mse \tfrac12\|v - y\|^2; binary cross-entropy
  * \sum_k \mathrm{softplus}(v_k) - y_kv_k. Parameters come in as theta in the contract order
  * of `@hsr/numeric`'s parameters.ts, theta = (vec_row [W|b], vec_row [V|a]); `parametersOf`
- * re-derives that layout here and `loss.test.ts` checks it against `unflattenParameters`.
+ * re-derives that layout here and `oracle.test.ts` checks it against `unflattenParameters`.
  *
  * Gauss–Newton: with `linearizeLogits`, each v_n is replaced by its first-order truncation
  * in the Taylor directions, v_n(\theta_0) + J_n(\theta - \theta_0). The Hessian of

@@ -24,7 +24,7 @@ function localScales(expected: readonly number[]): number[] {
   return [Math.abs(expected[0]!), Math.abs(expected[1]!), curvature, curvature];
 }
 
-const REFERENCE = reference as unknown as { points: number[] } & Record<Activation, number[][]>;
+const REFERENCE = reference as unknown as { points: number[]; far_points: number[]; far: Record<'sigmoid' | 'softplus' | 'silu', number[][]> } & Record<Activation, number[][]>;
 
 // A grid over [-30, 30] (saturated on both sides for every activation), tiny |u|, and zeros of
 // derivatives (tanh'' at 0, gelu''' at +-2, gelu'' at +-sqrt 2).
@@ -41,6 +41,24 @@ describe('activation derivatives by jets over the defining formulas', () => {
           expect(ad[k], `${name}^(${k})(${u})`).toBeAllClose(expected[k]!, { rtol: RTOL_ACTIVATION_VS_REFERENCE, atol: 0, scale: scales[k]! });
         }
         expect(activationOver(NUMBER_ALGEBRA, name, u), 'plain-number phi').toBeAllClose(ad[0]!, { rtol: RTOL_SAME_FORMULA, atol: 0, scale: 0 });
+      });
+    });
+  }
+});
+
+describe('the logistic family where e^|u| overflows', () => {
+  // |u| = 400, 700: e^{|u|} squared (400) or itself (700) overflows float64, so each branch of
+  // sigmoid and softplus is right only on its own side of 0 (1/(1+e^{-u}) at u = -400 gives
+  // phi' = 0). Reference: mpmath at 1000 digits (generate_activations.py, FAR).
+  for (const name of ['sigmoid', 'softplus', 'silu'] as const) {
+    test(`${name}: phi .. phi''' by jets keep relative accuracy at |u| = 100, 400, 700`, () => {
+      REFERENCE.far_points.forEach((u, i) => {
+        const expected = REFERENCE.far[name][i]!;
+        const ad = jetDerivatives(name, u);
+        const scales = localScales(expected);
+        for (let k = 0; k < 4; k++) {
+          expect(ad[k], `${name}^(${k})(${u})`).toBeAllClose(expected[k]!, { rtol: RTOL_ACTIVATION_VS_REFERENCE, atol: 0, scale: scales[k]! });
+        }
       });
     });
   }

@@ -20,7 +20,7 @@ import {
 } from '@hsr/numeric';
 import { JetAlgebra, denseGradientOf } from '../src/jet.ts';
 import { logitsOver, parametersOf } from '../src/loss.ts';
-import { autodiffGradient, autodiffHessian, autodiffLoss } from '../src/oracle.ts';
+import { autodiffGradient, autodiffHessian, autodiffLoss, lossJet, seedBlock } from '../src/oracle.ts';
 import { autodiffTraces } from '../src/traces.ts';
 import { SMALL, randomCase } from './cases.ts';
 
@@ -256,5 +256,33 @@ describe('hand-derived tiny case (d = h = 1, c = 2, tanh)', () => {
       idx.flatMap((i) => idx.map((j) => hand.hessian[i * 6 + j]!)),
       { rtol: RTOL_SAME_FORMULA },
     );
+  });
+});
+
+describe('the tangent seed (tangentIndex)', () => {
+  // With a tangent algebra, the default tangentIndex = -1 must seed no parameter with the
+  // epsilon direction: every tangent coefficient is then exactly zero (nothing depends on
+  // epsilon), while an index >= 0 seeds exactly that parameter.
+  const tangentAlgebra = new JetAlgebra({ order: 2, tangent: true });
+  const zeroTangent = (parts: ArrayLike<number> | null) => parts !== null && Array.from(parts).every((x) => x === 0);
+
+  test('seedBlock without tangentIndex gives every parameter tangent value 0; with k, only theta_k', () => {
+    const { model } = randomCase({ ...SMALL, activation: 'tanh', bias: true, seed: 31 });
+    const variant: Variant = { reduction: 'mean', block: 'all', curvature: 'hessian' };
+    const P = parameterCount(model);
+    expect(seedBlock(tangentAlgebra, model, variant).map((x) => x.tangentValue)).toEqual(new Array<number>(P).fill(0));
+    for (const k of [0, 1, P - 1]) expect(seedBlock(tangentAlgebra, model, variant, k).map((x) => x.tangentValue)).toEqual(Array.from({ length: P }, (_, i) => (i === k ? 1 : 0)));
+  });
+
+  test('lossJet without tangentIndex has all-zero tangent parts on a tangent algebra, for every block', () => {
+    const { model, data } = randomCase({ ...SMALL, activation: 'softplus', bias: true, seed: 32 });
+    for (const block of BLOCKS) {
+      const variant: Variant = { reduction: 'mean', block, curvature: 'hessian' };
+      const L = lossJet(tangentAlgebra, model, data, variant);
+      expect([L.tangentValue, zeroTangent(L.tangentGradient), zeroTangent(L.tangentHessian)], block).toEqual([0, true, true]);
+      // The same pass seeded at theta_1 does depend on epsilon (so the check above can fail).
+      const L1 = lossJet(tangentAlgebra, model, data, variant, 1);
+      expect(zeroTangent(L1.tangentHessian), `${block} seeded at theta_1`).toBe(false);
+    }
   });
 });

@@ -2,7 +2,8 @@
  * `columns`: a subset of the tangent passes of `autodiffTraceGradients` / `autodiffBoundGradient`
  * must be the very passes the full call makes (the bench multiplies one pass's time by P), so
  * the entries are compared bitwise (toEqual), not to a tolerance, and the passes themselves are
- * counted and their arguments compared through a spy on `lossJet`.
+ * counted and their arguments compared through a spy on `lossJet` (and the plain Hessian passes
+ * through one on `autodiffHessian`).
  */
 import { describe, expect, test, vi } from 'vitest';
 import { BLOCKS, CURVATURES, parameterCount, type Variant } from '@hsr/numeric';
@@ -13,7 +14,7 @@ import { SMALL, randomCase } from './cases.ts';
 
 vi.mock('../src/oracle.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../src/oracle.ts')>();
-  return { ...original, lossJet: vi.fn(original.lossJet) };
+  return { ...original, lossJet: vi.fn(original.lossJet), autodiffHessian: vi.fn(original.autodiffHessian) };
 });
 
 const KINDS: readonly AutodiffBoundKind[] = ['upper', 'lower', 'range'];
@@ -81,6 +82,50 @@ describe('autodiffTraceGradients with columns', () => {
     const variant: Variant = { reduction: 'mean', block: 'all', curvature: 'hessian' };
     const P = parameterCount(model);
     for (const bad of [-1, P, 1.5, Number.NaN]) expect(() => autodiffTraceGradients(model, data, variant, { columns: [0, bad] })).toThrow(RangeError);
+  });
+
+  test('the error names the rejected column and the valid range 0..P-1', () => {
+    const { model, data } = randomCase({ ...SMALL, activation: 'tanh', bias: true, seed: 24 });
+    const variant: Variant = { reduction: 'mean', block: 'all', curvature: 'hessian' };
+    const P = parameterCount(model);
+    expect(() => autodiffTraceGradients(model, data, variant, { columns: [P] })).toThrow(`column ${P} is not a parameter index in 0..${P - 1}`);
+  });
+
+  test('T1, T2 are read off the tangent passes: a plain Hessian pass only when no column is selected', () => {
+    const { model, data } = randomCase({ ...SMALL, activation: 'tanh', bias: true, seed: 26 });
+    const hessianPasses = vi.mocked(oracle.autodiffHessian);
+    for (const block of BLOCKS) {
+      const variant: Variant = { reduction: 'mean', block, curvature: 'hessian' };
+      hessianPasses.mockClear();
+      autodiffTraceGradients(model, data, variant);
+      autodiffTraceGradients(model, data, variant, { columns: [2] });
+      expect(hessianPasses.mock.calls.length, `${block} with columns`).toBe(0);
+      autodiffTraceGradients(model, data, variant, { columns: [] });
+      expect(hessianPasses.mock.calls.length, `${block} without columns`).toBe(1);
+    }
+  });
+
+  test('an empty block (hidden width 0, first layer): T1 = T2 = 0 and zero gradients, with no Hessian pass', () => {
+    const hessianPasses = vi.mocked(oracle.autodiffHessian);
+    for (const bias of [true, false]) {
+      // With a bias the output biases are P = c parameters outside the block; without, P = 0.
+      const { model, data } = randomCase({ samples: 4, inputDim: 3, hiddenDim: 0, classes: 3, activation: 'tanh', bias, seed: 27 });
+      const variant: Variant = { reduction: 'mean', block: 'first', curvature: 'hessian' };
+      expect(parameterCount(model, 'first')).toBe(0);
+      for (const columns of [undefined, []]) {
+        hessianPasses.mockClear();
+        const t = autodiffTraceGradients(model, data, variant, columns === undefined ? {} : { columns });
+        const label = `bias ${bias}, columns ${columns === undefined ? 'all' : 'none'}`;
+        expect([t.traceH, t.traceH2], label).toEqual([0, 0]);
+        expect(
+          Array.from(t.gradTraceH)
+            .concat(Array.from(t.gradTraceH2))
+            .every((x) => x === 0),
+          label,
+        ).toBe(true);
+        expect(hessianPasses.mock.calls.length, label).toBe(0);
+      }
+    }
   });
 });
 
