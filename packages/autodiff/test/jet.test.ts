@@ -262,6 +262,10 @@ describe('products and sums over every relation of supports match the power rule
       ...term.tangentGradient!,
       ...term.tangentHessian!,
     ]);
+    // Bit for bit: a one-term sum performs no addition, so a -0 stays -0 (0 + -0 would be +0).
+    const negativeZero = A.mul(A.variable(-0, 0), vars[2]!);
+    expect(Object.is(negativeZero.value, -0)).toBe(true);
+    expect(Object.is(A.sum([negativeZero]).value, -0)).toBe(true);
   });
 });
 
