@@ -151,3 +151,196 @@ describe('linearize', () => {
     expect(denseHessianOf(out, 2, true)).toBeAllClose(dH, { rtol: RTOL_SAME_FORMULA });
   });
 });
+
+// ---------------------------------------------------------------------------------------
+// Closed forms of polynomials, for products and sums whose operands' supports stand in every
+// relation unionOf and sum distinguish (equal, disjoint, prefix, suffix, same length but
+// different, gaps, direction 0 absent).
+
+/** sum_t c_t prod_i x_i^{p_ti}: coefficient and exponents of each term. */
+type Polynomial = readonly (readonly [number, readonly number[]])[];
+
+/** d^alpha of the polynomial at x, by the power rule: prod_i p_i!/(p_i - alpha_i)! x_i^(p_i - alpha_i). */
+function polynomialDerivative(poly: Polynomial, x: readonly number[], alpha: readonly number[]): number {
+  let total = 0;
+  for (const [c, p] of poly) {
+    let term = c;
+    for (let i = 0; i < x.length; i++) {
+      const a = alpha[i] ?? 0;
+      const e = p[i] ?? 0;
+      if (a > e) term = 0;
+      for (let t = 0; t < a; t++) term *= e - t;
+      term *= x[i]! ** Math.max(e - a, 0);
+    }
+    total += term;
+  }
+  return total;
+}
+
+/** The closed-form value, gradient, Hessian and their d/dx_k (k < 0: no tangent) of a polynomial. */
+function polynomialJet(poly: Polynomial, x: readonly number[], k: number) {
+  const n = x.length;
+  const unit = (...axes: number[]) => Array.from({ length: n }, (_, i) => axes.filter((a) => a === i).length);
+  const d = (...axes: number[]) => polynomialDerivative(poly, x, unit(...axes.filter((a) => a >= 0)));
+  const pairs = Array.from({ length: n * n }, (_, t) => [Math.floor(t / n), t % n] as const);
+  return {
+    value: d(),
+    gradient: Array.from({ length: n }, (_, i) => d(i)),
+    hessian: pairs.map(([i, j]) => d(i, j)),
+    tangentValue: k < 0 ? 0 : d(k),
+    tangentGradient: Array.from({ length: n }, (_, i) => (k < 0 ? 0 : d(i, k))),
+    tangentHessian: pairs.map(([i, j]) => (k < 0 ? 0 : d(i, j, k))),
+  };
+}
+
+function expectJet(out: ReturnType<typeof jetDerivatives>, want: ReturnType<typeof polynomialJet>) {
+  expect(out.value).toBeAllClose(want.value, { rtol: RTOL_SAME_FORMULA });
+  expect(out.gradient).toBeAllClose(want.gradient, { rtol: RTOL_SAME_FORMULA });
+  expect(out.hessian).toBeAllClose(want.hessian, { rtol: RTOL_SAME_FORMULA });
+  expect(out.tangentValue).toBeAllClose(want.tangentValue, { rtol: RTOL_SAME_FORMULA });
+  expect(out.tangentGradient).toBeAllClose(want.tangentGradient, { rtol: RTOL_SAME_FORMULA });
+  expect(out.tangentHessian).toBeAllClose(want.tangentHessian, { rtol: RTOL_SAME_FORMULA });
+}
+
+describe('products and sums over every relation of supports match the power rule', () => {
+  const x = [0.7, -1.3, 0.4, 1.1];
+  // x0^2 x1 x2, grouped so that the factors' supports are: [0] and [0,1,2] (prefix), [0,1,2]
+  // and [0] (the other way), [0,1] and [0,2] (same length, different), [2] and [0,1] (disjoint,
+  // after), [1] and [0] (disjoint, before).
+  const groupings: Record<string, Fn> = {
+    'x0 (x0 (x1 x2))': (A, [a, b, c]) => A.mul(a!, A.mul(a!, A.mul(b!, c!))),
+    '((x0 x1) x2) x0': (A, [a, b, c]) => A.mul(A.mul(A.mul(a!, b!), c!), a!),
+    '(x1 x0)(x2 x0)': (A, [a, b, c]) => A.mul(A.mul(b!, a!), A.mul(c!, a!)),
+    'x2 (x1 (x0 x0))': (A, [a, b, c]) => A.mul(c!, A.mul(b!, A.mul(a!, a!))),
+  };
+  for (const [name, f] of Object.entries(groupings)) {
+    test(`x0^2 x1 x2 as ${name}, to third order along every direction`, () => {
+      for (let k = 0; k < 4; k++) expectJet(jetDerivatives(f, x, k), polynomialJet([[1, [2, 1, 1, 0]]], x, k));
+    });
+  }
+
+  test('add and sub of jets on supports of the same length that differ', () => {
+    // (x2 x3 + x1 x3) - (x1 x3 - x0 x1): supports [2,3], [1,3] and [1,3], [0,1].
+    const f: Fn = (A, [a, b, c, d]) => A.sub(A.add(A.mul(c!, d!), A.mul(b!, d!)), A.sub(A.mul(b!, d!), A.mul(a!, b!)));
+    const poly: Polynomial = [
+      [1, [0, 0, 1, 1]],
+      [1, [1, 1, 0, 0]],
+    ];
+    for (let k = 0; k < 4; k++) expectJet(jetDerivatives(f, x, k), polynomialJet(poly, x, k));
+  });
+
+  test('sum of terms whose supports leave gaps and miss direction 0', () => {
+    // 2 x1 x4 + x4^3 + (x1 + 1/2) + x1 x2 at five points: supports [1,4], [4], [1], [1,2], so the
+    // merged support [1,2,4] skips direction 0 and direction 3 (after its second entry).
+    const y = [...x, -0.6];
+    const f: Fn = (A, [, b, c, , e]) => A.sum([A.scale(A.mul(b!, e!), 2), A.mul(A.mul(e!, e!), e!), A.shift(b!, 0.5), A.mul(b!, c!)]);
+    const poly: Polynomial = [
+      [2, [0, 1, 0, 0, 1]],
+      [1, [0, 0, 0, 0, 3]],
+      [1, [0, 1, 0, 0, 0]],
+      [0.5, [0, 0, 0, 0, 0]],
+      [1, [0, 1, 1, 0, 0]],
+    ];
+    for (let k = 0; k < 5; k++) expectJet(jetDerivatives(f, y, k), polynomialJet(poly, y, k));
+    const A = new JetAlgebra({ order: 2, tangent: true });
+    const vars = y.map((yi, i) => A.variable(yi, i, i === 4 ? 1 : 0));
+    expect(Array.from(f(A, vars).support)).toEqual([1, 2, 4]);
+  });
+
+  test('the sum of no terms is the constant 0 and of one term is that term', () => {
+    const A = new JetAlgebra({ order: 2, tangent: true });
+    const empty = A.sum([]);
+    expect([empty.value, empty.tangentValue, empty.support.length]).toEqual([0, 0, 0]);
+    const vars = x.map((xi, i) => A.variable(xi, i, i === 1 ? 1 : 0));
+    const term = A.mul(vars[1]!, vars[3]!);
+    const one = A.sum([term]);
+    expect([one.value, one.tangentValue, ...one.gradient, ...one.hessian!, ...one.tangentGradient!, ...one.tangentHessian!]).toEqual([
+      term.value,
+      term.tangentValue,
+      ...term.gradient,
+      ...term.hessian!,
+      ...term.tangentGradient!,
+      ...term.tangentHessian!,
+    ]);
+    // Bit for bit: a one-term sum performs no addition, so a -0 stays -0 (0 + -0 would be +0).
+    const negativeZero = A.mul(A.variable(-0, 0), vars[2]!);
+    expect(Object.is(negativeZero.value, -0)).toBe(true);
+    expect(Object.is(A.sum([negativeZero]).value, -0)).toBe(true);
+  });
+});
+
+describe('orders and tangents', () => {
+  const x = [0.7, -1.3, 0.4];
+  const f: Fn = (A, [a, b, c]) => A.add(A.mul(A.mul(a!, b!), c!), A.mul(a!, a!));
+  const poly: Polynomial = [
+    [1, [1, 1, 1]],
+    [1, [2, 0, 0]],
+  ];
+
+  test('order 1 with a tangent: d gradient / d x_k is row k of the Hessian', () => {
+    const A = new JetAlgebra({ order: 1, tangent: true });
+    for (let k = 0; k < 3; k++) {
+      const out = f(
+        A,
+        x.map((xi, i) => A.variable(xi, i, i === k ? 1 : 0)),
+      );
+      const want = polynomialJet(poly, x, k);
+      expect(out.hessian).toBeNull();
+      expect(out.tangentHessian).toBeNull();
+      expect(denseGradientOf(out, 3)).toBeAllClose(want.gradient, { rtol: RTOL_SAME_FORMULA });
+      expect(out.tangentValue).toBeAllClose(want.tangentValue, { rtol: RTOL_SAME_FORMULA });
+      expect(denseGradientOf(out, 3, true)).toBeAllClose(want.tangentGradient, { rtol: RTOL_SAME_FORMULA });
+    }
+  });
+
+  test('without a tangent the tangent value is 0 and its arrays absent, even if a seed asks for one', () => {
+    for (const order of [1, 2] as const) {
+      const A = new JetAlgebra({ order, tangent: false });
+      const out = f(
+        A,
+        x.map((xi, i) => A.variable(xi, i, 1)),
+      );
+      expect(A.variable(0.5, 0, 1).tangentValue).toBe(0);
+      expect(out.tangentValue).toBe(0);
+      expect(out.tangentGradient).toBeNull();
+      expect(out.tangentHessian).toBeNull();
+      // The dense views of absent coefficients are zeros, not an error.
+      expect(Array.from(denseGradientOf(out, 3, true))).toEqual([0, 0, 0]);
+      expect(Array.from(denseHessianOf(out, 3, true))).toEqual(new Array(9).fill(0));
+      if (order === 1) expect(Array.from(denseHessianOf(out, 3))).toEqual(new Array(9).fill(0));
+      else expect(denseHessianOf(out, 3)).toBeAllClose(polynomialJet(poly, x, -1).hessian, { rtol: RTOL_SAME_FORMULA });
+    }
+  });
+});
+
+describe('inverse pairs compose to the identity to all orders', () => {
+  // u = x0 x1 x2 + x0^2 + 3/2 > 0 at x: f(g(u)) for the pairs below must reproduce u's closed-form
+  // value, gradient, Hessian and third derivatives, though every intermediate coefficient differs.
+  const x = [0.7, 1.3, 0.4];
+  const poly: Polynomial = [
+    [1, [1, 1, 1]],
+    [1, [2, 0, 0]],
+    [1.5, [0, 0, 0]],
+  ];
+  const u = <T>(A: Algebra<T>, [a, b, c]: readonly T[]) => A.shift(A.add(A.mul(A.mul(a!, b!), c!), A.mul(a!, a!)), 1.5);
+  const pairs: Record<string, Fn> = {
+    'exp(log u)': (A, v) => A.exp(A.log(u(A, v))),
+    'log(exp u)': (A, v) => A.log(A.exp(u(A, v))),
+    'expm1(log1p u)': (A, v) => A.expm1(A.log1p(u(A, v))),
+    'sqrt(u) sqrt(u)': (A, v) => {
+      const r = A.sqrt(u(A, v));
+      return A.mul(r, r);
+    },
+    'sqrt(u^2)': (A, v) => {
+      const w = u(A, v);
+      return A.sqrt(A.mul(w, w));
+    },
+    '1/(1/u)': (A, v) => A.div(A.constant(1), A.div(A.constant(1), u(A, v))),
+    '-(-u)': (A, v) => A.neg(A.neg(u(A, v))),
+  };
+  for (const [name, f] of Object.entries(pairs)) {
+    test(name, () => {
+      for (let k = 0; k < 3; k++) expectJet(jetDerivatives(f, x, k), polynomialJet(poly, x, k));
+    });
+  }
+});
