@@ -145,3 +145,84 @@ describe('lanczosExtremes on diagonal operators', () => {
     expect(() => lanczosExtremes(diagonalOperator([1, 2]), { k: Number.NaN })).toThrow(new RangeError('k must be >= 1, got NaN'));
   });
 });
+
+/** diag(values), recording a copy of every vector it is applied to (the Lanczos vectors q_j). */
+function recordingOperator(values: readonly number[]): { op: HessianOperator; seen: Float64Array[] } {
+  const seen: Float64Array[] = [];
+  const inner = diagonalOperator(values);
+  return {
+    seen,
+    op: {
+      size: inner.size,
+      apply(v, out) {
+        seen.push(Float64Array.from(v));
+        return inner.apply(v, out);
+      },
+    },
+  };
+}
+
+/**
+ * Full reorthogonalisation applied twice keeps Q_k^T Q_k = I to a small multiple of k * eps
+ * (Giraud et al. 2005; 120 * 2^-52 ~ 2.7e-14); 1e-12 leaves a factor 40 above that. On this
+ * graded spectrum a single Gram-Schmidt pass loses orthogonality to ~1e-8 (measured), far above.
+ */
+const ORTHONORMALITY_TOL = 1e-12;
+
+describe('lanczosExtremes invariants', () => {
+  it('keeps the Lanczos vectors orthonormal on a graded spectrum (|Q^T Q - I| <= ORTHONORMALITY_TOL)', () => {
+    // Eigenvalues +-10^(-12 i / 199), alternating signs: Krylov vectors align fast, so any lost
+    // orthogonality shows.
+    const values = Array.from({ length: 200 }, (_, i) => (i % 2 === 1 ? -1 : 1) * 10 ** ((-12 * i) / 199));
+    const { op, seen } = recordingOperator(values);
+    const r = lanczosExtremes(op, { tol: 0 });
+    expect(seen.length).toBe(r.iterations);
+    let worst = 0;
+    for (let a = 0; a < seen.length; a++)
+      for (let b = 0; b <= a; b++) {
+        let s = 0;
+        for (let i = 0; i < values.length; i++) s += seen[a]![i]! * seen[b]![i]!;
+        worst = Math.max(worst, Math.abs(s - (a === b ? 1 : 0)));
+      }
+    expect(worst).toBeLessThanOrEqual(ORTHONORMALITY_TOL);
+  });
+
+  it('Ritz extremes lie inside the spectrum and widen monotonically with k (Cauchy interlacing)', () => {
+    const op = diagonalOperator(SPECTRUM);
+    // Ritz values are exact for Q_k^T H Q_k only up to rounding of order k * eps * ||H||
+    // (||H|| = 5, k <= 12): 64 eps * 5 covers it; the spectrum's ends are 5 and -3.
+    const slack = 64 * 2 ** -52 * 5;
+    let previous = { lambdaMax: -Infinity, lambdaMin: Infinity };
+    for (let k = 1; k <= 12; k++) {
+      const r = lanczosExtremes(op, { k, tol: 0, seed: 7 });
+      expect(r.iterations).toBe(k);
+      expect(r.lambdaMax).toBeLessThanOrEqual(5 + slack);
+      expect(r.lambdaMin).toBeGreaterThanOrEqual(-3 - slack);
+      expect(r.lambdaMax).toBeGreaterThanOrEqual(previous.lambdaMax - slack);
+      expect(r.lambdaMin).toBeLessThanOrEqual(previous.lambdaMin + slack);
+      previous = r;
+    }
+  });
+
+  it('with one vector returns the Rayleigh quotient of the seed start vector for both extremes', () => {
+    const op = diagonalOperator(SPECTRUM);
+    const r = lanczosExtremes(op, { k: 1, seed: 5 });
+    expect(r.iterations).toBe(1);
+    expect(r.lambdaMax).toBe(r.lambdaMin);
+    // The start vector is the normalised rng.normal() draw of seed 5 (the documented start).
+    const rng = createRng(5);
+    const x = Array.from({ length: SPECTRUM.length }, () => rng.normal());
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < x.length; i++) {
+      num += SPECTRUM[i]! * x[i]! * x[i]!;
+      den += x[i]! * x[i]!;
+    }
+    expect(r.lambdaMax).toBeAllClose(num / den, { rtol: RTOL_VS_DENSE });
+  });
+
+  it('accepts an operator of dimension 1: its one eigenvalue, exactly, in one step', () => {
+    const r = lanczosExtremes(diagonalOperator([3]));
+    expect(r).toEqual({ lambdaMax: 3, lambdaMin: 3, iterations: 1, converged: true, residualMax: 0, residualMin: 0 });
+  });
+});
