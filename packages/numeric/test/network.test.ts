@@ -1,15 +1,16 @@
 /**
  * network.ts: the loss gradient by backpropagation (eq:loss-gradient) equals a five-point
  * difference of the loss and the autodiff gradient of the loss definition; the forward pass
- * rejects data of the wrong width; the mean is the default reduction; accuracy counts the
+ * rejects data of the wrong width, and each of its per-sample arrays is its definition, entry by
+ * entry, at its stated N x width shape; the mean is the default reduction; accuracy counts the
  * samples whose first largest logit is the label.
  */
 import { describe, expect, it } from 'vitest';
 import { lossGradientEqualsAutodiff, lossGradientVsCentralDifference } from '@hsr/crosscheck/properties';
-import { RTOL_ACTIVATION_VS_TEXTBOOK, RTOL_SAME_FORMULA } from '@hsr/testkit';
+import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { AUTODIFF_CASES, describeProperties } from '@hsr/testkit/properties';
 import { seededCase } from '@hsr/crosscheck/cases';
-import { accuracy, createDataset, createModel, forwardPass, loss, lossGradient, reductionScale } from '../src/index.ts';
+import { ACTIVATIONS, accuracy, createDataset, createModel, forwardPass, loss, lossGradient, reductionScale } from '../src/index.ts';
 
 const GLOROT = { weights: { kind: 'glorot', scale: 1, biasScale: 0.3 } } as const;
 
@@ -24,57 +25,46 @@ describe('forwardPass', () => {
   });
 });
 
-describe('forwardPass per-sample arrays', () => {
-  // A 2-3-2 tanh network with biases on three samples, every quantity written out by hand:
-  // u_n = W x_n + b, and phi', phi'', phi''' from the textbook tanh derivatives
-  // 1 - t^2, -2t(1 - t^2), (1 - t^2)(6t^2 - 2), which share no code with the activation table.
-  // The pass's outputs u and d1..d3 have no consumer inside network.ts, so only a test that
-  // reads them sample by sample can tell whether each sample's row is where it belongs.
-  const W = [
-    [0.5, -1],
-    [0.25, 0.75],
-    [-1.5, 0.125],
-  ];
-  const b = [0.125, -0.25, 0.375];
-  const X = [
-    [1, 2],
-    [-0.5, 0.25],
-    [2, -1],
-  ];
-  const model = createModel({
-    activation: 'tanh',
-    W,
-    b,
-    V: [
-      [1, 0, -1],
-      [0.5, 0.5, 0.5],
-    ],
-    a: [0, 0.125],
-  });
-  const fp = forwardPass(model, createDataset(X, [0, 1, 0], 2));
-  const u = X.flatMap((x) => W.map((w, i) => w[0]! * x[0]! + w[1]! * x[1]! + b[i]!));
-
-  it('stores each sample pre-activation u_n = W x_n + b in its own row', () => {
-    expect(fp.u).toHaveLength(9);
-    // Sums of three exact binary fractions: exact in float64.
-    expect(Array.from(fp.u)).toEqual(u);
-  });
-
-  it("stores phi', phi'', phi''' of u_n in each sample's row", () => {
-    const t = u.map(Math.tanh);
-    const d1 = t.map((x) => 1 - x * x);
-    // The textbook forms against the table's sigmoid route: a few roundings each at |u| <= 3.
-    expect(fp.d1).toBeAllClose(d1, { rtol: RTOL_ACTIVATION_VS_TEXTBOOK });
-    expect(fp.d2).toBeAllClose(
-      t.map((x, k) => -2 * x * d1[k]!),
-      { rtol: RTOL_ACTIVATION_VS_TEXTBOOK },
-    );
-    expect(fp.d3).toBeAllClose(
-      t.map((x, k) => d1[k]! * (6 * x * x - 2)),
-      { rtol: RTOL_ACTIVATION_VS_TEXTBOOK },
-    );
-    for (const a of [fp.d1, fp.d2, fp.d3]) expect(a).toHaveLength(9);
-  });
+describe('forwardPass arrays', () => {
+  // u_n = W x_n + b, z_n = phi(u_n), v_n = V z_n + a (docs/mathematics.md §1), written here as
+  // plain nested sums over the model's matrices; phi and its derivatives from ACTIVATIONS (held
+  // to autodiff and the symbolic engines in activations.test.ts). Each array is N x its width,
+  // row n at offset n * width. The sums differ from the code's only in order, hence
+  // RTOL_SAME_FORMULA. N = 5 > h = 4 and N not a multiple of h, so an array of N / h entries or
+  // a row written at n / h or n * h - i cannot coincide with the right one.
+  for (const bias of [true, false]) {
+    it(`are their definitions at N x width (${bias ? 'with' : 'without'} biases)`, () => {
+      const { model, data } = seededCase({ activation: 'softplus', bias, inputDim: 3, hiddenDim: 4, classes: 3, samples: 5, seed: 3 }, GLOROT);
+      const { inputDim: d, hiddenDim: h, classes: c } = model;
+      const N = data.samples;
+      const dt = d + (bias ? 1 : 0);
+      const ht = h + (bias ? 1 : 0);
+      const fp = forwardPass(model, data);
+      const want = { xt: [] as number[], u: [] as number[], zt: [] as number[], d1: [] as number[], d2: [] as number[], d3: [] as number[], v: [] as number[] };
+      for (let n = 0; n < N; n++) {
+        const x = Array.from({ length: d }, (_, j) => data.X[n * d + j]!);
+        want.xt.push(...x, ...(bias ? [1] : []));
+        const z: number[] = [];
+        for (let i = 0; i < h; i++) {
+          const ui = x.reduce((s, xj, j) => s + model.W[i * d + j]! * xj, model.b ? model.b[i]! : 0);
+          const [phi, phi1, phi2, phi3] = ACTIVATIONS.softplus.all(ui);
+          want.u.push(ui);
+          want.d1.push(phi1);
+          want.d2.push(phi2);
+          want.d3.push(phi3);
+          z.push(phi);
+        }
+        want.zt.push(...z, ...(bias ? [1] : []));
+        for (let k = 0; k < c; k++) want.v.push(z.reduce((s, zl, l) => s + model.V[k * h + l]! * zl, model.a ? model.a[k]! : 0));
+      }
+      expect([fp.samples, fp.augmentedInputDim, fp.augmentedHiddenDim]).toEqual([N, dt, ht]);
+      const widths = { xt: dt, u: h, zt: ht, d1: h, d2: h, d3: h, v: c } as const;
+      for (const key of Object.keys(widths) as (keyof typeof widths)[]) {
+        expect(fp[key].length, key).toBe(N * widths[key]);
+        expect(fp[key], key).toBeAllClose(want[key], { rtol: RTOL_SAME_FORMULA });
+      }
+    });
+  }
 });
 
 describe('reductions', () => {
