@@ -49,6 +49,13 @@ test('the newest record of a mutant wins, and a record of another source drops t
   expect([after.mutants, after.survived, after.raw, after.changed]).toEqual([1, 1, 0, true]);
 });
 
+test('two mutants at one place with one mutator and replacement but different originals are both counted', () => {
+  // Stryker makes `a || b -> false` and `a -> false` at the same column; one may die, one survive.
+  const r = run('2026-01-01T00:00:00Z', 'x', [mutant(1, 'Killed', 'a || b', 'false'), mutant(1, 'Survived', 'a', 'false')]);
+  const s = scoreRecords([r], [], () => 'x');
+  expect([s.rows[0]!.mutants, s.rows[0]!.killed, s.rows[0]!.survived]).toEqual([2, 1, 1]);
+});
+
 test('an equivalent entry leaves the score only when it names the surviving mutant exactly', () => {
   const r = run('2026-01-01T00:00:00Z', 'x', [mutant(1, 'Survived'), mutant(2, 'Killed'), mutant(3, 'Timeout'), mutant(4, 'CompileError')]);
   const eq = { file: 'm.ts', mutator: 'EqualityOperator', line: 1, original: 'a  <\n b', replacement: 'a <= b', reason: 'both branches give the same value' };

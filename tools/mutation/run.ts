@@ -9,6 +9,7 @@
  * which `pnpm mutation:score` prints the per-module table.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -35,7 +36,10 @@ process.stdout.write(`mutation: mutating ${globs.join(', ')}\nmutation: with ${t
 
 // One incremental file and one kept report per selection, so runs of different modules do
 // not overwrite each other's results (score.ts reads every kept report).
-const slug = globs.join(',').replace(/[^A-Za-z0-9.]+/g, '_');
+const fullSlug = globs.join(',').replace(/[^A-Za-z0-9.]+/g, '_');
+// A file name is at most 255 bytes: a long selection (many line ranges) keeps its start and a
+// hash of the whole, so that it still names one selection.
+const slug = fullSlug.length <= 160 ? fullSlug : `${fullSlug.slice(0, 140)}_${createHash('sha256').update(fullSlug).digest('hex').slice(0, 16)}`;
 const started = performance.now();
 const loadAtStart = loadavg()[0]!;
 const result = spawnSync('stryker', ['run', 'tools/mutation/stryker.config.json', '--mutate', globs.join(','), '--incrementalFile', `reports/incremental/${slug}.json`, ...rest], {

@@ -36,7 +36,9 @@ export interface Row {
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
-const key = (m: RecordedMutant) => `${m.line}:${m.column}:${m.mutator}:${m.replacement}`;
+// The original text too: Stryker makes several mutants at one place with the same mutator and
+// replacement (`a || b -> false` and `a -> false` both start at a).
+const key = (m: RecordedMutant) => `${m.line}:${m.column}:${m.mutator}:${oneLine(m.original)}:${m.replacement}`;
 
 interface FileState {
   sourceSha256: string;
