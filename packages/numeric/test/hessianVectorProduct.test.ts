@@ -1,12 +1,13 @@
 /**
  * hessianVectorProduct.ts (eq:hessian-vector-product): H v equals the assembled dense Hessian
  * times v on every activation x bias x block x curvature of the shared case spread; the
- * operator overwrites the buffer it is given and rejects a vector of the wrong length.
+ * operator overwrites the buffer it is given and rejects a vector of the wrong length; the
+ * one-shot hessianVectorProduct is the dense product too.
  */
 import { describe, expect, it } from 'vitest';
 import { matVec, RTOL_VS_DENSE } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, createRng, denseHessian, type Dataset, type Model, type Variant } from '@hsr/numeric';
-import { hessianOperator } from '../src/hessianVectorProduct.ts';
+import { hessianOperator, hessianVectorProduct } from '../src/hessianVectorProduct.ts';
 import { caseSpread } from '@hsr/crosscheck/cases';
 
 const variants: Variant[] = [];
@@ -38,6 +39,16 @@ describe('hessianOperator.apply', () => {
     const out = new Float64Array(op.size).fill(Number.NaN);
     expect(op.apply(v, out)).toBe(out);
     expect(out).toEqual(fresh);
+  });
+
+  it('hessianVectorProduct, the one-shot form, is the dense Hessian times v', () => {
+    const rng = createRng(7);
+    for (const block of BLOCKS) {
+      const v2 = { ...variant, block };
+      const H = denseHessian(model, data, v2);
+      const v = Float64Array.from({ length: H.size }, () => rng.normal());
+      expect(hessianVectorProduct(model, data, v2, v)).toBeAllClose(matVec(H, v), { rtol: RTOL_VS_DENSE });
+    }
   });
 
   it('rejects a vector whose length is not the block size, naming both', () => {
