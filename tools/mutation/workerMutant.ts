@@ -18,10 +18,14 @@ import { stopPool } from '../../packages/numeric/src/parallel/threads.ts';
 
 export const ACTIVE_MUTANT_ENV = '__STRYKER_ACTIVE_MUTANT__';
 
+/** The mutant Stryker has switched on in this thread (`globalThis[namespace].activeMutant`), if any. */
+export function activeMutant(namespace = '__stryker__'): string | undefined {
+  return (globalThis as Record<string, { activeMutant?: string } | undefined>)[namespace]?.activeMutant;
+}
+
 /** Copy the active mutant of `globalThis[namespace]` into process.env; true (and the pool stopped) when it changed. */
 export function shareActiveMutant(namespace = '__stryker__'): boolean {
-  const ns = (globalThis as Record<string, { activeMutant?: string } | undefined>)[namespace];
-  const active = ns?.activeMutant;
+  const active = activeMutant(namespace);
   if (active === process.env[ACTIVE_MUTANT_ENV]) return false;
   if (active === undefined) delete process.env[ACTIVE_MUTANT_ENV];
   else process.env[ACTIVE_MUTANT_ENV] = active;

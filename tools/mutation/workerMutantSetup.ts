@@ -9,7 +9,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { beforeEach, inject } from 'vitest';
-import { shareActiveMutant } from './workerMutant.ts';
+import { activeMutant, shareActiveMutant } from './workerMutant.ts';
 
 const namespace = (inject as (key: string) => unknown)('globalNamespace');
 const NS = typeof namespace === 'string' ? namespace : '__stryker__';
@@ -18,6 +18,5 @@ const probe = probeLog ? (await import('./workerProbe.ts')).probeWorkerMutant : 
 
 beforeEach(() => {
   if (!shareActiveMutant(NS) || probe === null || !probeLog) return;
-  const active = (globalThis as Record<string, { activeMutant?: string } | undefined>)[NS]?.activeMutant;
-  appendFileSync(probeLog, `${active ?? 'none'} ${probe()}\n`);
+  appendFileSync(probeLog, `${activeMutant(NS) ?? 'none'} ${probe()}\n`);
 });

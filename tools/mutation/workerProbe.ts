@@ -1,9 +1,11 @@
 /**
  * A job that reports which Stryker mutant a worker thread of threads.ts has switched on (used
- * by workerMutantSetup.ts when HSR_MUTATION_PROBE_LOG is set, and by test/mutation/workerMutant.test.ts). It imports nothing but threads.ts,
- * because every worker imports each module that defines a job.
+ * by workerMutantSetup.ts when HSR_MUTATION_PROBE_LOG is set, and by
+ * test/mutation/workerMutant.test.ts). It imports only threads.ts and workerMutant.ts (which
+ * imports only threads.ts), because every worker imports each module that defines a job.
  */
 import { defineJob, runJob } from '../../packages/numeric/src/parallel/threads.ts';
+import { ACTIVE_MUTANT_ENV, activeMutant } from './workerMutant.ts';
 
 interface ProbeArgs {
   /** [0]: 1 once a worker has answered; [1]: its active mutant (-1: none); [2]: its environment's (-1: none). */
@@ -18,8 +20,8 @@ const probeJob = defineJob(import.meta.url, 'probe', (a: ProbeArgs, _item: numbe
   }
   // The namespace the instrumented modules this worker imported set up (Stryker's default
   // name), and the environment variable an instrumented module loaded later would read.
-  const active = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__?.activeMutant;
-  const env = process.env.__STRYKER_ACTIVE_MUTANT__;
+  const active = activeMutant();
+  const env = process.env[ACTIVE_MUTANT_ENV];
   a.seen[1] = active === undefined ? -1 : Number(active);
   a.seen[2] = env === undefined ? -1 : Number(env);
   Atomics.store(a.seen, 0, 1);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Algebra } from '../../../packages/autodiff/src/algebra.ts';
 import * as original from '../../../packages/autodiff/src/jet.ts';
+import { createRng } from '../../../packages/numeric/src/random.ts';
 
 type JetModule = typeof original;
 type Jet = original.Jet;
@@ -20,22 +21,12 @@ const file = process.argv[2];
 if (file === undefined) throw new Error('usage: jetEquivalence.ts MUTANT.ts');
 const mutant = (await import(pathToFileURL(path.resolve(file)).href)) as JetModule;
 
-/** A deterministic 32-bit generator (mulberry32), seeded from HSR_SEED like the property tests. */
-function generator(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** One random expression DAG, replayed identically on any algebra from the same choices. */
 function expression<T>(A: Algebra<T> & { variable(v: number, d: number, t?: number): T; linearize(x: T): T; sum(xs: readonly T[]): T }, seed: number): T[] {
-  const r = generator(seed);
-  const pick = (k: number) => Math.floor(r() * k);
+  // numeric's seeded generator (only the inputs come from it; the code compared is autodiff's).
+  const rng = createRng(seed);
+  const r = () => rng.uniform();
+  const pick = (k: number) => rng.int(k);
   const n = 1 + pick(6);
   const tangentOf = pick(n + 1) - 1;
   const nodes: T[] = [];
