@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { ORIGINAL_CAP, ROOT, type RecordedMutant, type RunRecord, readEquivalents, readRecords, recordRun, sha256 } from '../../tools/mutation/results.ts';
+import { NO_TEST_COMPLETED, ORIGINAL_CAP, ROOT, type RecordedMutant, type RunRecord, readEquivalents, readRecords, recordRun, sha256 } from '../../tools/mutation/results.ts';
 import { BEGIN, END, scoreRecords } from '../../tools/mutation/scoring.ts';
 
 const onDisk = (file: string) => sha256(readFileSync(path.join(ROOT, file), 'utf8'));
@@ -76,6 +76,7 @@ test('a record keeps line ranges and cuts a long original with the hash of the w
         mutants: [
           { mutatorName: 'EqualityOperator', replacement: 'a <= b', status: 'Survived', location: { start: { line: 1, column: 1 }, end: { line: 1, column: 6 } } },
           { mutatorName: 'BlockStatement', replacement: '{}', status: 'Killed', location: { start: { line: 2, column: 1 }, end: { line: 2, column: 403 } } },
+          { mutatorName: 'EqualityOperator', replacement: 'a >= b', status: 'Survived', testsCompleted: 0, location: { start: { line: 1, column: 1 }, end: { line: 1, column: 6 } } },
         ],
       },
     },
@@ -84,4 +85,10 @@ test('a record keeps line ranges and cuts a long original with the hash of the w
   const f = r.files['m.ts']!;
   expect([f.lines, f.sourceSha256, f.mutants[0]!.original]).toEqual(['1-2', sha256(source), 'a < b']);
   expect(f.mutants[1]!.original).toBe(`${block.slice(0, ORIGINAL_CAP)}… (402 chars, sha256 ${sha256(block).slice(0, 12)})`);
+  // A "survivor" no test completed on is recorded as untested: it counts against the score and
+  // no equivalent entry excuses it.
+  expect(f.mutants.map((m) => m.status)).toEqual(['Survived', 'Killed', NO_TEST_COMPLETED]);
+  const eq = (replacement: string) => ({ file: 'm.ts', mutator: 'EqualityOperator', line: 1, original: 'a < b', replacement, reason: 'r' });
+  const s = scoreRecords([r], [eq('a <= b'), eq('a >= b')], () => sha256(source));
+  expect([s.rows[0]!.survived, s.rows[0]!.equivalent, s.rows[0]!.adjusted, s.survivors.length]).toEqual([2, 1, 50, 1]);
 });

@@ -24,9 +24,22 @@ export interface RecordedMutant {
   /** The source text the mutant replaces (past ORIGINAL_CAP characters: cut, with its hash). */
   readonly original: string;
   readonly replacement: string;
-  /** Stryker's status: Killed, Survived, Timeout, NoCoverage, CompileError, RuntimeError, Ignored. */
+  /**
+   * Stryker's status (Killed, Survived, Timeout, NoCoverage, CompileError, RuntimeError,
+   * Ignored), or NO_TEST_COMPLETED for a "survivor" that no test completed on.
+   */
   readonly status: string;
 }
+
+/**
+ * Stryker's vitest runner reports a mutant as survived when the run it started ended with no
+ * test result at all: a test file that fails outside any test, or vitest's bail cancelling the
+ * run before a result came back (seen once in 152 mutants of autodiff loss.ts, on a mutant that
+ * every test fails when run by hand). Nothing was tested, so it is neither a kill nor a
+ * survivor to triage: it counts against the score until a rerun tests it, and no equivalent
+ * entry can excuse it.
+ */
+export const NO_TEST_COMPLETED = 'NoTestCompleted';
 
 export interface RecordedFile {
   /** SHA-256 (hex) of the source the mutants were made from. */
@@ -63,6 +76,8 @@ interface StrykerMutant {
   readonly mutatorName: string;
   readonly replacement?: string;
   readonly status: string;
+  /** How many tests ran to a result on the mutant. */
+  readonly testsCompleted?: number;
   readonly location: { readonly start: { line: number; column: number }; readonly end: { line: number; column: number } };
 }
 export interface StrykerReport {
@@ -107,7 +122,7 @@ export function recordRun(report: StrykerReport, globs: readonly string[], meta:
         mutator: m.mutatorName,
         original: capped(originalText(lines, m)),
         replacement: m.replacement ?? '',
-        status: m.status,
+        status: m.status === 'Survived' && m.testsCompleted === 0 ? NO_TEST_COMPLETED : m.status,
       })),
     };
   }

@@ -16,7 +16,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, readEquivalents, readRecords, sha256 } from './results.ts';
+import { NO_TEST_COMPLETED, ROOT, readEquivalents, readRecords, sha256 } from './results.ts';
 import { BEGIN, END, scoreRecords } from './scoring.ts';
 
 const DOCS = path.join(ROOT, 'docs/verification.md');
@@ -32,6 +32,7 @@ const { rows, table, survivors, stale, section } = scoreRecords(readRecords(), r
 process.stdout.write(`${table}\n`);
 if (rows.some((r) => r.changed)) process.stdout.write('\n(source changed since): the file differs from the text its newest record mutated; rerun it\n');
 if (survivors.length > 0) process.stdout.write(`\nsurviving mutants not listed as equivalent (${survivors.length}):\n${survivors.map((s) => `  ${s}`).join('\n')}\n`);
+if (survivors.some((s) => s.includes(` ${NO_TEST_COMPLETED}:`))) process.stdout.write(`\n${NO_TEST_COMPLETED}: Stryker reported the mutant survived but no test ran to a result; rerun its line with --force\n`);
 if (stale.length > 0) process.stdout.write(`\nstale equivalent entries (no mutant matches; fix the line or drop them):\n${stale.map((e) => `  ${e.file}:${e.line} ${e.mutator}`).join('\n')}\n`);
 
 if (process.argv.includes('--write-docs')) {
