@@ -226,3 +226,80 @@ describe('lanczosExtremes invariants', () => {
     expect(r).toEqual({ lambdaMax: 3, lambdaMin: 3, iterations: 1, converged: true, residualMax: 0, residualMin: 0 });
   });
 });
+
+/** The symmetric tridiagonal with diagonal alpha and off-diagonal beta, dense. */
+function denseTridiagonal(alpha: readonly number[], beta: readonly number[]): { size: number; data: Float64Array } {
+  const n = alpha.length;
+  const T = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) T[i * n + i] = alpha[i]!;
+  for (let i = 0; i < n - 1; i++) T[i * n + i + 1] = T[(i + 1) * n + i] = beta[i]!;
+  return { size: n, data: T };
+}
+
+describe('tridiagonalEigen at the edges of its splitting test', () => {
+  it('splits off a zero leading block (the test |e_m| <= eps tst1 with tst1 = 0) and solves a zero matrix', () => {
+    // Rows 0 and 1 are zero and uncoupled: at l = 0 and 1 the running norm tst1 is 0, so only a
+    // test that accepts |e_m| = 0 = eps * tst1 splits them off.
+    const alpha = [0, 0, 1.5, -0.25, 2];
+    const beta = [0, 0, 0.75, -1];
+    expect(tridiagonalEigen(alpha, beta).values).toBeAllClose(symmetricEigenvalues(denseTridiagonal(alpha, beta)), { rtol: RTOL_VS_DENSE });
+    expect(Array.from(tridiagonalEigen([0, 0, 0], [0, 0]).values)).toEqual([0, 0, 0]);
+  });
+
+  it('commutes with scaling by a power of two, bit for bit (its tests are relative to the norm)', () => {
+    // Every step (hypot, the shift, the rotations, eps * tst1) is exact under a power-of-two
+    // scaling away from underflow and overflow (entries of 1e-36 .. 1e36 here: products of two stay normal), so the scaled matrix takes the same steps.
+    const rng = createRng(12);
+    for (const n of [5, 17]) {
+      const alpha = Array.from({ length: n }, (_, i) => rng.normal() * 10 ** (-6 + (12 * i) / (n - 1)));
+      const beta = Array.from({ length: n - 1 }, (_, i) => rng.normal() * 10 ** (-6 + (12 * i) / (n - 1)));
+      const base = tridiagonalEigen(alpha, beta);
+      for (const c of [2 ** -100, 2 ** 100]) {
+        const scaled = tridiagonalEigen(
+          alpha.map((a) => a * c),
+          beta.map((b) => b * c),
+        );
+        expect(Array.from(scaled.values)).toEqual(Array.from(base.values, (v) => v * c));
+        expect(Array.from(scaled.lastRow)).toEqual(Array.from(base.lastRow));
+      }
+    }
+  });
+});
+
+describe('lanczosExtremes stopping rule', () => {
+  /** 80 eigenvalues in [0.01, 5]: max |theta| is 500 times min |theta|, and the top end clusters. */
+  const POSITIVE = Array.from({ length: 80 }, (_, i) => 0.01 + (5 * i * i) / 6241);
+  const GRADED = Array.from({ length: 200 }, (_, i) => (i % 2 === 1 ? -1 : 1) * 10 ** ((-12 * i) / 199));
+
+  it.each([
+    { name: 'SPECTRUM', values: SPECTRUM },
+    { name: 'POSITIVE', values: POSITIVE },
+    { name: 'GRADED', values: GRADED },
+  ])('stops at the first step where both residuals are <= tol max(|theta_max|, |theta_min|) ($name)', ({ values }) => {
+    const op = diagonalOperator(values);
+    for (const tol of [1e-8, 1e-12])
+      for (const seed of [1, 2]) {
+        // Step j's state is the run with k = j (the stopping test reads nothing else); find the
+        // first step meeting the documented rule from its lambdas and residuals.
+        let expected = 0;
+        for (let j = 1; j <= 120 && expected === 0; j++) {
+          const s = lanczosExtremes(op, { k: j, tol: 0, seed });
+          const bound = tol * Math.max(Math.abs(s.lambdaMax), Math.abs(s.lambdaMin));
+          if ((s.residualMax <= bound && s.residualMin <= bound) || (s.residualMax === 0 && s.residualMin === 0)) expected = j;
+        }
+        expect(expected).toBeGreaterThan(1);
+        const r = lanczosExtremes(op, { tol, seed });
+        expect(r.iterations).toBe(expected);
+        expect(r.converged).toBe(true);
+      }
+  });
+
+  it('commutes with scaling the operator by a power of two: same steps, scaled extremes and residuals', () => {
+    for (const values of [SPECTRUM, [1, 1, 1, 5, 5, 5, 5], POSITIVE])
+      for (const c of [2 ** -40, 2 ** 40]) {
+        const base = lanczosExtremes(diagonalOperator(values), { seed: 3 });
+        const scaled = lanczosExtremes(diagonalOperator(values.map((v) => v * c)), { seed: 3 });
+        expect(scaled).toEqual({ ...base, lambdaMax: base.lambdaMax * c, lambdaMin: base.lambdaMin * c, residualMax: base.residualMax * c, residualMin: base.residualMin * c });
+      }
+  });
+});
