@@ -43,7 +43,8 @@ export function layeredParametersOf<T>(model: LayeredModel, theta: readonly T[])
 /** The logits of sample n. */
 export function deepLogitsOver<T>(A: Algebra<T>, model: LayeredModel, params: readonly GenericLayer<T>[], data: Dataset, n: number): T[] {
   const d = model.layers[0]!.inputs;
-  let a: T[] = Array.from({ length: d }, (_, j) => A.constant(data.X[n * d + j]!));
+  // The previous layer's activations; none before layer 0, which reads x_n as plain numbers.
+  let a: T[] | undefined;
   const L = model.layers.length;
   for (let l = 0; l < L; l++) {
     const { inputs, outputs } = model.layers[l]!;
@@ -51,13 +52,13 @@ export function deepLogitsOver<T>(A: Algebra<T>, model: LayeredModel, params: re
     const u: T[] = [];
     for (let i = 0; i < outputs; i++) {
       const terms: T[] = [];
-      for (let j = 0; j < inputs; j++) terms.push(l === 0 ? A.scale(W[i * inputs + j]!, data.X[n * d + j]!) : A.mul(W[i * inputs + j]!, a[j]!));
+      for (let j = 0; j < inputs; j++) terms.push(a === undefined ? A.scale(W[i * inputs + j]!, data.X[n * d + j]!) : A.mul(W[i * inputs + j]!, a[j]!));
       if (b) terms.push(b[i]!);
       u.push(A.sum(terms));
     }
     a = l === L - 1 ? u : u.map((ui) => activationOver(A, model.activations[l]!, ui));
   }
-  return a;
+  return a!;
 }
 
 /** L(theta) of a layered model over any algebra. */

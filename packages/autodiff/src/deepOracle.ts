@@ -44,7 +44,8 @@ function blockDirections(model: LayeredModel, layers: readonly number[]): Int32A
   return dir;
 }
 
-function deepLossJet(A: JetAlgebra, model: LayeredModel, data: Dataset, variant: DeepVariant, tangentIndex = -1): { jet: Jet; size: number } {
+/** The loss as a jet in the block's directions; with `tangentIndex`, theta_i also carries the tangent. */
+function deepLossJet(A: JetAlgebra, model: LayeredModel, data: Dataset, variant: DeepVariant, tangentIndex?: number): { jet: Jet; size: number } {
   const theta = flattenLayered(model);
   const dir = blockDirections(model, variant.layers);
   let size = 0;
@@ -73,13 +74,13 @@ export function autodiffDeepHessian(model: LayeredModel, data: Dataset, variant:
 export function autodiffDeepTraceGradients(model: LayeredModel, data: Dataset, variant: DeepVariant, columns?: ArrayLike<number>): AutodiffTraceGradients {
   const A = new JetAlgebra({ order: 2, tangent: true });
   const P = flattenLayered(model).length;
-  const cols = columns ?? Int32Array.from({ length: P }, (_, k) => k);
+  const cols = Array.from(columns ?? { length: P }, (col, k) => col ?? k);
   const gradTraceH = new Float64Array(cols.length);
   const gradTraceH2 = new Float64Array(cols.length);
   let traceH = 0;
   let traceH2 = 0;
-  for (let j = 0; j < cols.length; j++) {
-    const { jet } = deepLossJet(A, model, data, variant, cols[j]!);
+  cols.forEach((col, j) => {
+    const { jet } = deepLossJet(A, model, data, variant, col);
     const H = jet.hessian!;
     const dH = jet.tangentHessian!;
     const m = jet.support.length;
@@ -93,6 +94,6 @@ export function autodiffDeepTraceGradients(model: LayeredModel, data: Dataset, v
       for (let i = 0; i < m; i++) traceH += H[i * m + i]!;
       for (let i = 0; i < m * m; i++) traceH2 += H[i]! * H[i]!;
     }
-  }
+  });
   return { traceH, traceH2, gradTraceH, gradTraceH2 };
 }

@@ -79,4 +79,37 @@ describe('the deep loss definition', () => {
     expect(tg.gradTraceH).toBeAllClose(fd.jacobian.subarray(0, P), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: Math.max(...fd.roundoff.subarray(0, P)) });
     expect(tg.gradTraceH2).toBeAllClose(fd.jacobian.subarray(P), { rtol: RTOL_VS_FINITE_DIFFERENCE, atol: Math.max(...fd.roundoff.subarray(P)) });
   });
+
+  test('a block is its layers in theta order, whatever order they are named in', () => {
+    // widths 2-3-2-2, no bias: layer 0 has 6 parameters (theta 0..5), layer 1 6 (6..11), layer 2 4 (12..15).
+    const { model, data } = deepCase({ widths: [2, 3, 2, 2], activation: 'softplus', bias: false, samples: 3, seed: 9 });
+    const full = autodiffDeepHessian(model, data, { reduction: 'sum', curvature: 'hessian', layers: [0, 1, 2] });
+    const rows = [0, 1, 2, 3, 4, 5, 12, 13, 14, 15];
+    const sub = rows.flatMap((i) => rows.map((j) => full.data[i * full.size + j]!));
+    for (const layers of [
+      [0, 2],
+      [2, 0],
+    ]) {
+      const H = autodiffDeepHessian(model, data, { reduction: 'sum', curvature: 'hessian', layers });
+      expect(H.size).toBe(10);
+      expect(H.data, `layers ${layers}`).toBeAllClose(sub, { rtol: RTOL_VS_AUTODIFF, atol: ATOL_FLOOR });
+    }
+    // Three layers named out of order: (1, 2, 0) and (2, 0, 1) are the whole Hessian.
+    for (const layers of [
+      [1, 2, 0],
+      [2, 0, 1],
+    ])
+      expect(autodiffDeepHessian(model, data, { reduction: 'sum', curvature: 'hessian', layers }).data, `layers ${layers}`).toEqual(full.data);
+  });
+
+  test('trace gradients in chosen columns are those columns of the full gradients', () => {
+    const { model, data } = deepCase({ widths: [2, 2, 2], activation: 'sigmoid', bias: true, samples: 2, seed: 4 });
+    const variant = { reduction: 'mean' as const, curvature: 'hessian' as const, layers: [1] };
+    const all = autodiffDeepTraceGradients(model, data, variant);
+    const columns = [7, 0, 3];
+    const some = autodiffDeepTraceGradients(model, data, variant, columns);
+    expect([some.traceH, some.traceH2]).toEqual([all.traceH, all.traceH2]);
+    expect(Array.from(some.gradTraceH)).toEqual(columns.map((k) => all.gradTraceH[k]!));
+    expect(Array.from(some.gradTraceH2)).toEqual(columns.map((k) => all.gradTraceH2[k]!));
+  });
 });
