@@ -94,10 +94,11 @@ const ZBAR = { zb: TILE * 4 };
 /** The forward pass the callers hold in JavaScript arrays, per sample; see `jsDoubles`. */
 const JS_PER_SAMPLE = 3 + 2 * 4 + 4 * 3 + 3 * 2 + 1;
 /**
- * The planner's JavaScript allowance for SHAPE: per sample d~ + 2 h~ + 4h + 3c + 1 (the
- * ForwardPass arrays x~, u, z~, phi'..phi''', v, p, g and the loss hold d~ + h~ + 4h + 3c + 1;
- * the planner reserves one h~ row more), and for the gradient three copies of the P = h d~ + c h~
- * parameters.
+ * The planner's JavaScript allowance for SHAPE, as the planner states it: per sample
+ * d~ + 2 h~ + 4h + 3c + 1, and for the gradient three copies of the P = h d~ + c h~ parameters.
+ * Pinned as it stands, not derived: the ForwardPass arrays (x~, u, z~, phi'..phi''', v, p, g and
+ * the loss) hold d~ + h~ + 4h + 3c + 1 per sample, one h~ less than reserved, and a gradient
+ * evaluation holds four copies of P (gradientFromRows' two arena outputs and their two copies).
  */
 const jsDoubles = (mode: 'traces' | 'gradients') => N * JS_PER_SAMPLE + (mode === 'gradients' ? 3 * (3 * 3 + 2 * 4) : 0);
 
