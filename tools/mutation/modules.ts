@@ -26,7 +26,14 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     file: 'packages/numeric/src/traceEngine.ts',
     // The gradient mode is checked against autodiff and differences there; shards run row subsets;
     // the memory test counts the plan's regions by hand.
-    tests: ['packages/numeric/test/traceEngine.test.ts', 'packages/numeric/test/traceEngine.memory.test.ts', 'packages/numeric/test/hessianTrace.test.ts', 'packages/numeric/test/boundGradient.test.ts', 'packages/numeric/test/shards.test.ts', GOLDEN],
+    tests: [
+      'packages/numeric/test/traceEngine.test.ts',
+      'packages/numeric/test/traceEngine.memory.test.ts',
+      'packages/numeric/test/hessianTrace.test.ts',
+      'packages/numeric/test/boundGradient.test.ts',
+      'packages/numeric/test/shards.test.ts',
+      GOLDEN,
+    ],
   },
   {
     file: 'packages/numeric/src/activations.ts',
