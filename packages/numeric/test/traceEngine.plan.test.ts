@@ -18,7 +18,7 @@ import { RTOL_SAME_FORMULA } from '@hsr/testkit';
 import { DEFAULT_VARIANT, forwardPass, hessianTraces, traceGradients, type Variant } from '@hsr/numeric';
 import { arenaInUse, isArenaView } from '../src/parallel/arena.ts';
 import { TILE, pairTerms, rankRoutes } from '../src/parallel/costModel.ts';
-import { availableThreads, stopPool } from '../src/parallel/threads.ts';
+import { stopPool } from '../src/parallel/threads.ts';
 import { MemoryLimitError, evaluateTraces, paddedStride, planTraces, problemShape, tracesFromParts, type TracePlan } from '../src/traceEngine.ts';
 import { seededCase } from '@hsr/crosscheck/cases';
 
@@ -73,6 +73,11 @@ describe('planTraces: routes under a memory limit', () => {
     expect(atLimit.bytes).toBe(free.bytes);
   });
 
+  // This records the planner as it is: the fit check uses the shard's rows, so under a limit
+  // between a shard's plan and the whole one a shard can take cheaper routes than one process
+  // (at N = 700 and free.bytes - 1: all features for rows [0, 32), pairs for A over all rows),
+  // which the doc's "routes depend on the shapes and the limit only" does not allow. If that is
+  // fixed by fitting routes over all rows, this test changes with it.
   it('a shard is planned with its own rows: the limit its own plan needs is enough', () => {
     const rows: [number, number] = [0, TILE];
     const shard = planTraces(shape, DEFAULT_VARIANT, 'gradients', { rows });
@@ -117,20 +122,21 @@ describe('planTraces: routes under a memory limit', () => {
 });
 
 describe('planTraces: threads under a memory limit', () => {
-  const two = availableThreads(2) === 2;
   // Work threshold 0 so the small case takes both threads; rows [32, 700) is a shard of 21 tiles.
   const base = { threads: 2, threadThreshold: 0, rows: [TILE, 700] as [number, number] };
-  const withTwo = planTraces(shape, DEFAULT_VARIANT, 'gradients', base);
-  const withOne = planTraces(shape, DEFAULT_VARIANT, 'gradients', { ...base, threads: 1 });
+  const plans = () => ({ withTwo: planTraces(shape, DEFAULT_VARIANT, 'gradients', base), withOne: planTraces(shape, DEFAULT_VARIANT, 'gradients', { ...base, threads: 1 }) });
 
-  it.runIf(two)('keeps both threads under a limit their tile buffers fit exactly', () => {
+  it('keeps both threads under a limit their tile buffers fit exactly', () => {
+    const { withTwo, withOne } = plans();
+    // Node has workers and shared memory, so two threads are available (no skip without them).
     expect(withTwo.threads).toBe(2);
     expect(withTwo.bytes).toBeGreaterThan(withOne.bytes);
     const plan = planTraces(shape, DEFAULT_VARIANT, 'gradients', { ...base, maxMemoryBytes: withTwo.bytes });
     expect(plan.threads).toBe(2);
   });
 
-  it.runIf(two)('drops to one thread, with the same rows and routes, when two do not fit', () => {
+  it('drops to one thread, with the same rows and routes, when two do not fit', () => {
+    const { withTwo, withOne } = plans();
     const plan = planTraces(shape, DEFAULT_VARIANT, 'gradients', { ...base, maxMemoryBytes: withTwo.bytes - 1 });
     expect(plan.threads).toBe(1);
     expect(plan.bytes).toBe(withOne.bytes);
