@@ -25,10 +25,12 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   {
     file: 'packages/numeric/src/traceEngine.ts',
     // The gradient mode is checked against autodiff and differences there; shards run row subsets;
-    // the memory test counts the plan's regions by hand.
+    // the memory test counts the plan's regions by hand; the plan test holds the planner's limits,
+    // threads, rows, refusal texts and profile line.
     tests: [
       'packages/numeric/test/traceEngine.test.ts',
       'packages/numeric/test/traceEngine.memory.test.ts',
+      'packages/numeric/test/traceEngine.plan.test.ts',
       'packages/numeric/test/hessianTrace.test.ts',
       'packages/numeric/test/boundGradient.test.ts',
       'packages/numeric/test/shards.test.ts',
