@@ -48,6 +48,11 @@ describe('erf and erfc', () => {
     );
   });
 
+  test('NaN gives NaN (erfc guards its series, whose stopping test NaN never passes)', () => {
+    expect(erf(NaN)).toBeNaN();
+    expect(erfc(NaN)).toBeNaN();
+  });
+
   test('erf is odd and erf + erfc = 1', () => {
     for (let x = -7; x <= 7; x += 0.37) {
       expect(erf(-x)).toBe(-erf(x));
