@@ -32,7 +32,8 @@ const { rows, table, survivors, stale, section } = scoreRecords(readRecords(), r
 process.stdout.write(`${table}\n`);
 if (rows.some((r) => r.changed)) process.stdout.write('\n(source changed since): the file differs from the text its newest record mutated; rerun it\n');
 if (survivors.length > 0) process.stdout.write(`\nsurviving mutants not listed as equivalent (${survivors.length}):\n${survivors.map((s) => `  ${s}`).join('\n')}\n`);
-if (survivors.some((s) => s.includes(` ${NO_TEST_COMPLETED}:`))) process.stdout.write(`\n${NO_TEST_COMPLETED}: Stryker reported the mutant survived but no test ran to a result (the runner's bail raced the first failure); rerun the lines that hold it with --force --disableBail\n`);
+if (survivors.some((s) => s.includes(` ${NO_TEST_COMPLETED}:`)))
+  process.stdout.write(`\n${NO_TEST_COMPLETED}: Stryker reported the mutant survived but no test ran to a result (the runner's bail raced the first failure); rerun the lines that hold it with --force --disableBail\n`);
 if (stale.length > 0) process.stdout.write(`\nstale equivalent entries (no mutant matches; fix the line or drop them):\n${stale.map((e) => `  ${e.file}:${e.line} ${e.mutator}`).join('\n')}\n`);
 
 if (process.argv.includes('--write-docs')) {
