@@ -6,7 +6,8 @@
  * Incremental: a rerun re-tests only mutants whose code or covering tests changed
  * (reports/incremental/, one file per selection). Stryker's report: reports/mutation/mutation.json;
  * the committed record of the run (results.ts): tools/mutation/results/<selection>.json, from
- * which `pnpm mutation:score` prints the per-module table.
+ * which `pnpm mutation:score` prints the per-module table. While it runs, each mutant's result
+ * is appended to reports/mutation/live/<selection>.txt (liveReporter.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -40,6 +41,8 @@ const fullSlug = globs.join(',').replace(/[^A-Za-z0-9.]+/g, '_');
 // A file name is at most 255 bytes: a long selection (many line ranges) keeps its start and a
 // hash of the whole, so that it still names one selection.
 const slug = fullSlug.length <= 160 ? fullSlug : `${fullSlug.slice(0, 140)}_${createHash('sha256').update(fullSlug).digest('hex').slice(0, 16)}`;
+const live = `reports/mutation/live/${slug}.txt`;
+process.stdout.write(`mutation: each mutant's result is written to ${live} as it is tested\n`);
 const started = performance.now();
 const loadAtStart = loadavg()[0]!;
 const result = spawnSync('stryker', ['run', 'tools/mutation/stryker.config.json', '--mutate', globs.join(','), '--incrementalFile', `reports/incremental/${slug}.json`, ...rest], {
@@ -47,7 +50,8 @@ const result = spawnSync('stryker', ['run', 'tools/mutation/stryker.config.json'
   // A fixed property seed (crosscheck's HSR_SEED): the fast-check test names carry the seed, and
   // Stryker matches a mutant's covering tests by name, so a fresh seed per process would make
   // the property tests covered by nothing; it also makes kill decisions reproducible.
-  env: { ...process.env, HSR_SEED: process.env.HSR_SEED ?? '20260101', HSR_MUTATION_TESTS: JSON.stringify(tests) },
+  // HSR_MUTATION_LIVE: liveReporter.mjs writes each mutant's result there as it is tested.
+  env: { ...process.env, HSR_SEED: process.env.HSR_SEED ?? '20260101', HSR_MUTATION_TESTS: JSON.stringify(tests), HSR_MUTATION_LIVE: live },
 });
 if (result.status === 0) {
   mkdirSync('reports/mutation/modules', { recursive: true });
