@@ -26,11 +26,13 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     file: 'packages/numeric/src/traceEngine.ts',
     // The gradient mode is checked against autodiff and differences there; shards run row subsets;
     // the memory test counts the plan's regions by hand; the plan test holds the planner's limits,
-    // threads, rows, refusal texts and profile line.
+    // threads, rows, refusal texts and profile line; the items test runs every job's items last
+    // to first (an item writing past its own rows) and a block of two V^T B_n batches.
     tests: [
       'packages/numeric/test/traceEngine.test.ts',
       'packages/numeric/test/traceEngine.memory.test.ts',
       'packages/numeric/test/traceEngine.plan.test.ts',
+      'packages/numeric/test/traceEngine.items.test.ts',
       'packages/numeric/test/hessianTrace.test.ts',
       'packages/numeric/test/boundGradient.test.ts',
       'packages/numeric/test/shards.test.ts',

@@ -176,9 +176,22 @@ export function stopPool(): void {
   pool = null;
 }
 
+let oneThreadOrder: 'forward' | 'reverse' = 'forward';
+
+/**
+ * The order in which a one-thread run takes its items (default 'forward'). On several threads an
+ * item may run before or after its neighbours, and an item that writes one row past its own
+ * (into the next item's first row) gives a wrong result only when the neighbour happens to run
+ * first; forward order on one thread always hides it. Tests set 'reverse' to show, on one thread
+ * and deterministically, that every job's items write only their own parts.
+ */
+export function setOneThreadItemOrder(order: 'forward' | 'reverse'): void {
+  oneThreadOrder = order;
+}
+
 /**
  * Run `job` over items [0, items) on min(threads, items) threads and return when every item is
- * done. threads <= 1 (or no workers available) runs everything here, in item order.
+ * done. threads <= 1 (or no workers available) runs everything here, in item order (or reversed: setOneThreadItemOrder).
  * `onProgress(done)` is called on this thread after each of its own items with the number of
  * items finished by all threads so far.
  */
@@ -186,8 +199,9 @@ export function runJob<A>(job: Job<A>, args: A, items: number, threads: number, 
   const want = Math.min(availableThreads(threads), items);
   const p = want > 1 ? ensurePool(want) : null;
   if (p === null) {
+    const reverse = oneThreadOrder === 'reverse';
     for (let i = 0; i < items; i++) {
-      job.fn(args, i, { thread: 0, threads: 1 });
+      job.fn(args, reverse ? items - 1 - i : i, { thread: 0, threads: 1 });
       onProgress?.(i + 1);
     }
     return;
