@@ -8,14 +8,19 @@
  *   every gradient entry), for every variant, loss and route;
  * - at a hidden width of 40 the stacks job forms V^T B_n in batches of 40 samples
  *   (65536 / 40^2), fewer than its 64-sample block, so a block holds two batches: T1 and T2
- *   still equal the dense Hessian's.
+ *   still equal the dense Hessian's, and the plan's stacks scratch holds one batch: V^T B_n
+ *   (h x h per sample) and the gathered B_n (c x h per sample) for floor(65536 / h^2) samples,
+ *   at most 64 and at least 1;
+ * - the features job splits a term's X-frak rows into items of about 2e6 doubles (and H-frak's
+ *   likewise): with items past the first (N = 1000, 24 inputs), the all-features route still
+ *   gives the all-pairs route's traces and gradients.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { RTOL_VS_DENSE } from '@hsr/testkit';
+import { RTOL_SAME_FORMULA, RTOL_VS_DENSE } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, LOSS_NAMES, denseHessian, hessianTraces, matrixTraces, traceGradients, type Variant } from '@hsr/numeric';
 import { pairTerms, type Route } from '../src/parallel/costModel.ts';
 import { setOneThreadItemOrder, stopPool } from '../src/parallel/threads.ts';
-import { problemShape } from '../src/traceEngine.ts';
+import { planTraces, problemShape } from '../src/traceEngine.ts';
 import { seededCase } from '@hsr/crosscheck/cases';
 
 /** crosscheck's seeded-case recipe for these tests: Glorot weights, biases ~ N(0, 0.3^2). */
@@ -72,5 +77,37 @@ describe('a stack block of two V^T B_n batches (h = 40)', () => {
       const t = hessianTraces(c.model, c.data, variant);
       expect([t.traceH, t.traceH2], `${variant.block} ${variant.curvature}`).toBeAllClose([dense.traceH, dense.traceH2], { rtol: RTOL_VS_DENSE });
     }
+  });
+});
+
+describe('the stacks scratch holds one batch of floor(65536 / h^2) samples, 1 to 64', () => {
+  // Hand counts: h = 32 gives 65536 / 1024 = 64 (the cap); h = 40 gives floor(40.96) = 40;
+  // h = 100 gives floor(6.5536) = 6; h = 300 gives floor(0.73) = 0, raised to 1.
+  it.each([
+    { h: 8, batch: 64 },
+    { h: 32, batch: 64 },
+    { h: 40, batch: 40 },
+    { h: 100, batch: 6 },
+    { h: 300, batch: 1 },
+  ])('h = $h: $batch samples', ({ h, batch }) => {
+    const c = 3;
+    const plan = planTraces({ samples: 200, inputDim: 4, hiddenDim: h, classes: c, bias: true }, variants[0]!, 'traces');
+    expect([plan.scratch.VtB, plan.scratch.Bcat]).toEqual([h * h * batch, c * h * batch]);
+  });
+});
+
+describe('feature rows split into several items', () => {
+  // d~ = 25, h = 8, c = 3, N = 1000. Term A (2, 0): f = 25 * 26 / 2 = 325 rows of width 36,
+  // ceil(2e6 / 36000) = 56 rows per item, 6 items. Term C (1, 1): f = 25 * 9 = 225 rows of
+  // width 24, 84 per item, 3 items; its H-frak has 25 * 24 = 600 rows, ceil(2e6 / 9000) = 223
+  // per item, 3 items. So items start past row 0 in both branches of the job.
+  const c = seededCase({ activation: 'gelu', bias: true, inputDim: 24, hiddenDim: 8, classes: 3, samples: 1000, seed: 23 }, GLOROT);
+  it.each(variants)('the features route equals the pairs route ($block, $curvature)', (variant) => {
+    const terms = pairTerms(problemShape(c.model, c.data), variant);
+    const features = traceGradients(c.model, c.data, variant, undefined, { routes: terms.map(() => 'features' as const) });
+    const pairs = traceGradients(c.model, c.data, variant, undefined, { routes: terms.map(() => 'pairs' as const) });
+    expect([features.traceH, features.traceH2]).toBeAllClose([pairs.traceH, pairs.traceH2], { rtol: RTOL_SAME_FORMULA });
+    expect(features.gradTraceH).toBeAllClose(pairs.gradTraceH, { rtol: RTOL_SAME_FORMULA });
+    expect(features.gradTraceH2).toBeAllClose(pairs.gradTraceH2, { rtol: RTOL_SAME_FORMULA });
   });
 });

@@ -23,7 +23,9 @@
  *   5-6-4, mse, no bias (a partial third column block): 50 cases;
  * - per case: every block x curvature (mean; sum too for caseSpread, N = 65 .. 333, 608 (cross-entropy)
  *   and 700), the planner's routes and forced all-'pairs' and all-'features' routes, each on 1 thread
- *   (keepRows, onProgress) and on 2 (threadThreshold 0); for the default variant also 2 threads
+ *   (keepRows, onProgress), on 1 with the jobs' items taken last to first (setOneThreadItemOrder: an
+ *   item writing into the next item's first row is then overwritten too late) and on 2
+ *   (threadThreshold 0); for the default variant also 2 threads
  *   under the default threshold, a forward pass passed in, the shards [0, TILE), [TILE, N),
  *   [BLOCK_COLUMNS, N) and an empty one, and limits at the one-thread gradient and trace plans'
  *   bytes, one byte below each and 1e5 bytes (1 and 2 threads);
@@ -56,7 +58,7 @@ import * as original from '../../../packages/numeric/src/traceEngine.ts';
 import { BLOCKS, CURVATURES, LOSS_NAMES, REDUCTIONS, createRng, forwardPass, type Dataset, type Loss, type Model, type Variant } from '../../../packages/numeric/src/index.ts';
 import { arenaAlloc, arenaInUse, arenaMark, arenaRelease } from '../../../packages/numeric/src/parallel/arena.ts';
 import { BLOCK_COLUMNS, TILE, pairTerms, type ProblemShape, type Route } from '../../../packages/numeric/src/parallel/costModel.ts';
-import { stopPool } from '../../../packages/numeric/src/parallel/threads.ts';
+import { setOneThreadItemOrder, stopPool } from '../../../packages/numeric/src/parallel/threads.ts';
 import { caseSpread, seededCase, type SeededCase } from '../../../packages/crosscheck/src/cases.ts';
 
 type TraceEngine = typeof original;
@@ -180,6 +182,13 @@ function checkCase({ name, model, data }: SeededCase, reductions: readonly Varia
           for (const [routeName, routes] of routeSets) {
             const r = routes ? { routes } : {};
             evaluate(label(name, variant, `${mode} ${routeName} 1 thread`), model, data, variant, mode, { ...r, keepRows: true });
+            // Items last to first: a row written past an item's own lands after the next item's write.
+            setOneThreadItemOrder('reverse');
+            try {
+              evaluate(label(name, variant, `${mode} ${routeName} 1 thread, items last to first`), model, data, variant, mode, r);
+            } finally {
+              setOneThreadItemOrder('forward');
+            }
             evaluate(label(name, variant, `${mode} ${routeName} 2 threads`), model, data, variant, mode, { ...r, threads: 2, threadThreshold: 0 });
           }
       }
