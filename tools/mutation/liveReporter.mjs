@@ -8,6 +8,7 @@
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sourceText } from './sourceText.mjs';
 
 class LiveReporter {
   static inject = [];
@@ -26,11 +27,7 @@ class LiveReporter {
       lines = readFileSync(fileName, 'utf8').split('\n');
       this.sources.set(fileName, lines);
     }
-    const { start, end } = location;
-    const text =
-      start.line === end.line
-        ? lines[start.line - 1].slice(start.column - 1, end.column - 1)
-        : [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join('\n');
+    const text = sourceText(lines, location);
     return text.replace(/\s+/g, ' ').slice(0, 120);
   }
   onMutantTested(result) {

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sourceText } from './sourceText.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const RESULTS = path.join(import.meta.dirname, 'results');
@@ -84,15 +85,6 @@ export interface StrykerReport {
   readonly files: Record<string, { readonly source: string; readonly mutants: readonly StrykerMutant[] }>;
 }
 
-/** The source text a mutant replaces, from the source's lines (Stryker's lines and columns are 1-based). */
-function originalText(lines: readonly string[], m: StrykerMutant): string {
-  const { start, end } = m.location;
-  if (start.line === end.line) return lines[start.line - 1]!.slice(start.column - 1, end.column - 1);
-  const first = lines[start.line - 1]!.slice(start.column - 1);
-  const last = lines[end.line - 1]!.slice(0, end.column - 1);
-  return [first, ...lines.slice(start.line, end.line - 1), last].join('\n');
-}
-
 /** A `--mutate` glob split into its file part and its line range (`file.ts:61-135`), if any. */
 export function splitRange(glob: string): { file: string; range: string | undefined } {
   const m = /^(.*):(\d+(?::\d+)?-\d+(?::\d+)?)$/.exec(glob);
@@ -120,7 +112,7 @@ export function recordRun(report: StrykerReport, globs: readonly string[], meta:
         line: m.location.start.line,
         column: m.location.start.column,
         mutator: m.mutatorName,
-        original: capped(originalText(lines, m)),
+        original: capped(sourceText(lines, m.location)),
         replacement: m.replacement ?? '',
         status: m.status === 'Survived' && m.testsCompleted === 0 ? NO_TEST_COMPLETED : m.status,
       })),
