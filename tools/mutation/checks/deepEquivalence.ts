@@ -8,6 +8,7 @@
  * non-empty layer set, and T1, T2 and their gradients in all columns. Prints the number of
  * outputs compared, or the first difference (exit 1).
  */
+import { comparison } from './compare.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as original from '../../../packages/autodiff/src/deepOracle.ts';
@@ -19,17 +20,8 @@ const file = process.argv[2];
 if (file === undefined) throw new Error('usage: deepEquivalence.ts MUTANT.ts');
 const mutant = (await import(pathToFileURL(path.resolve(file)).href)) as DeepModule;
 
-let compared = 0;
-function same(where: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
-  if (a.length !== b.length) throw new Error(`${where}: length ${a.length} against ${b.length}`);
-  for (let i = 0; i < a.length; i++) {
-    compared++;
-    if (!Object.is(a[i], b[i])) {
-      process.stdout.write(`${where}[${i}]: ${a[i]} (original) against ${b[i]} (mutant)\n`);
-      process.exit(1);
-    }
-  }
-}
+const check = comparison();
+const { same } = check;
 
 const shapes = [
   [2, 3, 2],
@@ -60,4 +52,4 @@ for (const [s, widths] of shapes.entries())
             }
           }
       }
-process.stdout.write(`${compared} outputs compared, all identical\n`);
+process.stdout.write(`${check.compared} outputs compared, all identical\n`);

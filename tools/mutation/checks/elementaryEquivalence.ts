@@ -8,6 +8,7 @@
  * and 0, -0, the smallest subnormal, 1e-300, +-27 and NaN. Prints the number of outputs
  * compared, or the first difference (exit 1).
  */
+import { comparison } from './compare.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as original from '../../../packages/autodiff/src/elementary.ts';
@@ -32,16 +33,6 @@ for (const c of [1.5, -1.5]) for (let k = -4000; k <= 4000; k++) xs.push(floatSt
 const rng = createRng(20261203);
 for (let i = 0; i < 200000; i++) xs.push(3 * rng.uniform() - 1.5);
 
-let compared = 0;
-for (const x of xs) {
-  const a = [original.erf(x), original.erfc(x), ...original.erfcRule(x)];
-  const b = [mutant.erf(x), mutant.erfc(x), ...mutant.erfcRule(x)];
-  for (let i = 0; i < a.length; i++) {
-    compared++;
-    if (!Object.is(a[i], b[i])) {
-      process.stdout.write(`x = ${x}, output ${i} (erf, erfc, erfcRule 0..3): ${a[i]} (original) against ${b[i]} (mutant)\n`);
-      process.exit(1);
-    }
-  }
-}
-process.stdout.write(`${compared} outputs compared, all identical\n`);
+const check = comparison();
+for (const x of xs) check.same(`x = ${x}: erf, erfc, erfcRule 0..3`, [original.erf(x), original.erfc(x), ...original.erfcRule(x)], [mutant.erf(x), mutant.erfc(x), ...mutant.erfcRule(x)]);
+process.stdout.write(`${check.compared} outputs compared, all identical\n`);
