@@ -2,7 +2,8 @@
  * `pnpm mutation [-- --mutate GLOB[,GLOB]] [other stryker flags]`: Stryker over the modules of
  * modules.ts (all of them without --mutate), with the vitest runner limited to the test files
  * that verify the selected modules (passed to tools/mutation/vitest.config.ts in
- * HSR_MUTATION_TESTS). A glob that matches no listed module runs every listed module's tests.
+ * HSR_MUTATION_TESTS; modules.ts's testsFor: an entry for exactly the glob's file wins over a
+ * glob entry). A glob that matches no listed module runs every listed module's tests.
  * Incremental: a rerun re-tests only mutants whose code or covering tests changed
  * (reports/incremental/, one file per selection). Stryker's report: reports/mutation/mutation.json;
  * the committed record of the run (results.ts): tools/mutation/results/<selection>.json, from
@@ -13,9 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import path from 'node:path';
-import { MUTATION_MODULES } from './modules.ts';
-import { RESULTS, formatRecord, recordRun, splitRange, type StrykerReport } from './results.ts';
+import { MUTATION_MODULES, testsFor } from './modules.ts';
+import { RESULTS, formatRecord, recordRun, type StrykerReport } from './results.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const at = args.findIndex((a) => a === '--mutate' || a === '-m');
@@ -26,13 +26,7 @@ if (at >= 0 && globs.length === 0) {
 }
 const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
 
-/** `file.ts:61-135` names lines of file.ts; the module is chosen by the file part. */
-const selects = (glob: string, file: string) => {
-  const g = splitRange(glob).file;
-  return g === file || path.matchesGlob(file, g) || path.matchesGlob(g, file);
-};
-const chosen = MUTATION_MODULES.filter((m) => globs.some((g) => selects(g, m.file)));
-const tests = [...new Set((chosen.length > 0 ? chosen : MUTATION_MODULES).flatMap((m) => m.tests))];
+const tests = testsFor(globs);
 process.stdout.write(`mutation: mutating ${globs.join(', ')}\nmutation: with ${tests.join(', ')}\n`);
 
 // One incremental file and one kept report per selection, so runs of different modules do
