@@ -5,7 +5,8 @@
  * HSR_MUTATION_TESTS; modules.ts's testsFor: an entry for exactly the glob's file wins over a
  * glob entry). A glob that matches no listed module runs every listed module's tests.
  * Incremental: a rerun re-tests only mutants whose code or covering tests changed
- * (reports/incremental/, one file per selection). Stryker's report: reports/mutation/mutation.json;
+ * (reports/incremental/, one file per selection). Stryker's report: reports/mutation/modules/
+ * <selection>.json, and the newest run's also at reports/mutation/mutation.json;
  * the committed record of the run (results.ts): tools/mutation/results/<selection>.json, from
  * which `pnpm mutation:score` prints the per-module table. While it runs, each mutant's result
  * is appended to reports/mutation/live/<selection>.txt (liveReporter.mjs).
@@ -14,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import path from 'node:path';
 import { MUTATION_MODULES, testsFor } from './modules.ts';
 import { RESULTS, formatRecord, recordRun, type StrykerReport } from './results.ts';
 
@@ -37,9 +39,21 @@ const fullSlug = globs.join(',').replace(/[^A-Za-z0-9.]+/g, '_');
 const slug = fullSlug.length <= 160 ? fullSlug : `${fullSlug.slice(0, 140)}_${createHash('sha256').update(fullSlug).digest('hex').slice(0, 16)}`;
 const live = `reports/mutation/live/${slug}.txt`;
 process.stdout.write(`mutation: each mutant's result is written to ${live} as it is tested\n`);
+// Each selection gets its own Stryker config: its JSON report goes to
+// reports/mutation/modules/<selection>.json and its sandbox to its own .stryker-tmp-<hash>, so two
+// runs side by side (one per core) never write the same file. After a run the report is also
+// copied to Stryker's default place, reports/mutation/mutation.json (the newest run's report).
+const keptReport = `reports/mutation/modules/${slug}.json`;
+const config = `reports/mutation/config/${slug}.json`;
+const base = JSON.parse(readFileSync('tools/mutation/stryker.config.json', 'utf8')) as Record<string, unknown>;
+mkdirSync(path.dirname(config), { recursive: true });
+mkdirSync(path.dirname(keptReport), { recursive: true });
+const { $schema: _schema, ...settings } = base;
+const tempDirName = `.stryker-tmp-${createHash('sha256').update(slug).digest('hex').slice(0, 8)}`;
+writeFileSync(config, `${JSON.stringify({ ...settings, tempDirName, jsonReporter: { fileName: keptReport } }, null, 2)}\n`);
 const started = performance.now();
 const loadAtStart = loadavg()[0]!;
-const result = spawnSync('stryker', ['run', 'tools/mutation/stryker.config.json', '--mutate', globs.join(','), '--incrementalFile', `reports/incremental/${slug}.json`, ...rest], {
+const result = spawnSync('stryker', ['run', config, '--mutate', globs.join(','), '--incrementalFile', `reports/incremental/${slug}.json`, ...rest], {
   stdio: 'inherit',
   // A fixed property seed (crosscheck's HSR_SEED): the fast-check test names carry the seed, and
   // Stryker matches a mutant's covering tests by name, so a fresh seed per process would make
@@ -48,9 +62,8 @@ const result = spawnSync('stryker', ['run', 'tools/mutation/stryker.config.json'
   env: { ...process.env, HSR_SEED: process.env.HSR_SEED ?? '20260101', HSR_MUTATION_TESTS: JSON.stringify(tests), HSR_MUTATION_LIVE: live },
 });
 if (result.status === 0) {
-  mkdirSync('reports/mutation/modules', { recursive: true });
-  copyFileSync('reports/mutation/mutation.json', `reports/mutation/modules/${slug}.json`);
-  const report = JSON.parse(readFileSync('reports/mutation/mutation.json', 'utf8')) as StrykerReport;
+  copyFileSync(keptReport, 'reports/mutation/mutation.json');
+  const report = JSON.parse(readFileSync(keptReport, 'utf8')) as StrykerReport;
   const record = recordRun(report, globs, {
     command: ['pnpm mutation', ...(args.length > 0 ? ['--', ...args] : [])].join(' '),
     finishedAt: new Date().toISOString(),
