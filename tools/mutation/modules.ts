@@ -5,15 +5,15 @@
  * so a module's list may be generous; what it must not do is omit a test that checks the
  * module, or the score undercounts. Paths are relative to the repository root.
  */
+import path from 'node:path';
+import { splitRange } from './results.ts';
+
 export interface MutationModule {
   /** The source file Stryker mutates (a `--mutate` glob matching it selects this entry). */
   readonly file: string;
   /** Test files (default vitest project) run against its mutants. */
   readonly tests: readonly string[];
 }
-
-import path from 'node:path';
-import { splitRange } from './results.ts';
 
 const GOLDEN = 'packages/numeric/test/golden/golden.test.ts';
 

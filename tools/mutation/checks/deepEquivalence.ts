@@ -8,12 +8,12 @@
  * non-empty layer set, and T1, T2 and their gradients in all columns. Prints the number of
  * outputs compared, or the first difference (exit 1).
  */
-import { comparison } from './compare.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as original from '../../../packages/autodiff/src/deepOracle.ts';
 import { ACTIVATION_NAMES, CURVATURES, LOSS_NAMES, type DeepVariant } from '../../../packages/numeric/src/index.ts';
 import { deepCase, layerSubsets } from '../../../packages/testkit/src/deepCases.ts';
+import { comparison } from './compare.ts';
 
 type DeepModule = typeof original;
 const file = process.argv[2];

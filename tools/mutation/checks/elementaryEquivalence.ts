@@ -8,11 +8,11 @@
  * and 0, -0, the smallest subnormal, 1e-300, +-27 and NaN. Prints the number of outputs
  * compared, or the first difference (exit 1).
  */
-import { comparison } from './compare.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as original from '../../../packages/autodiff/src/elementary.ts';
 import { createRng } from '../../../packages/numeric/src/random.ts';
+import { comparison } from './compare.ts';
 
 type ElementaryModule = typeof original;
 const file = process.argv[2];

@@ -8,12 +8,12 @@
  * value, gradient, Hessian and the tangent parts, including which arrays are null. Prints the
  * number of outputs compared, or the first difference (exit 1).
  */
-import { comparison } from './compare.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Algebra } from '../../../packages/autodiff/src/algebra.ts';
 import * as original from '../../../packages/autodiff/src/jet.ts';
 import { createRng } from '../../../packages/numeric/src/random.ts';
+import { comparison } from './compare.ts';
 
 type JetModule = typeof original;
 type Jet = original.Jet;
