@@ -4,10 +4,10 @@
  * tools/mutation/results/ and tools/mutation/equivalents/ now, and the scoring rules hold on
  * small made-up records.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { NO_TEST_COMPLETED, ORIGINAL_CAP, ROOT, type RecordedMutant, type RunRecord, readEquivalents, readRecords, recordRun, sha256 } from '../../tools/mutation/results.ts';
+import { CHECKS, NO_TEST_COMPLETED, ORIGINAL_CAP, ROOT, type RecordedMutant, type RunRecord, readEquivalents, readRecords, recordRun, sha256 } from '../../tools/mutation/results.ts';
 import { BEGIN, END, scoreRecords } from '../../tools/mutation/scoring.ts';
 
 const onDisk = (file: string) => sha256(readFileSync(path.join(ROOT, file), 'utf8'));
@@ -28,6 +28,11 @@ test('every equivalent entry matches a surviving mutant of its record and gives 
   const { stale } = scoreRecords(readRecords(), equivalents, onDisk);
   expect(stale.map((e) => `${e.file}:${e.line} ${e.mutator}`)).toEqual([]);
   for (const e of equivalents) expect(e.reason.trim().length, `${e.file}:${e.line}`).toBeGreaterThan(20);
+  // An entry that cites a checker names one of CHECKS, and that checker exists.
+  for (const e of equivalents.filter((x) => x.checkedBy !== undefined)) {
+    expect(Object.keys(CHECKS), `${e.file}:${e.line}`).toContain(e.checkedBy);
+    expect(existsSync(path.join(ROOT, 'tools/mutation/checks', `${e.checkedBy}.ts`)), `${e.file}:${e.line}`).toBe(true);
+  }
 });
 
 const mutant = (line: number, status: string, original = 'a < b', replacement = 'a <= b'): RecordedMutant => ({ line, column: 3, mutator: 'EqualityOperator', original, replacement, status });

@@ -1,7 +1,8 @@
 /**
  * `tsx tools/mutation/checks/jetEquivalence.ts MUTANT.ts`: the evidence behind the entries of
- * equivalents/autodiff-jet.json. MUTANT.ts is a copy of packages/autodiff/src/jet.ts with one
- * mutant applied, placed next to it (so that its imports resolve). Both are run on the same
+ * equivalents/autodiff-jet.json (`"checkedBy": "jetEquivalence"`; the sentence the docs print
+ * for it is CHECKS in tools/mutation/results.ts). MUTANT.ts is a copy of
+ * packages/autodiff/src/jet.ts with one mutant applied, placed next to it (so that its imports resolve). Both are run on the same
  * seeded random expression DAGs (every JetAlgebra operation, supports that are equal,
  * disjoint, nested, gapped or empty, variables outside the Taylor block, values that are 0 or
  * -0, all four order/tangent algebras) and every output is compared with Object.is: support,

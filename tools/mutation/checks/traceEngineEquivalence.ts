@@ -48,9 +48,11 @@
  * Prints the number of outputs compared and the seconds taken, or the first difference
  * (exit 1). On an unmutated copy: 8,974,605 outputs compared (with the reverse-order runs), in
  * 51-60 s on the 2-core machine beside a Stryker run. Every entry of numeric-traceEngine.json
- * passes it (each applied by hand); the hand-applied mutants at lines 503 (stacksJob's `(n - n0) % batch` ->
- * `(n + n0) % batch`, caught only by h = 40), 724 (tileJob's XIT loop `i < b` -> `i <= b`) and
- * 655 (dot4's `l + 2 < w` -> `l + 2 <= w`) are reported.
+ * with `"checkedBy": "traceEngineEquivalence"` was applied by hand and passes it (the sentence
+ * the docs print after its reason is CHECKS in tools/mutation/results.ts); the hand-applied
+ * mutants at lines 503 (stacksJob's `(n - n0) % batch` -> `(n + n0) % batch`, caught only by
+ * h = 40), 724 (tileJob's XIT loop `i < b` -> `i <= b`) and 655 (dot4's `l + 2 < w` ->
+ * `l + 2 <= w`) are reported.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
