@@ -344,3 +344,34 @@ describe('inverse pairs compose to the identity to all orders', () => {
     });
   }
 });
+
+describe('a zero coefficient contributes exactly nothing, even against an overflowed derivative', () => {
+  // y = 1e400 x0 + 3 x1 (formed as two scalings by 1e200, so y's value is finite at x0 = 0 but
+  // its derivative along x0 overflows to +Infinity, the correctly rounded 1e400). y is linear, so
+  // its Hessian is exactly zero, and so is the Hessian of any affine function of it. IEEE gives
+  // 0 * Infinity = NaN, so a jet that multiplied the zero second derivative of an affine rule into
+  // grad y grad y^T (or the zero f'' dv into grad y) would report NaN where the answer is 0.
+  const affine = (a: number) => [2 * a - 5, 2, 0, 0] as const;
+  for (const tangent of [false, true]) {
+    test(`apply with an affine rule equals scale and shift, bit for bit (tangent ${tangent})`, () => {
+      const A = new JetAlgebra({ order: 2, tangent });
+      const x0 = A.variable(0, 0);
+      const x1 = A.variable(0.25, 1);
+      const y = A.add(A.scale(A.scale(x0, 1e200), 1e200), A.scale(x1, 3));
+      expect(Array.from(y.gradient)).toEqual([Number.POSITIVE_INFINITY, 3]);
+      expect(Array.from(y.hessian!)).toEqual([0, 0, 0, 0]);
+      const applied = A.apply(y, affine);
+      const scaled = A.shift(A.scale(y, 2), -5);
+      for (const [name, a, b] of [
+        ['gradient', applied.gradient, scaled.gradient],
+        ['hessian', applied.hessian, scaled.hessian],
+        ['tangentGradient', applied.tangentGradient, scaled.tangentGradient],
+        ['tangentHessian', applied.tangentHessian, scaled.tangentHessian],
+      ] as const) {
+        expect(a === null ? null : Array.from(a), name).toEqual(b === null ? null : Array.from(b));
+      }
+      expect(Array.from(applied.hessian!)).toEqual([0, 0, 0, 0]);
+      expect([applied.value, applied.tangentValue]).toEqual([scaled.value, scaled.tangentValue]);
+    });
+  }
+});
