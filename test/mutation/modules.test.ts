@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { MUTATION_MODULES, modulesFor, testsFor } from '../../tools/mutation/modules.ts';
-import { ROOT } from '../../tools/mutation/results.ts';
+import { ROOT, splitRange } from '../../tools/mutation/results.ts';
 
 test('jet.ts has its own entry: autodiff tests only, not numeric deep tests', () => {
   expect(modulesFor('packages/autodiff/src/jet.ts:1-120').map((m) => m.file)).toEqual(['packages/autodiff/src/jet.ts']);
@@ -25,6 +25,13 @@ test('a line range selects by its file; several globs take the union once', () =
   expect(testsFor(['packages/numeric/src/traceEngine.ts:627-709'])).toEqual([...te.tests]);
   const both = testsFor(['packages/numeric/src/traceEngine.ts:1-2', 'packages/numeric/src/wolkowiczStyan.ts']);
   expect(both).toEqual([...new Set([...te.tests, 'packages/numeric/test/wolkowiczStyan.test.ts'])]);
+});
+
+test('a range with columns keeps its whole file part', () => {
+  expect(splitRange('packages/autodiff/src/jet.ts:168:1-168:20')).toEqual({ file: 'packages/autodiff/src/jet.ts', range: '168:1-168:20' });
+  expect(splitRange('packages/autodiff/src/jet.ts:140-140')).toEqual({ file: 'packages/autodiff/src/jet.ts', range: '140-140' });
+  expect(splitRange('packages/autodiff/src/jet.ts')).toEqual({ file: 'packages/autodiff/src/jet.ts', range: undefined });
+  expect(testsFor(['packages/autodiff/src/jet.ts:168:1-168:20'])).toEqual(['packages/autodiff/test/*.test.ts']);
 });
 
 test('a selection that matches no entry runs every entry’s tests', () => {

@@ -103,9 +103,13 @@ export interface StrykerReport {
   readonly files: Record<string, { readonly source: string; readonly mutants: readonly StrykerMutant[] }>;
 }
 
-/** A `--mutate` glob split into its file part and its line range (`file.ts:61-135`), if any. */
+/**
+ * A `--mutate` glob split into its file part and its line range (`file.ts:61-135`, or with
+ * columns `file.ts:168:1-168:20`), if any. The file part is the shortest that leaves a whole
+ * range: a greedy one would take `file.ts:168` as the file of the range `1-168:20`.
+ */
 export function splitRange(glob: string): { file: string; range: string | undefined } {
-  const m = /^(.*):(\d+(?::\d+)?-\d+(?::\d+)?)$/.exec(glob);
+  const m = /^(.*?):(\d+(?::\d+)?-\d+(?::\d+)?)$/.exec(glob);
   return m === null ? { file: glob, range: undefined } : { file: m[1]!, range: m[2]! };
 }
 
