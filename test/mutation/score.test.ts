@@ -82,17 +82,20 @@ test('a record keeps line ranges and cuts a long original with the hash of the w
           { mutatorName: 'EqualityOperator', replacement: 'a <= b', status: 'Survived', location: { start: { line: 1, column: 1 }, end: { line: 1, column: 6 } } },
           { mutatorName: 'BlockStatement', replacement: '{}', status: 'Killed', location: { start: { line: 2, column: 1 }, end: { line: 2, column: 403 } } },
           { mutatorName: 'EqualityOperator', replacement: 'a >= b', status: 'Survived', testsCompleted: 0, location: { start: { line: 1, column: 1 }, end: { line: 1, column: 6 } } },
+          // A mutant of an excluded mutator (`--mutators`) was not tested: it is no result.
+          { mutatorName: 'ConditionalExpression', replacement: 'true', status: 'Ignored', location: { start: { line: 1, column: 1 }, end: { line: 1, column: 6 } } },
         ],
       },
     },
   };
-  const r = recordRun(report, ['m.ts:1-2'], { command: 'c', finishedAt: 't', wallSeconds: 1, loadAverage: [0, 0] });
+  const r = recordRun(report, ['m.ts:1-2'], undefined, { command: 'c', finishedAt: 't', wallSeconds: 1, loadAverage: [0, 0] });
   const f = r.files['m.ts']!;
   expect([f.lines, f.sourceSha256, f.mutants[0]!.original]).toEqual(['1-2', sha256(source), 'a < b']);
   expect(f.mutants[1]!.original).toBe(`${block.slice(0, ORIGINAL_CAP)}… (402 chars, sha256 ${sha256(block).slice(0, 12)})`);
   // A "survivor" no test completed on is recorded as untested: it counts against the score and
   // no equivalent entry excuses it.
   expect(f.mutants.map((m) => m.status)).toEqual(['Survived', 'Killed', NO_TEST_COMPLETED]);
+  expect(recordRun(report, ['m.ts:1-2'], ['BlockStatement'], r).files['m.ts']!.lines).toBe('1-2 (BlockStatement only)');
   const eq = (replacement: string) => ({ file: 'm.ts', mutator: 'EqualityOperator', line: 1, original: 'a < b', replacement, reason: 'r' });
   const s = scoreRecords([r], [eq('a <= b'), eq('a >= b')], () => sha256(source));
   expect([s.rows[0]!.survived, s.rows[0]!.equivalent, s.rows[0]!.adjusted, s.survivors.length]).toEqual([2, 1, 50, 1]);

@@ -121,23 +121,59 @@ export function splitRange(glob: string): { file: string; range: string | undefi
 export const ORIGINAL_CAP = 200;
 const capped = (text: string) => (text.length <= ORIGINAL_CAP ? text : `${text.slice(0, ORIGINAL_CAP)}… (${text.length} chars, sha256 ${sha256(text).slice(0, 12)})`);
 
-/** The record of one run from Stryker's report and the globs it mutated. */
-export function recordRun(report: StrykerReport, globs: readonly string[], meta: Omit<RunRecord, 'files'>): RunRecord {
+/**
+ * A mutant as records keep it, from the lines of the unmutated file and its location as the
+ * report gives it (1-based lines and columns): run records and the list of every mutant
+ * Stryker makes (expected.ts) build it here, so the two always match on the same mutant.
+ */
+export function mutantOf(lines: readonly string[], location: StrykerMutant['location'], mutator: string, replacement: string): Omit<RecordedMutant, 'status'> {
+  return { line: location.start.line, column: location.start.column, mutator, original: capped(sourceText(lines, location)), replacement };
+}
+
+/**
+ * Stryker 9.3's mutator names (the mutatorName of its mutants; test/mutation checks the list
+ * against the instrumenter), for `pnpm mutation --mutators`.
+ */
+export const STRYKER_MUTATORS = [
+  'ArithmeticOperator',
+  'ArrayDeclaration',
+  'ArrowFunction',
+  'AssignmentOperator',
+  'BlockStatement',
+  'BooleanLiteral',
+  'ConditionalExpression',
+  'EqualityOperator',
+  'LogicalOperator',
+  'MethodExpression',
+  'ObjectLiteral',
+  'OptionalChaining',
+  'Regex',
+  'StringLiteral',
+  'UnaryOperator',
+  'UpdateOperator',
+] as const;
+
+/**
+ * The record of one run from Stryker's report, the globs it mutated and, if it made only some
+ * mutators' mutants (`--mutators`), which: its lines then say so (`26-93 (BlockStatement only)`).
+ */
+export function recordRun(report: StrykerReport, globs: readonly string[], mutators: readonly string[] | undefined, meta: Omit<RunRecord, 'files'>): RunRecord {
   const files: Record<string, RecordedFile> = {};
   for (const [file, result] of Object.entries(report.files)) {
     const ranges = globs.map(splitRange).flatMap((g) => (g.file === file && g.range !== undefined ? [g.range] : []));
     const lines = result.source.split('\n');
     files[file] = {
       sourceSha256: sha256(result.source),
-      lines: ranges.length === 0 ? 'all' : ranges.join(', '),
-      mutants: result.mutants.map((m) => ({
-        line: m.location.start.line,
-        column: m.location.start.column,
-        mutator: m.mutatorName,
-        original: capped(sourceText(lines, m.location)),
-        replacement: m.replacement ?? '',
-        status: m.status === 'Survived' && m.testsCompleted === 0 ? NO_TEST_COMPLETED : m.status,
-      })),
+      lines: `${ranges.length === 0 ? 'all' : ranges.join(', ')}${mutators === undefined ? '' : ` (${mutators.join(', ')} only)`}`,
+      // Stryker reports the mutants of excluded mutators (`--mutators`) as Ignored: not tested,
+      // they are no result, and kept they would overwrite an earlier run's result of the same
+      // mutant in the score.
+      mutants: result.mutants
+        .filter((m) => m.status !== 'Ignored')
+        .map((m) => ({
+          ...mutantOf(lines, m.location, m.mutatorName, m.replacement ?? ''),
+          status: m.status === 'Survived' && m.testsCompleted === 0 ? NO_TEST_COMPLETED : m.status,
+        })),
     };
   }
   return { ...meta, files };

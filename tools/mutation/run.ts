@@ -17,7 +17,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { MUTATION_MODULES, testsFor } from './modules.ts';
-import { RESULTS, formatRecord, recordRun, type StrykerReport } from './results.ts';
+import { RESULTS, STRYKER_MUTATORS, formatRecord, recordRun, type StrykerReport } from './results.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const at = args.findIndex((a) => a === '--mutate' || a === '-m');
@@ -26,14 +26,28 @@ if (at >= 0 && globs.length === 0) {
   process.stderr.write('hsr: mutation: --mutate needs a glob\n');
   process.exit(2);
 }
-const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
+const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : [...args];
+// `--mutators BlockStatement[,…]`: make only these of Stryker's mutators (its config's
+// mutator.excludedMutations gets the others). For a mutant that spans two runs' line ranges,
+// such as a removed function body, no range run makes it; a run of the whole span with only
+// its mutator tests it without re-testing the hundreds of mutants inside.
+const mi = rest.indexOf('--mutators');
+const mutators = mi >= 0 ? (rest[mi + 1] ?? '').split(',').filter((n) => n !== '') : undefined;
+if (mutators !== undefined) {
+  const unknown = mutators.find((n) => !(STRYKER_MUTATORS as readonly string[]).includes(n));
+  if (mutators.length === 0 || unknown !== undefined) {
+    process.stderr.write(`hsr: mutation: --mutators: ${mutators.length === 0 ? 'needs a name' : `unknown mutator '${unknown}'`} (one of ${STRYKER_MUTATORS.join(', ')})\n`);
+    process.exit(2);
+  }
+  rest.splice(mi, 2);
+}
 
 const tests = testsFor(globs);
 process.stdout.write(`mutation: mutating ${globs.join(', ')}\nmutation: with ${tests.join(', ')}\n`);
 
 // One incremental file and one kept report per selection, so runs of different modules do
 // not overwrite each other's results (score.ts reads every kept report).
-const fullSlug = globs.join(',').replace(/[^A-Za-z0-9.]+/g, '_');
+const fullSlug = [...globs, ...(mutators === undefined ? [] : ['only', ...mutators])].join(',').replace(/[^A-Za-z0-9.]+/g, '_');
 // A file name is at most 255 bytes: a long selection (many line ranges) keeps its start and a
 // hash of the whole, so that it still names one selection.
 const slug = fullSlug.length <= 160 ? fullSlug : `${fullSlug.slice(0, 140)}_${createHash('sha256').update(fullSlug).digest('hex').slice(0, 16)}`;
@@ -50,7 +64,8 @@ mkdirSync(path.dirname(config), { recursive: true });
 mkdirSync(path.dirname(keptReport), { recursive: true });
 const { $schema: _schema, ...settings } = base;
 const tempDirName = `.stryker-tmp-${createHash('sha256').update(slug).digest('hex').slice(0, 8)}`;
-writeFileSync(config, `${JSON.stringify({ ...settings, tempDirName, jsonReporter: { fileName: keptReport } }, null, 2)}\n`);
+const mutator = mutators === undefined ? {} : { mutator: { excludedMutations: STRYKER_MUTATORS.filter((n) => !mutators.includes(n)) } };
+writeFileSync(config, `${JSON.stringify({ ...settings, ...mutator, tempDirName, jsonReporter: { fileName: keptReport } }, null, 2)}\n`);
 const started = performance.now();
 const loadAtStart = loadavg()[0]!;
 const result = spawnSync('stryker', ['run', config, '--mutate', globs.join(','), '--incrementalFile', `reports/incremental/${slug}.json`, ...rest], {
@@ -64,7 +79,7 @@ const result = spawnSync('stryker', ['run', config, '--mutate', globs.join(','),
 if (result.status === 0) {
   copyFileSync(keptReport, 'reports/mutation/mutation.json');
   const report = JSON.parse(readFileSync(keptReport, 'utf8')) as StrykerReport;
-  const record = recordRun(report, globs, {
+  const record = recordRun(report, globs, mutators, {
     command: ['pnpm mutation', ...(args.length > 0 ? ['--', ...args] : [])].join(' '),
     finishedAt: new Date().toISOString(),
     wallSeconds: Math.round((performance.now() - started) / 1000),
