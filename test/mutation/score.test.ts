@@ -7,12 +7,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
+import { strykerMutants } from '../../tools/mutation/expected.ts';
+import { mutatedFiles } from '../../tools/mutation/modules.ts';
 import { CHECKS, NO_TEST_COMPLETED, ORIGINAL_CAP, ROOT, type RecordedMutant, type RunRecord, readEquivalents, readRecords, recordRun, sha256 } from '../../tools/mutation/results.ts';
 import { BEGIN, END, scoreRecords } from '../../tools/mutation/scoring.ts';
 
 const onDisk = (file: string) => sha256(readFileSync(path.join(ROOT, file), 'utf8'));
 
-test('docs/verification.md shows the score of the committed records', () => {
+test('docs/verification.md shows the score of the committed records', async () => {
   const doc = readFileSync(path.join(ROOT, 'docs/verification.md'), 'utf8');
   const at = doc.indexOf(BEGIN);
   const to = doc.indexOf(END);
@@ -20,7 +22,8 @@ test('docs/verification.md shows the score of the committed records', () => {
   expect(to).toBeGreaterThan(at);
   // On failure: `pnpm mutation:score --write-docs` (after a run, an equivalent entry, or an edit
   // of a mutated module, whose row then says "source changed since").
-  expect(doc.slice(at, to + END.length)).toBe(scoreRecords(readRecords(), readEquivalents(), onDisk).section);
+  const score = scoreRecords(readRecords(), readEquivalents(), onDisk, await strykerMutants(mutatedFiles()));
+  expect(doc.slice(at, to + END.length)).toBe(score.section);
 });
 
 test('every equivalent entry matches a surviving mutant of its record and gives a reason', () => {
@@ -52,6 +55,27 @@ test('the newest record of a mutant wins, and a record of another source drops t
   const edited = run('2026-01-03T00:00:00Z', 'y', [mutant(5, 'Survived')]);
   const after = scoreRecords([older, newer, edited], [], () => 'x').rows[0]!;
   expect([after.mutants, after.survived, after.raw, after.changed]).toEqual([1, 1, 0, true]);
+});
+
+test('a mutant Stryker makes that no record of the same source holds counts as undetected', () => {
+  const { status: _s, ...made } = mutant(1, 'Killed');
+  const block = { line: 1, column: 1, mutator: 'BlockStatement', original: '{ a < b }', replacement: '{}' };
+  const expected = new Map([
+    ['m.ts', { sourceSha256: 'x', mutants: [made, block] }],
+    ['never.ts', { sourceSha256: 'z', mutants: [block] }],
+    ['empty.ts', { sourceSha256: 'e', mutants: [] }],
+  ]);
+  const s = scoreRecords([run('2026-01-01T00:00:00Z', 'x', [mutant(1, 'Killed')])], [], () => 'x', expected);
+  const m = s.rows.find((r) => r.file === 'm.ts')!;
+  expect([m.mutants, m.killed, m.unrecorded, m.adjusted]).toEqual([2, 1, 1, 50]);
+  // A listed file no run mutated is a row of untested mutants; one with no mutants is no row.
+  const never = s.rows.find((r) => r.file === 'never.ts')!;
+  expect([never.lines, never.mutants, never.unrecorded, never.adjusted]).toEqual(['none', 1, 1, 0]);
+  expect(s.rows.map((r) => r.file)).toEqual(['m.ts', 'never.ts']);
+  expect(s.unrecorded).toEqual(['m.ts:1:1 BlockStatement: { a < b } -> {}', 'never.ts:1:1 BlockStatement: { a < b } -> {}']);
+  // Mutants of another version of the source say nothing about the recorded one.
+  const edited = scoreRecords([run('2026-01-01T00:00:00Z', 'x', [mutant(1, 'Killed')])], [], () => 'y', new Map([['m.ts', { sourceSha256: 'y', mutants: [block] }]]));
+  expect([edited.rows[0]!.unrecorded, edited.rows[0]!.changed]).toEqual([0, true]);
 });
 
 test('two mutants at one place with one mutator and replacement but different originals are both counted', () => {

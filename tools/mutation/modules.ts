@@ -5,8 +5,9 @@
  * so a module's list may be generous; what it must not do is omit a test that checks the
  * module, or the score undercounts. Paths are relative to the repository root.
  */
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { splitRange } from './results.ts';
+import { ROOT, splitRange } from './results.ts';
 
 export interface MutationModule {
   /** The source file Stryker mutates (a `--mutate` glob matching it selects this entry). */
@@ -97,4 +98,13 @@ export function modulesFor(glob: string, modules: readonly MutationModule[] = MU
 export function testsFor(globs: readonly string[], modules: readonly MutationModule[] = MUTATION_MODULES): string[] {
   const chosen = globs.flatMap((g) => modulesFor(g, modules));
   return [...new Set((chosen.length > 0 ? chosen : modules).flatMap((m) => m.tests))];
+}
+
+/**
+ * The source files the listed modules name, globs expanded (under packages/, relative to the
+ * repository root, sorted): what a full `pnpm mutation` run mutates.
+ */
+export function mutatedFiles(modules: readonly MutationModule[] = MUTATION_MODULES): string[] {
+  const all = readdirSync(path.join(ROOT, 'packages'), { recursive: true, encoding: 'utf8' }).map((f) => path.posix.join('packages', f.split(path.sep).join('/')));
+  return [...new Set(modules.flatMap((m) => all.filter((f) => f === m.file || path.matchesGlob(f, m.file))))].filter((f) => !f.includes('/node_modules/')).sort();
 }
