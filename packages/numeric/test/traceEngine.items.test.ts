@@ -6,6 +6,11 @@
  * every time. So:
  * - running every job's items last to first gives the same bits as first to last (T1, T2 and
  *   every gradient entry), for every variant, loss and route;
+ * - no two items of a job write the same double of the shared arena (a write audit on one
+ *   thread, setOneThreadWriteAudit): an item that also computes the next item's first row
+ *   from that row's current contents is right in both orders of one thread (the row is either
+ *   unwritten, and the next item overwrites the stray value, or finished), but on two threads
+ *   it can read the row half-written and land last;
  * - at a hidden width of 40 the stacks job forms V^T B_n in batches of 40 samples
  *   (65536 / 40^2), fewer than its 64-sample block, so a block holds two batches: T1 and T2
  *   still equal the dense Hessian's, and the plan's stacks scratch holds one batch: V^T B_n
@@ -19,14 +24,18 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RTOL_SAME_FORMULA, RTOL_VS_DENSE } from '@hsr/testkit';
 import { BLOCKS, CURVATURES, LOSS_NAMES, denseHessian, hessianTraces, matrixTraces, traceGradients, type Variant } from '@hsr/numeric';
 import { pairTerms, type Route } from '../src/parallel/costModel.ts';
-import { setOneThreadItemOrder, stopPool } from '../src/parallel/threads.ts';
+import { arenaView } from '../src/parallel/arena.ts';
+import { setOneThreadItemOrder, setOneThreadWriteAudit, stopPool } from '../src/parallel/threads.ts';
 import { planTraces, problemShape } from '../src/traceEngine.ts';
 import { seededCase } from '@hsr/crosscheck/cases';
 
 /** crosscheck's seeded-case recipe for these tests: Glorot weights, biases ~ N(0, 0.3^2). */
 const GLOROT = { weights: { kind: 'glorot', scale: 1, biasScale: 0.3 } } as const;
 
-afterEach(() => setOneThreadItemOrder('forward'));
+afterEach(() => {
+  setOneThreadItemOrder('forward');
+  setOneThreadWriteAudit(null);
+});
 afterAll(() => stopPool());
 
 const variants: Variant[] = BLOCKS.flatMap((block) => CURVATURES.map((curvature) => ({ reduction: 'mean' as const, block, curvature })));
@@ -37,7 +46,6 @@ const variants: Variant[] = BLOCKS.flatMap((block) => CURVATURES.map((curvature)
 const wide = (loss: (typeof LOSS_NAMES)[number]) => seededCase({ activation: 'gelu', bias: true, inputDim: 4, hiddenDim: 40, classes: 3, samples: 100, seed: 5, loss }, GLOROT);
 // Narrow and long: 22 tiles, 11 stack blocks, and more than one 512-column block.
 const long = seededCase({ activation: 'tanh', bias: false, inputDim: 5, hiddenDim: 6, classes: 4, samples: 700, seed: 19 }, GLOROT);
-
 function everything(c: ReturnType<typeof seededCase>, variant: Variant, routes: readonly Route[] | undefined): number[] {
   const options = routes === undefined ? { threads: 1 } : { threads: 1, routes };
   const g = traceGradients(c.model, c.data, variant, undefined, options);
@@ -64,6 +72,32 @@ describe('job items write only their own rows: last to first gives the bits of f
         setOneThreadItemOrder('reverse');
         const reverse = everything(c, variant, routes);
         expect(reverse, label).toEqual(forward);
+      }
+    });
+  });
+});
+
+/**
+ * The shared regions of a traceEngine job's arguments (`layout.shared`: name -> [byte offset,
+ * doubles]), where every job writes its results; per-thread scratch is in `layout.scratch`.
+ */
+const sharedRegions = (args: unknown) => Object.fromEntries(Object.entries((args as { layout: { shared: Record<string, [number, number]> } }).layout.shared).map(([name, [offset, n]]) => [name, arenaView(offset, n)]));
+
+describe('no two items of a job write the same double of the shared arena', () => {
+  // Both orders of one thread can give the same bits while two threads race: an item that
+  // writes the first row of the next item's from that item's half-written rows. The audit runs
+  // each item twice, once from a moved state, so even a write of an unchanged value is seen.
+  const cases = [
+    { name: '4-40-3 N=100 cross-entropy', c: wide('cross-entropy') },
+    { name: '5-6-4 N=700', c: long },
+  ];
+  describe.each(cases)('$name', ({ c }) => {
+    it.each(variants)('$block, $curvature, every route', (variant) => {
+      for (const { label, routes } of routeSets(c, variant)) {
+        setOneThreadWriteAudit(null);
+        const plain = everything(c, variant, routes);
+        setOneThreadWriteAudit(sharedRegions);
+        expect(everything(c, variant, routes), label).toEqual(plain);
       }
     });
   });

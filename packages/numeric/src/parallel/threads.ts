@@ -189,6 +189,52 @@ export function setOneThreadItemOrder(order: 'forward' | 'reverse'): void {
   oneThreadOrder = order;
 }
 
+type Watched = (args: unknown) => Readonly<Record<string, Float64Array>>;
+let writeAudit: Watched | null = null;
+
+/**
+ * A test hook: while set, a one-thread run checks that no two of a job's items write the same
+ * double of the regions `watch(args)` names (the job's shared output; per-thread scratch is
+ * every item's on one thread and must not be named). Threads take items in any order and at
+ * once, so an item that also writes a double of another's (one row too far) races with it:
+ * the value that lands depends on the schedule, even when both orders of one thread give the
+ * same bits, because the stray value is computed from a row the other item is still writing.
+ * Each item runs twice from the state before it, the second time with every watched double
+ * moved (x to x + 1 + |x|), so a write that leaves its double's value unchanged still shows;
+ * the first run's results are kept. The first double two items write throws, naming both.
+ */
+export function setOneThreadWriteAudit(watch: Watched | null): void {
+  writeAudit = watch;
+}
+
+const moved = (x: number) => x + 1 + Math.abs(x);
+
+function runAudited<A>(job: Job<A>, args: A, items: number, regions: Readonly<Record<string, Float64Array>>, onProgress?: (done: number) => void): void {
+  const views = Object.entries(regions);
+  const writer = views.map(([, v]) => new Int32Array(v.length).fill(-1));
+  const ctx: JobContext = { thread: 0, threads: 1 };
+  for (let i = 0; i < items; i++) {
+    const before = views.map(([, v]) => v.slice());
+    job.fn(args, i, ctx);
+    const after = views.map(([, v]) => v.slice());
+    views.forEach(([, v], r) => {
+      const b = before[r]!;
+      for (let j = 0; j < v.length; j++) v[j] = moved(b[j]!);
+    });
+    job.fn(args, i, ctx);
+    views.forEach(([name, v], r) => {
+      const [b, a, w] = [before[r]!, after[r]!, writer[r]!];
+      for (let j = 0; j < v.length; j++) {
+        if (Object.is(a[j], b[j]) && Object.is(v[j], moved(b[j]!))) continue;
+        if (w[j] !== -1 && w[j] !== i) throw new Error(`${job.key}: items ${w[j]} and ${i} both write ${name}[${j}]`);
+        w[j] = i;
+      }
+      v.set(a);
+    });
+    onProgress?.(i + 1);
+  }
+}
+
 /**
  * Run `job` over items [0, items) on min(threads, items) threads and return when every item is
  * done. threads <= 1 (or no workers available) runs everything here, in item order (or reversed: setOneThreadItemOrder).
@@ -198,6 +244,10 @@ export function setOneThreadItemOrder(order: 'forward' | 'reverse'): void {
 export function runJob<A>(job: Job<A>, args: A, items: number, threads: number, onProgress?: (done: number) => void): void {
   const want = Math.min(availableThreads(threads), items);
   const p = want > 1 ? ensurePool(want) : null;
+  if (p === null && writeAudit !== null) {
+    runAudited(job, args, items, writeAudit(args), onProgress);
+    return;
+  }
   if (p === null) {
     const reverse = oneThreadOrder === 'reverse';
     for (let i = 0; i < items; i++) {

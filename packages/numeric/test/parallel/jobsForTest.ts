@@ -30,3 +30,9 @@ export const whoRan = defineJob(import.meta.url, 'whoRan', (a: { out: number; n:
   while (performance.now() < until);
   arenaView(a.out, a.n)[item] = ctx.thread;
 });
+
+/** Item i: out[j] = 2 x[j] for j in [i rows, (i + 1) rows + extra): with extra > 0 also the next item's first doubles. */
+export const doubleRows = defineJob(import.meta.url, 'doubleRows', (a: { x: number; out: number; n: number; rows: number; extra: number }, item: number) => {
+  const [x, out] = [arenaView(a.x, a.n), arenaView(a.out, a.n)];
+  for (let j = item * a.rows; j < Math.min(a.n, (item + 1) * a.rows + a.extra); j++) out[j] = 2 * x[j]!;
+});

@@ -5,9 +5,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '@hsr/numeric';
-import { arenaAlloc, arenaMark, arenaRelease } from '../../src/parallel/arena.ts';
-import { runJob, stopPool, threadsUnavailableReason } from '../../src/parallel/threads.ts';
-import { gemmRows, whoRan } from './jobsForTest.ts';
+import { arenaAlloc, arenaMark, arenaRelease, arenaView } from '../../src/parallel/arena.ts';
+import { runJob, setOneThreadWriteAudit, stopPool, threadsUnavailableReason } from '../../src/parallel/threads.ts';
+import { doubleRows, gemmRows, whoRan } from './jobsForTest.ts';
 
 afterAll(() => stopPool());
 
@@ -56,6 +56,29 @@ describe('runJob', () => {
       runJob(whoRan, { out: out.byteOffset, n: 40, fail: -1, spinMs: 0 }, 40, 2);
       expect(Array.from(out).every((t) => t === 0 || t === 1)).toBe(true);
     } finally {
+      arenaRelease(mark);
+    }
+  });
+
+  it('the write audit names two items that write one double, even with the value the owner writes', () => {
+    const mark = arenaMark();
+    try {
+      const n = 40;
+      const x = arenaAlloc(n);
+      for (let j = 0; j < n; j++) x[j] = j - 7.5;
+      const out = arenaAlloc(n);
+      const args = (extra: number) => ({ x: x.byteOffset, out: out.byteOffset, n, rows: 10, extra });
+      setOneThreadWriteAudit((a) => ({ out: arenaView((a as { out: number }).out, n) }));
+      // Each item its own ten: the audit passes and keeps the results.
+      runJob(doubleRows, args(0), 4, 1);
+      expect(Array.from(out)).toEqual(Array.from(x, (v) => 2 * v));
+      // Item 0 also writes out[10], item 1's first double, with the very value item 1 writes:
+      // both orders of one thread give these bits. out already holds every value the items
+      // write, so no write changes a double; the audit's run from the moved state still sees
+      // the two writers.
+      expect(() => runJob(doubleRows, args(1), 4, 1)).toThrow(/items 0 and 1 both write out\[10\]$/);
+    } finally {
+      setOneThreadWriteAudit(null);
       arenaRelease(mark);
     }
   });
