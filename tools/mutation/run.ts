@@ -1,5 +1,6 @@
 /**
- * `pnpm mutation [-- --mutate GLOB[,GLOB]] [other stryker flags]`: Stryker over the modules of
+ * `pnpm mutation [-- --mutate GLOB[,GLOB]] [--mutators NAME[,NAME]] [other stryker flags]`
+ * (--mutators: only these of Stryker's mutators, see below): Stryker over the modules of
  * modules.ts (all of them without --mutate), with the vitest runner limited to the test files
  * that verify the selected modules (passed to tools/mutation/vitest.config.ts in
  * HSR_MUTATION_TESTS; modules.ts's testsFor: an entry for exactly the glob's file wins over a
