@@ -8,15 +8,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
-import { type RecordedMutant, ROOT, mutantOf, sha256 } from './results.ts';
-
-export type ExpectedMutant = Omit<RecordedMutant, 'status'>;
+import { type MadeMutant, type MadeMutants, ROOT, mutantOf, sha256 } from './results.ts';
 
 /** Stryker's logger interface; the instrumenter only reports parse trouble through it. */
 const quiet = { isTraceEnabled: () => false, isDebugEnabled: () => false, trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {} };
 
 /** The mutants Stryker makes of one source text (named `name`, for its parser's choice by extension). */
-export async function mutantsOfText(name: string, content: string): Promise<ExpectedMutant[]> {
+export async function mutantsOfText(name: string, content: string): Promise<MadeMutant[]> {
   // biome-ignore lint/suspicious/noExplicitAny: the instrumenter's Logger type is log4js's, not re-exported.
   const instrumenter = new Instrumenter(quiet as any);
   const result = await instrumenter.instrument([{ name, content, mutate: true }], { plugins: null, excludedMutations: [], ignorers: [], noHeader: false });
@@ -30,8 +28,8 @@ export async function mutantsOfText(name: string, content: string): Promise<Expe
  * The mutants of each file (paths relative to the repository root) and the SHA-256 of the text
  * they were made from, with Stryker's defaults as run.ts uses them (every mutator, no ignorers).
  */
-export async function strykerMutants(files: readonly string[]): Promise<Map<string, { sourceSha256: string; mutants: ExpectedMutant[] }>> {
-  const out = new Map<string, { sourceSha256: string; mutants: ExpectedMutant[] }>();
+export async function strykerMutants(files: readonly string[]): Promise<Map<string, MadeMutants>> {
+  const out = new Map<string, MadeMutants>();
   for (const file of files) {
     const content = readFileSync(path.join(ROOT, file), 'utf8');
     out.set(file, { sourceSha256: sha256(content), mutants: await mutantsOfText(file, content) });

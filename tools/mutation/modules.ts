@@ -105,6 +105,8 @@ export function testsFor(globs: readonly string[], modules: readonly MutationMod
  * repository root, sorted): what a full `pnpm mutation` run mutates.
  */
 export function mutatedFiles(modules: readonly MutationModule[] = MUTATION_MODULES): string[] {
-  const all = readdirSync(path.join(ROOT, 'packages'), { recursive: true, encoding: 'utf8' }).map((f) => path.posix.join('packages', f.split(path.sep).join('/')));
-  return [...new Set(modules.flatMap((m) => all.filter((f) => f === m.file || path.matchesGlob(f, m.file))))].filter((f) => !f.includes('/node_modules/')).sort();
+  const all = readdirSync(path.join(ROOT, 'packages'), { recursive: true, encoding: 'utf8' })
+    .map((f) => path.posix.join('packages', f.split(path.sep).join('/')))
+    .filter((f) => !f.includes('/node_modules/'));
+  return [...new Set(modules.flatMap((m) => all.filter((f) => f === m.file || path.matchesGlob(f, m.file))))].sort();
 }

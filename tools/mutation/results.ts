@@ -121,12 +121,21 @@ export function splitRange(glob: string): { file: string; range: string | undefi
 export const ORIGINAL_CAP = 200;
 const capped = (text: string) => (text.length <= ORIGINAL_CAP ? text : `${text.slice(0, ORIGINAL_CAP)}… (${text.length} chars, sha256 ${sha256(text).slice(0, 12)})`);
 
+/** A mutant's place and text, without a result: what Stryker makes before it tests. */
+export type MadeMutant = Omit<RecordedMutant, 'status'>;
+
+/** Every mutant Stryker makes of one file's source (expected.ts), and that source's SHA-256. */
+export interface MadeMutants {
+  readonly sourceSha256: string;
+  readonly mutants: readonly MadeMutant[];
+}
+
 /**
  * A mutant as records keep it, from the lines of the unmutated file and its location as the
  * report gives it (1-based lines and columns): run records and the list of every mutant
  * Stryker makes (expected.ts) build it here, so the two always match on the same mutant.
  */
-export function mutantOf(lines: readonly string[], location: StrykerMutant['location'], mutator: string, replacement: string): Omit<RecordedMutant, 'status'> {
+export function mutantOf(lines: readonly string[], location: StrykerMutant['location'], mutator: string, replacement: string): MadeMutant {
   return { line: location.start.line, column: location.start.column, mutator, original: capped(sourceText(lines, location)), replacement };
 }
 

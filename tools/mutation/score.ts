@@ -13,9 +13,9 @@
  * instrumenter makes of the module's current source (expected.ts) that no record holds, such
  * as a removed block that spans two runs' line ranges; it is listed with its place, so that a
  * score made of many range runs still covers every mutant a whole run would make. A module
- * whose source changed since its newest record is marked: its score is of the older text. `--write-docs` rewrites the
- * generated section of docs/verification.md (the runs, the table and the equivalent list) from
- * the same data.
+ * whose source changed since its newest record is marked: its score is of the older text.
+ * `--write-docs` rewrites the generated section of docs/verification.md (the runs, the table
+ * and the equivalent list) from the same data.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

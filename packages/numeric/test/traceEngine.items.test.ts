@@ -46,6 +46,7 @@ const variants: Variant[] = BLOCKS.flatMap((block) => CURVATURES.map((curvature)
 const wide = (loss: (typeof LOSS_NAMES)[number]) => seededCase({ activation: 'gelu', bias: true, inputDim: 4, hiddenDim: 40, classes: 3, samples: 100, seed: 5, loss }, GLOROT);
 // Narrow and long: 22 tiles, 11 stack blocks, and more than one 512-column block.
 const long = seededCase({ activation: 'tanh', bias: false, inputDim: 5, hiddenDim: 6, classes: 4, samples: 700, seed: 19 }, GLOROT);
+
 function everything(c: ReturnType<typeof seededCase>, variant: Variant, routes: readonly Route[] | undefined): number[] {
   const options = routes === undefined ? { threads: 1 } : { threads: 1, routes };
   const g = traceGradients(c.model, c.data, variant, undefined, options);
@@ -80,6 +81,8 @@ describe('job items write only their own rows: last to first gives the bits of f
 /**
  * The shared regions of a traceEngine job's arguments (`layout.shared`: name -> [byte offset,
  * doubles]), where every job writes its results; per-thread scratch is in `layout.scratch`.
+ * It repeats traceEngine.ts's private `bind` rather than exporting it: an edit of traceEngine.ts
+ * would void every mutation record of that file (tools/mutation/results/).
  */
 const sharedRegions = (args: unknown) => Object.fromEntries(Object.entries((args as { layout: { shared: Record<string, [number, number]> } }).layout.shared).map(([name, [offset, n]]) => [name, arenaView(offset, n)]));
 

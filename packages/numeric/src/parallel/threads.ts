@@ -217,15 +217,13 @@ function runAudited<A>(job: Job<A>, args: A, items: number, regions: Readonly<Re
     const before = views.map(([, v]) => v.slice());
     job.fn(args, i, ctx);
     const after = views.map(([, v]) => v.slice());
-    views.forEach(([, v], r) => {
-      const b = before[r]!;
-      for (let j = 0; j < v.length; j++) v[j] = moved(b[j]!);
-    });
+    const start = before.map((b) => b.map(moved));
+    for (const [r, [, v]] of views.entries()) v.set(start[r]!);
     job.fn(args, i, ctx);
     views.forEach(([name, v], r) => {
-      const [b, a, w] = [before[r]!, after[r]!, writer[r]!];
+      const [b, a, m, w] = [before[r]!, after[r]!, start[r]!, writer[r]!];
       for (let j = 0; j < v.length; j++) {
-        if (Object.is(a[j], b[j]) && Object.is(v[j], moved(b[j]!))) continue;
+        if (Object.is(a[j], b[j]) && Object.is(v[j], m[j])) continue;
         if (w[j] !== -1 && w[j] !== i) throw new Error(`${job.key}: items ${w[j]} and ${i} both write ${name}[${j}]`);
         w[j] = i;
       }
